@@ -1,0 +1,1 @@
+"""Adapters: the database, notifications, channels, clock and distributed engine."""

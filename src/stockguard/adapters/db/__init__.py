@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 persistence: tables, engine, repositories, unit of work, migrations."""

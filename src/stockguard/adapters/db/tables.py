@@ -1,0 +1,227 @@
+"""Typed table definitions (SQLAlchemy 2 declarative). No business rules live here.
+
+Rows reference each other by natural keys (SKU, location code, supplier code), which
+keeps imports simple and the ledger readable. ``mappers`` turns rows into domain objects.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from stockguard.adapters.db.types import UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(14, 4)
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON()}
+
+
+class ProductRow(Base):
+    __tablename__ = "product"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    family: Mapped[str | None] = mapped_column(String(64), index=True)
+    category: Mapped[str | None] = mapped_column(String(120), index=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    price: Mapped[Decimal] = mapped_column(Money)
+    unit_cost: Mapped[Decimal | None] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))
+    image_url: Mapped[str | None] = mapped_column(String(500))
+
+
+class LocationRow(Base):
+    __tablename__ = "location"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    sellable: Mapped[bool]
+    country: Mapped[str | None] = mapped_column(String(2))
+
+
+class StockMovementRow(Base):
+    """Append-only ledger. Never updated or deleted."""
+
+    __tablename__ = "stock_movement"
+    __table_args__ = (Index("ix_stock_movement_sku_location_at", "sku", "location", "occurred_at"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"))
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    kind: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[int]
+    occurred_at: Mapped[datetime]
+    reference: Mapped[str | None] = mapped_column(String(120))
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class StockLevelRow(Base):
+    __tablename__ = "stock_level"
+    __table_args__ = (UniqueConstraint("sku", "location"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"))
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    on_hand: Mapped[int] = mapped_column(default=0)
+    allocated: Mapped[int] = mapped_column(default=0)
+    reserved: Mapped[int] = mapped_column(default=0)
+    on_order: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class CustomerRow(Base):
+    __tablename__ = "customer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(200))
+    locale: Mapped[str] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(64))
+    email_consent_at: Mapped[datetime | None]
+    sms_consent_at: Mapped[datetime | None]
+
+
+class SalesOrderRow(Base):
+    __tablename__ = "sales_order"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    customer: Mapped[str | None] = mapped_column(ForeignKey("customer.external_id"), index=True)
+    ordered_at: Mapped[datetime] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))
+
+
+class SalesOrderLineRow(Base):
+    __tablename__ = "sales_order_line"
+    __table_args__ = (UniqueConstraint("order_number", "line_no"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("sales_order.number"))
+    line_no: Mapped[int]
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"), index=True)
+    quantity: Mapped[int]
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+
+
+class SupplierRow(Base):
+    __tablename__ = "supplier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class SupplierOfferRow(Base):
+    __tablename__ = "supplier_offer"
+    __table_args__ = (UniqueConstraint("supplier", "sku"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier: Mapped[str] = mapped_column(ForeignKey("supplier.code"))
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"), index=True)
+    unit_cost: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    minimum_order_quantity: Mapped[int]
+    pack_size: Mapped[int]
+    lead_time_days: Mapped[int]
+
+
+class CarrierRow(Base):
+    __tablename__ = "carrier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class PurchaseOrderRow(Base):
+    __tablename__ = "purchase_order"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    supplier: Mapped[str] = mapped_column(ForeignKey("supplier.code"), index=True)
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    ordered_on: Mapped[date | None]
+    expected_on: Mapped[date | None]
+    carrier: Mapped[str | None] = mapped_column(ForeignKey("carrier.code"))
+    currency: Mapped[str] = mapped_column(String(3))
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class PurchaseOrderLineRow(Base):
+    __tablename__ = "purchase_order_line"
+    __table_args__ = (UniqueConstraint("order_number", "sku"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("purchase_order.number"))
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"), index=True)
+    quantity: Mapped[int]
+    unit_cost: Mapped[Decimal] = mapped_column(Money)
+    received: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+
+
+class PurchaseReceiptRow(Base):
+    __tablename__ = "purchase_receipt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_number: Mapped[str] = mapped_column(ForeignKey("purchase_order.number"), index=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"))
+    quantity: Mapped[int]
+    rejected: Mapped[int]
+    received_at: Mapped[datetime]
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class PromotionRow(Base):
+    __tablename__ = "promotion"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    sku: Mapped[str | None] = mapped_column(ForeignKey("product.sku"), index=True)
+    category: Mapped[str | None] = mapped_column(String(120))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    discount_percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    owner: Mapped[str | None] = mapped_column(String(200))
+
+
+class OutboxRow(Base):
+    """Events written in the same transaction as the change; the worker relays them."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    relayed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+def table_of(row_class: type[Base]) -> Table:
+    """The Core ``Table`` behind a row class, typed for insert/update/delete."""
+    return cast(Table, row_class.__table__)

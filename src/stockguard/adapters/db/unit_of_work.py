@@ -1,0 +1,73 @@
+"""The SQLAlchemy unit of work: one session, one transaction, outbox on commit."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from stockguard.adapters.db import repositories, tables
+from stockguard.adapters.db.reconciliation import SqlReconciliationSource
+from stockguard.domain import errors, events
+from stockguard.services.unit_of_work import UnitOfWork
+
+SessionFactory = Callable[[], Session]
+
+
+class SqlAlchemyUnitOfWork(UnitOfWork):
+    def __init__(
+        self, session_factory: SessionFactory, *, now: Callable[[], datetime] | None = None
+    ) -> None:
+        self._session_factory = session_factory
+        self._now = now or (lambda: datetime.now(UTC))
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        self.products = repositories.SqlProductRepository(self.session)
+        self.locations = repositories.SqlLocationRepository(self.session)
+        self.suppliers = repositories.SqlSupplierRepository(self.session)
+        self.ledger = self._ledger = repositories.SqlLedgerRepository(self.session)
+        self.levels = self._levels = repositories.SqlStockLevelRepository(self.session)
+        self.purchase_orders = self._orders = repositories.SqlPurchaseOrderRepository(self.session)
+        self.reconciliation = SqlReconciliationSource(self.session)
+        return super().__enter__()
+
+    def __exit__(self, *args: Any) -> None:
+        super().__exit__(*args)
+        self.session.close()
+
+    def commit(self) -> None:
+        try:
+            self._orders.flush()
+            self._levels.flush()
+            self._ledger.flush()
+            self._write_outbox(list(self.collect_new_events()))
+            self.session.commit()
+        except (StaleDataError, IntegrityError) as error:
+            self.session.rollback()
+            if isinstance(error, IntegrityError) and "idempotency_key" not in str(error):
+                raise
+            raise errors.ConcurrencyConflict("?", "?") from error
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def _write_outbox(self, new_events: list[events.Event]) -> None:
+        if not new_events:
+            return
+        now = self._now()
+        rows = [
+            {
+                "event_type": type(event).__name__,
+                "payload": dataclasses.asdict(event),  # type: ignore[call-overload]
+                "created_at": now,
+            }
+            for event in new_events
+        ]
+        self.session.execute(insert(tables.OutboxRow), rows)

@@ -1,0 +1,37 @@
+"""Composition root: settings -> adapters -> message bus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from stockguard.adapters.db import engine as db_engine
+from stockguard.adapters.db import migrations
+from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
+from stockguard.config import Settings
+from stockguard.services.messagebus import MessageBus
+
+
+@dataclass(frozen=True, slots=True)
+class App:
+    """Everything an entrypoint needs, wired once."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    bus: MessageBus
+
+    def unit_of_work(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.sessions)
+
+
+def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
+    """Build the engine (unless given), apply migrations if configured, wire the bus."""
+    engine = engine or db_engine.make_engine(settings.database.url, echo=settings.database.echo)
+    if settings.database.auto_migrate:
+        migrations.upgrade(engine)
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions))
+    return App(settings=settings, engine=engine, sessions=sessions, bus=bus)

@@ -1,0 +1,1 @@
+"""Plain-Python domain model: entities, value objects, commands, events and errors."""

@@ -1,0 +1,121 @@
+"""Requests to change state, named as imperatives; handled by services.handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+
+class Command:
+    """Base class of commands."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSale(Command):
+    """``quantity`` units (positive) left ``location`` because a customer bought them."""
+
+    sku: str
+    location: str
+    quantity: int
+    occurred_at: datetime
+    idempotency_key: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordReturn(Command):
+    sku: str
+    location: str
+    quantity: int
+    occurred_at: datetime
+    idempotency_key: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordAdjustment(Command):
+    """Signed correction of ``on_hand`` (damage, loss, found stock)."""
+
+    sku: str
+    location: str
+    quantity: int
+    occurred_at: datetime
+    idempotency_key: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordStockCount(Command):
+    """A physical count: ``on_hand`` becomes ``counted``; the ledger records the variance."""
+
+    sku: str
+    location: str
+    counted: int
+    occurred_at: datetime
+    idempotency_key: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferStock(Command):
+    sku: str
+    source: str
+    destination: str
+    quantity: int
+    occurred_at: datetime
+    idempotency_key: str
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseOrderLineInput:
+    sku: str
+    quantity: int
+    unit_cost: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePurchaseOrder(Command):
+    number: str
+    supplier: str
+    location: str
+    lines: tuple[PurchaseOrderLineInput, ...]
+    ordered_on: date | None = None
+    expected_on: date | None = None
+    carrier: str | None = None
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePurchaseOrder(Command):
+    """Change a PO's dates or carrier; lines may only be replaced while it is a draft."""
+
+    number: str
+    expected_on: date | None = None
+    carrier: str | None = None
+    lines: tuple[PurchaseOrderLineInput, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePurchaseOrderStatus(Command):
+    number: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivePurchaseOrderLine(Command):
+    number: str
+    sku: str
+    quantity: int
+    occurred_at: datetime
+    idempotency_key: str
+    rejected: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileStockLevels(Command):
+    """Recompute levels from the ledger and open POs; ``repair`` writes the fix."""
+
+    repair: bool = False
+    skus: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,111 @@
+"""Errors raised for invalid requests and broken invariants.
+
+Expected business outcomes (a stock-out, a short receipt) are events, not exceptions.
+Every specific error has a stable ``code`` and structured fields, so the API can map
+it to a problem+json response without parsing messages.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class StockguardError(Exception):
+    """Base class of every error stockguard raises on purpose."""
+
+    code: ClassVar[str] = "stockguard_error"
+
+
+class DomainError(StockguardError):
+    """A request the domain rules refuse."""
+
+    code: ClassVar[str] = "domain_error"
+
+
+class UnknownSku(DomainError):
+    code: ClassVar[str] = "unknown_sku"
+
+    def __init__(self, sku: str) -> None:
+        self.sku = sku
+        super().__init__(f"There is no product with SKU {sku!r}.")
+
+
+class UnknownLocation(DomainError):
+    code: ClassVar[str] = "unknown_location"
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        super().__init__(f"There is no location with code {location!r}.")
+
+
+class UnknownPurchaseOrder(DomainError):
+    code: ClassVar[str] = "unknown_purchase_order"
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        super().__init__(f"There is no purchase order numbered {number!r}.")
+
+
+class UnknownSupplier(DomainError):
+    code: ClassVar[str] = "unknown_supplier"
+
+    def __init__(self, supplier: str) -> None:
+        self.supplier = supplier
+        super().__init__(f"There is no supplier with code {supplier!r}.")
+
+
+class InvalidQuantity(DomainError):
+    code: ClassVar[str] = "invalid_quantity"
+
+    def __init__(self, quantity: int, reason: str) -> None:
+        self.quantity = quantity
+        self.reason = reason
+        super().__init__(f"Quantity {quantity} is not allowed: {reason}.")
+
+
+class InvalidTransition(DomainError):
+    code: ClassVar[str] = "invalid_transition"
+
+    def __init__(self, entity: str, current: str, requested: str) -> None:
+        self.entity = entity
+        self.current = current
+        self.requested = requested
+        super().__init__(f"{entity} is {current} and cannot become {requested}.")
+
+
+class OverReceipt(DomainError):
+    code: ClassVar[str] = "over_receipt"
+
+    def __init__(self, number: str, sku: str, outstanding: int, received: int) -> None:
+        self.number = number
+        self.sku = sku
+        self.outstanding = outstanding
+        self.received = received
+        super().__init__(
+            f"Purchase order {number} line {sku} has {outstanding} units outstanding; "
+            f"cannot receive {received}."
+        )
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same idempotency key was sent again with a different movement."""
+
+    code: ClassVar[str] = "idempotency_key_reused"
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"Idempotency key {key!r} was already used for a different movement; "
+            "use a new key for a new movement."
+        )
+
+
+class ConcurrencyConflict(StockguardError):
+    """Another transaction changed the same stock level first; the bus retries."""
+
+    code: ClassVar[str] = "concurrency_conflict"
+
+    def __init__(self, sku: str, location: str) -> None:
+        self.sku = sku
+        self.location = location
+        super().__init__(f"Stock of {sku} at {location} changed concurrently; please retry.")

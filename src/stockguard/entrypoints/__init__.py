@@ -1,0 +1,1 @@
+"""Entrypoints: CLI (Typer), API (FastAPI), worker and web dashboard."""

@@ -1,0 +1,1 @@
+"""The ``stockguard`` command line."""

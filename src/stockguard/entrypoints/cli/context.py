@@ -1,0 +1,68 @@
+"""Shared CLI state: settings from the environment plus global options, wired lazily."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from stockguard.bootstrap import App, bootstrap
+from stockguard.config import DatabaseSettings, Settings
+from stockguard.domain import errors
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class CliState:
+    database_url: str | None = None
+    _app: App | None = field(default=None, repr=False)
+
+    def settings(self) -> Settings:
+        settings = Settings()
+        if self.database_url:
+            settings.database = DatabaseSettings(
+                **{**settings.database.model_dump(), "url": self.database_url}
+            )
+        return settings
+
+    def app(self) -> App:
+        if self._app is None:
+            self._app = bootstrap(self.settings())
+        return self._app
+
+
+state = CliState()
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` in red on stderr and return the Exit to raise."""
+    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn a refused request into a one-line message and exit code 1."""
+    try:
+        yield
+    except errors.StockguardError as error:
+        raise fail(str(error)) from error
+
+
+def handles_domain_errors(function: Callable[P, R]) -> Callable[P, R]:
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with domain_errors():
+            return function(*args, **kwargs)
+
+    return wrapper

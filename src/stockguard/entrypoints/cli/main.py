@@ -1,0 +1,36 @@
+"""``stockguard``: the command-line entrypoint; sub-commands live in sibling modules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from stockguard.entrypoints.cli import db, stock
+from stockguard.entrypoints.cli.context import state
+
+app = typer.Typer(
+    name="stockguard",
+    help="Keep your shop in stock: ledger, imports, planning and customer care.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(stock.record_app, name="record")
+app.command()(stock.levels)
+app.command()(stock.reconcile)
+
+
+@app.callback()
+def main(
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            envvar="STOCKGUARD_DATABASE__URL",
+            help="Database URL (default: sqlite:///stockguard.sqlite3 in this folder).",
+        ),
+    ] = None,
+) -> None:
+    """Global options, applied before any sub-command."""
+    state.database_url = database

@@ -1,0 +1,129 @@
+"""Handlers for purchase orders: create, update, change status, receive lines."""
+
+from __future__ import annotations
+
+from stockguard.domain import commands, errors, ledger, purchasing
+from stockguard.services.handlers.stock import MovementResult
+from stockguard.services.unit_of_work import UnitOfWork
+
+
+def create_purchase_order(cmd: commands.CreatePurchaseOrder, uow: UnitOfWork) -> str:
+    """Create a draft PO; returns its number. Refuses a number that already exists."""
+    with uow:
+        if uow.purchase_orders.get(cmd.number) is not None:
+            raise errors.InvalidTransition(f"Purchase order {cmd.number}", "existing", "created")
+        if uow.suppliers.get(cmd.supplier) is None:
+            raise errors.UnknownSupplier(cmd.supplier)
+        if uow.locations.get(cmd.location) is None:
+            raise errors.UnknownLocation(cmd.location)
+        order = purchasing.PurchaseOrder(
+            number=cmd.number,
+            supplier=cmd.supplier,
+            location=cmd.location,
+            lines=_lines(uow, cmd.lines),
+            ordered_on=cmd.ordered_on,
+            expected_on=cmd.expected_on,
+            carrier=cmd.carrier,
+            currency=cmd.currency,
+        )
+        uow.purchase_orders.add(order)
+        uow.commit()
+        return order.number
+
+
+def update_purchase_order(cmd: commands.UpdatePurchaseOrder, uow: UnitOfWork) -> str:
+    with uow:
+        order = _get(uow, cmd.number)
+        if cmd.lines is not None:
+            if order.status is not purchasing.PurchaseOrderStatus.DRAFT:
+                raise errors.InvalidTransition(
+                    f"Purchase order {order.number}", order.status.value, "edited (lines)"
+                )
+            order.lines = _lines(uow, cmd.lines)
+        if cmd.expected_on is not None:
+            order.expected_on = cmd.expected_on
+        if cmd.carrier is not None:
+            order.carrier = cmd.carrier
+        uow.commit()
+        return order.number
+
+
+def change_purchase_order_status(cmd: commands.ChangePurchaseOrderStatus, uow: UnitOfWork) -> str:
+    """Move a PO along its life cycle, keeping ``on_order`` in step.
+
+    Opening a PO (draft -> sent) adds its outstanding units to ``on_order``;
+    cancelling an open PO takes them away again.
+    """
+    try:
+        status = purchasing.PurchaseOrderStatus(cmd.status)
+    except ValueError:
+        raise errors.InvalidTransition(f"Purchase order {cmd.number}", "?", cmd.status) from None
+    with uow:
+        order = _get(uow, cmd.number)
+        was_open = order.is_open
+        order.move_to(status)
+        if was_open != order.is_open and status is not purchasing.PurchaseOrderStatus.RECEIVED:
+            sign = 1 if order.is_open else -1
+            for line in order.lines:
+                uow.levels.get(line.sku, order.location).expect(sign * line.outstanding)
+        uow.commit()
+        return order.status.value
+
+
+def receive_purchase_order_line(
+    cmd: commands.ReceivePurchaseOrderLine, uow: UnitOfWork
+) -> MovementResult:
+    """Receive ``quantity`` units of a PO line; ``rejected`` of them fail inspection.
+
+    Accepted units (quantity - rejected) enter stock through a receipt movement; all
+    delivered units leave ``on_order``. Replaying the idempotency key does nothing.
+    """
+    with uow:
+        existing = uow.ledger.find(cmd.idempotency_key)
+        order = _get(uow, cmd.number)
+        level = uow.levels.get(cmd.sku, order.location)
+        already = any(r.idempotency_key == cmd.idempotency_key for r in order.receipts)
+        if existing is not None or already:
+            replayed = (existing,) if existing is not None else ()
+            return MovementResult(replayed, False, {order.location: level.on_hand})
+        order.receive(
+            purchasing.Receipt(
+                cmd.sku, cmd.quantity, cmd.rejected, cmd.occurred_at, cmd.idempotency_key
+            )
+        )
+        level.expect(-cmd.quantity)
+        movements: tuple[ledger.StockMovement, ...] = ()
+        accepted = cmd.quantity - cmd.rejected
+        if accepted > 0:
+            movement = ledger.StockMovement(
+                sku=cmd.sku,
+                location=order.location,
+                kind=ledger.MovementKind.RECEIPT,
+                quantity=accepted,
+                occurred_at=cmd.occurred_at,
+                idempotency_key=cmd.idempotency_key,
+                reference=order.number,
+            )
+            level.apply(movement)
+            uow.ledger.append(movement)
+            movements = (movement,)
+        uow.commit()
+        return MovementResult(movements, True, {order.location: level.on_hand})
+
+
+def _get(uow: UnitOfWork, number: str) -> purchasing.PurchaseOrder:
+    order = uow.purchase_orders.get(number)
+    if order is None:
+        raise errors.UnknownPurchaseOrder(number)
+    return order
+
+
+def _lines(
+    uow: UnitOfWork, lines: tuple[commands.PurchaseOrderLineInput, ...]
+) -> list[purchasing.PurchaseOrderLine]:
+    if not lines:
+        raise errors.InvalidQuantity(0, "a purchase order needs at least one line")
+    for line in lines:
+        if uow.products.get(line.sku) is None:
+            raise errors.UnknownSku(line.sku)
+    return [purchasing.PurchaseOrderLine(x.sku, x.quantity, x.unit_cost) for x in lines]

@@ -1,0 +1,62 @@
+"""The message bus: routes each command to its handler and retries on conflicts."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from stockguard.domain import commands, errors
+from stockguard.services.handlers import purchasing, reconcile, stock
+from stockguard.services.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Any, UnitOfWork], Any]
+
+COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
+    commands.RecordSale: stock.record_sale,
+    commands.RecordReturn: stock.record_return,
+    commands.RecordAdjustment: stock.record_adjustment,
+    commands.RecordStockCount: stock.record_stock_count,
+    commands.TransferStock: stock.transfer_stock,
+    commands.CreatePurchaseOrder: purchasing.create_purchase_order,
+    commands.UpdatePurchaseOrder: purchasing.update_purchase_order,
+    commands.ChangePurchaseOrderStatus: purchasing.change_purchase_order_status,
+    commands.ReceivePurchaseOrderLine: purchasing.receive_purchase_order_line,
+    commands.ReconcileStockLevels: reconcile.reconcile_stock_levels,
+}
+
+
+class MessageBus:
+    """Handles commands through one unit-of-work factory.
+
+    A ``ConcurrencyConflict`` (another transaction changed the same row first) is
+    retried up to ``max_attempts`` times with a short growing pause.
+    """
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        *,
+        max_attempts: int = 10,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.max_attempts = max_attempts
+        self._sleep = sleep
+
+    def handle(self, command: commands.Command) -> Any:
+        handler = COMMAND_HANDLERS.get(type(command))
+        if handler is None:
+            raise TypeError(f"no handler registered for {type(command).__name__}")
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return handler(command, self.uow_factory())
+            except errors.ConcurrencyConflict:
+                if attempt == self.max_attempts:
+                    raise
+                logger.info("retrying %s after a conflict (attempt %d)", command, attempt)
+                self._sleep(0.005 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,53 @@
+"""The unit-of-work port: one atomic transaction over all repositories."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from types import TracebackType
+from typing import Self
+
+from stockguard.domain import events
+from stockguard.services import ports
+
+
+class UnitOfWork(abc.ABC):
+    """``with uow: ...; uow.commit()``; leaving the block without commit rolls back.
+
+    On commit the implementation writes every event the touched aggregates recorded
+    to the outbox in the same transaction.
+    """
+
+    products: ports.ProductRepository
+    locations: ports.LocationRepository
+    suppliers: ports.SupplierRepository
+    levels: ports.StockLevelRepository
+    ledger: ports.LedgerRepository
+    purchase_orders: ports.PurchaseOrderRepository
+    reconciliation: ports.ReconciliationSource
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    def rollback(self) -> None: ...
+
+    def collect_new_events(self) -> Iterator[events.Event]:
+        """Drain events recorded by aggregates touched in this unit of work."""
+        for level in self.levels.seen:
+            while level.events:
+                yield level.events.pop(0)
+        for order in self.purchase_orders.seen:
+            while order.events:
+                yield order.events.pop(0)
