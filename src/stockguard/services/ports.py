@@ -6,9 +6,10 @@ the unit of work can write changes and collect events on commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import enum
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from stockguard.domain import catalog, ledger, parties, purchasing, stock
 
@@ -71,3 +72,60 @@ class PurchaseOrderRepository(Protocol):
 
     @property
     def seen(self) -> Sequence[purchasing.PurchaseOrder]: ...
+
+
+class Entity(enum.StrEnum):
+    """Tables an import can write, each identified by a natural key (see NATURAL_KEYS)."""
+
+    PRODUCT = "product"
+    LOCATION = "location"
+    CUSTOMER = "customer"
+    SUPPLIER = "supplier"
+    SUPPLIER_OFFER = "supplier_offer"
+    CARRIER = "carrier"
+    SALES_ORDER = "sales_order"
+    SALES_ORDER_LINE = "sales_order_line"
+    PURCHASE_ORDER = "purchase_order"
+    PURCHASE_ORDER_LINE = "purchase_order_line"
+    PURCHASE_RECEIPT = "purchase_receipt"
+    PROMOTION = "promotion"
+
+
+NATURAL_KEYS: dict[Entity, tuple[str, ...]] = {
+    Entity.PRODUCT: ("sku",),
+    Entity.LOCATION: ("code",),
+    Entity.CUSTOMER: ("external_id",),
+    Entity.SUPPLIER: ("code",),
+    Entity.SUPPLIER_OFFER: ("supplier", "sku"),
+    Entity.CARRIER: ("code",),
+    Entity.SALES_ORDER: ("number",),
+    Entity.SALES_ORDER_LINE: ("order_number", "line_no"),
+    Entity.PURCHASE_ORDER: ("number",),
+    Entity.PURCHASE_ORDER_LINE: ("order_number", "sku"),
+    Entity.PURCHASE_RECEIPT: ("idempotency_key",),
+    Entity.PROMOTION: ("code",),
+}
+
+
+class BulkWriter(Protocol):
+    """Set-based writes for imports and the demo, inside the unit of work's transaction.
+
+    Rows are plain dicts whose keys are the entity's column names (see adapters.db.tables).
+    """
+
+    def existing_keys(self, entity: Entity, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` already exist (single-column natural keys only)."""
+        ...
+
+    def upsert(self, entity: Entity, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert rows, or update them where the natural key exists; returns rows written."""
+        ...
+
+    def record_movements(self, movements: Sequence[ledger.StockMovement]) -> int:
+        """Append movements whose idempotency key is new and add their quantities to
+        ``on_hand`` of the matching levels; returns how many were new."""
+        ...
+
+    def refresh_on_order(self, skus: Collection[str]) -> None:
+        """Set ``on_order`` of these SKUs' levels to the outstanding units of open POs."""
+        ...

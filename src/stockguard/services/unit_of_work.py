@@ -25,6 +25,7 @@ class UnitOfWork(abc.ABC):
     ledger: ports.LedgerRepository
     purchase_orders: ports.PurchaseOrderRepository
     reconciliation: ports.ReconciliationSource
+    bulk: ports.BulkWriter
 
     def __enter__(self) -> Self:
         return self

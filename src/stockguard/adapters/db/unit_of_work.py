@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from stockguard.adapters.db import repositories, tables
+from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
 from stockguard.domain import errors, events
 from stockguard.services.unit_of_work import UnitOfWork
@@ -36,6 +37,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.levels = self._levels = repositories.SqlStockLevelRepository(self.session)
         self.purchase_orders = self._orders = repositories.SqlPurchaseOrderRepository(self.session)
         self.reconciliation = SqlReconciliationSource(self.session)
+        self.bulk = SqlBulkWriter(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:

@@ -1,0 +1,1 @@
+"""Imports: validate a whole file first, then write it in one transaction (all or nothing)."""
