@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
+from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from stockguard.config import Settings
 from stockguard.services.messagebus import MessageBus
@@ -25,6 +26,9 @@ class App:
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.sessions)
+
+    def ledger_history(self) -> SqlLedgerHistory:
+        return SqlLedgerHistory(self.sessions)
 
 
 def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:

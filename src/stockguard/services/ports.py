@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from stockguard.domain import catalog, ledger, parties, purchasing, stock
@@ -128,4 +129,31 @@ class BulkWriter(Protocol):
 
     def refresh_on_order(self, skus: Collection[str]) -> None:
         """Set ``on_order`` of these SKUs' levels to the outstanding units of open POs."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class DailyTotal:
+    """Ledger totals of one series on one UTC day: units sold and the net change of on_hand."""
+
+    sku: str
+    location: str
+    day: date
+    sold: int
+    net_change: int
+
+
+class LedgerHistory(Protocol):
+    """Read-side access to the ledger, aggregated by day (no locks, no writes)."""
+
+    def daily_totals(
+        self, *, start: date, end: date, skus: Sequence[str], locations: Sequence[str]
+    ) -> list[DailyTotal]:
+        """Totals per series and day for ``start <= day <= end`` (empty filters = all)."""
+        ...
+
+    def balances_before(
+        self, *, start: date, skus: Sequence[str], locations: Sequence[str]
+    ) -> dict[tuple[str, str], int]:
+        """``on_hand`` of each series at the start of ``start`` (sum of earlier movements)."""
         ...

@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from builders import NOW, a_location, a_product, a_supplier
-from conftest import random_sku
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import App
 from stockguard.domain import commands, errors
+
+from builders import NOW, a_location, a_product, a_supplier
+from conftest import random_sku
 
 
 def _seed(app: App, sku: str, location: str = "WH1") -> None:
