@@ -15,8 +15,8 @@ from stockguard.bootstrap import App, bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import errors
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(emoji=False)
+err_console = Console(stderr=True, emoji=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")
