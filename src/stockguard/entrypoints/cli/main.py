@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from stockguard.entrypoints.cli import db, imports, purchasing, stock
+from stockguard.entrypoints.cli import db, demo, imports, purchasing, stock
 from stockguard.entrypoints.cli.context import state
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(purchasing.app, name="po")
 app.add_typer(stock.record_app, name="record")
+app.command()(demo.demo)
 app.command()(stock.levels)
 app.command()(stock.reconcile)
 

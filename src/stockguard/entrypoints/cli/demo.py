@@ -1,0 +1,155 @@
+"""``stockguard demo``: build a seeded synthetic shop into the configured database."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, inspect, select
+
+from stockguard.adapters.db import engine as db_engine
+from stockguard.adapters.db import migrations
+from stockguard.adapters.db import tables as t
+from stockguard.bootstrap import bootstrap
+from stockguard.entrypoints.cli.context import console, fail, state
+from stockguard.services.demo.build import DemoStep, DemoSummary, build_demo_shop
+from stockguard.services.demo.vocabulary import DEMO_LOCATION_CODES
+
+STEP_LABELS = {
+    DemoStep.CATALOGUE: "Catalogue, suppliers and customers",
+    DemoStep.DEMAND: "Demand: seasonality, trends, promotions",
+    DemoStep.SIMULATION: "Simulating stock day by day",
+    DemoStep.WRITING: "Writing to the database",
+}
+
+
+def demo(
+    seed: Annotated[int | None, typer.Option(help="Random seed [default: settings, 7].")] = None,
+    skus: Annotated[
+        int | None, typer.Option(min=50, help="Number of SKUs [default: settings, 520].")
+    ] = None,
+    customers: Annotated[
+        int | None, typer.Option(min=100, help="Number of customers [default: settings, 3000].")
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option(min=120, help="Days of history [default: settings, 730].")
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option(help="Pretend today is this ISO date; history ends the day before."),
+    ] = None,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Drop a database that holds other data first.")
+    ] = False,
+) -> None:
+    """Build a realistic demo shop (catalogue, 2 years of orders, stock, POs) and summarise it.
+
+    Runs twice safely: a previous demo is dropped and rebuilt. A database holding other
+    data is refused unless --reset is given (which drops every table).
+    """
+    settings = state.settings()
+    defaults = settings.demo
+    started = time.perf_counter()
+    engine = db_engine.make_engine(settings.database.url, echo=settings.database.echo)
+    _prepare_database(engine, reset=reset)
+    app = bootstrap(settings, engine=engine)
+    with _progress() as show:
+        summary = build_demo_shop(
+            app.unit_of_work(),
+            seed=defaults.seed if seed is None else seed,
+            skus=defaults.skus if skus is None else skus,
+            customers=defaults.customers if customers is None else customers,
+            days=defaults.days if days is None else days,
+            today=_today(today),
+            progress=show,
+        )
+    _print_summary(summary, time.perf_counter() - started, engine)
+    engine.dispose()
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return datetime.now(UTC).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise fail(f"--today must be an ISO date such as 2026-11-24, got {value!r}") from error
+
+
+def _prepare_database(engine: Engine, *, reset: bool) -> None:
+    """Leave an empty database ready; rebuild a previous demo; refuse foreign data."""
+    if "product" in inspect(engine).get_table_names():
+        with engine.connect() as connection:
+            products = connection.scalar(select(func.count()).select_from(t.table_of(t.ProductRow)))
+            codes = set(connection.scalars(select(t.table_of(t.LocationRow).c.code)))
+        has_data = bool(products) or bool(codes)
+        if has_data and not codes >= DEMO_LOCATION_CODES and not reset:
+            raise fail(
+                f"the database at {engine.url.render_as_string()} already holds {products} "
+                "products that are not the demo's; rerun with --reset to drop every table "
+                "and build the demo anyway, or point --database at another file."
+            )
+        if has_data:
+            migrations.downgrade(engine, "base")
+    migrations.upgrade(engine)
+
+
+@contextmanager
+def _progress() -> Iterator[DemoProgress]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        show = DemoProgress(progress)
+        yield show
+        show.finish()
+
+
+class DemoProgress:
+    """Marks the previous step done and starts the next one."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._current: TaskID | None = None
+
+    def __call__(self, step: DemoStep) -> None:
+        self.finish()
+        self._current = self._progress.add_task(STEP_LABELS[step], total=1)
+
+    def finish(self) -> None:
+        if self._current is not None:
+            self._progress.update(self._current, completed=1)
+        self._current = None
+
+
+def _print_summary(summary: DemoSummary, seconds: float, engine: Engine) -> None:
+    table = Table("Demo shop", "", title="stockguard demo", show_header=False)
+    rows = (
+        ("SKUs", f"{summary.skus:,} in {summary.families:,} families "
+                 f"({summary.discontinued} discontinued)"),
+        ("Warehouses", str(summary.warehouses)),
+        ("Suppliers", str(summary.suppliers)),
+        ("Customers", f"{summary.customers:,}"),
+        ("Orders", f"{summary.orders:,}"),
+        ("Order lines", f"{summary.order_lines:,}"),
+        ("Units sold", f"{summary.units_sold:,} ({summary.units_lost:,} lost to stock-outs)"),
+        ("Revenue", f"EUR {summary.revenue:,.2f}"),
+        ("Promotions", f"{summary.promotions:,}"),
+        ("Purchase orders", f"{summary.purchase_orders:,} ({summary.open_purchase_orders} open)"),
+        ("Receipts", f"{summary.receipts:,}"),
+        ("Out of stock now", f"{summary.stocked_out_now} SKU x warehouse"),
+        ("History", f"{summary.first_day} to {summary.last_day}"),
+        ("Took", f"{seconds:.1f} s"),
+    )  # fmt: skip
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+    console.print(f"Database: {engine.url.render_as_string()}", highlight=False)
+    console.print(
+        "Next: [bold]stockguard levels[/] to see stock, [bold]stockguard reconcile[/] to "
+        "check the ledger, [bold]stockguard import --help[/] to load your own data."
+    )

@@ -1,0 +1,104 @@
+"""``stockguard demo`` end to end: a small demo shop into a SQLite file, twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, insert, select
+from typer.testing import CliRunner, Result
+
+from stockguard.adapters.db import engine as db_engine
+from stockguard.adapters.db import migrations
+from stockguard.adapters.db import tables as t
+from stockguard.bootstrap import bootstrap
+from stockguard.config import DatabaseSettings, Settings
+from stockguard.domain import commands
+from stockguard.entrypoints.cli import main
+from stockguard.entrypoints.cli.context import state
+
+pytestmark = pytest.mark.e2e
+SMALL = ["--skus", "60", "--customers", "150", "--days", "150", "--today", "2026-06-01"]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    monkeypatch.setenv("STOCKGUARD_DATABASE__URL", url)
+    monkeypatch.setattr(state, "database_url", None)
+    return url
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(main.app, ["demo", *args])
+
+
+def _count(url: str, table: type[t.Base], *where: object) -> int:
+    engine = db_engine.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            query = select(func.count()).select_from(t.table_of(table)).where(*where)
+            return int(connection.scalar(query) or 0)
+    finally:
+        engine.dispose()
+
+
+def test_demo_builds_a_consistent_shop_and_rebuilds_it(database_url: str) -> None:
+    first = _run(*SMALL, "--seed", "3")
+    assert first.exit_code == 0, first.output
+    orders = _count(database_url, t.SalesOrderRow)
+    assert "Order lines" in first.output
+    assert f"{orders:,}" in first.output
+    assert _count(database_url, t.ProductRow) == 60
+    assert _count(database_url, t.LocationRow) == 3
+    assert _count(database_url, t.SupplierRow) == 8
+    assert _count(database_url, t.CarrierRow) == 2
+    assert _count(database_url, t.CustomerRow) == 150
+    assert _count(database_url, t.SalesOrderLineRow) > orders > 1000
+    levels = t.table_of(t.StockLevelRow)
+    open_orders = t.table_of(t.PurchaseOrderRow).c.status.in_(["sent", "confirmed", "shipped"])
+    assert _count(database_url, t.PurchaseOrderRow, open_orders) > 0
+    assert _count(database_url, t.StockLevelRow, levels.c.on_order > 0) > 0
+    assert _count(database_url, t.StockLevelRow, levels.c.on_hand <= 0) > 0
+    assert _count(database_url, t.PurchaseReceiptRow) > 0
+    _assert_no_drift(database_url)
+
+    second = _run(*SMALL, "--seed", "4")
+    assert second.exit_code == 0, second.output
+    assert _count(database_url, t.ProductRow) == 60
+    assert f"{_count(database_url, t.SalesOrderRow):,}" in second.output
+    _assert_no_drift(database_url)
+
+
+def test_demo_refuses_a_database_with_other_products_unless_reset(database_url: str) -> None:
+    engine = db_engine.make_engine(database_url)
+    migrations.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(t.table_of(t.LocationRow)),
+            [{"code": "MAIN", "name": "Main", "kind": "warehouse", "sellable": True}],
+        )
+        connection.execute(
+            insert(t.table_of(t.ProductRow)),
+            [{"sku": "MINE-1", "title": "Mine", "price": 1, "currency": "EUR", "status": "active"}],
+        )
+    engine.dispose()
+
+    refused = _run(*SMALL)
+    assert refused.exit_code == 1
+    assert "--reset" in refused.output
+    assert _count(database_url, t.ProductRow) == 1
+
+    forced = _run(*SMALL, "--reset")
+    assert forced.exit_code == 0, forced.output
+    assert _count(database_url, t.ProductRow, t.table_of(t.ProductRow).c.sku == "MINE-1") == 0
+
+
+def _assert_no_drift(url: str) -> None:
+    app = bootstrap(Settings(database=DatabaseSettings(url=url)))
+    try:
+        report = app.bus.handle(commands.ReconcileStockLevels())
+    finally:
+        app.engine.dispose()
+    assert report.levels_checked == 60 * 3
+    assert report.drifts == ()
