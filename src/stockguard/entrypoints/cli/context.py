@@ -36,8 +36,12 @@ class CliState:
         return settings
 
     def app(self) -> App:
-        if self._app is None:
-            self._app = bootstrap(self.settings())
+        """The wired app for the current settings; rebuilt when the database URL changes."""
+        settings = self.settings()
+        if self._app is None or self._app.settings.database.url != settings.database.url:
+            if self._app is not None:
+                self._app.engine.dispose()
+            self._app = bootstrap(settings)
         return self._app
 
 
@@ -46,7 +50,8 @@ state = CliState()
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` in red on stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    err_console.print("Error:", style="bold red", end=" ")
+    err_console.print(message, markup=False, highlight=False)
     return typer.Exit(code)
 
 
