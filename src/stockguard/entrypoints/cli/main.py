@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from stockguard.entrypoints.cli import db, demo, imports, purchasing, stock
+from stockguard.entrypoints.cli import (  # public_data adds online-retail and m5 to import
+    db,
+    demo,
+    imports,
+    public_data,  # noqa: F401
+    purchasing,
+    stock,
+)
 from stockguard.entrypoints.cli.context import state
 
 app = typer.Typer(
