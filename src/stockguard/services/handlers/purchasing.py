@@ -52,7 +52,7 @@ def change_purchase_order_status(cmd: commands.ChangePurchaseOrderStatus, uow: U
     """Move a PO along its life cycle, keeping ``on_order`` in step.
 
     Opening a PO (draft -> sent) adds its outstanding units to ``on_order``;
-    cancelling an open PO takes them away again.
+    cancelling an open PO, or marking it received by hand, takes them away again.
     """
     try:
         status = purchasing.PurchaseOrderStatus(cmd.status)
@@ -62,9 +62,9 @@ def change_purchase_order_status(cmd: commands.ChangePurchaseOrderStatus, uow: U
         order = _get(uow, cmd.number)
         was_open = order.is_open
         order.move_to(status)
-        if was_open != order.is_open and status is not purchasing.PurchaseOrderStatus.RECEIVED:
+        if was_open != order.is_open:
             sign = 1 if order.is_open else -1
-            for line in order.lines:
+            for line in sorted(order.lines, key=lambda x: x.sku):  # one lock order
                 uow.levels.get(line.sku, order.location).expect(sign * line.outstanding)
         uow.commit()
         return order.status.value
@@ -82,6 +82,11 @@ def receive_purchase_order_line(
         existing = uow.ledger.find(cmd.idempotency_key)
         order = _get(uow, cmd.number)
         level = uow.levels.get(cmd.sku, order.location)
+        if existing is not None and (
+            existing.kind is not ledger.MovementKind.RECEIPT
+            or (existing.sku, existing.location) != (cmd.sku, order.location)
+        ):
+            raise errors.IdempotencyKeyReused(cmd.idempotency_key)
         already = any(r.idempotency_key == cmd.idempotency_key for r in order.receipts)
         if existing is not None or already:
             replayed = (existing,) if existing is not None else ()

@@ -80,11 +80,16 @@ def transfer_stock(cmd: commands.TransferStock, uow: UnitOfWork) -> MovementResu
         for location, quantity, key in legs
     )
     with uow:
-        if uow.ledger.find(movements[0].idempotency_key) is not None:
+        first_leg = uow.ledger.find(movements[0].idempotency_key)
+        if first_leg is not None:
+            if not first_leg.same_movement_as(movements[0]):
+                raise errors.IdempotencyKeyReused(cmd.idempotency_key)
             return _replay_result(uow, movements)
+        for location in sorted((cmd.source, cmd.destination)):  # one lock order: no deadlock
+            _require_known(uow, cmd.sku, location)
+            uow.levels.get(cmd.sku, location)
         on_hand = {}
         for movement in movements:
-            _require_known(uow, movement.sku, movement.location)
             level = uow.levels.get(movement.sku, movement.location)
             level.apply(movement)
             uow.ledger.append(movement)
