@@ -87,6 +87,17 @@ class OverReceipt(DomainError):
         )
 
 
+class DuplicateLine(DomainError):
+    code: ClassVar[str] = "duplicate_line"
+
+    def __init__(self, number: str, sku: str) -> None:
+        self.number = number
+        self.sku = sku
+        super().__init__(
+            f"Purchase order {number} lists {sku} more than once; put the units on one line."
+        )
+
+
 class IdempotencyKeyReused(DomainError):
     """The same idempotency key was sent again with a different movement."""
 

@@ -77,6 +77,18 @@ class PurchaseOrder:
     version: int = 0
     events: list[events.Event] = field(default_factory=list, repr=False)
 
+    def __post_init__(self) -> None:
+        _refuse_duplicate_skus(self.number, self.lines)
+
+    def replace_lines(self, lines: list[PurchaseOrderLine]) -> None:
+        """Replace every line; only a draft may still change what it orders."""
+        if self.status is not PurchaseOrderStatus.DRAFT:
+            raise errors.InvalidTransition(
+                f"Purchase order {self.number}", self.status.value, "edited (lines)"
+            )
+        _refuse_duplicate_skus(self.number, lines)
+        self.lines = lines
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
@@ -127,3 +139,11 @@ class PurchaseOrder:
         )
         if done:
             self.move_to(PurchaseOrderStatus.RECEIVED)
+
+
+def _refuse_duplicate_skus(number: str, lines: list[PurchaseOrderLine]) -> None:
+    seen: set[str] = set()
+    for line in lines:
+        if line.sku in seen:
+            raise errors.DuplicateLine(number, line.sku)
+        seen.add(line.sku)

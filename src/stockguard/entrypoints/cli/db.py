@@ -15,7 +15,10 @@ app = typer.Typer(help="Create or migrate the database schema.", no_args_is_help
 def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     engine = db_engine.make_engine(state.settings().database.url)
-    migrations.upgrade(engine, revision)
+    try:
+        migrations.upgrade(engine, revision)
+    finally:
+        engine.dispose()
     console.print(f"Database at [bold]{engine.url.render_as_string()}[/] is at {revision}.")
 
 
@@ -23,5 +26,8 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> 
 def downgrade(revision: str = typer.Argument(..., help="Target revision, or 'base'.")) -> None:
     """Revert migrations down to REVISION ('base' drops every table)."""
     engine = db_engine.make_engine(state.settings().database.url)
-    migrations.downgrade(engine, revision)
+    try:
+        migrations.downgrade(engine, revision)
+    finally:
+        engine.dispose()
     console.print(f"Database reverted to {revision}.")

@@ -35,11 +35,7 @@ def update_purchase_order(cmd: commands.UpdatePurchaseOrder, uow: UnitOfWork) ->
     with uow:
         order = _get(uow, cmd.number)
         if cmd.lines is not None:
-            if order.status is not purchasing.PurchaseOrderStatus.DRAFT:
-                raise errors.InvalidTransition(
-                    f"Purchase order {order.number}", order.status.value, "edited (lines)"
-                )
-            order.lines = _lines(uow, cmd.lines)
+            order.replace_lines(_lines(uow, cmd.lines))
         if cmd.expected_on is not None:
             order.expected_on = cmd.expected_on
         if cmd.carrier is not None:
@@ -82,10 +78,14 @@ def receive_purchase_order_line(
         existing = uow.ledger.find(cmd.idempotency_key)
         order = _get(uow, cmd.number)
         level = uow.levels.get(cmd.sku, order.location)
+        accepted = cmd.quantity - cmd.rejected
         if existing is not None and (
-            existing.kind is not ledger.MovementKind.RECEIPT
-            or (existing.sku, existing.location) != (cmd.sku, order.location)
-        ):
+            existing.kind,
+            existing.sku,
+            existing.location,
+            existing.reference,
+            existing.quantity,
+        ) != (ledger.MovementKind.RECEIPT, cmd.sku, order.location, order.number, accepted):
             raise errors.IdempotencyKeyReused(cmd.idempotency_key)
         already = any(r.idempotency_key == cmd.idempotency_key for r in order.receipts)
         if existing is not None or already:
@@ -98,7 +98,6 @@ def receive_purchase_order_line(
         )
         level.expect(-cmd.quantity)
         movements: tuple[ledger.StockMovement, ...] = ()
-        accepted = cmd.quantity - cmd.rejected
         if accepted > 0:
             movement = ledger.StockMovement(
                 sku=cmd.sku,

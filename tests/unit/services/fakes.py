@@ -1,0 +1,197 @@
+"""In-memory fakes of the service-layer ports, in Cosmic Python's style.
+
+``FakeUnitOfWork`` keeps a committed ``FakeStore``. Each ``with uow:`` block works on a
+deep copy of it, and only ``commit()`` makes that copy the new committed state, so a
+handler that fails half-way leaves the store as it was, like a rolled-back transaction.
+On commit the events the touched aggregates recorded go to ``outbox``, as the SQL unit
+of work writes them to the outbox table.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Self
+
+from stockguard.domain import catalog, errors, events, ledger, parties, purchasing, stock
+from stockguard.services import ports
+from stockguard.services.unit_of_work import UnitOfWork
+
+
+@dataclass
+class FakeStore:
+    """Everything a database would hold, as plain domain objects."""
+
+    products: dict[str, catalog.Product] = field(default_factory=dict)
+    locations: dict[str, catalog.Location] = field(default_factory=dict)
+    suppliers: dict[str, parties.Supplier] = field(default_factory=dict)
+    levels: dict[tuple[str, str], stock.StockLevel] = field(default_factory=dict)
+    movements: list[ledger.StockMovement] = field(default_factory=list)
+    orders: dict[str, purchasing.PurchaseOrder] = field(default_factory=dict)
+
+
+class FakeProductRepository:
+    def __init__(self, products: dict[str, catalog.Product]) -> None:
+        self._products = products
+
+    def get(self, sku: str) -> catalog.Product | None:
+        return self._products.get(sku)
+
+    def add(self, product: catalog.Product) -> None:
+        self._products[product.sku] = product
+
+
+class FakeLocationRepository:
+    def __init__(self, locations: dict[str, catalog.Location]) -> None:
+        self._locations = locations
+
+    def get(self, code: str) -> catalog.Location | None:
+        return self._locations.get(code)
+
+    def add(self, location: catalog.Location) -> None:
+        self._locations[location.code] = location
+
+
+class FakeSupplierRepository:
+    def __init__(self, suppliers: dict[str, parties.Supplier]) -> None:
+        self._suppliers = suppliers
+
+    def get(self, code: str) -> parties.Supplier | None:
+        return self._suppliers.get(code)
+
+    def add(self, supplier: parties.Supplier) -> None:
+        self._suppliers[supplier.code] = supplier
+
+
+class FakeStockLevelRepository:
+    """Hands out levels (a zero level when none exists yet) and remembers them."""
+
+    def __init__(self, levels: dict[tuple[str, str], stock.StockLevel]) -> None:
+        self._levels = levels
+        self._seen: dict[tuple[str, str], stock.StockLevel] = {}
+
+    @property
+    def seen(self) -> Sequence[stock.StockLevel]:
+        return list(self._seen.values())
+
+    def get(self, sku: str, location: str) -> stock.StockLevel:
+        key = (sku, location)
+        level = self._levels.setdefault(key, stock.StockLevel(sku, location))
+        self._seen[key] = level
+        return level
+
+
+class FakeLedgerRepository:
+    def __init__(self, movements: list[ledger.StockMovement]) -> None:
+        self._movements = movements
+
+    def find(self, idempotency_key: str) -> ledger.StockMovement | None:
+        for movement in self._movements:
+            if movement.idempotency_key == idempotency_key:
+                return movement
+        return None
+
+    def append(self, movement: ledger.StockMovement) -> None:
+        self._movements.append(movement)
+
+
+class FakePurchaseOrderRepository:
+    def __init__(self, orders: dict[str, purchasing.PurchaseOrder]) -> None:
+        self._orders = orders
+        self._seen: dict[str, purchasing.PurchaseOrder] = {}
+
+    @property
+    def seen(self) -> Sequence[purchasing.PurchaseOrder]:
+        return list(self._seen.values())
+
+    def get(self, number: str) -> purchasing.PurchaseOrder | None:
+        order = self._orders.get(number)
+        if order is not None:
+            self._seen[number] = order
+        return order
+
+    def add(self, order: purchasing.PurchaseOrder) -> None:
+        self._orders[order.number] = order
+        self._seen[order.number] = order
+
+
+class FakeReconciliationSource:
+    """The same sums the SQL source computes, over the store of the open unit of work."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def ledger_totals(self, skus: Sequence[str]) -> list[ports.LedgerTotals]:
+        totals: dict[tuple[str, str], list[int]] = {}
+        for movement in self._store.movements:
+            if not skus or movement.sku in skus:
+                key = (movement.sku, movement.location)
+                totals.setdefault(key, [0, 0])[0] += movement.quantity
+        for order in self._store.orders.values():
+            if not order.is_open:
+                continue
+            for line in order.lines:
+                if line.outstanding > 0 and (not skus or line.sku in skus):
+                    totals.setdefault((line.sku, order.location), [0, 0])[1] += line.outstanding
+        return [ports.LedgerTotals(k[0], k[1], v[0], v[1]) for k, v in totals.items()]
+
+    def recorded_levels(self, skus: Sequence[str]) -> list[ports.RecordedLevel]:
+        return [
+            ports.RecordedLevel(level.sku, level.location, level.on_hand, level.on_order)
+            for level in self._store.levels.values()
+            if not skus or level.sku in skus
+        ]
+
+
+class FakeUnitOfWork(UnitOfWork):
+    """A unit of work over a ``FakeStore``.
+
+    ``conflicts`` makes the next that many commits fail with ``ConcurrencyConflict``, as
+    if another transaction had changed the same level first; nothing is written then.
+    """
+
+    def __init__(
+        self,
+        *,
+        products: Iterable[catalog.Product] = (),
+        locations: Iterable[catalog.Location] = (),
+        suppliers: Iterable[parties.Supplier] = (),
+        conflicts: int = 0,
+    ) -> None:
+        self.store = FakeStore(
+            products={product.sku: product for product in products},
+            locations={location.code: location for location in locations},
+            suppliers={supplier.code: supplier for supplier in suppliers},
+        )
+        self.committed = False
+        self.conflicts = conflicts
+        self.outbox: list[events.Event] = []
+        self._open()
+
+    def __enter__(self) -> Self:
+        self._open()
+        return super().__enter__()
+
+    def commit(self) -> None:
+        if self.conflicts > 0:
+            self.conflicts -= 1
+            raise errors.ConcurrencyConflict("?", "?")
+        self.outbox.extend(self.collect_new_events())
+        self.store = self._working
+        self.committed = True
+        self._open()
+
+    def rollback(self) -> None:
+        self._open()
+
+    def _open(self) -> None:
+        """Start from a private copy of the committed store, dropping uncommitted work."""
+        self._working = working = copy.deepcopy(self.store)
+        self.products = FakeProductRepository(working.products)
+        self.locations = FakeLocationRepository(working.locations)
+        self.suppliers = FakeSupplierRepository(working.suppliers)
+        self.levels = FakeStockLevelRepository(working.levels)
+        self.ledger = FakeLedgerRepository(working.movements)
+        self.purchase_orders = FakePurchaseOrderRepository(working.orders)
+        self.reconciliation = FakeReconciliationSource(working)
