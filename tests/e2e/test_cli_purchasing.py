@@ -35,7 +35,9 @@ def test_purchase_order_goes_from_draft_to_received_and_stock_follows(tmp_path: 
     _run(database, "po", "create", "PO-1", "ACME", "PAR", "--line", "MUG-01:24:3.10")
     assert "now sent" in _run(database, "po", "send", "PO-1")
     _run(database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "4", "--key", "r-1")
-    replay = _run(database, "po", "receive", "PO-1", "MUG-01", "24", "--key", "r-1")
+    replay = _run(
+        database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "4", "--key", "r-1"
+    )
     assert "Already received" in replay
     shown = _run(database, "po", "show", "PO-1")
     assert "received" in shown
