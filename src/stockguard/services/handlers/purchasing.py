@@ -91,28 +91,42 @@ def receive_purchase_order_line(
         if existing is not None or already:
             replayed = (existing,) if existing is not None else ()
             return MovementResult(replayed, False, {order.location: level.on_hand})
-        order.receive(
-            purchasing.Receipt(
-                cmd.sku, cmd.quantity, cmd.rejected, cmd.occurred_at, cmd.idempotency_key
-            )
+        receipt = purchasing.Receipt(
+            cmd.sku, cmd.quantity, cmd.rejected, cmd.occurred_at, cmd.idempotency_key
         )
-        level.expect(-cmd.quantity)
-        movements: tuple[ledger.StockMovement, ...] = ()
-        if accepted > 0:
-            movement = ledger.StockMovement(
-                sku=cmd.sku,
-                location=order.location,
-                kind=ledger.MovementKind.RECEIPT,
-                quantity=accepted,
-                occurred_at=cmd.occurred_at,
-                idempotency_key=cmd.idempotency_key,
-                reference=order.number,
-            )
-            level.apply(movement)
-            uow.ledger.append(movement)
-            movements = (movement,)
+        order.receive(receipt)
+        movement = book_receipt(uow, order, receipt)
         uow.commit()
+        movements = (movement,) if movement else ()
         return MovementResult(movements, True, {order.location: level.on_hand})
+
+
+def book_receipt(
+    uow: UnitOfWork, order: purchasing.PurchaseOrder, receipt: purchasing.Receipt
+) -> ledger.StockMovement | None:
+    """Move a receipt already recorded on ``order`` into stock, inside the open ``uow``.
+
+    Every delivered unit leaves ``on_order``; accepted units (delivered - rejected) enter
+    ``on_hand`` through a RECEIPT movement keyed by the receipt's idempotency key.
+    Returns that movement, or None when every unit was rejected.
+    """
+    level = uow.levels.get(receipt.sku, order.location)
+    level.expect(-receipt.quantity)
+    accepted = receipt.quantity - receipt.rejected
+    if accepted <= 0:
+        return None
+    movement = ledger.StockMovement(
+        sku=receipt.sku,
+        location=order.location,
+        kind=ledger.MovementKind.RECEIPT,
+        quantity=accepted,
+        occurred_at=receipt.received_at,
+        idempotency_key=receipt.idempotency_key,
+        reference=order.number,
+    )
+    level.apply(movement)
+    uow.ledger.append(movement)
+    return movement
 
 
 def _get(uow: UnitOfWork, number: str) -> purchasing.PurchaseOrder:

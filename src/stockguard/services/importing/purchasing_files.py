@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from stockguard.domain import errors, ledger, purchasing
+from stockguard.domain import errors, purchasing
+from stockguard.services.handlers.purchasing import book_receipt
 from stockguard.services.importing import checks
 from stockguard.services.importing import columns as c
 from stockguard.services.importing.csv_rows import Row
@@ -158,21 +159,7 @@ def _write_receipts(job: ImportJob, uow: UnitOfWork) -> None:
     """Accepted units enter stock; every delivered unit leaves on_order."""
     movements = 0
     for receipt, order in job.staged:
-        level = uow.levels.get(receipt.sku, order.location)
-        level.expect(-receipt.quantity)
-        accepted = receipt.quantity - receipt.rejected
-        if accepted > 0:
-            movement = ledger.StockMovement(
-                sku=receipt.sku,
-                location=order.location,
-                kind=ledger.MovementKind.RECEIPT,
-                quantity=accepted,
-                occurred_at=receipt.received_at,
-                idempotency_key=receipt.idempotency_key,
-                reference=order.number,
-            )
-            level.apply(movement)
-            uow.ledger.append(movement)
+        if book_receipt(uow, order, receipt) is not None:
             movements += 1
     job.wrote(Entity.PURCHASE_RECEIPT.value, len(job.staged))
     job.wrote("stock_movement", movements)
