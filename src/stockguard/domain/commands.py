@@ -119,3 +119,20 @@ class ReconcileStockLevels(Command):
 
     repair: bool = False
     skus: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateApiKey(Command):
+    """Store a new key; the caller generated ``prefix`` and ``secret`` and shows them once."""
+
+    name: str
+    scopes: tuple[str, ...]
+    prefix: str
+    secret: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeApiKey(Command):
+    prefix: str
+    revoked_at: datetime

@@ -111,6 +111,23 @@ class IdempotencyKeyReused(DomainError):
         )
 
 
+class UnknownApiKey(DomainError):
+    code: ClassVar[str] = "unknown_api_key"
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        super().__init__(f"There is no API key with prefix {prefix!r}.")
+
+
+class InvalidScope(DomainError):
+    code: ClassVar[str] = "invalid_scope"
+
+    def __init__(self, scope: str, allowed: list[str]) -> None:
+        self.scope = scope
+        self.allowed = allowed
+        super().__init__(f"Scope {scope!r} does not exist; use one of {', '.join(allowed)}.")
+
+
 class ConcurrencyConflict(StockguardError):
     """Another transaction changed the same stock level first; the bus retries."""
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stockguard.domain import commands, errors
-from stockguard.services.handlers import purchasing, reconcile, stock
+from stockguard.services.handlers import access, purchasing, reconcile, stock
 from stockguard.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -26,6 +26,8 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     commands.ChangePurchaseOrderStatus: purchasing.change_purchase_order_status,
     commands.ReceivePurchaseOrderLine: purchasing.receive_purchase_order_line,
     commands.ReconcileStockLevels: reconcile.reconcile_stock_levels,
+    commands.CreateApiKey: access.create_api_key,
+    commands.RevokeApiKey: access.revoke_api_key,
 }
 
 

@@ -12,12 +12,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from stockguard.domain import catalog, ledger, parties, purchasing, stock
+from stockguard.domain import access, catalog, ledger, parties, purchasing, stock
 
 
 class ProductRepository(Protocol):
     def get(self, sku: str) -> catalog.Product | None: ...
     def add(self, product: catalog.Product) -> None: ...
+
+
+class ApiKeyRepository(Protocol):
+    def get(self, prefix: str) -> access.ApiKey | None: ...
+    def add(self, key: access.ApiKey) -> None: ...
+    def list(self) -> list[access.ApiKey]: ...
+
+    @property
+    def seen(self) -> Sequence[access.ApiKey]: ...
 
 
 class LocationRepository(Protocol):

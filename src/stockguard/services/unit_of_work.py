@@ -26,6 +26,7 @@ class UnitOfWork(abc.ABC):
     purchase_orders: ports.PurchaseOrderRepository
     reconciliation: ports.ReconciliationSource
     bulk: ports.BulkWriter
+    api_keys: ports.ApiKeyRepository
 
     def __enter__(self) -> Self:
         return self

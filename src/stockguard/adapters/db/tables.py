@@ -211,6 +211,53 @@ class PromotionRow(Base):
     owner: Mapped[str | None] = mapped_column(String(200))
 
 
+class ApiKeyRow(Base):
+    """API keys: only a SHA-256 digest of the secret is stored."""
+
+    __tablename__ = "api_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    secret_digest: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class OperatorRow(Base):
+    """Dashboard users; passwords are stored as argon2 hashes."""
+
+    __tablename__ = "operator"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class ShopRow(Base):
+    """A storefront that sends webhooks, with the shared secret its signatures use."""
+
+    __tablename__ = "shop"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    webhook_secret: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    created_at: Mapped[datetime]
+
+
+class WebhookDeliveryRow(Base):
+    """Delivery ids already processed, so a replayed webhook is accepted once."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (UniqueConstraint("shop", "delivery_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    shop: Mapped[str] = mapped_column(ForeignKey("shop.code"))
+    delivery_id: Mapped[str] = mapped_column(String(120))
+    topic: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime]
+
+
 class OutboxRow(Base):
     """Events written in the same transaction as the change; the worker relays them."""
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from stockguard.adapters.db import repositories, tables
+from stockguard.adapters.db.access import SqlApiKeyRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
 from stockguard.domain import errors, events
@@ -38,6 +39,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.purchase_orders = self._orders = repositories.SqlPurchaseOrderRepository(self.session)
         self.reconciliation = SqlReconciliationSource(self.session)
         self.bulk = SqlBulkWriter(self.session)
+        self.api_keys = self._api_keys = SqlApiKeyRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:
@@ -46,6 +48,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         try:
+            self._api_keys.flush()
             self._orders.flush()
             self._levels.flush()
             self._ledger.flush()

@@ -10,8 +10,10 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     db,
     demo,
     imports,
+    keys,
     public_data,  # noqa: F401
     purchasing,
+    serve,
     stock,
 )
 from stockguard.entrypoints.cli.context import state
@@ -25,6 +27,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(purchasing.app, name="po")
+app.add_typer(keys.app, name="keys")
+app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)
 app.command()(stock.levels)

@@ -1,0 +1,48 @@
+"""The application factory: ``create_app(settings)`` wires everything; nothing at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from stockguard import __version__
+from stockguard.bootstrap import App, bootstrap
+from stockguard.config import Settings
+from stockguard.entrypoints.api.errors import register_error_handlers
+from stockguard.entrypoints.api.routers import products, stock
+
+DESCRIPTION = """
+The stockguard REST API. Every endpoint needs an API key (`stockguard keys create`) sent as
+`Authorization: Bearer sg_…`, and declares the scope it needs: **admin** (everything),
+**planner** (stock, purchasing, parties, imports) or **storefront** (public catalogue data
+only). Errors are RFC 9457 `application/problem+json` documents with a stable `code`.
+"""
+
+TAGS = [
+    {"name": "catalogue", "description": "Products and locations."},
+    {"name": "stock", "description": "Stock levels and the movement ledger."},
+    {"name": "purchasing", "description": "Suppliers and purchase orders."},
+    {"name": "parties", "description": "Customers and sales orders."},
+    {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
+    {"name": "webhooks", "description": "Signed order and inventory events from shops."},
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
+    """Build the API (and dashboard) around ``stockguard`` or a freshly wired app."""
+    app = FastAPI(
+        title="stockguard",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.stockguard = stockguard or bootstrap(settings)
+    for router in (products.router, stock.router):
+        app.include_router(router)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,1 @@
+"""One router per resource; each endpoint declares the scope it needs."""

@@ -1,0 +1,30 @@
+"""``stockguard serve``: the API and dashboard with uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from stockguard.entrypoints.api.app import create_app
+from stockguard.entrypoints.cli.context import console, state
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the REST API (docs at /docs) and the dashboard (at /dashboard)."""
+    url = state.settings().database.url
+    console.print(f"Serving stockguard on http://{host}:{port} (database {url})")
+    if workers > 1:  # each worker wires its own app from the environment
+        os.environ["STOCKGUARD_DATABASE__URL"] = url
+        uvicorn.run(
+            "stockguard.entrypoints.api.asgi:build", factory=True, host=host, port=port,
+            workers=workers,
+        )  # fmt: skip
+        return
+    uvicorn.run(create_app(state.settings(), stockguard=state.app()), host=host, port=port)
