@@ -6,7 +6,7 @@ Settings are built by the entrypoints and passed down; nothing reads them at imp
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///stockguard.sqlite3"
@@ -40,6 +40,26 @@ class DemoSettings(BaseModel):
     days: int = Field(default=730, ge=120, le=3650)
 
 
+class DashboardSettings(BaseModel):
+    """The operator dashboard's session cookie.
+
+    ``session_secret`` signs the cookie. When unset, each process draws a random one, so
+    sessions end when the server restarts and are not shared between worker processes:
+    a deployment with several workers must set ``STOCKGUARD_DASHBOARD__SESSION_SECRET``.
+    """
+
+    session_secret: SecretStr | None = Field(
+        default=None, description="Signs session cookies; random per process when unset."
+    )
+    session_max_age: int = Field(
+        default=8 * 3600, ge=60, description="Seconds a login lasts before signing in again."
+    )
+    cookie_name: str = "stockguard_session"
+    https_only: bool = Field(
+        default=False, description="Mark the cookie Secure; set it when served over HTTPS."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STOCKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -47,3 +67,4 @@ class Settings(BaseSettings):
 
     database: DatabaseSettings = DatabaseSettings()
     demo: DemoSettings = DemoSettings()
+    dashboard: DashboardSettings = DashboardSettings()

@@ -19,6 +19,7 @@ from stockguard.entrypoints.cli.context import state
 
 pytestmark = pytest.mark.e2e
 SMALL = ["--skus", "60", "--customers", "150", "--days", "150", "--today", "2026-06-01"]
+SMALL += ["--no-serve"]  # the demo serves the dashboard afterwards unless told not to
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from stockguard.domain import ledger
+
 
 class Command:
     """Base class of commands."""
@@ -136,3 +138,68 @@ class CreateApiKey(Command):
 class RevokeApiKey(Command):
     prefix: str
     revoked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CreateShop(Command):
+    """Register a shop; the caller generated ``webhook_secret`` and shows it once."""
+
+    code: str
+    name: str
+    location: str
+    webhook_secret: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RotateShopSecret(Command):
+    code: str
+    webhook_secret: str
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookOrderLine:
+    sku: str
+    quantity: int
+    unit_price: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookCustomer:
+    external_id: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOrderWebhook(Command):
+    """A shop's order, delivered once per ``delivery_id``: the order, its lines and one
+    sale per line; ``location`` defaults to the shop's."""
+
+    shop: str
+    delivery_id: str
+    received_at: datetime
+    order_number: str
+    ordered_at: datetime
+    lines: tuple[WebhookOrderLine, ...]
+    customer: WebhookCustomer | None = None
+    location: str | None = None
+    currency: str = "EUR"
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookAdjustment:
+    """``kind`` is ``count`` (``quantity`` = units counted) or ``adjustment`` (signed)."""
+
+    sku: str
+    kind: ledger.MovementKind
+    quantity: int
+    location: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordInventoryWebhook(Command):
+    shop: str
+    delivery_id: str
+    received_at: datetime
+    occurred_at: datetime
+    adjustments: tuple[WebhookAdjustment, ...]

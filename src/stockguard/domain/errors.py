@@ -137,3 +137,59 @@ class ConcurrencyConflict(StockguardError):
         self.sku = sku
         self.location = location
         super().__init__(f"Stock of {sku} at {location} changed concurrently; please retry.")
+
+
+class UnknownCustomer(DomainError):
+    code: ClassVar[str] = "unknown_customer"
+
+    def __init__(self, external_id: str) -> None:
+        self.external_id = external_id
+        super().__init__(f"There is no customer with external id {external_id!r}.")
+
+
+class UnknownSalesOrder(DomainError):
+    code: ClassVar[str] = "unknown_sales_order"
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        super().__init__(f"There is no sales order numbered {number!r}.")
+
+
+class UnknownShop(DomainError):
+    code: ClassVar[str] = "unknown_shop"
+
+    def __init__(self, shop: str) -> None:
+        self.shop = shop
+        super().__init__(f"There is no shop with code {shop!r}.")
+
+
+class InvalidShopCode(DomainError):
+    code: ClassVar[str] = "invalid_shop_code"
+
+    def __init__(self, shop: str) -> None:
+        self.shop = shop
+        super().__init__(
+            f"Shop code {shop!r} is not allowed: use 1 to 32 letters, digits, '_', '.' or '-', "
+            "starting with a letter or digit."
+        )
+
+
+class DuplicateShop(DomainError):
+    code: ClassVar[str] = "duplicate_shop"
+
+    def __init__(self, shop: str) -> None:
+        self.shop = shop
+        super().__init__(f"A shop with code {shop!r} already exists.")
+
+
+class DuplicateOrder(DomainError):
+    """A webhook brought an order whose number is already recorded (under another delivery)."""
+
+    code: ClassVar[str] = "duplicate_order"
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        super().__init__(
+            f"Sales order {number!r} is already recorded; resend it with its first delivery id "
+            "if it is a retry."
+        )

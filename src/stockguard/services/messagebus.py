@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stockguard.domain import commands, errors
-from stockguard.services.handlers import access, purchasing, reconcile, stock
+from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
 from stockguard.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,10 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     commands.ReconcileStockLevels: reconcile.reconcile_stock_levels,
     commands.CreateApiKey: access.create_api_key,
     commands.RevokeApiKey: access.revoke_api_key,
+    commands.CreateShop: shops.create_shop,
+    commands.RotateShopSecret: shops.rotate_shop_secret,
+    commands.RecordOrderWebhook: webhooks.record_shop_order,
+    commands.RecordInventoryWebhook: webhooks.record_shop_inventory,
 }
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
-from stockguard.domain import access, catalog, ledger, parties, purchasing, stock
+from stockguard.domain import access, catalog, ledger, parties, purchasing, sales, shops, stock
 
 
 class ProductRepository(Protocol):
@@ -165,4 +165,28 @@ class LedgerHistory(Protocol):
         self, *, start: date, skus: Sequence[str], locations: Sequence[str]
     ) -> dict[tuple[str, str], int]:
         """``on_hand`` of each series at the start of ``start`` (sum of earlier movements)."""
+        ...
+
+
+class ShopRepository(Protocol):
+    def get(self, code: str) -> shops.Shop | None: ...
+    def add(self, shop: shops.Shop) -> None: ...
+    def list(self) -> list[shops.Shop]: ...
+
+    def record_delivery(
+        self, shop: str, delivery_id: str, topic: shops.WebhookTopic, received_at: datetime
+    ) -> bool:
+        """Remember a webhook delivery in this transaction; False when it was seen before.
+
+        Two transactions recording the same delivery at once: the later one raises
+        ``ConcurrencyConflict`` (the bus retries it, and the retry sees the delivery).
+        """
+        ...
+
+
+class SalesOrderRepository(Protocol):
+    def exists(self, number: str) -> bool: ...
+
+    def add(self, order: sales.SalesOrder, customer: parties.Customer | None = None) -> None:
+        """Store the order and its lines; ``customer`` is stored first when not yet known."""
         ...

@@ -27,6 +27,8 @@ class UnitOfWork(abc.ABC):
     reconciliation: ports.ReconciliationSource
     bulk: ports.BulkWriter
     api_keys: ports.ApiKeyRepository
+    shops: ports.ShopRepository
+    sales_orders: ports.SalesOrderRepository
 
     def __enter__(self) -> Self:
         return self

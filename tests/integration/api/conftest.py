@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from integration.api.shop import Seeded, seed_shop
 from stockguard.bootstrap import App
 from stockguard.domain import access, commands
 from stockguard.entrypoints.api.app import create_app
@@ -46,3 +47,8 @@ def planner_headers(app: App) -> dict[str, str]:
 @pytest.fixture
 def storefront_headers(app: App) -> dict[str, str]:
     return {"Authorization": f"Bearer {make_key(app, 'storefront')}"}
+
+
+@pytest.fixture
+def seeded(app: App) -> Seeded:
+    return seed_shop(app)

@@ -12,9 +12,20 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Self
 
-from stockguard.domain import catalog, errors, events, ledger, parties, purchasing, stock
+from stockguard.domain import (
+    catalog,
+    errors,
+    events,
+    ledger,
+    parties,
+    purchasing,
+    sales,
+    shops,
+    stock,
+)
 from stockguard.services import ports
 from stockguard.services.unit_of_work import UnitOfWork
 
@@ -29,6 +40,10 @@ class FakeStore:
     levels: dict[tuple[str, str], stock.StockLevel] = field(default_factory=dict)
     movements: list[ledger.StockMovement] = field(default_factory=list)
     orders: dict[str, purchasing.PurchaseOrder] = field(default_factory=dict)
+    shops: dict[str, shops.Shop] = field(default_factory=dict)
+    deliveries: set[tuple[str, str]] = field(default_factory=set)
+    sales_orders: dict[str, sales.SalesOrder] = field(default_factory=dict)
+    customers: dict[str, parties.Customer] = field(default_factory=dict)
 
 
 class FakeProductRepository:
@@ -144,6 +159,41 @@ class FakeReconciliationSource:
         ]
 
 
+class FakeShopRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def get(self, code: str) -> shops.Shop | None:
+        return self._store.shops.get(code)
+
+    def add(self, shop: shops.Shop) -> None:
+        self._store.shops[shop.code] = shop
+
+    def list(self) -> list[shops.Shop]:
+        return [self._store.shops[code] for code in sorted(self._store.shops)]
+
+    def record_delivery(
+        self, shop: str, delivery_id: str, topic: shops.WebhookTopic, received_at: datetime
+    ) -> bool:
+        if (shop, delivery_id) in self._store.deliveries:
+            return False
+        self._store.deliveries.add((shop, delivery_id))
+        return True
+
+
+class FakeSalesOrderRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def exists(self, number: str) -> bool:
+        return number in self._store.sales_orders
+
+    def add(self, order: sales.SalesOrder, customer: parties.Customer | None = None) -> None:
+        if customer is not None:
+            self._store.customers.setdefault(customer.external_id, customer)
+        self._store.sales_orders[order.number] = order
+
+
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work over a ``FakeStore``.
 
@@ -195,3 +245,5 @@ class FakeUnitOfWork(UnitOfWork):
         self.ledger = FakeLedgerRepository(working.movements)
         self.purchase_orders = FakePurchaseOrderRepository(working.orders)
         self.reconciliation = FakeReconciliationSource(working)
+        self.shops = FakeShopRepository(working)
+        self.sales_orders = FakeSalesOrderRepository(working)

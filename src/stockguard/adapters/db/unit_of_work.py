@@ -16,6 +16,7 @@ from stockguard.adapters.db import repositories, tables
 from stockguard.adapters.db.access import SqlApiKeyRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
+from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
 from stockguard.domain import errors, events
 from stockguard.services.unit_of_work import UnitOfWork
 
@@ -40,6 +41,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.reconciliation = SqlReconciliationSource(self.session)
         self.bulk = SqlBulkWriter(self.session)
         self.api_keys = self._api_keys = SqlApiKeyRepository(self.session)
+        self.shops = self._shops = SqlShopRepository(self.session)
+        self.sales_orders = self._sales_orders = SqlSalesOrderRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:
@@ -49,6 +52,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         try:
             self._api_keys.flush()
+            self._shops.flush()
+            self._sales_orders.flush()
             self._orders.flush()
             self._levels.flush()
             self._ledger.flush()

@@ -9,7 +9,17 @@ from stockguard import __version__
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import Settings
 from stockguard.entrypoints.api.errors import register_error_handlers
-from stockguard.entrypoints.api.routers import products, stock
+from stockguard.entrypoints.api.routers import (
+    customers,
+    imports,
+    orders,
+    products,
+    purchase_orders,
+    stock,
+    suppliers,
+    webhooks,
+)
+from stockguard.entrypoints.web import install_dashboard
 
 DESCRIPTION = """
 The stockguard REST API. Every endpoint needs an API key (`stockguard keys create`) sent as
@@ -42,7 +52,17 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         generate_unique_id_function=_operation_id,
     )
     app.state.stockguard = stockguard or bootstrap(settings)
-    for router in (products.router, stock.router):
+    for router in (
+        products.router,
+        stock.router,
+        purchase_orders.router,
+        suppliers.router,
+        customers.router,
+        orders.router,
+        imports.router,
+        webhooks.router,
+    ):
         app.include_router(router)
     register_error_handlers(app)
+    install_dashboard(app, settings)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.access import api_key_from_row
 from stockguard.bootstrap import App
 from stockguard.domain import access
+from stockguard.entrypoints.api.schemas.common import MAX_OFFSET, MAX_PAGE_SIZE
 from stockguard.services.messagebus import MessageBus
 
 bearer = HTTPBearer(
@@ -46,6 +47,8 @@ def get_session(stockguard: AppDep) -> Iterator[Session]:
 
 BusDep = Annotated[MessageBus, Depends(get_bus)]
 SessionDep = Annotated[Session, Depends(get_session)]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")]
 
 
 def _authenticate(

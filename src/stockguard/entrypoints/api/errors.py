@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stockguard.domain import errors
@@ -21,6 +22,12 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     errors.UnknownPurchaseOrder: 404,
     errors.UnknownSupplier: 404,
     errors.UnknownApiKey: 404,
+    errors.UnknownShop: 404,
+    errors.InvalidShopCode: 422,
+    errors.DuplicateShop: 409,
+    errors.DuplicateOrder: 409,
+    errors.UnknownCustomer: 404,
+    errors.UnknownSalesOrder: 404,
     errors.InvalidQuantity: 422,
     errors.InvalidScope: 422,
     errors.DuplicateLine: 422,
@@ -80,7 +87,14 @@ async def _validation_error(_request: Request, error: Exception) -> JSONResponse
 
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    code = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
     response = problem(
         error.status_code, code.get(error.status_code, "http_error"), str(error.detail)
     )
@@ -89,7 +103,20 @@ async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     return response
 
 
+async def _constraint_error(_request: Request, error: Exception) -> JSONResponse:
+    """A write the database refused (e.g. a carrier code that does not exist): the
+    transaction was rolled back. Handlers should refuse such requests first; this keeps
+    any they miss a 409 rather than a 500."""
+    assert isinstance(error, IntegrityError)
+    detail = (
+        "The change refers to a record that does not exist or duplicates one that does; "
+        "nothing was written."
+    )
+    return problem(409, "constraint_violated", detail)
+
+
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.StockguardError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _constraint_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
+import uvicorn
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine, func, inspect, select
@@ -17,10 +19,13 @@ from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
+from stockguard.entrypoints.api.app import create_app
 from stockguard.entrypoints.cli.context import console, fail, state
+from stockguard.entrypoints.cli.operators import create_operator
 from stockguard.services.demo.build import DemoStep, DemoSummary, build_demo_shop
 from stockguard.services.demo.vocabulary import DEMO_LOCATION_CODES
 
+DEMO_OPERATOR = "demo@stockguard.local"
 STEP_LABELS = {
     DemoStep.CATALOGUE: "Catalogue, suppliers and customers",
     DemoStep.DEMAND: "Demand: seasonality, trends, promotions",
@@ -47,11 +52,17 @@ def demo(
     reset: Annotated[
         bool, typer.Option("--reset", help="Drop a database that holds other data first.")
     ] = False,
+    serve: Annotated[
+        bool, typer.Option(help="Serve the API and dashboard on 127.0.0.1 afterwards.")
+    ] = True,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --serve.")] = 8000,
 ) -> None:
     """Build a realistic demo shop (catalogue, 2 years of orders, stock, POs) and summarise it.
 
     Runs twice safely: a previous demo is dropped and rebuilt. A database holding other
-    data is refused unless --reset is given (which drops every table).
+    data is refused unless --reset is given (which drops every table). Ends by creating
+    the operator demo@stockguard.local with a fresh password, printed, and serving the
+    dashboard on http://127.0.0.1:PORT/dashboard/ (--no-serve stops after the build).
     """
     settings = state.settings()
     defaults = settings.demo
@@ -70,6 +81,18 @@ def demo(
             progress=show,
         )
     _print_summary(summary, time.perf_counter() - started, engine)
+    password = secrets.token_urlsafe(12)  # a fresh demo database, a fresh password
+    create_operator(app, DEMO_OPERATOR, password)
+    url = f"http://127.0.0.1:{port}/dashboard/"
+    how = (
+        "Serving it now (Ctrl+C stops)"
+        if serve
+        else f"Start it with stockguard serve --port {port}"
+    )
+    typer.echo(f"Dashboard: {url} ({how}.)")
+    typer.echo(f"Demo login: {DEMO_OPERATOR} / {password}")
+    if serve:
+        uvicorn.run(create_app(settings, stockguard=app), host="127.0.0.1", port=port)
     engine.dispose()
 
 

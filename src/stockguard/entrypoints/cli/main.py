@@ -11,9 +11,11 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     demo,
     imports,
     keys,
+    operators,
     public_data,  # noqa: F401
     purchasing,
     serve,
+    shops,
     stock,
 )
 from stockguard.entrypoints.cli.context import state
@@ -28,6 +30,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(purchasing.app, name="po")
 app.add_typer(keys.app, name="keys")
+app.add_typer(operators.app, name="operators")
+app.add_typer(shops.app, name="shops")
 app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)

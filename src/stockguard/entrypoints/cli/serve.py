@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Annotated
 
 import typer
@@ -22,6 +23,9 @@ def serve(
     console.print(f"Serving stockguard on http://{host}:{port} (database {url})")
     if workers > 1:  # each worker wires its own app from the environment
         os.environ["STOCKGUARD_DATABASE__URL"] = url
+        if state.settings().dashboard.session_secret is None:
+            # one secret for all workers, or a cookie signed by one is refused by another
+            os.environ["STOCKGUARD_DASHBOARD__SESSION_SECRET"] = secrets.token_urlsafe(32)
         uvicorn.run(
             "stockguard.entrypoints.api.asgi:build", factory=True, host=host, port=port,
             workers=workers,

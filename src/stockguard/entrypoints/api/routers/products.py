@@ -8,18 +8,15 @@ from fastapi import APIRouter, Query
 
 from stockguard.adapters.db.views import catalog
 from stockguard.domain import errors
-from stockguard.entrypoints.api.deps import Planner, SessionDep, Storefront
+from stockguard.entrypoints.api.deps import Limit, Offset, Planner, SessionDep, Storefront
 from stockguard.entrypoints.api.schemas.catalog import (
     LocationRead,
     ProductDetailRead,
     ProductRead,
 )
-from stockguard.entrypoints.api.schemas.common import MAX_PAGE_SIZE, PROBLEM_RESPONSES, Page
+from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES, Page
 
 router = APIRouter(tags=["catalogue"], responses=PROBLEM_RESPONSES)
-
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
 
 
 @router.get("/products", dependencies=[Storefront])

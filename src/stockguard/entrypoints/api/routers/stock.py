@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response
 
 from stockguard.adapters.db.views import stock
 from stockguard.domain import commands
-from stockguard.entrypoints.api.deps import BusDep, Planner, SessionDep
-from stockguard.entrypoints.api.schemas.common import MAX_PAGE_SIZE, PROBLEM_RESPONSES, Page
+from stockguard.entrypoints.api.deps import BusDep, Limit, Offset, Planner, SessionDep
+from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES, Page
 from stockguard.entrypoints.api.schemas.stock import (
     MovementCreate,
     MovementKindIn,
@@ -21,9 +21,6 @@ from stockguard.entrypoints.api.schemas.stock import (
 from stockguard.services.handlers.stock import MovementResult
 
 router = APIRouter(tags=["stock"], responses=PROBLEM_RESPONSES)
-
-Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
 
 
 @router.get("/stock-levels", dependencies=[Planner])

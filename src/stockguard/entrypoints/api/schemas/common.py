@@ -7,6 +7,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_PAGE_SIZE = 500
+MAX_OFFSET = 1_000_000_000
+"""Larger offsets overflow SQLite's integers; no list is that long."""
 
 
 T = TypeVar("T")
@@ -18,7 +20,7 @@ class Page(BaseModel, Generic[T]):
     items: list[T]
     total: int = Field(ge=0)
     limit: int = Field(ge=1, le=MAX_PAGE_SIZE)
-    offset: int = Field(ge=0)
+    offset: int = Field(ge=0, le=MAX_OFFSET)
 
 
 class Problem(BaseModel):
@@ -36,6 +38,7 @@ class Problem(BaseModel):
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
     for status, text in (
+        (400, "The body could not be parsed (malformed JSON or multipart data)."),
         (401, "Missing or invalid API key."),
         (403, "The key's scopes do not allow this endpoint."),
         (404, "The resource does not exist."),
