@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +54,13 @@ def demo(
         bool, typer.Option("--reset", help="Drop a database that holds other data first.")
     ] = False,
     serve: Annotated[
-        bool, typer.Option(help="Serve the API and dashboard on 127.0.0.1 afterwards.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Serve the API and dashboard on 127.0.0.1 afterwards "
+            "(default: yes in an interactive terminal, no in scripts and CI).",
+        ),
+    ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --serve.")] = 8000,
 ) -> None:
     """Build a realistic demo shop (catalogue, 2 years of orders, stock, POs) and summarise it.
@@ -62,7 +68,8 @@ def demo(
     Runs twice safely: a previous demo is dropped and rebuilt. A database holding other
     data is refused unless --reset is given (which drops every table). Ends by creating
     the operator demo@stockguard.local with a fresh password, printed, and serving the
-    dashboard on http://127.0.0.1:PORT/dashboard/ (--no-serve stops after the build).
+    dashboard on http://127.0.0.1:PORT/dashboard/ when run in a terminal (--no-serve stops
+    after the build; --serve serves even from a script).
     """
     settings = state.settings()
     defaults = settings.demo
@@ -81,6 +88,8 @@ def demo(
             progress=show,
         )
     _print_summary(summary, time.perf_counter() - started, engine)
+    if serve is None:
+        serve = sys.stdin.isatty() and sys.stdout.isatty()
     password = secrets.token_urlsafe(12)  # a fresh demo database, a fresh password
     create_operator(app, DEMO_OPERATOR, password)
     url = f"http://127.0.0.1:{port}/dashboard/"
