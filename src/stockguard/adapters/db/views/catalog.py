@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
-from stockguard.adapters.db.views.paging import Slice, page
+from stockguard.adapters.db.views.paging import Slice, matches, page
 
 
 def products(
@@ -25,8 +25,7 @@ def products(
     table = t.table_of(t.ProductRow)
     query = select(table).order_by(table.c.sku)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(table.c.sku.ilike(pattern), table.c.title.ilike(pattern)))
+        query = query.where(matches(search, table.c.sku, table.c.title))
     for column, value in (("category", category), ("family", family), ("status", status)):
         if value:
             query = query.where(table.c[column] == value)

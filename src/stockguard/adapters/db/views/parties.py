@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
-from stockguard.adapters.db.views.paging import Slice, page
+from stockguard.adapters.db.views.paging import Slice, matches, page
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +32,7 @@ def suppliers(
     table = t.table_of(t.SupplierRow)
     query = select(table).order_by(table.c.code)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(table.c.code.ilike(pattern), table.c.name.ilike(pattern)))
+        query = query.where(matches(search, table.c.code, table.c.name))
     if country:
         query = query.where(table.c.country == country)
     return page(session, query, limit=limit, offset=offset)
@@ -63,14 +62,7 @@ def customers(
     table = t.table_of(t.CustomerRow)
     query = select(table).order_by(table.c.external_id)
     if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(
-                table.c.external_id.ilike(pattern),
-                table.c.email.ilike(pattern),
-                table.c.name.ilike(pattern),
-            )
-        )
+        query = query.where(matches(search, table.c.external_id, table.c.email, table.c.name))
     if country:
         query = query.where(table.c.country == country)
     return page(session, query, limit=limit, offset=offset)

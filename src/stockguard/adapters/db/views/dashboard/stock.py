@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.views.dashboard.common import OPEN_STATUSES, available
-from stockguard.adapters.db.views.paging import Slice, page
+from stockguard.adapters.db.views.paging import Slice, matches, page
 
 
 def stock_table(
@@ -46,13 +46,7 @@ def stock_table(
         .order_by(levels.c.sku, levels.c.location)
     )
     if search:
-        pattern = f"%{_escape_like(search.strip().lower())}%"
-        query = query.where(
-            or_(
-                levels.c.sku.ilike(pattern, escape="\\"),
-                products.c.title.ilike(pattern, escape="\\"),
-            )
-        )
+        query = query.where(matches(search, levels.c.sku, products.c.title))
     if category:
         query = query.where(products.c.category == category)
     if location:
@@ -60,10 +54,6 @@ def stock_table(
     if out_of_stock:
         query = query.where(available(levels) <= 0)
     return page(session, query, limit=limit, offset=offset)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def categories(session: Session) -> list[str]:
