@@ -111,6 +111,14 @@ class IdempotencyKeyReused(DomainError):
         )
 
 
+class UnknownCarrier(DomainError):
+    code: ClassVar[str] = "unknown_carrier"
+
+    def __init__(self, carrier: str) -> None:
+        self.carrier = carrier
+        super().__init__(f"There is no carrier with code {carrier!r}.")
+
+
 class UnknownApiKey(DomainError):
     code: ClassVar[str] = "unknown_api_key"
 

@@ -21,6 +21,7 @@ class UnitOfWork(abc.ABC):
     products: ports.ProductRepository
     locations: ports.LocationRepository
     suppliers: ports.SupplierRepository
+    carriers: ports.CarrierRepository
     levels: ports.StockLevelRepository
     ledger: ports.LedgerRepository
     purchase_orders: ports.PurchaseOrderRepository

@@ -44,6 +44,15 @@ class FakeStore:
     deliveries: set[tuple[str, str]] = field(default_factory=set)
     sales_orders: dict[str, sales.SalesOrder] = field(default_factory=dict)
     customers: dict[str, parties.Customer] = field(default_factory=dict)
+    carriers: set[str] = field(default_factory=set)
+
+
+class FakeCarrierRepository:
+    def __init__(self, carriers: set[str]) -> None:
+        self._carriers = carriers
+
+    def exists(self, code: str) -> bool:
+        return code in self._carriers
 
 
 class FakeProductRepository:
@@ -207,12 +216,14 @@ class FakeUnitOfWork(UnitOfWork):
         products: Iterable[catalog.Product] = (),
         locations: Iterable[catalog.Location] = (),
         suppliers: Iterable[parties.Supplier] = (),
+        carriers: Iterable[str] = (),
         conflicts: int = 0,
     ) -> None:
         self.store = FakeStore(
             products={product.sku: product for product in products},
             locations={location.code: location for location in locations},
             suppliers={supplier.code: supplier for supplier in suppliers},
+            carriers=set(carriers),
         )
         self.committed = False
         self.conflicts = conflicts
@@ -241,6 +252,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.products = FakeProductRepository(working.products)
         self.locations = FakeLocationRepository(working.locations)
         self.suppliers = FakeSupplierRepository(working.suppliers)
+        self.carriers = FakeCarrierRepository(working.carriers)
         self.levels = FakeStockLevelRepository(working.levels)
         self.ledger = FakeLedgerRepository(working.movements)
         self.purchase_orders = FakePurchaseOrderRepository(working.orders)

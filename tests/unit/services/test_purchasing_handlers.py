@@ -28,6 +28,7 @@ def uow() -> FakeUnitOfWork:
         products=[a_product(MUG), a_product(PLATE)],
         locations=[a_location(WAREHOUSE)],
         suppliers=[a_supplier(SUPPLIER)],
+        carriers=["DHL", "UPS"],
     )
 
 
@@ -448,6 +449,11 @@ def test_reusing_a_receipt_key_for_another_quantity_is_refused(
 def test_an_order_listing_a_sku_twice_is_refused(bus: MessageBus) -> None:
     with pytest.raises(errors.DuplicateLine):
         create(bus, line(MUG, 2), line(MUG, 3))
+
+
+def test_an_unknown_carrier_is_refused(bus: MessageBus) -> None:
+    with pytest.raises(errors.UnknownCarrier):
+        bus.handle(commands.CreatePurchaseOrder(PO, SUPPLIER, WAREHOUSE, (line(),), carrier="FEDX"))
 
 
 @pytest.mark.parametrize(

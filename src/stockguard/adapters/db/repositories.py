@@ -62,6 +62,14 @@ class SqlSupplierRepository:
         self._session.execute(insert(t.SupplierRow), [mappers.supplier_to_values(supplier)])
 
 
+class SqlCarrierRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def exists(self, code: str) -> bool:
+        return _first_by(self._session, t.table_of(t.CarrierRow), "code", code) is not None
+
+
 class SqlLedgerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session

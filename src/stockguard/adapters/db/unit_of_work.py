@@ -35,6 +35,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.products = repositories.SqlProductRepository(self.session)
         self.locations = repositories.SqlLocationRepository(self.session)
         self.suppliers = repositories.SqlSupplierRepository(self.session)
+        self.carriers = repositories.SqlCarrierRepository(self.session)
         self.ledger = self._ledger = repositories.SqlLedgerRepository(self.session)
         self.levels = self._levels = repositories.SqlStockLevelRepository(self.session)
         self.purchase_orders = self._orders = repositories.SqlPurchaseOrderRepository(self.session)

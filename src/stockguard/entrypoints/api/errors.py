@@ -22,6 +22,7 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     errors.UnknownPurchaseOrder: 404,
     errors.UnknownSupplier: 404,
     errors.UnknownApiKey: 404,
+    errors.UnknownCarrier: 404,
     errors.UnknownShop: 404,
     errors.InvalidShopCode: 422,
     errors.DuplicateShop: 409,

@@ -16,6 +16,7 @@ def create_purchase_order(cmd: commands.CreatePurchaseOrder, uow: UnitOfWork) ->
             raise errors.UnknownSupplier(cmd.supplier)
         if uow.locations.get(cmd.location) is None:
             raise errors.UnknownLocation(cmd.location)
+        _require_carrier(uow, cmd.carrier)
         order = purchasing.PurchaseOrder(
             number=cmd.number,
             supplier=cmd.supplier,
@@ -39,6 +40,7 @@ def update_purchase_order(cmd: commands.UpdatePurchaseOrder, uow: UnitOfWork) ->
         if cmd.expected_on is not None:
             order.expected_on = cmd.expected_on
         if cmd.carrier is not None:
+            _require_carrier(uow, cmd.carrier)
             order.carrier = cmd.carrier
         uow.commit()
         return order.number
@@ -127,6 +129,11 @@ def book_receipt(
     level.apply(movement)
     uow.ledger.append(movement)
     return movement
+
+
+def _require_carrier(uow: UnitOfWork, carrier: str | None) -> None:
+    if carrier is not None and not uow.carriers.exists(carrier):
+        raise errors.UnknownCarrier(carrier)
 
 
 def _get(uow: UnitOfWork, number: str) -> purchasing.PurchaseOrder:
