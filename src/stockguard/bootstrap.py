@@ -23,12 +23,18 @@ class App:
     engine: Engine
     sessions: sessionmaker[Session]
     bus: MessageBus
+    read_sessions: sessionmaker[Session] | None = None
+    """Sessions for queries only (no write lock on SQLite); ``sessions`` when None."""
+
+    def reader(self) -> Session:
+        """A session for read-side queries; use it as a context manager."""
+        return (self.read_sessions or self.sessions)()
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.sessions)
 
     def ledger_history(self) -> SqlLedgerHistory:
-        return SqlLedgerHistory(self.sessions)
+        return SqlLedgerHistory(self.read_sessions or self.sessions)
 
 
 def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
@@ -38,4 +44,8 @@ def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
         migrations.upgrade(engine)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions))
-    return App(settings=settings, engine=engine, sessions=sessions, bus=bus)
+    readers = None
+    if engine.dialect.name == "sqlite":
+        url = engine.url.render_as_string(hide_password=False)
+        readers = sessionmaker(bind=db_engine.make_engine(url, read_only=True))
+    return App(settings=settings, engine=engine, sessions=sessions, bus=bus, read_sessions=readers)

@@ -41,7 +41,7 @@ def get_session(stockguard: AppDep) -> Iterator[Session]:
     An endpoint that writes through the bus should not also take this session: each
     request's sessions must be independent (in tests they share one connection).
     """
-    with stockguard.sessions() as session:
+    with stockguard.reader() as session:
         yield session
 
 
@@ -79,7 +79,7 @@ def require(scope: access.Scope) -> Callable[..., Any]:
         stockguard: AppDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> access.ApiKey:
-        with stockguard.sessions() as session:  # closed before the endpoint runs
+        with stockguard.reader() as session:  # closed before the endpoint runs
             key = _authenticate(session, credentials)
         if not key.allows(scope):
             raise HTTPException(403, f"This API key lacks the '{scope.value}' scope.")

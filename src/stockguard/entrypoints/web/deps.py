@@ -22,7 +22,7 @@ AppDep = Annotated[App, Depends(get_stockguard)]
 
 def get_session(stockguard: AppDep) -> Iterator[Session]:
     """A read-only session for one page's queries."""
-    with stockguard.sessions() as session:
+    with stockguard.reader() as session:
         yield session
 
 

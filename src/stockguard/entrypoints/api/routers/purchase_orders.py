@@ -134,7 +134,7 @@ for _verb, _status, _doc in (
 
 def _read(stockguard: App, number: str) -> PurchaseOrderDetailRead:
     """Read the order in a fresh session (after the bus committed, when it wrote)."""
-    with stockguard.sessions() as session:
+    with stockguard.reader() as session:
         view = purchasing.purchase_order(session, number)
         if view is None:
             raise errors.UnknownPurchaseOrder(number)

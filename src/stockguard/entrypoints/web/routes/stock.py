@@ -57,7 +57,7 @@ def sku_page(request: Request, stockguard: AppDep, sku: str) -> Response:
     """
     today = datetime.now(UTC).date()
     chart = charts.sales_history(stockguard.ledger_history(), sku=sku, today=today)
-    with stockguard.sessions() as session:
+    with stockguard.reader() as session:
         product = catalog.product(session, sku)
         if product is None:
             raise HTTPException(404, f"There is no product with SKU {sku!r}.")
