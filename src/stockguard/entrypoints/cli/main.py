@@ -9,6 +9,7 @@ import typer
 from stockguard.entrypoints.cli import (  # public_data adds online-retail and m5 to import
     db,
     demo,
+    forecast,
     imports,
     keys,
     operators,
@@ -37,6 +38,7 @@ app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)
 app.command()(stock.levels)
 app.command()(stock.reconcile)
+app.command()(forecast.forecast)
 
 
 @app.callback()

@@ -55,9 +55,10 @@ def size_cv2(y: FloatArray) -> FloatArray:
     count = positive.sum(axis=1)
     safe = np.maximum(count, 1)
     mean = np.where(positive, demand, 0.0).sum(axis=1) / safe
-    deviation = np.where(positive, demand - mean[:, None], 0.0)
-    variance = (deviation * deviation).sum(axis=1) / safe
-    return np.where(count > 0, variance / np.where(count > 0, mean * mean, 1.0), np.nan)
+    scale = np.where(count > 0, mean, 1.0)[:, None]  # relative form: no underflow of mean²
+    relative = np.where(positive, demand / scale - 1.0, 0.0)
+    cv2 = (relative * relative).sum(axis=1) / safe
+    return np.where(count > 0, cv2, np.nan)
 
 
 def classify_demand(

@@ -25,7 +25,7 @@ def ref_classify(row: list[float]) -> tuple[float, float, str]:
     through_last = max(i for i, v in enumerate(observed) if v > 0) + 1
     adi = through_last / len(sizes)
     mean = sum(sizes) / len(sizes)
-    cv2 = sum((s - mean) ** 2 for s in sizes) / len(sizes) / mean**2
+    cv2 = sum((s / mean - 1) ** 2 for s in sizes) / len(sizes)  # var / mean², no underflow
     names = {(False, False): "smooth", (False, True): "erratic"}
     names |= {(True, False): "intermittent", (True, True): "lumpy"}
     name = names[(adi >= 1.32, cv2 >= 0.49)]

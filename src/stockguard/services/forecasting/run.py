@@ -1,0 +1,129 @@
+"""Forecast every series of a long panel and write the long forecast CSV.
+
+Output columns: ``unique_id, ds, mean, p50, p80, p90, p95, p99, model``, one row per series
+and day of the horizon, series in the panel's order, days in order. Numbers are units per
+day rounded to 4 decimals; ``ds`` is ``YYYY-MM-DD``; ``model`` (last column, extra to the
+format of DESIGN.md) is the alias of the model the automatic selection chose for the series.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TextIO
+
+import numpy as np
+
+from stockguard.planning.forecasting import auto
+from stockguard.planning.forecasting.base import FloatArray, ProbabilisticForecast
+from stockguard.services.forecasting.long_format import FutureRegressors, LongPanel
+
+OUTPUT_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95, 0.99)
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "unique_id",
+    "ds",
+    "mean",
+    "p50",
+    "p80",
+    "p90",
+    "p95",
+    "p99",
+    "model",
+)
+DECIMALS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastRow:
+    """One line of the output: a series on one day of the horizon."""
+
+    unique_id: str
+    ds: date
+    mean: float
+    quantiles: tuple[float, ...]
+    """Units at OUTPUT_LEVELS (p50 p80 p90 p95 p99), rounded to DECIMALS."""
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class LongForecast:
+    """The forecast of a LongPanel: identifiers, first day and the probabilistic forecast.
+
+    ``ignored_regressors`` names the regressor columns that were read and checked but not
+    used: the automatic selection is univariate; a drivers model will use them.
+    """
+
+    unique_ids: tuple[str, ...]
+    start: date
+    forecast: ProbabilisticForecast
+    ignored_regressors: tuple[str, ...] = ()
+
+    @property
+    def horizon(self) -> int:
+        return int(self.forecast.mean.shape[1])
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=self.horizon - 1)
+
+    def model_counts(self) -> dict[str, int]:
+        """Number of series per chosen model alias, most frequent first."""
+        return dict(Counter(self.forecast.model).most_common())
+
+    def rows(self) -> Iterator[ForecastRow]:
+        """Every output row, series by series then day by day, values rounded."""
+        mean = _rounded(self.forecast.mean)
+        levels = [_rounded(self.forecast.quantile(level)) for level in OUTPUT_LEVELS]
+        days = [self.start + timedelta(days=step) for step in range(self.horizon)]
+        for series, unique_id in enumerate(self.unique_ids):
+            model = self.forecast.model[series]
+            for step, day in enumerate(days):
+                values = tuple(level[series][step] for level in levels)
+                yield ForecastRow(unique_id, day, mean[series][step], values, model)
+
+
+def forecast_long(
+    panel: LongPanel,
+    horizon: int,
+    *,
+    season_length: int = 7,
+    n_windows: int = 3,
+    future: FutureRegressors | None = None,
+) -> LongForecast:
+    """Forecast ``horizon`` days after ``panel.end`` for every series of ``panel``.
+
+    Runs ``AutoForecaster`` (backtest over ``n_windows`` rolling windows, model chosen per
+    series) on ``panel.values``, where NaN days are unobserved and skipped, not zeros.
+    ``future`` is accepted so callers validate and pass it already, but it is not used yet.
+    """
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1 day, got {horizon}")
+    model = auto.AutoForecaster(season_length=season_length, n_windows=n_windows)
+    forecast = model.fit(panel.values, horizon).predict()
+    regressors = tuple(panel.regressors) or (tuple(future.values) if future else ())
+    return LongForecast(
+        unique_ids=panel.unique_ids,
+        start=panel.end + timedelta(days=1),
+        forecast=forecast,
+        ignored_regressors=regressors,
+    )
+
+
+def write_forecasts(result: LongForecast, stream: TextIO) -> int:
+    """Write the header and every row of ``result`` as CSV; returns the rows written."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(OUTPUT_COLUMNS)
+    written = 0
+    for row in result.rows():
+        writer.writerow((row.unique_id, row.ds.isoformat(), row.mean, *row.quantiles, row.model))
+        written += 1
+    return written
+
+
+def _rounded(values: FloatArray) -> list[list[float]]:
+    """Nested Python floats rounded to DECIMALS, with -0.0 written as 0.0."""
+    rounded: list[list[float]] = (np.round(values, DECIMALS) + 0.0).tolist()
+    return rounded

@@ -1,0 +1,140 @@
+"""``stockguard forecast`` end to end: long CSV in, long CSV of quantiles out."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from stockguard.entrypoints.cli.main import app
+
+pytestmark = pytest.mark.e2e
+
+OUTPUT_COLUMNS = ["unique_id", "ds", "mean", "p50", "p80", "p90", "p95", "p99", "model"]
+QUANTILES = ["p50", "p80", "p90", "p95", "p99"]
+FIRST_DAY = date(2026, 1, 1)
+N_DAYS = 70
+
+
+def _write_history(path: Path, *, regressor: bool = False) -> None:
+    """Three series over 70 days: weekly, intermittent with stock-out gaps, and a late start."""
+    rng = np.random.default_rng(7)
+    header = "unique_id,ds,y" + (",price" if regressor else "")
+    lines = [header]
+    for day in range(N_DAYS):
+        ds = FIRST_DAY + timedelta(days=day)
+        price = ",9.9" if regressor else ""
+        lines.append(f"MUG,{ds},{rng.poisson(12 if day % 7 == 5 else 5)}{price}")
+        tea = "" if day % 10 == 9 else str(rng.poisson(0.4))  # empty = stock-out, unobserved
+        lines.append(f"TEA,{ds},{tea}{price}")
+        if day >= 40:
+            lines.append(f"CUP@PARIS,{ds},{rng.poisson(3)}{price}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _run(*arguments: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["forecast", *arguments])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_forecasts_every_series_for_every_horizon_day_with_ordered_quantiles(
+    tmp_path: Path,
+) -> None:
+    history, output = tmp_path / "long.csv", tmp_path / "forecasts.csv"
+    _write_history(history)
+    code, out, err = _run("--input", str(history), "--horizon", "14", "--output", str(output))
+    assert code == 0, err
+    with output.open(encoding="utf-8", newline="") as stream:
+        reader = csv.DictReader(stream)
+        assert reader.fieldnames == OUTPUT_COLUMNS
+        rows = list(reader)
+    assert len(rows) == 3 * 14
+    assert [row["unique_id"] for row in rows[::14]] == ["MUG", "TEA", "CUP@PARIS"]
+    last = FIRST_DAY + timedelta(days=N_DAYS - 1)
+    expected_days = [str(last + timedelta(days=step)) for step in range(1, 15)]
+    assert [row["ds"] for row in rows[:14]] == expected_days
+    for row in rows:
+        values = [float(row[name]) for name in ["mean", *QUANTILES]]
+        assert min(values) >= 0.0
+        assert values[1:] == sorted(values[1:]), row
+        assert all(len(row[name].partition(".")[2]) <= 4 for name in ["mean", *QUANTILES])
+        assert row["model"]
+    assert "Forecast 3 series x 14 days (2026-03-12 to 2026-03-25)" in out
+    assert "wrote 42 rows to" in out
+    assert "Models chosen (series):" in out
+    assert "Notice" not in out
+
+
+def test_regressors_are_checked_and_announced_as_not_used_yet(tmp_path: Path) -> None:
+    history, future, output = tmp_path / "long.csv", tmp_path / "x.csv", tmp_path / "f.csv"
+    _write_history(history, regressor=True)
+    start = FIRST_DAY + timedelta(days=N_DAYS)
+    lines = ["unique_id,ds,price"] + [
+        f"{series},{start + timedelta(days=step)},8.5"
+        for series in ("MUG", "TEA", "CUP@PARIS")
+        for step in range(7)
+    ]
+    future.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _run(
+        "-i", str(history), "--horizon", "7", "--future", str(future), "-o", str(output)
+    )
+    assert code == 0, err
+    assert "Notice: regressor columns price were read and checked but are not used yet" in out
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 1 + 3 * 7
+
+
+def test_a_broken_file_exits_1_and_lists_every_problem_precisely(tmp_path: Path) -> None:
+    broken, output = tmp_path / "long.csv", tmp_path / "forecasts.csv"
+    broken.write_text(
+        "unique_id,ds,y\n"
+        "A,2026-01-01,3\n"
+        "A,01/02/2026,3\n"
+        "A,2026-01-03,-1\n"
+        "A,2026-01-04,2\n"
+        "A,2026-01-04,5\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run("--input", str(broken), "--horizon", "7", "--output", str(output))
+    assert code == 1
+    assert "long.csv was not imported: 3 problem(s) found" in err
+    assert (
+        "long.csv, line 3, column 'ds' (value '01/02/2026'): "
+        "Not a date; write dates as YYYY-MM-DD, like 2026-09-01." in err
+    )
+    assert "long.csv, line 4, column 'y' (value '-1'): The demand y cannot be negative." in err
+    assert (
+        "long.csv, line 6, column 'ds' (value '2026-01-04'): Line 5 already has the same "
+        "unique_id and ds; each may appear only once in a file." in err
+    )
+    assert not output.exists()
+    assert out == ""
+
+
+def test_a_missing_column_exits_1_and_names_it(tmp_path: Path) -> None:
+    broken = tmp_path / "long.csv"
+    broken.write_text("unique_id,ds,sales\nA,2026-01-01,3\n", encoding="utf-8")
+    code, _, err = _run("-i", str(broken), "--horizon", "7", "-o", str(tmp_path / "out.csv"))
+    assert code == 1
+    assert "long.csv, line 1: The required column 'y' is missing" in err
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--horizon", "0"], "--horizon must be a whole number of at least 1, got 0."),
+        (["--horizon", "7", "--windows", "0"], "--windows must be a whole number"),
+        (["--horizon", "7", "--future", "nowhere.csv"], "No such file: nowhere.csv"),
+    ],
+)
+def test_bad_options_exit_1_with_a_clear_message(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    history = tmp_path / "long.csv"
+    _write_history(history)
+    code, _, err = _run("-i", str(history), "-o", str(tmp_path / "out.csv"), *arguments)
+    assert code == 1
+    assert message in " ".join(err.split())

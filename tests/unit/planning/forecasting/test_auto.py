@@ -1,0 +1,138 @@
+"""Automatic per-series selection, combination and fallbacks with tiny test forecasters."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import numpy as np
+import pytest
+
+from stockguard.planning.forecasting.auto import AutoForecaster, window_average
+
+NAN = np.nan
+
+
+class LastValue:
+    """Naive: right for random walks."""
+
+    alias = "Naive"
+
+    def fit(self, y: np.ndarray) -> Self:
+        observed = np.isfinite(y)
+        last = y.shape[1] - 1 - np.argmax(observed[:, ::-1], axis=1)
+        level = y[np.arange(y.shape[0]), last]
+        self.level_ = np.where(observed.any(axis=1), level, NAN)
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        return np.repeat(self.level_[:, None], horizon, axis=1)
+
+    def forecast(self, y: np.ndarray, horizon: int) -> np.ndarray:
+        return LastValue().fit(y).predict(horizon)
+
+
+class ShiftedAverage:
+    """Mean of the whole history plus a shift: right for noise around a constant level."""
+
+    def __init__(self, shift: float = 0.0, alias: str = "Average") -> None:
+        self.shift = shift
+        self.alias = alias
+
+    def fit(self, y: np.ndarray) -> Self:
+        self.level_ = window_average(y=y, horizon=1, window=y.shape[1])[:, 0] + self.shift
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        return np.repeat(np.maximum(self.level_, 0.0)[:, None], horizon, axis=1)
+
+    def forecast(self, y: np.ndarray, horizon: int) -> np.ndarray:
+        return ShiftedAverage(self.shift, self.alias).fit(y).predict(horizon)
+
+
+def _random_walks_and_noise(n_each: int = 20, n_periods: int = 200) -> np.ndarray:
+    rng = np.random.default_rng(21)
+    walks = 100.0 + np.cumsum(rng.normal(0.0, 5.0, size=(n_each, n_periods)), axis=1)
+    noise = 50.0 + rng.normal(0.0, 5.0, size=(n_each, n_periods))
+    return np.maximum(np.vstack([walks, noise]), 0.0)
+
+
+def test_selects_the_model_that_is_right_for_each_series() -> None:
+    y = _random_walks_and_noise()
+    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()], combine=False)
+    forecast = auto.fit(y, horizon=14).predict()
+    assert forecast.model[:20].count("Naive") >= 18
+    assert forecast.model[20:].count("Average") >= 18
+    np.testing.assert_allclose(forecast.mean[20:], 50.0, atol=1.5)
+
+
+def test_chooses_the_combination_where_it_wins() -> None:
+    y = np.full((3, 120), 10.0)
+    models = [
+        ShiftedAverage(2.0, "High"),
+        ShiftedAverage(-2.0, "Low"),
+        ShiftedAverage(5.0, "Far"),
+    ]
+    forecast = AutoForecaster(models=models, combination_size=2).fit(y, horizon=7).predict()
+    assert forecast.model == ("combo(High+Low)",) * 3
+    np.testing.assert_allclose(forecast.mean, 10.0)
+
+
+def test_output_is_a_calibrated_probabilistic_forecast() -> None:
+    y = _random_walks_and_noise()
+    forecast = AutoForecaster(models=[LastValue(), ShiftedAverage()]).fit(y, 14).predict()
+    assert forecast.mean.shape == (40, 14)
+    assert forecast.quantiles.shape == (40, forecast.levels.size, 14)
+    assert (forecast.quantiles >= 0).all()
+    assert (np.diff(forecast.quantiles, axis=1) >= 0).all()
+    assert (forecast.quantile(0.99) >= forecast.quantile(0.5)).all()
+
+
+def test_short_series_fall_back_to_the_default_model_or_the_profile() -> None:
+    y = np.full((4, 100), 4.0)
+    y[1, :97] = NAN  # three observations: too few for a backtest
+    y[2, :97] = NAN
+    y[3, :] = NAN  # a new series
+    profile = np.full((4, 7), 9.0)
+    auto = AutoForecaster(models=[LastValue()], min_observations=5)
+    with_profile = auto.fit(y, 7, fallback_profile=profile).predict()
+    without = auto.fit(y, 7).predict()
+    assert with_profile.model == ("Naive", "FallbackProfile", "FallbackProfile", "FallbackProfile")
+    np.testing.assert_allclose(with_profile.mean[1:], 9.0)
+    assert without.model == ("Naive", "WindowAverage", "WindowAverage", "Zero")
+    np.testing.assert_allclose(without.mean[1:3], 4.0)
+    np.testing.assert_array_equal(without.mean[3], 0.0)
+    np.testing.assert_array_equal(without.quantiles[3], 0.0)
+
+
+def test_young_series_without_scored_windows_use_the_default_model() -> None:
+    y = np.full((2, 100), 4.0)
+    y[1, :90] = NAN  # ten observations: enough to forecast, too few for min_training
+    forecast = AutoForecaster(models=[LastValue()], min_observations=5).fit(y, 7).predict()
+    assert forecast.model == ("Naive", "WindowAverage")
+
+
+def test_short_panels_use_fewer_windows() -> None:
+    y = _random_walks_and_noise(n_each=3, n_periods=50)
+    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()], n_windows=3, min_training=14)
+    auto.fit(y, horizon=14)
+    assert auto.n_windows_ == 2
+    too_short = AutoForecaster(models=[LastValue()], min_training=14).fit(y[:, :20], 14)
+    assert too_short.n_windows_ == 0
+    assert set(too_short.predict().model) == {"WindowAverage"}
+
+
+def test_forecast_keeps_no_state() -> None:
+    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()])
+    forecast = auto.forecast(_random_walks_and_noise(), 14)
+    assert forecast.mean.shape == (40, 14)
+    assert not hasattr(auto, "forecast_")
+
+
+def test_default_battery_is_used_when_no_models_are_given() -> None:
+    pytest.importorskip("stockguard.planning.forecasting.models")
+    rng = np.random.default_rng(22)
+    y = (rng.random((30, 150)) < 0.4) * rng.poisson(3.0, size=(30, 150)).astype(np.float64)
+    forecast = AutoForecaster(n_windows=2).fit(y, horizon=14).predict()
+    assert len(forecast.model) == 30
+    assert all(name for name in forecast.model)
+    assert (np.diff(forecast.quantiles, axis=1) >= 0).all()

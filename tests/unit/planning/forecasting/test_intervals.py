@@ -1,0 +1,123 @@
+"""Calibrated quantiles: conformal by horizon step and count distributions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from stockguard.planning.forecasting import intervals, metrics
+
+LEVELS = np.array(intervals.INTERVAL_LEVELS)
+
+
+def _column(level: float) -> int:
+    return int(np.flatnonzero(np.isclose(LEVELS, level))[0])
+
+
+def _poisson_calibration(rate: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles calibrated on Poisson backtests with the known rate, and fresh actuals."""
+    rng = np.random.default_rng(seed)
+    n_series, horizon, n_windows = rate.size, 28, 3
+    history = rng.poisson(rate[:, None], size=(n_series, 200)).astype(np.float64)
+    backtest_actuals = rng.poisson(rate[None, :, None], size=(n_windows, n_series, horizon))
+    backtest_forecasts = np.broadcast_to(rate[None, :, None], backtest_actuals.shape)
+    calibrated = intervals.calibrate_quantiles(
+        mean=np.repeat(rate[:, None], horizon, axis=1),
+        backtest_forecasts=np.array(backtest_forecasts, dtype=np.float64),
+        backtest_actuals=backtest_actuals.astype(np.float64),
+        insample=history,
+        levels=LEVELS,
+    )
+    future = rng.poisson(rate[:, None], size=(n_series, horizon)).astype(np.float64)
+    return calibrated.quantiles, future
+
+
+def _coverages(quantiles: np.ndarray, actual: np.ndarray) -> tuple[float, float]:
+    inner = metrics.coverage(
+        actual=actual, lower=quantiles[:, _column(0.1)], upper=quantiles[:, _column(0.9)], axis=None
+    )
+    outer = metrics.coverage(
+        actual=actual,
+        lower=quantiles[:, _column(0.025)],
+        upper=quantiles[:, _column(0.975)],
+        axis=None,
+    )
+    return float(inner), float(outer)
+
+
+def test_interval_levels_add_the_bounds_of_80_and_95_percent_intervals() -> None:
+    assert intervals.INTERVAL_LEVELS == (0.025, 0.1, 0.5, 0.8, 0.9, 0.95, 0.975, 0.99)
+
+
+def test_poisson_intervals_cover_their_nominal_share() -> None:
+    rate = np.random.default_rng(1).uniform(10.0, 60.0, size=2000)
+    quantiles, future = _poisson_calibration(rate, seed=2)
+    inner, outer = _coverages(quantiles, future)
+    assert inner == pytest.approx(0.80, abs=0.03)
+    assert outer == pytest.approx(0.95, abs=0.03)
+
+
+def test_slow_poisson_intervals_are_conservative_because_demand_is_discrete() -> None:
+    rate = np.random.default_rng(3).uniform(0.2, 3.0, size=2000)
+    quantiles, future = _poisson_calibration(rate, seed=4)
+    inner, outer = _coverages(quantiles, future)
+    assert inner >= 0.80
+    assert outer >= 0.95
+
+
+def test_conformal_offsets_calibrate_heteroscedastic_continuous_errors() -> None:
+    rng = np.random.default_rng(5)
+    sigma = rng.uniform(0.5, 20.0, size=3000)
+    residuals = rng.normal(0.0, sigma[None, :, None], size=(3, 3000, 7))
+    offsets = intervals.conformal_offsets(residuals=residuals, levels=LEVELS)
+    future = rng.normal(0.0, sigma[:, None], size=(3000, 7))
+    inner, outer = _coverages(offsets, future)
+    assert inner == pytest.approx(0.80, abs=0.03)
+    assert outer == pytest.approx(0.95, abs=0.03)
+
+
+def test_conformal_uses_per_cell_quantiles_when_there_are_enough_windows() -> None:
+    residuals = np.random.default_rng(6).normal(size=(40, 2, 3))
+    offsets = intervals.conformal_offsets(residuals=residuals, levels=LEVELS, min_residuals=30)
+    np.testing.assert_allclose(offsets[1, :, 2], np.quantile(residuals[:, 1, 2], LEVELS))
+
+
+def test_count_quantiles_are_poisson_or_negative_binomial_quantiles() -> None:
+    mean = np.array([[2.0, 0.0], [4.0, 4.0]])
+    size = np.array([np.inf, 2.0])
+    quantiles = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS)
+    np.testing.assert_array_equal(quantiles[0, :, 0], stats.poisson.ppf(LEVELS, 2.0))
+    np.testing.assert_array_equal(quantiles[0, :, 1], 0.0)
+    np.testing.assert_array_equal(quantiles[1, :, 0], stats.nbinom.ppf(LEVELS, 2.0, 2.0 / 6.0))
+
+
+def test_count_size_detects_overdispersion() -> None:
+    rng = np.random.default_rng(8)
+    overdispersed = rng.negative_binomial(2.0, 2.0 / 7.0, size=20_000)  # mean 5, size 2
+    underdispersed = rng.binomial(10, 0.5, size=20_000)
+    size = intervals.count_size(insample=np.vstack([overdispersed, underdispersed]).astype(float))
+    assert size[0] == pytest.approx(2.0, rel=0.1)
+    assert np.isinf(size[1])
+
+
+def test_quantiles_are_non_negative_and_non_decreasing_in_level() -> None:
+    rng = np.random.default_rng(9)
+    n_series, horizon = 300, 5
+    rate = rng.gamma(0.5, 2.0, size=n_series)
+    history = (rng.random((n_series, 100)) < 0.3) * rng.poisson(
+        3 * rate[:, None] + 1, (n_series, 100)
+    )
+    actuals = (rng.random((3, n_series, horizon)) < 0.3) * rng.poisson(3.0, (3, n_series, horizon))
+    forecasts = np.broadcast_to(rate[None, :, None], actuals.shape)
+    calibrated = intervals.calibrate_quantiles(
+        mean=np.repeat(rate[:, None], horizon, axis=1),
+        backtest_forecasts=np.array(forecasts),
+        backtest_actuals=actuals.astype(np.float64),
+        insample=history.astype(np.float64),
+        levels=LEVELS,
+    )
+    assert (calibrated.quantiles >= 0).all()
+    assert (np.diff(calibrated.quantiles, axis=1) >= 0).all()
+    chosen = calibrated.loss[calibrated.method, np.arange(n_series)]
+    assert (chosen <= calibrated.loss.min(axis=0)).all()
