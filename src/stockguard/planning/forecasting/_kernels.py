@@ -6,16 +6,20 @@ Shapes: ``y`` is (n_series, n_periods) float64 units per period, NaN = unobserve
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
+import numpy.typing as npt
 
 from stockguard.planning.forecasting.base import FloatArray, IntArray
+
+BoolArray = npt.NDArray[np.bool_]
 
 COLUMN_BLOCK = 256
 """Periods copied at a time when iterating over columns (keeps access contiguous)."""
 
-SseFunction = Callable[[Mapping[str, FloatArray]], FloatArray]
+StateFunction = Callable[[Mapping[str, FloatArray]], tuple[FloatArray, tuple[FloatArray, ...]]]
 
 
 def iter_columns(y: FloatArray, *, block: int = COLUMN_BLOCK) -> Iterator[FloatArray]:
@@ -28,6 +32,34 @@ def iter_columns(y: FloatArray, *, block: int = COLUMN_BLOCK) -> Iterator[FloatA
     for start in range(0, n_periods, block):
         chunk = np.ascontiguousarray(y[:, start : start + block].T)
         yield from chunk
+
+
+def full_copy(value: FloatArray | float, shape: tuple[int, ...]) -> FloatArray:
+    """A writable contiguous copy of ``value`` broadcast to ``shape``.
+
+    Recursive filters keep parameters and state in such arrays: ufunc loops over
+    equal-shaped contiguous operands are markedly faster than broadcasting ones.
+    """
+    return np.array(np.broadcast_to(value, shape), dtype=np.float64, order="C")
+
+
+def column_gaps(column: FloatArray) -> BoolArray | None:
+    """NaN mask of one period, or None when every series is observed (the fast path)."""
+    missing = np.isnan(column)
+    return missing if missing.any() else None
+
+
+def observed_update(
+    target: FloatArray, new: FloatArray, missing: BoolArray | None
+) -> tuple[FloatArray, FloatArray]:
+    """Take ``new`` where the period is observed and keep ``target`` where it is NaN.
+
+    Returns (updated state, spare buffer); with no gap the two buffers are swapped.
+    """
+    if missing is None:
+        return new, target
+    np.copyto(target, new, where=~missing)
+    return target, new
 
 
 def last_observed(y: FloatArray, *, default: float = 0.0) -> FloatArray:
@@ -85,37 +117,59 @@ def demand_intervals(y: FloatArray) -> tuple[FloatArray, IntArray]:
     return mean_interval, n_demand
 
 
-def grid_search(
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Chosen parameters and the filter state they end in.
+
+    Attributes:
+        params: name -> (n_series,) chosen value of every parameter.
+        state: final state arrays of the last grid evaluated, at the chosen values,
+            each (..., n_series) (the grid axis removed).
+    """
+
+    params: dict[str, FloatArray]
+    state: tuple[FloatArray, ...]
+
+
+def grid_search_state(
     *,
-    sse: SseFunction,
+    evaluate: StateFunction,
     grids: Mapping[str, FloatArray],
     start: Mapping[str, FloatArray],
-) -> dict[str, FloatArray]:
+) -> SearchResult:
     """Per-series coordinate search over parameter grids, all series at once.
 
     For each parameter in ``grids`` order, the others fixed at their current per-series
-    values, ``sse`` is evaluated for every grid value: parameters are passed with shape
-    (n_grid, n_series) or broadcastable to it and ``sse`` returns (n_grid, n_series)
-    in-sample one-step squared errors. Each series keeps the value with the lowest
-    SSE (first one on ties). Memory is O(n_grid x n_series).
+    values, the filter is evaluated for every grid value: parameters are passed with
+    shape (n_grid, n_series) or broadcastable to it. Each series keeps the value with
+    the lowest in-sample one-step SSE (first one on ties). Memory is O(n_grid x n_series).
 
     Args:
         grids: name -> (n_grid,) shared grid or (n_grid, n_series) per-series grid.
-        start: name -> (n_series,) starting value of every parameter sse needs.
+        start: name -> (n_series,) starting value of every parameter the filter needs.
 
-    Returns:
-        name -> (n_series,) chosen values (including the parameters not searched).
+    ``evaluate(params)`` returns the (n_grid, n_series) SSE and the final state arrays,
+    each (..., n_grid, n_series). The state of the last stage's winner is the state of
+    the chosen parameters (the other parameters are fixed during that stage), so no
+    final filtering pass is needed. With no grid, ``evaluate`` runs once at ``start``.
     """
     current = {name: np.asarray(value, dtype=np.float64) for name, value in start.items()}
     n_series = next(iter(current.values())).shape[0]
+    if not grids:
+        _, states = evaluate({key: value[None, :] for key, value in current.items()})
+        return SearchResult(params=current, state=tuple(s[..., 0, :] for s in states))
+    state: tuple[FloatArray, ...] = ()
+    columns = np.arange(n_series)
     for name, grid in grids.items():
         candidates = grid[:, None] if grid.ndim == 1 else grid
         candidates = np.broadcast_to(candidates, (candidates.shape[0], n_series))
         params = {key: value[None, :] for key, value in current.items()}
         params[name] = candidates
-        best = np.argmin(sse(params), axis=0)
-        current[name] = np.take_along_axis(candidates, best[None, :], axis=0)[0]
-    return current
+        sse, states = evaluate(params)
+        best = np.argmin(sse, axis=0)
+        current[name] = candidates[best, columns]
+        state = tuple(s[..., best, columns] for s in states)
+    return SearchResult(params=current, state=state)
 
 
 def refine_grid(*, best: FloatArray, step: float, lower: float, upper: float) -> FloatArray:

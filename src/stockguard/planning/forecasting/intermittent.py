@@ -13,20 +13,27 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from stockguard.planning.forecasting._kernels import (
     FlatForecaster,
+    SearchResult,
+    column_gaps,
     demand_intervals,
-    grid_search,
+    full_copy,
+    grid_search_state,
     iter_columns,
     nan_mean,
+    observed_update,
 )
 from stockguard.planning.forecasting.base import FloatArray, IntArray
-from stockguard.planning.forecasting.smoothing import ses_filter, ses_optimal_alpha
+from stockguard.planning.forecasting.smoothing import ses_optimal
 
 TSB_ALPHAS: FloatArray = np.array([0.01, 0.05, 0.1, 0.2, 0.3, 0.5])
 ROW_BLOCK = 4096
 """Series aggregated at a time by ADIDA/IMAPA (bounds the copy of y)."""
+EXACT_INTEGER_LIMIT = 2.0**53
+"""Row totals below this are summed exactly in float64 when the demand is integer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +63,27 @@ def croston_filter(*, y: FloatArray, alpha: float | FloatArray = 0.1) -> Intermi
     Args:
         y: (n_series, n_periods) units per period. alpha: broadcastable to (n_series,).
     """
-    n_series = y.shape[0]
-    size = np.full(n_series, np.nan)
-    interval = np.full(n_series, np.nan)
-    counter = np.zeros(n_series)
+    shape = np.broadcast_shapes(np.shape(alpha), (y.shape[0],))
+    alpha = full_copy(alpha, shape)
+    size, interval = np.full(shape, np.nan), np.full(shape, np.nan)
+    counter, spare = np.zeros(shape), np.empty(shape)
+    started = np.zeros(y.shape[0], dtype=np.bool_)
     for column in iter_columns(y):
-        counter += ~np.isnan(column)
+        missing = column_gaps(column)
+        counter += 1.0 if missing is None else ~missing
         demand = column > 0
-        first = demand & np.isnan(size)
-        update = demand & ~first
-        size = np.where(first, column, np.where(update, size + alpha * (column - size), size))
-        interval = np.where(
-            first, counter, np.where(update, interval + alpha * (counter - interval), interval)
-        )
-        counter[demand] = 0.0
+        if not demand.any():
+            continue
+        first = demand & ~started
+        np.add(size, np.multiply(alpha, np.subtract(column, size, out=spare), out=spare),
+               out=size, where=demand)  # fmt: skip
+        np.add(interval, np.multiply(alpha, np.subtract(counter, interval, out=spare), out=spare),
+               out=interval, where=demand)  # fmt: skip
+        if first.any():  # the first demand initialises z and p
+            np.copyto(size, column, where=first)
+            np.copyto(interval, counter, where=first)
+            started |= first
+        np.copyto(counter, 0.0, where=demand)
     return IntermittentState(size=size, interval=interval)
 
 
@@ -88,22 +102,42 @@ def tsb_filter(
     Args:
         y: (n_series, n_periods) units per period. alpha_d, alpha_p: broadcastable
         with (n_series,), e.g. (n_grid, n_series).
+
+    Implementation: p and z start at 0 (so p z = 0 until the first demand, as the NaN
+    start of the equations gives) and are overwritten with d_t and y_t at the first
+    observation and the first demand; a series never observed (without demand) ends
+    with p (z) = NaN.
     """
     alpha_d, alpha_p = np.asarray(alpha_d, np.float64), np.asarray(alpha_p, np.float64)
     shape = np.broadcast_shapes(alpha_d.shape, alpha_p.shape, (y.shape[0],))
-    prob = np.full(shape, np.nan)
-    size = np.full(shape, np.nan)
-    sse = np.zeros(shape)
+    alpha_d, alpha_p = full_copy(alpha_d, shape), full_copy(alpha_p, shape)
+    prob, size, sse = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    err, spare = np.empty(shape), np.empty(shape)
+    seen, started = np.zeros((2, y.shape[0]), dtype=np.bool_)
     for column in iter_columns(y):
-        observed = ~np.isnan(column)
+        missing = column_gaps(column)
+        np.subtract(column, np.multiply(prob, size, out=err), out=err)
+        if missing is not None:
+            np.copyto(err, 0.0, where=missing)
+        sse += np.multiply(err, err, out=spare)
         demand = column > 0
-        err = np.where(observed, column - np.nan_to_num(prob * size, nan=0.0), 0.0)
-        sse += err * err
         indicator = demand.astype(np.float64)
-        smoothed = np.where(np.isnan(prob), indicator, prob + alpha_p * (indicator - prob))
-        prob = np.where(observed, smoothed, prob)
-        grown = np.where(np.isnan(size), column, size + alpha_d * (column - size))
-        size = np.where(demand, grown, size)
+        np.add(prob, np.multiply(alpha_p, np.subtract(indicator, prob, out=spare), out=spare),
+               out=spare)  # fmt: skip
+        prob, spare = observed_update(prob, spare, missing)
+        if not seen.all():
+            first_seen = ~seen if missing is None else ~seen & ~missing
+            np.copyto(prob, indicator, where=first_seen)
+            seen |= first_seen
+        if demand.any():
+            np.add(size, np.multiply(alpha_d, np.subtract(column, size, out=err), out=err),
+                   out=size, where=demand)  # fmt: skip
+            first = demand & ~started
+            if first.any():
+                np.copyto(size, column, where=first)
+                started |= first
+    prob[..., ~seen] = np.nan
+    size[..., ~started] = np.nan
     return IntermittentState(size=size, probability=prob, sse=sse)
 
 
@@ -116,10 +150,24 @@ def tsb_optimal_alphas(
 ) -> dict[str, FloatArray]:
     """Per-series alpha_p then alpha_d (those given as None) from ``alphas``, chosen by
     the lowest TSB one-step SSE; a given value is kept fixed. Returns (n_series,) each."""
+    return tsb_optimal(y=y, alpha_d=alpha_d, alpha_p=alpha_p, alphas=alphas).params
 
-    def sse(params: Mapping[str, FloatArray]) -> FloatArray:
+
+def tsb_optimal(
+    *,
+    y: FloatArray,
+    alpha_d: float | None = None,
+    alpha_p: float | None = None,
+    alphas: FloatArray = TSB_ALPHAS,
+) -> SearchResult:
+    """``tsb_optimal_alphas`` with the final state ``(probability, size)`` at the chosen
+    alphas (one filtering pass when both alphas are given)."""
+
+    def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
         state = tsb_filter(y=y, alpha_d=params["alpha_d"], alpha_p=params["alpha_p"])
-        return state.sse if state.sse is not None else np.zeros(0)
+        assert state.sse is not None
+        assert state.probability is not None
+        return state.sse, (state.probability, state.size)
 
     n_series = y.shape[0]
     start = {
@@ -127,7 +175,7 @@ def tsb_optimal_alphas(
         "alpha_p": np.full(n_series, 0.1 if alpha_p is None else alpha_p),
     }
     grids = {name: alphas for name, v in (("alpha_p", alpha_p), ("alpha_d", alpha_d)) if v is None}
-    return grid_search(sse=sse, grids=grids, start=start)
+    return grid_search_state(evaluate=evaluate, grids=grids, start=start)
 
 
 def aggregate_means(*, y: FloatArray, level: int) -> FloatArray:
@@ -153,8 +201,65 @@ def aggregated_ses_level(*, y: FloatArray, level: int) -> FloatArray:
     bucket sums divided by k equals the SES forecast of bucket means (the SSE scales
     by k**2, so the chosen alpha is the same).
     """
-    buckets = aggregate_means(y=y, level=level)
-    return ses_filter(y=buckets, alpha=ses_optimal_alpha(y=buckets)).level
+    return optimal_ses_level(aggregate_means(y=y, level=level))
+
+
+def optimal_ses_level(buckets: FloatArray) -> FloatArray:
+    """(n_series,) SES level of ``buckets`` with the per-series SSE-optimal alpha."""
+    return ses_optimal(y=buckets).state[0]
+
+
+@dataclass(frozen=True, slots=True)
+class CumulativeDemand:
+    """Running totals that give any bucket mean in O(1) per bucket.
+
+    Attributes:
+        total: (n_series, n_periods + 1) sum of observed y before each period, units.
+        count: (n_series, n_periods + 1) number of observed periods before each period.
+
+    Only built when every partial sum is exact in float64 (integer-valued demand with
+    row totals below 2**53), so a bucket sum ``total[b] - total[a]`` equals the direct
+    sum bit for bit and the bucket means equal ``aggregate_means``.
+    """
+
+    total: FloatArray
+    count: npt.NDArray[np.int32]
+
+    @classmethod
+    def exact(cls, y: FloatArray) -> CumulativeDemand | None:
+        """The running totals of ``y``, or None when they would not be exact."""
+        observed = ~np.isnan(y)
+        values = np.where(observed, y, 0.0)
+        for start in range(0, y.shape[0], ROW_BLOCK):  # checked in blocks: no full temporaries
+            part = values[start : start + ROW_BLOCK]
+            if not np.array_equal(part, np.rint(part)):
+                return None
+            if part.size and float(np.abs(part).sum(axis=1).max()) >= EXACT_INTEGER_LIMIT:
+                return None
+        total = np.zeros((y.shape[0], y.shape[1] + 1))
+        np.cumsum(values, axis=1, out=total[:, 1:])
+        count = np.zeros(total.shape, dtype=np.int32)
+        np.cumsum(observed, axis=1, out=count[:, 1:])
+        return cls(total=total, count=count)
+
+    def bucket_means(self, *, rows: IntArray, level: int) -> FloatArray:
+        """(len(rows), n_periods // k) bucket means as ``aggregate_means`` computes them."""
+        n_periods = self.total.shape[1] - 1
+        edges = n_periods - level * np.arange(n_periods // level, -1, -1)
+        index = np.ix_(rows, edges)
+        total = np.diff(self.total[index], axis=1)
+        count = np.diff(self.count[index], axis=1)
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _bucket_means(
+    y: FloatArray, cumulative: CumulativeDemand | None, rows: IntArray, level: int
+) -> FloatArray:
+    if level == 1:
+        return y[rows]  # one-period buckets are the series itself
+    if cumulative is None:
+        return aggregate_means(y=y[rows], level=level)
+    return cumulative.bucket_means(rows=rows, level=level)
 
 
 def aggregation_levels(y: FloatArray) -> IntArray:
@@ -177,9 +282,9 @@ def adida_level(*, y: FloatArray) -> FloatArray:
     """
     levels = aggregation_levels(y)
     result = np.zeros(y.shape[0])
-    for k in np.unique(levels[levels > 0]):
+    for k in np.unique(levels[levels > 0]):  # each series is aggregated once: no totals
         for block in _blocks(np.flatnonzero(levels == k)):
-            result[block] = aggregated_ses_level(y=y[block], level=int(k))
+            result[block] = optimal_ses_level(_bucket_means(y, None, block, int(k)))
     return result
 
 
@@ -189,10 +294,12 @@ def imapa_level(*, y: FloatArray) -> FloatArray:
     (n_series,); 0 where there is no demand.
     """
     max_levels = aggregation_levels(y)
+    cumulative = CumulativeDemand.exact(y) if max_levels.max(initial=0) > 1 else None
     total = np.zeros(y.shape[0])
     for k in range(1, int(max_levels.max(initial=0)) + 1):
         for block in _blocks(np.flatnonzero(max_levels >= k)):
-            total[block] += np.nan_to_num(aggregated_ses_level(y=y[block], level=k), nan=0.0)
+            level = optimal_ses_level(_bucket_means(y, cumulative, block, k))
+            total[block] += np.nan_to_num(level, nan=0.0)
     return np.where(max_levels > 0, total / np.maximum(max_levels, 1), 0.0)
 
 
@@ -234,10 +341,8 @@ class TSB(FlatForecaster):
         self.alpha_p = alpha_p
 
     def _level(self, y: FloatArray) -> FloatArray:
-        best = tsb_optimal_alphas(y=y, alpha_d=self.alpha_d, alpha_p=self.alpha_p)
-        state = tsb_filter(y=y, alpha_d=best["alpha_d"], alpha_p=best["alpha_p"])
-        assert state.probability is not None
-        return state.probability * state.size
+        probability, size = tsb_optimal(y=y, alpha_d=self.alpha_d, alpha_p=self.alpha_p).state
+        return probability * size
 
 
 class ADIDA(FlatForecaster):

@@ -8,7 +8,7 @@ NaN handling: a NaN observation is skipped; the state carries over unchanged tha
 step (no update, no trend step). The level starts at the first observed value, the
 trend at 0, so leading NaNs are ignored and the first observation has zero error.
 Parameters are chosen per series from grids by the lowest in-sample one-step SSE
-(see ``_kernels.grid_search``); memory is O(n_grid x n_series), never x n_periods.
+(see ``_kernels.grid_search_state``); memory is O(n_grid x n_series), never x n_periods.
 """
 
 from __future__ import annotations
@@ -21,10 +21,14 @@ import numpy as np
 
 from stockguard.planning.forecasting._kernels import (
     FlatForecaster,
+    SearchResult,
+    column_gaps,
     first_observed,
-    grid_search,
+    full_copy,
+    grid_search_state,
     iter_columns,
     nan_mean,
+    observed_update,
     refine_grid,
 )
 from stockguard.planning.forecasting.base import FloatArray
@@ -63,13 +67,16 @@ def ses_filter(*, y: FloatArray, alpha: FloatArray | float) -> SmoothingState:
     """
     alpha = np.asarray(alpha, dtype=np.float64)
     shape = np.broadcast_shapes(alpha.shape, (y.shape[0],))
-    level = np.broadcast_to(first_observed(y), shape).copy()
+    alpha = full_copy(alpha, shape)
+    level = full_copy(first_observed(y), shape)
     sse = np.zeros(shape)
     err = np.empty(shape)
     scratch = np.empty(shape)
     for column in iter_columns(y):
         np.subtract(column, level, out=err)
-        np.copyto(err, 0.0, where=np.isnan(column))
+        missing = column_gaps(column)
+        if missing is not None:
+            np.copyto(err, 0.0, where=missing)
         sse += np.multiply(err, err, out=scratch)
         level += np.multiply(alpha, err, out=scratch)
     return SmoothingState(level=level, sse=sse)
@@ -83,18 +90,26 @@ def ses_optimal_alpha(
     Grid ``alphas`` for all series at once, then (``refine``) a per-series grid of
     best +- half the grid step in tenths of it, clipped to [0.01, 0.99].
     """
+    return ses_optimal(y=y, alphas=alphas, refine=refine).params["alpha"]
+
+
+def ses_optimal(
+    *, y: FloatArray, alphas: FloatArray = COARSE_ALPHAS, refine: bool = True
+) -> SearchResult:
+    """``ses_optimal_alpha`` with the final level: ``state = (level,)``, (n_series,) each."""
     n_series = y.shape[0]
 
-    def sse(params: Mapping[str, FloatArray]) -> FloatArray:
-        return ses_filter(y=y, alpha=params["alpha"]).sse
+    def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+        state = ses_filter(y=y, alpha=params["alpha"])
+        return state.sse, (state.level,)
 
     start = {"alpha": np.full(n_series, alphas[0])}
-    best = grid_search(sse=sse, grids={"alpha": alphas}, start=start)
+    best = grid_search_state(evaluate=evaluate, grids={"alpha": alphas}, start=start)
     if refine and alphas.size > 1:
         step = float(np.min(np.diff(alphas))) / 2
-        fine = refine_grid(best=best["alpha"], step=step, lower=0.01, upper=0.99)
-        best = grid_search(sse=sse, grids={"alpha": fine}, start=best)
-    return best["alpha"]
+        fine = refine_grid(best=best.params["alpha"], step=step, lower=0.01, upper=0.99)
+        best = grid_search_state(evaluate=evaluate, grids={"alpha": fine}, start=best.params)
+    return best
 
 
 def holt_filter(
@@ -117,16 +132,28 @@ def holt_filter(
     """
     alpha, beta, phi = (np.asarray(p, dtype=np.float64) for p in (alpha, beta, phi))
     shape = np.broadcast_shapes(alpha.shape, beta.shape, phi.shape, (y.shape[0],))
-    level = np.broadcast_to(first_observed(y), shape).copy()
-    trend = np.zeros(shape)
-    sse = np.zeros(shape)
+    damped = not bool(np.all(phi == 1.0))  # phi * b == b exactly when phi == 1
+    alpha_full, phi_full = full_copy(alpha, shape), full_copy(phi, shape)
+    step = full_copy(alpha * beta, shape)
+    level = full_copy(first_observed(y), shape)
+    trend, sse = np.zeros(shape), np.zeros(shape)
+    fitted, err, spare_level, spare_trend = (np.empty(shape) for _ in range(4))
+    damped_trend = np.empty(shape) if damped else trend
     for column in iter_columns(y):
-        observed = ~np.isnan(column)
-        fitted = level + phi * trend
-        err = np.where(observed, column - fitted, 0.0)
-        sse += err * err
-        level = np.where(observed, fitted + alpha * err, level)
-        trend = np.where(observed, phi * trend + alpha * beta * err, trend)
+        if damped:
+            np.multiply(phi_full, trend, out=damped_trend)
+        np.add(level, damped_trend, out=fitted)
+        np.subtract(column, fitted, out=err)
+        missing = column_gaps(column)
+        if missing is not None:
+            np.copyto(err, 0.0, where=missing)
+        sse += np.multiply(err, err, out=spare_level)
+        np.add(fitted, np.multiply(alpha_full, err, out=spare_level), out=spare_level)
+        level, spare_level = observed_update(level, spare_level, missing)
+        np.add(damped_trend, np.multiply(step, err, out=spare_trend), out=spare_trend)
+        trend, spare_trend = observed_update(trend, spare_trend, missing)
+        if not damped:
+            damped_trend = trend
     return SmoothingState(level=level, sse=sse, trend=trend)
 
 
@@ -177,17 +204,24 @@ def holt_winters_filter(
     m = season_init.shape[1]
     season = np.empty((m, *shape))
     season[...] = season_init.T.reshape((m,) + (1,) * (len(shape) - 1) + (y.shape[0],))
-    level = np.broadcast_to(_deseasonalised_start(y, season_init), shape).copy()
-    trend = np.zeros(shape)
-    sse = np.zeros(shape)
+    level = full_copy(_deseasonalised_start(y, season_init), shape)
+    alpha_full, gamma_full = full_copy(alpha, shape), full_copy(gamma, shape)
+    step = full_copy(alpha * beta, shape)
+    trend, sse = np.zeros(shape), np.zeros(shape)
+    base, err, spare_level, spare_trend = (np.empty(shape) for _ in range(4))
     for t, column in enumerate(iter_columns(y)):
-        observed = ~np.isnan(column)
         previous = season[t % m]
-        err = np.where(observed, column - (level + trend + previous), 0.0)
-        sse += err * err
-        level = np.where(observed, level + trend + alpha * err, level)
-        trend = np.where(observed, trend + alpha * beta * err, trend)
-        season[t % m] = previous + gamma * err
+        np.add(level, trend, out=base)
+        np.subtract(column, np.add(base, previous, out=err), out=err)
+        missing = column_gaps(column)
+        if missing is not None:
+            np.copyto(err, 0.0, where=missing)
+        sse += np.multiply(err, err, out=spare_level)
+        np.add(base, np.multiply(alpha_full, err, out=spare_level), out=spare_level)
+        level, spare_level = observed_update(level, spare_level, missing)
+        np.add(trend, np.multiply(step, err, out=spare_trend), out=spare_trend)
+        trend, spare_trend = observed_update(trend, spare_trend, missing)
+        previous += np.multiply(gamma_full, err, out=base)
     return SmoothingState(level=level, sse=sse, trend=trend, season=season)
 
 
@@ -246,18 +280,19 @@ class SimpleExponentialSmoothing(FlatForecaster):
         self.alpha = alpha
 
     def fit(self, y: FloatArray) -> Self:
-        y = np.asarray(y, dtype=np.float64)
-        self.alpha_ = self._alpha(y)
-        self.level_ = ses_filter(y=y, alpha=self.alpha_).level
+        self.alpha_, self.level_ = self._fit(np.asarray(y, dtype=np.float64))
         return self
 
-    def _alpha(self, y: FloatArray) -> FloatArray:
+    def _fit(self, y: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(alpha, level), each (n_series,); the optimised level comes from the search."""
         if self.alpha is None:
-            return ses_optimal_alpha(y=y)
-        return np.full(y.shape[0], float(self.alpha))
+            best = ses_optimal(y=y)
+            return best.params["alpha"], best.state[0]
+        alpha = np.full(y.shape[0], float(self.alpha))
+        return alpha, ses_filter(y=y, alpha=alpha).level
 
     def _level(self, y: FloatArray) -> FloatArray:
-        return ses_filter(y=y, alpha=self._alpha(y)).level
+        return self._fit(y)[1]
 
 
 class Holt:
@@ -280,21 +315,22 @@ class Holt:
     def fit(self, y: FloatArray) -> Self:
         y = np.asarray(y, dtype=np.float64)
 
-        def sse(params: Mapping[str, FloatArray]) -> FloatArray:
-            return holt_filter(y=y, alpha=params["alpha"], beta=params["beta"],
-                               phi=params["phi"]).sse  # fmt: skip
+        def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+            state = holt_filter(y=y, alpha=params["alpha"], beta=params["beta"],
+                                phi=params["phi"])  # fmt: skip
+            assert state.trend is not None
+            return state.sse, (state.level, state.trend)
 
         n = y.shape[0]
         start = {"alpha": np.full(n, 0.2), "beta": np.full(n, 0.05), "phi": np.full(n, 1.0)}
         grids = {"alpha": TREND_ALPHAS, "beta": BETAS}
         if self.damped:
             grids["phi"] = PHIS
-        best = grid_search(sse=sse, grids=grids, start=start)
-        best = grid_search(sse=sse, grids={"alpha": TREND_ALPHAS}, start=best)
-        self.alpha_, self.beta_, self.phi_ = best["alpha"], best["beta"], best["phi"]
-        state = holt_filter(y=y, alpha=self.alpha_, beta=self.beta_, phi=self.phi_)
-        self.level_ = state.level
-        self.trend_ = state.trend if state.trend is not None else np.zeros(n)
+        best = grid_search_state(evaluate=evaluate, grids=grids, start=start)
+        best = grid_search_state(evaluate=evaluate, grids={"alpha": TREND_ALPHAS},
+                                 start=best.params)  # fmt: skip
+        self.alpha_, self.beta_, self.phi_ = (best.params[k] for k in ("alpha", "beta", "phi"))
+        self.level_, self.trend_ = best.state
         return self
 
     def predict(self, horizon: int) -> FloatArray:
@@ -344,20 +380,20 @@ class HoltWinters:
             y = y - self._yearly(np.arange(self.n_periods_, dtype=np.float64))
         init = seasonal_profile(y=y, season_length=self.season_length)
 
-        def sse(params: Mapping[str, FloatArray]) -> FloatArray:
-            return holt_winters_filter(y=y, alpha=params["alpha"], beta=params["beta"],
-                                       gamma=params["gamma"], season_init=init).sse  # fmt: skip
+        def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
+            state = holt_winters_filter(y=y, alpha=params["alpha"], beta=params["beta"],
+                                        gamma=params["gamma"], season_init=init)  # fmt: skip
+            assert state.trend is not None
+            assert state.season is not None
+            return state.sse, (state.level, state.trend, state.season)
 
         start = {name: np.full(n_series, v) for name, v in (("alpha", 0.2), ("beta", 0.05),
                                                            ("gamma", 0.05))}  # fmt: skip
         grids = {"alpha": TREND_ALPHAS, "beta": BETAS, "gamma": GAMMAS}
-        best = grid_search(sse=sse, grids=grids, start=start)
-        self.alpha_, self.beta_, self.gamma_ = best["alpha"], best["beta"], best["gamma"]
-        state = holt_winters_filter(y=y, alpha=self.alpha_, beta=self.beta_,
-                                    gamma=self.gamma_, season_init=init)  # fmt: skip
-        self.level_ = state.level
-        self.trend_ = state.trend if state.trend is not None else np.zeros(n_series)
-        self.season_ = state.season.T if state.season is not None else init
+        best = grid_search_state(evaluate=evaluate, grids=grids, start=start)
+        self.alpha_, self.beta_, self.gamma_ = (best.params[k] for k in ("alpha", "beta", "gamma"))
+        self.level_, self.trend_, season = best.state
+        self.season_ = season.T
         return self
 
     def _yearly(self, periods: FloatArray) -> FloatArray:

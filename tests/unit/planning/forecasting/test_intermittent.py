@@ -13,6 +13,7 @@ from stockguard.planning.forecasting.intermittent import (
     TSB_ALPHAS,
     Croston,
     CrostonSBA,
+    CumulativeDemand,
     aggregate_means,
 )
 from unit.planning.forecasting._panels import assert_valid, panels
@@ -145,6 +146,25 @@ def test_tsb_hand_computed_example() -> None:
 def test_aggregate_means_aligns_buckets_to_the_end() -> None:
     y = np.array([[9.0, 1.0, 3.0, np.nan, np.nan, np.nan, np.nan]])
     np.testing.assert_allclose(aggregate_means(y=y, level=3), [[2.0, np.nan]])
+
+
+@settings(max_examples=40, deadline=None)
+@given(panels(max_periods=30))
+def test_running_totals_give_the_same_bucket_means_for_integer_demand(y: np.ndarray) -> None:
+    counts = np.floor(y)
+    cumulative = CumulativeDemand.exact(counts)
+    assert cumulative is not None
+    rows = np.arange(counts.shape[0])
+    for level in range(1, counts.shape[1] + 1):
+        np.testing.assert_array_equal(
+            cumulative.bucket_means(rows=rows, level=level),
+            aggregate_means(y=counts, level=level),
+        )
+
+
+def test_running_totals_are_refused_when_they_would_not_be_exact() -> None:
+    assert CumulativeDemand.exact(np.array([[1.0, 2.5]])) is None
+    assert CumulativeDemand.exact(np.array([[2.0**52, 2.0**52]])) is None
 
 
 def test_adida_of_regular_demand_is_its_rate() -> None:
