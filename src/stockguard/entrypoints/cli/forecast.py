@@ -5,15 +5,18 @@ Needs no database. Formats and method: docs/forecasting.md.
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, TextIO, TypeVar
 
 import typer
 
+from stockguard.adapters import distributed
 from stockguard.entrypoints.cli.context import console, err_console, fail
-from stockguard.services.forecasting import long_format, run
+from stockguard.services.forecasting import long_format, partition, run
 from stockguard.services.importing.problems import ImportRejected
 
 T = TypeVar("T")
@@ -51,6 +54,36 @@ Windows = Annotated[
 ]
 
 
+class EngineName(enum.StrEnum):
+    LOCAL = "local"
+    DASK = "dask"
+
+
+EngineOption = Annotated[
+    EngineName,
+    typer.Option(
+        "--engine",
+        help="Where the blocks of series run: in this process (local) or on Dask (dask; "
+        "needs the 'distributed' extra). Same numbers for the same --block-size.",
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Dask scheduler address (tcp://host:8786); without it, --engine dask starts "
+        "a local cluster of 2 worker processes.",
+    ),
+]
+BlockSize = Annotated[
+    int,
+    typer.Option(
+        "--block-size",
+        help="Most series per block; conformal quantiles pool residuals within a block.",
+    ),
+]
+
+
 def forecast(
     input_file: InputFile,
     horizon: Horizon,
@@ -58,10 +91,14 @@ def forecast(
     season: Season = 7,
     future: FutureFile = None,
     windows: Windows = 3,
+    engine: EngineOption = EngineName.LOCAL,
+    scheduler: Scheduler = None,
+    block_size: BlockSize = partition.DEFAULT_BLOCK_SIZE,
 ) -> None:
     """Forecast daily demand per series, with quantiles, from a long CSV file."""
     started = time.perf_counter()
     _check_options(input_file, future, output, horizon=horizon, season=season, windows=windows)
+    _check_engine_options(engine, scheduler, block_size)
     with err_console.status(f"Reading {input_file.name}..."):
         panel = _read(input_file, lambda stream: long_format.read_history(stream, input_file.name))
     future_regressors = None
@@ -71,10 +108,15 @@ def forecast(
                 future, lambda stream: long_format.read_future(stream, future.name, panel, horizon)
             )
     status = f"Forecasting {panel.n_series} series x {horizon} days ({windows} backtest windows)..."
-    with err_console.status(status):
+    with _engine(engine, scheduler) as runner, err_console.status(status):
         try:
-            result = run.forecast_long(
-                panel, horizon, season_length=season, n_windows=windows, future=future_regressors
+            result = partition.forecast_long_blocks(
+                panel,
+                horizon,
+                block_size=block_size,
+                engine=runner,
+                params=partition.ForecastParams(season_length=season, n_windows=windows),
+                future=future_regressors,
             )
         except ValueError as error:
             raise fail(f"The forecast failed: {error}") from error
@@ -98,6 +140,38 @@ def _check_options(
             raise fail(f"No such file: {path}")
     if not output.parent.is_dir():
         raise fail(f"The folder of --output does not exist: {output.parent}")
+
+
+def _check_engine_options(engine: EngineName, scheduler: str | None, block_size: int) -> None:
+    if block_size < 1:
+        raise fail(f"--block-size must be a whole number of at least 1, got {block_size}.")
+    if scheduler is not None and engine is not EngineName.DASK:
+        raise fail("--scheduler needs --engine dask.")
+
+
+@contextlib.contextmanager
+def _engine(
+    name: EngineName, scheduler: str | None
+) -> Iterator[distributed.LocalEngine | distributed.DaskEngine]:
+    """The engine to run the blocks on; a Dask engine is closed (with its cluster) after."""
+    if name is EngineName.LOCAL:
+        yield distributed.LocalEngine()
+        return
+    where = scheduler or "a local cluster (2 worker processes)"
+    with err_console.status(f"Starting Dask on {where}..."):
+        try:
+            engine = distributed.DaskEngine(scheduler)
+        except distributed.EngineUnavailable as error:
+            raise fail(f"The dask engine is not available: {error}") from error
+    with engine:
+        link = engine.dashboard_link
+        console.print(
+            f"Dask scheduler {engine.scheduler_address}; dashboard: {link or 'none'}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        yield engine
 
 
 def _read(path: Path, reader: Callable[[TextIO], T]) -> T:
