@@ -31,7 +31,7 @@ class App:
         return (self.read_sessions or self.sessions)()
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.sessions)
+        return SqlAlchemyUnitOfWork(self.sessions, history_sessions=self.read_sessions)
 
     def ledger_history(self) -> SqlLedgerHistory:
         return SqlLedgerHistory(self.read_sessions or self.sessions)
@@ -43,9 +43,9 @@ def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
     if settings.database.auto_migrate:
         migrations.upgrade(engine)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions))
     readers = None
     if engine.dialect.name == "sqlite":
         url = engine.url.render_as_string(hide_password=False)
         readers = sessionmaker(bind=db_engine.make_engine(url, read_only=True))
+    bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions, history_sessions=readers))
     return App(settings=settings, engine=engine, sessions=sessions, bus=bus, read_sessions=readers)

@@ -203,3 +203,15 @@ class RecordInventoryWebhook(Command):
     received_at: datetime
     occurred_at: datetime
     adjustments: tuple[WebhookAdjustment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RunForecast(Command):
+    """Forecast every series from the ledger's last ``history_days`` days before ``today``
+    and store the run; ``seed`` is recorded with it."""
+
+    today: date
+    seed: int = 7
+    horizon: int = 28
+    history_days: int = 730
+    season_length: int = 7

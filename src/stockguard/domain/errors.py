@@ -201,3 +201,15 @@ class DuplicateOrder(DomainError):
             f"Sales order {number!r} is already recorded; resend it with its first delivery id "
             "if it is a retry."
         )
+
+
+class NoForecast(DomainError):
+    """No stored planning run forecasts this SKU yet."""
+
+    code: ClassVar[str] = "no_forecast"
+
+    def __init__(self, sku: str) -> None:
+        self.sku = sku
+        super().__init__(
+            f"No planning run has forecast SKU {sku!r} yet; run `stockguard plan forecast`."
+        )

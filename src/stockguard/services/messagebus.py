@@ -9,6 +9,7 @@ from typing import Any
 
 from stockguard.domain import commands, errors
 from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
+from stockguard.services.planning import run as planning_run
 from stockguard.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     commands.RotateShopSecret: shops.rotate_shop_secret,
     commands.RecordOrderWebhook: webhooks.record_shop_order,
     commands.RecordInventoryWebhook: webhooks.record_shop_inventory,
+    commands.RunForecast: planning_run.handle_run_forecast,
 }
 
 

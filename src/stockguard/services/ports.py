@@ -194,3 +194,30 @@ class SalesOrderRepository(Protocol):
     def add(self, order: sales.SalesOrder, customer: parties.Customer | None = None) -> None:
         """Store the order and its lines; ``customer`` is stored first when not yet known."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningRunRecord:
+    """What a planning run stores about itself (its forecasts go in rows beside it)."""
+
+    started_at: datetime
+    finished_at: datetime
+    seed: int
+    horizon: int
+    history_start_on: date
+    history_end_on: date
+    inputs_hash: str
+    n_series: int
+    status: str
+    parameters: Mapping[str, Any]
+
+
+class ForecastRepository(Protocol):
+    def add_run(self, run: PlanningRunRecord, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Store ``run`` and its forecast rows in this transaction; returns the run's id.
+
+        Rows are dicts keyed by the ``demand_forecast`` columns other than ``run_id``
+        (sku, location, day, mean, p50, p80, p90, p95, p99, lower_80, lower_95,
+        upper_95, model).
+        """
+        ...

@@ -30,6 +30,10 @@ class UnitOfWork(abc.ABC):
     api_keys: ports.ApiKeyRepository
     shops: ports.ShopRepository
     sales_orders: ports.SalesOrderRepository
+    forecasts: ports.ForecastRepository
+    history: ports.LedgerHistory
+    """Read-only ledger history in its own short transactions, outside this unit of
+    work's transaction, so a long planning run does not hold the write lock."""
 
     def __enter__(self) -> Self:
         return self

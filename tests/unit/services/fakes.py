@@ -10,10 +10,10 @@ of work writes them to the outbox table.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Self
+from datetime import UTC, date, datetime
+from typing import Any, Self
 
 from stockguard.domain import (
     catalog,
@@ -45,6 +45,9 @@ class FakeStore:
     sales_orders: dict[str, sales.SalesOrder] = field(default_factory=dict)
     customers: dict[str, parties.Customer] = field(default_factory=dict)
     carriers: set[str] = field(default_factory=set)
+    planning_runs: list[tuple[ports.PlanningRunRecord, list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
 
 
 class FakeCarrierRepository:
@@ -203,6 +206,53 @@ class FakeSalesOrderRepository:
         self._store.sales_orders[order.number] = order
 
 
+class FakeForecastRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def add_run(self, run: ports.PlanningRunRecord, rows: Sequence[Mapping[str, Any]]) -> int:
+        self._store.planning_runs.append((run, [dict(row) for row in rows]))
+        return len(self._store.planning_runs)
+
+
+class FakeLedgerHistory:
+    """The ledger's movements of the committed store, summed by UTC day."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def _movements(
+        self, skus: Sequence[str], locations: Sequence[str]
+    ) -> list[ledger.StockMovement]:
+        return [
+            m
+            for m in self._uow.store.movements
+            if (not skus or m.sku in skus) and (not locations or m.location in locations)
+        ]
+
+    def daily_totals(
+        self, *, start: date, end: date, skus: Sequence[str], locations: Sequence[str]
+    ) -> list[ports.DailyTotal]:
+        sums: dict[tuple[str, str, date], list[int]] = {}
+        for m in self._movements(skus, locations):
+            day = m.occurred_at.astimezone(UTC).date()
+            if start <= day <= end:
+                total = sums.setdefault((m.sku, m.location, day), [0, 0])
+                total[0] += -m.quantity if m.kind is ledger.MovementKind.SALE else 0
+                total[1] += m.quantity
+        return [ports.DailyTotal(*key, sold, net) for key, (sold, net) in sums.items()]
+
+    def balances_before(
+        self, *, start: date, skus: Sequence[str], locations: Sequence[str]
+    ) -> dict[tuple[str, str], int]:
+        balances: dict[tuple[str, str], int] = {}
+        for m in self._movements(skus, locations):
+            if m.occurred_at.astimezone(UTC).date() < start:
+                key = (m.sku, m.location)
+                balances[key] = balances.get(key, 0) + m.quantity
+        return balances
+
+
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work over a ``FakeStore``.
 
@@ -228,6 +278,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.committed = False
         self.conflicts = conflicts
         self.outbox: list[events.Event] = []
+        self.history = FakeLedgerHistory(self)
         self._open()
 
     def __enter__(self) -> Self:
@@ -259,3 +310,4 @@ class FakeUnitOfWork(UnitOfWork):
         self.reconciliation = FakeReconciliationSource(working)
         self.shops = FakeShopRepository(working)
         self.sales_orders = FakeSalesOrderRepository(working)
+        self.forecasts = FakeForecastRepository(working)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, Select, case, cast, func, literal, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.types import UtcDateTime
@@ -17,7 +17,7 @@ _UTC_MIDNIGHT = time(0, 0)
 
 
 class SqlLedgerHistory:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: Callable[[], Session]) -> None:
         self._sessions = sessions
 
     def daily_totals(

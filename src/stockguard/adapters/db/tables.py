@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -267,6 +268,55 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
     relayed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class PlanningRunRow(Base):
+    """One planning run: when it ran, on which history, with which seed and parameters.
+
+    ``inputs_hash`` is the SHA-256 of the demand panel's bytes and the parameters, so two
+    runs on the same inputs can be recognised (and must give the same numbers).
+    """
+
+    __tablename__ = "planning_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime]
+    seed: Mapped[int] = mapped_column(BigInteger)
+    horizon: Mapped[int]
+    history_start_on: Mapped[date] = mapped_column(Date)
+    history_end_on: Mapped[date] = mapped_column(Date)
+    inputs_hash: Mapped[str] = mapped_column(String(64), index=True)
+    n_series: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    parameters: Mapped[dict[str, Any]]
+
+
+class DemandForecastRow(Base):
+    """A run's forecast of one series (SKU x location) on one day.
+
+    The columns are statistics of demand in units/day (means and quantiles), stored as
+    floats: they are not quantities of stock and never enter the ledger. ``lower_80`` and
+    ``p90`` bound the central 80% interval (p10..p90); ``lower_95`` and ``upper_95`` the
+    central 95% interval (p2.5..p97.5).
+    """
+
+    __tablename__ = "demand_forecast"
+    __table_args__ = (UniqueConstraint("run_id", "sku", "location", "day"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("planning_run.id", ondelete="CASCADE"))
+    sku: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)
+    mean: Mapped[float]
+    p50: Mapped[float]
+    p80: Mapped[float]
+    p90: Mapped[float]
+    p95: Mapped[float]
+    p99: Mapped[float]
+    lower_80: Mapped[float]
+    lower_95: Mapped[float]
+    upper_95: Mapped[float]
+    model: Mapped[str] = mapped_column(String(120))
 
 
 def table_of(row_class: type[Base]) -> Table:

@@ -15,6 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from stockguard.adapters.db import repositories, tables
 from stockguard.adapters.db.access import SqlApiKeyRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
+from stockguard.adapters.db.forecasts import SqlForecastRepository
+from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
 from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
 from stockguard.domain import errors, events
@@ -25,10 +27,17 @@ SessionFactory = Callable[[], Session]
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
     def __init__(
-        self, session_factory: SessionFactory, *, now: Callable[[], datetime] | None = None
+        self,
+        session_factory: SessionFactory,
+        *,
+        now: Callable[[], datetime] | None = None,
+        history_sessions: SessionFactory | None = None,
     ) -> None:
+        """``history_sessions`` opens the sessions ``history`` reads with (read-only
+        ones on SQLite, so reading never takes the write lock); default: ``session_factory``."""
         self._session_factory = session_factory
         self._now = now or (lambda: datetime.now(UTC))
+        self.history = SqlLedgerHistory(history_sessions or session_factory)
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
@@ -44,6 +53,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.api_keys = self._api_keys = SqlApiKeyRepository(self.session)
         self.shops = self._shops = SqlShopRepository(self.session)
         self.sales_orders = self._sales_orders = SqlSalesOrderRepository(self.session)
+        self.forecasts = SqlForecastRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:

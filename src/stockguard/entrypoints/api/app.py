@@ -13,6 +13,7 @@ from stockguard.entrypoints.api.routers import (
     customers,
     imports,
     orders,
+    planning,
     products,
     purchase_orders,
     stock,
@@ -33,6 +34,7 @@ TAGS = [
     {"name": "stock", "description": "Stock levels and the movement ledger."},
     {"name": "purchasing", "description": "Suppliers and purchase orders."},
     {"name": "parties", "description": "Customers and sales orders."},
+    {"name": "planning", "description": "Planning runs and the demand forecasts they stored."},
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
 ]
@@ -61,6 +63,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         orders.router,
         imports.router,
         webhooks.router,
+        planning.router,
     ):
         app.include_router(router)
     register_error_handlers(app)

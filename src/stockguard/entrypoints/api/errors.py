@@ -29,6 +29,7 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     errors.DuplicateOrder: 409,
     errors.UnknownCustomer: 404,
     errors.UnknownSalesOrder: 404,
+    errors.NoForecast: 404,
     errors.InvalidQuantity: 422,
     errors.InvalidScope: 422,
     errors.DuplicateLine: 422,

@@ -23,6 +23,7 @@ from stockguard.bootstrap import bootstrap
 from stockguard.entrypoints.api.app import create_app
 from stockguard.entrypoints.cli.context import console, fail, state
 from stockguard.entrypoints.cli.operators import create_operator
+from stockguard.entrypoints.cli.plan import run_planning, summary_line
 from stockguard.services.demo.build import DemoStep, DemoSummary, build_demo_shop
 from stockguard.services.demo.vocabulary import DEMO_LOCATION_CODES
 
@@ -77,17 +78,22 @@ def demo(
     engine = db_engine.make_engine(settings.database.url, echo=settings.database.echo)
     _prepare_database(engine, reset=reset)
     app = bootstrap(settings, engine=engine)
+    seed = defaults.seed if seed is None else seed
+    days = defaults.days if days is None else days
+    first_day = _today(today)
     with _progress() as show:
         summary = build_demo_shop(
             app.unit_of_work(),
-            seed=defaults.seed if seed is None else seed,
+            seed=seed,
             skus=defaults.skus if skus is None else skus,
             customers=defaults.customers if customers is None else customers,
-            days=defaults.days if days is None else days,
-            today=_today(today),
+            days=days,
+            today=first_day,
             progress=show,
         )
     _print_summary(summary, time.perf_counter() - started, engine)
+    planned = run_planning(app, today=first_day, history_days=days, seed=seed)
+    console.print(summary_line(planned), markup=False, highlight=False, soft_wrap=True)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty()
     password = secrets.token_urlsafe(12)  # a fresh demo database, a fresh password

@@ -13,6 +13,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     imports,
     keys,
     operators,
+    plan,
     public_data,  # noqa: F401
     purchasing,
     serve,
@@ -33,6 +34,7 @@ app.add_typer(purchasing.app, name="po")
 app.add_typer(keys.app, name="keys")
 app.add_typer(operators.app, name="operators")
 app.add_typer(shops.app, name="shops")
+app.add_typer(plan.app, name="plan")
 app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
-from stockguard.adapters.db.views import catalog
+from stockguard.adapters.db.views import catalog, forecasts
 from stockguard.adapters.db.views import stock as stock_views
 from stockguard.adapters.db.views.dashboard import stock as views
 from stockguard.entrypoints.web import charts
@@ -50,17 +50,19 @@ def stock_table(
 
 @router.get("/sku/{sku:path}", name="sku")
 def sku_page(request: Request, stockguard: AppDep, sku: str) -> Response:
-    """Product, stock per location, sales chart, ledger, offers and open purchase orders.
+    """Product, stock per location, sales chart, forecast fans (latest planning run),
+    ledger, offers and open purchase orders.
 
     The chart's ledger history opens its own session, so it runs before the page's
     session: on SQLite each transaction holds the write lock until it ends.
     """
     today = datetime.now(UTC).date()
-    chart = charts.sales_history(stockguard.ledger_history(), sku=sku, today=today)
+    panel = charts.sales_panel(stockguard.ledger_history(), sku=sku, today=today)
     with stockguard.reader() as session:
         product = catalog.product(session, sku)
         if product is None:
             raise HTTPException(404, f"There is no product with SKU {sku!r}.")
+        forecast = forecasts.latest_forecast_of(session, sku)
         context = {
             "nav": "stock",
             "product": product,
@@ -68,6 +70,8 @@ def sku_page(request: Request, stockguard: AppDep, sku: str) -> Response:
             "ledger": stock_views.movements(session, sku=sku, limit=LEDGER_ROWS),
             "offers": views.offers_of(session, sku),
             "purchase_lines": views.open_purchase_lines_of(session, sku),
-            "chart": chart,
+            "chart": charts.sales_figure(panel),
+            "forecast_run": forecast.run if forecast else forecasts.latest_run(session),
+            "fans": charts.forecast_fans(panel, forecast.rows) if forecast else [],
         }
     return render(request, "sku.html", context)

@@ -1,0 +1,1 @@
+"""Planning use cases over the database: runs that read panels, forecast and store results."""
