@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -173,3 +174,34 @@ def _synthetic_block(
     launch = np.where(late, rng.integers(0, n_periods // 2, n), 0)
     demand[np.arange(n_periods)[None, :] < launch[:, None]] = 0
     return demand.astype(np.float64)
+
+
+def statsforecast_peers(*, season_length: int, window_size: int, auto_ets: bool) -> list[Any]:
+    """The statsforecast peer battery the issue names, built with the same settings for
+    every benchmark: Naive, SeasonalNaive, WindowAverage, SES optimised, CrostonSBA,
+    TSB(0.1, 0.1), ADIDA, IMAPA and, for accuracy runs, AutoETS."""
+    from statsforecast.models import (
+        ADIDA,
+        IMAPA,
+        TSB,
+        AutoETS,
+        CrostonSBA,
+        Naive,
+        SeasonalNaive,
+        SimpleExponentialSmoothingOptimized,
+        WindowAverage,
+    )
+
+    peers: list[Any] = [
+        Naive(),
+        SeasonalNaive(season_length=season_length),
+        WindowAverage(window_size=window_size),
+        SimpleExponentialSmoothingOptimized(),
+        CrostonSBA(),
+        TSB(alpha_d=0.1, alpha_p=0.1),
+        ADIDA(),
+        IMAPA(),
+    ]
+    if auto_ets:
+        peers.append(AutoETS(season_length=season_length))
+    return peers

@@ -48,7 +48,15 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError, Panel, load_carparts, load_m5
+from _forecast_data import (
+    DEFAULT_DATA_DIR,
+    REPO,
+    DataMissingError,
+    Panel,
+    load_carparts,
+    load_m5,
+    statsforecast_peers,
+)
 
 RESULTS = REPO / "benchmarks" / "results" / "forecast_accuracy.json"
 M5_HORIZON = 28
@@ -65,55 +73,11 @@ PeerFactory = Callable[[], list[Any]]
 
 
 def peers_m5() -> list[Any]:
-    from statsforecast.models import (
-        ADIDA,
-        IMAPA,
-        TSB,
-        AutoETS,
-        CrostonSBA,
-        Naive,
-        SeasonalNaive,
-        SimpleExponentialSmoothingOptimized,
-        WindowAverage,
-    )
-
-    return [
-        Naive(),
-        SeasonalNaive(season_length=7),
-        WindowAverage(window_size=28),
-        SimpleExponentialSmoothingOptimized(),
-        CrostonSBA(),
-        TSB(alpha_d=0.1, alpha_p=0.1),
-        ADIDA(),
-        IMAPA(),
-        AutoETS(season_length=7),
-    ]
+    return statsforecast_peers(season_length=7, window_size=28, auto_ets=True)
 
 
 def peers_carparts() -> list[Any]:
-    from statsforecast.models import (
-        ADIDA,
-        IMAPA,
-        TSB,
-        AutoETS,
-        CrostonSBA,
-        Naive,
-        SeasonalNaive,
-        SimpleExponentialSmoothingOptimized,
-        WindowAverage,
-    )
-
-    return [
-        Naive(),
-        SeasonalNaive(season_length=12),
-        WindowAverage(window_size=12),
-        SimpleExponentialSmoothingOptimized(),
-        CrostonSBA(),
-        TSB(alpha_d=0.1, alpha_p=0.1),
-        ADIDA(),
-        IMAPA(),
-        AutoETS(season_length=12),
-    ]
+    return statsforecast_peers(season_length=12, window_size=12, auto_ets=True)
 
 
 # --- metrics (M5 guide definitions, bottom level) ------------------------------------------

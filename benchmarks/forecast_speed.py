@@ -42,7 +42,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from _forecast_data import REPO, synthetic_m5
+from _forecast_data import REPO, statsforecast_peers, synthetic_m5
 
 RESULTS = REPO / "benchmarks" / "results" / "forecast_speed.json"
 HORIZON = 28
@@ -68,27 +68,8 @@ def peak_gb() -> dict[str, float]:
 
 
 def peer_models() -> list[Any]:
-    from statsforecast.models import (
-        ADIDA,
-        IMAPA,
-        TSB,
-        CrostonSBA,
-        Naive,
-        SeasonalNaive,
-        SimpleExponentialSmoothingOptimized,
-        WindowAverage,
-    )
-
-    return [
-        Naive(),
-        SeasonalNaive(season_length=7),
-        WindowAverage(window_size=28),
-        SimpleExponentialSmoothingOptimized(),
-        CrostonSBA(),
-        TSB(alpha_d=0.1, alpha_p=0.1),
-        ADIDA(),
-        IMAPA(),
-    ]
+    """The issue's peer list, AutoETS aside."""
+    return statsforecast_peers(season_length=7, window_size=28, auto_ets=False)
 
 
 def long_frame(y: np.ndarray) -> pd.DataFrame:
