@@ -149,16 +149,7 @@ class M5Reader:
 def read_m5(path: Path, *, progress: ProgressCallback | None = None) -> M5Batch:
     """Read and check the whole file; raises ImportRejected listing every problem."""
     reader = M5Reader(path.name)
-    with common.open_text(path) as text:
-        reader.batch.rows_read = common.read_rows(
-            text,
-            COLUMNS,
-            reader.take,
-            log=reader.log,
-            skipped=reader.batch.skipped,
-            progress=progress,
-        )
-    reader.log.raise_if_any()
+    common.read_whole_file(path, COLUMNS, reader, progress)
     return reader.batch
 
 

@@ -251,16 +251,7 @@ def read_online_retail(
 ) -> OnlineRetailBatch:
     """Read and check the whole file; raises ImportRejected listing every problem."""
     reader = OnlineRetailReader(path.name, location)
-    with common.open_text(path) as text:
-        reader.batch.rows_read = common.read_rows(
-            text,
-            COLUMNS,
-            reader.take,
-            log=reader.log,
-            skipped=reader.batch.skipped,
-            progress=progress,
-        )
-    reader.log.raise_if_any()
+    common.read_whole_file(path, COLUMNS, reader, progress)
     return reader.batch
 
 

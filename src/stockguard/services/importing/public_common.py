@@ -219,3 +219,31 @@ def create_missing_locations(bulk: BulkWriter, rows: Sequence[Mapping[str, Any]]
     """Insert the locations whose code is new; existing ones are left as the merchant set them."""
     existing = bulk.existing_keys(Entity.LOCATION, (row["code"] for row in rows))
     return bulk.upsert(Entity.LOCATION, [row for row in rows if row["code"] not in existing])
+
+
+class _Batch(Protocol):
+    rows_read: int
+    skipped: dict[str, int]
+
+
+class FileReader(Protocol):
+    """A reader that collects rows into ``batch`` and problems into ``log``."""
+
+    log: ProblemLog
+
+    @property
+    def batch(self) -> _Batch: ...
+
+    def take(self, fields: tuple[str, ...], line: int) -> None: ...
+
+
+def read_whole_file(
+    path: Path, columns: Sequence[str], reader: FileReader, progress: ProgressCallback | None
+) -> None:
+    """Read every row of ``path`` into ``reader``; raises ImportRejected listing every problem."""
+    with open_text(path) as text:
+        reader.batch.rows_read = read_rows(
+            text, columns, reader.take, log=reader.log, skipped=reader.batch.skipped,
+            progress=progress,
+        )  # fmt: skip
+    reader.log.raise_if_any()
