@@ -1,0 +1,1 @@
+"""Forecasting adapters backed by optional third-party libraries (LightGBM)."""
