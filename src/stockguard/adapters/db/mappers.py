@@ -24,21 +24,6 @@ def product_from_row(row: Row[Any]) -> catalog.Product:
     )
 
 
-def product_to_values(product: catalog.Product) -> dict[str, Any]:
-    return {
-        "sku": product.sku,
-        "title": product.title,
-        "price": product.price,
-        "currency": product.currency,
-        "family": product.family,
-        "category": product.category,
-        "attributes": dict(product.attributes),
-        "status": product.status.value,
-        "image_url": product.image_url,
-        "unit_cost": product.unit_cost,
-    }
-
-
 def location_from_row(row: Row[Any]) -> catalog.Location:
     return catalog.Location(
         code=row.code,
@@ -49,30 +34,10 @@ def location_from_row(row: Row[Any]) -> catalog.Location:
     )
 
 
-def location_to_values(location: catalog.Location) -> dict[str, Any]:
-    return {
-        "code": location.code,
-        "name": location.name,
-        "kind": location.kind.value,
-        "sellable": location.sellable,
-        "country": location.country,
-    }
-
-
 def supplier_from_row(row: Row[Any]) -> parties.Supplier:
     return parties.Supplier(
         code=row.code, name=row.name, country=row.country, email=row.email, currency=row.currency
     )
-
-
-def supplier_to_values(supplier: parties.Supplier) -> dict[str, Any]:
-    return {
-        "code": supplier.code,
-        "name": supplier.name,
-        "country": supplier.country,
-        "email": supplier.email,
-        "currency": supplier.currency,
-    }
 
 
 def movement_from_row(row: Row[Any]) -> ledger.StockMovement:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from stockguard.adapters.db import mappers
 from stockguard.adapters.db import tables as t
 from stockguard.domain import catalog, errors, ledger, parties, purchasing, stock
+from stockguard.services import rows
 
 
 def _first_by(session: Session, table: Table, column: str, value: str) -> Row[Any] | None:
@@ -30,7 +31,7 @@ class SqlProductRepository:
         return self._cache[sku]
 
     def add(self, product: catalog.Product) -> None:
-        self._session.execute(insert(t.ProductRow), [mappers.product_to_values(product)])
+        self._session.execute(insert(t.ProductRow), [rows.product_to_values(product)])
         self._cache[product.sku] = product
 
 
@@ -46,7 +47,7 @@ class SqlLocationRepository:
         return self._cache[code]
 
     def add(self, location: catalog.Location) -> None:
-        self._session.execute(insert(t.LocationRow), [mappers.location_to_values(location)])
+        self._session.execute(insert(t.LocationRow), [rows.location_to_values(location)])
         self._cache[location.code] = location
 
 
@@ -59,7 +60,7 @@ class SqlSupplierRepository:
         return mappers.supplier_from_row(found) if found else None
 
     def add(self, supplier: parties.Supplier) -> None:
-        self._session.execute(insert(t.SupplierRow), [mappers.supplier_to_values(supplier)])
+        self._session.execute(insert(t.SupplierRow), [rows.supplier_to_values(supplier)])
 
 
 class SqlCarrierRepository:

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from stockguard.domain import catalog, ledger, marketing, parties, purchasing
-from stockguard.services import ports
+from stockguard.domain import ledger, marketing, parties, purchasing
+from stockguard.services import ports, rows
 from stockguard.services.demo import catalogue as catalogue_module
 from stockguard.services.demo import vocabulary as v
 from stockguard.services.demo.catalogue import Catalogue
@@ -62,9 +62,9 @@ def write_shop(bulk: ports.BulkWriter, shop: GeneratedShop) -> WriteTotals:
     bulk.upsert(
         entity.CARRIER, [{"code": c.code, "name": c.name} for c in catalogue_module.carriers()]
     )
-    bulk.upsert(entity.LOCATION, [_location_row(x) for x in catalogue_module.locations()])
-    bulk.upsert(entity.SUPPLIER, [_supplier_row(s) for s in catalogue_module.suppliers()])
-    bulk.upsert(entity.PRODUCT, [_product_row(p) for p in shop.catalogue.products])
+    bulk.upsert(entity.LOCATION, [rows.location_to_values(x) for x in catalogue_module.locations()])
+    bulk.upsert(entity.SUPPLIER, [rows.supplier_to_values(s) for s in catalogue_module.suppliers()])
+    bulk.upsert(entity.PRODUCT, [rows.product_to_values(p) for p in shop.catalogue.products])
     bulk.upsert(entity.SUPPLIER_OFFER, [_offer_row(o) for o in shop.catalogue.offers])
     bulk.upsert(entity.CUSTOMER, [_customer_row(c) for c in shop.customers.records])
     bulk.upsert(entity.PROMOTION, [_promotion_row(p) for p in shop.promotions.records])
@@ -95,41 +95,6 @@ class _Clock:
 
     def date(self, day: int) -> date:
         return self.first_day + timedelta(days=day)
-
-
-def _location_row(location: catalog.Location) -> Row:
-    return {
-        "code": location.code,
-        "name": location.name,
-        "kind": location.kind.value,
-        "sellable": location.sellable,
-        "country": location.country,
-    }
-
-
-def _supplier_row(supplier: parties.Supplier) -> Row:
-    return {
-        "code": supplier.code,
-        "name": supplier.name,
-        "country": supplier.country,
-        "email": supplier.email,
-        "currency": supplier.currency,
-    }
-
-
-def _product_row(product: catalog.Product) -> Row:
-    return {
-        "sku": product.sku,
-        "title": product.title,
-        "family": product.family,
-        "category": product.category,
-        "attributes": dict(product.attributes),
-        "price": product.price,
-        "unit_cost": product.unit_cost,
-        "currency": product.currency,
-        "status": product.status.value,
-        "image_url": product.image_url,
-    }
 
 
 def _offer_row(offer: parties.SupplierOffer) -> Row:
