@@ -18,6 +18,7 @@ OUTPUT_COLUMNS = ["unique_id", "ds", "mean", "p50", "p80", "p90", "p95", "p99", 
 QUANTILES = ["p50", "p80", "p90", "p95", "p99"]
 FIRST_DAY = date(2026, 1, 1)
 N_DAYS = 70
+SERIES = ("MUG", "TEA", "CUP@PARIS")
 
 
 def _write_history(path: Path, *, regressor: bool = False) -> None:
@@ -69,22 +70,94 @@ def test_forecasts_every_series_for_every_horizon_day_with_ordered_quantiles(
     assert "Notice" not in out
 
 
-def test_regressors_are_checked_and_announced_as_not_used_yet(tmp_path: Path) -> None:
-    history, future, output = tmp_path / "long.csv", tmp_path / "x.csv", tmp_path / "f.csv"
-    _write_history(history, regressor=True)
+def _write_future(path: Path, *, days: int = 7, series: tuple[str, ...] = SERIES) -> None:
     start = FIRST_DAY + timedelta(days=N_DAYS)
     lines = ["unique_id,ds,price"] + [
-        f"{series},{start + timedelta(days=step)},8.5"
-        for series in ("MUG", "TEA", "CUP@PARIS")
-        for step in range(7)
+        f"{name},{start + timedelta(days=step)},8.5" for name in series for step in range(days)
     ]
-    future.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_regressors_with_a_future_file_feed_the_drivers_model(tmp_path: Path) -> None:
+    history, future, output = tmp_path / "long.csv", tmp_path / "x.csv", tmp_path / "f.csv"
+    _write_history(history, regressor=True)
+    _write_future(future)
     code, out, err = _run(
         "-i", str(history), "--horizon", "7", "--future", str(future), "-o", str(output)
     )
     assert code == 0, err
-    assert "Notice: regressor columns price were read and checked but are not used yet" in out
+    assert "Notice" not in out
+    assert "Drivers model GlobalGBM (own lags, calendar, regressors price;" in out
     assert len(output.read_text(encoding="utf-8").splitlines()) == 1 + 3 * 7
+
+
+def test_regressors_without_a_future_file_are_refused_with_the_way_out(tmp_path: Path) -> None:
+    history, output = tmp_path / "long.csv", tmp_path / "f.csv"
+    _write_history(history, regressor=True)
+    code, out, err = _run("-i", str(history), "--horizon", "7", "-o", str(output))
+    assert code == 1
+    assert out == ""
+    assert not output.exists()
+    assert (
+        "long.csv, line 1, column 'price': The drivers model needs this regressor's values "
+        "for the 7 forecast days, 2026-03-12 to 2026-03-18; give them in a file passed with "
+        "--future (columns unique_id, ds, price), or pass --no-drivers" in " ".join(err.split())
+    )
+
+
+def test_no_drivers_forecasts_from_y_alone_and_says_the_regressors_were_not_used(
+    tmp_path: Path,
+) -> None:
+    history, output = tmp_path / "long.csv", tmp_path / "f.csv"
+    _write_history(history, regressor=True)
+    code, out, err = _run("-i", str(history), "--horizon", "7", "-o", str(output), "--no-drivers")
+    assert code == 0, err
+    assert "Notice: regressor columns price were read and checked but not used" in out
+    assert "Drivers model" not in out
+
+
+def test_a_future_file_missing_days_is_refused_line_by_series(tmp_path: Path) -> None:
+    history, future, output = tmp_path / "long.csv", tmp_path / "x.csv", tmp_path / "f.csv"
+    _write_history(history, regressor=True)
+    _write_future(future, days=5)
+    code, _, err = _run(
+        "-i", str(history), "--horizon", "7", "--future", str(future), "-o", str(output)
+    )
+    assert code == 1
+    assert "x.csv was not imported: 3 problem(s) found" in err
+    assert "this series lacks 2 of them (first missing: 2026-03-17)" in " ".join(err.split())
+    assert not output.exists()
+
+
+def test_series_driven_by_a_promotion_flag_are_given_to_the_drivers_model(
+    tmp_path: Path,
+) -> None:
+    """Twelve series: the first six sell four times more on promotion days."""
+    history, future, output = tmp_path / "long.csv", tmp_path / "x.csv", tmp_path / "f.csv"
+    rng = np.random.default_rng(5)
+    n_series, n_days, horizon = 12, 150, 14
+    promo = rng.random((n_series, n_days + horizon)) < 0.3
+    lines, ahead = ["unique_id,ds,y,promo"], ["unique_id,ds,promo"]
+    for series in range(n_series):
+        lift = 4.0 if series < 6 else 1.0
+        for day in range(n_days + horizon):
+            ds, flag = FIRST_DAY + timedelta(days=day), int(promo[series, day])
+            if day < n_days:
+                demand = rng.poisson(3.0 * (lift if flag else 1.0))
+                lines.append(f"P{series},{ds},{demand},{flag}")
+            else:
+                ahead.append(f"P{series},{ds},{flag}")
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    future.write_text("\n".join(ahead) + "\n", encoding="utf-8")
+    code, out, err = _run(
+        "-i", str(history), "--horizon", str(horizon), "--future", str(future), "-o", str(output)
+    )
+    assert code == 0, err
+    with output.open(encoding="utf-8", newline="") as stream:
+        models = {row["unique_id"]: row["model"] for row in csv.DictReader(stream)}
+    assert all(models[f"P{series}"].startswith("GlobalGBM") for series in range(6)), models
+    assert "Drivers model GlobalGBM (own lags, calendar, regressors promo;" in out
+    assert "GlobalGBM" in out.split("Models chosen (series):")[1]
 
 
 def test_a_broken_file_exits_1_and_lists_every_problem_precisely(tmp_path: Path) -> None:

@@ -1,14 +1,9 @@
-"""The global LightGBM forecaster on a small synthetic panel where price drives demand.
-
-Needs the optional ``lightgbm`` dependency (the ``drivers`` extra); skipped otherwise.
-"""
+"""The global LightGBM forecaster on a small synthetic panel where price drives demand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
-pytest.importorskip("lightgbm", reason="lightgbm is not installed (the optional 'drivers' extra)")
 
 from stockguard.adapters.forecasting.gbm import GlobalGbmForecaster
 

@@ -13,9 +13,20 @@ from pathlib import Path
 from typing import Annotated, TextIO, TypeVar
 
 import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from stockguard.adapters import distributed
+from stockguard.adapters.forecasting.gbm import GbmDriversModel
 from stockguard.entrypoints.cli.context import console, err_console, fail
+from stockguard.services.forecasting import drivers as drivers_step
 from stockguard.services.forecasting import long_format, partition, run
 from stockguard.services.importing.problems import ImportRejected
 
@@ -46,7 +57,7 @@ FutureFile = Annotated[
     typer.Option(
         "--future",
         help="Regressor values over the horizon (unique_id, ds + the history's regressor "
-        "columns). Checked, but not used by this version's models.",
+        "columns), for the drivers model.",
     ),
 ]
 Windows = Annotated[
@@ -75,6 +86,17 @@ Scheduler = Annotated[
         "a local cluster of 2 worker processes.",
     ),
 ]
+Drivers = Annotated[
+    bool | None,
+    typer.Option(
+        "--drivers/--no-drivers",
+        help="Also fit the global LightGBM drivers model (own lags, calendar, prices, "
+        "regressor columns) and use it per series where it beats the statistical forecast "
+        "on the last --horizon days. Default: on when the history has regressor columns "
+        f"or at least {drivers_step.DEFAULT_MIN_SERIES} series.",
+        show_default=False,
+    ),
+]
 BlockSize = Annotated[
     int,
     typer.Option(
@@ -94,6 +116,7 @@ def forecast(
     engine: EngineOption = EngineName.LOCAL,
     scheduler: Scheduler = None,
     block_size: BlockSize = partition.DEFAULT_BLOCK_SIZE,
+    drivers: Drivers = None,
 ) -> None:
     """Forecast daily demand per series, with quantiles, from a long CSV file."""
     started = time.perf_counter()
@@ -101,14 +124,17 @@ def forecast(
     _check_engine_options(engine, scheduler, block_size)
     with err_console.status(f"Reading {input_file.name}..."):
         panel = _read(input_file, lambda stream: long_format.read_history(stream, input_file.name))
+    use_drivers = drivers_step.drivers_wanted(drivers, panel)
     future_regressors = None
     if future is not None:
         with err_console.status(f"Reading {future.name}..."):
             future_regressors = _read(
                 future, lambda stream: long_format.read_future(stream, future.name, panel, horizon)
             )
-    status = f"Forecasting {panel.n_series} series x {horizon} days ({windows} backtest windows)..."
-    with _engine(engine, scheduler) as runner, err_console.status(status):
+    elif use_drivers:
+        _reject(lambda: long_format.require_future(panel, input_file.name, horizon))
+    what = f"{panel.n_series} series x {horizon} days ({windows} backtest windows)"
+    with _engine(engine, scheduler) as runner, _forecast_display(what, use_drivers) as progress:
         try:
             result = partition.forecast_long_blocks(
                 panel,
@@ -117,6 +143,8 @@ def forecast(
                 engine=runner,
                 params=partition.ForecastParams(season_length=season, n_windows=windows),
                 future=future_regressors,
+                drivers=GbmDriversModel() if use_drivers else None,
+                progress=progress,
             )
         except ValueError as error:
             raise fail(f"The forecast failed: {error}") from error
@@ -174,11 +202,51 @@ def _engine(
         yield engine
 
 
+@contextlib.contextmanager
+def _forecast_display(
+    what: str, use_drivers: bool
+) -> Iterator[drivers_step.ProgressCallback | None]:
+    """A status line for the statistical forecast; with drivers, one bar per step."""
+    if not use_drivers:
+        with err_console.status(f"Forecasting {what}..."):
+            yield None
+        return
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    err_console.print(f"Forecasting {what} with the drivers model:", highlight=False)
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        yield StepProgress(bar)
+
+
+class StepProgress:
+    """One progress task per step label; a new label completes the previous step."""
+
+    def __init__(self, bar: Progress) -> None:
+        self._bar = bar
+        self._tasks: dict[str, TaskID] = {}
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        task = self._tasks.get(label)
+        if task is None:
+            task = self._tasks[label] = self._bar.add_task(label, total=total)
+        self._bar.update(task, completed=done, total=total)
+
+
 def _read(path: Path, reader: Callable[[TextIO], T]) -> T:
     """Run ``reader`` on ``path``; a rejected file prints every problem and exits 1."""
+    with path.open(encoding="utf-8", newline="") as stream:
+        return _reject(lambda: reader(stream))
+
+
+def _reject(check: Callable[[], T]) -> T:
+    """Run ``check``; a rejected file prints every problem and exits 1."""
     try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            return reader(stream)
+        return check()
     except ImportRejected as rejected:
         err_console.print(str(rejected), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from rejected
@@ -186,33 +254,57 @@ def _read(path: Path, reader: Callable[[TextIO], T]) -> T:
 
 def _print_summary(result: run.LongForecast, output: Path, written: int, seconds: float) -> None:
     if result.ignored_regressors:
-        console.print(
+        _say(
             "Notice: regressor columns "
-            f"{', '.join(result.ignored_regressors)} were read and checked but are not used "
-            "yet; this version's models forecast from the history of y alone.",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+            f"{', '.join(result.ignored_regressors)} were read and checked but not used: "
+            "the drivers model was off (--no-drivers), so the forecast reads y alone."
         )
-    counts = result.model_counts()
-    single = [
-        f"{alias} {count}"
-        for alias, count in counts.items()
-        if not alias.startswith(COMBINATION_PREFIX)
-    ]
-    combined = sum(count for alias, count in counts.items() if alias.startswith(COMBINATION_PREFIX))
-    models = ", ".join([*single, *([f"combinations {combined}"] if combined else [])])
-    console.print(
+    _say(
         f"Forecast {len(result.unique_ids)} series x {result.horizon} days "
-        f"({result.start} to {result.end}) in {seconds:.1f} s; wrote {written} rows to {output}.",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+        f"({result.start} to {result.end}) in {seconds:.1f} s; wrote {written} rows to {output}."
     )
-    console.print(
-        f"Models chosen (series): {models}. The model column of the output names each "
-        "series' model or combination.",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
+    if result.drivers is not None:
+        _say(drivers_line(result.drivers))
+    _say(
+        f"Models chosen (series): {models_line(result.model_counts(), result.drivers)}. "
+        "The model column of the output names each series' model or combination."
     )
+
+
+def drivers_line(report: run.DriversReport) -> str:
+    """What the drivers step did, in one sentence."""
+    if report.skipped is not None:
+        return (
+            f"Drivers model not used: {report.skipped}; every series has its statistical forecast."
+        )
+    inputs = "own lags, calendar" + (
+        f", regressors {', '.join(report.regressors)}" if report.regressors else ""
+    )
+    return (
+        f"Drivers model {report.alias} ({inputs}; {report.seconds:.1f} s): chosen for "
+        f"{report.drivers} series, the mean of it and the statistical forecast for "
+        f"{report.mean}, the statistical forecast kept for {report.statistical} (each by its "
+        "error on the last horizon days before the forecast)."
+    )
+
+
+def models_line(counts: dict[str, int], drivers: run.DriversReport | None) -> str:
+    """``SES 2, GlobalGBM 5, combinations 3, GlobalGBM+statistical 4``."""
+    mixed = f"{drivers.alias}+" if drivers is not None else None
+    single, combined, blended = [], 0, 0
+    for alias, count in counts.items():
+        if mixed is not None and alias.startswith(mixed):
+            blended += count
+        elif alias.startswith(COMBINATION_PREFIX):
+            combined += count
+        else:
+            single.append(f"{alias} {count}")
+    if combined:
+        single.append(f"combinations {combined}")
+    if blended and drivers is not None:
+        single.append(f"{drivers.alias}+statistical {blended}")
+    return ", ".join(single)
+
+
+def _say(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)

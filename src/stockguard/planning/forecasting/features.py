@@ -13,7 +13,10 @@ Feature ``f`` of series ``i`` on day ``t`` is ``values[i, t, f]``:
   mean-encoding of the series; the only feature that reads beyond ``t - horizon``);
 * ``rel_price`` (price / the series' mean training price) and ``price_change_7``
   (price / price a week earlier - 1) when ``prices`` are given;
-* one column per entry of ``events`` (flags such as holidays, SNAP days, promotions).
+* one column per entry of ``events`` (flags such as holidays, SNAP days, promotions),
+  named ``event_<name>``;
+* one column per entry of ``regressors`` (any numeric signal known for every day of the
+  horizon: a promotion depth, the weather forecast...), named ``x_<name>``, NaN allowed.
 
 NaN in ``y`` (unobserved) propagates into lags as NaN and is skipped by the rolling
 statistics; tree models accept NaN features. Rows whose target is NaN are not training rows.
@@ -31,6 +34,9 @@ from stockguard.planning.forecasting.base import FloatArray
 
 DEFAULT_LAGS: tuple[int, ...] = (28, 35, 42, 56)
 DEFAULT_WINDOWS: tuple[int, ...] = (7, 28)
+LAG_OFFSETS: tuple[int, ...] = (0, 7, 14, 28)
+"""Lags for a horizon h are h + these offsets: the most recent usable day, then the same
+weekday one, two and four weeks earlier (``lags_for(28) == DEFAULT_LAGS``)."""
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday (Monday = 0)
 
 
@@ -52,6 +58,13 @@ class FeatureSet:
         """(n_series * (stop - start), n_features) rows, series-major, for days start..stop-1."""
         block = self.values[:, start:stop, :]
         return block.reshape(-1, block.shape[2])
+
+
+def lags_for(horizon: int) -> tuple[int, ...]:
+    """The direct-strategy lags for ``horizon``: ``horizon + LAG_OFFSETS``, all >= horizon."""
+    if horizon < 1:
+        raise ValueError(f"horizon must be at least 1, got {horizon}")
+    return tuple(horizon + offset for offset in LAG_OFFSETS)
 
 
 def _shift(values: FloatArray, periods: int) -> FloatArray:
@@ -122,6 +135,7 @@ def build_features(
     start: np.datetime64 | None = None,
     prices: FloatArray | None = None,
     events: Mapping[str, npt.ArrayLike] | None = None,
+    regressors: Mapping[str, npt.ArrayLike] | None = None,
 ) -> FeatureSet:
     """Features for the ``n_train`` observed days of ``y`` and ``n_future`` days after them.
 
@@ -134,6 +148,8 @@ def build_features(
         start: date of day 0 (for day of week, day of month and month).
         prices: (n_series, n_train + n_future) sell price, NaN = unknown.
         events: name -> (n_train + n_future,) or (n_series, n_train + n_future) flags.
+        regressors: name -> (n_train + n_future,) or (n_series, n_train + n_future)
+            values of any other known signal, NaN = unknown.
 
     Returns:
         A FeatureSet with values of shape (n_series, n_train + n_future, n_features).
@@ -169,6 +185,8 @@ def build_features(
             columns["price_change_7"] = price / _shift(price, 7) - 1.0
     for name, flags in (events or {}).items():
         columns[f"event_{name}"] = _per_series(flags, n_series, n_periods, f"events[{name}]")
+    for name, signal in (regressors or {}).items():
+        columns[f"x_{name}"] = _per_series(signal, n_series, n_periods, f"regressors[{name}]")
     values = np.stack(list(columns.values()), axis=2)
     values[~np.isfinite(values)] = np.nan
     return FeatureSet(values=values, names=tuple(columns), n_train=n_train)

@@ -20,7 +20,9 @@ every cell filled, one row per series and day of the horizon (the ``horizon`` da
 last date of the history). Rows outside the horizon are ignored.
 
 Both files are checked entirely; every problem (line, column, value, reason) is reported at
-once through ``ImportRejected``, as for the import files.
+once through ``ImportRejected``, as for the import files. ``require_future`` refuses a
+history with regressor columns when no future file gives their values over the horizon
+(the drivers model cannot guess a promotion calendar or a weather forecast).
 """
 
 from __future__ import annotations
@@ -185,6 +187,28 @@ def read_future(
     steps = np.fromiter(((row.values[DS] - first).days for row in kept), np.int64, len(kept))
     values = {name: _grid(kept, name, series, steps, shape) for name in panel.regressors}
     return FutureRegressors(first, values)
+
+
+def require_future(panel: LongPanel, file_name: str, horizon: int) -> None:
+    """Refuse regressor columns without future values: one problem per column, line 1."""
+    if not panel.regressors:
+        return
+    first = panel.end + timedelta(days=1)
+    last = panel.end + timedelta(days=horizon)
+    problems = [
+        ImportProblem(
+            file_name,
+            1,
+            name,
+            None,
+            f"The drivers model needs this regressor's values for the {horizon} forecast "
+            f"days, {first} to {last}; give them in a file passed with --future (columns "
+            f"unique_id, ds, {', '.join(panel.regressors)}), or pass --no-drivers to "
+            "forecast from y alone and leave the regressors out.",
+        )
+        for name in panel.regressors
+    ]
+    raise ImportRejected(file_name, problems)
 
 
 def _content(stream: TextIO, file_name: str) -> str:

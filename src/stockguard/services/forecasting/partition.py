@@ -36,16 +36,18 @@ Memory: a block holds ``block_size * n_periods`` floats of history and the backt
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Protocol, TypeVar
 
 import numpy as np
 
 from stockguard.planning.forecasting import auto
 from stockguard.planning.forecasting.base import FloatArray, IntArray, ProbabilisticForecast
+from stockguard.services.forecasting import run
+from stockguard.services.forecasting.drivers import DriversModel, ProgressCallback
 from stockguard.services.forecasting.long_format import FutureRegressors, LongPanel
 from stockguard.services.forecasting.run import LongForecast
 
@@ -221,15 +223,24 @@ def forecast_long_blocks(
     engine: Engine,
     params: ForecastParams,
     future: FutureRegressors | None = None,
+    drivers: DriversModel | None = None,
+    progress: ProgressCallback | None = None,
 ) -> LongForecast:
-    """``run.forecast_long`` block by block: the same result when one block holds the panel."""
-    forecast = forecast_blocks(
-        panel.values, horizon, block_size=block_size, engine=engine, params=params
+    """``run.forecast_long`` with the statistical forecast block by block on ``engine``.
+
+    The drivers model, when given, is global: it is trained once, in this process, on
+    the whole panel; only the statistical forecast (the costly per-series part, run twice
+    with drivers: on the backtest history and at the origin) is partitioned. The choice
+    between them is made series by series, so it does not depend on the blocks.
+    """
+    statistical = functools.partial(
+        forecast_blocks, block_size=block_size, engine=engine, params=params
     )
-    regressors = tuple(panel.regressors) or (tuple(future.values) if future else ())
-    return LongForecast(
-        unique_ids=panel.unique_ids,
-        start=panel.end + timedelta(days=1),
-        forecast=forecast,
-        ignored_regressors=regressors,
+    return run.forecast_long(
+        panel,
+        horizon,
+        future=future,
+        drivers=drivers,
+        statistical=statistical,
+        progress=progress,
     )

@@ -3,7 +3,9 @@
 Output columns: ``unique_id, ds, mean, p50, p80, p90, p95, p99, model``, one row per series
 and day of the horizon, series in the panel's order, days in order. Numbers are units per
 day rounded to 4 decimals; ``ds`` is ``YYYY-MM-DD``; ``model`` (last column, extra to the
-format of DESIGN.md) is the alias of the model the automatic selection chose for the series.
+format of DESIGN.md) is the alias of the model chosen for the series: a statistical model
+or combination of the automatic selection, ``GlobalGBM`` (the drivers model), or
+``GlobalGBM+<statistical alias>`` (the equal-weight mean of the two).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import TextIO
 
 import numpy as np
 
-from stockguard.planning.forecasting import auto
+from stockguard.planning.forecasting import auto, driver_choice
 from stockguard.planning.forecasting.base import FloatArray, ProbabilisticForecast
+from stockguard.services.forecasting import drivers as drivers_step
 from stockguard.services.forecasting.long_format import FutureRegressors, LongPanel
 
 OUTPUT_LEVELS: tuple[float, ...] = (0.5, 0.8, 0.9, 0.95, 0.99)
@@ -49,17 +52,40 @@ class ForecastRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DriversReport:
+    """What the drivers step did for a forecast.
+
+    Attributes:
+        alias: the drivers model's name (``GlobalGBM``).
+        regressors: the regressor columns it used (calendar and lags are always used).
+        statistical, drivers, mean: series that kept the statistical forecast, took the
+            drivers model, or took the mean of the two.
+        seconds: time spent fitting and predicting the drivers model.
+        skipped: why the drivers model did not run, or None when it ran.
+    """
+
+    alias: str
+    regressors: tuple[str, ...]
+    statistical: int
+    drivers: int
+    mean: int
+    seconds: float
+    skipped: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LongForecast:
     """The forecast of a LongPanel: identifiers, first day and the probabilistic forecast.
 
     ``ignored_regressors`` names the regressor columns that were read and checked but not
-    used: the automatic selection is univariate; a drivers model will use them.
+    used (the drivers step was off). ``drivers`` reports the drivers step, None when off.
     """
 
     unique_ids: tuple[str, ...]
     start: date
     forecast: ProbabilisticForecast
     ignored_regressors: tuple[str, ...] = ()
+    drivers: DriversReport | None = None
 
     @property
     def horizon(self) -> int:
@@ -92,24 +118,68 @@ def forecast_long(
     season_length: int = 7,
     n_windows: int = 3,
     future: FutureRegressors | None = None,
+    drivers: drivers_step.DriversModel | None = None,
+    statistical: drivers_step.Statistical | None = None,
+    progress: drivers_step.ProgressCallback | None = None,
 ) -> LongForecast:
     """Forecast ``horizon`` days after ``panel.end`` for every series of ``panel``.
 
-    Runs ``AutoForecaster`` (backtest over ``n_windows`` rolling windows, model chosen per
-    series) on ``panel.values``, where NaN days are unobserved and skipped, not zeros.
-    ``future`` is accepted so callers validate and pass it already, but it is not used yet.
+    The statistical forecast is ``AutoForecaster`` (backtest over ``n_windows`` rolling
+    windows, model chosen per series) on ``panel.values``, where NaN days are unobserved
+    and skipped, not zeros; ``statistical`` replaces it (for example block by block).
+    With a ``drivers`` model, every regressor column of the panel (with its ``future``
+    values) feeds it and each series keeps the statistical forecast, the drivers model
+    or their mean, whichever had the lowest error on the last ``horizon`` days
+    (``services.forecasting.drivers``). Without one, regressors are not used.
     """
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1 day, got {horizon}")
-    model = auto.AutoForecaster(season_length=season_length, n_windows=n_windows)
-    forecast = model.fit(panel.values, horizon).predict()
+    if statistical is None:
+        statistical = _InProcess(season_length=season_length, n_windows=n_windows)
     regressors = tuple(panel.regressors) or (tuple(future.values) if future else ())
-    return LongForecast(
-        unique_ids=panel.unique_ids,
-        start=panel.end + timedelta(days=1),
-        forecast=forecast,
-        ignored_regressors=regressors,
+    start = panel.end + timedelta(days=1)
+    if drivers is None:
+        forecast = statistical(panel.values, horizon)
+        return LongForecast(panel.unique_ids, start, forecast, ignored_regressors=regressors)
+    outcome = drivers_step.forecast_with_drivers(
+        panel.values,
+        horizon,
+        statistical=statistical,
+        model=drivers,
+        inputs=drivers_step.long_inputs(panel, future, horizon),
+        progress=progress,
     )
+    report = drivers_report(outcome, alias=drivers.alias, regressors=regressors)
+    return LongForecast(panel.unique_ids, start, outcome.forecast, drivers=report)
+
+
+def drivers_report(
+    outcome: drivers_step.DriversOutcome, *, alias: str, regressors: tuple[str, ...]
+) -> DriversReport:
+    """Counts per candidate and the cost of a drivers step."""
+    n_series = int(outcome.forecast.mean.shape[0])
+    if outcome.choice is None:
+        return DriversReport(alias, regressors, n_series, 0, 0, 0.0, outcome.skipped)
+    return DriversReport(
+        alias=alias,
+        regressors=regressors,
+        statistical=outcome.choice.count(driver_choice.STATISTICAL),
+        drivers=outcome.choice.count(driver_choice.DRIVERS),
+        mean=outcome.choice.count(driver_choice.MEAN),
+        seconds=outcome.seconds,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _InProcess:
+    """``AutoForecaster`` on the whole panel in this process (the statistical forecast)."""
+
+    season_length: int
+    n_windows: int
+
+    def __call__(self, y: FloatArray, horizon: int) -> ProbabilisticForecast:
+        model = auto.AutoForecaster(season_length=self.season_length, n_windows=self.n_windows)
+        return model.fit(y, horizon).predict()
 
 
 def write_forecasts(result: LongForecast, stream: TextIO) -> int:

@@ -1,0 +1,111 @@
+"""The per-series choice between the statistical forecast, the drivers model and their mean."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stockguard.planning.forecasting import driver_choice as dc
+from stockguard.planning.forecasting.base import ProbabilisticForecast
+
+NAN = np.nan
+LEVELS = np.array([0.1, 0.5, 0.9])
+
+
+def _window(
+    statistical: list[float], drivers: list[float], actual: list[float]
+) -> dc.BacktestWindow:
+    """One value per series, repeated over a 4-day window; training data with scale 1."""
+    n_series = len(actual)
+    training = np.tile(np.array([0.0, 1.0]), (n_series, 10))  # one-step naive MSE = 1
+    return dc.BacktestWindow(
+        statistical=np.repeat(np.array(statistical)[:, None], 4, axis=1),
+        drivers=np.repeat(np.array(drivers)[:, None], 4, axis=1),
+        actuals=np.repeat(np.array(actual)[:, None], 4, axis=1),
+        training=training,
+    )
+
+
+def test_each_series_gets_the_candidate_with_the_lowest_backtest_error() -> None:
+    # series 0: drivers exact; 1: statistical exact; 2: the two err on both sides, mean exact
+    window = _window(statistical=[5.0, 3.0, 2.0], drivers=[9.0, 7.0, 6.0], actual=[9.0, 3.0, 4.0])
+    choice = dc.choose_forecasts(window=window)
+    assert choice.choice.tolist() == [dc.DRIVERS, dc.STATISTICAL, dc.MEAN]
+    np.testing.assert_allclose(choice.errors[:, 0], [16.0, 0.0, 4.0])
+    assert (choice.count(dc.STATISTICAL), choice.count(dc.DRIVERS), choice.count(dc.MEAN)) == (
+        1,
+        1,
+        1,
+    )
+
+
+def test_without_combination_the_mean_is_never_chosen() -> None:
+    window = _window(statistical=[2.0], drivers=[6.0], actual=[4.5])
+    choice = dc.choose_forecasts(window=window, combine=False)
+    assert choice.choice.tolist() == [dc.DRIVERS]
+    assert np.isnan(choice.errors[dc.MEAN]).all()
+
+
+def test_the_statistical_forecast_stays_unless_beaten_by_the_margin() -> None:
+    # errors 1.0 (statistical) against 0.95 and 0.81: only a cut of more than 10% switches
+    window = _window(
+        statistical=[4.0, 4.0], drivers=[3.0 + 0.95**0.5, 3.0 + 0.9], actual=[3.0, 3.0]
+    )
+    choice = dc.choose_forecasts(window=window, combine=False)
+    assert choice.choice.tolist() == [dc.STATISTICAL, dc.DRIVERS]
+    no_margin = dc.choose_forecasts(window=window, combine=False, min_improvement=0.0)
+    assert no_margin.choice.tolist() == [dc.DRIVERS, dc.DRIVERS]
+
+
+def test_a_tie_and_an_unscored_series_keep_the_statistical_forecast() -> None:
+    window = _window(statistical=[4.0, 1.0], drivers=[4.0, 9.0], actual=[4.0, NAN])
+    choice = dc.choose_forecasts(window=window, min_improvement=0.0)
+    assert choice.choice.tolist() == [dc.STATISTICAL, dc.STATISTICAL]
+    assert np.isnan(choice.errors[:, 1]).all()
+
+
+def test_a_missing_drivers_forecast_on_a_scored_day_is_never_chosen() -> None:
+    window = _window(statistical=[4.0], drivers=[NAN], actual=[1.0])
+    assert dc.choose_forecasts(window=window).choice.tolist() == [dc.STATISTICAL]
+
+
+def test_an_impossible_margin_is_refused() -> None:
+    with pytest.raises(ValueError, match="min_improvement"):
+        dc.choose_forecasts(window=_window([1.0], [1.0], [1.0]), min_improvement=1.0)
+
+
+def _statistical(n_series: int, horizon: int) -> ProbabilisticForecast:
+    mean = np.full((n_series, horizon), 2.0)
+    quantiles = np.stack([mean - 1.0, mean, mean + 1.0], axis=1)
+    return ProbabilisticForecast(
+        mean=mean, levels=LEVELS, quantiles=quantiles, model=("SES",) * n_series
+    )
+
+
+def test_blending_takes_means_and_names_from_each_series_choice() -> None:
+    rng = np.random.default_rng(1)
+    n_series, horizon = 40, 4
+    statistical = _statistical(n_series, horizon)
+    drivers = np.full((n_series, horizon), 6.0)
+    window = dc.BacktestWindow(
+        statistical=np.full((n_series, horizon), 2.0),
+        drivers=np.full((n_series, horizon), 6.0),
+        actuals=rng.poisson(6.0, (n_series, horizon)).astype(np.float64),
+        training=rng.poisson(6.0, (n_series, 30)).astype(np.float64),
+    )
+    choice = dc.DriverChoice(
+        choice=np.array([dc.STATISTICAL, dc.DRIVERS, dc.MEAN] + [dc.DRIVERS] * 37),
+        errors=np.zeros((3, n_series)),
+    )
+    blended = dc.blend_forecasts(
+        statistical=statistical, drivers_mean=drivers, choice=choice, window=window,
+        insample=window.training,
+    )  # fmt: skip
+    np.testing.assert_array_equal(blended.mean[:3, 0], [2.0, 6.0, 4.0])
+    assert blended.model[:3] == ("SES", "GlobalGBM", "GlobalGBM+SES")
+    np.testing.assert_array_equal(blended.quantiles[0], statistical.quantiles[0])
+    assert (np.diff(blended.quantiles, axis=1) >= 0).all()
+    assert (blended.quantiles >= 0).all()
+    # the drivers series' quantiles come from its residuals around 6: p10 < 6 < p90
+    assert blended.quantiles[1, 0, 0] < 6.0 < blended.quantiles[1, 2, 0]
+    np.testing.assert_array_equal(blended.levels, LEVELS)
