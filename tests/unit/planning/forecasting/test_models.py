@@ -7,11 +7,11 @@ from stockguard.planning.forecasting.models import MODELS, default_battery
 from unit.planning.forecasting._panels import assert_valid
 
 
-def test_default_battery_is_the_statsforecast_peer_set() -> None:
+def test_default_battery_is_the_peer_set_with_seasonal_smoothing_instead_of_trends() -> None:
     aliases = [model.alias for model in default_battery()]
     assert aliases == [
         "Naive", "SeasonalNaive", "WindowAverage", "SES", "CrostonSBA",
-        "TSB", "ADIDA", "IMAPA", "Holt", "HoltWinters",
+        "TSB", "ADIDA", "IMAPA", "SeasonalES",
     ]  # fmt: skip
     assert set(aliases) <= set(MODELS)
 
