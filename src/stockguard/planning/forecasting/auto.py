@@ -2,17 +2,25 @@
 
 ``AutoForecaster.fit(y, horizon)``:
 
-1. Backtests every model on ``n_windows`` rolling origins (``backtest.backtest``) and
-   scores it per series by the pooled mean squared scaled error (RMSSE squared).
-2. Selects per series the model with the lowest error. With ``combine``, it also scores
-   the equal-weight mean of the series' ``combination_size`` best models and keeps the
-   combination where its backtest error is lower (combinations of a few good models are
-   hard to beat; Petropoulos et al. 2022, "Forecasting: theory and practice", IJF 38(3),
-   section 2.6). The top-k members are ranked on the same windows that score the
-   combination, which slightly favours it.
+1. Backtests every model on ``n_windows`` rolling origins ``step`` periods apart (half
+   the horizon by default, so the windows overlap and the choice rests on the recent
+   past; ``backtest.backtest``) and scores it per series by the pooled mean squared
+   scaled error (RMSSE squared).
+2. Chooses per series from those errors, pooled within groups of alike series (the
+   demand class by default): each series' relative errors are shrunk toward its
+   group's mean with the weight ``w / (w + prior_windows)`` for w scored windows
+   (``selection.select_models``). The choice is the model with the lowest shrunk
+   error or, with ``combine``, the equal-weight mean of the series'
+   ``combination_size`` best models where that scores lower (combinations of a few
+   good models are hard to beat; Petropoulos et al. 2022, "Forecasting: theory and
+   practice", IJF 38(3), section 2.6). The members are ranked on the same windows that
+   score the combination, which slightly favours it.
 3. Refits the models in use on the full history and averages them per series.
 4. Calibrates quantiles from the chosen forecasts' backtest residuals
    (``intervals.calibrate_quantiles``: conformal by horizon step or a count distribution).
+
+Pooling makes a series' choice depend on the other series of its group in the panel
+(or block) it is fitted with; ``prior_windows=0`` restores the series-by-series choice.
 
 Short histories, from most to least data:
 
@@ -28,101 +36,37 @@ Short histories, from most to least data:
 Fallback series get count-distribution quantiles (Poisson or negative binomial).
 
 Memory: the backtest keeps ``(n_models, n_windows, n_series, horizon)`` floats (about
-205 MB for 10 models, 3 windows, 30,490 series, 28 days) and nothing of length n_periods
+185 MB for 9 models, 3 windows, 30,490 series, 28 days) and nothing of length n_periods
 per model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
 
 from stockguard.planning.forecasting import classification, intervals
-from stockguard.planning.forecasting.backtest import BacktestResult, backtest, scaled_errors
+from stockguard.planning.forecasting.backtest import backtest
 from stockguard.planning.forecasting.base import (
     FloatArray,
     Forecaster,
     IntArray,
     ProbabilisticForecast,
 )
+from stockguard.planning.forecasting.selection import (
+    Selection,
+    select_models,
+    selection_aliases,
+    weighted_forecast,
+)
 
 DEFAULT_WINDOW = 28
 """Periods averaged by the default model for series that cannot be backtested."""
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """The model (or combination) chosen per series.
-
-    Attributes:
-        weights: (n_models, n_series) weight of each model in the series' forecast; each
-            column sums to 1 (one model, or 1/k for k combined models), or to 0 for
-            series with no scored backtest window.
-        error: (n_series,) backtest error (pooled RMSSE squared) of the chosen forecast;
-            NaN when the series could not be scored.
-    """
-
-    weights: FloatArray
-    error: FloatArray
-
-
-def weighted_forecast(*, forecasts: FloatArray, weights: FloatArray) -> FloatArray:
-    """Per-series weighted mean of model forecasts; models with weight 0 are skipped.
-
-    Shapes: forecasts (n_models, ..., n_series, horizon); weights (n_models, n_series).
-    Returns (..., n_series, horizon). NaN forecasts of unused models never propagate.
-    """
-    total = np.zeros(forecasts.shape[1:])
-    for model_forecast, weight in zip(forecasts, weights, strict=True):
-        used = weight > 0
-        if used.any():
-            total += np.where(used[:, None], weight[:, None] * model_forecast, 0.0)
-    return total
-
-
-def select_models(
-    *, result: BacktestResult, combine: bool = True, combination_size: int = 3
-) -> Selection:
-    """Lowest-error model per series, or the top-k mean where that wins on the backtest."""
-    errors = np.where(np.isfinite(result.errors), result.errors, np.inf)
-    n_models, n_series = errors.shape
-    order = np.argsort(errors, axis=0, kind="stable")
-    columns = np.arange(n_series)
-    best_error = errors[order[0], columns]
-    weights = np.zeros((n_models, n_series))
-    weights[order[0], columns] = 1.0
-    size = min(combination_size, n_models)
-    if combine and size >= 2:
-        combo = np.zeros((n_models, n_series))
-        for rank in range(size):
-            combo[order[rank], columns] = 1.0 / size
-        combo_forecast = weighted_forecast(forecasts=result.forecasts, weights=combo)
-        combo_error = scaled_errors(
-            forecasts=combo_forecast, actuals=result.actuals, scale=result.scale
-        )
-        wins = np.nan_to_num(combo_error, nan=np.inf) < best_error
-        weights[:, wins] = combo[:, wins]
-        best_error = np.where(wins, combo_error, best_error)
-    scored = np.isfinite(best_error)
-    return Selection(
-        weights=np.where(scored, weights, 0.0), error=np.where(scored, best_error, np.nan)
-    )
-
-
-def selection_aliases(*, weights: FloatArray, aliases: Sequence[str]) -> tuple[str, ...]:
-    """Per-series names: "SES", "combo(SES+TSB+ADIDA)", or "" when no model is used."""
-    patterns, inverse = np.unique(weights.T > 0, axis=0, return_inverse=True)
-    names = []
-    for pattern in patterns:
-        members = [aliases[int(m)] for m in np.flatnonzero(pattern)]
-        if len(members) <= 1:
-            names.append("".join(members))
-        else:
-            names.append(f"combo({'+'.join(members)})")
-    return tuple(names[int(i)] for i in np.ravel(inverse))
+PRIOR_WINDOWS = 3.0
+"""Weight of the group's evidence in the choice, in backtest windows: with 3 scored
+windows a series' own errors and its group's count half each."""
 
 
 def window_average(*, y: FloatArray, horizon: int, window: int = DEFAULT_WINDOW) -> FloatArray:
@@ -142,7 +86,11 @@ def window_average(*, y: FloatArray, horizon: int, window: int = DEFAULT_WINDOW)
 
 
 class AutoForecaster:
-    """Per-series model selection and combination with calibrated quantiles."""
+    """Per-series model selection and combination with calibrated quantiles.
+
+    ``step`` is the number of periods between backtest origins; None means half the
+    horizon (at least 1). ``prior_windows`` is described in the module docstring.
+    """
 
     alias = "Auto"
 
@@ -157,6 +105,8 @@ class AutoForecaster:
         combination_size: int = 3,
         min_observations: int = 7,
         min_training: int = 14,
+        prior_windows: float = PRIOR_WINDOWS,
+        step: int | None = None,
     ) -> None:
         self.models = models
         self.season_length = season_length
@@ -166,6 +116,8 @@ class AutoForecaster:
         self.combination_size = combination_size
         self.min_observations = min_observations
         self.min_training = min_training
+        self.prior_windows = prior_windows
+        self.step = step
 
     def _resolve_models(self) -> list[Forecaster]:
         if self.models is not None:
@@ -173,6 +125,10 @@ class AutoForecaster:
         from stockguard.planning.forecasting import models as battery
 
         return list(battery.default_battery(season_length=self.season_length))
+
+    def window_step(self, horizon: int) -> int:
+        """Periods between backtest origins for ``horizon``: ``step``, or half the horizon."""
+        return self.step if self.step is not None else max(horizon // 2, 1)
 
     def fit(
         self,
@@ -189,15 +145,18 @@ class AutoForecaster:
             horizon: periods to forecast.
             fallback_profile: (n_series, horizon) mean used for series with fewer than
                 ``min_observations`` observations (for example the category profile).
-            groups: (n_series,) labels for pooling conformal residuals; default the
-                ADI/CV² demand class (``classification.classify_demand``).
+            groups: (n_series,) labels of alike series: the selection errors are
+                shrunk toward the group's and conformal residuals are pooled per group;
+                default the ADI/CV² demand class (``classification.classify_demand``).
         """
         y = np.asarray(y, dtype=np.float64)
         if groups is None:
             groups = classification.classify_demand(y).code
         models = self._resolve_models()
         self.aliases_ = tuple(model.alias for model in models)
-        windows = min(self.n_windows, (y.shape[1] - self.min_training) // horizon)
+        step = self.window_step(horizon)
+        fitting = y.shape[1] - self.min_training - horizon
+        windows = min(self.n_windows, fitting // step + 1) if fitting >= 0 else 0
         self.n_windows_ = max(windows, 0)
         level_array = np.asarray(sorted(self.levels), dtype=np.float64)
         if windows >= 1:
@@ -220,14 +179,23 @@ class AutoForecaster:
         y: FloatArray,
         horizon: int,
         windows: int,
-        groups: IntArray | None,
+        groups: IntArray,
     ) -> tuple[FloatArray, FloatArray, tuple[str, ...]]:
         """Backtest, select, refit the models in use and calibrate their quantiles."""
         result = backtest(
-            models=models, y=y, horizon=horizon, n_windows=windows, min_training=self.min_training
+            models=models,
+            y=y,
+            horizon=horizon,
+            n_windows=windows,
+            step=self.window_step(horizon),
+            min_training=self.min_training,
         )
         selection = select_models(
-            result=result, combine=self.combine, combination_size=self.combination_size
+            result=result,
+            combine=self.combine,
+            combination_size=self.combination_size,
+            groups=groups,
+            prior_windows=self.prior_windows,
         )
         self.selection_ = selection
         self.backtest_errors_ = result.errors
@@ -307,5 +275,7 @@ class AutoForecaster:
             combination_size=self.combination_size,
             min_observations=self.min_observations,
             min_training=self.min_training,
+            prior_windows=self.prior_windows,
+            step=self.step,
         )
         return fresh.fit(y, horizon, fallback_profile=fallback_profile, groups=groups).predict()

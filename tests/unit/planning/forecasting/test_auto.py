@@ -56,13 +56,21 @@ def _random_walks_and_noise(n_each: int = 20, n_periods: int = 200) -> np.ndarra
     return np.maximum(np.vstack([walks, noise]), 0.0)
 
 
-def test_selects_the_model_that_is_right_for_each_series() -> None:
+def test_selects_the_model_that_is_right_for_each_series_when_choosing_alone() -> None:
     y = _random_walks_and_noise()
-    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()], combine=False)
+    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()], combine=False, prior_windows=0)
     forecast = auto.fit(y, horizon=14).predict()
     assert forecast.model[:20].count("Naive") >= 18
     assert forecast.model[20:].count("Average") >= 18
     np.testing.assert_allclose(forecast.mean[20:], 50.0, atol=1.5)
+
+
+def test_a_series_with_strong_evidence_keeps_its_model_against_its_group() -> None:
+    y = _random_walks_and_noise(n_each=30)[25:]  # 5 random walks among 30 noise series
+    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()], combine=False)
+    forecast = auto.fit(y, horizon=14).predict()
+    assert forecast.model[:5] == ("Naive",) * 5
+    assert forecast.model[5:].count("Average") >= 28
 
 
 def test_chooses_the_combination_where_it_wins() -> None:
@@ -113,9 +121,12 @@ def test_young_series_without_scored_windows_use_the_default_model() -> None:
 
 def test_short_panels_use_fewer_windows() -> None:
     y = _random_walks_and_noise(n_each=3, n_periods=50)
-    auto = AutoForecaster(models=[LastValue(), ShiftedAverage()], n_windows=3, min_training=14)
-    auto.fit(y, horizon=14)
-    assert auto.n_windows_ == 2
+    models = [LastValue(), ShiftedAverage()]
+    apart = AutoForecaster(models=models, n_windows=3, min_training=14, step=14).fit(y, 14)
+    assert apart.n_windows_ == 2  # origins 22 and 36: 22 - 14 leaves no room for a third
+    overlapping = AutoForecaster(models=models, n_windows=4, min_training=14).fit(y, 14)
+    assert overlapping.window_step(14) == 7
+    assert overlapping.n_windows_ == 4  # origins 15, 22, 29, 36
     too_short = AutoForecaster(models=[LastValue()], min_training=14).fit(y[:, :20], 14)
     assert too_short.n_windows_ == 0
     assert set(too_short.predict().model) == {"WindowAverage"}

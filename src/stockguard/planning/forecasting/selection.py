@@ -1,0 +1,194 @@
+"""Choosing a model (or an equal-weight combination) per series from backtest errors.
+
+Per-series choice on a few short windows is noisy: the model that scores best on three
+windows is often only lucky, and picking it loses accuracy out of sample (Fildes &
+Petropoulos 2015, "Simple versus complex selection rules for forecasting many time
+series", J. Bus. Res. 68(8); Petropoulos et al. 2022, "Forecasting: theory and
+practice", IJF 38(3), sections 2.5.4 and 2.6). So the evidence of each series is
+pooled with that of alike series (its group, by default its demand class) before
+choosing, in the manner of a credibility estimate (Bühlmann 1967):
+
+1. Relative errors. ``e[m, i]`` is the backtest error of model m on series i (mean
+   squared scaled error). Dividing by the mean error of the models on that series,
+   ``r[m, i] = e[m, i] / mean_m e[m, i]``, makes series of different difficulty
+   comparable; it is at most the number of models, so no series dominates a group.
+2. Shrinkage. ``c[m, i] = z_i r[m, i] + (1 - z_i) mean_{j in group(i)} r[m, j]`` with
+   the credibility ``z_i = w_i / (w_i + prior_windows)``, ``w_i`` the windows in which
+   series i was scored: a series' own evidence weighs more the more windows it has.
+   ``prior_windows = 0`` gives the plain per-series choice.
+3. Choice. Each series takes the model with the lowest ``c``; with ``combine``, the
+   equal-weight mean of its ``combination_size`` lowest-``c`` models, scored the same
+   way (its relative error shrunk toward its group's), replaces it where lower.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from stockguard.planning.forecasting.backtest import BacktestResult, scaled_errors
+from stockguard.planning.forecasting.base import FloatArray, IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The model (or combination) chosen per series.
+
+    Attributes:
+        weights: (n_models, n_series) weight of each model in the series' forecast; each
+            column sums to 1 (one model, or 1/k for k combined models), or to 0 for
+            series with no scored backtest window.
+        error: (n_series,) backtest error (pooled RMSSE squared) of the chosen forecast;
+            NaN when the series could not be scored.
+    """
+
+    weights: FloatArray
+    error: FloatArray
+
+
+def weighted_forecast(*, forecasts: FloatArray, weights: FloatArray) -> FloatArray:
+    """Per-series weighted mean of model forecasts; models with weight 0 are skipped.
+
+    Shapes: forecasts (n_models, ..., n_series, horizon); weights (n_models, n_series).
+    Returns (..., n_series, horizon). NaN forecasts of unused models never propagate.
+    """
+    total = np.zeros(forecasts.shape[1:])
+    for model_forecast, weight in zip(forecasts, weights, strict=True):
+        used = weight > 0
+        if used.any():
+            total += np.where(used[:, None], weight[:, None] * model_forecast, 0.0)
+    return total
+
+
+def relative_errors(errors: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Errors over each series' mean error across models, and that mean.
+
+    Args:
+        errors: (n_models, n_series) backtest errors; NaN or inf = not available.
+
+    Returns:
+        relative: (n_models, n_series) ``relative_to(errors, reference)``.
+        reference: (n_series,) mean of the available errors (NaN if none).
+    """
+    available = np.isfinite(errors)
+    count = available.sum(axis=0)
+    total = np.where(available, errors, 0.0).sum(axis=0)
+    reference = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return relative_to(errors, reference), reference
+
+
+def relative_to(errors: FloatArray, reference: FloatArray) -> FloatArray:
+    """``errors / reference`` per series: inf where the error is not available, 0 for a
+    series every model forecast perfectly (reference 0). Shapes (..., n_series)."""
+    positive = reference > 0
+    relative = np.where(positive, errors / np.where(positive, reference, 1.0), 0.0)
+    return np.where(np.isfinite(errors), relative, np.inf)
+
+
+def group_means(values: FloatArray, groups: IntArray) -> FloatArray:
+    """(n_rows, n_series) mean of each row's finite values over the series of a group.
+
+    Args:
+        values: (n_rows, n_series); non-finite entries are left out of the means.
+        groups: (n_series,) integer labels.
+
+    Returns the mean of the series' own group, NaN where its group has no finite value.
+    """
+    _, inverse = np.unique(groups, return_inverse=True)
+    inverse = np.ravel(inverse)
+    n_groups = int(inverse.max()) + 1 if inverse.size else 0
+    finite = np.isfinite(values)
+    means = np.empty(values.shape)
+    for row in range(values.shape[0]):
+        total = np.bincount(inverse, np.where(finite[row], values[row], 0.0), n_groups)
+        count = np.bincount(inverse, finite[row].astype(np.float64), n_groups)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[row] = (total / count)[inverse]
+    return means
+
+
+def shrink(*, relative: FloatArray, groups: IntArray, credibility: FloatArray) -> FloatArray:
+    """``z r + (1 - z) group mean of r`` (module docstring, step 2); r where no mean.
+
+    Shapes: relative (n_rows, n_series); groups, credibility (n_series,).
+    """
+    pooled = group_means(relative, groups)
+    both = np.isfinite(pooled) & np.isfinite(relative)
+    own = np.where(both, relative, 0.0)
+    shrunk = credibility * own + (1.0 - credibility) * np.where(both, pooled, 0.0)
+    return np.where(both, shrunk, relative)
+
+
+def credibility_weights(*, scored_windows: IntArray, prior_windows: float) -> FloatArray:
+    """(n_series,) ``z = w / (w + prior_windows)``; 1 for a series with no scored window."""
+    windows = scored_windows.astype(np.float64)
+    total = windows + prior_windows
+    return np.where(total > 0, windows / np.where(total > 0, total, 1.0), 1.0)
+
+
+def select_models(
+    *,
+    result: BacktestResult,
+    combine: bool = True,
+    combination_size: int = 3,
+    groups: IntArray | None = None,
+    prior_windows: float = 0.0,
+) -> Selection:
+    """Per-series choice from shrunk relative backtest errors (module docstring).
+
+    Args:
+        result: the backtest of every model.
+        combine: also consider the equal-weight mean of the best ``combination_size``.
+        groups: (n_series,) labels of alike series; default one group for all.
+        prior_windows: weight of the group's evidence, in backtest windows; 0 chooses
+            series by series on their own errors.
+    """
+    n_models, n_series = result.errors.shape
+    groups = np.zeros(n_series, np.int64) if groups is None else np.asarray(groups)
+    errors = np.where(np.isfinite(result.errors), result.errors, np.inf)
+    relative, reference = relative_errors(errors)
+    credibility = credibility_weights(
+        scored_windows=result.scored_windows(), prior_windows=prior_windows
+    )
+    criterion = shrink(relative=relative, groups=groups, credibility=credibility)
+    order = np.argsort(criterion, axis=0, kind="stable")
+    columns = np.arange(n_series)
+    best = criterion[order[0], columns]
+    best_error = errors[order[0], columns]
+    weights = np.zeros((n_models, n_series))
+    weights[order[0], columns] = 1.0
+    size = min(combination_size, n_models)
+    if combine and size >= 2:
+        combo = np.zeros((n_models, n_series))
+        combo[order[:size], columns] = 1.0 / size
+        combo_error = scaled_errors(
+            forecasts=weighted_forecast(forecasts=result.forecasts, weights=combo),
+            actuals=result.actuals,
+            scale=result.scale,
+        )
+        combo_relative = relative_to(combo_error, reference)
+        combo_criterion = shrink(
+            relative=combo_relative[None, :], groups=groups, credibility=credibility
+        )[0]
+        wins = np.nan_to_num(combo_criterion, nan=np.inf) < best
+        weights[:, wins] = combo[:, wins]
+        best_error = np.where(wins, combo_error, best_error)
+    scored = np.isfinite(best_error)
+    return Selection(
+        weights=np.where(scored, weights, 0.0), error=np.where(scored, best_error, np.nan)
+    )
+
+
+def selection_aliases(*, weights: FloatArray, aliases: Sequence[str]) -> tuple[str, ...]:
+    """Per-series names: "SES", "combo(SES+TSB+ADIDA)", or "" when no model is used."""
+    patterns, inverse = np.unique(weights.T > 0, axis=0, return_inverse=True)
+    names = []
+    for pattern in patterns:
+        members = [aliases[int(m)] for m in np.flatnonzero(pattern)]
+        if len(members) <= 1:
+            names.append("".join(members))
+        else:
+            names.append(f"combo({'+'.join(members)})")
+    return tuple(names[int(i)] for i in np.ravel(inverse))
