@@ -1,0 +1,12 @@
+"""Inventory numerics vectorised over SKU x location rows (numpy/scipy only).
+
+Modules:
+    safety_stock: normal lead-time demand, cycle service level and fill rate (``G(k)``).
+    discrete: Poisson and negative binomial lead-time demand.
+    empirical: lead-time demand from samples, forecast quantiles or a bootstrap.
+    distributions: ``DemandDistribution`` and the per-row dispatch to the kernels above.
+    kinds / policies: ``PolicyKind``, ``compute_policies`` -> ``PolicyTable``, EOQ,
+        ``inventory_position`` and ``order_quantity_needed``.
+    rounding: order quantities rounded up to MOQ and pack size (int64).
+    abc: ABC classes by revenue share and default service targets per class.
+"""

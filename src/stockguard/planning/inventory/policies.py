@@ -1,0 +1,286 @@
+"""Replenishment policies per SKU x location row: reorder point, order-up-to level, lot size.
+
+Kinds (Silver, Pyke & Thomas 2017, 4th ed., ch. 6; Snyder & Shen 2019, 2nd ed., ch. 3-5;
+Axsäter 2015, "Inventory Control", 3rd ed., ch. 4-5). ``mu``/``sigma`` are the mean and
+standard deviation of demand over the protection interval: the lead time ``L`` for
+continuous review, ``L + R`` for periodic review with review period ``R``.
+
+| kind | reorder point | order-up-to | order now |
+|---|---|---|---|
+| (s,Q) EOQ or fixed Q | ``s = mu_L + SS`` | ``s + Q`` | ``n Q`` when ``IP <= s`` (1) |
+| (s,S) | ``s = mu_L + SS`` | ``S = s + Q`` | ``S - IP`` when ``IP <= s`` |
+| (R,S) | ``S`` | ``S = mu_{L+R} + SS`` | ``S - IP`` at each review |
+| min/max | ``min = mu_L + SS`` | ``max = min + Q`` | ``max - IP`` when ``IP < min`` |
+| just-in-time | 0 | 0 | ``max(-IP, 0)``: each sale (allocation) is ordered |
+| manual | given min | given max | as min/max |
+
+(1) ``n`` is the smallest whole number with ``IP + n Q > s``.
+
+``Q`` is the economic order quantity ``sqrt(2 D K / h)`` (Harris 1913) for EOQ rows and,
+for (s,S) and min/max rows, where ordering and holding costs are given; otherwise the
+row's fixed order quantity. Lot sizes are at least one unit. ``IP`` is the inventory
+position (``inventory_position``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stockguard.planning.forecasting import leadtime
+from stockguard.planning.inventory._arrays import FloatArray, IntArray, as_float
+from stockguard.planning.inventory._policy_inputs import PolicyInputs, validate_policy_inputs
+from stockguard.planning.inventory.distributions import (
+    DemandDistribution,
+    safety_stock_by_distribution,
+)
+from stockguard.planning.inventory.kinds import PolicyKind
+from stockguard.planning.inventory.safety_stock import ServiceMeasure
+
+MINIMUM_LOT_SIZE = 1.0
+"""Smallest lot size (units) a policy uses, so a product without demand still orders whole units."""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyTable:
+    """Policy parameters per row (SKU x location), all (n,) arrays.
+
+    Attributes:
+        kind: PolicyKind values, int64.
+        safety_stock: units, ``reorder_point - protection_demand_mean`` (for (R,S)
+            ``order_up_to - protection_demand_mean``); the implied value for manual rows.
+        reorder_point: units; order when the inventory position reaches it.
+        order_up_to: units; the position after ordering (``s + Q`` for (s,Q)).
+        order_quantity: units; the lot ``Q`` for (s,Q), ``S - s`` for (s,S), min/max and
+            manual, expected demand per review period for (R,S), 0 for just-in-time.
+        protection_demand_mean: units of demand expected over the protection interval.
+        protection_demand_std: units, its standard deviation.
+        protection_interval: days, ``L`` or ``L + R``.
+        safety_factor: ``safety_stock / protection_demand_std`` (0 where the std is 0).
+    """
+
+    kind: IntArray
+    safety_stock: FloatArray
+    reorder_point: FloatArray
+    order_up_to: FloatArray
+    order_quantity: FloatArray
+    protection_demand_mean: FloatArray
+    protection_demand_std: FloatArray
+    protection_interval: FloatArray
+    safety_factor: FloatArray
+
+    def __len__(self) -> int:
+        return int(self.kind.size)
+
+
+def economic_order_quantity(
+    *, annual_demand: Any, ordering_cost: Any, holding_cost: Any
+) -> FloatArray:
+    """Economic order quantity ``Q* = sqrt(2 D K / h)``, shape of the broadcast inputs.
+
+    Args:
+        annual_demand: ``D``, units/year (>= 0).
+        ordering_cost: ``K``, cost per order (>= 0).
+        holding_cost: ``h``, cost per unit per year (> 0), same currency as ``K``.
+
+    Example (Snyder & Shen 2019, Example 3.1): D = 1300, K = 8, h = 0.225 gives
+    Q* = sqrt(2 * 8 * 1300 / 0.225) = 304.05 units.
+    """
+    demand = np.asarray(annual_demand, dtype=np.float64)
+    return np.asarray(
+        np.sqrt(2.0 * demand * np.asarray(ordering_cost) / np.asarray(holding_cost)), np.float64
+    )
+
+
+def compute_policies(
+    *,
+    kind: Any,
+    demand_mean: Any,
+    demand_std: Any,
+    lead_time_mean: Any,
+    service_level: Any,
+    lead_time_std: Any = 0.0,
+    service_measure: Any = ServiceMeasure.CYCLE_SERVICE_LEVEL,
+    distribution: Any = DemandDistribution.NORMAL,
+    review_period: Any = None,
+    fixed_order_quantity: Any = None,
+    ordering_cost: Any = None,
+    holding_cost: Any = None,
+    manual_minimum: Any = None,
+    manual_maximum: Any = None,
+    demand_samples: Any = None,
+    days_per_year: float = 365.0,
+    allow_negative_safety_stock: bool = False,
+) -> PolicyTable:
+    """Policy parameters for every row, each with its own kind and parameters.
+
+    Demand over the protection interval comes from ``forecasting.leadtime.lead_time_demand``
+    (``mu = sum_t w_t d_t``, ``sigma^2 = sum_t w_t sigma_t^2 + dbar^2 sigma_LT^2``), with the
+    interval ``L`` for continuous review and ``L + R`` for (R,S). Safety stock comes from
+    each row's distribution and service measure (``distributions``), with ``Q`` the lot
+    size (expected review-period demand ``dbar R`` for (R,S)) in the fill-rate equation.
+
+    Args:
+        kind: (n,) PolicyKind values.
+        demand_mean: (n,) units/day, or (n, horizon) daily forecast means.
+        demand_std: same shape, units/day.
+        lead_time_mean: (n,) days, >= 0.
+        service_level: (n,) target in (0, 1); NaN allowed on just-in-time and manual rows.
+        lead_time_std: (n,) days, >= 0.
+        service_measure: ServiceMeasure for all rows, or (n,) ints.
+        distribution: DemandDistribution for all rows, or (n,) ints.
+        review_period: (n,) days ``R`` > 0, required on (R,S) rows (NaN elsewhere).
+        fixed_order_quantity: (n,) units > 0, required on fixed-Q rows and on (s,S) and
+            min/max rows without costs.
+        ordering_cost, holding_cost: (n,) ``K`` per order and ``h`` per unit per year, for
+            EOQ (NaN where unknown).
+        manual_minimum, manual_maximum: (n,) units, required on manual rows.
+        demand_samples: (n, m) protection-interval demand samples for EMPIRICAL rows.
+        days_per_year: converts daily demand to the annual ``D`` of the EOQ.
+        allow_negative_safety_stock: keep negative safety stock from the fill-rate equation.
+
+    Raises:
+        ValueError: naming the argument and the first row whose value is invalid.
+    """
+    inputs = validate_policy_inputs(
+        kind=kind,
+        demand_mean=demand_mean,
+        demand_std=demand_std,
+        lead_time_mean=lead_time_mean,
+        lead_time_std=lead_time_std,
+        service_level=service_level,
+        review_period=review_period,
+        fixed_order_quantity=fixed_order_quantity,
+        ordering_cost=ordering_cost,
+        holding_cost=holding_cost,
+        manual_minimum=manual_minimum,
+        manual_maximum=manual_maximum,
+    )
+    periodic = inputs.kind == PolicyKind.PERIODIC_ORDER_UP_TO
+    interval = inputs.lead_time_mean + np.where(periodic, inputs.review_period, 0.0)
+    demand = leadtime.lead_time_demand(
+        demand_mean=inputs.demand_mean,
+        demand_std=inputs.demand_std,
+        lead_time_mean=interval,
+        lead_time_std=inputs.lead_time_std,
+        levels=(0.5,),
+    )
+    daily = inputs.demand_mean.mean(axis=1)
+    lot = _lot_size(inputs, daily * days_per_year)
+    cycle_quantity = np.where(periodic, np.maximum(daily * inputs.review_period, 1e-9), lot)
+    needs_stock = ~np.isin(inputs.kind, [PolicyKind.JUST_IN_TIME, PolicyKind.MANUAL])
+    safety = safety_stock_by_distribution(
+        distribution=distribution,
+        service_level=np.where(needs_stock, inputs.service_level, 0.5),
+        service_measure=service_measure,
+        demand_mean=demand.mean,
+        demand_std=demand.std,
+        order_quantity=np.where(needs_stock, cycle_quantity, 1.0),
+        demand_samples=None if demand_samples is None else np.asarray(demand_samples, np.float64),
+        allow_negative=allow_negative_safety_stock,
+    )
+    return _assemble(
+        inputs, demand.mean, demand.std, interval, lot, cycle_quantity, safety.safety_stock
+    )
+
+
+def _lot_size(inputs: PolicyInputs, annual_demand: FloatArray) -> FloatArray:
+    """(n,) lot size: EOQ where costs are known (always on EOQ rows), else the fixed Q."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eoq = economic_order_quantity(
+            annual_demand=annual_demand,
+            ordering_cost=inputs.ordering_cost,
+            holding_cost=inputs.holding_cost,
+        )
+    use_eoq = np.isfinite(eoq) & (inputs.kind != PolicyKind.REORDER_POINT_FIXED_QUANTITY)
+    lot = np.where(use_eoq, eoq, inputs.fixed_order_quantity)
+    lot = np.maximum(np.nan_to_num(lot, nan=MINIMUM_LOT_SIZE), MINIMUM_LOT_SIZE)
+    return np.asarray(lot, dtype=np.float64)
+
+
+def _assemble(
+    inputs: PolicyInputs,
+    mean: FloatArray,
+    std: FloatArray,
+    interval: FloatArray,
+    lot: FloatArray,
+    cycle_quantity: FloatArray,
+    safety: FloatArray,
+) -> PolicyTable:
+    """Reorder point, order-up-to level and lot per kind from the shared pieces."""
+    kind = inputs.kind
+    target = mean + safety
+    periodic = kind == PolicyKind.PERIODIC_ORDER_UP_TO
+    manual = kind == PolicyKind.MANUAL
+    just_in_time = kind == PolicyKind.JUST_IN_TIME
+    reorder_point = np.where(manual, inputs.manual_minimum, target)
+    order_up_to = np.where(periodic, target, reorder_point + lot)
+    order_up_to = np.where(manual, inputs.manual_maximum, order_up_to)
+    reorder_point = np.where(just_in_time, 0.0, reorder_point)
+    order_up_to = np.where(just_in_time, 0.0, order_up_to)
+    quantity = np.where(periodic, cycle_quantity, order_up_to - reorder_point)
+    quantity = np.where(just_in_time, 0.0, quantity)
+    quantity = np.where(kind <= PolicyKind.REORDER_POINT_FIXED_QUANTITY, lot, quantity)
+    safety_stock = np.where(manual, reorder_point - mean, np.where(just_in_time, 0.0, safety))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(std > 0, safety_stock / std, 0.0)
+    return PolicyTable(
+        kind=kind,
+        safety_stock=safety_stock,
+        reorder_point=reorder_point,
+        order_up_to=order_up_to,
+        order_quantity=quantity,
+        protection_demand_mean=mean,
+        protection_demand_std=std,
+        protection_interval=interval,
+        safety_factor=factor,
+    )
+
+
+def inventory_position(
+    on_hand: Any, on_order: Any, allocated: Any, backorders: Any = 0
+) -> FloatArray:
+    """Inventory position ``IP = on_hand + on_order - allocated - backorders``, units.
+
+    All arguments are (n,) arrays or scalars (broadcast); integers stay exact in float64.
+    """
+    position = (
+        np.asarray(on_hand, dtype=np.float64)
+        + np.asarray(on_order, dtype=np.float64)
+        - np.asarray(allocated, dtype=np.float64)
+        - np.asarray(backorders, dtype=np.float64)
+    )
+    return np.asarray(position, dtype=np.float64)
+
+
+def order_quantity_needed(position: Any, table: PolicyTable) -> FloatArray:
+    """Units to order now per row, before rounding to MOQ and pack size; shape (n,).
+
+    Rules (module table): (s,Q) orders ``n Q`` with ``n = floor((s - IP) / Q) + 1`` when
+    ``IP <= s``; (s,S) orders ``S - IP`` when ``IP <= s``; min/max and manual order
+    ``max - IP`` when ``IP < min``; (R,S) orders ``max(S - IP, 0)`` (call it on review
+    days); just-in-time orders ``max(-IP, 0)``.
+
+    Example: s = 10, Q = 25, IP = -3 gives n = floor(13 / 25) + 1 = 1, so 25 units.
+    """
+    ip = as_float("position", position, len(table))
+    kind = table.kind
+    s, big_s, lot = table.reorder_point, table.order_up_to, table.order_quantity
+    at_or_below = ip <= s
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lots = np.floor((s - ip) / lot) + 1.0
+        by_lots = np.where(at_or_below & (lot > 0), lots * lot, 0.0)
+    up_to = np.maximum(big_s - ip, 0.0)
+    quantity = np.select(
+        [
+            kind <= PolicyKind.REORDER_POINT_FIXED_QUANTITY,
+            kind == PolicyKind.REORDER_POINT_ORDER_UP_TO,
+            kind == PolicyKind.PERIODIC_ORDER_UP_TO,
+            kind == PolicyKind.JUST_IN_TIME,
+        ],
+        [by_lots, np.where(at_or_below, up_to, 0.0), up_to, np.maximum(-ip, 0.0)],
+        default=np.where(ip < s, up_to, 0.0),
+    )
+    return np.asarray(quantity, dtype=np.float64)
