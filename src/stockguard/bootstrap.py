@@ -11,8 +11,11 @@ from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
 from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
+from stockguard.adapters.forecasting.gbm import GbmDriversModel
+from stockguard.adapters.forecasting.sql_drivers import SqlDriverSource
 from stockguard.config import Settings
 from stockguard.services.messagebus import MessageBus
+from stockguard.services.planning.run import PlanningDrivers
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,15 @@ class App:
 
     def ledger_history(self) -> SqlLedgerHistory:
         return SqlLedgerHistory(self.read_sessions or self.sessions)
+
+    def planning_drivers(self, requested: bool | None = None) -> PlanningDrivers:
+        """The drivers model (LightGBM, seeded by the run) and the database's prices and
+        promotions, for ``services.planning.run.run_forecast``."""
+        return PlanningDrivers(
+            model_for_seed=lambda seed: GbmDriversModel(seed=seed),
+            source=SqlDriverSource(self.read_sessions or self.sessions),
+            requested=requested,
+        )
 
 
 def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:

@@ -8,11 +8,11 @@ from typing import Annotated
 import typer
 
 from stockguard.bootstrap import App
-from stockguard.domain import commands
+from stockguard.entrypoints.cli import forecast as forecast_cli
 from stockguard.entrypoints.cli.context import console, err_console, fail, state
+from stockguard.services.forecasting.drivers import DEFAULT_MIN_SERIES
+from stockguard.services.planning import run as planning_run
 from stockguard.services.planning.run import PlanningRunSummary
-
-COMBINATION_PREFIX = "combo("
 
 app = typer.Typer(help="Planning runs over the database.", no_args_is_help=True)
 
@@ -27,6 +27,17 @@ def forecast(
     today: Annotated[
         str | None, typer.Option(help="Forecast from this ISO date [default: today, UTC].")
     ] = None,
+    drivers: Annotated[
+        bool | None,
+        typer.Option(
+            "--drivers/--no-drivers",
+            help="Also fit the global LightGBM drivers model (lags, calendar, prices from "
+            "order lines and the catalogue, promotions) and use it per series where it beats "
+            "the statistical forecast on the last --horizon days. Default: on from "
+            f"{DEFAULT_MIN_SERIES} series.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Forecast every SKU x location from the ledger and store the run with its quantiles.
 
@@ -34,9 +45,16 @@ def forecast(
     """
     first_day = _first_day(today)
     summary = run_planning(
-        state.app(), today=first_day, horizon=horizon, history_days=history_days, seed=seed
+        state.app(),
+        today=first_day,
+        horizon=horizon,
+        history_days=history_days,
+        seed=seed,
+        drivers=drivers,
     )
     console.print(summary_line(summary), markup=False, highlight=False, soft_wrap=True)
+    if summary.drivers is not None:
+        console.print(drivers_line(summary), markup=False, highlight=False, soft_wrap=True)
     console.print(
         f"Models chosen (series): {models_line(summary)}.",
         markup=False,
@@ -53,15 +71,29 @@ def forecast(
 
 
 def run_planning(
-    stockguard: App, *, today: date, horizon: int = 28, history_days: int = 730, seed: int = 7
+    stockguard: App,
+    *,
+    today: date,
+    horizon: int = 28,
+    history_days: int = 730,
+    seed: int = 7,
+    drivers: bool | None = None,
 ) -> PlanningRunSummary:
-    """Handle ``RunForecast`` through the bus under a status spinner."""
-    command = commands.RunForecast(
-        today=today, seed=seed, horizon=horizon, history_days=history_days
-    )
+    """Run the planning forecast with the drivers ports under a status spinner.
+
+    It calls the service directly rather than through the bus (whose ``RunForecast``
+    handler has no drivers ports): the run only adds rows, so the bus's retry on
+    concurrent updates has nothing to retry.
+    """
     with err_console.status(f"Forecasting {horizon} days from {history_days} days of history..."):
-        summary: PlanningRunSummary = stockguard.bus.handle(command)
-    return summary
+        return planning_run.run_forecast(
+            stockguard.unit_of_work(),
+            today=today,
+            seed=seed,
+            history_days=history_days,
+            horizon=horizon,
+            drivers=stockguard.planning_drivers(drivers),
+        )
 
 
 def summary_line(summary: PlanningRunSummary) -> str:
@@ -71,13 +103,23 @@ def summary_line(summary: PlanningRunSummary) -> str:
     )
 
 
+def drivers_line(summary: PlanningRunSummary) -> str:
+    report = summary.drivers
+    if report is None:
+        return ""
+    if report.skipped is not None:
+        return f"Drivers model not used: {report.skipped}."
+    return (
+        f"Drivers model {report.alias} (lags, calendar, {', '.join(report.regressors)}; "
+        f"{report.seconds:.1f} s): chosen for {report.drivers:,} series, mean with the "
+        f"statistical forecast for {report.mean:,}, statistical kept for "
+        f"{report.statistical:,}."
+    )
+
+
 def models_line(summary: PlanningRunSummary) -> str:
-    """``SES 120, TSB 40, combinations 300``: single models, then combinations summed."""
-    counts = summary.model_counts
-    combination = {alias: alias.startswith(COMBINATION_PREFIX) for alias in counts}
-    single = [f"{alias} {n}" for alias, n in counts.items() if not combination[alias]]
-    combined = sum(n for alias, n in counts.items() if combination[alias])
-    return ", ".join([*single, *([f"combinations {combined}"] if combined else [])]) or "none"
+    """``SES 120, TSB 40, combinations 300, GlobalGBM 50, GlobalGBM+statistical 9``."""
+    return forecast_cli.models_line(dict(summary.model_counts), summary.drivers) or "none"
 
 
 def _first_day(value: str | None) -> date:

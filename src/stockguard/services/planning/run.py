@@ -7,8 +7,18 @@ the run, its seed, parameters and inputs' hash, and one row per series and horiz
 in one transaction. The history is read and forecast before that transaction starts, so
 a long run never holds the database's write lock while it computes.
 
-``AutoForecaster`` is deterministic; the seed is still recorded with the run, as every
-planning result is (stochastic steps of later runs draw from ``SeedSequence(seed)``).
+With ``drivers`` (a ``PlanningDrivers``: the drivers model and the database's prices
+and promotions, wired by ``bootstrap.App.planning_drivers``), the drivers step of
+``services.forecasting.drivers`` runs too: each series keeps the statistical forecast,
+takes the global drivers model (trained with the run's seed on lags, calendar, prices,
+promotion and discount, ``services.planning.drivers``) or their mean, whichever did
+best on the last ``horizon`` days of history. The drivers' arrays are part of the
+inputs' hash. The bus handler (``handle_run_forecast``) has no drivers ports and runs
+the statistical forecast only; ``stockguard plan forecast`` calls ``run_forecast`` with
+them.
+
+``AutoForecaster`` is deterministic and LightGBM is with a fixed seed and thread count;
+the seed is recorded with the run, as every planning result's is.
 """
 
 from __future__ import annotations
@@ -26,9 +36,12 @@ import numpy as np
 
 from stockguard.domain import commands
 from stockguard.planning.forecasting import auto
-from stockguard.planning.forecasting.base import ProbabilisticForecast
+from stockguard.planning.forecasting.base import FloatArray, ProbabilisticForecast
 from stockguard.planning.panel import DemandPanel
 from stockguard.services import ports
+from stockguard.services.forecasting import drivers as drivers_step
+from stockguard.services.forecasting.run import DriversReport, drivers_report
+from stockguard.services.planning.drivers import DriverSource, driver_inputs
 from stockguard.services.queries import demand_panel
 from stockguard.services.unit_of_work import UnitOfWork
 
@@ -48,6 +61,27 @@ QUANTILE_COLUMNS: dict[str, float] = {
 
 
 @dataclass(frozen=True, slots=True)
+class PlanningDrivers:
+    """The ports the drivers step of a planning run needs.
+
+    Attributes:
+        model_for_seed: the drivers model trained with a given seed (the run's).
+        source: prices and promotions from the database.
+        requested: True or False to force the step on or off; None: on when the panel
+            has at least ``drivers.DEFAULT_MIN_SERIES`` series.
+    """
+
+    model_for_seed: Callable[[int], drivers_step.DriversModel]
+    source: DriverSource
+    requested: bool | None = None
+
+    def wanted(self, n_series: int) -> bool:
+        if self.requested is not None:
+            return self.requested and n_series > 0
+        return n_series >= drivers_step.DEFAULT_MIN_SERIES
+
+
+@dataclass(frozen=True, slots=True)
 class PlanningRunSummary:
     """What a planning run did, for the CLI and the API."""
 
@@ -62,6 +96,8 @@ class PlanningRunSummary:
     seconds: float
     model_counts: Mapping[str, int]
     """Series per chosen model alias (or combination), most frequent first."""
+    drivers: DriversReport | None = None
+    """What the drivers step did, or None when it was off."""
 
 
 def run_forecast(
@@ -73,6 +109,7 @@ def run_forecast(
     horizon: int = 28,
     season_length: int = 7,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    drivers: PlanningDrivers | None = None,
 ) -> PlanningRunSummary:
     """Forecast ``horizon`` days from ``today`` on the ``history_days`` days before it."""
     if horizon < 1 or history_days < 1 or season_length < 1:
@@ -80,6 +117,8 @@ def run_forecast(
     started_at, started = clock(), time.perf_counter()
     end = today - timedelta(days=1)
     start = today - timedelta(days=history_days)
+    panel = demand_panel(uow.history, start=start, end=end)
+    use_drivers = drivers is not None and drivers.wanted(panel.n_series)
     parameters = {
         "model": auto.AutoForecaster.alias,
         "history_days": history_days,
@@ -87,9 +126,15 @@ def run_forecast(
         "season_length": season_length,
         "n_windows": N_WINDOWS,
         "seed": seed,
+        "drivers": use_drivers,
     }
-    panel = demand_panel(uow.history, start=start, end=end)
-    forecast = _forecast(panel, horizon=horizon, season_length=season_length)
+    statistical = _Statistical(season_length=season_length)
+    inputs, report = None, None
+    if drivers is not None and use_drivers:
+        inputs = driver_inputs(drivers.source, panel, horizon=horizon)
+        forecast, report = _with_drivers(panel, horizon, statistical, drivers, inputs, seed)
+    else:
+        forecast = statistical(panel.observed(), horizon)
     rows = forecast_rows(panel, forecast, first_day=today)
     record = ports.PlanningRunRecord(
         started_at=started_at,
@@ -98,7 +143,7 @@ def run_forecast(
         horizon=horizon,
         history_start_on=start,
         history_end_on=end,
-        inputs_hash=inputs_hash(panel, parameters),
+        inputs_hash=inputs_hash(panel, parameters, drivers=inputs),
         n_series=panel.n_series,
         status=COMPLETED,
         parameters=parameters,
@@ -117,6 +162,7 @@ def run_forecast(
         rows=len(rows),
         seconds=time.perf_counter() - started,
         model_counts=dict(Counter(forecast.model).most_common()),
+        drivers=report,
     )
 
 
@@ -132,22 +178,52 @@ def handle_run_forecast(cmd: commands.RunForecast, uow: UnitOfWork) -> PlanningR
     )
 
 
-def _forecast(panel: DemandPanel, *, horizon: int, season_length: int) -> ProbabilisticForecast:
-    levels = tuple(sorted(set(QUANTILE_COLUMNS.values())))
-    if panel.n_series == 0:
-        empty = np.zeros((0, horizon))
-        return ProbabilisticForecast(
-            mean=empty,
-            levels=np.asarray(levels),
-            quantiles=np.zeros((0, len(levels), horizon)),
-            model=(),
+def _with_drivers(
+    panel: DemandPanel,
+    horizon: int,
+    statistical: _Statistical,
+    drivers: PlanningDrivers,
+    inputs: drivers_step.DriverInputs,
+    seed: int,
+) -> tuple[ProbabilisticForecast, DriversReport]:
+    """The drivers step on the observed panel, with a drivers model seeded by the run."""
+    model = drivers.model_for_seed(seed)
+    outcome = drivers_step.forecast_with_drivers(
+        panel.observed(), horizon, statistical=statistical, model=model, inputs=inputs
+    )
+    report = drivers_report(outcome, alias=model.alias, regressors=inputs.names)
+    return outcome.forecast, report
+
+
+@dataclass(frozen=True, slots=True)
+class _Statistical:
+    """``AutoForecaster`` with the stored quantile levels; an empty panel forecasts nothing."""
+
+    season_length: int
+
+    def __call__(self, y: FloatArray, horizon: int) -> ProbabilisticForecast:
+        levels = tuple(sorted(set(QUANTILE_COLUMNS.values())))
+        if y.shape[0] == 0:
+            return ProbabilisticForecast(
+                mean=np.zeros((0, horizon)),
+                levels=np.asarray(levels),
+                quantiles=np.zeros((0, len(levels), horizon)),
+                model=(),
+            )
+        model = auto.AutoForecaster(
+            season_length=self.season_length, n_windows=N_WINDOWS, levels=levels
         )
-    model = auto.AutoForecaster(season_length=season_length, n_windows=N_WINDOWS, levels=levels)
-    return model.fit(panel.observed(), horizon).predict()
+        return model.fit(y, horizon).predict()
 
 
-def inputs_hash(panel: DemandPanel, parameters: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of the panel's bytes, identifiers and first day, and the parameters."""
+def inputs_hash(
+    panel: DemandPanel,
+    parameters: Mapping[str, Any],
+    *,
+    drivers: drivers_step.DriverInputs | None = None,
+) -> str:
+    """SHA-256 (hex) of the panel's bytes, identifiers and first day, the parameters and,
+    when the drivers step ran, the drivers' arrays (prices, promotions)."""
     digest = hashlib.sha256()
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     digest.update(f"{panel.start.isoformat()}|{panel.values.shape}".encode())
@@ -156,6 +232,12 @@ def inputs_hash(panel: DemandPanel, parameters: Mapping[str, Any]) -> str:
     digest.update("\x1f".join(panel.locations).encode())
     digest.update(np.ascontiguousarray(panel.values, dtype="<f8").tobytes())
     digest.update(np.ascontiguousarray(panel.stockout, dtype=np.bool_).tobytes())
+    if drivers is not None:
+        arrays = {"price": drivers.prices, **drivers.regressors}
+        for name, values in sorted(arrays.items()):
+            if values is not None:
+                digest.update(name.encode())
+                digest.update(np.ascontiguousarray(values, dtype="<f8").tobytes())
     return digest.hexdigest()
 
 
