@@ -3,7 +3,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stockguard.planning.forecasting.features import FeatureSet, build_features, calendar
+from stockguard.planning.forecasting.features import (
+    DEFAULT_LAGS,
+    FeatureSet,
+    build_features,
+    calendar,
+    lags_for,
+)
 
 
 def _column(features: FeatureSet, name: str) -> np.ndarray:
@@ -92,3 +98,25 @@ def test_lags_shorter_than_the_horizon_are_refused() -> None:
 def test_events_with_a_wrong_shape_are_refused() -> None:
     with pytest.raises(ValueError, match="events"):
         build_features(np.ones((2, 50)), horizon=1, lags=(1,), events={"x": np.ones(49)})
+
+
+def test_regressors_become_columns_named_x_and_keep_their_gaps() -> None:
+    y = np.ones((2, 10))
+    weather = np.arange(12, dtype=np.float64)
+    weather[3] = np.nan
+    promo = np.zeros((2, 12))
+    promo[1, 11] = 1.0
+    features = build_features(
+        y, horizon=2, n_future=2, lags=(2,), windows=(2,),
+        regressors={"weather": weather, "promo": promo},
+    )  # fmt: skip
+    assert features.names[-2:] == ("x_weather", "x_promo")
+    np.testing.assert_array_equal(_column(features, "x_weather")[1], weather)
+    np.testing.assert_array_equal(_column(features, "x_promo"), promo)
+
+
+def test_lags_for_a_horizon_start_at_the_horizon_and_keep_the_weekday() -> None:
+    assert lags_for(28) == DEFAULT_LAGS
+    assert lags_for(3) == (3, 10, 17, 31)
+    with pytest.raises(ValueError, match="horizon"):
+        lags_for(0)
