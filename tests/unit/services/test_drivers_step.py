@@ -177,3 +177,12 @@ def test_blocks_partition_the_statistical_part_and_the_drivers_model_runs_once_p
     np.testing.assert_array_equal(one.mean[:6], blocks.mean[:6])
     alone = run.forecast_long(panel, HORIZON, future=future, drivers=PromoOracle())
     np.testing.assert_array_equal(alone.forecast.quantiles, one.quantiles)
+
+
+def test_regressors_that_do_not_cover_the_horizon_are_refused() -> None:
+    panel, _ = _panel(n_series=2)
+    inputs = drivers.DriverInputs(START, regressors={"promo": np.zeros((2, N_DAYS))})
+    with pytest.raises(ValueError, match="promo has shape"):
+        drivers.forecast_with_drivers(
+            panel.values, HORIZON, statistical=lambda y, h: None, model=PromoOracle(), inputs=inputs
+        )

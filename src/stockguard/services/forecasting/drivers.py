@@ -184,6 +184,7 @@ def forecast_with_drivers(
     """
     report = progress or _silent
     n_days = y.shape[1]
+    _check_inputs(inputs, (y.shape[0], n_days + horizon))
     if n_days < shortest_history(horizon):
         final = _statistical_step(statistical, y, horizon, "Statistical forecast", report)
         reason = (
@@ -220,6 +221,15 @@ def forecast_with_drivers(
     return DriversOutcome(
         forecast=blended, choice=choice, seconds=first_seconds + second_seconds, skipped=None
     )
+
+
+def _check_inputs(inputs: DriverInputs, shape: tuple[int, int]) -> None:
+    arrays = {"prices": inputs.prices, **inputs.regressors}
+    for name, values in arrays.items():
+        if values is not None and values.shape != shape:
+            raise ValueError(
+                f"{name} has shape {values.shape}, expected (n_series, n_days + horizon) = {shape}"
+            )
 
 
 def _statistical_step(
