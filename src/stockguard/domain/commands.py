@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from stockguard.domain import ledger
+from stockguard.domain import ledger, replenishment
 
 
 class Command:
@@ -215,3 +215,56 @@ class RunForecast(Command):
     horizon: int = 28
     history_days: int = 730
     season_length: int = 7
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeReplenishment(Command):
+    """Compute purchase lines and transfers from the latest forecast run (or ``run_id``)
+    and store them as a proposal; money in ``currency``, offers in other currencies are
+    left out.
+
+    Costs: ``ordering_cost`` per purchase order line, ``holding_rate`` per year as a share
+    of unit cost, transfers cost ``transfer_fixed_cost`` each plus ``transfer_unit_cost``
+    per unit; a location keeps ``transfer_margin`` (share of its order-up-to level) above
+    that level before it gives units away.
+    """
+
+    created_at: datetime
+    budget: Decimal | None = None
+    run_id: int | None = None
+    currency: str = "EUR"
+    ordering_cost: Decimal = Decimal("25")
+    holding_rate: Decimal = Decimal("0.25")
+    transfer_fixed_cost: Decimal = Decimal("15")
+    transfer_unit_cost: Decimal = Decimal("0.50")
+    transfer_margin: Decimal = Decimal("0.20")
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveProposal(Command):
+    """Approve ``lines`` (default: every line within budget); they become draft POs."""
+
+    proposal_id: int
+    decided_at: datetime
+    lines: tuple[int, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectProposal(Command):
+    proposal_id: int
+    decided_at: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetReplenishmentRule(Command):
+    """Create or replace the rule of ``rule``'s scope and key."""
+
+    rule: replenishment.ReplenishmentRule
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveReplenishmentRule(Command):
+    scope: replenishment.RuleScope
+    key: tuple[str, ...] = ()

@@ -213,3 +213,62 @@ class NoForecast(DomainError):
         super().__init__(
             f"No planning run has forecast SKU {sku!r} yet; run `stockguard plan forecast`."
         )
+
+
+class NoPlanningRun(DomainError):
+    """Replenishment needs a stored forecast run."""
+
+    code: ClassVar[str] = "no_planning_run"
+
+    def __init__(self, run_id: int | None = None) -> None:
+        self.run_id = run_id
+        which = f"Planning run {run_id} does not exist" if run_id else "No planning run exists"
+        super().__init__(f"{which}; run `stockguard plan forecast` first.")
+
+
+class InvalidRule(DomainError):
+    code: ClassVar[str] = "invalid_rule"
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"Replenishment rule field {field} = {value!r} {reason}.")
+
+
+class UnknownRule(DomainError):
+    code: ClassVar[str] = "unknown_rule"
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        super().__init__(f"There is no replenishment rule for {label}.")
+
+
+class UnknownProposal(DomainError):
+    code: ClassVar[str] = "unknown_proposal"
+
+    def __init__(self, proposal_id: int) -> None:
+        self.proposal_id = proposal_id
+        super().__init__(f"There is no replenishment proposal {proposal_id}.")
+
+
+class UnknownProposalLine(DomainError):
+    code: ClassVar[str] = "unknown_proposal_line"
+
+    def __init__(self, proposal_id: int, line_no: int) -> None:
+        self.proposal_id = proposal_id
+        self.line_no = line_no
+        super().__init__(f"Proposal {proposal_id} has no line {line_no}.")
+
+
+class EmptyApproval(DomainError):
+    """Approving would order nothing: no line chosen and none within budget."""
+
+    code: ClassVar[str] = "empty_approval"
+
+    def __init__(self, proposal_id: int) -> None:
+        self.proposal_id = proposal_id
+        super().__init__(
+            f"Proposal {proposal_id} has no line within budget to approve; name the lines "
+            "to approve (--lines) or reject it."
+        )

@@ -46,3 +46,21 @@ class PurchaseOrderReceived(Event):
     location: str
     quantity: int
     fully_received: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReplenishmentProposed(Event):
+    proposal_id: int
+    run_id: int
+    lines: int
+    transfers: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalDecided(Event):
+    """A proposal was approved (its draft purchase orders named) or rejected."""
+
+    proposal_id: int
+    status: str
+    purchase_orders: tuple[str, ...]
+    note: str

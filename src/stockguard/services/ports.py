@@ -10,9 +10,25 @@ import enum
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
-from stockguard.domain import access, catalog, ledger, parties, purchasing, sales, shops, stock
+import numpy as np
+import numpy.typing as npt
+
+from stockguard.domain import (
+    access,
+    catalog,
+    ledger,
+    parties,
+    purchasing,
+    replenishment,
+    sales,
+    shops,
+    stock,
+)
+
+FloatMatrix = npt.NDArray[np.float64]
 
 
 class ProductRepository(Protocol):
@@ -221,3 +237,86 @@ class ForecastRepository(Protocol):
         upper_95, model).
         """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class StoredForecast:
+    """A run's daily forecast as (n_series, horizon) arrays of units/day, series sorted by
+    (sku, location); ``p10`` and ``p90`` bound the central 80% interval."""
+
+    run_id: int
+    first_day: date
+    skus: tuple[str, ...]
+    locations: tuple[str, ...]
+    mean: FloatMatrix
+    p10: FloatMatrix
+    p90: FloatMatrix
+
+
+@dataclass(frozen=True, slots=True)
+class PositionFacts:
+    sku: str
+    location: str
+    on_hand: int
+    allocated: int
+    reserved: int
+    on_order: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFacts:
+    sku: str
+    category: str | None
+    price: Decimal
+    unit_cost: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A PO line's first receipt: ``delay_days`` = received day - expected day."""
+
+    supplier: str
+    delay_days: int
+
+
+class ReplenishmentSource(Protocol):
+    """What a replenishment run reads (no locks, no writes, its own short transactions)."""
+
+    def latest_run(self) -> int | None:
+        """Id of the latest completed planning run, or None."""
+        ...
+
+    def forecast(self, run_id: int) -> StoredForecast | None:
+        """The run's forecast, or None when the run does not exist."""
+        ...
+
+    def positions(self) -> list[PositionFacts]: ...
+    def products(self) -> list[ProductFacts]: ...
+    def offers(self) -> list[parties.SupplierOffer]: ...
+    def deliveries(self) -> list[Delivery]: ...
+    def rules(self) -> list[replenishment.ReplenishmentRule]: ...
+
+
+class RuleRepository(Protocol):
+    def list(self) -> list[replenishment.ReplenishmentRule]: ...
+
+    def put(self, rule: replenishment.ReplenishmentRule) -> bool:
+        """Create or replace the rule of its scope and key; True when it replaced one."""
+        ...
+
+    def remove(self, scope: replenishment.RuleScope, key: tuple[str, ...]) -> bool:
+        """Delete the rule; False when there was none."""
+        ...
+
+
+class ProposalRepository(Protocol):
+    def add(self, proposal: replenishment.ReplenishmentProposal) -> int:
+        """Store the proposal with its lines and transfers; sets and returns its id."""
+        ...
+
+    def get(self, proposal_id: int) -> replenishment.ReplenishmentProposal | None:
+        """The proposal with its lines, locked for update."""
+        ...
+
+    @property
+    def seen(self) -> Sequence[replenishment.ReplenishmentProposal]: ...

@@ -34,6 +34,10 @@ class UnitOfWork(abc.ABC):
     history: ports.LedgerHistory
     """Read-only ledger history in its own short transactions, outside this unit of
     work's transaction, so a long planning run does not hold the write lock."""
+    rules: ports.RuleRepository
+    proposals: ports.ProposalRepository
+    replenishment: ports.ReplenishmentSource
+    """Read-only inputs of a replenishment run, read like ``history``."""
 
     def __enter__(self) -> Self:
         return self
@@ -60,3 +64,6 @@ class UnitOfWork(abc.ABC):
         for order in self.purchase_orders.seen:
             while order.events:
                 yield order.events.pop(0)
+        for proposal in self.proposals.seen:
+            while proposal.events:
+                yield proposal.events.pop(0)

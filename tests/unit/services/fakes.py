@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Self
 
+import numpy as np
+
 from stockguard.domain import (
     catalog,
     errors,
@@ -22,6 +24,7 @@ from stockguard.domain import (
     ledger,
     parties,
     purchasing,
+    replenishment,
     sales,
     shops,
     stock,
@@ -48,6 +51,11 @@ class FakeStore:
     planning_runs: list[tuple[ports.PlanningRunRecord, list[dict[str, Any]]]] = field(
         default_factory=list
     )
+    offers: list[parties.SupplierOffer] = field(default_factory=list)
+    rules: dict[tuple[str, tuple[str, ...]], replenishment.ReplenishmentRule] = field(
+        default_factory=dict
+    )
+    proposals: dict[int, replenishment.ReplenishmentProposal] = field(default_factory=dict)
 
 
 class FakeCarrierRepository:
@@ -253,6 +261,106 @@ class FakeLedgerHistory:
         return balances
 
 
+class FakeRuleRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def list(self) -> list[replenishment.ReplenishmentRule]:
+        return list(self._store.rules.values())
+
+    def put(self, rule: replenishment.ReplenishmentRule) -> bool:
+        key = (rule.scope.value, rule.key)
+        replaced = key in self._store.rules
+        self._store.rules[key] = rule
+        return replaced
+
+    def remove(self, scope: replenishment.RuleScope, key: tuple[str, ...]) -> bool:
+        return self._store.rules.pop((scope.value, key), None) is not None
+
+
+class FakeProposalRepository:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+        self._seen: dict[int, replenishment.ReplenishmentProposal] = {}
+
+    @property
+    def seen(self) -> Sequence[replenishment.ReplenishmentProposal]:
+        return list(self._seen.values())
+
+    def add(self, proposal: replenishment.ReplenishmentProposal) -> int:
+        proposal.id = len(self._store.proposals) + 1
+        self._store.proposals[proposal.id] = proposal
+        self._seen[proposal.id] = proposal
+        return proposal.id
+
+    def get(self, proposal_id: int) -> replenishment.ReplenishmentProposal | None:
+        proposal = self._store.proposals.get(proposal_id)
+        if proposal is not None:
+            self._seen[proposal_id] = proposal
+        return proposal
+
+
+class FakeReplenishmentSource:
+    """What a replenishment run reads, from the committed store."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    def latest_run(self) -> int | None:
+        return len(self._uow.store.planning_runs) or None
+
+    def forecast(self, run_id: int) -> ports.StoredForecast | None:
+        runs = self._uow.store.planning_runs
+        if not 1 <= run_id <= len(runs):
+            return None
+        rows = sorted(runs[run_id - 1][1], key=lambda x: (x["sku"], x["location"], x["day"]))
+        series = sorted({(x["sku"], x["location"]) for x in rows})
+        horizon = len(rows) // max(len(series), 1)
+
+        def matrix(name: str) -> Any:
+            return np.array([x[name] for x in rows], dtype=np.float64).reshape(-1, horizon)
+
+        return ports.StoredForecast(
+            run_id=run_id,
+            first_day=rows[0]["day"] if rows else date(1970, 1, 1),
+            skus=tuple(s for s, _ in series),
+            locations=tuple(loc for _, loc in series),
+            mean=matrix("mean"),
+            p10=matrix("lower_80"),
+            p90=matrix("p90"),
+        )
+
+    def positions(self) -> list[ports.PositionFacts]:
+        return [
+            ports.PositionFacts(x.sku, x.location, x.on_hand, x.allocated, x.reserved, x.on_order)
+            for x in self._uow.store.levels.values()
+        ]
+
+    def products(self) -> list[ports.ProductFacts]:
+        return [
+            ports.ProductFacts(x.sku, x.category, x.price, x.unit_cost)
+            for x in self._uow.store.products.values()
+        ]
+
+    def offers(self) -> list[parties.SupplierOffer]:
+        return list(self._uow.store.offers)
+
+    def deliveries(self) -> list[ports.Delivery]:
+        found = []
+        for order in self._uow.store.orders.values():
+            if order.expected_on is None:
+                continue
+            first: dict[str, datetime] = {}
+            for receipt in order.receipts:
+                first.setdefault(receipt.sku, receipt.received_at)
+            for at in first.values():
+                found.append(ports.Delivery(order.supplier, (at.date() - order.expected_on).days))
+        return found
+
+    def rules(self) -> list[replenishment.ReplenishmentRule]:
+        return list(self._uow.store.rules.values())
+
+
 class FakeUnitOfWork(UnitOfWork):
     """A unit of work over a ``FakeStore``.
 
@@ -279,6 +387,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.conflicts = conflicts
         self.outbox: list[events.Event] = []
         self.history = FakeLedgerHistory(self)
+        self.replenishment = FakeReplenishmentSource(self)
         self._open()
 
     def __enter__(self) -> Self:
@@ -311,3 +420,5 @@ class FakeUnitOfWork(UnitOfWork):
         self.shops = FakeShopRepository(working)
         self.sales_orders = FakeSalesOrderRepository(working)
         self.forecasts = FakeForecastRepository(working)
+        self.rules = FakeRuleRepository(working)
+        self.proposals = FakeProposalRepository(working)

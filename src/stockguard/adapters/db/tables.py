@@ -319,6 +319,103 @@ class DemandForecastRow(Base):
     model: Mapped[str] = mapped_column(String(120))
 
 
+class ReplenishmentRuleRow(Base):
+    """Replenishment settings of one scope; NULL settings fall through to wider scopes.
+
+    ``key`` joins the scope's key fields with ``@`` (``MUG-01@PAR``; empty for the default
+    rule), so (scope, key) is the natural key.
+    """
+
+    __tablename__ = "replenishment_rule"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str | None] = mapped_column(ForeignKey("product.sku"))
+    location: Mapped[str | None] = mapped_column(ForeignKey("location.code"))
+    category: Mapped[str | None] = mapped_column(String(120))
+    abc_class: Mapped[str | None] = mapped_column(String(1))
+    policy: Mapped[str | None] = mapped_column(String(16))
+    service_measure: Mapped[str | None] = mapped_column(String(8))
+    service_level: Mapped[float | None]
+    review_period_days: Mapped[int | None]
+    fixed_order_quantity: Mapped[int | None]
+    manual_minimum: Mapped[int | None]
+    manual_maximum: Mapped[int | None]
+    max_supplier_share: Mapped[float | None]
+    budget: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class ReplenishmentProposalRow(Base):
+    """One replenishment run's proposal and the planner's decision on it."""
+
+    __tablename__ = "replenishment_proposal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("planning_run.id"), index=True)
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    budget: Mapped[Decimal | None] = mapped_column(Money)
+    parameters: Mapped[dict[str, Any]]
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(default=0)
+
+
+class ProposalLineRow(Base):
+    """A purchase line of a proposal with the figures that explain its quantity.
+
+    Explanation columns are statistics in units (floats), except the integer position and
+    rounding steps; ``explanation`` holds the rest (policy, rule sources, supplier score).
+    """
+
+    __tablename__ = "proposal_line"
+    __table_args__ = (UniqueConstraint("proposal_id", "line_no"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("replenishment_proposal.id", ondelete="CASCADE")
+    )
+    line_no: Mapped[int]
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"), index=True)
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    supplier: Mapped[str] = mapped_column(ForeignKey("supplier.code"))
+    quantity: Mapped[int]
+    unit_cost: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    position: Mapped[int]
+    protection_demand: Mapped[float]
+    safety_stock: Mapped[float]
+    reorder_point: Mapped[float]
+    order_up_to: Mapped[float]
+    need: Mapped[float]
+    added_by_minimum: Mapped[int]
+    added_by_pack: Mapped[int]
+    lost_margin_avoided: Mapped[Decimal] = mapped_column(Money)
+    budget_status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    purchase_order: Mapped[str | None] = mapped_column(String(64))
+    explanation: Mapped[dict[str, Any]]
+
+
+class TransferProposalRow(Base):
+    """A proposed move of stock between two locations, part of a proposal."""
+
+    __tablename__ = "transfer_proposal"
+    __table_args__ = (UniqueConstraint("proposal_id", "line_no"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("replenishment_proposal.id", ondelete="CASCADE")
+    )
+    line_no: Mapped[int]
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"), index=True)
+    source: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    destination: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    quantity: Mapped[int]
+    transfer_cost: Mapped[Decimal] = mapped_column(Money)
+    purchase_cost_avoided: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(16))
+
+
 def table_of(row_class: type[Base]) -> Table:
     """The Core ``Table`` behind a row class, typed for insert/update/delete."""
     return cast(Table, row_class.__table__)

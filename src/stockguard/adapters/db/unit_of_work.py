@@ -17,7 +17,10 @@ from stockguard.adapters.db.access import SqlApiKeyRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.forecasts import SqlForecastRepository
 from stockguard.adapters.db.history import SqlLedgerHistory
+from stockguard.adapters.db.proposals import SqlProposalRepository
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
+from stockguard.adapters.db.replenishment_source import SqlReplenishmentSource
+from stockguard.adapters.db.rules import SqlRuleRepository
 from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
 from stockguard.domain import errors, events
 from stockguard.services.unit_of_work import UnitOfWork
@@ -38,6 +41,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._session_factory = session_factory
         self._now = now or (lambda: datetime.now(UTC))
         self.history = SqlLedgerHistory(history_sessions or session_factory)
+        self.replenishment = SqlReplenishmentSource(history_sessions or session_factory)
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
@@ -54,6 +58,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.shops = self._shops = SqlShopRepository(self.session)
         self.sales_orders = self._sales_orders = SqlSalesOrderRepository(self.session)
         self.forecasts = SqlForecastRepository(self.session)
+        self.rules = SqlRuleRepository(self.session)
+        self.proposals = self._proposals = SqlProposalRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:
@@ -68,6 +74,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self._orders.flush()
             self._levels.flush()
             self._ledger.flush()
+            self._proposals.flush()
             self._write_outbox(list(self.collect_new_events()))
             self.session.commit()
         except (StaleDataError, IntegrityError) as error:
