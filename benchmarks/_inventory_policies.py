@@ -1,0 +1,137 @@
+"""The policies replayed by benchmarks/inventory_replay.py, as simulation replanners.
+
+Every planner sees only what a planner would see during the replay: the history before
+the window, then its own sales and stock-out days (``ReplayState``), never the demand it
+lost. All of them are min/max policies (order up to max when the position falls below
+min) with the same lot rule, ``max - min = (expected daily demand) x cycle``, so they
+differ only in how they estimate demand and protect against its variability.
+
+* ``MovingAverageMinMax`` (peers a and b): ``a`` = mean of the last ``window`` periods
+  of sales (peer a, what Odoo/ERPNext users set) or of the last ``window`` in-stock
+  periods (peer b, Inventory Planner's velocity); ``sigma`` their standard deviation;
+  ``min = a L + z sigma sqrt(L)`` with the stated lead time ``L``; ``max = min + a C``.
+* ``StockguardMinMax``: ``AutoForecaster`` refitted every ``refit_every`` periods on the
+  observed sales (stock-out periods are unobserved, NaN), lead-time demand from the
+  forecast means and quantile spreads plus the supplier's lead-time mean and spread
+  (``forecasting.leadtime`` inside ``inventory.compute_policies``), and the fill-rate
+  safety stock ``G(k) = (1 - beta) Q / sigma_L`` of ``inventory.safety_stock``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from stockguard.planning import simulation as sim
+from stockguard.planning.forecasting import leadtime
+from stockguard.planning.forecasting.auto import AutoForecaster
+from stockguard.planning.inventory import policies
+from stockguard.planning.inventory.kinds import PolicyKind
+from stockguard.planning.inventory.safety_stock import ServiceMeasure
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+MIN_MAX = int(PolicyKind.MIN_MAX)
+
+
+def min_max_policy(n_sku: int, planner: sim.Replanner) -> sim.ReplayPolicy:
+    """A min/max ReplayPolicy for every SKU, replanned daily by ``planner``."""
+    return sim.ReplayPolicy(kind=np.full(n_sku, MIN_MAX, dtype=np.int64), levels=planner)
+
+
+def observed_window(
+    history: FloatArray, state: sim.ReplayState | None, lookback: int
+) -> tuple[FloatArray, BoolArray]:
+    """The last ``lookback`` periods of sales and of stock-out flags, history first."""
+    if state is None:
+        sales, out = history[:, -lookback:], np.zeros(history[:, -lookback:].shape, bool)
+    else:
+        sales = np.concatenate([history[:, -lookback:], state.sales], axis=1)[:, -lookback:]
+        past_out = np.zeros((history.shape[0], min(lookback, history.shape[1])), dtype=bool)
+        out = np.concatenate([past_out, state.stocked_out], axis=1)[:, -lookback:]
+    return sales, out
+
+
+@dataclass
+class MovingAverageMinMax:
+    """Peer (a), or peer (b) with ``exclude_stockouts`` (module docstring)."""
+
+    history: FloatArray
+    window: int
+    lead_time: int
+    cycle: int
+    safety_factor: float
+    exclude_stockouts: bool
+
+    def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
+        """Levels from the sales known at ``state`` (None: before the replay)."""
+        lookback = self.window * (6 if self.exclude_stockouts else 1)
+        sales, out = observed_window(self.history, state, lookback)
+        usable = np.isfinite(sales)
+        if self.exclude_stockouts:
+            usable &= ~out
+        # rank usable periods from the most recent one; keep the last `window` of them
+        rank = np.cumsum(usable[:, ::-1], axis=1)[:, ::-1]
+        used = usable & (rank <= self.window)
+        count = np.maximum(used.sum(axis=1), 1)
+        values = np.where(used, sales, 0.0)
+        average = values.sum(axis=1) / count
+        spread = np.sqrt(np.where(used, (sales - average[:, None]) ** 2, 0.0).sum(axis=1) / count)
+        minimum = average * self.lead_time + self.safety_factor * spread * np.sqrt(self.lead_time)
+        lot = average * self.cycle
+        return sim.PolicyLevels(minimum, minimum + lot, np.maximum(lot, 1.0))
+
+    def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
+        return self.levels(state)
+
+
+@dataclass
+class StockguardMinMax:
+    """stockguard's policy: forecast, lead-time demand, fill-rate safety stock."""
+
+    history: FloatArray
+    season_length: int
+    fill_rate: float
+    lead_time_mean: float
+    lead_time_std: float
+    refit_every: int
+    cycle: int
+    horizon: int
+
+    def __post_init__(self) -> None:
+        self.fit_day = -1
+        self._fit(self.history)
+        self.fits = 1
+
+    def _fit(self, observed: FloatArray) -> None:
+        forecast = AutoForecaster(season_length=self.season_length).fit(observed, self.horizon)
+        result = forecast.predict()
+        self.mean = result.mean
+        self.std = leadtime.std_from_quantiles(quantiles=result.quantiles, levels=result.levels)
+
+    def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
+        """Levels from the latest forecast (refitted when it is due)."""
+        if state is not None and (state.day + 1) % self.refit_every == 0:
+            sales = np.where(state.stocked_out, np.nan, state.sales)
+            self._fit(np.concatenate([self.history, sales], axis=1))
+            self.fit_day, self.fits = state.day, self.fits + 1
+        step = 0 if state is None else state.day - self.fit_day
+        mean, std = self.mean[:, step:], self.std[:, step:]
+        n_sku = mean.shape[0]
+        lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
+        table = policies.compute_policies(
+            kind=np.full(n_sku, MIN_MAX, dtype=np.int64),
+            demand_mean=mean,
+            demand_std=np.maximum(std, 0.0),
+            lead_time_mean=np.full(n_sku, self.lead_time_mean),
+            lead_time_std=np.full(n_sku, self.lead_time_std),
+            service_level=np.full(n_sku, self.fill_rate),
+            service_measure=ServiceMeasure.FILL_RATE,
+            fixed_order_quantity=lot,
+        )
+        return sim.PolicyLevels.from_table(table)
+
+    def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
+        return self.levels(state)

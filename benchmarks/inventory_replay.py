@@ -1,0 +1,403 @@
+"""Inventory replay: stockguard's fill-rate policy against classic min/max, same draws.
+
+Each data set's real demand is replayed period by period with lost sales
+(``stockguard.planning.simulation``); every policy faces the same demand and, for an order
+placed on the same day, the same lead time: the stated lead time (7 days, or 1 month for
+car parts) plus a delay drawn, with a fixed seed, from the real late/early deliveries of
+the SCMS history (``_inventory_data``; floored at one period; orders may cross).
+
+Policies (``_inventory_policies``), all min/max with ``max - min`` = expected demand over
+a 7-day (1-month) order cycle, replanned every period from what they have observed:
+
+* peer (a): 30-day moving average of sales (12 months for car parts) and normal safety
+  stock ``z sigma sqrt(L)`` over the stated lead time, as Odoo/ERPNext users set it;
+  swept over ``z`` to get its trade-off curve (fill rate vs average inventory);
+* peer (b): the same with stock-out days left out of the average (Inventory Planner's
+  velocity), same sweep;
+* oracle: perfect foresight of demand and of the real delivery days; each day's demand
+  arrives as late as the lead times allow (``simulation.perfect_foresight``): the least
+  stock for full service;
+* stockguard: ``AutoForecaster`` refitted every 28 days (3 months for car parts) on its
+  own observed sales, stock-out days unobserved; lead-time demand with the supplier's
+  lead-time mean and spread, estimated from the older half of the SCMS records (the
+  supplier's past; the draws come from all records); fill-rate safety stock from
+  ``stockguard.planning.inventory`` for targets 90%, 95% and 98%.
+
+Measures (all units of demand together): fill rate, gap to the target in points, share
+of SKUs (with demand) more than 5 points below the target, cycle service level,
+stock-out days, average on hand (units; value at the unit price), orders. The ratio to
+peer (a) divides stockguard's average inventory by the inventory peer (a) needs for the
+same achieved fill rate, read off its curve by linear interpolation between safety
+factors (none when stockguard's fill rate is outside the curve). Nothing is tuned on
+the replayed window.
+
+    python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
+
+Prints tables and writes benchmarks/results/inventory_replay.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+import _inventory_data as data_sets
+from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
+from _inventory_policies import MovingAverageMinMax, StockguardMinMax, min_max_policy
+from stockguard.planning import simulation as sim
+
+RESULTS = REPO / "benchmarks" / "results" / "inventory_replay.json"
+TARGETS = (0.90, 0.95, 0.98)
+SAFETY_FACTORS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 13.0, 16.0, 20.0)
+TARGET_GAP_POINTS = 1.5
+TARGET_RATIO_VS_MINMAX = 0.85
+BELOW_TARGET_POINTS = 5.0
+SEED = 20_260_905
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Period settings of one data set."""
+
+    window: int
+    cycle: int
+    refit_every: int
+    horizon: int
+
+
+DAILY = Settings(window=30, cycle=7, refit_every=28, horizon=49)
+MONTHLY = Settings(window=12, cycle=1, refit_every=3, horizon=6)
+LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
+    "m5": data_sets.m5,
+    "carparts": data_sets.carparts,
+    "retail": data_sets.online_retail,
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    """One replay's figures (fill rates in %, inventory averaged over the periods)."""
+
+    policy: str
+    parameter: float
+    fill_rate: float
+    average_units: float
+    average_value: float
+    cycle_service_level: float
+    stockout_share: float
+    orders: int
+    share_skus_below: float
+    seconds: float
+
+
+def measure(
+    policy: str, parameter: float, result: sim.ReplayResult, seconds: float, target: float
+) -> Point:
+    """Figures of ``result``; ``target`` (a fill rate) sets the below-target share."""
+    has_demand = result.demand > 0
+    below = result.fill_rate[has_demand] < target - BELOW_TARGET_POINTS / 100
+    periods = result.paths.sales.shape[1] if result.paths is not None else 1
+    return Point(
+        policy=policy,
+        parameter=parameter,
+        fill_rate=100 * result.total_fill_rate,
+        average_units=result.total_average_on_hand,
+        average_value=result.total_average_on_hand_value,
+        cycle_service_level=100 * result.total_cycle_service_level,
+        stockout_share=100 * result.total_stockout_days / (result.demand.size * periods),
+        orders=result.total_orders_placed,
+        share_skus_below=100 * float(below.mean()) if below.size else float("nan"),
+        seconds=seconds,
+    )
+
+
+def replay(scenario: sim.Scenario, planner: MovingAverageMinMax | StockguardMinMax) -> Any:
+    """Replay a min/max planner from its first max level; returns (result, seconds)."""
+    started = time.perf_counter()
+    initial = np.ceil(planner.levels(None).order_up_to)
+    policy = min_max_policy(scenario.n_sku, planner)
+    result = sim.simulate(scenario, policy, initial_on_hand=initial, keep_paths=True)
+    return result, time.perf_counter() - started
+
+
+def inventory_at(curve: Sequence[Point], fill_rate: float) -> float | None:
+    """Average units the curve needs at ``fill_rate`` (linear between its points)."""
+    fills = np.array([p.fill_rate for p in curve])
+    units = np.array([p.average_units for p in curve])
+    if not fills.min() <= fill_rate <= fills.max():
+        return None
+    order = np.argsort(fills, kind="stable")
+    return float(np.interp(fill_rate, fills[order], units[order]))
+
+
+def lead_time_stats(data: data_sets.ReplayData, delays: data_sets.Delays) -> tuple[float, float]:
+    """Mean and standard deviation of the lead time from the supplier's older records."""
+    past = delays.before_median_date().in_periods(data.period)
+    lead = np.maximum(data.stated_lead_time + past, 1).astype(np.float64)
+    return float(lead.mean()), float(lead.std())
+
+
+def run_peers(
+    data: data_sets.ReplayData, scenario: sim.Scenario, settings: Settings, factors: Sequence[float]
+) -> dict[str, list[Point]]:
+    curves: dict[str, list[Point]] = {"minmax_ma30": [], "minmax_velocity": []}
+    for name, exclude in (("minmax_ma30", False), ("minmax_velocity", True)):
+        for z in factors:
+            planner = MovingAverageMinMax(
+                history=data.history,
+                window=settings.window,
+                lead_time=data.stated_lead_time,
+                cycle=settings.cycle,
+                safety_factor=z,
+                exclude_stockouts=exclude,
+            )
+            result, seconds = replay(scenario, planner)
+            curves[name].append(measure(name, z, result, seconds, TARGETS[1]))
+    return curves
+
+
+def run_oracle(scenario: sim.Scenario) -> Point:
+    started = time.perf_counter()
+    oracle = sim.perfect_foresight(scenario)
+    result = sim.simulate(
+        scenario, oracle.plan, initial_on_hand=oracle.initial_on_hand, keep_paths=True
+    )
+    return measure("oracle", 1.0, result, time.perf_counter() - started, 1.0)
+
+
+def run_stockguard(
+    data: data_sets.ReplayData,
+    scenario: sim.Scenario,
+    settings: Settings,
+    lead_time: tuple[float, float],
+    targets: Sequence[float],
+) -> list[Point]:
+    points = []
+    for target in targets:
+        planner = StockguardMinMax(
+            history=data.history,
+            season_length=data.season_length,
+            fill_rate=target,
+            lead_time_mean=lead_time[0],
+            lead_time_std=lead_time[1],
+            refit_every=settings.refit_every,
+            cycle=settings.cycle,
+            horizon=settings.horizon,
+        )
+        result, seconds = replay(scenario, planner)
+        points.append(measure("stockguard", target, result, seconds, target))
+    return points
+
+
+def summarise(
+    stockguard: list[Point], curves: dict[str, list[Point]], oracle: Point
+) -> dict[str, Any]:
+    """Gaps and ratios per target, and the issue's keys."""
+    rows = []
+    for point in stockguard:
+        peer_a = inventory_at(curves["minmax_ma30"], point.fill_rate)
+        peer_b = inventory_at(curves["minmax_velocity"], point.fill_rate)
+        units = point.average_units
+        rows.append(
+            {
+                "target": point.parameter,
+                "achieved_fill_rate": point.fill_rate,
+                "gap_points": point.fill_rate - 100 * point.parameter,
+                "share_skus_more_than_5_points_below": point.share_skus_below,
+                "average_units": point.average_units,
+                "minmax_ma30_units_at_same_fill_rate": peer_a,
+                "ratio_vs_minmax_ma30": None if peer_a is None else units / peer_a,
+                "minmax_velocity_units_at_same_fill_rate": peer_b,
+                "ratio_vs_minmax_velocity": None if peer_b is None else units / peer_b,
+                "ratio_vs_oracle": point.average_units / oracle.average_units,
+            }
+        )
+    at_95 = next(row for row in rows if abs(row["target"] - 0.95) < 1e-9)
+    return {
+        "per_target": rows,
+        "inventory_ratio_vs_minmax_at_95": at_95["ratio_vs_minmax_ma30"],
+        "inventory_ratio_vs_oracle_at_95": at_95["ratio_vs_oracle"],
+        "fill_rate_gap_points": max(abs(row["gap_points"]) for row in rows),
+    }
+
+
+def run_data_set(
+    key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace, console: Console
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = LOADERS[key](data_dir)
+    settings = DAILY if data.period == "day" else MONTHLY
+    rng = np.random.default_rng(np.random.SeedSequence([args.seed, list(LOADERS).index(key)]))
+    lead = sim.draw_lead_times(
+        stated_lead_time=data.stated_lead_time,
+        delays=delays.in_periods(data.period),
+        shape=data.replay.shape,
+        rng=rng,
+    )
+    scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
+    curves = run_peers(data, scenario, settings, args.safety_factors)
+    oracle = run_oracle(scenario)
+    lead_time = lead_time_stats(data, delays)
+    stockguard = run_stockguard(data, scenario, settings, lead_time, args.targets)
+    summary = summarise(stockguard, curves, oracle)
+    print_data_set(console, data, curves, oracle, stockguard, summary)
+    return {
+        "name": data.name,
+        "n_sku": data.n_sku,
+        "periods_replayed": int(data.replay.shape[1]),
+        "period": data.period,
+        "history_periods": int(data.history.shape[1]),
+        "settings": asdict(settings),
+        "stated_lead_time": data.stated_lead_time,
+        "drawn_lead_time_mean": float(lead.mean()),
+        "drawn_lead_time_p95": float(np.percentile(lead, 95)),
+        "stockguard_lead_time_mean_std": list(lead_time),
+        "demand_units": float(data.replay.sum()),
+        **summary,
+        "stockguard": [asdict(p) for p in stockguard],
+        "peers": {name: [asdict(p) for p in curve] for name, curve in curves.items()},
+        "oracle": asdict(oracle),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None or not np.isfinite(value) else f"{value:,.{digits}f}"
+
+
+def print_data_set(
+    console: Console,
+    data: data_sets.ReplayData,
+    curves: dict[str, list[Point]],
+    oracle: Point,
+    stockguard: list[Point],
+    summary: dict[str, Any],
+) -> None:
+    unit = "days" if data.period == "day" else "months"
+    title = f"{data.name}: {data.n_sku} SKUs, {data.replay.shape[1]} {unit} replayed"
+    peers = Table(title=f"{title}: peers' trade-off curves")
+    for column in ("z", "(a) fill %", "(a) avg units", "(b) fill %", "(b) avg units"):
+        peers.add_column(column, justify="right")
+    for a, b in zip(curves["minmax_ma30"], curves["minmax_velocity"], strict=True):
+        peers.add_row(
+            _fmt(a.parameter, 1),
+            _fmt(a.fill_rate),
+            _fmt(a.average_units, 0),
+            _fmt(b.fill_rate),
+            _fmt(b.average_units, 0),
+        )
+    console.print(peers)
+    table = Table(title=f"{title}: stockguard vs peers (same demand, same lead-time draws)")
+    for column in (
+        "policy", "target", "fill %", "gap pts", "SKUs >5 pts below %", "CSL %",
+        "stock-out days %", "avg units", "avg value", "orders", "/ (a)", "/ (b)", "/ oracle",
+    ):  # fmt: skip
+        table.add_column(column, justify="right")
+    for point, row in zip(stockguard, summary["per_target"], strict=True):
+        table.add_row(
+            "stockguard", f"{100 * point.parameter:.0f}%", _fmt(point.fill_rate),
+            _fmt(row["gap_points"]), _fmt(point.share_skus_below, 1),
+            _fmt(point.cycle_service_level, 1), _fmt(point.stockout_share, 1),
+            _fmt(point.average_units, 0), _fmt(point.average_value, 0), str(point.orders),
+            _fmt(row["ratio_vs_minmax_ma30"], 3), _fmt(row["ratio_vs_minmax_velocity"], 3),
+            _fmt(row["ratio_vs_oracle"], 2),
+        )  # fmt: skip
+    table.add_row(
+        "oracle", "-", _fmt(oracle.fill_rate), "-", "-", _fmt(oracle.cycle_service_level, 1),
+        _fmt(oracle.stockout_share, 1), _fmt(oracle.average_units, 0),
+        _fmt(oracle.average_value, 0), str(oracle.orders), "-", "-", "1.00",
+    )  # fmt: skip
+    console.print(table)
+
+
+def print_summary(console: Console, results: dict[str, Any]) -> None:
+    table = Table(title="Inventory replay: the issue's figures")
+    for column in ("data set", "fill_rate_gap_points", "ratio vs min/max at 95", "vs oracle"):
+        table.add_column(column, justify="right")
+    for key, result in results.items():
+        table.add_row(
+            key,
+            f"{_fmt(result['fill_rate_gap_points'])} (target <= {TARGET_GAP_POINTS})",
+            f"{_fmt(result['inventory_ratio_vs_minmax_at_95'], 3)} "
+            f"(target <= {TARGET_RATIO_VS_MINMAX})",
+            _fmt(result["inventory_ratio_vs_oracle_at_95"], 2),
+        )
+    console.print(table)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument(
+        "--datasets", nargs="+", choices=list(LOADERS), default=list(LOADERS), help="data sets"
+    )
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the lead-time draws")
+    parser.add_argument(
+        "--targets", nargs="+", type=float, default=list(TARGETS), help="fill-rate targets"
+    )
+    parser.add_argument(
+        "--safety-factors",
+        nargs="+",
+        type=float,
+        default=list(SAFETY_FACTORS),
+        help="z values swept for the min/max peers",
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if not any(abs(t - 0.95) < 1e-9 for t in args.targets):
+        parser.error("--targets must include 0.95 (the issue's ratio is taken there)")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=170)
+    started = time.perf_counter()
+    try:
+        delays = data_sets.scms_delays(args.data_dir)
+        results = {
+            key: run_data_set(key, args.data_dir, delays, args, console) for key in args.datasets
+        }
+    except DataMissingError as error:
+        console.print(f"[red]{error}[/red]")
+        return 2
+    print_summary(console, results)
+    payload = {
+        "benchmark": "inventory_replay",
+        "seed": args.seed,
+        "targets": list(args.targets),
+        "safety_factors": list(args.safety_factors),
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
+        "seconds": time.perf_counter() - started,
+        "summary": {
+            key: {
+                name: result[name]
+                for name in (
+                    "inventory_ratio_vs_minmax_at_95",
+                    "inventory_ratio_vs_oracle_at_95",
+                    "fill_rate_gap_points",
+                )
+            }
+            for key, result in results.items()
+        },
+        "datasets": results,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(payload, indent=2, allow_nan=False, default=str))
+    console.print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
