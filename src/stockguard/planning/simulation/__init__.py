@@ -9,6 +9,8 @@ Modules (one reason to change each):
     result: ``ReplayResult``: fill rate, cycle service level, stock-out days, average
         on hand in units and value, orders placed, per SKU and in total.
     oracle: ``perfect_foresight``, the least stock that serves all demand.
+    calibration: ``calibrated_service_levels``, the nominal target whose replay on
+        history achieved the wanted one.
 
 Usage::
 
@@ -22,6 +24,7 @@ Crisis scenarios (supplier outage, lead-time shock, demand spike) change the sce
 not the simulator: see ``scenario``.
 """
 
+from stockguard.planning.simulation.calibration import calibrated_service_levels
 from stockguard.planning.simulation.oracle import PerfectForesight, perfect_foresight
 from stockguard.planning.simulation.policy import (
     OrderPlan,
@@ -45,6 +48,7 @@ __all__ = [
     "ReplayResult",
     "ReplayState",
     "Scenario",
+    "calibrated_service_levels",
     "draw_lead_times",
     "perfect_foresight",
     "simulate",
