@@ -272,3 +272,23 @@ class EmptyApproval(DomainError):
             f"Proposal {proposal_id} has no line within budget to approve; name the lines "
             "to approve (--lines) or reject it."
         )
+
+
+class UnknownCategory(DomainError):
+    code: ClassVar[str] = "unknown_category"
+
+    def __init__(self, category: str) -> None:
+        self.category = category
+        super().__init__(f"No product is in category {category!r}.")
+
+
+class InvalidParameter(DomainError):
+    """A run parameter (a cost, a budget, a share) outside its range."""
+
+    code: ClassVar[str] = "invalid_parameter"
+
+    def __init__(self, name: str, value: object, reason: str) -> None:
+        self.name = name
+        self.value = value
+        self.reason = reason
+        super().__init__(f"Parameter {name} = {value!r} {reason}.")

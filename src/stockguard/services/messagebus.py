@@ -10,6 +10,8 @@ from typing import Any
 from stockguard.domain import commands, errors
 from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
 from stockguard.services.planning import run as planning_run
+from stockguard.services.replenishment import handlers as replenishment
+from stockguard.services.replenishment import propose
 from stockguard.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,11 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     commands.RecordOrderWebhook: webhooks.record_shop_order,
     commands.RecordInventoryWebhook: webhooks.record_shop_inventory,
     commands.RunForecast: planning_run.handle_run_forecast,
+    commands.ProposeReplenishment: propose.handle_propose_replenishment,
+    commands.ApproveProposal: replenishment.approve_proposal,
+    commands.RejectProposal: replenishment.reject_proposal,
+    commands.SetReplenishmentRule: replenishment.set_rule,
+    commands.RemoveReplenishmentRule: replenishment.remove_rule,
 }
 
 

@@ -10,26 +10,35 @@ from stockguard.services.unit_of_work import UnitOfWork
 def create_purchase_order(cmd: commands.CreatePurchaseOrder, uow: UnitOfWork) -> str:
     """Create a draft PO; returns its number. Refuses a number that already exists."""
     with uow:
-        if uow.purchase_orders.get(cmd.number) is not None:
-            raise errors.InvalidTransition(f"Purchase order {cmd.number}", "existing", "created")
-        if uow.suppliers.get(cmd.supplier) is None:
-            raise errors.UnknownSupplier(cmd.supplier)
-        if uow.locations.get(cmd.location) is None:
-            raise errors.UnknownLocation(cmd.location)
-        _require_carrier(uow, cmd.carrier)
-        order = purchasing.PurchaseOrder(
-            number=cmd.number,
-            supplier=cmd.supplier,
-            location=cmd.location,
-            lines=_lines(uow, cmd.lines),
-            ordered_on=cmd.ordered_on,
-            expected_on=cmd.expected_on,
-            carrier=cmd.carrier,
-            currency=cmd.currency,
-        )
-        uow.purchase_orders.add(order)
+        order = add_purchase_order(uow, cmd)
         uow.commit()
         return order.number
+
+
+def add_purchase_order(
+    uow: UnitOfWork, cmd: commands.CreatePurchaseOrder
+) -> purchasing.PurchaseOrder:
+    """Check and add a draft PO inside the open ``uow`` without committing, so a caller
+    (approving a replenishment proposal) can add several in one transaction."""
+    if uow.purchase_orders.get(cmd.number) is not None:
+        raise errors.InvalidTransition(f"Purchase order {cmd.number}", "existing", "created")
+    if uow.suppliers.get(cmd.supplier) is None:
+        raise errors.UnknownSupplier(cmd.supplier)
+    if uow.locations.get(cmd.location) is None:
+        raise errors.UnknownLocation(cmd.location)
+    _require_carrier(uow, cmd.carrier)
+    order = purchasing.PurchaseOrder(
+        number=cmd.number,
+        supplier=cmd.supplier,
+        location=cmd.location,
+        lines=_lines(uow, cmd.lines),
+        ordered_on=cmd.ordered_on,
+        expected_on=cmd.expected_on,
+        carrier=cmd.carrier,
+        currency=cmd.currency,
+    )
+    uow.purchase_orders.add(order)
+    return order
 
 
 def update_purchase_order(cmd: commands.UpdatePurchaseOrder, uow: UnitOfWork) -> str:

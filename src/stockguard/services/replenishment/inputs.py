@@ -1,0 +1,186 @@
+"""The arrays a replenishment run computes on, gathered from the read-only source.
+
+Rows are the forecast's series (SKU x location), in the run's order. Offers are laid out
+per row (CSR, ``planning.inventory.sourcing.OfferTable``): a SKU's offers repeat for each
+of its locations. Lead times are the offer's stated days plus its supplier's mean delay,
+with the delay's spread (``sourcing.supplier_reliability`` on past deliveries).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+
+from stockguard.domain import errors, parties
+from stockguard.planning.forecasting import leadtime
+from stockguard.planning.inventory import sourcing
+from stockguard.services import ports
+from stockguard.services.replenishment.settings import FloatArray, IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFacts:
+    """Per offer (n_offers,), aligned with ``PlanInputs.offers``: who and at what price."""
+
+    supplier: tuple[str, ...]
+    unit_cost: tuple[Decimal, ...]
+    stated_lead_time: IntArray
+    deliveries: IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInputs:
+    """Everything a run needs, as arrays over n rows (SKU x location).
+
+    Attributes:
+        daily_mean, daily_std: (n, horizon) units/day from the stored forecast.
+        on_hand, allocated, reserved, on_order: (n,) int64 units.
+        price: (n,) money per unit; unit_cost: (n,) product cost, NaN when unknown.
+        sku_index: (n,) int64 index of the row's SKU in ``unique_skus``.
+        offers: the rows' offers (CSR); ``offer_facts`` says whose they are.
+    """
+
+    run_id: int
+    first_day: date
+    skus: tuple[str, ...]
+    locations: tuple[str, ...]
+    categories: tuple[str | None, ...]
+    sku_index: IntArray
+    unique_skus: tuple[str, ...]
+    daily_mean: FloatArray
+    daily_std: FloatArray
+    on_hand: IntArray
+    allocated: IntArray
+    reserved: IntArray
+    on_order: IntArray
+    price: FloatArray
+    unit_cost: FloatArray
+    offers: sourcing.OfferTable
+    offer_facts: OfferFacts
+    notes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.skus)
+
+
+def gather_inputs(
+    source: ports.ReplenishmentSource, *, run_id: int | None, currency: str
+) -> PlanInputs:
+    """Read the run's forecast and today's positions, catalogue, offers and deliveries.
+
+    Raises:
+        errors.NoPlanningRun: when there is no (such) run.
+    """
+    chosen = run_id if run_id is not None else source.latest_run()
+    forecast = source.forecast(chosen) if chosen is not None else None
+    if forecast is None:
+        raise errors.NoPlanningRun(run_id)
+    products = {p.sku: p for p in source.products()}
+    keep = [i for i, sku in enumerate(forecast.skus) if sku in products]
+    skus = tuple(forecast.skus[i] for i in keep)
+    locations = tuple(forecast.locations[i] for i in keep)
+    unique = tuple(sorted(set(skus)))
+    sku_index = np.searchsorted(np.array(unique, dtype=object), np.array(skus, dtype=object))
+    levels = {(p.sku, p.location): p for p in source.positions()}
+    offers, notes = _offers_by_sku(source.offers(), currency)
+    reliability, suppliers = _reliability(source.deliveries(), offers)
+    table, facts = _offer_table(skus, offers, reliability, suppliers)
+    stock = [levels.get(key) for key in zip(skus, locations, strict=True)]
+    notes["series_without_product"] = len(forecast.skus) - len(keep)
+    return PlanInputs(
+        run_id=forecast.run_id,
+        first_day=forecast.first_day,
+        skus=skus,
+        locations=locations,
+        categories=tuple(products[s].category for s in skus),
+        sku_index=sku_index.astype(np.int64),
+        unique_skus=unique,
+        daily_mean=forecast.mean[keep],
+        daily_std=_daily_std(forecast, keep),
+        on_hand=_level(stock, "on_hand"),
+        allocated=_level(stock, "allocated"),
+        reserved=_level(stock, "reserved"),
+        on_order=_level(stock, "on_order"),
+        price=np.array([float(products[s].price) for s in skus], dtype=np.float64),
+        unit_cost=np.array([_cost(products[s].unit_cost) for s in skus], dtype=np.float64),
+        offers=table,
+        offer_facts=facts,
+        notes=notes,
+    )
+
+
+def _daily_std(forecast: ports.StoredForecast, keep: list[int]) -> FloatArray:
+    """Per-day std from the p10..p90 spread read as normal (``leadtime.std_from_quantiles``)."""
+    quantiles = np.stack([forecast.p10[keep], forecast.p90[keep]], axis=1)
+    spread = leadtime.std_from_quantiles(quantiles=quantiles, levels=np.array([0.1, 0.9]))
+    return np.asarray(np.maximum(spread, 0.0), dtype=np.float64)
+
+
+def _level(stock: list[ports.PositionFacts | None], name: str) -> IntArray:
+    return np.array([getattr(x, name) if x else 0 for x in stock], dtype=np.int64)
+
+
+def _cost(value: Decimal | None) -> float:
+    return float(value) if value is not None else np.nan
+
+
+def _offers_by_sku(
+    offers: list[parties.SupplierOffer], currency: str
+) -> tuple[dict[str, list[parties.SupplierOffer]], dict[str, int]]:
+    by_sku: dict[str, list[parties.SupplierOffer]] = defaultdict(list)
+    other = 0
+    for offer in offers:
+        if offer.currency != currency:
+            other += 1
+            continue
+        if offer.unit_cost > 0:
+            by_sku[offer.sku].append(offer)
+    return by_sku, {"offers_in_other_currencies": other}
+
+
+def _reliability(
+    deliveries: list[ports.Delivery], offers: dict[str, list[parties.SupplierOffer]]
+) -> tuple[sourcing.SupplierReliability, dict[str, int]]:
+    names = sorted({o.supplier for found in offers.values() for o in found})
+    names += sorted({d.supplier for d in deliveries} - set(names))
+    index = {name: i for i, name in enumerate(names)}
+    reliability = sourcing.supplier_reliability(
+        supplier=np.array([index[d.supplier] for d in deliveries], dtype=np.int64),
+        delay_days=np.array([d.delay_days for d in deliveries], dtype=np.float64),
+        n_suppliers=len(names),
+    )
+    return reliability, index
+
+
+def _offer_table(
+    skus: tuple[str, ...],
+    offers: dict[str, list[parties.SupplierOffer]],
+    reliability: sourcing.SupplierReliability,
+    suppliers: dict[str, int],
+) -> tuple[sourcing.OfferTable, OfferFacts]:
+    rows = [offers.get(sku, []) for sku in skus]
+    flat = [offer for found in rows for offer in found]
+    who = np.array([suppliers[o.supplier] for o in flat], dtype=np.int64)
+    stated = np.array([o.lead_time_days for o in flat], dtype=np.int64)
+    table = sourcing.OfferTable(
+        indptr=np.r_[0, np.cumsum([len(found) for found in rows])].astype(np.int64),
+        unit_cost=np.array([float(o.unit_cost) for o in flat], dtype=np.float64),
+        minimum_order_quantity=np.array([o.minimum_order_quantity for o in flat], np.int64),
+        pack_size=np.array([o.pack_size for o in flat], dtype=np.int64),
+        lead_time_mean=np.maximum(stated + reliability.delay_mean[who], 0.0),
+        lead_time_std=reliability.delay_std[who],
+        on_time_rate=reliability.on_time_rate[who],
+        risk=np.zeros(len(flat)),
+    )
+    facts = OfferFacts(
+        supplier=tuple(o.supplier for o in flat),
+        unit_cost=tuple(o.unit_cost for o in flat),
+        stated_lead_time=stated,
+        deliveries=reliability.deliveries[who],
+    )
+    return table, facts
