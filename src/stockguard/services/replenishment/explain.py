@@ -5,7 +5,9 @@ unit of money). Every line carries the figures its quantity comes from: the inve
 position it was computed on, the forecast and safety stock over the protection interval,
 the reorder and order-up-to levels, what rounding added, the budget status, and (in
 ``explanation``) the policy and the rule each setting came from, the supplier's score and
-record, and the stock figures behind the position.
+record, and the stock figures behind the position. The policy of a SKU x location uses
+the lead time of its best-scored supplier (``policy_lead_time_days``); each line also
+shows its own supplier's stated and observed lead time.
 """
 
 from __future__ import annotations
@@ -141,9 +143,11 @@ def _explanation(
         "max_supplier_share": _round(settings["max_supplier_share"][row]),
         "diversified": bool(rows.diversified[row]),
         "supplier_rank": int(plan.lines.allocation.rank[part]) + 1,
-        "lead_time_days": _round(rows.lead_time_mean[row]),
-        "lead_time_std_days": _round(rows.lead_time_std[row]),
+        "policy_lead_time_days": _round(rows.lead_time_mean[row]),
+        "policy_lead_time_std_days": _round(rows.lead_time_std[row]),
         "stated_lead_time_days": int(inputs.offer_facts.stated_lead_time[offer]),
+        "supplier_lead_time_days": _round(inputs.offers.lead_time_mean[offer]),
+        "supplier_lead_time_std_days": _round(inputs.offers.lead_time_std[offer]),
         "supplier_deliveries": int(inputs.offer_facts.deliveries[offer]),
         "on_time_rate": _round(inputs.offers.on_time_rate[offer]),
         "score": {
