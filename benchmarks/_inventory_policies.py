@@ -2,15 +2,15 @@
 
 Every planner sees only what a planner would see during the replay: the history before
 the window, then its own sales and stock-out days (``ReplayState``), never the demand it
-lost. All of them are min/max policies (order up to max when the position falls below
-min) with the same lot rule, ``max - min = (expected daily demand) x cycle``, so they
-differ only in how they estimate demand and protect against its variability.
+lost. All of them order up to a maximum with the same lot rule, ``max - min = (expected
+demand per period) x cycle``, so they differ in how they estimate demand, protect
+against its variability and trigger an order.
 
 * ``MovingAverageMinMax`` (peers a and b): ``a`` = mean of the last ``window`` periods
   of sales (peer a, what Odoo/ERPNext users set) or of the last ``window`` in-stock
   periods (peer b, Inventory Planner's velocity); ``sigma`` their standard deviation;
   ``min = a L + z sigma sqrt(L)`` with the stated lead time ``L``; ``max = min + a C``.
-* ``StockguardMinMax``: ``AutoForecaster`` refitted every ``refit_every`` periods on the
+* ``StockguardPolicy``, (s,S): ``AutoForecaster`` refitted every ``refit_every`` periods on the
   observed sales (stock-out periods are unobserved, NaN), lead-time demand from the
   forecast means and quantile spreads plus the supplier's lead-time mean and spread
   (``forecasting.leadtime`` inside ``inventory.compute_policies``), and the fill-rate
@@ -19,6 +19,8 @@ differ only in how they estimate demand and protect against its variability.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,9 +38,20 @@ BoolArray = npt.NDArray[np.bool_]
 MIN_MAX = int(PolicyKind.MIN_MAX)
 
 
-def min_max_policy(n_sku: int, planner: sim.Replanner) -> sim.ReplayPolicy:
-    """A min/max ReplayPolicy for every SKU, replanned daily by ``planner``."""
-    return sim.ReplayPolicy(kind=np.full(n_sku, MIN_MAX, dtype=np.int64), levels=planner)
+def replay_policy(n_sku: int, planner: sim.Replanner, kind: int) -> sim.ReplayPolicy:
+    """A ReplayPolicy of one kind for every SKU, replanned every period by ``planner``."""
+    return sim.ReplayPolicy(kind=np.full(n_sku, kind, dtype=np.int64), levels=planner)
+
+
+def run(
+    scenario: sim.Scenario, planner: MovingAverageMinMax | StockguardPolicy
+) -> tuple[sim.ReplayResult, float]:
+    """Replay ``planner`` from its first order-up-to level; returns (result, seconds)."""
+    started = time.perf_counter()
+    initial = np.ceil(planner.levels(None).order_up_to)
+    policy = replay_policy(scenario.n_sku, planner, planner.kind)
+    result = sim.simulate(scenario, policy, initial_on_hand=initial, keep_paths=True)
+    return result, time.perf_counter() - started
 
 
 def observed_window(
@@ -64,6 +77,7 @@ class MovingAverageMinMax:
     cycle: int
     safety_factor: float
     exclude_stockouts: bool
+    kind: int = MIN_MAX
 
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the sales known at ``state`` (None: before the replay)."""
@@ -87,44 +101,80 @@ class MovingAverageMinMax:
         return self.levels(state)
 
 
+Fit = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
+"""(fit day, observed history up to it) -> per-period forecast mean and std, (n, horizon)."""
+
+
+def forecaster_fit(season_length: int, horizon: int) -> Fit:
+    """stockguard's forecast: AutoForecaster means, per-period std from the p10-p90 spread."""
+
+    def fit(fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
+        del fit_day
+        result = AutoForecaster(season_length=season_length).fit(observed, horizon).predict()
+        spread = leadtime.std_from_quantiles(quantiles=result.quantiles, levels=result.levels)
+        return result.mean, np.maximum(spread, 0.0)
+
+    return fit
+
+
 @dataclass
-class StockguardMinMax:
-    """stockguard's policy: forecast, lead-time demand, fill-rate safety stock."""
+class RecordedFits:
+    """Fits on the recorded history, cached by fit day and shared by every replay of a
+    backtest window (the history has no stock-out flags: sales are read as demand)."""
+
+    recorded: FloatArray
+    window_start: int
+    fit: Fit
+
+    def __post_init__(self) -> None:
+        self.cache: dict[int, tuple[FloatArray, FloatArray]] = {}
+
+    def __call__(self, fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
+        del observed
+        if fit_day not in self.cache:
+            known = self.recorded[:, : self.window_start + fit_day + 1]
+            self.cache[fit_day] = self.fit(fit_day, known)
+        return self.cache[fit_day]
+
+
+@dataclass
+class StockguardPolicy:
+    """stockguard's (s,S) policy: forecast, lead-time demand, fill-rate safety stock.
+
+    (s,S) orders when the position is at or below ``s`` (min/max waits until it is
+    below), so a SKU forecast at zero still keeps one unit (``s = 0``, ``S = 1``) and its
+    next sale is seen.
+    """
 
     history: FloatArray
-    season_length: int
+    fit: Fit
     fill_rate: float
     lead_time_mean: float
     lead_time_std: float
     refit_every: int
     cycle: int
-    horizon: int
+    kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
 
     def __post_init__(self) -> None:
         self.fit_day = -1
-        self._fit(self.history)
+        self.mean, self.std = self.fit(-1, self.history)
         self.fits = 1
-
-    def _fit(self, observed: FloatArray) -> None:
-        forecast = AutoForecaster(season_length=self.season_length).fit(observed, self.horizon)
-        result = forecast.predict()
-        self.mean = result.mean
-        self.std = leadtime.std_from_quantiles(quantiles=result.quantiles, levels=result.levels)
 
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the latest forecast (refitted when it is due)."""
         if state is not None and (state.day + 1) % self.refit_every == 0:
             sales = np.where(state.stocked_out, np.nan, state.sales)
-            self._fit(np.concatenate([self.history, sales], axis=1))
+            observed = np.concatenate([self.history, sales], axis=1)
+            self.mean, self.std = self.fit(state.day, observed)
             self.fit_day, self.fits = state.day, self.fits + 1
         step = 0 if state is None else state.day - self.fit_day
         mean, std = self.mean[:, step:], self.std[:, step:]
         n_sku = mean.shape[0]
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         table = policies.compute_policies(
-            kind=np.full(n_sku, MIN_MAX, dtype=np.int64),
+            kind=np.full(n_sku, self.kind, dtype=np.int64),
             demand_mean=mean,
-            demand_std=np.maximum(std, 0.0),
+            demand_std=std,
             lead_time_mean=np.full(n_sku, self.lead_time_mean),
             lead_time_std=np.full(n_sku, self.lead_time_std),
             service_level=np.full(n_sku, self.fill_rate),

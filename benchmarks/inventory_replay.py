@@ -50,19 +50,17 @@ from typing import Any
 
 import numpy as np
 from rich.console import Console
-from rich.table import Table
 
 import _inventory_data as data_sets
 from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
-from _inventory_policies import MovingAverageMinMax, StockguardMinMax, min_max_policy
+from _inventory_calibration import calibrate
+from _inventory_policies import MovingAverageMinMax, StockguardPolicy, forecaster_fit, run
+from _inventory_report import Point, measure, print_calibration, print_data_set, print_summary
 from stockguard.planning import simulation as sim
 
 RESULTS = REPO / "benchmarks" / "results" / "inventory_replay.json"
 TARGETS = (0.90, 0.95, 0.98)
 SAFETY_FACTORS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 13.0, 16.0, 20.0)
-TARGET_GAP_POINTS = 1.5
-TARGET_RATIO_VS_MINMAX = 0.85
-BELOW_TARGET_POINTS = 5.0
 SEED = 20_260_905
 
 
@@ -83,52 +81,6 @@ LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
     "carparts": data_sets.carparts,
     "retail": data_sets.online_retail,
 }
-
-
-@dataclass(frozen=True)
-class Point:
-    """One replay's figures (fill rates in %, inventory averaged over the periods)."""
-
-    policy: str
-    parameter: float
-    fill_rate: float
-    average_units: float
-    average_value: float
-    cycle_service_level: float
-    stockout_share: float
-    orders: int
-    share_skus_below: float
-    seconds: float
-
-
-def measure(
-    policy: str, parameter: float, result: sim.ReplayResult, seconds: float, target: float
-) -> Point:
-    """Figures of ``result``; ``target`` (a fill rate) sets the below-target share."""
-    has_demand = result.demand > 0
-    below = result.fill_rate[has_demand] < target - BELOW_TARGET_POINTS / 100
-    periods = result.paths.sales.shape[1] if result.paths is not None else 1
-    return Point(
-        policy=policy,
-        parameter=parameter,
-        fill_rate=100 * result.total_fill_rate,
-        average_units=result.total_average_on_hand,
-        average_value=result.total_average_on_hand_value,
-        cycle_service_level=100 * result.total_cycle_service_level,
-        stockout_share=100 * result.total_stockout_days / (result.demand.size * periods),
-        orders=result.total_orders_placed,
-        share_skus_below=100 * float(below.mean()) if below.size else float("nan"),
-        seconds=seconds,
-    )
-
-
-def replay(scenario: sim.Scenario, planner: MovingAverageMinMax | StockguardMinMax) -> Any:
-    """Replay a min/max planner from its first max level; returns (result, seconds)."""
-    started = time.perf_counter()
-    initial = np.ceil(planner.levels(None).order_up_to)
-    policy = min_max_policy(scenario.n_sku, planner)
-    result = sim.simulate(scenario, policy, initial_on_hand=initial, keep_paths=True)
-    return result, time.perf_counter() - started
 
 
 def inventory_at(curve: Sequence[Point], fill_rate: float) -> float | None:
@@ -162,7 +114,7 @@ def run_peers(
                 safety_factor=z,
                 exclude_stockouts=exclude,
             )
-            result, seconds = replay(scenario, planner)
+            result, seconds = run(scenario, planner)
             curves[name].append(measure(name, z, result, seconds, TARGETS[1]))
     return curves
 
@@ -181,22 +133,22 @@ def run_stockguard(
     scenario: sim.Scenario,
     settings: Settings,
     lead_time: tuple[float, float],
-    targets: Sequence[float],
+    nominal: dict[float, float],
 ) -> list[Point]:
+    """stockguard at each target, with the nominal fill rate ``nominal[target]``."""
     points = []
-    for target in targets:
-        planner = StockguardMinMax(
+    for target, level in nominal.items():
+        planner = StockguardPolicy(
             history=data.history,
-            season_length=data.season_length,
-            fill_rate=target,
+            fit=forecaster_fit(data.season_length, settings.horizon),
+            fill_rate=level,
             lead_time_mean=lead_time[0],
             lead_time_std=lead_time[1],
             refit_every=settings.refit_every,
             cycle=settings.cycle,
-            horizon=settings.horizon,
         )
-        result, seconds = replay(scenario, planner)
-        points.append(measure("stockguard", target, result, seconds, target))
+        result, seconds = run(scenario, planner)
+        points.append(measure("stockguard", target, result, seconds, target, level))
     return points
 
 
@@ -212,6 +164,7 @@ def summarise(
         rows.append(
             {
                 "target": point.parameter,
+                "nominal_fill_rate": point.nominal,
                 "achieved_fill_rate": point.fill_rate,
                 "gap_points": point.fill_rate - 100 * point.parameter,
                 "share_skus_more_than_5_points_below": point.share_skus_below,
@@ -224,11 +177,13 @@ def summarise(
             }
         )
     at_95 = next(row for row in rows if abs(row["target"] - 0.95) < 1e-9)
+    peak = max(p.fill_rate for p in curves["minmax_ma30"])
     return {
         "per_target": rows,
         "inventory_ratio_vs_minmax_at_95": at_95["ratio_vs_minmax_ma30"],
         "inventory_ratio_vs_oracle_at_95": at_95["ratio_vs_oracle"],
         "fill_rate_gap_points": max(abs(row["gap_points"]) for row in rows),
+        "minmax_ma30_highest_fill_rate": peak,
     }
 
 
@@ -238,20 +193,33 @@ def run_data_set(
     started = time.perf_counter()
     data = LOADERS[key](data_dir)
     settings = DAILY if data.period == "day" else MONTHLY
-    rng = np.random.default_rng(np.random.SeedSequence([args.seed, list(LOADERS).index(key)]))
+    streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(2)
     lead = sim.draw_lead_times(
         stated_lead_time=data.stated_lead_time,
         delays=delays.in_periods(data.period),
         shape=data.replay.shape,
-        rng=rng,
+        rng=np.random.default_rng(streams[0]),
     )
     scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
     curves = run_peers(data, scenario, settings, args.safety_factors)
     oracle = run_oracle(scenario)
     lead_time = lead_time_stats(data, delays)
-    stockguard = run_stockguard(data, scenario, settings, lead_time, args.targets)
+    calibration = calibrate(
+        data,
+        lead_time=lead_time,
+        past_delays=delays.before_median_date().in_periods(data.period),
+        targets=args.targets,
+        refit_every=settings.refit_every,
+        cycle=settings.cycle,
+        horizon=settings.horizon,
+        rng=np.random.default_rng(streams[1]),
+    )
+    stockguard = run_stockguard(data, scenario, settings, lead_time, calibration.nominal)
+    uncalibrated = run_stockguard(data, scenario, settings, lead_time, {t: t for t in args.targets})
     summary = summarise(stockguard, curves, oracle)
-    print_data_set(console, data, curves, oracle, stockguard, summary)
+    raw = summarise(uncalibrated, curves, oracle)
+    print_data_set(console, data, curves, oracle, (stockguard, uncalibrated), (summary, raw))
+    print_calibration(console, data, calibration)
     return {
         "name": data.name,
         "n_sku": data.n_sku,
@@ -266,74 +234,12 @@ def run_data_set(
         "demand_units": float(data.replay.sum()),
         **summary,
         "stockguard": [asdict(p) for p in stockguard],
+        "stockguard_uncalibrated": {**raw, "points": [asdict(p) for p in uncalibrated]},
+        "calibration": asdict(calibration),
         "peers": {name: [asdict(p) for p in curve] for name, curve in curves.items()},
         "oracle": asdict(oracle),
         "seconds": time.perf_counter() - started,
     }
-
-
-def _fmt(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None or not np.isfinite(value) else f"{value:,.{digits}f}"
-
-
-def print_data_set(
-    console: Console,
-    data: data_sets.ReplayData,
-    curves: dict[str, list[Point]],
-    oracle: Point,
-    stockguard: list[Point],
-    summary: dict[str, Any],
-) -> None:
-    unit = "days" if data.period == "day" else "months"
-    title = f"{data.name}: {data.n_sku} SKUs, {data.replay.shape[1]} {unit} replayed"
-    peers = Table(title=f"{title}: peers' trade-off curves")
-    for column in ("z", "(a) fill %", "(a) avg units", "(b) fill %", "(b) avg units"):
-        peers.add_column(column, justify="right")
-    for a, b in zip(curves["minmax_ma30"], curves["minmax_velocity"], strict=True):
-        peers.add_row(
-            _fmt(a.parameter, 1),
-            _fmt(a.fill_rate),
-            _fmt(a.average_units, 0),
-            _fmt(b.fill_rate),
-            _fmt(b.average_units, 0),
-        )
-    console.print(peers)
-    table = Table(title=f"{title}: stockguard vs peers (same demand, same lead-time draws)")
-    for column in (
-        "policy", "target", "fill %", "gap pts", "SKUs >5 pts below %", "CSL %",
-        "stock-out days %", "avg units", "avg value", "orders", "/ (a)", "/ (b)", "/ oracle",
-    ):  # fmt: skip
-        table.add_column(column, justify="right")
-    for point, row in zip(stockguard, summary["per_target"], strict=True):
-        table.add_row(
-            "stockguard", f"{100 * point.parameter:.0f}%", _fmt(point.fill_rate),
-            _fmt(row["gap_points"]), _fmt(point.share_skus_below, 1),
-            _fmt(point.cycle_service_level, 1), _fmt(point.stockout_share, 1),
-            _fmt(point.average_units, 0), _fmt(point.average_value, 0), str(point.orders),
-            _fmt(row["ratio_vs_minmax_ma30"], 3), _fmt(row["ratio_vs_minmax_velocity"], 3),
-            _fmt(row["ratio_vs_oracle"], 2),
-        )  # fmt: skip
-    table.add_row(
-        "oracle", "-", _fmt(oracle.fill_rate), "-", "-", _fmt(oracle.cycle_service_level, 1),
-        _fmt(oracle.stockout_share, 1), _fmt(oracle.average_units, 0),
-        _fmt(oracle.average_value, 0), str(oracle.orders), "-", "-", "1.00",
-    )  # fmt: skip
-    console.print(table)
-
-
-def print_summary(console: Console, results: dict[str, Any]) -> None:
-    table = Table(title="Inventory replay: the issue's figures")
-    for column in ("data set", "fill_rate_gap_points", "ratio vs min/max at 95", "vs oracle"):
-        table.add_column(column, justify="right")
-    for key, result in results.items():
-        table.add_row(
-            key,
-            f"{_fmt(result['fill_rate_gap_points'])} (target <= {TARGET_GAP_POINTS})",
-            f"{_fmt(result['inventory_ratio_vs_minmax_at_95'], 3)} "
-            f"(target <= {TARGET_RATIO_VS_MINMAX})",
-            _fmt(result["inventory_ratio_vs_oracle_at_95"], 2),
-        )
-    console.print(table)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -358,6 +264,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if not any(abs(t - 0.95) < 1e-9 for t in args.targets):
         parser.error("--targets must include 0.95 (the issue's ratio is taken there)")
     return args
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON)."""
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -394,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "datasets": results,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(payload, indent=2, allow_nan=False, default=str))
+    args.output.write_text(json.dumps(finite(payload), indent=2, allow_nan=False, default=str))
     console.print(f"wrote {args.output}")
     return 0
 
