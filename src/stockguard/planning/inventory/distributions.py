@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from stockguard.planning.inventory import discrete, empirical
 from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.inventory.safety_stock import SafetyStock, normal_safety_stock
 
@@ -114,4 +115,28 @@ def _one_distribution(
             order_quantity=order_quantity[rows],
             allow_negative=allow_negative,
         )
-    raise ValueError(f"distribution {kind.name} is not supported yet")
+    common = {
+        "service_level": service_level[rows],
+        "service_measure": service_measure[rows],
+        "order_quantity": order_quantity[rows],
+        "allow_negative": allow_negative,
+    }
+    if kind is DemandDistribution.POISSON:
+        return discrete.poisson_safety_stock(lead_time_demand_mean=demand_mean[rows], **common)
+    if kind is DemandDistribution.NEGATIVE_BINOMIAL:
+        return discrete.negative_binomial_safety_stock(
+            lead_time_demand_mean=demand_mean[rows],
+            lead_time_demand_std=demand_std[rows],
+            **common,
+        )
+    if demand_samples is None:
+        raise ValueError("demand_samples: required when a row's distribution is EMPIRICAL")
+    if demand_samples.ndim != 2 or demand_samples.shape[0] != demand_mean.size:
+        raise ValueError(
+            f"demand_samples: expected shape ({demand_mean.size}, n_samples), "
+            f"got {demand_samples.shape}"
+        )
+    empty = rows[np.all(np.isnan(demand_samples[rows]), axis=1)]
+    if empty.size:
+        raise ValueError(f"demand_samples: row {int(empty[0])} is EMPIRICAL and has no sample")
+    return empirical.empirical_safety_stock(samples=demand_samples[rows], **common)

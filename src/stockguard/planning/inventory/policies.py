@@ -170,20 +170,31 @@ def compute_policies(
     daily = inputs.demand_mean.mean(axis=1)
     lot = _lot_size(inputs, daily * days_per_year)
     cycle_quantity = np.where(periodic, np.maximum(daily * inputs.review_period, 1e-9), lot)
-    needs_stock = ~np.isin(inputs.kind, [PolicyKind.JUST_IN_TIME, PolicyKind.MANUAL])
+    stocked = ~np.isin(inputs.kind, [PolicyKind.JUST_IN_TIME, PolicyKind.MANUAL])
+    model = np.where(
+        stocked,
+        np.broadcast_to(np.asarray(distribution, dtype=np.int64), stocked.shape),
+        DemandDistribution.NORMAL,
+    )
+    samples = None if demand_samples is None else np.asarray(demand_samples, np.float64)
     safety = safety_stock_by_distribution(
-        distribution=distribution,
-        service_level=np.where(needs_stock, inputs.service_level, 0.5),
+        distribution=model,
+        service_level=np.where(stocked, inputs.service_level, 0.5),
         service_measure=service_measure,
         demand_mean=demand.mean,
         demand_std=demand.std,
-        order_quantity=np.where(needs_stock, cycle_quantity, 1.0),
-        demand_samples=None if demand_samples is None else np.asarray(demand_samples, np.float64),
+        order_quantity=np.where(stocked, cycle_quantity, 1.0),
+        demand_samples=samples,
         allow_negative=allow_negative_safety_stock,
     )
-    return _assemble(
-        inputs, demand.mean, demand.std, interval, lot, cycle_quantity, safety.safety_stock
-    )
+    empirical_rows = model == DemandDistribution.EMPIRICAL
+    mean = np.where(empirical_rows, safety.reorder_point - safety.safety_stock, demand.mean)
+    std = demand.std
+    if samples is not None and empirical_rows.any():
+        std = np.where(
+            empirical_rows, np.nanstd(np.where(empirical_rows[:, None], samples, 0.0), axis=1), std
+        )
+    return _assemble(inputs, mean, std, interval, lot, cycle_quantity, safety.safety_stock)
 
 
 def _lot_size(inputs: PolicyInputs, annual_demand: FloatArray) -> FloatArray:

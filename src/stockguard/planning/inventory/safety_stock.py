@@ -39,6 +39,8 @@ from stockguard.planning.inventory._arrays import BoolArray, FloatArray, as_floa
 _SQRT_HALF_PI = float(np.sqrt(np.pi / 2.0))
 _LARGEST_SAFETY_FACTOR = 12.0
 """Upper end of the search for ``k``; G(12) is about 2e-34, far beyond any fill rate < 1."""
+_FAR_LEFT = 40.0
+"""Targets above this are solved as ``k = -t``: ``G(-t) = t + G(t)`` and ``G(40) < 1e-300``."""
 
 
 class ServiceMeasure(IntEnum):
@@ -101,7 +103,8 @@ def normal_loss(safety_factor: Any) -> FloatArray:
     k = np.asarray(safety_factor, dtype=np.float64)
     density = np.exp(-0.5 * k**2) / np.sqrt(2.0 * np.pi)
     direct = density - k * special.ndtr(-k)
-    tail = density * (1.0 - k * _SQRT_HALF_PI * special.erfcx(k / np.sqrt(2.0)))
+    positive = np.maximum(k, 0.0)
+    tail = density * (1.0 - positive * _SQRT_HALF_PI * special.erfcx(positive / np.sqrt(2.0)))
     return np.asarray(np.where(k > 0, tail, direct), dtype=np.float64)
 
 
@@ -112,14 +115,15 @@ def normal_loss_inverse(expected_shortage: Any) -> FloatArray:
     bracketed in ``[-t - 1, 12]`` and narrowed by 16 bisection steps, then refined by
     Newton steps ``k += (G(k) - t) / (1 - Phi(k))`` that approach it from the left (the
     tangent of a convex decreasing function stays below it). Targets below ``G(12)`` give
-    ``k = 12``.
+    ``k = 12``; targets above 40 give ``k = -t`` (exact to double precision).
 
     Args:
         expected_shortage: ``t = (1 - beta) Q / sigma_L`` > 0, in units of ``sigma_L``.
 
     Example: G^-1(0.083316) = 1.0 (to the precision of the table value).
     """
-    target = np.asarray(expected_shortage, dtype=np.float64)
+    requested = np.asarray(expected_shortage, dtype=np.float64)
+    target = np.minimum(requested, _FAR_LEFT)
     low = -target - 1.0
     high = np.full_like(target, _LARGEST_SAFETY_FACTOR)
     for _ in range(16):
@@ -134,7 +138,7 @@ def normal_loss_inverse(expected_shortage: Any) -> FloatArray:
         k = k + step
         if np.all(step <= 1e-14 * (1.0 + np.abs(k))):
             break
-    return np.asarray(k, dtype=np.float64)
+    return np.asarray(np.where(requested > _FAR_LEFT, -requested, k), dtype=np.float64)
 
 
 def fill_rate_mask(service_measure: Any, size: int) -> BoolArray:

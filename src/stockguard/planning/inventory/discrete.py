@@ -1,0 +1,229 @@
+"""Reorder points for discrete (count) lead-time demand: Poisson and negative binomial.
+
+For slow movers demand over the lead time is a count, and a normal model misstates both
+tails. With ``F`` the distribution function of lead-time demand ``D_L`` and ``mu`` its mean
+(Axsäter 2015, "Inventory Control", 3rd ed., ch. 5; Silver, Pyke & Thomas 2017, 4th ed.,
+ch. 6 and 7; Snyder & Shen 2019, 2nd ed., ch. 4-5):
+
+* **cycle service level**: the smallest whole ``s`` with ``P(D_L <= s) = F(s) >= CSL``;
+* **fill rate** ``beta``: the smallest whole ``s`` whose expected shortage per cycle
+  ``ES(s) = E[(D_L - s)^+] = sum_{x > s} (x - s) p(x)`` is at most ``(1 - beta) Q``.
+
+Closed forms of the expected shortage (``ES(s) = mu - s`` for ``s < 0``), from
+``x p(x) = mu p'(x - 1)`` where ``p'`` is the same family with one more success:
+
+* Poisson(``mu``): ``ES(s) = (mu - s)(1 - F(s)) + mu p(s)``;
+* negative binomial(``r``, ``p``), mean ``mu = r (1 - p) / p``:
+  ``ES(s) = mu (1 - F_{r+1}(s - 1)) - s (1 - F_r(s))``.
+
+The negative binomial is matched to the mean and variance, ``p = mu / sigma^2`` and
+``r = mu^2 / (sigma^2 - mu)``; rows whose variance does not exceed the mean (by more
+than one part in a million) use the Poisson. Rows without variance (``sigma = 0``, or
+``mu = 0``) are deterministic: ``s = mu``. The fill-rate ``s`` is found by bisection
+over whole numbers on all rows at once. Safety stock is ``s - mu``; unless
+``allow_negative`` it is floored at 0 (``s >= mu``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from stockguard.planning.inventory._arrays import FloatArray, as_float, check_range
+from stockguard.planning.inventory.safety_stock import SafetyStock, fill_rate_mask
+
+_POISSON_TOLERANCE = 1e-6
+"""Variances within this relative margin of the mean are read as Poisson (r would explode)."""
+
+RowFunction = Callable[[Any, FloatArray], FloatArray]
+"""``(rows, x) -> value`` on the selected rows (an index array): a quantile or ``ES(s)``."""
+
+
+def poisson_expected_shortage(*, mean: Any, reorder_point: Any) -> FloatArray:
+    """``E[(D - s)^+]`` for ``D ~ Poisson(mean)``, units; broadcast shapes.
+
+    Equation: ``(mu - s)(1 - F(s)) + mu p(s)`` for ``s >= 0`` and ``mu - s`` below 0.
+
+    Example: mu = 2, s = 3: (2 - 3) * 0.142877 + 2 * 0.180447 = 0.218017.
+    """
+    mu = np.asarray(mean, dtype=np.float64)
+    s = np.asarray(reorder_point, dtype=np.float64)
+    shortage = (mu - s) * stats.poisson.sf(s, mu) + mu * stats.poisson.pmf(s, mu)
+    return np.asarray(np.where(s < 0, mu - s, shortage), dtype=np.float64)
+
+
+def negative_binomial_expected_shortage(
+    *, successes: Any, probability: Any, reorder_point: Any
+) -> FloatArray:
+    """``E[(D - s)^+]`` for ``D ~ NB(r, p)`` (scipy's ``nbinom(r, p)``), units.
+
+    Equation: ``mu (1 - F_{r+1}(s - 1)) - s (1 - F_r(s))`` with ``mu = r (1 - p) / p``,
+    and ``mu - s`` for ``s < 0``.
+    """
+    r = np.asarray(successes, dtype=np.float64)
+    p = np.asarray(probability, dtype=np.float64)
+    s = np.asarray(reorder_point, dtype=np.float64)
+    mu = r * (1.0 - p) / p
+    shortage = mu * stats.nbinom.sf(s - 1.0, r + 1.0, p) - s * stats.nbinom.sf(s, r, p)
+    return np.asarray(np.where(s < 0, mu - s, shortage), dtype=np.float64)
+
+
+def poisson_safety_stock(
+    *,
+    service_level: Any,
+    lead_time_demand_mean: Any,
+    service_measure: Any = 0,
+    order_quantity: Any = None,
+    allow_negative: bool = False,
+) -> SafetyStock:
+    """Reorder point and safety stock for Poisson lead-time demand (module docstring).
+
+    Args:
+        service_level: (n,) CSL or fill rate in (0, 1).
+        lead_time_demand_mean: (n,) ``mu``, units (>= 0).
+        service_measure: a ServiceMeasure for all rows or (n,) ints.
+        order_quantity: (n,) ``Q`` > 0, required for fill-rate rows.
+        allow_negative: keep ``s < mu``.
+
+    Example: mu = 2, CSL = 0.95: F(4) = 0.947347 < 0.95 <= F(5) = 0.983436, so s = 5.
+    """
+    mean = as_float("lead_time_demand_mean", lead_time_demand_mean)
+    check_range("lead_time_demand_mean", mean, low=0.0, high=np.inf, high_inclusive=False)
+    return _discrete(
+        mean=mean,
+        std=np.sqrt(mean),
+        service_level=service_level,
+        service_measure=service_measure,
+        order_quantity=order_quantity,
+        allow_negative=allow_negative,
+        quantile=lambda rows, level: stats.poisson.ppf(level, mean[rows]),
+        shortage=lambda rows, s: poisson_expected_shortage(mean=mean[rows], reorder_point=s),
+    )
+
+
+def negative_binomial_safety_stock(
+    *,
+    service_level: Any,
+    lead_time_demand_mean: Any,
+    lead_time_demand_std: Any,
+    service_measure: Any = 0,
+    order_quantity: Any = None,
+    allow_negative: bool = False,
+) -> SafetyStock:
+    """Reorder point and safety stock for negative binomial lead-time demand.
+
+    Matched to the mean and variance (module docstring); Poisson where
+    ``sigma^2 <= mu``.
+
+    Args:
+        service_level: (n,) CSL or fill rate in (0, 1).
+        lead_time_demand_mean: (n,) ``mu``, units (>= 0).
+        lead_time_demand_std: (n,) ``sigma``, units (>= 0).
+        service_measure: a ServiceMeasure for all rows or (n,) ints.
+        order_quantity: (n,) ``Q`` > 0, required for fill-rate rows.
+        allow_negative: keep ``s < mu``.
+
+    Example: mu = 4, sigma^2 = 8 gives p = 0.5, r = 4; CSL 0.9 gives s = 8
+    (F(7) = 0.886719, F(8) = 0.927002).
+    """
+    mean = as_float("lead_time_demand_mean", lead_time_demand_mean)
+    std = as_float("lead_time_demand_std", lead_time_demand_std, mean.size)
+    check_range("lead_time_demand_mean", mean, low=0.0, high=np.inf, high_inclusive=False)
+    check_range("lead_time_demand_std", std, low=0.0, high=np.inf, high_inclusive=False)
+    variance = std**2
+    over = variance > mean * (1.0 + _POISSON_TOLERANCE)
+    p = np.where(over, mean / np.where(over, variance, 1.0), 1.0)
+    r = np.where(over, mean**2 / np.where(over, variance - mean, 1.0), 1.0)
+
+    def quantile(rows: Any, level: FloatArray) -> FloatArray:
+        nb = stats.nbinom.ppf(level, r[rows], p[rows])
+        return np.asarray(np.where(over[rows], nb, stats.poisson.ppf(level, mean[rows])))
+
+    def shortage(rows: Any, s: FloatArray) -> FloatArray:
+        nb = negative_binomial_expected_shortage(
+            successes=r[rows], probability=p[rows], reorder_point=s
+        )
+        poisson = poisson_expected_shortage(mean=mean[rows], reorder_point=s)
+        return np.asarray(np.where(over[rows], nb, poisson), dtype=np.float64)
+
+    return _discrete(
+        mean=mean,
+        std=np.where(over, std, np.sqrt(mean)) * (std > 0),
+        service_level=service_level,
+        service_measure=service_measure,
+        order_quantity=order_quantity,
+        allow_negative=allow_negative,
+        quantile=quantile,
+        shortage=shortage,
+    )
+
+
+def _discrete(
+    *,
+    mean: FloatArray,
+    std: FloatArray,
+    service_level: Any,
+    service_measure: Any,
+    order_quantity: Any,
+    allow_negative: bool,
+    quantile: RowFunction,
+    shortage: RowFunction,
+) -> SafetyStock:
+    """Shared part of the discrete kernels: CSL by quantile, fill rate by bisection."""
+    size = mean.size
+    level = as_float("service_level", service_level, size)
+    check_range(
+        "service_level", level, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
+    fill = fill_rate_mask(service_measure, size)
+    everything = np.arange(size)
+    s = np.asarray(quantile(everything, level), dtype=np.float64)
+    if fill.any():
+        if order_quantity is None:
+            raise ValueError("order_quantity: required for fill-rate rows")
+        quantity = as_float("order_quantity", order_quantity, size)
+        check_range("order_quantity", quantity, low=0.0, low_inclusive=False, rows=fill)
+        rows = np.flatnonzero(fill)
+        target = (1.0 - level[rows]) * quantity[rows]
+        s[rows] = smallest_whole_with_shortage_at_most(
+            lambda s_rows: shortage(rows, s_rows), mean=mean[rows], std=std[rows], target=target
+        )
+    s = np.where(std > 0, s, mean)
+    if not allow_negative:
+        s = np.maximum(s, mean)
+    safety = s - mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(std > 0, safety / std, 0.0)
+    return SafetyStock(safety_stock=safety, reorder_point=s, safety_factor=factor)
+
+
+def smallest_whole_with_shortage_at_most(
+    shortage: Callable[[FloatArray], FloatArray],
+    *,
+    mean: FloatArray,
+    std: FloatArray,
+    target: FloatArray,
+) -> FloatArray:
+    """(n,) smallest whole ``s`` with ``shortage(s) <= target``, by bisection on all rows.
+
+    ``shortage`` must be non-increasing in ``s`` with ``shortage(s) >= mean - s``. The
+    search starts from ``low = floor(mean - target) - 1`` (infeasible, since
+    ``ES(low) >= mean - low > target``) and ``high = ceil(mean + 10 sigma) + 1``, doubled
+    until feasible; each step halves ``high - low`` on every row at once.
+    """
+    low = np.floor(mean - target) - 1.0
+    high = np.ceil(mean + 10.0 * std) + 1.0
+    for _ in range(64):
+        short = shortage(high) > target
+        if not short.any():
+            break
+        high = np.where(short, 2.0 * high + 1.0, high)
+    while np.any(high - low > 1.0):
+        middle = np.floor(0.5 * (low + high))
+        feasible = shortage(middle) <= target
+        high = np.where(feasible, middle, high)
+        low = np.where(feasible, low, middle)
+    return np.asarray(high, dtype=np.float64)
