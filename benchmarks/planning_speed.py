@@ -1,0 +1,275 @@
+"""Planning speed after forecasts exist: policies, order quantities and rounding at scale.
+
+Builds a seeded synthetic planning input for 100,000 SKUs x 3 locations (300,000 rows) as
+a planning run holds it once forecasting is done: daily forecast means (n, horizon) and
+quantiles (n, 5 levels, horizon), supplier lead times (mean and spread), a policy kind, a
+demand distribution and a service measure per row, annual revenue, MOQ and pack size, and
+stock levels. Then it times the planning steps on it, each on the previous steps' output:
+
+* ``abc_targets``: ABC classes by revenue share and service targets (A 98%, B 95%,
+  C 90%) with a sprinkle of category and SKU overrides;
+* ``policies``: per-day standard deviation from the forecast quantiles
+  (``forecasting.leadtime.std_from_quantiles``) and ``inventory.policies.compute_policies``
+  (lead-time demand summed over the forecast, safety stock per distribution and measure);
+* ``order_quantities``: inventory position and ``order_quantity_needed``;
+* ``rounding``: ``rounding.round_order_quantities`` to MOQ and pack size.
+
+``policies_seconds_100k`` is the sum of these steps at the full size (median of
+``--repeat`` runs); the issue's target is <= 10 s. Data generation is not timed.
+
+Adding a step (e.g. the proposals: sourcing, budget, transfers): write a function
+``step(context: dict) -> None`` that reads earlier outputs from ``context`` and stores its
+own, and append ``Step("name", step)`` to ``STEPS`` (or call ``register_step``). Its time
+is reported in the table and JSON and counted in the total.
+
+    python benchmarks/planning_speed.py [--skus 100000] [--locations 3] [--repeat 3]
+
+Prints a table and writes benchmarks/results/planning_speed.json. Needs no data files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from stockguard.planning.forecasting import leadtime
+from stockguard.planning.inventory import abc, policies, rounding
+from stockguard.planning.inventory.distributions import DemandDistribution
+from stockguard.planning.inventory.kinds import PolicyKind
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results" / "planning_speed.json"
+LEVELS = np.array([0.5, 0.8, 0.9, 0.95, 0.99])
+TARGET_SECONDS = 10.0
+FULL_SKUS, FULL_LOCATIONS = 100_000, 3
+CPUS = 2
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed planning step: reads and writes entries of the shared context."""
+
+    name: str
+    run: Callable[[Context], None]
+
+
+# --- synthetic input ------------------------------------------------------------------------
+
+
+def synthetic_input(n_skus: int, n_locations: int, horizon: int, seed: int) -> Context:
+    """Seeded planning input of n_skus x n_locations rows (module docstring)."""
+    rng = np.random.default_rng(seed)
+    n = n_skus * n_locations
+    level = rng.lognormal(mean=0.0, sigma=1.3, size=n)  # units/day, median 1
+    weekday = 1.0 + 0.3 * np.sin(2 * np.pi * (np.arange(horizon) + rng.integers(7)) / 7)
+    mean = level[:, None] * weekday[None, :] * rng.uniform(0.8, 1.2, size=(n, 1))
+    spread = np.sqrt(mean) * rng.uniform(0.8, 2.0, size=(n, 1))  # over-dispersed
+    z = np.array(
+        [0.0, 0.8416212335729143, 1.2815515655446004, 1.6448536269514722, 2.3263478740408408]
+    )
+    quantiles = np.maximum(mean[:, None, :] + spread[:, None, :] * z[None, :, None], 0.0)
+    price = rng.lognormal(mean=3.0, sigma=1.0, size=n)
+    kind = rng.choice(
+        [int(k) for k in PolicyKind], size=n, p=[0.35, 0.1, 0.15, 0.2, 0.12, 0.04, 0.04]
+    )
+    slow = level < 0.3
+    distribution = np.where(
+        slow, DemandDistribution.NEGATIVE_BINOMIAL, DemandDistribution.NORMAL
+    ).astype(np.int64)
+    distribution[(level >= 0.3) & (level < 0.6)] = DemandDistribution.POISSON
+    on_hand = rng.poisson(level * 20)
+    return {
+        "n_rows": n,
+        "n_locations": n_locations,
+        "forecast_mean": mean,
+        "forecast_quantiles": quantiles,
+        "annual_revenue": level * 365 * price,
+        "category_override": np.where(rng.random(n) < 0.05, 0.97, np.nan),
+        "sku_override": np.where(rng.random(n) < 0.01, 0.99, np.nan),
+        "kind": kind,
+        "distribution": distribution,
+        "service_measure": (rng.random(n) < 0.5).astype(np.int64),
+        "lead_time_mean": rng.choice([3.0, 5.0, 7.0, 14.0, 30.0], size=n),
+        "lead_time_std": rng.uniform(0.0, 3.0, size=n),
+        "review_period": np.where(kind == PolicyKind.PERIODIC_ORDER_UP_TO, 7.0, np.nan),
+        "fixed_order_quantity": np.ceil(level * rng.uniform(7, 30, size=n)) + 1,
+        "ordering_cost": rng.uniform(10, 60, size=n),
+        "holding_cost": price * 0.25,
+        "manual_minimum": np.floor(level * 10),
+        "manual_maximum": np.floor(level * 10) + np.ceil(level * 20) + 1,
+        "on_hand": on_hand,
+        "on_order": np.where(rng.random(n) < 0.2, rng.poisson(level * 15), 0),
+        "allocated": rng.binomial(on_hand, 0.1),
+        "backorders": np.where(rng.random(n) < 0.02, rng.poisson(3, size=n), 0),
+        "minimum_order_quantity": rng.choice([0, 1, 6, 12, 24, 50], size=n),
+        "pack_size": rng.choice([1, 1, 2, 6, 12], size=n),
+    }
+
+
+# --- the timed steps ------------------------------------------------------------------------
+
+
+def step_abc_targets(context: Context) -> None:
+    classes = abc.classify_abc(annual_revenue=context["annual_revenue"])
+    context["service_level"] = abc.service_targets(
+        abc_class=classes.abc_class,
+        category_override=context["category_override"],
+        sku_override=context["sku_override"],
+    )
+    context["abc_class"] = classes.abc_class
+
+
+def step_policies(context: Context) -> None:
+    daily_std = leadtime.std_from_quantiles(quantiles=context["forecast_quantiles"], levels=LEVELS)
+    context["policy_table"] = policies.compute_policies(
+        kind=context["kind"],
+        demand_mean=context["forecast_mean"],
+        demand_std=daily_std,
+        lead_time_mean=context["lead_time_mean"],
+        lead_time_std=context["lead_time_std"],
+        service_level=context["service_level"],
+        service_measure=context["service_measure"],
+        distribution=context["distribution"],
+        review_period=context["review_period"],
+        fixed_order_quantity=context["fixed_order_quantity"],
+        ordering_cost=context["ordering_cost"],
+        holding_cost=context["holding_cost"],
+        manual_minimum=context["manual_minimum"],
+        manual_maximum=context["manual_maximum"],
+    )
+
+
+def step_order_quantities(context: Context) -> None:
+    position = policies.inventory_position(
+        context["on_hand"], context["on_order"], context["allocated"], context["backorders"]
+    )
+    context["position"] = position
+    context["needed"] = policies.order_quantity_needed(position, context["policy_table"])
+
+
+def step_rounding(context: Context) -> None:
+    context["rounded"] = rounding.round_order_quantities(
+        quantity=context["needed"],
+        minimum_order_quantity=context["minimum_order_quantity"],
+        pack_size=context["pack_size"],
+    )
+
+
+STEPS: list[Step] = [
+    Step("abc_targets", step_abc_targets),
+    Step("policies", step_policies),
+    Step("order_quantities", step_order_quantities),
+    Step("rounding", step_rounding),
+]
+
+
+def register_step(step: Step) -> None:
+    """Append a step (run after the existing ones, counted in the total)."""
+    STEPS.append(step)
+
+
+# --- running and reporting ------------------------------------------------------------------
+
+
+def run_once(data: Context) -> dict[str, float]:
+    context = dict(data)
+    seconds = {}
+    for step in STEPS:
+        started = time.perf_counter()
+        step.run(context)
+        seconds[step.name] = time.perf_counter() - started
+    data["last_context"] = context
+    return seconds
+
+
+def summary(context: Context) -> dict[str, Any]:
+    """Plausibility figures of the last run (not timed)."""
+    table = context["policy_table"]
+    ordered = context["rounded"].quantity
+    return {
+        "rows_ordering": int(np.count_nonzero(ordered)),
+        "units_ordered": int(ordered.sum()),
+        "units_added_by_rounding": float(context["rounded"].added.sum()),
+        "mean_safety_stock": float(table.safety_stock.mean()),
+        "abc_counts": {c.name: int(np.sum(context["abc_class"] == c)) for c in abc.AbcClass},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skus", type=int, default=FULL_SKUS)
+    parser.add_argument("--locations", type=int, default=FULL_LOCATIONS)
+    parser.add_argument("--horizon", type=int, default=28, help="forecast days held")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20_260_905)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > CPUS:
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:CPUS])
+    started = time.perf_counter()
+    data = synthetic_input(args.skus, args.locations, args.horizon, args.seed)
+    generation = time.perf_counter() - started
+    runs = [run_once(data) for _ in range(args.repeat)]
+    steps = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    totals = [sum(run.values()) for run in runs]
+    total = statistics.median(totals)
+    full = (args.skus, args.locations) == (FULL_SKUS, FULL_LOCATIONS)
+    result: dict[str, Any] = {
+        "n_skus": args.skus,
+        "n_locations": args.locations,
+        "n_rows": data["n_rows"],
+        "horizon": args.horizon,
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "policies_seconds": round(total, 3),
+        "policies_seconds_runs": [round(t, 3) for t in totals],
+        "step_seconds": {name: round(s, 3) for name, s in steps.items()},
+        "target_seconds": TARGET_SECONDS,
+        "meets_target": total <= TARGET_SECONDS,
+        "generation_seconds": round(generation, 3),
+        "summary": summary(data["last_context"]),
+        "machine": {"python": platform.python_version(), "cpus_used": CPUS},
+    }
+    if full:
+        result["policies_seconds_100k"] = result["policies_seconds"]
+    report(result)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+
+
+def report(result: dict[str, Any]) -> None:
+    table = Table(
+        title=f"Planning speed: {result['n_skus']:,} SKUs x {result['n_locations']} locations "
+        f"= {result['n_rows']:,} rows, horizon {result['horizon']} days "
+        f"(median of {result['repeat']})"
+    )
+    table.add_column("step")
+    table.add_column("seconds", justify="right")
+    for name, seconds in result["step_seconds"].items():
+        table.add_row(name, f"{seconds:.3f}")
+    verdict = "meets" if result["meets_target"] else "MISSES"
+    table.add_row(
+        "total (policies_seconds)",
+        f"{result['policies_seconds']:.3f}",
+        end_section=True,
+    )
+    table.add_row(f"target <= {result['target_seconds']:.0f} s", verdict)
+    Console().print(table)
+    Console().print(result["summary"])
+
+
+if __name__ == "__main__":
+    main()
