@@ -259,9 +259,13 @@ class RejectProposal(Command):
 
 @dataclass(frozen=True, slots=True)
 class SetReplenishmentRule(Command):
-    """Create or replace the rule of ``rule``'s scope and key."""
+    """Create the rule of ``rule``'s scope and key, or update it: with ``merge`` the
+    settings ``rule`` leaves empty keep their stored values, ``unset`` clears settings;
+    without ``merge`` the rule replaces the stored one."""
 
     rule: replenishment.ReplenishmentRule
+    merge: bool = True
+    unset: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ purchase orders.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -133,6 +133,20 @@ class ReplenishmentRule:
                 raise errors.InvalidRule(name, value, f"does not apply to a {self.scope} rule")
         if self.abc_class is not None and self.abc_class not in ABC_CLASSES:
             raise errors.InvalidRule("abc_class", self.abc_class, "must be A, B or C")
+
+    def updated_with(
+        self, other: ReplenishmentRule, unset: tuple[str, ...] = ()
+    ) -> ReplenishmentRule:
+        """This rule with ``other``'s settings where it sets them, and ``unset`` cleared."""
+        unknown = [name for name in unset if name not in SETTINGS]
+        if unknown:
+            raise errors.InvalidRule(
+                "unset", unknown[0], f"is not a setting; use one of {', '.join(SETTINGS)}"
+            )
+        values = {name: getattr(self, name) for name in SETTINGS}
+        values.update({n: getattr(other, n) for n in SETTINGS if getattr(other, n) is not None})
+        values.update(dict.fromkeys(unset))
+        return replace(self, **values)
 
     @property
     def key(self) -> tuple[str, ...]:

@@ -232,3 +232,33 @@ def test_set_rule_checks_what_it_names_and_replaces_an_existing_rule() -> None:
     bus.handle(commands.RemoveReplenishmentRule(r.RuleScope.SKU_LOCATION, ("MUG", "PAR")))
     with pytest.raises(errors.UnknownRule, match="sku_location MUG@PAR"):
         bus.handle(commands.RemoveReplenishmentRule(r.RuleScope.SKU_LOCATION, ("MUG", "PAR")))
+
+
+def test_setting_a_rule_again_updates_only_what_is_given_unless_replacing() -> None:
+    uow = a_shop()
+    bus = _bus(uow)
+    sku = r.RuleScope.SKU
+    bus.handle(
+        commands.SetReplenishmentRule(r.ReplenishmentRule(sku, sku="TEE", service_level=0.97))
+    )
+    bus.handle(
+        commands.SetReplenishmentRule(
+            r.ReplenishmentRule(sku, sku="TEE", policy=r.PolicyName.EOQ, budget=Decimal(9))
+        )
+    )
+    stored = uow.store.rules[("sku", ("TEE",))]
+    assert (stored.service_level, stored.policy, stored.budget) == (0.97, "eoq", 9)
+    bus.handle(
+        commands.SetReplenishmentRule(r.ReplenishmentRule(sku, sku="TEE"), unset=("budget",))
+    )
+    assert uow.store.rules[("sku", ("TEE",))].budget is None
+    bus.handle(
+        commands.SetReplenishmentRule(
+            r.ReplenishmentRule(sku, sku="TEE", service_level=0.9), merge=False
+        )
+    )
+    assert uow.store.rules[("sku", ("TEE",))].policy is None
+    with pytest.raises(errors.InvalidRule, match="unset = 'colour' is not a setting"):
+        bus.handle(
+            commands.SetReplenishmentRule(r.ReplenishmentRule(sku, sku="TEE"), unset=("colour",))
+        )

@@ -14,8 +14,11 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     keys,
     operators,
     plan,
+    proposals,
     public_data,  # noqa: F401
     purchasing,
+    replenish,
+    rules,
     serve,
     shops,
     stock,
@@ -35,6 +38,9 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(operators.app, name="operators")
 app.add_typer(shops.app, name="shops")
 app.add_typer(plan.app, name="plan")
+plan.app.command("replenish")(replenish.replenish)
+app.add_typer(proposals.app, name="proposals")
+app.add_typer(rules.app, name="rules")
 app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)

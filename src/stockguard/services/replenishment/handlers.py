@@ -76,8 +76,8 @@ def reject_proposal(cmd: commands.RejectProposal, uow: UnitOfWork) -> Decision:
 
 
 def set_rule(cmd: commands.SetReplenishmentRule, uow: UnitOfWork) -> bool:
-    """Create or replace a rule; True when it replaced one. Its SKU, location or category
-    must exist."""
+    """Create or update a rule (``SetReplenishmentRule``); True when one was stored before.
+    Its SKU, location or category must exist."""
     rule = cmd.rule
     with uow:
         if rule.sku is not None and uow.products.get(rule.sku) is None:
@@ -88,6 +88,11 @@ def set_rule(cmd: commands.SetReplenishmentRule, uow: UnitOfWork) -> bool:
             product.category == rule.category for product in uow.replenishment.products()
         ):
             raise errors.UnknownCategory(rule.category)
+        stored = next(
+            (x for x in uow.rules.list() if (x.scope, x.key) == (rule.scope, rule.key)), None
+        )
+        if stored is not None and cmd.merge:
+            rule = stored.updated_with(rule, cmd.unset)
         replaced = uow.rules.put(rule)
         uow.commit()
     return replaced
