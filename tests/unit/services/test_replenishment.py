@@ -247,7 +247,11 @@ def test_setting_a_rule_again_updates_only_what_is_given_unless_replacing() -> N
         )
     )
     stored = uow.store.rules[("sku", ("TEE",))]
-    assert (stored.service_level, stored.policy, stored.budget) == (0.97, "eoq", 9)
+    assert (stored.service_level, stored.policy, stored.budget) == (
+        0.97,
+        r.PolicyName.EOQ,
+        Decimal(9),
+    )
     bus.handle(
         commands.SetReplenishmentRule(r.ReplenishmentRule(sku, sku="TEE"), unset=("budget",))
     )
