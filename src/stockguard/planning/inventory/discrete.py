@@ -10,7 +10,8 @@ ch. 6 and 7; Snyder & Shen 2019, 2nd ed., ch. 4-5):
   ``ES(s) = E[(D_L - s)^+] = sum_{x > s} (x - s) p(x)`` is at most ``(1 - beta) Q``.
 
 Closed forms of the expected shortage (``ES(s) = mu - s`` for ``s < 0``), from
-``x p(x) = mu p'(x - 1)`` where ``p'`` is the same family with one more success:
+``x p(x) = mu p'(x - 1)`` where ``p'`` is ``p`` itself for the Poisson and the negative
+binomial with one more success (``r + 1``) for the negative binomial:
 
 * Poisson(``mu``): ``ES(s) = (mu - s)(1 - F(s)) + mu p(s)``;
 * negative binomial(``r``, ``p``), mean ``mu = r (1 - p) / p``:
@@ -22,6 +23,11 @@ than one part in a million) use the Poisson. Rows without variance (``sigma = 0`
 ``mu = 0``) are deterministic: ``s = mu``. The fill-rate ``s`` is found by bisection
 over whole numbers on all rows at once. Safety stock is ``s - mu``; unless
 ``allow_negative`` it is floored at 0 (``s >= mu``).
+
+Caveat: at a fixed mean the negative binomial grows in convex order with its variance, so
+the fill-rate ``s`` never falls as the variance rises; its quantiles do not behave so, and
+for very lumpy demand a cycle service level can ask for *less* stock at a higher variance
+(most cycles see no demand at all). A fill rate is the better target for such items.
 """
 
 from __future__ import annotations

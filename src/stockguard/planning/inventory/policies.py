@@ -158,6 +158,8 @@ def compute_policies(
         manual_minimum=manual_minimum,
         manual_maximum=manual_maximum,
     )
+    if not days_per_year > 0:
+        raise ValueError(f"days_per_year: must be positive, got {days_per_year}")
     periodic = inputs.kind == PolicyKind.PERIODIC_ORDER_UP_TO
     interval = inputs.lead_time_mean + np.where(periodic, inputs.review_period, 0.0)
     demand = leadtime.lead_time_demand(
@@ -170,13 +172,40 @@ def compute_policies(
     daily = inputs.demand_mean.mean(axis=1)
     lot = _lot_size(inputs, daily * days_per_year)
     cycle_quantity = np.where(periodic, np.maximum(daily * inputs.review_period, 1e-9), lot)
+    safety, mean, std = _safety_stock(
+        inputs,
+        demand,
+        cycle_quantity,
+        distribution=distribution,
+        service_measure=service_measure,
+        samples=None if demand_samples is None else np.asarray(demand_samples, np.float64),
+        allow_negative=allow_negative_safety_stock,
+    )
+    return _assemble(inputs, mean, std, interval, lot, cycle_quantity, safety)
+
+
+def _safety_stock(
+    inputs: PolicyInputs,
+    demand: leadtime.LeadTimeDemand,
+    cycle_quantity: FloatArray,
+    *,
+    distribution: Any,
+    service_measure: Any,
+    samples: FloatArray | None,
+    allow_negative: bool,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(n,) safety stock and the mean and std of protection demand it was computed from.
+
+    Rows that keep no stock by rule (just-in-time, manual) are computed as normal rows
+    with placeholder targets and ignored by ``_assemble``. EMPIRICAL rows report the
+    mean and standard deviation of their samples.
+    """
     stocked = ~np.isin(inputs.kind, [PolicyKind.JUST_IN_TIME, PolicyKind.MANUAL])
     model = np.where(
         stocked,
         np.broadcast_to(np.asarray(distribution, dtype=np.int64), stocked.shape),
         DemandDistribution.NORMAL,
     )
-    samples = None if demand_samples is None else np.asarray(demand_samples, np.float64)
     safety = safety_stock_by_distribution(
         distribution=model,
         service_level=np.where(stocked, inputs.service_level, 0.5),
@@ -185,16 +214,15 @@ def compute_policies(
         demand_std=demand.std,
         order_quantity=np.where(stocked, cycle_quantity, 1.0),
         demand_samples=samples,
-        allow_negative=allow_negative_safety_stock,
+        allow_negative=allow_negative,
     )
     empirical_rows = model == DemandDistribution.EMPIRICAL
     mean = np.where(empirical_rows, safety.reorder_point - safety.safety_stock, demand.mean)
     std = demand.std
     if samples is not None and empirical_rows.any():
-        std = np.where(
-            empirical_rows, np.nanstd(np.where(empirical_rows[:, None], samples, 0.0), axis=1), std
-        )
-    return _assemble(inputs, mean, std, interval, lot, cycle_quantity, safety.safety_stock)
+        spread = np.nanstd(np.where(empirical_rows[:, None], samples, 0.0), axis=1)
+        std = np.where(empirical_rows, spread, std)
+    return safety.safety_stock, mean, std
 
 
 def _lot_size(inputs: PolicyInputs, annual_demand: FloatArray) -> FloatArray:
