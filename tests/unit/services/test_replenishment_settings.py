@@ -36,13 +36,15 @@ def test_each_setting_comes_from_the_most_specific_rule_that_sets_it() -> None:
     assert settings["review_period_days"].tolist() == [7, 14, 7, 14]
     min_max, fallback = POLICIES.index(r.PolicyName.MIN_MAX), FALLBACK["policy"]
     assert settings["policy"].tolist() == [min_max, min_max, fallback, fallback]
-    assert settings.labels(1) == {
-        "service_level": "sku_location MUG@LYO",
-        "review_period_days": "location LYO",
-        "policy": "category Mugs",
-        "service_measure": "fallback",
-        "max_supplier_share": "fallback",
-    }
+    assert settings.labels([1]) == [
+        {
+            "service_level": "sku_location MUG@LYO",
+            "review_period_days": "location LYO",
+            "policy": "category Mugs",
+            "service_measure": "fallback",
+            "max_supplier_share": "fallback",
+        }
+    ]
 
 
 def test_without_rules_every_row_takes_the_fallback_and_unset_settings_stay_empty() -> None:

@@ -251,9 +251,13 @@ def rank_offers(scores: Any, indptr: IntArray) -> IntArray:
     return np.lexsort((np.arange(total.size), total, line)).astype(np.int64)
 
 
-def best_offer(scores: Any, indptr: IntArray) -> IntArray:
-    """(n_lines,) index of each line's lowest-score offer; -1 where a line has none."""
-    order = rank_offers(scores, indptr)
+def best_offer(scores: Any, indptr: IntArray, order: IntArray | None = None) -> IntArray:
+    """(n_lines,) index of each line's lowest-score offer; -1 where a line has none.
+
+    ``order``: ``rank_offers(scores, indptr)`` when the caller already has it.
+    """
+    if order is None:
+        order = rank_offers(scores, indptr)
     has = np.diff(indptr) > 0
     return np.where(has, order[np.minimum(indptr[:-1], max(order.size - 1, 0))], -1)
 

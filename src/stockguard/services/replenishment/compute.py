@@ -131,7 +131,7 @@ def plan_replenishment(
     spread = np.sqrt((inputs.daily_std**2).mean(axis=1)) if inputs.n_rows else np.zeros(0)
     scores = _scores(inputs, settings, parameters, demand, spread)
     order = sourcing.rank_offers(scores.total, inputs.offers.indptr)
-    best = sourcing.best_offer(scores.total, inputs.offers.indptr)
+    best = sourcing.best_offer(scores.total, inputs.offers.indptr, order)
     lead, lead_std, cost = _chosen(inputs, best, parameters)
     policy = _policies(inputs, settings, parameters, lead, lead_std, cost)
     backorders = np.maximum(-inputs.on_hand, 0)

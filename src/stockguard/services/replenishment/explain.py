@@ -8,6 +8,9 @@ the reorder and order-up-to levels, what rounding added, the budget status, and 
 record, and the stock figures behind the position. The policy of a SKU x location uses
 the lead time of its best-scored supplier (``policy_lead_time_days``); each line also
 shows its own supplier's stated and observed lead time.
+
+The arrays are turned into Python lists once (``_Columns``), so building a line is a few
+list look-ups rather than numpy scalar accesses.
 """
 
 from __future__ import annotations
@@ -46,123 +49,169 @@ def build_proposal(
     parameters: dict[str, Any],
 ) -> r.ReplenishmentProposal:
     """The proposal of ``plan``, not yet stored (no id)."""
-    lines = plan.lines
-    order = np.argsort(lines.priority, kind="stable")
-    built = [
-        _line(number, int(part), inputs, settings, abc, plan, currency)
-        for number, part in enumerate(order, start=1)
-    ]
-    moves = plan.transfers
-    transfers = [
-        r.TransferLine(
-            line_no=number,
-            sku=inputs.skus[int(moves.plan.source[i])],
-            source=inputs.locations[int(moves.plan.source[i])],
-            destination=inputs.locations[int(moves.plan.destination[i])],
-            quantity=int(moves.plan.quantity[i]),
-            transfer_cost=_money(moves.transfer_cost[i]),
-            purchase_cost_avoided=_money(moves.purchase_cost_avoided[i]),
-        )
-        for number, i in enumerate(range(moves.plan.quantity.size), start=1)
-    ]
+    columns = _Columns(inputs, settings, abc, plan)
+    order = np.argsort(plan.lines.priority, kind="stable").tolist()
+    lines = [columns.line(number, part, currency) for number, part in enumerate(order, start=1)]
     return r.ReplenishmentProposal(
         run_id=inputs.run_id,
         created_at=created_at,
         currency=currency,
-        lines=built,
-        transfers=transfers,
+        lines=lines,
+        transfers=_transfers(inputs, plan),
         budget=budget,
         parameters=parameters,
     )
 
 
-def _line(
-    number: int,
-    part: int,
-    inputs: PlanInputs,
-    settings: ResolvedSettings,
-    abc: list[str],
-    plan: ReplenishmentPlan,
-    currency: str,
-) -> r.ProposalLine:
-    allocation, policy = plan.lines.allocation, plan.rows.policy
-    row, offer = int(allocation.line[part]), int(allocation.offer[part])
-    rows = plan.rows
-    position = rows.position[row] + rows.transfer_in[row] - rows.transfer_out[row]
-    return r.ProposalLine(
-        line_no=number,
-        sku=inputs.skus[row],
-        location=inputs.locations[row],
-        supplier=inputs.offer_facts.supplier[offer],
-        quantity=int(allocation.quantity[part]),
-        unit_cost=inputs.offer_facts.unit_cost[offer],
-        currency=currency,
-        position=round(float(position)),
-        protection_demand=_round(policy.protection_demand_mean[row]),
-        safety_stock=_round(policy.safety_stock[row]),
-        reorder_point=_round(policy.reorder_point[row]),
-        order_up_to=_round(policy.order_up_to[row]),
-        need=_round(allocation.need[part]),
-        added_by_minimum=int(allocation.added_by_minimum[part]),
-        added_by_pack=int(allocation.added_by_pack[part]),
-        lost_margin_avoided=_money(plan.lines.value[part]),
-        budget_status=_BUDGET_STATUS.get(
-            int(plan.lines.budget_status[part]), r.BudgetStatus.WITHIN
-        ),
-        explanation=_explanation(part, row, offer, inputs, settings, abc, plan),
-    )
+def _transfers(inputs: PlanInputs, plan: ReplenishmentPlan) -> list[r.TransferLine]:
+    moves = plan.transfers
+    source, destination = moves.plan.source.tolist(), moves.plan.destination.tolist()
+    quantity = moves.plan.quantity.tolist()
+    cost, avoided = moves.transfer_cost.tolist(), moves.purchase_cost_avoided.tolist()
+    return [
+        r.TransferLine(
+            line_no=i + 1,
+            sku=inputs.skus[source[i]],
+            source=inputs.locations[source[i]],
+            destination=inputs.locations[destination[i]],
+            quantity=quantity[i],
+            transfer_cost=_money(cost[i]),
+            purchase_cost_avoided=_money(avoided[i]),
+        )
+        for i in range(len(quantity))
+    ]
 
 
-def _explanation(
-    part: int,
-    row: int,
-    offer: int,
-    inputs: PlanInputs,
-    settings: ResolvedSettings,
-    abc: list[str],
-    plan: ReplenishmentPlan,
-) -> dict[str, object]:
-    rows, policy, scores = plan.rows, plan.rows.policy, plan.rows.scores
-    level = settings["service_level"][row]
-    return {
-        "policy": POLICIES[int(settings["policy"][row])].value,
-        "service_measure": MEASURES[int(settings["service_measure"][row])].value,
-        "service_level": _round(level),
-        "abc_class": abc[int(inputs.sku_index[row])],
-        "rules": settings.labels(row),
-        "forecast_per_day": _round(inputs.daily_mean[row].mean()),
-        "protection_days": _round(policy.protection_interval[row]),
-        "protection_demand_std": _round(policy.protection_demand_std[row]),
-        "safety_factor": _round(policy.safety_factor[row]),
-        "on_hand": int(inputs.on_hand[row]),
-        "on_order": int(inputs.on_order[row]),
-        "allocated": int(inputs.allocated[row]),
-        "transfer_in": int(rows.transfer_in[row]),
-        "transfer_out": int(rows.transfer_out[row]),
-        "row_need": _round(rows.need[row]),
-        "max_supplier_share": _round(settings["max_supplier_share"][row]),
-        "diversified": bool(rows.diversified[row]),
-        "supplier_rank": int(plan.lines.allocation.rank[part]) + 1,
-        "policy_lead_time_days": _round(rows.lead_time_mean[row]),
-        "policy_lead_time_std_days": _round(rows.lead_time_std[row]),
-        "stated_lead_time_days": int(inputs.offer_facts.stated_lead_time[offer]),
-        "supplier_lead_time_days": _round(inputs.offers.lead_time_mean[offer]),
-        "supplier_lead_time_std_days": _round(inputs.offers.lead_time_std[offer]),
-        "supplier_deliveries": int(inputs.offer_facts.deliveries[offer]),
-        "on_time_rate": _round(inputs.offers.on_time_rate[offer]),
-        "score": {
-            "total": _round(scores.total[offer]),
-            "lead_time": _round(scores.lead_time[offer]),
-            "overbuy": _round(scores.overbuy[offer]),
-            "lateness": _round(scores.lateness[offer]),
-            "risk": _round(scores.risk[offer]),
-        },
+class _Columns:
+    """The plan's arrays as rounded Python lists, by row, by line part and by offer."""
+
+    def __init__(
+        self,
+        inputs: PlanInputs,
+        settings: ResolvedSettings,
+        abc: list[str],
+        plan: ReplenishmentPlan,
+    ) -> None:
+        rows, policy, lines = plan.rows, plan.rows.policy, plan.lines
+        allocation = lines.allocation
+        self.inputs, self.settings = inputs, settings
+        self.abc = [abc[i] for i in inputs.sku_index.tolist()]
+        self.position = (rows.position + rows.transfer_in - rows.transfer_out).round().tolist()
+        self.row = {
+            "protection_demand": _rounded(policy.protection_demand_mean),
+            "safety_stock": _rounded(policy.safety_stock),
+            "reorder_point": _rounded(policy.reorder_point),
+            "order_up_to": _rounded(policy.order_up_to),
+        }
+        self.why_row = _row_explanations(inputs, settings, plan)
+        self.part = {
+            "line": allocation.line.tolist(),
+            "offer": allocation.offer.tolist(),
+            "quantity": allocation.quantity.tolist(),
+            "need": _rounded(allocation.need),
+            "added_by_minimum": allocation.added_by_minimum.tolist(),
+            "added_by_pack": allocation.added_by_pack.tolist(),
+            "value": lines.value.tolist(),
+            "status": lines.budget_status.tolist(),
+            "rank": allocation.rank.tolist(),
+        }
+        self.why_offer = _offer_explanations(inputs, plan)
+
+    def line(self, number: int, part: int, currency: str) -> r.ProposalLine:
+        p, row_values = self.part, self.row
+        row, offer = p["line"][part], p["offer"][part]
+        explanation = {
+            **self.why_row[row],
+            **self.why_offer[offer],
+            "supplier_rank": p["rank"][part] + 1,
+            "abc_class": self.abc[row],
+        }
+        return r.ProposalLine(
+            line_no=number,
+            sku=self.inputs.skus[row],
+            location=self.inputs.locations[row],
+            supplier=self.inputs.offer_facts.supplier[offer],
+            quantity=p["quantity"][part],
+            unit_cost=self.inputs.offer_facts.unit_cost[offer],
+            currency=currency,
+            position=int(self.position[row]),
+            protection_demand=row_values["protection_demand"][row],
+            safety_stock=row_values["safety_stock"][row],
+            reorder_point=row_values["reorder_point"][row],
+            order_up_to=row_values["order_up_to"][row],
+            need=p["need"][part],
+            added_by_minimum=p["added_by_minimum"][part],
+            added_by_pack=p["added_by_pack"][part],
+            lost_margin_avoided=_money(p["value"][part]),
+            budget_status=_BUDGET_STATUS.get(p["status"][part], r.BudgetStatus.WITHIN),
+            explanation=explanation,
+        )
+
+
+def _row_explanations(
+    inputs: PlanInputs, settings: ResolvedSettings, plan: ReplenishmentPlan
+) -> dict[int, dict[str, object]]:
+    """Explanation entries shared by a row's lines, for the rows that have lines."""
+    rows, policy = plan.rows, plan.rows.policy
+    wanted = sorted(set(plan.lines.allocation.line.tolist()))
+    columns: dict[str, list[Any]] = {
+        "forecast_per_day": _rounded(inputs.daily_mean[wanted].mean(axis=1)),
+        "protection_days": _rounded(policy.protection_interval[wanted]),
+        "protection_demand_std": _rounded(policy.protection_demand_std[wanted]),
+        "safety_factor": _rounded(policy.safety_factor[wanted]),
+        "on_hand": inputs.on_hand[wanted].tolist(),
+        "on_order": inputs.on_order[wanted].tolist(),
+        "allocated": inputs.allocated[wanted].tolist(),
+        "transfer_in": rows.transfer_in[wanted].tolist(),
+        "transfer_out": rows.transfer_out[wanted].tolist(),
+        "row_need": _rounded(rows.need[wanted]),
+        "service_level": _rounded(settings["service_level"][wanted]),
+        "max_supplier_share": _rounded(settings["max_supplier_share"][wanted]),
+        "diversified": rows.diversified[wanted].tolist(),
+        "policy_lead_time_days": _rounded(rows.lead_time_mean[wanted]),
+        "policy_lead_time_std_days": _rounded(rows.lead_time_std[wanted]),
     }
+    policies = settings["policy"][wanted].astype(np.int64).tolist()
+    measures = settings["service_measure"][wanted].astype(np.int64).tolist()
+    labels = settings.labels(wanted)
+    found: dict[int, dict[str, object]] = {}
+    for i, row in enumerate(wanted):
+        entry: dict[str, object] = {name: values[i] for name, values in columns.items()}
+        entry["policy"] = POLICIES[policies[i]].value
+        entry["service_measure"] = MEASURES[measures[i]].value
+        entry["rules"] = labels[i]
+        found[row] = entry
+    return found
 
 
-def _round(value: Any) -> float:
-    return round(float(value), 4)
+def _offer_explanations(
+    inputs: PlanInputs, plan: ReplenishmentPlan
+) -> dict[int, dict[str, object]]:
+    """Explanation entries of the offers that have lines: the supplier's record and score."""
+    offers, scores, facts = inputs.offers, plan.rows.scores, inputs.offer_facts
+    wanted = sorted(set(plan.lines.allocation.offer.tolist()))
+    columns: dict[str, list[Any]] = {
+        "stated_lead_time_days": facts.stated_lead_time[wanted].tolist(),
+        "supplier_deliveries": facts.deliveries[wanted].tolist(),
+        "supplier_lead_time_days": _rounded(offers.lead_time_mean[wanted]),
+        "supplier_lead_time_std_days": _rounded(offers.lead_time_std[wanted]),
+        "on_time_rate": _rounded(offers.on_time_rate[wanted]),
+    }
+    parts = {
+        name: _rounded(getattr(scores, name)[wanted])
+        for name in ("total", "lead_time", "overbuy", "lateness", "risk")
+    }
+    found: dict[int, dict[str, object]] = {}
+    for i, offer in enumerate(wanted):
+        entry: dict[str, object] = {name: values[i] for name, values in columns.items()}
+        entry["score"] = {name: values[i] for name, values in parts.items()}
+        found[offer] = entry
+    return found
 
 
-def _money(value: Any) -> Decimal:
+def _rounded(values: Any) -> list[float]:
+    return [float(x) for x in np.round(np.asarray(values, dtype=np.float64), 4).tolist()]
+
+
+def _money(value: float) -> Decimal:
     return Decimal(repr(float(value))).quantize(CENT)

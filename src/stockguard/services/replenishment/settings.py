@@ -65,15 +65,19 @@ class ResolvedSettings:
     def __getitem__(self, name: str) -> FloatArray:
         return self.values[name]
 
-    def labels(self, row: int) -> dict[str, str]:
-        """Which rule gave each setting of ``row``: ``{"service_level": "abc_class A"}``."""
-        found = {}
+    def labels(self, rows: Sequence[int]) -> list[dict[str, str]]:
+        """Which rule gave each setting of each of ``rows``: ``{"service_level":
+        "abc_class A", ...}``; ``fallback`` where no rule set it."""
+        names = [rule.label for rule in self.rules] + ["fallback"]
+        found: list[dict[str, str]] = [{} for _ in rows]
         for name, source in self.source.items():
-            index = int(source[row])
-            if index >= 0:
-                found[name] = self.rules[index].label
-            elif np.isfinite(self.values[name][row]):
-                found[name] = "fallback"
+            index = source[rows]
+            index = np.where(
+                (index < 0) & np.isfinite(self.values[name][rows]), len(names) - 1, index
+            )
+            for entry, at in zip(found, index.tolist(), strict=True):
+                if at >= 0:
+                    entry[name] = names[at]
         return found
 
 
