@@ -22,7 +22,9 @@ Service measures:
   units demanded per cycle means ``sigma_L G(k) = (1 - beta) Q``, so
   ``k = G^-1((1 - beta) Q / sigma_L)`` (SPT eq. 6.19 and the fill-rate section of ch. 6).
 
-Zero variance (``sigma_L = 0``) gives zero safety stock for both measures.
+Zero variance (``sigma_L = 0``) gives zero safety stock for both measures. ``mu_L`` and
+``sigma_L`` over a daily forecast come from ``forecasting.leadtime.lead_time_demand``
+(``policies.compute_policies`` calls it).
 """
 
 from __future__ import annotations
@@ -63,32 +65,6 @@ class SafetyStock:
     safety_stock: FloatArray
     reorder_point: FloatArray
     safety_factor: FloatArray
-
-
-def lead_time_demand_std(
-    *,
-    demand_mean: Any,
-    demand_std: Any,
-    lead_time_mean: Any,
-    lead_time_std: Any,
-) -> FloatArray:
-    """Standard deviation of demand over a random lead time, shape (n,), units.
-
-    Equation: ``sigma_L = sqrt(L sigma_d^2 + d^2 sigma_LT^2)`` (independent daily demands,
-    lead time independent of demand; SPT ch. 6).
-
-    Args:
-        demand_mean: (n,) ``d``, units/day.
-        demand_std: (n,) ``sigma_d``, units/day.
-        lead_time_mean: (n,) ``L``, days (use ``L + R`` for periodic review).
-        lead_time_std: (n,) ``sigma_LT``, days.
-
-    Example: d = 10, sigma_d = 3, L = 4, sigma_LT = 1 gives sqrt(4 * 9 + 100 * 1) = 11.66.
-    """
-    d = np.asarray(demand_mean, dtype=np.float64)
-    variance = np.asarray(lead_time_mean, dtype=np.float64) * np.asarray(demand_std) ** 2
-    variance = variance + d**2 * np.asarray(lead_time_std, dtype=np.float64) ** 2
-    return np.asarray(np.sqrt(variance), dtype=np.float64)
 
 
 def normal_loss(safety_factor: Any) -> FloatArray:

@@ -24,13 +24,6 @@ def test_inverse_recovers_the_safety_factor_across_its_whole_range() -> None:
     np.testing.assert_allclose(recovered, factors, rtol=1e-9, atol=1e-9)
 
 
-def test_lead_time_demand_std_combines_demand_and_lead_time_variance() -> None:
-    std = safety_stock.lead_time_demand_std(
-        demand_mean=10.0, demand_std=3.0, lead_time_mean=4.0, lead_time_std=1.0
-    )
-    assert float(std) == pytest.approx(np.sqrt(4 * 9 + 100 * 1))
-
-
 def test_fill_rate_rows_need_an_order_quantity() -> None:
     with pytest.raises(ValueError, match="order_quantity: required"):
         safety_stock.normal_safety_stock(
