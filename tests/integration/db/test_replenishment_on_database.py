@@ -156,7 +156,7 @@ def test_the_late_supplier_record_lengthens_its_lead_time(app: App) -> None:
     assert acme["supplier_lead_time_days"] == 7
 
 
-def test_rules_are_stored_replaced_listed_by_precedence_and_removed(app: App) -> None:
+def test_rules_are_stored_updated_listed_by_precedence_and_removed(app: App) -> None:
     _shop(app)
     bus = app.bus
     bus.handle(
@@ -181,8 +181,8 @@ def test_rules_are_stored_replaced_listed_by_precedence_and_removed(app: App) ->
     assert replaced is True
     assert labels == ["category Mugs", "abc_class A", "abc_class B", "abc_class C", "default"]
     mugs = rules[0]
-    assert (mugs.service_level, mugs.policy, mugs.budget) == (
-        None,
+    assert (mugs.service_level, mugs.policy, mugs.budget) == (  # updated, 0.9 kept
+        0.9,
         r.PolicyName.PERIODIC,
         Decimal("250.50"),
     )
