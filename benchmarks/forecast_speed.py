@@ -9,10 +9,17 @@ subprocess so that its peak memory (``ru_maxrss``) is its own:
   TSB(alpha_d=0.1, alpha_p=0.1), ADIDA, IMAPA (n_jobs=2), in a process with an empty numba
   cache (includes the JIT compile).
 * ``peer-warm``: the same, after a warm-up call on a small panel (64 series x 400 days).
-* ``stockguard-battery``: every model of ``default_battery(season_length=7)`` fitted and
-  forecast once (28 days), after the same kind of warm-up.
+* ``stockguard-jit``: the first call of every stockguard model on the small warm-up panel in
+  a process with an empty numba cache (``NUMBA_CACHE_DIR`` set to a new folder): the
+  one-off JIT compile of the compiled kernels (ADR 0008).
+* ``stockguard-battery``: the same model list as the peers, stockguard's Naive,
+  SeasonalNaive(7), WindowAverage(28), SES (optimised), CrostonSBA(0.1), TSB(0.1, 0.1),
+  ADIDA and IMAPA, each fitted and forecast once (28 days) after the same kind of warm-up
+  (with the kernels' cache present). Holt and HoltWinters(7), which have no peer in the
+  list, are timed apart in the same step (``trend_models``), not counted.
 * ``stockguard-auto``: the full automatic run, ``AutoForecaster(season_length=7,
-  n_windows=3).fit(y, 28).predict()``, timed cold (it is what a nightly run pays).
+  n_windows=3).fit(y, 28).predict()``, timed in a fresh process (what a nightly run pays,
+  the kernels loaded from the numba cache, not compiled).
 
 ``battery_speedup`` = warm peer seconds / stockguard battery seconds. The time to build
 statsforecast's long data frame is reported apart and not counted. The process is pinned to
@@ -49,7 +56,8 @@ HORIZON = 28
 FULL_SERIES = 30_490
 FULL_PERIODS = 1_941
 CPUS = 2
-STEPS = ("peer-cold", "peer-warm", "stockguard-battery", "stockguard-auto")
+STEPS = ("peer-cold", "peer-warm", "stockguard-jit", "stockguard-battery", "stockguard-auto")
+COLD_CACHE_STEPS = ("peer-cold", "stockguard-jit")
 
 
 def pin_cpus() -> None:
@@ -109,30 +117,69 @@ def step_peer(y: np.ndarray, warm: bool) -> dict[str, Any]:
 
 
 def stockguard_battery() -> list[Any]:
-    from stockguard.planning.forecasting.models import default_battery
+    """stockguard's models of the peer list, with the peers' settings, in the same order."""
+    from stockguard.planning.forecasting.baselines import Naive, SeasonalNaive, WindowAverage
+    from stockguard.planning.forecasting.intermittent import ADIDA, IMAPA, TSB, CrostonSBA
+    from stockguard.planning.forecasting.smoothing import SimpleExponentialSmoothing
 
-    return list(default_battery(season_length=7))
+    return [
+        Naive(),
+        SeasonalNaive(season_length=7),
+        WindowAverage(window_size=28),
+        SimpleExponentialSmoothing(),
+        CrostonSBA(alpha=0.1),
+        TSB(alpha_d=0.1, alpha_p=0.1),
+        ADIDA(),
+        IMAPA(),
+    ]
 
 
-def run_battery(y: np.ndarray) -> dict[str, float]:
+def trend_models() -> list[Any]:
+    """stockguard's trend models, without a peer in the list: timed apart."""
+    from stockguard.planning.forecasting.smoothing import Holt, HoltWinters
+
+    return [Holt(), HoltWinters(season_length=7)]
+
+
+def run_models(models: list[Any], y: np.ndarray) -> dict[str, float]:
     per_model = {}
-    for model in stockguard_battery():
+    for model in models:
         started = time.perf_counter()
         model.fit(y).predict(HORIZON)
         per_model[model.alias] = time.perf_counter() - started
     return per_model
 
 
-def step_stockguard_battery(y: np.ndarray) -> dict[str, Any]:
+def step_stockguard_jit(y: np.ndarray) -> dict[str, Any]:
+    """First calls with an empty numba cache: compile time of every kernel the models use."""
+    from stockguard.planning.forecasting.auto import AutoForecaster
+
     started = time.perf_counter()
-    run_battery(small(y))
-    warmup = time.perf_counter() - started
-    started = time.perf_counter()
-    per_model = run_battery(y)
+    per_model = run_models([*stockguard_battery(), *trend_models()], small(y))
+    AutoForecaster(season_length=7, n_windows=3).fit(small(y), HORIZON)
     return {
         "seconds": time.perf_counter() - started,
+        "per_model_seconds": {name: round(s, 3) for name, s in per_model.items()},
+    }
+
+
+def step_stockguard_battery(y: np.ndarray) -> dict[str, Any]:
+    from stockguard.planning.forecasting.auto import AutoForecaster
+
+    started = time.perf_counter()
+    run_models([*stockguard_battery(), *trend_models()], small(y))
+    warmup = time.perf_counter() - started
+    # fills the kernels' cache for the next step too (its default battery and quantiles)
+    AutoForecaster(season_length=7, n_windows=3).fit(small(y), HORIZON)
+    started = time.perf_counter()
+    per_model = run_models(stockguard_battery(), y)
+    seconds = time.perf_counter() - started
+    trend = run_models(trend_models(), y)
+    return {
+        "seconds": seconds,
         "warmup_seconds": warmup,
         "per_model_seconds": {name: round(s, 3) for name, s in per_model.items()},
+        "trend_models_seconds": {name: round(s, 3) for name, s in trend.items()},
     }
 
 
@@ -153,6 +200,8 @@ def run_step(name: str, panel_file: Path) -> int:
         out = step_peer(y, warm=False)
     elif name == "peer-warm":
         out = step_peer(y, warm=True)
+    elif name == "stockguard-jit":
+        out = step_stockguard_jit(y)
     elif name == "stockguard-battery":
         out = step_stockguard_battery(y)
     else:
@@ -169,7 +218,7 @@ def spawn(name: str, panel_file: Path, console: Console) -> dict[str, Any]:
     """Run one step in a fresh interpreter; a failure is reported, not raised."""
     environment = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="numba-cold-") as cache:
-        if name == "peer-cold":
+        if name in COLD_CACHE_STEPS:
             environment["NUMBA_CACHE_DIR"] = cache
         console.print(f"running {name} ...")
         started = time.perf_counter()
@@ -199,6 +248,7 @@ def stockguard_parts() -> dict[str, bool]:
             return False
 
     return {
+        "stockguard-jit": present("stockguard.planning.forecasting.auto"),
         "stockguard-battery": present("stockguard.planning.forecasting.models"),
         "stockguard-auto": present("stockguard.planning.forecasting.auto"),
     }
@@ -213,6 +263,7 @@ def figures(steps: dict[str, dict[str, Any]], n_series: int, n_periods: int) -> 
         return steps.get(name, {}).get("memory", {}).get("self_gb")
 
     warm, battery = seconds("peer-warm"), seconds("stockguard-battery")
+    trend = steps.get("stockguard-battery", {}).get("trend_models_seconds")
     return {
         "series": n_series,
         "periods": n_periods,
@@ -223,6 +274,9 @@ def figures(steps: dict[str, dict[str, Any]], n_series: int, n_periods: int) -> 
         "peer_warm_seconds": warm,
         "stockguard_battery_seconds": battery,
         "battery_speedup": round(warm / battery, 3) if warm and battery else None,
+        "stockguard_models": [m.alias for m in stockguard_battery()],
+        "stockguard_trend_models_seconds": trend,
+        "jit_compile_seconds": seconds("stockguard-jit"),
         "auto_run_seconds": seconds("stockguard-auto"),
         "peak_memory_gb": memory("stockguard-auto"),
         "peak_memory_gb_by_step": {
@@ -245,7 +299,8 @@ def print_table(result: dict[str, Any], console: Console) -> None:
     labels = {
         "peer-cold": "statsforecast battery, cold (numba JIT)",
         "peer-warm": "statsforecast battery, warm",
-        "stockguard-battery": "stockguard default_battery",
+        "stockguard-jit": "stockguard first calls, empty numba cache (JIT)",
+        "stockguard-battery": "stockguard battery (peer list), cached kernels",
         "stockguard-auto": "stockguard AutoForecaster fit+predict",
     }
     for name, label in labels.items():
@@ -272,6 +327,10 @@ def print_table(result: dict[str, Any], console: Console) -> None:
         f"auto_run_seconds: {result['auto_run_seconds']}, "
         f"peak_memory_gb: {result['peak_memory_gb']}"
     )
+    trend = result["stockguard_trend_models_seconds"]
+    if trend:
+        listed = ", ".join(f"{name} {value:.1f} s" for name, value in trend.items())
+        console.print(f"not in the peer list, timed apart: {listed}")
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -289,7 +348,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--periods", type=int, default=FULL_PERIODS, help="days per series")
     parser.add_argument("--seed", type=int, default=20_240_601, help="seed of the panel")
     parser.add_argument(
-        "--skip-cold", action="store_true", help="skip the cold (JIT-compiling) peer run"
+        "--skip-cold",
+        action="store_true",
+        help="skip the cold (JIT-compiling) runs: peer-cold and stockguard-jit",
     )
     parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--panel-file", type=Path, help=argparse.SUPPRESS)
@@ -314,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         np.save(panel_file, panel.y)
         del panel
         for name in STEPS:
-            if name == "peer-cold" and arguments.skip_cold:
+            if name in COLD_CACHE_STEPS and arguments.skip_cold:
                 continue
             if not available.get(name, True):
                 console.print(f"{name}: stockguard module missing, not run")

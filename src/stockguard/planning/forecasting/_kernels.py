@@ -1,84 +1,48 @@
-"""NaN-aware helpers shared by the forecasting models (numpy only, pure functions).
+"""Helpers shared by the forecasting models: panels, origins, NaN-aware closed forms.
 
 Shapes: ``y`` is (n_series, n_periods) float64 units per period, NaN = unobserved.
+The recursive filters themselves are compiled (``_ses_kernels``, ``_trend_kernels``,
+``_croston_kernels``; ADR 0008); this module holds what they share on the numpy side.
+
+*Origins* (``cuts``): every model can be fitted at several cut points at once, the
+result at cut ``c`` being the one of the series ``y[:, :c]``; a rolling-origin backtest
+then costs one pass per model instead of one per window. A plain fit is ``cuts = [n]``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
-import numpy.typing as npt
 
+from stockguard.planning.forecasting._croston_kernels import interval_counts
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
-BoolArray = npt.NDArray[np.bool_]
 
-COLUMN_BLOCK = 256
-"""Periods copied at a time when iterating over columns (keeps access contiguous)."""
+def as_panel(y: FloatArray) -> FloatArray:
+    """``y`` as a C-contiguous float64 (n_series, n_periods) array (copied only if needed).
 
-StateFunction = Callable[[Mapping[str, FloatArray]], tuple[FloatArray, tuple[FloatArray, ...]]]
-
-
-def iter_columns(y: FloatArray, *, block: int = COLUMN_BLOCK) -> Iterator[FloatArray]:
-    """Yield ``y[:, t]`` for t = 0..n_periods-1 as contiguous (n_series,) arrays.
-
-    Copies ``block`` periods at a time (memory O(block x n_series)) so each step reads
-    contiguous memory instead of a stride of n_periods.
+    The compiled kernels are specialised for this layout.
     """
-    n_periods = y.shape[1]
-    for start in range(0, n_periods, block):
-        chunk = np.ascontiguousarray(y[:, start : start + block].T)
-        yield from chunk
+    panel = np.ascontiguousarray(y, dtype=np.float64)
+    if panel.ndim != 2:
+        raise ValueError(f"expected a (n_series, n_periods) panel, got shape {panel.shape}")
+    return panel
 
 
-def full_copy(value: FloatArray | float, shape: tuple[int, ...]) -> FloatArray:
-    """A writable contiguous copy of ``value`` broadcast to ``shape``.
-
-    Recursive filters keep parameters and state in such arrays: ufunc loops over
-    equal-shaped contiguous operands are markedly faster than broadcasting ones.
-    """
-    return np.array(np.broadcast_to(value, shape), dtype=np.float64, order="C")
-
-
-def column_gaps(column: FloatArray) -> BoolArray | None:
-    """NaN mask of one period, or None when every series is observed (the fast path)."""
-    missing = np.isnan(column)
-    return missing if missing.any() else None
+def as_cuts(origins: Sequence[int] | IntArray, n_periods: int) -> IntArray:
+    """(n_origins,) int64 cut points, checked increasing and within [0, n_periods]."""
+    cuts = np.ascontiguousarray(origins, dtype=np.int64).reshape(-1)
+    if cuts.size == 0 or cuts[0] < 0 or cuts[-1] > n_periods or np.any(np.diff(cuts) <= 0):
+        raise ValueError(f"origins must increase within [0, {n_periods}], got {cuts.tolist()}")
+    return cuts
 
 
-def observed_update(
-    target: FloatArray, new: FloatArray, missing: BoolArray | None
-) -> tuple[FloatArray, FloatArray]:
-    """Take ``new`` where the period is observed and keep ``target`` where it is NaN.
-
-    Returns (updated state, spare buffer); with no gap the two buffers are swapped.
-    """
-    if missing is None:
-        return new, target
-    np.copyto(target, new, where=~missing)
-    return target, new
-
-
-def last_observed(y: FloatArray, *, default: float = 0.0) -> FloatArray:
-    """(n_series,) last non-NaN value of each row, ``default`` for an all-NaN row."""
-    observed = ~np.isnan(y)
-    if y.shape[1] == 0:
-        return np.full(y.shape[0], default)
-    last = y.shape[1] - 1 - np.argmax(observed[:, ::-1], axis=1)
-    values = y[np.arange(y.shape[0]), last]
-    return np.where(observed.any(axis=1), values, default)
-
-
-def first_observed(y: FloatArray) -> FloatArray:
-    """(n_series,) first non-NaN value of each row, NaN for an all-NaN row."""
-    observed = ~np.isnan(y)
-    if y.shape[1] == 0:
-        return np.full(y.shape[0], np.nan)
-    first = np.argmax(observed, axis=1)
-    return np.where(observed.any(axis=1), y[np.arange(y.shape[0]), first], np.nan)
+def whole(y: FloatArray) -> IntArray:
+    """The single cut of a plain fit, ``[n_periods]``."""
+    return np.array([y.shape[1]], dtype=np.int64)
 
 
 def nan_mean(y: FloatArray, *, axis: int = -1, default: float = np.nan) -> FloatArray:
@@ -91,6 +55,15 @@ def nan_mean(y: FloatArray, *, axis: int = -1, default: float = np.nan) -> Float
     total = np.where(observed, y, 0.0).sum(axis=axis)
     safe = np.maximum(count, 1)
     return np.where(count > 0, total / safe, default)
+
+
+def demand_intervals_at(y: FloatArray, cuts: IntArray) -> tuple[FloatArray, FloatArray]:
+    """``demand_intervals`` of ``y[:, :c]`` for every cut: two (n_origins, n_series) arrays,
+    the mean interval (NaN without demand) and the number of demands."""
+    through_last, n_demand = interval_counts(as_panel(y), cuts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_interval = np.where(n_demand > 0, through_last / n_demand, np.nan)
+    return mean_interval, n_demand
 
 
 def demand_intervals(y: FloatArray) -> tuple[FloatArray, IntArray]:
@@ -106,15 +79,9 @@ def demand_intervals(y: FloatArray) -> tuple[FloatArray, IntArray]:
         mean_interval: (n_series,) periods per demand, NaN where there is no demand.
         n_demand: (n_series,) number of periods with demand > 0.
     """
-    observed = ~np.isnan(y)
-    demand = np.where(observed, y, 0.0) > 0
-    n_demand = demand.sum(axis=1).astype(np.int64)
-    n_periods = y.shape[1]
-    last = n_periods - 1 - np.argmax(demand[:, ::-1], axis=1) if n_periods else n_demand
-    position = np.arange(n_periods)[None, :]
-    through_last = np.count_nonzero(observed & (position <= last[:, None]), axis=1)
-    mean_interval = np.where(n_demand > 0, through_last / np.maximum(n_demand, 1), np.nan)
-    return mean_interval, n_demand
+    panel = as_panel(y)
+    mean_interval, n_demand = demand_intervals_at(panel, whole(panel))
+    return mean_interval[0], n_demand[0].astype(np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,60 +89,20 @@ class SearchResult:
     """Chosen parameters and the filter state they end in.
 
     Attributes:
-        params: name -> (n_series,) chosen value of every parameter.
-        state: final state arrays of the last grid evaluated, at the chosen values,
-            each (..., n_series) (the grid axis removed).
+        params: name -> chosen value of every parameter, (n_series,) for one fit or
+            (n_origins, n_series) for a fit at several origins.
+        state: final state arrays at the chosen values, same leading shape.
     """
 
     params: dict[str, FloatArray]
     state: tuple[FloatArray, ...]
 
-
-def grid_search_state(
-    *,
-    evaluate: StateFunction,
-    grids: Mapping[str, FloatArray],
-    start: Mapping[str, FloatArray],
-) -> SearchResult:
-    """Per-series coordinate search over parameter grids, all series at once.
-
-    For each parameter in ``grids`` order, the others fixed at their current per-series
-    values, the filter is evaluated for every grid value: parameters are passed with
-    shape (n_grid, n_series) or broadcastable to it. Each series keeps the value with
-    the lowest in-sample one-step SSE (first one on ties). Memory is O(n_grid x n_series).
-
-    Args:
-        grids: name -> (n_grid,) shared grid or (n_grid, n_series) per-series grid.
-        start: name -> (n_series,) starting value of every parameter the filter needs.
-
-    ``evaluate(params)`` returns the (n_grid, n_series) SSE and the final state arrays,
-    each (..., n_grid, n_series). The state of the last stage's winner is the state of
-    the chosen parameters (the other parameters are fixed during that stage), so no
-    final filtering pass is needed. With no grid, ``evaluate`` runs once at ``start``.
-    """
-    current = {name: np.asarray(value, dtype=np.float64) for name, value in start.items()}
-    n_series = next(iter(current.values())).shape[0]
-    if not grids:
-        _, states = evaluate({key: value[None, :] for key, value in current.items()})
-        return SearchResult(params=current, state=tuple(s[..., 0, :] for s in states))
-    state: tuple[FloatArray, ...] = ()
-    columns = np.arange(n_series)
-    for name, grid in grids.items():
-        candidates = grid[:, None] if grid.ndim == 1 else grid
-        candidates = np.broadcast_to(candidates, (candidates.shape[0], n_series))
-        params = {key: value[None, :] for key, value in current.items()}
-        params[name] = candidates
-        sse, states = evaluate(params)
-        best = np.argmin(sse, axis=0)
-        current[name] = candidates[best, columns]
-        state = tuple(s[..., best, columns] for s in states)
-    return SearchResult(params=current, state=state)
-
-
-def refine_grid(*, best: FloatArray, step: float, lower: float, upper: float) -> FloatArray:
-    """(n_fine, n_series) grid of ``best +- step`` in tenths of ``step``, clipped."""
-    offsets = np.linspace(-step, step, 11)
-    return np.clip(best[None, :] + offsets[:, None], lower, upper)
+    def at(self, origin: int) -> SearchResult:
+        """The result of one origin of a several-origin search."""
+        return SearchResult(
+            params={name: value[origin] for name, value in self.params.items()},
+            state=tuple(value[origin] for value in self.state),
+        )
 
 
 def flat(level: FloatArray, horizon: int) -> FloatArray:
@@ -187,7 +114,10 @@ def flat(level: FloatArray, horizon: int) -> FloatArray:
 class FlatForecaster:
     """Base of models whose forecast is one level per series for every step.
 
-    Subclasses implement ``_level(y) -> (n_series,)``; ``fit`` stores it as ``level_``.
+    Subclasses implement ``_level(y) -> (n_series,)`` (a closed form) or, for a
+    compiled filter, ``_levels(y, cuts) -> (n_origins, n_series)`` (all origins in one
+    pass). ``fit`` stores the level as ``level_``; ``forecast_origins`` gives the
+    forecasts from every origin of a backtest.
     """
 
     alias = "flat"
@@ -196,15 +126,28 @@ class FlatForecaster:
     def _level(self, y: FloatArray) -> FloatArray:
         raise NotImplementedError
 
+    def _levels(self, y: FloatArray, cuts: IntArray) -> FloatArray:
+        return np.stack([self._level(y[:, :cut]) for cut in cuts])
+
     def fit(self, y: FloatArray) -> Self:
-        self.level_ = self._level(np.asarray(y, dtype=np.float64))
+        panel = as_panel(y)
+        self.level_ = self._levels(panel, whole(panel))[0]
         return self
 
     def predict(self, horizon: int) -> FloatArray:
         return flat(self.level_, horizon)
 
     def forecast(self, y: FloatArray, horizon: int) -> FloatArray:
-        return flat(self._level(np.asarray(y, dtype=np.float64)), horizon)
+        panel = as_panel(y)
+        return flat(self._levels(panel, whole(panel))[0], horizon)
+
+    def forecast_origins(
+        self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
+    ) -> FloatArray:
+        """(n_origins, n_series, horizon): entry w equals ``forecast(y[:, :origins[w]])``."""
+        panel = as_panel(y)
+        levels = self._levels(panel, as_cuts(origins, panel.shape[1]))
+        return np.stack([flat(level, horizon) for level in levels])
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.endswith("_"))

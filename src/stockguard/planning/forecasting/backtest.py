@@ -4,6 +4,11 @@ Each window cuts the panel at an origin ``c``: the model is fitted on ``y[:, :c]
 forecasts ``y[:, c:c + horizon]``. Origins step back from the end of the panel by
 ``step`` periods (Tashman 2000, "Out-of-sample tests of forecasting accuracy", IJF 16).
 
+A model with a ``forecast_origins(y, origins, horizon)`` method (``OriginForecaster``:
+the compiled filters of this package) gives the forecasts of all windows from one
+pass over the panel, the recursion's state being recorded at each origin; any other
+``Forecaster`` is refitted on each prefix. Both give the same numbers.
+
 Memory: only horizon-length arrays are kept, ``(n_models, n_windows, n_series, horizon)``
 float64; for 10 models x 3 windows x 30,490 series x 28 days that is about 205 MB.
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -20,6 +26,28 @@ from stockguard.planning.forecasting.metrics import naive_scale
 
 MIN_TRAINING_OBSERVATIONS = 1
 """A window is scored for a series only if its training part has this many observations."""
+
+
+@runtime_checkable
+class OriginForecaster(Protocol):
+    """A forecaster that fits several prefixes of the panel in one pass."""
+
+    def forecast_origins(
+        self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
+    ) -> FloatArray:
+        """(n_origins, n_series, horizon); entry w equals
+        ``forecast(y[:, :origins[w]], horizon)``."""
+        ...
+
+
+def window_forecasts(
+    *, model: Forecaster, y: FloatArray, origins: IntArray, horizon: int
+) -> FloatArray:
+    """(n_windows, n_series, horizon) forecasts of ``model`` from every origin: one
+    pass for an ``OriginForecaster``, else one ``forecast`` per prefix."""
+    if isinstance(model, OriginForecaster):
+        return np.asarray(model.forecast_origins(y, origins, horizon), dtype=np.float64)
+    return np.stack([model.forecast(y[:, :cut], horizon) for cut in origins])
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +157,7 @@ def backtest(
     actuals = window_actuals(y=y, origins=origins, horizon=horizon, min_training=min_training)
     forecasts = np.empty((len(models), origins.size, y.shape[0], horizon), dtype=np.float64)
     for m, model in enumerate(models):
-        for w, cut in enumerate(origins):
-            forecasts[m, w] = model.forecast(y[:, :cut], horizon)
+        forecasts[m] = window_forecasts(model=model, y=y, origins=origins, horizon=horizon)
     scale = naive_scale(insample=y[:, : origins[0]], season=season, power=2)
     return BacktestResult(
         aliases=tuple(model.alias for model in models),

@@ -1,24 +1,29 @@
 """Baseline forecasters: Naive, SeasonalNaive, WindowAverage, HistoricAverage.
 
-All are closed forms over the history (no recursion), vectorised over series and time.
-``y`` is (n_series, n_periods) units per period, NaN = unobserved; a series with no
-observation forecasts 0. Definitions follow Hyndman & Athanasopoulos, *Forecasting:
-Principles and Practice* 3e, section 5.2 ("Some simple forecasting methods").
+All are closed forms over the history (no recursion). ``y`` is (n_series, n_periods)
+units per period, NaN = unobserved; a series with no observation forecasts 0.
+Definitions follow Hyndman & Athanasopoulos, *Forecasting: Principles and Practice*
+3e, section 5.2 ("Some simple forecasting methods"). Naive, SeasonalNaive and
+WindowAverage read each series backwards from the origin in compiled code and stop as
+soon as the answer is known (``_baseline_kernels``); HistoricAverage is a numpy mean.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Self
 
 import numpy as np
 
+from stockguard.planning.forecasting import _baseline_kernels
 from stockguard.planning.forecasting._kernels import (
     FlatForecaster,
-    iter_columns,
-    last_observed,
+    as_cuts,
+    as_panel,
     nan_mean,
+    whole,
 )
-from stockguard.planning.forecasting.base import FloatArray
+from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 __all__ = [
     "HistoricAverage",
@@ -28,6 +33,14 @@ __all__ = [
     "seasonal_last_observed",
     "window_average",
 ]
+
+
+def seasonal_profiles_at(*, y: FloatArray, cuts: IntArray, season_length: int) -> FloatArray:
+    """(n_origins, n_series, season_length) ``seasonal_last_observed`` of ``y[:, :c]``."""
+    last = _baseline_kernels.seasonal_last_values(as_panel(y), cuts, season_length)
+    naive = np.where(np.isnan(last[:, :, :1]), 0.0, last[:, :, :1])
+    seasonal = last[:, :, 1:]
+    return np.where(np.isnan(seasonal), naive, seasonal)
 
 
 def seasonal_last_observed(*, y: FloatArray, season_length: int) -> FloatArray:
@@ -42,10 +55,10 @@ def seasonal_last_observed(*, y: FloatArray, season_length: int) -> FloatArray:
     Returns:
         (n_series, season_length) units per period, column j = position j.
     """
-    naive = last_observed(y)
-    columns = [last_observed(y[:, j::season_length], default=np.nan) for j in range(season_length)]
-    seasonal = np.stack(columns, axis=1)
-    return np.where(np.isnan(seasonal), naive[:, None], seasonal)
+    panel = as_panel(y)
+    profiles = seasonal_profiles_at(y=panel, cuts=whole(panel), season_length=season_length)
+    profile: FloatArray = profiles[0]
+    return profile
 
 
 def window_average(*, y: FloatArray, window_size: int) -> FloatArray:
@@ -54,19 +67,10 @@ def window_average(*, y: FloatArray, window_size: int) -> FloatArray:
     Equation: yhat = (1/k) * sum of the last k observed y_t, k = min(window_size,
     n_observed). NaN periods are skipped, so the window reaches further back past
     censored days. Units per period; (n_series,); 0 for an all-NaN series.
-    Loops backwards over time and stops once every series has a full window.
     """
-    n_series = y.shape[0]
-    total = np.zeros(n_series)
-    count = np.zeros(n_series, dtype=np.int64)
-    reversed_y = y[:, ::-1]
-    for step, column in enumerate(iter_columns(reversed_y)):
-        take = ~np.isnan(column) & (count < window_size)
-        total += np.where(take, column, 0.0)
-        count += take
-        if step % 64 == 63 and bool((count >= window_size).all()):
-            break
-    return np.where(count > 0, total / np.maximum(count, 1), 0.0)
+    panel = as_panel(y)
+    level: FloatArray = _baseline_kernels.window_means(panel, whole(panel), window_size)[0]
+    return level
 
 
 class Naive(FlatForecaster):
@@ -74,8 +78,9 @@ class Naive(FlatForecaster):
 
     alias = "Naive"
 
-    def _level(self, y: FloatArray) -> FloatArray:
-        return last_observed(y)
+    def _levels(self, y: FloatArray, cuts: IntArray) -> FloatArray:
+        last = _baseline_kernels.seasonal_last_values(y, cuts, 1)[:, :, 0]
+        return np.where(np.isnan(last), 0.0, last)
 
 
 class HistoricAverage(FlatForecaster):
@@ -95,8 +100,8 @@ class WindowAverage(FlatForecaster):
     def __init__(self, window_size: int = 28) -> None:
         self.window_size = window_size
 
-    def _level(self, y: FloatArray) -> FloatArray:
-        return window_average(y=y, window_size=self.window_size)
+    def _levels(self, y: FloatArray, cuts: IntArray) -> FloatArray:
+        return _baseline_kernels.window_means(y, cuts, self.window_size)
 
 
 class SeasonalNaive:
@@ -113,18 +118,30 @@ class SeasonalNaive:
         self.season_length = season_length
 
     def fit(self, y: FloatArray) -> Self:
-        y = np.asarray(y, dtype=np.float64)
-        self.profile_ = seasonal_last_observed(y=y, season_length=self.season_length)
-        self.n_periods_ = int(y.shape[1])
+        panel = as_panel(y)
+        self.profile_ = seasonal_last_observed(y=panel, season_length=self.season_length)
+        self.n_periods_ = int(panel.shape[1])
         return self
 
     def predict(self, horizon: int) -> FloatArray:
         return _seasonal_path(self.profile_, self.n_periods_, horizon)
 
     def forecast(self, y: FloatArray, horizon: int) -> FloatArray:
-        y = np.asarray(y, dtype=np.float64)
-        profile = seasonal_last_observed(y=y, season_length=self.season_length)
-        return _seasonal_path(profile, int(y.shape[1]), horizon)
+        panel = as_panel(y)
+        profile = seasonal_last_observed(y=panel, season_length=self.season_length)
+        return _seasonal_path(profile, int(panel.shape[1]), horizon)
+
+    def forecast_origins(
+        self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
+    ) -> FloatArray:
+        """(n_origins, n_series, horizon): entry w equals ``forecast(y[:, :origins[w]])``."""
+        panel = as_panel(y)
+        cuts = as_cuts(origins, panel.shape[1])
+        profiles = seasonal_profiles_at(y=panel, cuts=cuts, season_length=self.season_length)
+        return np.stack([
+            _seasonal_path(profile, int(cut), horizon)
+            for profile, cut in zip(profiles, cuts, strict=True)
+        ])  # fmt: skip
 
     def __repr__(self) -> str:
         return f"SeasonalNaive(season_length={self.season_length})"

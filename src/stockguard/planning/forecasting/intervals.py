@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from stockguard.planning.forecasting import _count_kernels
 from stockguard.planning.forecasting.base import QUANTILE_LEVELS, FloatArray, IntArray
 from stockguard.planning.forecasting.metrics import pinball_loss
 
@@ -37,6 +38,8 @@ CONFORMAL = 0
 COUNT = 1
 MIN_RESIDUALS = 30
 """Fewest residuals for an empirical quantile (local cell, or pooled per class and step)."""
+ROW_BLOCK = 512
+"""Series processed at a time by the full-history statistics (cache-sized temporaries)."""
 MAX_RECURSION_MEAN = 500.0
 MAX_RECURSION_STEPS = 5_000
 
@@ -70,8 +73,13 @@ INTERVAL_LEVELS = interval_levels()
 
 
 def _monotone(quantiles: FloatArray) -> FloatArray:
-    """Clip at 0 and enforce non-decreasing along the level axis (-2)."""
-    return np.maximum.accumulate(np.maximum(quantiles, 0.0), axis=-2)
+    """Clip at 0 and enforce non-decreasing along the level axis (-2): a running maximum
+    over the few levels, one level slice at a time (faster than ``maximum.accumulate``
+    along a middle axis, and the same values)."""
+    out = np.maximum(quantiles, 0.0)
+    for level in range(1, out.shape[-2]):
+        np.maximum(out[..., level, :], out[..., level - 1, :], out=out[..., level, :])
+    return out
 
 
 def residual_scale(residuals: FloatArray) -> FloatArray:
@@ -157,15 +165,23 @@ def count_size(*, insample: FloatArray) -> FloatArray:
 
     ``m`` and ``v`` are the mean and variance (ddof=1) of the observed history;
     ``r = m^2 / (v - m)`` when ``v > m`` (overdispersed), else ``inf`` (Poisson).
+    Computed ``ROW_BLOCK`` series at a time (each row's reductions are unchanged, so
+    the result is the same), which keeps the temporaries in cache.
     """
-    observed = np.isfinite(insample)
-    count = observed.sum(axis=1)
-    mean = np.where(observed, insample, 0.0).sum(axis=1) / np.maximum(count, 1)
-    deviation = np.where(observed, insample - mean[:, None], 0.0)
-    variance = np.sum(deviation**2, axis=1) / np.maximum(count - 1, 1)
-    overdispersed = (variance > mean) & (mean > 0) & (count > 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(overdispersed, mean**2 / (variance - mean), np.inf)
+    size = np.empty(insample.shape[0])
+    for start in range(0, insample.shape[0], ROW_BLOCK):
+        part = insample[start : start + ROW_BLOCK]
+        observed = np.isfinite(part)
+        count = observed.sum(axis=1)
+        mean = np.where(observed, part, 0.0).sum(axis=1) / np.maximum(count, 1)
+        deviation = np.where(observed, part - mean[:, None], 0.0)
+        variance = np.sum(deviation**2, axis=1) / np.maximum(count - 1, 1)
+        overdispersed = (variance > mean) & (mean > 0) & (count > 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            size[start : start + ROW_BLOCK] = np.where(
+                overdispersed, mean**2 / (variance - mean), np.inf
+            )
+    return size
 
 
 def count_quantiles(*, mean: FloatArray, size: FloatArray, levels: FloatArray) -> FloatArray:
@@ -193,11 +209,12 @@ def _scipy_ppf(mean: FloatArray, size: FloatArray, levels: FloatArray) -> FloatA
 def count_ppf(*, mean: FloatArray, size: FloatArray, levels: FloatArray) -> FloatArray:
     """Quantiles of NB(mean, size) (Poisson where size is inf) by summing the pmf.
 
-    Same values as ``scipy.stats.nbinom.ppf`` / ``poisson.ppf`` but about 50 times faster
-    for retail-sized means: the pmf recursion ``p_{k+1} = p_k * mu / (k + 1)`` (Poisson)
-    or ``p_k * (k + r) / (k + 1) * mu / (r + mu)`` (NB) runs over k, vectorised over the
-    cells still below the top level. ``q_tau = #{k : F(k) < tau}``. Cells with a mean
-    above ``MAX_RECURSION_MEAN`` go to scipy.
+    Same values as ``scipy.stats.nbinom.ppf`` / ``poisson.ppf`` but far faster for
+    retail-sized means: the pmf recursion ``p_{k+1} = p_k * mu / (k + 1)`` (Poisson)
+    or ``p_k * (k + r) / (k + 1) * mu / (r + mu)`` (NB) runs per cell, compiled, until
+    the cumulative probability reaches the top level (``_count_kernels``);
+    ``q_tau = #{k : F(k) < tau}``. Cells with a mean above ``MAX_RECURSION_MEAN``, an
+    underflowing p_0 or more than ``MAX_RECURSION_STEPS`` steps go to scipy.
 
     Shapes: mean, size (n_cells,); levels (n_levels,). Returns (n_cells, n_levels).
     """
@@ -211,21 +228,16 @@ def count_ppf(*, mean: FloatArray, size: FloatArray, levels: FloatArray) -> Floa
     if direct.any():
         out[direct] = _scipy_ppf(mean[direct], size[direct], levels)
     cells = np.flatnonzero(~direct)
-    pmf = pmf[cells]
-    cdf = pmf.copy()
-    top = int(np.argmax(levels))
-    for k in range(MAX_RECURSION_STEPS):
-        if cells.size == 0:
-            break
-        below = cdf[:, None] < levels[None, :]
-        out[cells] += below
-        keep = below[:, top]
-        cells, cdf, pmf = cells[keep], cdf[keep], pmf[keep]
-        step = np.where(poisson[cells], mean[cells], (k + r[cells]) * odds[cells]) / (k + 1)
-        pmf = pmf * step
-        cdf = cdf + pmf
-    if cells.size:
-        out[cells] = _scipy_ppf(mean[cells], size[cells], levels)
+    quantiles, unfinished = _count_kernels.count_quantile_steps(
+        np.ascontiguousarray(mean[cells], dtype=np.float64),
+        np.ascontiguousarray(size[cells], dtype=np.float64),
+        odds[cells], pmf[cells], np.ascontiguousarray(levels, dtype=np.float64),
+        MAX_RECURSION_STEPS,
+    )  # fmt: skip
+    out[cells] = quantiles
+    left = cells[unfinished > 0]
+    if left.size:
+        out[left] = _scipy_ppf(mean[left], size[left], levels)
     return out
 
 
@@ -242,14 +254,18 @@ def _backtest_losses(
     size: FloatArray,
     levels: FloatArray,
 ) -> FloatArray:
-    """(2, n_series) mean pinball loss of the conformal and count quantiles per series."""
+    """(2, n_series) mean pinball loss of the conformal and count quantiles per series,
+    ``ROW_BLOCK`` series at a time (cache-sized (block, n_levels, horizon) temporaries)."""
     loss = np.zeros((2, actuals.shape[1]))
-    for window in range(actuals.shape[0]):
-        forecast = np.nan_to_num(forecasts[window])
-        conformal = _monotone(forecast[:, None, :] + offsets)
-        count = count_quantiles(mean=forecast, size=size, levels=levels)
-        loss[CONFORMAL] += _mean_pinball(actuals[window], conformal, levels)
-        loss[COUNT] += _mean_pinball(actuals[window], count, levels)
+    for start in range(0, actuals.shape[1], ROW_BLOCK):
+        rows = slice(start, start + ROW_BLOCK)
+        for window in range(actuals.shape[0]):
+            forecast = np.nan_to_num(forecasts[window, rows])
+            actual = actuals[window, rows]
+            conformal = _monotone(forecast[:, None, :] + offsets[rows])
+            count = count_quantiles(mean=forecast, size=size[rows], levels=levels)
+            loss[CONFORMAL, rows] += _mean_pinball(actual, conformal, levels)
+            loss[COUNT, rows] += _mean_pinball(actual, count, levels)
     scored = np.sum(np.isfinite(actuals), axis=(0, 2))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(scored > 0, loss / scored, np.nan)

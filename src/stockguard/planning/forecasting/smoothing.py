@@ -1,40 +1,43 @@
-"""Exponential smoothing (SES, Holt, additive Holt-Winters), vectorised over series.
+"""Exponential smoothing (SES, Holt, additive Holt-Winters) over many series.
 
-One Python loop over time; each step is a vector operation over series (and over a
-parameter grid when optimising). Equations are the error-correction forms of
-Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* 3e, chapter 8.
+The recursions run compiled, one series at a time and every parameter of a grid side
+by side (``_ses_kernels``, ``_trend_kernels``; ADR 0008). Equations are the
+error-correction forms of Hyndman & Athanasopoulos, *Forecasting: Principles and
+Practice* 3e, chapter 8.
 
 NaN handling: a NaN observation is skipped; the state carries over unchanged that
 step (no update, no trend step). The level starts at the first observed value, the
 trend at 0, so leading NaNs are ignored and the first observation has zero error.
 Parameters are chosen per series from grids by the lowest in-sample one-step SSE
-(see ``_kernels.grid_search_state``); memory is O(n_grid x n_series), never x n_periods.
+(first value on ties), one parameter at a time for Holt and Holt-Winters; memory is
+O(n_grid) per series and thread, never x n_periods.
+
+Every model also forecasts from several origins in one pass (``forecast_origins``),
+bit for bit equal to fitting each prefix ``y[:, :origin]`` on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
 
 import numpy as np
 
+from stockguard.planning.forecasting import _ses_kernels, _trend_kernels
 from stockguard.planning.forecasting._kernels import (
     FlatForecaster,
     SearchResult,
-    column_gaps,
-    first_observed,
-    full_copy,
-    grid_search_state,
-    iter_columns,
+    as_cuts,
+    as_panel,
     nan_mean,
-    observed_update,
-    refine_grid,
+    whole,
 )
-from stockguard.planning.forecasting.base import FloatArray
+from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 COARSE_ALPHAS: FloatArray = np.linspace(0.05, 0.95, 10)
 """SES grid; refined to steps of 0.01 within +-0.05 of the best value, in [0.01, 0.99]."""
+FINE_BOUNDS: FloatArray = np.array([0.01, 0.99])
 TREND_ALPHAS: FloatArray = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])
 BETAS: FloatArray = np.array([0.01, 0.05, 0.1, 0.2, 0.4])
 GAMMAS: FloatArray = np.array([0.01, 0.05, 0.1, 0.2, 0.3])
@@ -44,14 +47,11 @@ MIN_YEARLY_OBSERVATIONS = 365
 
 @dataclass(frozen=True, slots=True)
 class SmoothingState:
-    """Final state after filtering. Shapes: the broadcast of the parameters with
-    (n_series,), e.g. (n_grid, n_series). Units: level/trend/season in units per
-    period; sse in units squared. ``season`` has a leading (season_length,) axis."""
+    """Final SES state. Shapes: the broadcast of alpha with (n_series,), e.g.
+    (n_grid, n_series). Units: level in units per period, sse in units squared."""
 
     level: FloatArray
     sse: FloatArray
-    trend: FloatArray | None = None
-    season: FloatArray | None = None
 
 
 def ses_filter(*, y: FloatArray, alpha: FloatArray | float) -> SmoothingState:
@@ -65,21 +65,16 @@ def ses_filter(*, y: FloatArray, alpha: FloatArray | float) -> SmoothingState:
         y: (n_series, n_periods) units per period, NaN = unobserved.
         alpha: in [0, 1], broadcastable with (n_series,), e.g. (n_grid, 1).
     """
+    panel = as_panel(y)
     alpha = np.asarray(alpha, dtype=np.float64)
-    shape = np.broadcast_shapes(alpha.shape, (y.shape[0],))
-    alpha = full_copy(alpha, shape)
-    level = full_copy(first_observed(y), shape)
-    sse = np.zeros(shape)
-    err = np.empty(shape)
-    scratch = np.empty(shape)
-    for column in iter_columns(y):
-        np.subtract(column, level, out=err)
-        missing = column_gaps(column)
-        if missing is not None:
-            np.copyto(err, 0.0, where=missing)
-        sse += np.multiply(err, err, out=scratch)
-        level += np.multiply(alpha, err, out=scratch)
-    return SmoothingState(level=level, sse=sse)
+    shape = np.broadcast_shapes(alpha.shape, (panel.shape[0],))
+    entries = np.moveaxis(np.broadcast_to(alpha, shape), -1, 0).reshape(panel.shape[0], -1)
+    level, sse = _ses_kernels.ses_states(panel, np.ascontiguousarray(entries), whole(panel))
+
+    def unpack(values: FloatArray) -> FloatArray:
+        return np.moveaxis(values[:, 0, :].reshape((shape[-1], *shape[:-1])), 0, -1)
+
+    return SmoothingState(level=unpack(level), sse=unpack(sse))
 
 
 def ses_optimal_alpha(
@@ -97,64 +92,29 @@ def ses_optimal(
     *, y: FloatArray, alphas: FloatArray = COARSE_ALPHAS, refine: bool = True
 ) -> SearchResult:
     """``ses_optimal_alpha`` with the final level: ``state = (level,)``, (n_series,) each."""
-    n_series = y.shape[0]
-
-    def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
-        state = ses_filter(y=y, alpha=params["alpha"])
-        return state.sse, (state.level,)
-
-    start = {"alpha": np.full(n_series, alphas[0])}
-    best = grid_search_state(evaluate=evaluate, grids={"alpha": alphas}, start=start)
-    if refine and alphas.size > 1:
-        step = float(np.min(np.diff(alphas))) / 2
-        fine = refine_grid(best=best.params["alpha"], step=step, lower=0.01, upper=0.99)
-        best = grid_search_state(evaluate=evaluate, grids={"alpha": fine}, start=best.params)
-    return best
+    panel = as_panel(y)
+    return ses_optimal_at(y=panel, cuts=whole(panel), alphas=alphas, refine=refine).at(0)
 
 
-def holt_filter(
-    *,
-    y: FloatArray,
-    alpha: FloatArray | float,
-    beta: FloatArray | float,
-    phi: FloatArray | float = 1.0,
-) -> SmoothingState:
-    """Holt's linear (optionally damped) trend method (FPP3 8.2), skipping NaN.
+def ses_optimal_at(
+    *, y: FloatArray, cuts: IntArray, alphas: FloatArray = COARSE_ALPHAS, refine: bool = True
+) -> SearchResult:
+    """``ses_optimal`` of ``y[:, :c]`` for every cut in one pass; (n_origins, n_series)
+    arrays. The refined grid is ``best + linspace(-step, step, 11)``, step = half the
+    smallest spacing of ``alphas``."""
+    alphas = np.ascontiguousarray(alphas, dtype=np.float64)
+    offsets = refined_offsets(alphas) if refine else np.empty(0)
+    alpha, level = _ses_kernels.ses_search(as_panel(y), (alphas, offsets, FINE_BOUNDS), cuts)
+    return SearchResult(params={"alpha": alpha.T.copy()}, state=(level.T.copy(),))
 
-    Equations (beta is FPP3's beta*, a fraction of alpha's correction):
-        yhat_t = l_{t-1} + phi b_{t-1};  e_t = y_t - yhat_t
-        l_t = yhat_t + alpha e_t;  b_t = phi b_{t-1} + alpha beta e_t
-        yhat_{T+h} = l_T + (phi + ... + phi**h) b_T;  l_0 = first observed y, b_0 = 0.
 
-    Args:
-        y: (n_series, n_periods) units per period. alpha, beta, phi: broadcastable
-        with (n_series,).
-    """
-    alpha, beta, phi = (np.asarray(p, dtype=np.float64) for p in (alpha, beta, phi))
-    shape = np.broadcast_shapes(alpha.shape, beta.shape, phi.shape, (y.shape[0],))
-    damped = not bool(np.all(phi == 1.0))  # phi * b == b exactly when phi == 1
-    alpha_full, phi_full = full_copy(alpha, shape), full_copy(phi, shape)
-    step = full_copy(alpha * beta, shape)
-    level = full_copy(first_observed(y), shape)
-    trend, sse = np.zeros(shape), np.zeros(shape)
-    fitted, err, spare_level, spare_trend = (np.empty(shape) for _ in range(4))
-    damped_trend = np.empty(shape) if damped else trend
-    for column in iter_columns(y):
-        if damped:
-            np.multiply(phi_full, trend, out=damped_trend)
-        np.add(level, damped_trend, out=fitted)
-        np.subtract(column, fitted, out=err)
-        missing = column_gaps(column)
-        if missing is not None:
-            np.copyto(err, 0.0, where=missing)
-        sse += np.multiply(err, err, out=spare_level)
-        np.add(fitted, np.multiply(alpha_full, err, out=spare_level), out=spare_level)
-        level, spare_level = observed_update(level, spare_level, missing)
-        np.add(damped_trend, np.multiply(step, err, out=spare_trend), out=spare_trend)
-        trend, spare_trend = observed_update(trend, spare_trend, missing)
-        if not damped:
-            damped_trend = trend
-    return SmoothingState(level=level, sse=sse, trend=trend)
+def refined_offsets(alphas: FloatArray) -> FloatArray:
+    """(11,) offsets ``linspace(-step, step, 11)`` of the refined SES grid, step = half
+    the smallest spacing of ``alphas``; (0,) (no refinement) for a single alpha."""
+    if alphas.size < 2:
+        return np.empty(0)
+    step = float(np.min(np.diff(alphas))) / 2
+    return np.linspace(-step, step, 11)
 
 
 def damped_steps(*, phi: FloatArray, horizon: int) -> FloatArray:
@@ -163,75 +123,23 @@ def damped_steps(*, phi: FloatArray, horizon: int) -> FloatArray:
     return np.cumsum(powers, axis=1)
 
 
+def seasonal_profiles(*, y: FloatArray, cuts: IntArray, season_length: int) -> FloatArray:
+    """(n_series, n_origins, season_length) ``seasonal_profile`` of ``y[:, :c]`` per cut."""
+    total, count = _trend_kernels.seasonal_sums(as_panel(y), cuts, season_length)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        profile = np.where(count > 0, total / count, np.nan)
+    centre = nan_mean(profile, axis=-1, default=0.0)
+    return np.where(np.isnan(profile), 0.0, profile - centre[..., None])
+
+
 def seasonal_profile(*, y: FloatArray, season_length: int) -> FloatArray:
     """(n_series, season_length) centred NaN-aware mean of each season position.
 
     s_j = mean(y_t : t mod m = j) - mean_j(s_j); 0 for a never-observed position.
     Used as the initial seasonal state of Holt-Winters.
     """
-    columns = [nan_mean(y[:, j::season_length], axis=1) for j in range(season_length)]
-    profile = np.stack(columns, axis=1)
-    centre = nan_mean(profile, axis=1, default=0.0)
-    return np.where(np.isnan(profile), 0.0, profile - centre[:, None])
-
-
-def holt_winters_filter(
-    *,
-    y: FloatArray,
-    alpha: FloatArray | float,
-    beta: FloatArray | float,
-    gamma: FloatArray | float,
-    season_init: FloatArray,
-) -> SmoothingState:
-    """Additive Holt-Winters (FPP3 8.3), skipping NaN.
-
-    Equations, with m = season_length and s indexed by calendar position t mod m:
-        yhat_t = l_{t-1} + b_{t-1} + s_{t-m};  e_t = y_t - yhat_t
-        l_t = l_{t-1} + b_{t-1} + alpha e_t;  b_t = b_{t-1} + alpha beta e_t
-        s_t = s_{t-m} + gamma e_t
-        yhat_{T+h} = l_T + h b_T + s_{T+h-m(k+1)}
-    Initial state: s = ``season_init``; l_0 = first observed y - s at its position.
-
-    Args:
-        y: (n_series, n_periods) units per period. season_init: (n_series, m).
-        alpha, beta, gamma: broadcastable with (n_series,).
-
-    Returns:
-        state with ``season`` of shape (m, *broadcast shape), indexed by position.
-    """
-    alpha, beta, gamma = (np.asarray(p, dtype=np.float64) for p in (alpha, beta, gamma))
-    shape = np.broadcast_shapes(alpha.shape, beta.shape, gamma.shape, (y.shape[0],))
-    m = season_init.shape[1]
-    season = np.empty((m, *shape))
-    season[...] = season_init.T.reshape((m,) + (1,) * (len(shape) - 1) + (y.shape[0],))
-    level = full_copy(_deseasonalised_start(y, season_init), shape)
-    alpha_full, gamma_full = full_copy(alpha, shape), full_copy(gamma, shape)
-    step = full_copy(alpha * beta, shape)
-    trend, sse = np.zeros(shape), np.zeros(shape)
-    base, err, spare_level, spare_trend = (np.empty(shape) for _ in range(4))
-    for t, column in enumerate(iter_columns(y)):
-        previous = season[t % m]
-        np.add(level, trend, out=base)
-        np.subtract(column, np.add(base, previous, out=err), out=err)
-        missing = column_gaps(column)
-        if missing is not None:
-            np.copyto(err, 0.0, where=missing)
-        sse += np.multiply(err, err, out=spare_level)
-        np.add(base, np.multiply(alpha_full, err, out=spare_level), out=spare_level)
-        level, spare_level = observed_update(level, spare_level, missing)
-        np.add(trend, np.multiply(step, err, out=spare_trend), out=spare_trend)
-        trend, spare_trend = observed_update(trend, spare_trend, missing)
-        previous += np.multiply(gamma_full, err, out=base)
-    return SmoothingState(level=level, sse=sse, trend=trend, season=season)
-
-
-def _deseasonalised_start(y: FloatArray, season_init: FloatArray) -> FloatArray:
-    """(n_series,) first observed y minus the initial season at its position."""
-    observed = ~np.isnan(y)
-    first = np.argmax(observed, axis=1) if y.shape[1] else np.zeros(y.shape[0], np.int64)
-    rows = np.arange(y.shape[0])
-    start: FloatArray = first_observed(y) - season_init[rows, first % season_init.shape[1]]
-    return start
+    panel = as_panel(y)
+    return seasonal_profiles(y=panel, cuts=whole(panel), season_length=season_length)[:, 0]
 
 
 def yearly_basis(*, periods: FloatArray, n_terms: int) -> FloatArray:
@@ -280,24 +188,45 @@ class SimpleExponentialSmoothing(FlatForecaster):
         self.alpha = alpha
 
     def fit(self, y: FloatArray) -> Self:
-        self.alpha_, self.level_ = self._fit(np.asarray(y, dtype=np.float64))
+        panel = as_panel(y)
+        alpha, level = self._fit(panel, whole(panel))
+        self.alpha_, self.level_ = alpha[0], level[0]
         return self
 
-    def _fit(self, y: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """(alpha, level), each (n_series,); the optimised level comes from the search."""
+    def _fit(self, y: FloatArray, cuts: IntArray) -> tuple[FloatArray, FloatArray]:
+        """(alpha, level), each (n_origins, n_series); the optimised level comes from
+        the search."""
         if self.alpha is None:
-            best = ses_optimal(y=y)
+            best = ses_optimal_at(y=y, cuts=cuts)
             return best.params["alpha"], best.state[0]
-        alpha = np.full(y.shape[0], float(self.alpha))
-        return alpha, ses_filter(y=y, alpha=alpha).level
+        alpha = np.full((y.shape[0], 1), float(self.alpha))
+        level, _ = _ses_kernels.ses_states(y, alpha, cuts)
+        return np.full((cuts.size, y.shape[0]), float(self.alpha)), level[:, :, 0].T.copy()
 
-    def _level(self, y: FloatArray) -> FloatArray:
-        return self._fit(y)[1]
+    def _levels(self, y: FloatArray, cuts: IntArray) -> FloatArray:
+        return self._fit(y, cuts)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendFit:
+    """Chosen parameters and final state of Holt or Holt-Winters at each origin.
+
+    Attributes:
+        params: (n_series, n_origins, 3) alpha, beta and phi (Holt) or gamma (Winters).
+        state: (n_series, n_origins, 2 [+ m]) level and trend (units per period)
+            [and the season by calendar position t mod m].
+        cuts: (n_origins,) the origins.
+    """
+
+    params: FloatArray
+    state: FloatArray
+    cuts: IntArray
 
 
 class Holt:
-    """Holt's linear trend (``holt_filter``), alpha/beta (and phi if ``damped``) chosen
-    per series from grids by coordinate search (alpha, beta, phi, then alpha again).
+    """Holt's linear trend (FPP3 8.2; equations in ``_trend_kernels``), alpha/beta (and
+    phi if ``damped``) chosen per series from grids by coordinate search (alpha, beta,
+    phi, then alpha again), starting at alpha 0.2, beta 0.05, phi 1.
 
     Fitted: ``alpha_ beta_ phi_ level_ trend_``, all (n_series,).
     """
@@ -312,44 +241,54 @@ class Holt:
     def __init__(self, damped: bool = False) -> None:
         self.damped = damped
 
+    def _search(self, y: FloatArray, cuts: IntArray) -> TrendFit:
+        stages = np.array([0, 1, 2, 0] if self.damped else [0, 1, 0], dtype=np.int64)
+        params, state = _trend_kernels.holt_search(
+            y, (TREND_ALPHAS, BETAS, PHIS), stages, np.array([0.2, 0.05, 1.0]), cuts
+        )
+        return TrendFit(params=params, state=state, cuts=cuts)
+
     def fit(self, y: FloatArray) -> Self:
-        y = np.asarray(y, dtype=np.float64)
-
-        def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
-            state = holt_filter(y=y, alpha=params["alpha"], beta=params["beta"],
-                                phi=params["phi"])  # fmt: skip
-            assert state.trend is not None
-            return state.sse, (state.level, state.trend)
-
-        n = y.shape[0]
-        start = {"alpha": np.full(n, 0.2), "beta": np.full(n, 0.05), "phi": np.full(n, 1.0)}
-        grids = {"alpha": TREND_ALPHAS, "beta": BETAS}
-        if self.damped:
-            grids["phi"] = PHIS
-        best = grid_search_state(evaluate=evaluate, grids=grids, start=start)
-        best = grid_search_state(evaluate=evaluate, grids={"alpha": TREND_ALPHAS},
-                                 start=best.params)  # fmt: skip
-        self.alpha_, self.beta_, self.phi_ = (best.params[k] for k in ("alpha", "beta", "phi"))
-        self.level_, self.trend_ = best.state
+        panel = as_panel(y)
+        result = self._search(panel, whole(panel))
+        self.alpha_, self.beta_, self.phi_ = result.params[:, 0].T
+        self.level_, self.trend_ = result.state[:, 0].T
         return self
 
     def predict(self, horizon: int) -> FloatArray:
-        path = self.level_[:, None] + self.trend_[:, None] * damped_steps(
-            phi=self.phi_, horizon=horizon
-        )
-        return np.maximum(np.nan_to_num(path, nan=0.0), 0.0)
+        return _holt_path(self.level_, self.trend_, self.phi_, horizon)
 
     def forecast(self, y: FloatArray, horizon: int) -> FloatArray:
         return type(self)(damped=self.damped).fit(y).predict(horizon)
 
+    def forecast_origins(
+        self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
+    ) -> FloatArray:
+        """(n_origins, n_series, horizon): entry w equals ``forecast(y[:, :origins[w]])``."""
+        panel = as_panel(y)
+        result = self._search(panel, as_cuts(origins, panel.shape[1]))
+        return np.stack([
+            _holt_path(result.state[:, w, 0], result.state[:, w, 1], result.params[:, w, 2],
+                       horizon)
+            for w in range(result.cuts.size)
+        ])  # fmt: skip
+
+
+def _holt_path(level: FloatArray, trend: FloatArray, phi: FloatArray, horizon: int) -> FloatArray:
+    """(n_series, horizon) l_T + (phi + ... + phi**h) b_T, NaN -> 0, clipped at 0."""
+    path = level[:, None] + trend[:, None] * damped_steps(phi=phi, horizon=horizon)
+    return np.maximum(np.nan_to_num(path, nan=0.0), 0.0)
+
 
 class HoltWinters:
-    """Additive Holt-Winters (``holt_winters_filter``) with weekly season.
+    """Additive Holt-Winters (FPP3 8.3; equations in ``_trend_kernels``) with weekly
+    season, initialised with ``seasonal_profile``.
 
-    alpha, beta, gamma are chosen per series by coordinate search over grids. With
-    ``yearly_terms=k > 0`` a yearly pattern sum_{j<=k} a_j sin + b_j cos(2 pi j t /
-    365.25) is first fitted by least squares on the weekly-deseasonalised series
-    (``yearly_fourier_fit``), subtracted before smoothing and added back to the forecast.
+    alpha, beta, gamma are chosen per series by coordinate search over grids, starting
+    at 0.2, 0.05, 0.05. With ``yearly_terms=k > 0`` a yearly pattern sum_{j<=k} a_j sin
+    + b_j cos(2 pi j t / 365.25) is first fitted by least squares on the
+    weekly-deseasonalised series (``yearly_fourier_fit``), subtracted before smoothing
+    and added back to the forecast.
 
     Fitted: ``alpha_ beta_ gamma_ level_ trend_`` (n_series,), ``season_``
     (n_series, season_length) by calendar position, ``yearly_coef_`` (n_series, 2k).
@@ -369,31 +308,26 @@ class HoltWinters:
         self.season_length = season_length
         self.yearly_terms = yearly_terms
 
+    def _search(self, y: FloatArray, cuts: IntArray) -> TrendFit:
+        init = seasonal_profiles(y=y, cuts=cuts, season_length=self.season_length)
+        params, state = _trend_kernels.winters_search(
+            y, (TREND_ALPHAS, BETAS, GAMMAS), init, np.array([0.2, 0.05, 0.05]), cuts
+        )
+        return TrendFit(params=params, state=state, cuts=cuts)
+
     def fit(self, y: FloatArray) -> Self:
-        y = np.asarray(y, dtype=np.float64)
-        n_series, self.n_periods_ = y.shape
+        panel = as_panel(y)
+        n_series, self.n_periods_ = panel.shape
         self.yearly_coef_ = np.zeros((n_series, 2 * self.yearly_terms))
         if self.yearly_terms > 0:
             self.yearly_coef_ = yearly_fourier_fit(
-                y=y, n_terms=self.yearly_terms, season_length=self.season_length
+                y=panel, n_terms=self.yearly_terms, season_length=self.season_length
             )
-            y = y - self._yearly(np.arange(self.n_periods_, dtype=np.float64))
-        init = seasonal_profile(y=y, season_length=self.season_length)
-
-        def evaluate(params: Mapping[str, FloatArray]) -> tuple[FloatArray, tuple[FloatArray, ...]]:
-            state = holt_winters_filter(y=y, alpha=params["alpha"], beta=params["beta"],
-                                        gamma=params["gamma"], season_init=init)  # fmt: skip
-            assert state.trend is not None
-            assert state.season is not None
-            return state.sse, (state.level, state.trend, state.season)
-
-        start = {name: np.full(n_series, v) for name, v in (("alpha", 0.2), ("beta", 0.05),
-                                                           ("gamma", 0.05))}  # fmt: skip
-        grids = {"alpha": TREND_ALPHAS, "beta": BETAS, "gamma": GAMMAS}
-        best = grid_search_state(evaluate=evaluate, grids=grids, start=start)
-        self.alpha_, self.beta_, self.gamma_ = (best.params[k] for k in ("alpha", "beta", "gamma"))
-        self.level_, self.trend_, season = best.state
-        self.season_ = season.T
+            panel = panel - self._yearly(np.arange(self.n_periods_, dtype=np.float64))
+        result = self._search(panel, whole(panel))
+        self.alpha_, self.beta_, self.gamma_ = result.params[:, 0].T
+        self.level_, self.trend_ = result.state[:, 0, 0], result.state[:, 0, 1]
+        self.season_ = result.state[:, 0, 2:]
         return self
 
     def _yearly(self, periods: FloatArray) -> FloatArray:
@@ -402,13 +336,43 @@ class HoltWinters:
         return self.yearly_coef_ @ basis.T
 
     def predict(self, horizon: int) -> FloatArray:
-        steps = np.arange(1, horizon + 1)
-        positions = (self.n_periods_ + steps - 1) % self.season_length
-        path = self.level_[:, None] + self.trend_[:, None] * steps + self.season_[:, positions]
+        path = _winters_path(
+            self.level_, self.trend_, self.season_, n_periods=self.n_periods_, horizon=horizon
+        )
         if self.yearly_terms > 0:
+            steps = np.arange(1, horizon + 1)
             path = path + self._yearly((self.n_periods_ + steps - 1).astype(np.float64))
         return np.maximum(np.nan_to_num(path, nan=0.0), 0.0)
 
     def forecast(self, y: FloatArray, horizon: int) -> FloatArray:
         model = type(self)(season_length=self.season_length, yearly_terms=self.yearly_terms)
         return model.fit(y).predict(horizon)
+
+    def forecast_origins(
+        self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
+    ) -> FloatArray:
+        """(n_origins, n_series, horizon): entry w equals ``forecast(y[:, :origins[w]])``.
+
+        One pass for all origins; with yearly terms (fitted per origin) one fit each.
+        """
+        panel = as_panel(y)
+        cuts = as_cuts(origins, panel.shape[1])
+        if self.yearly_terms > 0:
+            return np.stack([self.forecast(panel[:, :cut], horizon) for cut in cuts])
+        result = self._search(panel, cuts)
+        paths = [
+            _winters_path(result.state[:, w, 0], result.state[:, w, 1], result.state[:, w, 2:],
+                          n_periods=int(cut), horizon=horizon)
+            for w, cut in enumerate(cuts)
+        ]  # fmt: skip
+        return np.maximum(np.nan_to_num(np.stack(paths), nan=0.0), 0.0)
+
+
+def _winters_path(
+    level: FloatArray, trend: FloatArray, season: FloatArray, *, n_periods: int, horizon: int
+) -> FloatArray:
+    """(n_series, horizon) l_T + h b_T + s at position (T + h - 1) mod m, h = 1..horizon."""
+    steps = np.arange(1, horizon + 1)
+    positions = (n_periods + steps - 1) % season.shape[1]
+    path: FloatArray = level[:, None] + trend[:, None] * steps + season[:, positions]
+    return path
