@@ -83,7 +83,7 @@ def test_a_forecast_becomes_a_proposal_then_an_approved_draft_purchase_order(
     listed = _run(database, "proposals", "list")
     assert "proposed" in listed
     shown = _run(database, "proposals", "explain", "1", "1")
-    assert "Inventory position 20 (on hand 20, on order 0" in shown
+    assert "Inventory position 20 (on hand 20, on order 0, in draft POs 0" in shown
     assert '"service_level": "sku MUG"' in shown
 
     approved = _run(database, "proposals", "approve", "1")

@@ -255,12 +255,16 @@ class StoredForecast:
 
 @dataclass(frozen=True, slots=True)
 class PositionFacts:
+    """A stock level, plus ``in_draft``: outstanding units of its draft purchase orders
+    (approved proposals not yet sent, which ``on_order`` does not count yet)."""
+
     sku: str
     location: str
     on_hand: int
     allocated: int
     reserved: int
     on_order: int
+    in_draft: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,6 +138,8 @@ def test_a_proposal_is_stored_with_its_explanation_and_approval_makes_draft_pos(
     }
     assert len(decision.purchase_orders) == 4
     assert {x.purchase_order for x in lines} == {x.number for x in orders}
+    again: ProposalSummary = app.bus.handle(commands.ProposeReplenishment(created_at=NOW))
+    assert again.lines == 0  # the draft orders count in the position
 
 
 def test_the_late_supplier_record_lengthens_its_lead_time(app: App) -> None:

@@ -331,10 +331,22 @@ class FakeReplenishmentSource:
         )
 
     def positions(self) -> list[ports.PositionFacts]:
-        return [
-            ports.PositionFacts(x.sku, x.location, x.on_hand, x.allocated, x.reserved, x.on_order)
-            for x in self._uow.store.levels.values()
-        ]
+        """Levels plus the outstanding units of draft POs, as the SQL source reads them."""
+        drafts: dict[tuple[str, str], int] = {}
+        for order in self._uow.store.orders.values():
+            if order.status is purchasing.PurchaseOrderStatus.DRAFT:
+                for line in order.lines:
+                    key = (line.sku, order.location)
+                    drafts[key] = drafts.get(key, 0) + line.outstanding
+        keys = set(self._uow.store.levels) | set(drafts)
+        found = []
+        for sku, location in sorted(keys):
+            level = self._uow.store.levels.get((sku, location), stock.StockLevel(sku, location))
+            counts = (level.on_hand, level.allocated, level.reserved, level.on_order)
+            found.append(
+                ports.PositionFacts(sku, location, *counts, drafts.get((sku, location), 0))
+            )
+        return found
 
     def products(self) -> list[ports.ProductFacts]:
         return [

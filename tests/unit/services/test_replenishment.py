@@ -266,3 +266,14 @@ def test_setting_a_rule_again_updates_only_what_is_given_unless_replacing() -> N
         bus.handle(
             commands.SetReplenishmentRule(r.ReplenishmentRule(sku, sku="TEE"), unset=("colour",))
         )
+
+
+def test_lines_approved_onto_draft_orders_are_not_proposed_again() -> None:
+    uow = a_shop()
+    bus = _bus(uow)
+    first = bus.handle(propose(uow))
+    bus.handle(commands.ApproveProposal(1, NOW))
+    second = bus.handle(propose(uow))
+    assert first.lines == 2
+    assert second.lines == 0
+    assert second.unsourced == ("TOY@PAR",)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.rules import read_rules
-from stockguard.domain import parties
+from stockguard.domain import parties, purchasing
 from stockguard.domain import replenishment as r
 from stockguard.services import ports
 
@@ -50,11 +50,30 @@ class SqlReplenishmentSource:
         return _matrix(run_id, found)
 
     def positions(self) -> list[ports.PositionFacts]:
+        """Stock levels with the outstanding units of draft POs (also where no level exists)."""
         levels = t.table_of(t.StockLevelRow)
         columns = ("sku", "location", "on_hand", "allocated", "reserved", "on_order")
         with self._sessions() as session:
             found = session.execute(select(*(levels.c[name] for name in columns))).all()
-        return [ports.PositionFacts(*row) for row in found]
+            drafts = _draft_units(session)
+        known = {(row.sku, row.location) for row in found}
+        facts = [
+            ports.PositionFacts(
+                row.sku,
+                row.location,
+                row.on_hand,
+                row.allocated,
+                row.reserved,
+                row.on_order,
+                drafts.get((row.sku, row.location), 0),
+            )
+            for row in found
+        ]
+        return facts + [
+            ports.PositionFacts(sku, location, 0, 0, 0, 0, units)
+            for (sku, location), units in sorted(drafts.items())
+            if (sku, location) not in known
+        ]
 
     def products(self) -> list[ports.ProductFacts]:
         products = t.table_of(t.ProductRow)
@@ -102,6 +121,19 @@ class SqlReplenishmentSource:
     def rules(self) -> list[r.ReplenishmentRule]:
         with self._sessions() as session:
             return read_rules(session)
+
+
+def _draft_units(session: Session) -> dict[tuple[str, str], int]:
+    orders, lines = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseOrderLineRow)
+    outstanding = func.sum(lines.c.quantity - lines.c.received)
+    query = (
+        select(lines.c.sku, orders.c.location, outstanding.label("units"))
+        .select_from(lines)
+        .join(orders, orders.c.number == lines.c.order_number)
+        .where(orders.c.status == purchasing.PurchaseOrderStatus.DRAFT.value)
+        .group_by(lines.c.sku, orders.c.location)
+    )
+    return {(row.sku, row.location): int(row.units) for row in session.execute(query)}
 
 
 def _matrix(run_id: int, found: Sequence[Row[Any]]) -> ports.StoredForecast:

@@ -180,8 +180,9 @@ def explanation_text(line: Any) -> str:
             f"Policy {why.get('policy')} at {why.get('service_measure')} service level "
             f"{why.get('service_level')} (class {why.get('abc_class')}).",
             f"Inventory position {line.position} (on hand {why.get('on_hand')}, on order "
-            f"{why.get('on_order')}, allocated {why.get('allocated')}, transfers in "
-            f"{why.get('transfer_in')} / out {why.get('transfer_out')}).",
+            f"{why.get('on_order')}, in draft POs {why.get('in_draft')}, allocated "
+            f"{why.get('allocated')}, transfers in {why.get('transfer_in')} / out "
+            f"{why.get('transfer_out')}).",
             f"Forecast over {float(why.get('protection_days', 0)):.1f} days: "
             f"{line.protection_demand:.1f} units; safety stock {line.safety_stock:.1f}; "
             f"reorder point {line.reorder_point:.1f}; order up to {line.order_up_to:.1f}.",

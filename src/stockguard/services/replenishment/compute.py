@@ -11,8 +11,9 @@ Steps for every row (SKU x location):
    level, the forecast over the protection interval, ``ordering_cost`` and a holding cost
    of ``holding_rate x unit cost`` per year.
 3. **Position** ``IP = on_hand + on_order - allocated - backorders`` (negative on-hand
-   units are backorders) and the need ``order_quantity_needed(IP)``; every run counts as a
-   review of periodic rows.
+   units are backorders; ``on_order`` here also counts draft purchase orders, so a
+   proposal approved but not yet sent is not ordered twice) and the need
+   ``order_quantity_needed(IP)``; every run counts as a review of periodic rows.
 4. **Transfers** (``transfers``): rows with excess above ``S`` plus ``transfer_margin``
    give to rows of the same SKU that need units, when cheaper than buying; the need is
    then recomputed on the new positions.
@@ -136,7 +137,10 @@ def plan_replenishment(
     policy = _policies(inputs, settings, parameters, lead, lead_std, cost)
     backorders = np.maximum(-inputs.on_hand, 0)
     position = inventory_position(
-        np.maximum(inputs.on_hand, 0), inputs.on_order, inputs.allocated, backorders
+        np.maximum(inputs.on_hand, 0),
+        inputs.on_order + inputs.in_draft,
+        inputs.allocated,
+        backorders,
     )
     moves = _transfers(inputs, policy, position, np.where(best >= 0, cost, np.inf), parameters)
     gained = np.bincount(moves.plan.destination, moves.plan.quantity, inputs.n_rows)

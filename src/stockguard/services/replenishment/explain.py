@@ -161,6 +161,7 @@ def _row_explanations(
         "safety_factor": _rounded(policy.safety_factor[wanted]),
         "on_hand": inputs.on_hand[wanted].tolist(),
         "on_order": inputs.on_order[wanted].tolist(),
+        "in_draft": inputs.in_draft[wanted].tolist(),
         "allocated": inputs.allocated[wanted].tolist(),
         "transfer_in": rows.transfer_in[wanted].tolist(),
         "transfer_out": rows.transfer_out[wanted].tolist(),

@@ -39,6 +39,7 @@ class PlanInputs:
     Attributes:
         daily_mean, daily_std: (n, horizon) units/day from the stored forecast.
         on_hand, allocated, reserved, on_order: (n,) int64 units.
+        in_draft: (n,) int64 units on draft purchase orders (not yet in ``on_order``).
         price: (n,) money per unit; unit_cost: (n,) product cost, NaN when unknown.
         sku_index: (n,) int64 index of the row's SKU in ``unique_skus``.
         offers: the rows' offers (CSR); ``offer_facts`` says whose they are.
@@ -57,6 +58,7 @@ class PlanInputs:
     allocated: IntArray
     reserved: IntArray
     on_order: IntArray
+    in_draft: IntArray
     price: FloatArray
     unit_cost: FloatArray
     offers: sourcing.OfferTable
@@ -106,6 +108,7 @@ def gather_inputs(
         allocated=_level(stock, "allocated"),
         reserved=_level(stock, "reserved"),
         on_order=_level(stock, "on_order"),
+        in_draft=_level(stock, "in_draft"),
         price=np.array([float(products[s].price) for s in skus], dtype=np.float64),
         unit_cost=np.array([_cost(products[s].unit_cost) for s in skus], dtype=np.float64),
         offers=table,
