@@ -1,0 +1,172 @@
+"""Compiled ETS(A,N,A) (level and additive season, no trend) with its parameter search.
+
+The recursion of ``seasonal.SeasonalExponentialSmoothing`` in the lanes layout of
+``_ses_kernels`` (ADR 0008): ``LANES`` series at a time, their parameter entries side by
+side in one vectorised loop per period, results at every origin of ``cuts`` (the
+series ``y[:, :c]``) from one pass. With m = season length and s indexed by calendar
+position t mod m (Hyndman et al. 2008, model ANA):
+
+    e_t = (y_t - l_{t-1}) - s_{t-m};  l_t = l_{t-1} + alpha e_t;  s_t = s_{t-m} + gamma e_t
+    s = season_init, l_0 = first observed y - s at its position; a NaN period gives
+    e_t = 0 (no update).
+
+Search: alpha over its grid with gamma at its start value, then gamma over its grid;
+each keeps the first value of lowest in-sample one-step SSE.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from stockguard.planning.forecasting._jit import compiled, compiled_parallel
+from stockguard.planning.forecasting.base import FloatArray, IntArray
+
+LANES = 8
+"""Series filtered together (see ``_ses_kernels``)."""
+
+
+@compiled
+def first_observed(rows: FloatArray, stop: int) -> IntArray:
+    """(n_lanes,) index of each row's first non-NaN value before ``stop``; ``stop`` if none."""
+    first = np.full(rows.shape[0], stop, dtype=np.int64)
+    for s in range(rows.shape[0]):
+        for t in range(stop):
+            if not np.isnan(rows[s, t]):
+                first[s] = t
+                break
+    return first
+
+
+@compiled
+def first_minimum(values: FloatArray) -> int:
+    """Index of the smallest value, first on ties, first NaN wins (``numpy.argmin``)."""
+    best = 0
+    for j in range(values.size):
+        if np.isnan(values[j]):
+            return j
+        if values[j] < values[best]:
+            best = j
+    return best
+
+
+@compiled
+def seasonal_step(
+    values: FloatArray,
+    table: FloatArray,
+    level: FloatArray,
+    position: FloatArray,
+    sse: FloatArray,
+) -> None:
+    """One period for every entry, in place: ``values`` (n_entries,) observations,
+    ``table`` (2, n_entries) alpha and gamma, ``position`` (n_entries,) the season at
+    this period's position."""
+    for e in range(values.size):
+        value = values[e]
+        error = 0.0 if np.isnan(value) else (value - level[e]) - position[e]
+        sse[e] += error * error
+        level[e] += table[0, e] * error
+        position[e] += table[1, e] * error
+
+
+@compiled
+def seasonal_lanes(
+    rows: FloatArray,
+    table: FloatArray,
+    season_init: FloatArray,
+    cuts: IntArray,
+    out: FloatArray,
+) -> None:
+    """ETS(A,N,A) of each lane for each of its entries; lane s owns the entries
+    s * width .. (s + 1) * width - 1, in n_origins blocks of n_grid: block w starts
+    from ``season_init[s, w]`` and is recorded at cut w.
+
+    Args:
+        rows: (n_lanes, >= cuts[-1]) units per period, NaN = unobserved.
+        table: (2, n_lanes * n_origins * n_grid) alpha and gamma.
+        season_init: (n_lanes, n_origins, m) initial season by position.
+        out: (n_lanes, n_origins, n_grid, 2 + m) filled with the SSE, l_c (NaN when the
+            lane has no observation before c) and the season at each cut.
+    """
+    n_lanes, n_origins, m = season_init.shape
+    n_grid, n_entries = out.shape[2], table.shape[1]
+    width = n_origins * n_grid
+    first = first_observed(rows, cuts[-1])
+    level, sse, values = np.empty(n_entries), np.zeros(n_entries), np.empty(n_entries)
+    season = np.empty((m, n_entries))
+    for e in range(n_entries):
+        s, w = e // width, (e % width) // n_grid
+        season[:, e] = season_init[s, w]
+        start = rows[s, first[s]] if first[s] < cuts[-1] else np.nan
+        level[e] = start - season_init[s, w, first[s] % m]
+    begin = 0
+    for w in range(n_origins):
+        for t in range(begin, cuts[w]):
+            for s in range(n_lanes):
+                value = rows[s, t]
+                for j in range(width):
+                    values[s * width + j] = value
+            seasonal_step(values, table, level, season[t % m], sse)
+        begin = cuts[w]
+        for s in range(n_lanes):
+            for j in range(n_grid):
+                e = s * width + w * n_grid + j
+                out[s, w, j, 0] = sse[e]
+                out[s, w, j, 1] = level[e] if first[s] < cuts[w] else np.nan
+                out[s, w, j, 2:] = season[:, e]
+
+
+@compiled
+def seasonal_search_lanes(
+    rows: FloatArray,
+    grids: tuple[FloatArray, FloatArray],
+    start_gamma: float,
+    season_init: FloatArray,
+    cuts: IntArray,
+    result: tuple[FloatArray, FloatArray],
+) -> None:
+    """Alpha then gamma search of each lane at every cut.
+
+    Args:
+        grids: (alphas, gammas). season_init: (n_lanes, n_origins, m).
+        result: (params (n_lanes, n_origins, 2) alpha and gamma chosen, state
+            (n_lanes, n_origins, 1 + m) level and season of the chosen pair), filled.
+    """
+    params, state = result
+    n_lanes, n_origins = season_init.shape[0], cuts.size
+    params[:, :, 1] = start_gamma
+    for stage in range(2):
+        grid = grids[stage]
+        table = np.empty((2, n_lanes * n_origins * grid.size))
+        for e in range(table.shape[1]):
+            s, w, j = e // (n_origins * grid.size), (e // grid.size) % n_origins, e % grid.size
+            table[0, e], table[1, e] = params[s, w, 0], params[s, w, 1]
+            table[stage, e] = grid[j]
+        out = np.empty((n_lanes, n_origins, grid.size, 2 + season_init.shape[2]))
+        seasonal_lanes(rows, table, season_init, cuts, out)
+        for s in range(n_lanes):
+            for w in range(n_origins):
+                best = first_minimum(out[s, w, :, 0])
+                params[s, w, stage] = grid[best]
+                state[s, w] = out[s, w, best, 1:]
+
+
+@compiled_parallel
+def seasonal_search(
+    y: FloatArray,
+    grids: tuple[FloatArray, FloatArray],
+    start_gamma: float,
+    season_init: FloatArray,
+    cuts: IntArray,
+) -> tuple[FloatArray, FloatArray]:
+    """``seasonal_search_lanes`` for every series; ``season_init`` (n_series, n_origins,
+    m). Returns params (n_series, n_origins, 2) = (alpha, gamma) and state (n_series,
+    n_origins, 1 + m) = (level, season by position), units per period."""
+    n_series, m = y.shape[0], season_init.shape[2]
+    params = np.empty((n_series, cuts.size, 2))
+    state = np.empty((n_series, cuts.size, 1 + m))
+    for b in numba.prange((n_series + LANES - 1) // LANES):
+        low, high = b * LANES, min((b + 1) * LANES, n_series)
+        seasonal_search_lanes(y[low:high], grids, start_gamma, season_init[low:high], cuts,
+                              (params[low:high], state[low:high]))  # fmt: skip
+    return params, state
