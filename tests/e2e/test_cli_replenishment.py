@@ -126,3 +126,57 @@ def test_bad_options_are_refused_with_the_way_to_write_them(tmp_path: Path) -> N
         result = runner.invoke(app, ["--database", database, *arguments], terminal_width=200)
         assert result.exit_code == 1, (arguments, result.output)
         assert message in result.output, (arguments, result.output)
+
+
+def test_rules_import_from_csv_all_or_nothing_with_every_problem_named(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'rules.sqlite3'}"
+    _shop(database)
+    good = tmp_path / "rules.csv"
+    good.write_text(
+        "scope,sku,location,category,policy,service_level,max_supplier_share,budget\n"
+        "sku_location,MUG,PAR,,periodic,97%,,\n"
+        "category,,,Mugs,,,0.5,1500\n"
+    )
+    imported = _run(database, "import", "replenishment-rules", str(good))
+    assert "written: 2 replenishment_rule" in imported
+    assert _stored_rules(database) == {
+        ("sku_location", "MUG@PAR", "periodic", 0.97, None, None),
+        ("category", "Mugs", None, None, 0.5, Decimal("1500")),
+    }
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "scope,sku,location,category,service_level,manual_minimum,manual_maximum\n"
+        "sku,NOPE,,,0.9,,\n"
+        "category,,,Hats,150%,,\n"
+        "location,MUG,PAR,,,,\n"
+        "default,,,,,9,3\n"
+    )
+    result = runner.invoke(
+        app, ["--database", database, "import", "replenishment-rules", str(bad)], terminal_width=300
+    )
+    assert result.exit_code == 1
+    for expected in (
+        "line 2, column 'sku' (value 'NOPE'): There is no product with this SKU",
+        "line 3, column 'category' (value 'Hats'): No product is in this category.",
+        "line 3, column 'service_level' (value '150%'): A share must be above 0",
+        "line 4, column 'sku' (value 'MUG'): Does not apply to a location rule.",
+        "line 5, column 'manual_maximum' (value '3'): Is below manual_minimum 9.",
+    ):
+        assert expected in result.output, result.output
+    assert len(_stored_rules(database)) == 2  # nothing of the rejected file was written
+
+
+def _stored_rules(database: str) -> set[tuple[object, ...]]:
+    """The rules the user added (the seeded default and ABC rules left out)."""
+    engine = bootstrap(Settings(database=DatabaseSettings(url=database))).engine
+    rules = t.table_of(t.ReplenishmentRuleRow)
+    columns = ("scope", "key", "policy", "service_level", "max_supplier_share", "budget")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(*(rules.c[name] for name in columns)).where(
+                rules.c.scope.not_in(("default", "abc_class"))
+            )
+        ).all()
+    engine.dispose()
+    return {tuple(row) for row in rows}

@@ -19,6 +19,7 @@ from stockguard.services.importing import (
     order_files,
     party_files,
     purchasing_files,
+    replenishment_files,
     stock_files,
 )
 from stockguard.services.importing.formats import FileFormat, ImportJob
@@ -45,6 +46,7 @@ FORMATS: dict[str, FileFormat] = {
         purchasing_files.RECEIPTS,
         marketing_files.PROMOTIONS,
         party_files.CARRIERS,
+        replenishment_files.RULES,
     )
 }
 """Every importable file kind by its command name, in a workable import order."""
