@@ -1,11 +1,14 @@
-"""stockguard's fill-rate targets calibrated on its own history, before the replayed window.
+"""stockguard's settings calibrated on its own history, before the replayed window.
 
 The product replays its own policy (``_inventory_policies.StockguardPolicy``) on the
 last ``window`` periods of the history, with forecasts refitted on the recorded sales
 up to each fit day and lead times drawn from the supplier's past record only (the older
-half of the SCMS lines), at a grid of nominal fill rates; it then takes, for each
-target, the nominal fill rate whose replay achieved it
-(``simulation.calibrated_service_levels``). Nothing here reads the replayed window.
+half of the SCMS lines), at a grid of nominal fill rates and for each lead-time demand
+model it offers for this (normal; negative binomial, Poisson where not over-dispersed).
+For each target it takes, per model, the nominal fill rate whose replay achieved the
+target (``simulation.calibrated_service_levels``) and keeps the model that needed the
+least average stock there on the history (among the models whose curve reaches the
+target; else the model that came closest). Nothing here reads the replayed window.
 """
 
 from __future__ import annotations
@@ -19,19 +22,32 @@ import numpy as np
 import _inventory_data as data_sets
 from _inventory_policies import RecordedFits, StockguardPolicy, forecaster_fit, run
 from stockguard.planning import simulation as sim
+from stockguard.planning.inventory.distributions import DemandDistribution
 
 GRID = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
 """Nominal fill rates replayed on the history."""
+MODELS = (DemandDistribution.NORMAL, DemandDistribution.NEGATIVE_BINOMIAL)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the calibration chose for one target."""
+
+    target: float
+    distribution: str
+    nominal: float
+    history_average_units: float
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """The replayed curve and the nominal fill rate chosen per target (fractions)."""
+    """Per model the replayed curve (fill rate, average units), and the choices."""
 
     window: int
     grid: tuple[float, ...]
-    achieved: tuple[float, ...]
-    nominal: dict[float, float]
+    achieved: dict[str, tuple[float, ...]]
+    average_units: dict[str, tuple[float, ...]]
+    choices: tuple[Choice, ...]
     seconds: float
 
 
@@ -46,7 +62,7 @@ def calibrate(
     horizon: int,
     rng: np.random.Generator,
 ) -> Calibration:
-    """Replay the grid on the history's last periods; invert the curve per target."""
+    """Replay the grid for each model on the history's last periods; choose per target."""
     started = time.perf_counter()
     window = min(data.replay.shape[1], data.history.shape[1] // 2)
     cut = data.history.shape[1] - window
@@ -56,24 +72,47 @@ def calibrate(
     )
     scenario = sim.Scenario.build(demand=demand, lead_time=lead, unit_cost=data.unit_value)
     fits = RecordedFits(data.history, cut, forecaster_fit(data.season_length, horizon))
-    achieved = []
-    for nominal in GRID:
-        planner = StockguardPolicy(
-            history=data.history[:, :cut],
-            fit=fits,
-            fill_rate=nominal,
-            lead_time_mean=lead_time[0],
-            lead_time_std=lead_time[1],
-            refit_every=refit_every,
-            cycle=cycle,
-        )
-        result, _ = run(scenario, planner)
-        achieved.append(result.total_fill_rate)
-    levels = sim.calibrated_service_levels(nominal=GRID, achieved=achieved, targets=targets)
+    achieved: dict[str, tuple[float, ...]] = {}
+    units: dict[str, tuple[float, ...]] = {}
+    for model in MODELS:
+        results = []
+        for nominal in GRID:
+            planner = StockguardPolicy(
+                history=data.history[:, :cut],
+                fit=fits,
+                fill_rate=nominal,
+                lead_time_mean=lead_time[0],
+                lead_time_std=lead_time[1],
+                refit_every=refit_every,
+                cycle=cycle,
+                distribution=int(model),
+            )
+            results.append(run(scenario, planner)[0])
+        achieved[model.name] = tuple(r.total_fill_rate for r in results)
+        units[model.name] = tuple(r.total_average_on_hand for r in results)
     return Calibration(
         window=window,
         grid=GRID,
-        achieved=tuple(achieved),
-        nominal={float(t): float(level) for t, level in zip(targets, levels, strict=True)},
+        achieved=achieved,
+        average_units=units,
+        choices=tuple(choose(target, achieved, units) for target in targets),
         seconds=time.perf_counter() - started,
     )
+
+
+def choose(
+    target: float,
+    achieved: dict[str, tuple[float, ...]],
+    units: dict[str, tuple[float, ...]],
+) -> Choice:
+    """The model needing the least stock at ``target`` on the history (module docstring)."""
+    options = []
+    for name, curve in achieved.items():
+        nominal = float(
+            sim.calibrated_service_levels(nominal=GRID, achieved=curve, targets=[target])[0]
+        )
+        stock = float(np.interp(nominal, GRID, units[name]))
+        reaches = max(curve) >= target
+        options.append((not reaches, 0.0 if reaches else -max(curve), stock, name, nominal))
+    _, _, stock, name, nominal = min(options)
+    return Choice(target=target, distribution=name, nominal=nominal, history_average_units=stock)

@@ -30,6 +30,7 @@ from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
 from stockguard.planning.inventory import policies
+from stockguard.planning.inventory.distributions import DemandDistribution
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
 
@@ -153,6 +154,7 @@ class StockguardPolicy:
     lead_time_std: float
     refit_every: int
     cycle: int
+    distribution: int = int(DemandDistribution.NORMAL)
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
 
     def __post_init__(self) -> None:
@@ -179,6 +181,7 @@ class StockguardPolicy:
             lead_time_std=np.full(n_sku, self.lead_time_std),
             service_level=np.full(n_sku, self.fill_rate),
             service_measure=ServiceMeasure.FILL_RATE,
+            distribution=self.distribution,
             fixed_order_quantity=lot,
         )
         return sim.PolicyLevels.from_table(table)

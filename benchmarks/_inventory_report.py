@@ -13,6 +13,7 @@ import _inventory_data as data_sets
 from _inventory_calibration import Calibration
 from stockguard.planning import simulation as sim
 
+MODEL_LABELS = {"NORMAL": "normal", "NEGATIVE_BINOMIAL": "neg. bin."}
 BELOW_TARGET_POINTS = 5.0
 TARGET_GAP_POINTS = 1.5
 TARGET_RATIO_VS_MINMAX = 0.85
@@ -33,6 +34,7 @@ class Point:
     share_skus_below: float
     seconds: float
     nominal: float = float("nan")
+    distribution: str = ""
 
 
 def measure(
@@ -41,7 +43,6 @@ def measure(
     result: sim.ReplayResult,
     seconds: float,
     target: float,
-    nominal: float = float("nan"),
 ) -> Point:
     """Figures of ``result``; ``target`` (a fill rate) sets the below-target share."""
     has_demand = result.demand > 0
@@ -58,7 +59,6 @@ def measure(
         orders=result.total_orders_placed,
         share_skus_below=100 * float(below.mean()) if below.size else float("nan"),
         seconds=seconds,
-        nominal=nominal,
     )
 
 
@@ -91,31 +91,44 @@ def print_data_set(
     console.print(peers)
     table = Table(title=f"{title}: stockguard vs peers (same demand, same lead-time draws)")
     for column in (
-        "policy", "target", "nominal %", "fill %", "gap pts", "SKUs >5 pts below %", "CSL %",
-        "stock-out days %", "avg units", "avg value", "orders", "/ (a)", "/ (b)", "/ oracle",
+        "policy", "target", "model", "nominal %", "fill %", "gap pts", "SKUs >5 pts below %",
+        "CSL %", "stock-out days %", "avg units", "avg value", "orders", "/ (a)", "/ (b)",
+        "/ oracle",
     ):  # fmt: skip
         table.add_column(column, justify="right")
-    labels = ("stockguard", "uncalibrated")
+    labels = ("stockguard", "uncalibrated normal")
     for label, points, summary in zip(labels, stockguard, summaries, strict=True):
         for point, row in zip(points, summary["per_target"], strict=True):
             _stockguard_row(table, label, point, row)
     table.add_row(
-        "oracle", "-", "-", _fmt(oracle.fill_rate), "-", "-", _fmt(oracle.cycle_service_level, 1),
-        _fmt(oracle.stockout_share, 1), _fmt(oracle.average_units, 0),
-        _fmt(oracle.average_value, 0), str(oracle.orders), "-", "-", "1.00",
+        "oracle", "-", "-", "-", _fmt(oracle.fill_rate), "-", "-",
+        _fmt(oracle.cycle_service_level, 1), _fmt(oracle.stockout_share, 1),
+        _fmt(oracle.average_units, 0), _fmt(oracle.average_value, 0), str(oracle.orders),
+        "-", "-", "1.00",
     )  # fmt: skip
     console.print(table)
 
 
 def _stockguard_row(table: Table, label: str, point: Point, row: dict[str, Any]) -> None:
     table.add_row(
-        label, f"{100 * point.parameter:.0f}%", _fmt(100 * point.nominal),
+        label, f"{100 * point.parameter:.0f}%", MODEL_LABELS.get(point.distribution, "-"),
+        _fmt(100 * point.nominal),
         _fmt(point.fill_rate), _fmt(row["gap_points"]), _fmt(point.share_skus_below, 1),
         _fmt(point.cycle_service_level, 1), _fmt(point.stockout_share, 1),
         _fmt(point.average_units, 0), _fmt(point.average_value, 0), str(point.orders),
         _fmt(row["ratio_vs_minmax_ma30"], 3), _fmt(row["ratio_vs_minmax_velocity"], 3),
         _fmt(row["ratio_vs_oracle"], 2),
     )  # fmt: skip
+
+
+def _ratio(result: dict[str, Any]) -> str:
+    """The ratio at 95%, or its upper bound when peer (a) cannot reach that fill rate."""
+    bound = result["inventory_ratio_vs_minmax_at_95_upper_bound"]
+    if bound is not None:
+        return (
+            f"< {bound:.3f} (peer (a) tops out at {result['minmax_ma30_highest_fill_rate']:.2f}%)"
+        )
+    return _fmt(result["inventory_ratio_vs_minmax_at_95"], 3)
 
 
 def print_summary(console: Console, results: dict[str, Any]) -> None:
@@ -126,8 +139,7 @@ def print_summary(console: Console, results: dict[str, Any]) -> None:
         table.add_row(
             key,
             f"{_fmt(result['fill_rate_gap_points'])} (target <= {TARGET_GAP_POINTS})",
-            f"{_fmt(result['inventory_ratio_vs_minmax_at_95'], 3)} "
-            f"(target <= {TARGET_RATIO_VS_MINMAX})",
+            f"{_ratio(result)} (target <= {TARGET_RATIO_VS_MINMAX})",
             _fmt(result["inventory_ratio_vs_oracle_at_95"], 2),
         )
     console.print(table)
@@ -136,16 +148,24 @@ def print_summary(console: Console, results: dict[str, Any]) -> None:
 def print_calibration(
     console: Console, data: data_sets.ReplayData, calibration: Calibration
 ) -> None:
-    """The curve replayed on the history and the nominal fill rate chosen per target."""
+    """The curves replayed on the history and the model and nominal fill rate per target."""
     unit = "days" if data.period == "day" else "months"
     table = Table(
         title=f"{data.name}: calibration on the {calibration.window} {unit} before the replay "
-        f"({calibration.seconds:.0f} s)"
+        f"({calibration.seconds:.0f} s): fill rate % and average units achieved on history"
     )
     table.add_column("nominal %", justify="right")
-    table.add_column("achieved on history %", justify="right")
-    for nominal, achieved in zip(calibration.grid, calibration.achieved, strict=True):
-        table.add_row(_fmt(100 * nominal), _fmt(100 * achieved))
-    chosen = ", ".join(f"{100 * t:.0f}% -> {100 * n:.2f}%" for t, n in calibration.nominal.items())
+    for name in calibration.achieved:
+        table.add_column(f"{name} fill %", justify="right")
+        table.add_column(f"{name} avg units", justify="right")
+    for i, nominal in enumerate(calibration.grid):
+        cells = [_fmt(100 * nominal)]
+        for name, achieved in calibration.achieved.items():
+            cells += [_fmt(100 * achieved[i]), _fmt(calibration.average_units[name][i], 0)]
+        table.add_row(*cells)
     console.print(table)
-    console.print(f"nominal fill rate per target: {chosen}")
+    for choice in calibration.choices:
+        console.print(
+            f"target {100 * choice.target:.0f}%: {choice.distribution} at nominal "
+            f"{100 * choice.nominal:.2f}% ({choice.history_average_units:,.0f} units on history)"
+        )
