@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stockguard.domain import replenishment as r
+from stockguard.planning.inventory import abc
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -32,9 +33,6 @@ FALLBACK: dict[str, float] = {
     "max_supplier_share": 1.0,
 }
 """Values used where no rule sets a setting (the seeded default rule sets the same)."""
-
-ABC_SHARES = (0.80, 0.95)
-"""Cumulative revenue shares closing classes A and B (the Pareto convention)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,25 +100,17 @@ def resolve_settings(rules: Sequence[r.ReplenishmentRule], rows: RowKeys) -> Res
 
 
 def classify_abc(*, group: IntArray, revenue: FloatArray, n_groups: int) -> list[str]:
-    """ABC class per group (e.g. SKU) by its share of ``revenue`` summed over its rows.
-
-    Groups sorted by revenue, largest first; a group is A while the revenue of the groups
-    before it is under 80% of the total, B under 95%, C after (groups without revenue: C).
+    """ABC class ("A", "B" or "C") per group (a SKU) by its revenue summed over its rows
+    (its locations), with ``planning.inventory.abc.classify_abc`` (A while the groups before
+    it make less than 80% of the total, B below 95%, C after and without revenue).
 
     Args:
         group: (n,) group index of each row in ``[0, n_groups)``.
         revenue: (n,) money per day of each row (forecast units x price), >= 0.
     """
     total = np.bincount(group, weights=revenue, minlength=n_groups)
-    order = np.argsort(-total, kind="stable")
-    grand = float(total.sum())
-    before = np.cumsum(total[order]) - total[order]
-    share = before / grand if grand > 0 else np.ones(n_groups)
-    classes = np.where(share < ABC_SHARES[0], "A", np.where(share < ABC_SHARES[1], "B", "C"))
-    classes = np.where(total[order] > 0, classes, "C")
-    result = np.empty(n_groups, dtype=object)
-    result[order] = classes
-    return [str(x) for x in result]
+    classes = abc.classify_abc(annual_revenue=total * 365.0).abc_class
+    return [abc.AbcClass(x).name for x in classes.tolist()]
 
 
 def _encode(name: str, value: Any) -> float:
