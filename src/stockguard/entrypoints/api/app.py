@@ -16,6 +16,7 @@ from stockguard.entrypoints.api.routers import (
     planning,
     products,
     purchase_orders,
+    replenishment,
     stock,
     suppliers,
     webhooks,
@@ -25,8 +26,9 @@ from stockguard.entrypoints.web import install_dashboard
 DESCRIPTION = """
 The stockguard REST API. Every endpoint needs an API key (`stockguard keys create`) sent as
 `Authorization: Bearer sg_…`, and declares the scope it needs: **admin** (everything),
-**planner** (stock, purchasing, parties, imports) or **storefront** (public catalogue data
-only). Errors are RFC 9457 `application/problem+json` documents with a stable `code`.
+**planner** (stock, purchasing, parties, imports, planning, replenishment) or
+**storefront** (public catalogue data only). Errors are RFC 9457
+`application/problem+json` documents with a stable `code`.
 """
 
 TAGS = [
@@ -35,6 +37,11 @@ TAGS = [
     {"name": "purchasing", "description": "Suppliers and purchase orders."},
     {"name": "parties", "description": "Customers and sales orders."},
     {"name": "planning", "description": "Planning runs and the demand forecasts they stored."},
+    {
+        "name": "replenishment",
+        "description": "Purchase proposals from the forecast (with the reasons for every "
+        "quantity), their approval into draft purchase orders, rules and policies.",
+    },
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
 ]
@@ -64,6 +71,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         imports.router,
         webhooks.router,
         planning.router,
+        replenishment.router,
     ):
         app.include_router(router)
     register_error_handlers(app)

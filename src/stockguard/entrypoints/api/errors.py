@@ -38,6 +38,14 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     errors.OverReceipt: 409,
     errors.IdempotencyKeyReused: 409,
     errors.ConcurrencyConflict: 409,
+    errors.NoPlanningRun: 409,
+    errors.InvalidRule: 422,
+    errors.InvalidParameter: 422,
+    errors.UnknownRule: 404,
+    errors.UnknownCategory: 404,
+    errors.UnknownProposal: 404,
+    errors.UnknownProposalLine: 422,
+    errors.EmptyApproval: 409,
 }
 
 

@@ -1,0 +1,137 @@
+"""Replenishment rules (settings per scope) and the resulting policy per SKU x location."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from stockguard.adapters.db.views.proposal_lines import policy_summary
+from stockguard.domain import replenishment as r
+from stockguard.services.replenishment.sku_policy import LocationPolicy, SkuPolicies
+
+SETTING_NAMES = r.SETTINGS
+
+
+class RuleSettings(BaseModel):
+    """Settings of one rule; a setting left out (null) is taken from a less specific rule."""
+
+    policy: r.PolicyName | None = None
+    service_measure: r.ServiceMeasure | None = Field(
+        default=None, description="cycle: no stock-out per cycle; fill: share of demand served."
+    )
+    service_level: float | None = Field(default=None, gt=0, lt=1, examples=[0.95])
+    review_period_days: int | None = Field(default=None, ge=1, le=366)
+    fixed_order_quantity: int | None = Field(default=None, ge=1, le=10_000_000)
+    manual_minimum: int | None = Field(default=None, ge=0, le=10_000_000)
+    manual_maximum: int | None = Field(default=None, ge=0, le=10_000_000)
+    max_supplier_share: float | None = Field(
+        default=None, gt=0, le=1, description="Largest share of a line one supplier may get."
+    )
+    budget: Decimal | None = Field(
+        default=None, ge=0, le=1_000_000_000, max_digits=16, decimal_places=4,
+        description="Money the lines under this rule may spend together.",
+    )  # fmt: skip
+
+
+class RuleUpdate(RuleSettings):
+    """The whole rule: settings left out are cleared (PUT replaces)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"policy": "order_up_to", "service_measure": "fill", "service_level": 0.98},
+                {"policy": "manual", "manual_minimum": 10, "manual_maximum": 40},
+            ]
+        },
+    )
+
+    @model_validator(mode="after")
+    def _sets_something(self) -> Self:
+        if all(getattr(self, name) is None for name in SETTING_NAMES):
+            raise ValueError(
+                f"a rule must set at least one of {', '.join(SETTING_NAMES)}; "
+                "to remove the rule, DELETE it"
+            )
+        low, high = self.manual_minimum, self.manual_maximum
+        if low is not None and high is not None and high < low:
+            raise ValueError(f"manual_maximum {high} is below manual_minimum {low}")
+        return self
+
+
+class RuleRead(RuleSettings):
+    model_config = ConfigDict(from_attributes=True)
+
+    scope: r.RuleScope
+    sku: str | None = None
+    location: str | None = None
+    category: str | None = None
+    abc_class: str | None = None
+    label: str = Field(examples=["sku_location MUG-RED-L@PAR-GEN"])
+
+
+class LocationPolicyRead(BaseModel):
+    """The policy at one location (units unless named) and where each setting came from."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    location: str
+    policy: r.PolicyName
+    service_measure: r.ServiceMeasure
+    service_level: float
+    abc_class: str = Field(description="By forecast revenue: A 80%, B next 15%, C the rest.")
+    review_period_days: float | None
+    fixed_order_quantity: float | None
+    manual_minimum: float | None
+    manual_maximum: float | None
+    max_supplier_share: float
+    rules: dict[str, str] = Field(description="Setting -> the rule it came from.")
+    forecast_per_day: float
+    protection_days: float = Field(description="Lead time (+ review period), days.")
+    protection_demand: float = Field(description="Demand expected over protection_days.")
+    protection_demand_std: float
+    safety_factor: float
+    safety_stock: float
+    reorder_point: float
+    order_up_to: float
+    order_quantity: float
+    lead_time_days: float = Field(description="Of the best-scored supplier.")
+    lead_time_std_days: float
+    supplier: str | None = Field(description="Best-scored supplier; null without offers.")
+    position: float = Field(description="On hand + on order (drafts too) - allocated.")
+    transfer_in: int
+    transfer_out: int
+    need: float = Field(description="Units a run would order now, before rounding.")
+    summary: str = Field(description="The policy in plain words.")
+
+
+class SkuPolicyRead(BaseModel):
+    """A SKU's policy per location, computed now from the latest forecast run."""
+
+    sku: str
+    run_id: int
+    forecast_from: date
+    abc_class: str
+    locations: list[LocationPolicyRead]
+
+    @classmethod
+    def from_policies(cls, found: SkuPolicies) -> Self:
+        return cls(
+            sku=found.sku,
+            run_id=found.run_id,
+            forecast_from=found.first_day,
+            abc_class=found.abc_class,
+            locations=[
+                LocationPolicyRead.model_validate(
+                    {**_as_dict(policy), "summary": policy_summary(policy)}
+                )
+                for policy in found.locations
+            ],
+        )
+
+
+def _as_dict(policy: LocationPolicy) -> dict[str, object]:
+    return {name: getattr(policy, name) for name in LocationPolicy.__slots__}

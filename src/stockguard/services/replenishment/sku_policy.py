@@ -1,0 +1,202 @@
+"""One SKU's replenishment policy per location, computed as a replenishment run would.
+
+For the API (``GET /policies/{sku}``) and the dashboard's SKU page. The source is the
+run's read port narrowed to the SKU (``adapters.db.views.policies``); the steps are the
+run's own: ``gather_inputs``, ``resolve_settings`` with the SKU's ABC class (from every
+SKU's forecast revenue, ``classify_abc``), and ``compute.plan_replenishment``. Transfers
+are per SKU, so they come out as in a full run; the budget does not change the levels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from stockguard.domain import errors
+from stockguard.domain import replenishment as r
+from stockguard.services import ports
+from stockguard.services.replenishment import compute
+from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
+from stockguard.services.replenishment.settings import (
+    MEASURES,
+    POLICIES,
+    ResolvedSettings,
+    RowKeys,
+    classify_abc,
+    resolve_settings,
+)
+
+_REQUIRED: dict[r.PolicyName, tuple[str, ...]] = {
+    r.PolicyName.FIXED_QUANTITY: ("fixed_order_quantity",),
+    r.PolicyName.MANUAL: ("manual_minimum", "manual_maximum"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LocationPolicy:
+    """The policy of one SKU x location; units unless named, None where not applicable.
+
+    ``rules`` names the rule each setting came from (``fallback`` when none set it).
+    ``position`` is on hand + on order (drafts included) - allocated - backorders;
+    ``need`` is what a run would order now, before rounding to MOQ and pack size.
+    """
+
+    location: str
+    policy: str
+    service_measure: str
+    service_level: float
+    abc_class: str
+    review_period_days: float | None
+    fixed_order_quantity: float | None
+    manual_minimum: float | None
+    manual_maximum: float | None
+    max_supplier_share: float
+    rules: dict[str, str]
+    forecast_per_day: float
+    protection_days: float
+    protection_demand: float
+    protection_demand_std: float
+    safety_factor: float
+    safety_stock: float
+    reorder_point: float
+    order_up_to: float
+    order_quantity: float
+    lead_time_days: float
+    lead_time_std_days: float
+    supplier: str | None
+    position: float
+    transfer_in: int
+    transfer_out: int
+    need: float
+
+
+@dataclass(frozen=True, slots=True)
+class SkuPolicies:
+    sku: str
+    run_id: int
+    first_day: date
+    abc_class: str
+    locations: tuple[LocationPolicy, ...]
+
+
+def policies_of_sku(
+    source: ports.ReplenishmentSource,
+    *,
+    sku: str,
+    revenue: Mapping[str, float],
+    currency: str = "EUR",
+    parameters: compute.Parameters | None = None,
+) -> SkuPolicies:
+    """The policy of ``sku`` at every location the latest run forecast it for.
+
+    Args:
+        source: the replenishment source narrowed to ``sku``.
+        revenue: money/day forecast for every SKU of the run (ABC basis).
+
+    Raises:
+        errors.NoForecast: when the latest run (if any) did not forecast ``sku``.
+        errors.InvalidRule: when a location's policy lacks a setting it needs.
+    """
+    try:
+        inputs = gather_inputs(source, run_id=None, currency=currency)
+    except errors.NoPlanningRun:
+        raise errors.NoForecast(sku) from None
+    if inputs.n_rows == 0:
+        raise errors.NoForecast(sku)
+    abc = _abc_class(sku, revenue)
+    settings = resolve_settings(
+        source.rules(),
+        RowKeys(inputs.skus, inputs.locations, inputs.categories, [abc] * inputs.n_rows),
+    )
+    _check_required(inputs, settings)
+    plan = compute.plan_replenishment(inputs, settings, parameters or compute.Parameters())
+    labels = settings.labels(list(range(inputs.n_rows)))
+    return SkuPolicies(
+        sku=sku,
+        run_id=inputs.run_id,
+        first_day=inputs.first_day,
+        abc_class=abc,
+        locations=tuple(
+            _location(inputs, settings, plan, row, abc, labels[row])
+            for row in range(inputs.n_rows)
+        ),
+    )
+
+
+def _abc_class(sku: str, revenue: Mapping[str, float]) -> str:
+    names = sorted(revenue)
+    if sku not in revenue:
+        return "C"
+    values = np.array([max(revenue[name], 0.0) for name in names], dtype=np.float64)
+    classes = classify_abc(
+        group=np.arange(len(names), dtype=np.int64), revenue=values, n_groups=len(names)
+    )
+    return classes[names.index(sku)]
+
+
+def _check_required(inputs: PlanInputs, settings: ResolvedSettings) -> None:
+    for policy, names in _REQUIRED.items():
+        rows = settings["policy"] == POLICIES.index(policy)
+        for name in names:
+            missing = np.flatnonzero(rows & np.isnan(settings[name]))
+            if missing.size:
+                row = int(missing[0])
+                raise errors.InvalidRule(
+                    name,
+                    None,
+                    f"is required by policy {policy.value} of {inputs.skus[row]} at "
+                    f"{inputs.locations[row]}",
+                )
+
+
+def _location(
+    inputs: PlanInputs,
+    settings: ResolvedSettings,
+    plan: compute.ReplenishmentPlan,
+    row: int,
+    abc: str,
+    rules: dict[str, str],
+) -> LocationPolicy:
+    rows, policy = plan.rows, plan.rows.policy
+    best = int(rows.best_offer[row])
+
+    def value(name: str) -> float:
+        return float(settings[name][row])
+
+    return LocationPolicy(
+        location=inputs.locations[row],
+        policy=POLICIES[int(value("policy"))].value,
+        service_measure=MEASURES[int(value("service_measure"))].value,
+        service_level=value("service_level"),
+        abc_class=abc,
+        review_period_days=_optional(value("review_period_days")),
+        fixed_order_quantity=_optional(value("fixed_order_quantity")),
+        manual_minimum=_optional(value("manual_minimum")),
+        manual_maximum=_optional(value("manual_maximum")),
+        max_supplier_share=value("max_supplier_share"),
+        rules=rules,
+        forecast_per_day=float(inputs.daily_mean[row].mean()),
+        protection_days=float(policy.protection_interval[row]),
+        protection_demand=float(policy.protection_demand_mean[row]),
+        protection_demand_std=float(policy.protection_demand_std[row]),
+        safety_factor=float(policy.safety_factor[row]),
+        safety_stock=float(policy.safety_stock[row]),
+        reorder_point=float(policy.reorder_point[row]),
+        order_up_to=float(policy.order_up_to[row]),
+        order_quantity=float(policy.order_quantity[row]),
+        lead_time_days=float(rows.lead_time_mean[row]),
+        lead_time_std_days=float(rows.lead_time_std[row]),
+        supplier=inputs.offer_facts.supplier[best] if best >= 0 else None,
+        position=float(rows.position[row]),
+        transfer_in=int(rows.transfer_in[row]),
+        transfer_out=int(rows.transfer_out[row]),
+        need=float(rows.need[row]),
+    )
+
+
+def _optional(value: float) -> float | None:
+    return None if math.isnan(value) else value
