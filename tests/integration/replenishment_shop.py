@@ -35,8 +35,9 @@ class ReplenishmentShop:
     bolt: str
 
 
-def seed_replenishment_shop(app: App) -> ReplenishmentShop:
-    """The shop of the module docstring; every key is random."""
+def seed_replenishment_shop(app: App, *, with_offers: bool = True) -> ReplenishmentShop:
+    """The shop of the module docstring; every key is random. ``with_offers=False``:
+    nobody offers the SKU."""
     shop = ReplenishmentShop(
         sku=random_sku("MUG"),
         paris=random_sku("PAR")[:16],
@@ -50,7 +51,8 @@ def seed_replenishment_shop(app: App) -> ReplenishmentShop:
         uow.locations.add(a_location(shop.lyon))
         uow.suppliers.add(a_supplier(shop.acme, name="Acme Pottery"))
         uow.suppliers.add(a_supplier(shop.bolt, name="Bolt Ceramics"))
-        uow.bulk.upsert(ports.Entity.SUPPLIER_OFFER, _offers(shop))
+        if with_offers:
+            uow.bulk.upsert(ports.Entity.SUPPLIER_OFFER, _offers(shop))
         uow.forecasts.add_run(_run_record(), _forecast_rows(shop))
         uow.commit()
     app.bus.handle(commands.RecordStockCount(shop.sku, shop.paris, 5, NOW, f"{shop.sku}-count"))

@@ -128,3 +128,13 @@ def test_a_policy_needs_a_known_sku_and_a_forecast(
         uow.commit()
     new = client.get(f"/policies/{shop.sku}-NEW", headers=planner_headers)
     assert (new.status_code, new.json()["code"]) == (404, "no_forecast")
+
+
+def test_a_sku_nobody_offers_has_no_purchase_policy(
+    app: App, client: TestClient, planner_headers: Headers
+) -> None:
+    shop = seed_replenishment_shop(app, with_offers=False)
+    response = client.get(f"/policies/{shop.sku}", headers=planner_headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["has_offer"], body["currency"], body["locations"]) == (False, "EUR", [])

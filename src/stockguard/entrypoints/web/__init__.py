@@ -25,7 +25,13 @@ from stockguard.adapters.passwords import PasswordHasher
 from stockguard.config import DashboardSettings, Settings
 from stockguard.entrypoints.web import auth
 from stockguard.entrypoints.web.rendering import make_templates, path, render
-from stockguard.entrypoints.web.routes import overview, purchasing, session, stock
+from stockguard.entrypoints.web.routes import (
+    overview,
+    purchasing,
+    replenishment,
+    session,
+    stock,
+)
 
 MOUNT_PATH = "/dashboard"
 STATIC = Path(__file__).parent / "static"
@@ -40,7 +46,13 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
     dashboard.state.passwords = PasswordHasher()
     dashboard.state.sign_in_guard = auth.SignInGuard()
     _add_session(dashboard, settings.dashboard)
-    for router in (session.router, overview.router, stock.router, purchasing.router):
+    for router in (
+        session.router,
+        overview.router,
+        stock.router,
+        purchasing.router,
+        replenishment.router,
+    ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
     dashboard.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from stockguard.entrypoints.web import auth
+from stockguard.entrypoints.web.flash import pop_flashes
 
 TEMPLATES = Path(__file__).parent / "templates"
 CENT = Decimal("0.01")
@@ -76,11 +77,13 @@ def query(request: Request, **changes: Any) -> str:
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
-    """Render ``template`` with the operator, the CSRF token and the security headers."""
+    """Render ``template`` with the operator, the CSRF token, waiting flash messages and
+    the security headers."""
     templates: Jinja2Templates = request.app.state.templates
     values = {
         "operator": auth.operator_email(request),
         "csrf_token": auth.csrf_token(request),
+        "flashes": pop_flashes(request),
         **(context or {}),
     }
     return templates.TemplateResponse(

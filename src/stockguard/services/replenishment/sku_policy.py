@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -76,10 +76,15 @@ class LocationPolicy:
 
 @dataclass(frozen=True, slots=True)
 class SkuPolicies:
+    """The SKU's policy per location; none when no supplier offers it in ``currency``
+    (``has_offer`` False: nothing to buy it from, so no purchase policy is computed)."""
+
     sku: str
     run_id: int
     first_day: date
     abc_class: str
+    currency: str
+    has_offer: bool
     locations: tuple[LocationPolicy, ...]
 
 
@@ -97,6 +102,9 @@ def policies_of_sku(
         source: the replenishment source narrowed to ``sku``.
         revenue: money/day forecast for every SKU of the run (ABC basis).
 
+    Without any offer of the SKU in ``currency`` no location gets a policy (``has_offer``
+    is False).
+
     Raises:
         errors.NoForecast: when the latest run (if any) did not forecast ``sku``.
         errors.InvalidRule: when a location's policy lacks a setting it needs.
@@ -113,16 +121,15 @@ def policies_of_sku(
         RowKeys(inputs.skus, inputs.locations, inputs.categories, [abc] * inputs.n_rows),
     )
     _check_required(inputs, settings)
+    found = SkuPolicies(sku, inputs.run_id, inputs.first_day, abc, currency, True, ())
+    if inputs.offers.indptr[-1] == 0:
+        return replace(found, has_offer=False)
     plan = compute.plan_replenishment(inputs, settings, parameters or compute.Parameters())
     labels = settings.labels(list(range(inputs.n_rows)))
-    return SkuPolicies(
-        sku=sku,
-        run_id=inputs.run_id,
-        first_day=inputs.first_day,
-        abc_class=abc,
+    return replace(
+        found,
         locations=tuple(
-            _location(inputs, settings, plan, row, abc, labels[row])
-            for row in range(inputs.n_rows)
+            _location(inputs, settings, plan, row, abc, labels[row]) for row in range(inputs.n_rows)
         ),
     )
 

@@ -115,7 +115,9 @@ class SkuPolicyRead(BaseModel):
     run_id: int
     forecast_from: date
     abc_class: str
-    locations: list[LocationPolicyRead]
+    currency: str
+    has_offer: bool = Field(description="False: no supplier offers it in the currency.")
+    locations: list[LocationPolicyRead] = Field(description="Empty without an offer.")
 
     @classmethod
     def from_policies(cls, found: SkuPolicies) -> Self:
@@ -124,6 +126,8 @@ class SkuPolicyRead(BaseModel):
             run_id=found.run_id,
             forecast_from=found.first_day,
             abc_class=found.abc_class,
+            currency=found.currency,
+            has_offer=found.has_offer,
             locations=[
                 LocationPolicyRead.model_validate(
                     {**_as_dict(policy), "summary": policy_summary(policy)}

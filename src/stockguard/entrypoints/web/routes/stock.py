@@ -14,6 +14,7 @@ from stockguard.adapters.db.views.dashboard import stock as views
 from stockguard.entrypoints.web import charts
 from stockguard.entrypoints.web.deps import AppDep, SessionDep, require_operator
 from stockguard.entrypoints.web.paging import PAGE_SIZE, Pager
+from stockguard.entrypoints.web.policy_panel import policy_panel
 from stockguard.entrypoints.web.rendering import render
 
 router = APIRouter(dependencies=[Depends(require_operator)])
@@ -51,13 +52,15 @@ def stock_table(
 @router.get("/sku/{sku:path}", name="sku")
 def sku_page(request: Request, stockguard: AppDep, sku: str) -> Response:
     """Product, stock per location, sales chart, forecast fans (latest planning run),
-    ledger, offers and open purchase orders.
+    replenishment policy per location, ledger, offers and open purchase orders.
 
-    The chart's ledger history opens its own session, so it runs before the page's
-    session: on SQLite each transaction holds the write lock until it ends.
+    The chart's ledger history and the policy panel open their own sessions, so they run
+    before the page's session: on SQLite each transaction holds the write lock until it
+    ends.
     """
     today = datetime.now(UTC).date()
     panel = charts.sales_panel(stockguard.ledger_history(), sku=sku, today=today)
+    replenishment = policy_panel(stockguard, sku)
     with stockguard.reader() as session:
         product = catalog.product(session, sku)
         if product is None:
@@ -73,5 +76,6 @@ def sku_page(request: Request, stockguard: AppDep, sku: str) -> Response:
             "chart": charts.sales_figure(panel),
             "forecast_run": forecast.run if forecast else forecasts.latest_run(session),
             "fans": charts.forecast_fans(panel, forecast.rows) if forecast else [],
+            "replenishment": replenishment,
         }
     return render(request, "sku.html", context)
