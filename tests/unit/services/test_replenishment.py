@@ -277,3 +277,11 @@ def test_lines_approved_onto_draft_orders_are_not_proposed_again() -> None:
     assert first.lines == 2
     assert second.lines == 0
     assert second.unsourced == ("TOY@PAR",)
+
+
+def test_a_shop_without_any_offer_proposes_nothing_and_lists_what_it_cannot_buy() -> None:
+    uow = a_shop()
+    uow.store.offers.clear()
+    summary = propose_replenishment(propose(uow), uow)
+    assert summary.lines == 0
+    assert summary.unsourced == ("MUG@PAR", "TEE@PAR", "TOY@PAR")

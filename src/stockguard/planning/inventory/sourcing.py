@@ -259,7 +259,8 @@ def best_offer(scores: Any, indptr: IntArray, order: IntArray | None = None) -> 
     if order is None:
         order = rank_offers(scores, indptr)
     has = np.diff(indptr) > 0
-    return np.where(has, order[np.minimum(indptr[:-1], max(order.size - 1, 0))], -1)
+    first = np.r_[order, -1][np.where(has, indptr[:-1], order.size)]
+    return np.asarray(first, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,8 @@ def test_lead_time_spread_and_rounding_excess_make_an_offer_dearer() -> None:
 def test_a_line_without_offers_has_no_best_offer() -> None:
     offers = _offers([0, 0, 2], unit_cost=[3.0, 2.0])
     assert sourcing.best_offer(offers.unit_cost, offers.indptr).tolist() == [-1, 1]
+    none = _offers([0, 0, 0])
+    assert sourcing.best_offer(none.unit_cost, none.indptr).tolist() == [-1, -1]
 
 
 @given(
