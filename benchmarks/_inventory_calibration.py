@@ -1,10 +1,14 @@
 """stockguard's settings calibrated on its own history, before the replayed window.
 
 The product replays its own policy (``_inventory_policies.StockguardPolicy``) on the
-last ``window`` periods of the history, with forecasts refitted on the recorded sales
-up to each fit day and lead times drawn from the supplier's past record only (the older
-half of the SCMS lines), at a grid of nominal fill rates and for each lead-time demand
-model it offers for this (normal; negative binomial, Poisson where not over-dispersed).
+last ``window`` periods of the history exactly as it runs in the replay (forecasts
+refitted on its own observed sales, its stock-out periods unobserved; the recorded
+history is read as demand), with lead times drawn from the supplier's past record only
+(the older half of the SCMS lines), at a grid of nominal fill rates and for each
+lead-time demand model it offers for this (normal; negative binomial, Poisson where not
+over-dispersed). Censoring matters: forecasts fitted on sales that miss the stock-out
+periods run low (the periods with high demand are the ones that stock out), so a
+replay with uncensored forecasts would promise more than the policy delivers.
 For each target it takes, per model, the nominal fill rate whose replay achieved the
 target (``simulation.calibrated_service_levels``) and keeps the model that needed the
 least average stock there on the history (among the models whose curve reaches the
@@ -20,11 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 
 import _inventory_data as data_sets
-from _inventory_policies import RecordedFits, StockguardPolicy, forecaster_fit, run
+from _inventory_policies import StockguardPolicy, forecaster_fit, run
 from stockguard.planning import simulation as sim
 from stockguard.planning.inventory.distributions import DemandDistribution
 
-GRID = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
+GRID = (0.5, 0.7, 0.85, 0.93, 0.97, 0.99, 0.999)
 """Nominal fill rates replayed on the history."""
 MODELS = (DemandDistribution.NORMAL, DemandDistribution.NEGATIVE_BINOMIAL)
 
@@ -71,7 +75,7 @@ def calibrate(
         stated_lead_time=data.stated_lead_time, delays=past_delays, shape=demand.shape, rng=rng
     )
     scenario = sim.Scenario.build(demand=demand, lead_time=lead, unit_cost=data.unit_value)
-    fits = RecordedFits(data.history, cut, forecaster_fit(data.season_length, horizon))
+    fit = forecaster_fit(data.season_length, horizon)
     achieved: dict[str, tuple[float, ...]] = {}
     units: dict[str, tuple[float, ...]] = {}
     for model in MODELS:
@@ -79,7 +83,7 @@ def calibrate(
         for nominal in GRID:
             planner = StockguardPolicy(
                 history=data.history[:, :cut],
-                fit=fits,
+                fit=fit,
                 fill_rate=nominal,
                 lead_time_mean=lead_time[0],
                 lead_time_std=lead_time[1],

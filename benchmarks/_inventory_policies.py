@@ -119,26 +119,6 @@ def forecaster_fit(season_length: int, horizon: int) -> Fit:
 
 
 @dataclass
-class RecordedFits:
-    """Fits on the recorded history, cached by fit day and shared by every replay of a
-    backtest window (the history has no stock-out flags: sales are read as demand)."""
-
-    recorded: FloatArray
-    window_start: int
-    fit: Fit
-
-    def __post_init__(self) -> None:
-        self.cache: dict[int, tuple[FloatArray, FloatArray]] = {}
-
-    def __call__(self, fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
-        del observed
-        if fit_day not in self.cache:
-            known = self.recorded[:, : self.window_start + fit_day + 1]
-            self.cache[fit_day] = self.fit(fit_day, known)
-        return self.cache[fit_day]
-
-
-@dataclass
 class StockguardPolicy:
     """stockguard's (s,S) policy: forecast, lead-time demand, fill-rate safety stock.
 
