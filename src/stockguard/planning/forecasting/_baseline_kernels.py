@@ -2,20 +2,19 @@
 
 Each series is read backwards from the origin and the scan stops as soon as the answer
 is known, so the cost is a few periods per series instead of a pass over the panel
-(ADR 0008). Results are given for every origin ``c`` of ``cuts`` (the series
+(ADR 0008); one thread is enough. Results are given for every origin ``c`` of ``cuts`` (the series
 ``y[:, :c]``). Definitions: FPP3 section 5.2; NaN periods are skipped.
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from stockguard.planning.forecasting._jit import compiled_parallel
+from stockguard.planning.forecasting._jit import compiled
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 
-@compiled_parallel
+@compiled
 def window_means(y: FloatArray, cuts: IntArray, window: int) -> FloatArray:
     """(n_origins, n_series) mean of the last ``window`` observed values of ``y[:, :c]``.
 
@@ -24,7 +23,7 @@ def window_means(y: FloatArray, cuts: IntArray, window: int) -> FloatArray:
     """
     n_series = y.shape[0]
     out = np.zeros((cuts.size, n_series))
-    for i in numba.prange(n_series):
+    for i in range(n_series):
         row = y[i]
         for w in range(cuts.size):
             total, count = 0.0, 0
@@ -38,14 +37,14 @@ def window_means(y: FloatArray, cuts: IntArray, window: int) -> FloatArray:
     return out
 
 
-@compiled_parallel
+@compiled
 def seasonal_last_values(y: FloatArray, cuts: IntArray, season_length: int) -> FloatArray:
     """(n_origins, n_series, 1 + m) last observed value of ``y[:, :c]`` (column 0, NaN
     when none) and of each season position t mod m (columns 1..m, NaN when never
     observed), m = ``season_length``."""
     n_series, m = y.shape[0], season_length
     out = np.full((cuts.size, n_series, 1 + m), np.nan)
-    for i in numba.prange(n_series):
+    for i in range(n_series):
         row = y[i]
         for w in range(cuts.size):
             found = 0

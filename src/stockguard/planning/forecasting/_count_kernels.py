@@ -1,8 +1,9 @@
 """Compiled quantiles of count distributions by summing the probability mass function.
 
-One cell (series x horizon step) at a time, in parallel over cells (ADR 0008): the pmf
-recursion runs until the cumulative probability reaches the highest level, so a cell
-costs about its top quantile in steps, instead of every cell paying the slowest one.
+One cell (series x horizon step) at a time, blocks of cells on several threads (ADR
+0008): the pmf recursion runs until the cumulative probability reaches the highest
+level, so a cell costs about its top quantile in steps, instead of every cell paying the
+slowest one.
 
     Poisson(mu):        p_{k+1} = p_k mu / (k + 1),                  p_0 = exp(-mu)
     NB(mean mu, size r): p_{k+1} = p_k (k + r) / (k + 1) mu / (r + mu), p_0 = (r / (r + mu))**r
@@ -12,14 +13,56 @@ costs about its top quantile in steps, instead of every cell paying the slowest 
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from stockguard.planning.forecasting._jit import compiled_parallel
-from stockguard.planning.forecasting.base import FloatArray
+from stockguard.planning.forecasting._jit import compiled, run_blocks
+from stockguard.planning.forecasting.base import FloatArray, IntArray
+
+CELL_BLOCK = 4096
+"""Cells per block (the unit of work ``run_blocks`` hands to a thread)."""
 
 
-@compiled_parallel
+@compiled
+def count_quantile_rows(
+    mean: FloatArray,
+    size: FloatArray,
+    odds: FloatArray,
+    pmf: FloatArray,
+    levels: FloatArray,
+    cells: IntArray,
+    out: tuple[FloatArray, FloatArray],
+) -> None:
+    """Quantiles of Poisson (``size`` inf) or negative-binomial cells from their pmf.
+
+    Args:
+        mean: (n_cells,) mu, units. size: (n_cells,) r (inf = Poisson).
+        odds: (n_cells,) mu / (r + mu) (NB only). pmf: (n_cells,) p_0.
+        levels: (n_levels,) quantile levels in (0, 1).
+        cells: (first cell, stop, max_steps): the cells computed, and the recursion
+            steps after which a cell is left unfinished.
+        out: (quantiles (n_cells, n_levels), unfinished (n_cells,)), filled for the
+            cells: q_tau = #{k : F(k) < tau} in whole units, and 1.0 where F had not
+            reached the top level after max_steps steps (the caller computes those
+            cells another way).
+    """
+    quantiles, unfinished = out
+    order, max_steps = np.argsort(levels), cells[2]
+    for i in range(cells[0], cells[1]):
+        poisson = not np.isfinite(size[i])
+        probability, cumulative = pmf[i], pmf[i]
+        pending = 0  # levels order[:pending] have reached F(k) >= tau: q_tau = k
+        for k in range(max_steps):
+            while pending < levels.size and not cumulative < levels[order[pending]]:
+                quantiles[i, order[pending]] = k
+                pending += 1
+            if pending == levels.size:
+                break
+            ratio = mean[i] if poisson else (k + size[i]) * odds[i]
+            probability = probability * (ratio / (k + 1))
+            cumulative = cumulative + probability
+        unfinished[i] = 0.0 if pending == levels.size else 1.0
+
+
 def count_quantile_steps(
     mean: FloatArray,
     size: FloatArray,
@@ -28,34 +71,13 @@ def count_quantile_steps(
     levels: FloatArray,
     max_steps: int,
 ) -> tuple[FloatArray, FloatArray]:
-    """Quantiles of Poisson (``size`` inf) or negative-binomial cells from their pmf.
+    """``count_quantile_rows`` of every cell, on several threads: quantiles (n_cells,
+    n_levels) and the unfinished flags (n_cells,)."""
+    quantiles, unfinished = np.zeros((mean.size, levels.size)), np.zeros(mean.size)
 
-    Args:
-        mean: (n_cells,) mu, units. size: (n_cells,) r (inf = Poisson).
-        odds: (n_cells,) mu / (r + mu) (NB only). pmf: (n_cells,) p_0.
-        levels: (n_levels,) quantile levels in (0, 1).
-        max_steps: recursion steps after which a cell is left unfinished.
+    def kernel(first: int, stop: int) -> None:
+        cells = np.array([first * CELL_BLOCK, min(stop * CELL_BLOCK, mean.size), max_steps])
+        count_quantile_rows(mean, size, odds, pmf, levels, cells, (quantiles, unfinished))
 
-    Returns:
-        quantiles: (n_cells, n_levels) whole units, q_tau = #{k : F(k) < tau}.
-        unfinished: (n_cells,) 1.0 where F had not reached the top level after
-            ``max_steps`` steps (the caller computes those cells another way).
-    """
-    n_cells, order = mean.size, np.argsort(levels)
-    out = np.zeros((n_cells, levels.size))
-    unfinished = np.zeros(n_cells)
-    for i in numba.prange(n_cells):
-        poisson = not np.isfinite(size[i])
-        probability, cumulative = pmf[i], pmf[i]
-        pending = 0  # levels order[:pending] have reached F(k) >= tau: q_tau = k
-        for k in range(max_steps):
-            while pending < levels.size and not cumulative < levels[order[pending]]:
-                out[i, order[pending]] = k
-                pending += 1
-            if pending == levels.size:
-                break
-            ratio = mean[i] if poisson else (k + size[i]) * odds[i]
-            probability = probability * (ratio / (k + 1))
-            cumulative = cumulative + probability
-        unfinished[i] = 0.0 if pending == levels.size else 1.0
-    return out, unfinished
+    run_blocks(kernel, -(-mean.size // CELL_BLOCK))
+    return quantiles, unfinished

@@ -16,30 +16,22 @@ nor as a zero: they do not advance the interval and update no state.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from stockguard.planning.forecasting._jit import compiled, compiled_parallel
+from stockguard.planning.forecasting._jit import compiled, run_blocks
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 LANES = 8
 """Series filtered together (see ``_ses_kernels``)."""
+SERIES_BLOCK = 256
+"""Series per block of the one-series-at-a-time kernels (a unit of ``run_blocks``)."""
 
 
-@compiled_parallel
-def croston_states(y: FloatArray, alpha: FloatArray, cuts: IntArray) -> FloatArray:
-    """Croston's size z (units per demand) and interval p (observed periods per
-    demand) of every series at every cut, NaN before the first demand.
-
-    Args:
-        y: (n_series, n_periods). alpha: (n_series,). cuts: (n_origins,) increasing.
-
-    Returns:
-        (2, n_origins, n_series): [0] = z, [1] = p.
-    """
-    n_series = y.shape[0]
-    out = np.empty((2, cuts.size, n_series))
-    for i in numba.prange(n_series):
+@compiled
+def croston_rows(y: FloatArray, alpha: FloatArray, cuts: IntArray, rows: IntArray,
+                 out: FloatArray) -> None:  # fmt: skip
+    """``croston_states`` of the series ``rows[0] .. rows[1] - 1``, into ``out``."""
+    for i in range(rows[0], rows[1]):
         row, weight = y[i], alpha[i]
         size = interval = np.nan
         counter, begin = 0.0, 0
@@ -56,7 +48,27 @@ def croston_states(y: FloatArray, alpha: FloatArray, cuts: IntArray) -> FloatArr
                     counter = 0.0
             begin = cuts[w]
             out[0, w, i], out[1, w, i] = size, interval
+
+
+def croston_states(y: FloatArray, alpha: FloatArray, cuts: IntArray) -> FloatArray:
+    """Croston's size z (units per demand) and interval p (observed periods per
+    demand) of every series at every cut, NaN before the first demand.
+
+    Args:
+        y: (n_series, n_periods). alpha: (n_series,). cuts: (n_origins,) increasing.
+
+    Returns:
+        (2, n_origins, n_series): [0] = z, [1] = p.
+    """
+    out = np.empty((2, cuts.size, y.shape[0]))
+    run_blocks(lambda first, stop: croston_rows(y, alpha, cuts, _rows(first, stop, y), out),
+               -(-y.shape[0] // SERIES_BLOCK))  # fmt: skip
     return out
+
+
+def _rows(first: int, stop: int, y: FloatArray) -> IntArray:
+    """Series range [start, end) of the blocks ``first .. stop - 1`` of SERIES_BLOCK."""
+    return np.array([first * SERIES_BLOCK, min(stop * SERIES_BLOCK, y.shape[0])])
 
 
 @compiled
@@ -96,6 +108,27 @@ def tsb_step(
 
 
 @compiled
+def start_values(
+    rows: FloatArray,
+    t: int,
+    firsts: tuple[IntArray, IntArray],
+    state: tuple[FloatArray, FloatArray],
+) -> None:
+    """Set p = d_t at each lane's first observation and z = y_t at its first demand
+    (``firsts`` = their indices), for all of the lane's entries of ``state`` = (p, z)."""
+    seen, started = firsts
+    prob, size = state
+    width = prob.size // rows.shape[0]
+    for s in range(rows.shape[0]):
+        if t == seen[s]:
+            for e in range(s * width, (s + 1) * width):
+                prob[e] = 1.0 if rows[s, t] > 0 else 0.0
+        if t == started[s]:
+            for e in range(s * width, (s + 1) * width):
+                size[e] = rows[s, t]
+
+
+@compiled
 def tsb_lanes(
     rows: FloatArray, table: FloatArray, cuts: IntArray, blocks: int, out: FloatArray
 ) -> None:
@@ -128,11 +161,7 @@ def tsb_lanes(
                 for j in range(width):
                     values[s * width + j] = value
             tsb_step(values, alpha_d, alpha_p, prob, size, sse)
-            for s in range(n_lanes):  # the start values
-                if t == seen[s]:
-                    prob[s * width : (s + 1) * width] = 1.0 if rows[s, t] > 0 else 0.0
-                if t == started[s]:
-                    size[s * width : (s + 1) * width] = rows[s, t]
+            start_values(rows, t, (seen, started), (prob, size))
         begin = cuts[w]
         offset = 0 if blocks == 1 else w * n_grid
         for s in range(n_lanes):
@@ -199,31 +228,46 @@ def tsb_search_lanes(
                 state[s, w, 0], state[s, w, 1] = out[0, s, w, best], out[1, s, w, best]
 
 
-@compiled_parallel
+@compiled
+def tsb_search_blocks(
+    y: FloatArray,
+    grid: FloatArray,
+    stages: IntArray,
+    cuts: IntArray,
+    blocks: IntArray,
+    out: tuple[FloatArray, FloatArray],
+) -> None:
+    """``tsb_search_lanes`` of the lane blocks ``blocks[0] .. blocks[1] - 1`` of
+    ``blocks[2]`` series each, into ``out`` = (params, state), ``params`` holding the
+    start values on entry."""
+    params, state = out
+    lanes = blocks[2]
+    for b in range(blocks[0], blocks[1]):
+        low, high = b * lanes, min((b + 1) * lanes, y.shape[0])
+        tsb_search_lanes(y[low:high], grid, stages, cuts, params[low:high], state[low:high])
+
+
 def tsb_search(
     y: FloatArray, grid: FloatArray, stages: IntArray, start: FloatArray, cuts: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     """``tsb_search_lanes`` for every series from ``start`` (alpha_d, alpha_p): params and
     state (p, z), each (n_series, n_origins, 2)."""
-    n_series = y.shape[0]
-    params = np.empty((n_series, cuts.size, 2))
-    state = np.empty((n_series, cuts.size, 2))
+    params = np.empty((y.shape[0], cuts.size, 2))
+    params[...] = start
+    state = np.empty((y.shape[0], cuts.size, 2))
     lanes = LANES if stages.size else 4 * LANES  # one entry per lane: more lanes
-    for b in numba.prange((n_series + lanes - 1) // lanes):
-        low, high = b * lanes, min((b + 1) * lanes, n_series)
-        params[low:high, :, 0], params[low:high, :, 1] = start[0], start[1]
-        tsb_search_lanes(y[low:high], grid, stages, cuts, params[low:high], state[low:high])
+
+    def kernel(first: int, stop: int) -> None:
+        tsb_search_blocks(y, grid, stages, cuts, np.array([first, stop, lanes]), (params, state))
+
+    run_blocks(kernel, -(-y.shape[0] // lanes))
     return params, state
 
 
-@compiled_parallel
-def interval_counts(y: FloatArray, cuts: IntArray) -> tuple[FloatArray, FloatArray]:
-    """Observed periods up to and including the last demand, and number of demands
-    (y_t > 0), of ``y[:, :c]`` for every cut: two arrays (n_origins, n_series)."""
-    n_series = y.shape[0]
-    through_last = np.zeros((cuts.size, n_series))
-    demands = np.zeros((cuts.size, n_series))
-    for i in numba.prange(n_series):
+@compiled
+def interval_rows(y: FloatArray, cuts: IntArray, rows: IntArray, out: FloatArray) -> None:
+    """``interval_counts`` of the series ``rows[0] .. rows[1] - 1``, into ``out``."""
+    for i in range(rows[0], rows[1]):
         row = y[i]
         observed = last = count = 0.0
         begin = 0
@@ -236,5 +280,13 @@ def interval_counts(y: FloatArray, cuts: IntArray) -> tuple[FloatArray, FloatArr
                     count += 1.0
                     last = observed
             begin = cuts[w]
-            through_last[w, i], demands[w, i] = last, count
-    return through_last, demands
+            out[0, w, i], out[1, w, i] = last, count
+
+
+def interval_counts(y: FloatArray, cuts: IntArray) -> FloatArray:
+    """Observed periods up to and including the last demand ([0]), and number of demands
+    y_t > 0 ([1]), of ``y[:, :c]`` for every cut: (2, n_origins, n_series)."""
+    out = np.zeros((2, cuts.size, y.shape[0]))
+    run_blocks(lambda first, stop: interval_rows(y, cuts, _rows(first, stop, y), out),
+               -(-y.shape[0] // SERIES_BLOCK))  # fmt: skip
+    return out

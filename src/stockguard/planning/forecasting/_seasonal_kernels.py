@@ -1,10 +1,10 @@
 """Compiled ETS(A,N,A) (level and additive season, no trend) with its parameter search.
 
 The recursion of ``seasonal.SeasonalExponentialSmoothing`` in the lanes layout of
-``_ses_kernels`` (ADR 0008): ``LANES`` series at a time, their parameter entries side by
-side in one vectorised loop per period, results at every origin of ``cuts`` (the
-series ``y[:, :c]``) from one pass. With m = season length and s indexed by calendar
-position t mod m (Hyndman et al. 2008, model ANA):
+``_ses_kernels`` (ADR 0008): ``LANES`` series at a time (blocks on several threads),
+their parameter entries side by side in one vectorised loop per period, results at
+every origin of ``cuts`` (the series ``y[:, :c]``) from one pass. With m = season
+length and s indexed by calendar position t mod m (Hyndman et al. 2008, model ANA):
 
     e_t = (y_t - l_{t-1}) - s_{t-m};  l_t = l_{t-1} + alpha e_t;  s_t = s_{t-m} + gamma e_t
     s = season_init, l_0 = first observed y - s at its position; a NaN period gives
@@ -16,10 +16,9 @@ each keeps the first value of lowest in-sample one-step SSE.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from stockguard.planning.forecasting._jit import compiled, compiled_parallel
+from stockguard.planning.forecasting._jit import compiled, run_blocks
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 LANES = 8
@@ -96,7 +95,8 @@ def seasonal_lanes(
     season = np.empty((m, n_entries))
     for e in range(n_entries):
         s, w = e // width, (e % width) // n_grid
-        season[:, e] = season_init[s, w]
+        for p in range(m):
+            season[p, e] = season_init[s, w, p]
         start = rows[s, first[s]] if first[s] < cuts[-1] else np.nan
         level[e] = start - season_init[s, w, first[s] % m]
     begin = 0
@@ -113,7 +113,8 @@ def seasonal_lanes(
                 e = s * width + w * n_grid + j
                 out[s, w, j, 0] = sse[e]
                 out[s, w, j, 1] = level[e] if first[s] < cuts[w] else np.nan
-                out[s, w, j, 2:] = season[:, e]
+                for p in range(m):
+                    out[s, w, j, 2 + p] = season[p, e]
 
 
 @compiled
@@ -134,7 +135,9 @@ def seasonal_search_lanes(
     """
     params, state = result
     n_lanes, n_origins = season_init.shape[0], cuts.size
-    params[:, :, 1] = start_gamma
+    for s in range(n_lanes):
+        for w in range(n_origins):
+            params[s, w, 1] = start_gamma
     for stage in range(2):
         grid = grids[stage]
         table = np.empty((2, n_lanes * n_origins * grid.size))
@@ -146,12 +149,30 @@ def seasonal_search_lanes(
         seasonal_lanes(rows, table, season_init, cuts, out)
         for s in range(n_lanes):
             for w in range(n_origins):
-                best = first_minimum(out[s, w, :, 0])
+                best = first_minimum(out[s, w, :, 0].copy())
                 params[s, w, stage] = grid[best]
-                state[s, w] = out[s, w, best, 1:]
+                for p in range(state.shape[2]):
+                    state[s, w, p] = out[s, w, best, 1 + p]
 
 
-@compiled_parallel
+@compiled
+def seasonal_search_blocks(
+    y: FloatArray,
+    grids: tuple[FloatArray, FloatArray],
+    start_gamma: float,
+    season_init: FloatArray,
+    cuts: IntArray,
+    settings: tuple[IntArray, FloatArray, FloatArray],
+) -> None:
+    """``seasonal_search_lanes`` of the lane blocks ``blocks[0] .. blocks[1] - 1``, with
+    ``settings`` = (blocks, params, state) and the outputs as in ``seasonal_search``."""
+    blocks, params, state = settings
+    for b in range(blocks[0], blocks[1]):
+        low, high = b * LANES, min((b + 1) * LANES, y.shape[0])
+        seasonal_search_lanes(y[low:high], grids, start_gamma, season_init[low:high], cuts,
+                              (params[low:high], state[low:high]))  # fmt: skip
+
+
 def seasonal_search(
     y: FloatArray,
     grids: tuple[FloatArray, FloatArray],
@@ -162,11 +183,12 @@ def seasonal_search(
     """``seasonal_search_lanes`` for every series; ``season_init`` (n_series, n_origins,
     m). Returns params (n_series, n_origins, 2) = (alpha, gamma) and state (n_series,
     n_origins, 1 + m) = (level, season by position), units per period."""
-    n_series, m = y.shape[0], season_init.shape[2]
-    params = np.empty((n_series, cuts.size, 2))
-    state = np.empty((n_series, cuts.size, 1 + m))
-    for b in numba.prange((n_series + LANES - 1) // LANES):
-        low, high = b * LANES, min((b + 1) * LANES, n_series)
-        seasonal_search_lanes(y[low:high], grids, start_gamma, season_init[low:high], cuts,
-                              (params[low:high], state[low:high]))  # fmt: skip
+    params = np.empty((y.shape[0], cuts.size, 2))
+    state = np.empty((y.shape[0], cuts.size, 1 + season_init.shape[2]))
+
+    def kernel(first: int, stop: int) -> None:
+        settings = (np.array([first, stop]), params, state)
+        seasonal_search_blocks(y, grids, start_gamma, season_init, cuts, settings)
+
+    run_blocks(kernel, -(-y.shape[0] // LANES))
     return params, state

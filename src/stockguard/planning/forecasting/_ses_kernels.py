@@ -1,6 +1,7 @@
 """Compiled simple exponential smoothing: filter, alpha search, temporal aggregation.
 
-Layout (ADR 0008): series are taken ``LANES`` at a time; each lane (series) carries
+Layout (ADR 0008): series are taken ``LANES`` at a time (blocks of lanes run on several
+threads, ``_jit.run_blocks``); each lane (series) carries
 ``width`` *entries*, the parameter values evaluated side by side, and one flat loop over
 the lanes' entries runs per period, which the compiler vectorises. A NaN period gives a
 zero error (no update). Every entry point takes ``cuts``, increasing origins: the result
@@ -16,10 +17,9 @@ Shapes: ``y`` (n_series, n_periods) float64 units per period, NaN = unobserved;
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from stockguard.planning.forecasting._jit import compiled, compiled_parallel
+from stockguard.planning.forecasting._jit import compiled, run_blocks
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 LANES = 8
@@ -67,7 +67,7 @@ def ses_lanes(
     rows: FloatArray,
     alpha: FloatArray,
     cuts: IntArray,
-    blocks: int,
+    blocks: int | np.int64,
     level_out: FloatArray,
     sse_out: FloatArray,
 ) -> None:
@@ -87,9 +87,9 @@ def ses_lanes(
     width = alpha.size // max(n_lanes, 1)
     first = first_observed(rows, cuts[-1])
     level, sse, values = np.empty(alpha.size), np.zeros(alpha.size), np.empty(alpha.size)
-    for s in range(n_lanes):
-        start = rows[s, first[s]] if first[s] < cuts[-1] else np.nan
-        level[s * width : (s + 1) * width] = start
+    for e in range(alpha.size):
+        s = e // width
+        level[e] = rows[s, first[s]] if first[s] < cuts[-1] else np.nan
     begin = 0
     for w in range(cuts.size):
         for t in range(begin, cuts[w]):
@@ -128,11 +128,11 @@ def ses_search_lanes(
     coarse, offsets, bounds = grids
     n_lanes, n_origins, n_fine = rows.shape[0], cuts.size, offsets.size
     table = np.empty(n_lanes * coarse.size)
-    for s in range(n_lanes):
-        table[s * coarse.size : (s + 1) * coarse.size] = coarse
+    for e in range(table.size):
+        table[e] = coarse[e % coarse.size]
     level = np.empty((n_lanes, n_origins, coarse.size))
     sse = np.empty((n_lanes, n_origins, coarse.size))
-    ses_lanes(rows, table, cuts, 1, level, sse)
+    ses_lanes(rows, table, cuts, np.int64(1), level, sse)  # not a literal 1: one compile
     fine = np.empty(n_lanes * n_origins * n_fine)
     for s in range(n_lanes):
         for w in range(n_origins):
@@ -153,21 +153,53 @@ def ses_search_lanes(
             level_out[s, w] = level[s, w, best]
 
 
-@compiled_parallel
+@compiled
+def ses_search_blocks(
+    y: FloatArray,
+    grids: tuple[FloatArray, FloatArray, FloatArray],
+    cuts: IntArray,
+    blocks: IntArray,
+    out: tuple[FloatArray, FloatArray],
+) -> None:
+    """``ses_search_lanes`` of the lane blocks ``blocks[0] .. blocks[1] - 1`` (block b =
+    series b * LANES ..), into ``out`` = (alpha, level), each (n_series, n_origins)."""
+    alpha, level = out
+    for b in range(blocks[0], blocks[1]):
+        low, high = b * LANES, min((b + 1) * LANES, y.shape[0])
+        ses_search_lanes(y[low:high], grids, cuts, alpha[low:high], level[low:high])
+
+
 def ses_search(
     y: FloatArray, grids: tuple[FloatArray, FloatArray, FloatArray], cuts: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     """``ses_search_lanes`` for every series: (alpha, level), each (n_series, n_origins)."""
-    n_series = y.shape[0]
-    alpha = np.empty((n_series, cuts.size))
-    level = np.empty((n_series, cuts.size))
-    for b in numba.prange((n_series + LANES - 1) // LANES):
-        low, high = b * LANES, min((b + 1) * LANES, n_series)
-        ses_search_lanes(y[low:high], grids, cuts, alpha[low:high], level[low:high])
+    alpha, level = np.empty((y.shape[0], cuts.size)), np.empty((y.shape[0], cuts.size))
+
+    def kernel(first: int, stop: int) -> None:
+        ses_search_blocks(y, grids, cuts, np.array([first, stop]), (alpha, level))
+
+    run_blocks(kernel, -(-y.shape[0] // LANES))
     return alpha, level
 
 
-@compiled_parallel
+@compiled
+def ses_states_blocks(
+    y: FloatArray,
+    alpha: FloatArray,
+    cuts: IntArray,
+    blocks: IntArray,
+    out: tuple[FloatArray, FloatArray],
+) -> None:
+    """SES at given weights of the lane blocks ``blocks[0] .. blocks[1] - 1`` of
+    ``blocks[2]`` series each, into ``out`` = (level, sse) (see ``ses_states``)."""
+    level, sse = out
+    lanes = blocks[2]
+    for b in range(blocks[0], blocks[1]):
+        low, high = b * lanes, min((b + 1) * lanes, y.shape[0])
+        table = alpha[low:high].copy().reshape(-1)
+        ses_lanes(y[low:high], table, cuts, np.int64(1), level[low:high], sse[low:high])
+
+
 def ses_states(y: FloatArray, alpha: FloatArray, cuts: IntArray) -> tuple[FloatArray, FloatArray]:
     """SES of every series at given weights: (level, sse), each (n_series, n_origins,
     n_entries), for ``alpha`` of shape (n_series, n_entries)."""
@@ -175,10 +207,11 @@ def ses_states(y: FloatArray, alpha: FloatArray, cuts: IntArray) -> tuple[FloatA
     level = np.empty((n_series, cuts.size, n_entries))
     sse = np.empty((n_series, cuts.size, n_entries))
     lanes = LANES * max(1, 4 // max(n_entries, 1))  # few entries per lane: more lanes
-    for b in numba.prange((n_series + lanes - 1) // lanes):
-        low, high = b * lanes, min((b + 1) * lanes, n_series)
-        table = alpha[low:high].copy().reshape(-1)
-        ses_lanes(y[low:high], table, cuts, 1, level[low:high], sse[low:high])
+
+    def kernel(first: int, stop: int) -> None:
+        ses_states_blocks(y, alpha, cuts, np.array([first, stop, lanes]), (level, sse))
+
+    run_blocks(kernel, -(-n_series // lanes))
     return level, sse
 
 
@@ -248,7 +281,8 @@ def aggregated_lanes(
     for s in range(lanes.size):
         i = lanes[s]
         if level == 1:
-            buckets[s] = y[rows[i], :cut]
+            for t in range(cut):
+                buckets[s, t] = y[rows[i], t]
         else:
             bucket_row(y[rows[i]], totals[i], counts[i], exact[i] > 0, cut, level, buckets[s])
     alpha, smoothed = np.empty((lanes.size, 1)), np.empty((lanes.size, 1))
@@ -303,7 +337,31 @@ def aggregated_block(
                     out[w, i] /= levels[w, i]
 
 
-@compiled_parallel
+@compiled
+def aggregated_blocks(
+    y: FloatArray,
+    cuts: IntArray,
+    levels: IntArray,
+    order: IntArray,
+    settings: tuple[tuple[FloatArray, FloatArray, FloatArray], bool, IntArray],
+    out: FloatArray,
+) -> None:
+    """``aggregated_block`` of the blocks ``settings[2][0] .. settings[2][1] - 1`` of
+    ``BLOCK`` series taken in ``order``; ``settings`` = (grids, all_levels, blocks)."""
+    grids, all_levels, blocks = settings
+    for b in range(blocks[0], blocks[1]):
+        rows = order[b * BLOCK : (b + 1) * BLOCK]
+        part = np.zeros((cuts.size, rows.size))
+        block_levels = np.empty((cuts.size, rows.size), dtype=np.int64)
+        for w in range(cuts.size):
+            for i in range(rows.size):
+                block_levels[w, i] = levels[w, rows[i]]
+        aggregated_block(y, rows, cuts, block_levels, (grids, all_levels), part)
+        for w in range(cuts.size):
+            for i in range(rows.size):
+                out[w, rows[i]] = part[w, i]
+
+
 def aggregated_levels(
     y: FloatArray,
     cuts: IntArray,
@@ -316,8 +374,8 @@ def aggregated_levels(
     ADIDA (Nikolopoulos et al. 2011): the optimised-SES level (``ses_search_lanes``) of
     the means of buckets of k = ``levels[w, i]`` periods. IMAPA (Petropoulos &
     Kourentzes 2015): the mean over k = 1..levels[w, i] of those levels (NaN counted as
-    0). 0 where the level is 0. Series are taken in order of their last level so that a
-    block holds series of equal k, which fill the lanes.
+    0). 0 where the level is 0. Series are taken ``BLOCK`` at a time in order of their
+    last level, so that a block holds series of equal k, which fill the lanes.
 
     Args:
         y: (n_series, n_periods). cuts: (n_origins,). levels: (n_origins, n_series) int64.
@@ -326,16 +384,12 @@ def aggregated_levels(
     Returns:
         (n_origins, n_series) units per period.
     """
-    n_series = y.shape[0]
-    order = np.argsort(levels[-1], kind="mergesort")
-    out = np.zeros((cuts.size, n_series))
-    for b in numba.prange((n_series + BLOCK - 1) // BLOCK):
-        rows = order[b * BLOCK : (b + 1) * BLOCK]
-        part = np.zeros((cuts.size, rows.size))
-        block_levels = np.empty((cuts.size, rows.size), dtype=np.int64)
-        for w in range(cuts.size):
-            block_levels[w] = levels[w][rows]
-        aggregated_block(y, rows, cuts, block_levels, (grids, all_levels), part)
-        for w in range(cuts.size):
-            out[w][rows] = part[w]
+    order = np.argsort(levels[-1], kind="stable")
+    out = np.zeros((cuts.size, y.shape[0]))
+
+    def kernel(first: int, stop: int) -> None:
+        settings = (grids, all_levels, np.array([first, stop]))
+        aggregated_blocks(y, cuts, levels, order, settings, out)
+
+    run_blocks(kernel, -(-y.shape[0] // BLOCK))
     return out

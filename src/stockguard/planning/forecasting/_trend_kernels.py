@@ -1,7 +1,9 @@
 """Compiled Holt and additive Holt-Winters filters with their coordinate searches.
 
-Layout as in ``_ses_kernels``: a ``prange`` loop over series, one loop over time and an
-inner, vectorised loop over *entries* (parameter combinations evaluated side by side).
+One series at a time (blocks of series on several threads, ``_jit.run_blocks``), one
+loop over time and an inner, vectorised loop over *entries* (parameter combinations
+evaluated side by side). These models are outside the default battery, so they keep this
+simpler layout rather than the lanes of ``_ses_kernels`` (about twice as fast there).
 Results are taken at every origin of ``cuts`` (the series ``y[:, :c]``) in one pass.
 
 Equations (FPP3 sections 8.2 and 8.3, error-correction form), NaN periods skipped (the
@@ -22,12 +24,13 @@ one-step SSE. The state returned is the last stage's winner.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 
-from stockguard.planning.forecasting._jit import compiled, compiled_parallel
+from stockguard.planning.forecasting._jit import compiled, run_blocks
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
+SERIES_BLOCK = 64
+"""Series per block (the unit of work ``run_blocks`` hands to a thread)."""
 HOLT_PARAMETERS = 3
 """Rows of a Holt parameter table: alpha, beta, phi."""
 WINTERS_PARAMETERS = 3
@@ -143,7 +146,22 @@ def holt_search_row(
             state[w, 0], state[w, 1] = out[0, w, best], out[1, w, best]
 
 
-@compiled_parallel
+@compiled
+def holt_rows(
+    y: FloatArray,
+    grids: tuple[FloatArray, FloatArray, FloatArray],
+    stages: IntArray,
+    cuts: IntArray,
+    rows: IntArray,
+    out: tuple[FloatArray, FloatArray],
+) -> None:
+    """``holt_search_row`` of the series ``rows[0] .. rows[1] - 1``; ``out`` = (params,
+    state) holding the start values in ``params`` on entry."""
+    params, state = out
+    for i in range(rows[0], rows[1]):
+        holt_search_row(y[i], grids, stages, cuts, params[i], state[i])
+
+
 def holt_search(
     y: FloatArray,
     grids: tuple[FloatArray, FloatArray, FloatArray],
@@ -153,13 +171,20 @@ def holt_search(
 ) -> tuple[FloatArray, FloatArray]:
     """``holt_search_row`` for every series from ``start`` (3,): (params, state) of
     shapes (n_series, n_origins, 3) and (n_series, n_origins, 2)."""
-    n_series = y.shape[0]
-    params = np.empty((n_series, cuts.size, HOLT_PARAMETERS))
-    state = np.empty((n_series, cuts.size, 2))
-    for i in numba.prange(n_series):
-        params[i] = start
-        holt_search_row(y[i], grids, stages, cuts, params[i], state[i])
+    params = np.empty((y.shape[0], cuts.size, HOLT_PARAMETERS))
+    params[...] = start
+    state = np.empty((y.shape[0], cuts.size, 2))
+
+    def kernel(first: int, stop: int) -> None:
+        holt_rows(y, grids, stages, cuts, _rows(first, stop, y), (params, state))
+
+    run_blocks(kernel, -(-y.shape[0] // SERIES_BLOCK))
     return params, state
+
+
+def _rows(first: int, stop: int, y: FloatArray) -> IntArray:
+    """Series range [start, end) of the blocks ``first .. stop - 1`` of SERIES_BLOCK."""
+    return np.array([first * SERIES_BLOCK, min(stop * SERIES_BLOCK, y.shape[0])])
 
 
 @compiled
@@ -186,7 +211,8 @@ def winters_pass(
     level, trend, sse = np.empty(n_entries), np.zeros(n_entries), np.zeros(n_entries)
     season = np.empty((m, n_entries))
     for e in range(n_entries):
-        season[:, e] = season_init[e // width]
+        for j in range(m):
+            season[j, e] = season_init[e // width, j]
         level[e] = row[first] - season[first % m, e] if first < cuts[-1] else np.nan
     begin = 0
     for w in range(cuts.size):
@@ -208,7 +234,8 @@ def winters_pass(
             e = w * width + j
             level_out[0, w, j] = level[e] if first < cuts[w] else np.nan
             level_out[1, w, j], level_out[2, w, j] = trend[e], sse[e]
-            season_out[w, j] = season[:, e]
+            for p in range(m):
+                season_out[w, j, p] = season[p, e]
 
 
 @compiled
@@ -238,10 +265,26 @@ def winters_search_row(
             best = first_minimum(out[2, w])
             params[w, parameter] = grid[best]
             state[w, 0], state[w, 1] = out[0, w, best], out[1, w, best]
-            state[w, 2:] = season[w, best]
+            for p in range(m):
+                state[w, 2 + p] = season[w, best, p]
 
 
-@compiled_parallel
+@compiled
+def winters_rows(
+    y: FloatArray,
+    grids: tuple[FloatArray, FloatArray, FloatArray],
+    season_init: FloatArray,
+    cuts: IntArray,
+    rows: IntArray,
+    out: tuple[FloatArray, FloatArray],
+) -> None:
+    """``winters_search_row`` of the series ``rows[0] .. rows[1] - 1``; ``out`` =
+    (params, state) holding the start values in ``params`` on entry."""
+    params, state = out
+    for i in range(rows[0], rows[1]):
+        winters_search_row(y[i], grids, season_init[i], cuts, params[i], state[i])
+
+
 def winters_search(
     y: FloatArray,
     grids: tuple[FloatArray, FloatArray, FloatArray],
@@ -252,23 +295,25 @@ def winters_search(
     """``winters_search_row`` for every series; ``season_init`` (n_series, n_origins, m),
     ``start`` (3,). Returns params (n_series, n_origins, 3) and state (n_series,
     n_origins, 2 + m)."""
-    n_series, m = y.shape[0], season_init.shape[2]
-    params = np.empty((n_series, cuts.size, WINTERS_PARAMETERS))
-    state = np.empty((n_series, cuts.size, 2 + m))
-    for i in numba.prange(n_series):
-        params[i] = start
-        winters_search_row(y[i], grids, season_init[i], cuts, params[i], state[i])
+    params = np.empty((y.shape[0], cuts.size, WINTERS_PARAMETERS))
+    params[...] = start
+    state = np.empty((y.shape[0], cuts.size, 2 + season_init.shape[2]))
+
+    def kernel(first: int, stop: int) -> None:
+        winters_rows(y, grids, season_init, cuts, _rows(first, stop, y), (params, state))
+
+    run_blocks(kernel, -(-y.shape[0] // SERIES_BLOCK))
     return params, state
 
 
-@compiled_parallel
-def seasonal_sums(y: FloatArray, cuts: IntArray, m: int) -> tuple[FloatArray, FloatArray]:
-    """Sum (units) and number of the observations at each position t mod m of
-    ``y[:, :c]`` for every cut: two arrays (n_series, n_origins, m)."""
-    n_series = y.shape[0]
-    total = np.zeros((n_series, cuts.size, m))
-    count = np.zeros((n_series, cuts.size, m))
-    for i in numba.prange(n_series):
+@compiled
+def seasonal_rows(
+    y: FloatArray, cuts: IntArray, rows: IntArray, out: tuple[FloatArray, FloatArray]
+) -> None:
+    """``seasonal_sums`` of the series ``rows[0] .. rows[1] - 1``, into ``out``."""
+    total, count = out
+    m = total.shape[2]
+    for i in range(rows[0], rows[1]):
         row, running, seen = y[i], np.zeros(m), np.zeros(m)
         begin = 0
         for w in range(cuts.size):
@@ -277,5 +322,14 @@ def seasonal_sums(y: FloatArray, cuts: IntArray, m: int) -> tuple[FloatArray, Fl
                     running[t % m] += row[t]
                     seen[t % m] += 1.0
             begin = cuts[w]
-            total[i, w], count[i, w] = running, seen
+            for j in range(m):
+                total[i, w, j], count[i, w, j] = running[j], seen[j]
+
+
+def seasonal_sums(y: FloatArray, cuts: IntArray, m: int) -> tuple[FloatArray, FloatArray]:
+    """Sum (units) and number of the observations at each position t mod m of
+    ``y[:, :c]`` for every cut: two arrays (n_series, n_origins, m)."""
+    total, count = np.zeros((y.shape[0], cuts.size, m)), np.zeros((y.shape[0], cuts.size, m))
+    run_blocks(lambda first, stop: seasonal_rows(y, cuts, _rows(first, stop, y), (total, count)),
+               -(-y.shape[0] // SERIES_BLOCK))  # fmt: skip
     return total, count

@@ -64,6 +64,9 @@ class BacktestResult:
             data, shared by all windows so no test data leaks into it.
         errors: (n_models, n_series) mean squared scaled error pooled over windows and
             horizon steps (= RMSSE**2 of the pooled windows); NaN if nothing was scored.
+        final: (n_models, n_series, horizon) forecasts from the whole history (the same
+            numbers as ``model.forecast(y, horizon)``), from the backtest's pass, when
+            asked for with ``include_final``; else None.
     """
 
     aliases: tuple[str, ...]
@@ -72,6 +75,7 @@ class BacktestResult:
     actuals: FloatArray
     scale: FloatArray
     errors: FloatArray
+    final: FloatArray | None = None
 
     @property
     def n_windows(self) -> int:
@@ -138,6 +142,7 @@ def backtest(
     step: int | None = None,
     season: int = 1,
     min_training: int = MIN_TRAINING_OBSERVATIONS,
+    include_final: bool = False,
 ) -> BacktestResult:
     """Rolling-origin backtest of every model on the whole panel.
 
@@ -149,23 +154,28 @@ def backtest(
         step: periods between origins, default ``horizon``.
         season: lag of the naive forecast that scales the errors.
         min_training: observed periods a series needs before an origin to be scored there.
+        include_final: also forecast from the whole history in the same pass
+            (``BacktestResult.final``), so the models need not be refitted.
 
     Returns:
         A ``BacktestResult``; ``errors[m, i]`` is the pooled mean squared scaled error.
     """
     origins = rolling_origins(n_periods=y.shape[1], horizon=horizon, n_windows=n_windows, step=step)
     actuals = window_actuals(y=y, origins=origins, horizon=horizon, min_training=min_training)
-    forecasts = np.empty((len(models), origins.size, y.shape[0], horizon), dtype=np.float64)
+    cuts = np.append(origins, y.shape[1]) if include_final else origins
+    forecasts = np.empty((len(models), cuts.size, y.shape[0], horizon), dtype=np.float64)
     for m, model in enumerate(models):
-        forecasts[m] = window_forecasts(model=model, y=y, origins=origins, horizon=horizon)
+        forecasts[m] = window_forecasts(model=model, y=y, origins=cuts, horizon=horizon)
     scale = naive_scale(insample=y[:, : origins[0]], season=season, power=2)
+    windows = forecasts[:, : origins.size]
     return BacktestResult(
         aliases=tuple(model.alias for model in models),
         origins=origins,
-        forecasts=forecasts,
+        forecasts=windows,
         actuals=actuals,
         scale=scale,
-        errors=scaled_errors(forecasts=forecasts, actuals=actuals, scale=scale),
+        errors=scaled_errors(forecasts=windows, actuals=actuals, scale=scale),
+        final=forecasts[:, -1] if include_final else None,
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stockguard.planning.forecasting import _jit
+from stockguard.planning.forecasting._jit import compiled
 from stockguard.planning.forecasting._kernels import as_cuts
 from stockguard.planning.forecasting.backtest import OriginForecaster, backtest
 from stockguard.planning.forecasting.base import Forecaster
@@ -85,20 +89,27 @@ def test_backtest_in_one_pass_equals_refitting_every_window() -> None:
     np.testing.assert_array_equal(one_pass.errors, refits.errors)
 
 
-def test_results_do_not_depend_on_the_number_of_threads() -> None:
+def test_results_do_not_depend_on_the_number_of_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(11)
     y = rng.poisson(0.6, size=(301, 120)).astype(np.float64)
     y[rng.random(y.shape) < 0.1] = np.nan
-    threads = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        single = [m.forecast_origins(y, [80, 120], H) for m in compiled_models()]
-        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-        several = [m.forecast_origins(y, [80, 120], H) for m in compiled_models()]
-    finally:
-        numba.set_num_threads(threads)
-    for one, many in zip(single, several, strict=True):
+    results = []
+    for threads in (1, 3):
+        monkeypatch.setattr(_jit, "thread_count", lambda threads=threads: threads)
+        results.append([m.forecast_origins(y, [80, 120], H) for m in compiled_models()])
+    for one, many in zip(*results, strict=True):
         np.testing.assert_array_equal(one, many)
+
+
+def test_blocks_are_split_among_threads_and_each_runs_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_jit, "thread_count", lambda: 3)
+    seen: list[tuple[int, int]] = []
+    _jit.run_blocks(lambda first, stop: seen.append((first, stop)), 50)
+    covered = sorted(b for first, stop in seen for b in range(first, stop))
+    assert covered == list(range(50))
+    assert len(seen) > 3
 
 
 @pytest.mark.parametrize("origins", [[], [5, 5], [3, 2], [-1], [11]])
@@ -115,3 +126,29 @@ def test_models_accept_non_contiguous_and_integer_panels() -> None:
             model.forecast(view, H), model.forecast(np.ascontiguousarray(view), H)
         )
         assert model.forecast(y, H).shape == (3, H)
+
+
+def test_kernels_compile_without_a_cache_when_nowhere_can_hold_one() -> None:
+    # A function whose source file does not exist has no cache locator: numba refuses
+    # cache=True with a RuntimeError, and the wrapper compiles it uncached instead.
+    namespace: dict[str, Any] = {}
+    source = "def double(values):\n    return values * 2.0\n"
+    exec(compile(source, "<generated kernel>", "exec"), namespace)
+    with pytest.raises(RuntimeError, match="no locator available"):
+        numba.njit(cache=True)(namespace["double"])
+    kernel = compiled(namespace["double"])
+    np.testing.assert_array_equal(kernel(np.arange(3.0)), [0.0, 2.0, 4.0])
+
+
+def test_the_backtest_pass_also_gives_the_forecasts_from_the_whole_history() -> None:
+    rng = np.random.default_rng(8)
+    y = rng.poisson(2.0, size=(20, 70)).astype(np.float64)
+    y[rng.random(y.shape) < 0.1] = np.nan
+    models = [*compiled_models(), OneWindowAtATime(Naive())]
+    result = backtest(models=models, y=y, horizon=7, n_windows=2, include_final=True)
+    plain = backtest(models=models, y=y, horizon=7, n_windows=2)
+    assert result.final is not None
+    assert plain.final is None
+    np.testing.assert_array_equal(result.forecasts, plain.forecasts)
+    for model, final in zip(models, result.final, strict=True):
+        np.testing.assert_array_equal(final, model.forecast(y, 7))
