@@ -1,4 +1,4 @@
-"""Forecast accuracy of stockguard's automatic forecaster against statsforecast, same cuts.
+"""Forecast accuracy of stockguard's forecasts against statsforecast, same cuts, same run.
 
 Two real data sets from ../shared/data, rolling origins at the end of each, every model fed
 exactly the same training data:
@@ -9,17 +9,28 @@ exactly the same training data:
   sale), averaged over the origins. Peers: statsforecast Naive, SeasonalNaive(7),
   WindowAverage(28), SimpleExponentialSmoothingOptimized, CrostonSBA,
   TSB(alpha_d=0.1, alpha_p=0.1), ADIDA, IMAPA, AutoETS(season_length=7).
-  Stockguard: AutoForecaster(season_length=7, n_windows=3). Target: ratio <= 0.95.
+  Stockguard, two rows: "stockguard" is the product's default path, what ``stockguard
+  forecast`` does with a long CSV holding the M5 sell price and event columns: the
+  statistical AutoForecaster(season_length=7, n_windows=3), the global LightGBM drivers
+  model (lags, calendar, sell price, M5 events and SNAP days; the test window's prices and
+  events are known in advance, as in the M5 competition) and their mean, chosen per series
+  on the 28 days before the origin (forecast_drivers.product_forecast). "stockguard
+  statistical only" is the AutoForecaster alone (``--no-drivers``), from the same run.
+  m5_wrmsse_ratio is the default path's; m5_wrmsse_ratio_statistical_only the other.
+  Target: ratio <= 0.95.
 * Car parts (complete series only, monthly): 3 origins of 6 months. Metric: MASE with the
   in-sample one-step naive scale (Hyndman & Koehler 2006; Hyndman 2006 uses it on this very
   data set for intermittent demand, where a seasonal-12 scale is mostly zero), mean over the
   series with a non-zero scale. Same peers with monthly settings (SeasonalNaive(12),
-  WindowAverage(12), AutoETS(season_length=12)). Target: ratio <= 0.98.
-* Intervals on M5: coverage of stockguard's central 80% and 95% intervals ([q0.1, q0.9],
-  [q0.025, q0.975], bounds included; target within 3 points of nominal), the one-sided
-  coverage of its p80 and p95, and its scaled pinball loss over p50 p80 p90 p95 p99 (M5
-  uncertainty metric, bottom level, revenue-weighted), against the statsforecast best model
-  (best on the point metric above) with ConformalIntervals (quantiles clipped at 0).
+  WindowAverage(12), AutoETS(season_length=12)). Stockguard: the statistical forecast
+  only (the drivers model is daily: its lags and calendar assume days; the data has no
+  drivers). Target: ratio <= 0.98.
+* Intervals on M5, for both stockguard rows: coverage of the central 80% and 95%
+  intervals ([q0.1, q0.9], [q0.025, q0.975], bounds included; target within 3 points of
+  nominal; coverage_80/95 are the default path's), the one-sided coverage of p80 and
+  p95, and the scaled pinball loss over p50 p80 p90 p95 p99 (M5 uncertainty metric,
+  bottom level, revenue-weighted), against the statsforecast best model (best on the
+  point metric above) with ConformalIntervals (quantiles clipped at 0).
 
 Metrics are computed here, independently of stockguard's own metrics module. Nothing is
 tuned on the test windows; the "best peer" is chosen after the fact, which favours the peer.
@@ -66,6 +77,9 @@ CARPARTS_ORIGINS = 3
 TARGET_M5_RATIO = 0.95
 TARGET_CARPARTS_RATIO = 0.98
 TARGET_COVERAGE_POINTS = 3.0
+PRODUCT = "stockguard"
+STATISTICAL = "stockguard statistical only"
+GBM_CLOCK = "stockguard GBM (2 fits per origin)"
 QUANTILES = (0.5, 0.8, 0.9, 0.95, 0.99)
 N_JOBS = 2
 
@@ -231,10 +245,13 @@ class Scores:
         return {name: float(np.mean(values)) for name, values in self.point.items()}
 
 
-def m5_point(panel: Panel, auto: type | None, console: Console) -> tuple[Scores, list[Any]]:
+def m5_point(
+    panel: Panel, auto: type | None, console: Console, data_dir: Path
+) -> tuple[Scores, dict[str, list[Any]], list[dict[str, int]]]:
     n_periods = panel.y.shape[1]
     cuts = [n_periods - M5_HORIZON * k for k in range(M5_ORIGINS, 0, -1)]
-    scores, stockguard = Scores(), []
+    scores, stockguard, choices = Scores(), {PRODUCT: [], STATISTICAL: []}, []
+    events = _m5_events(data_dir, panel) if auto is not None else {}
     for cut in cuts:
         train, actual = panel.y[:, :cut], panel.y[:, cut : cut + M5_HORIZON]
         weights, scale2 = panel.revenue_weights(cut), naive_scale(train, 2)
@@ -243,21 +260,48 @@ def m5_point(panel: Panel, auto: type | None, console: Console) -> tuple[Scores,
             scores.add(name, weighted(rmsse(actual, forecast, scale2), weights))
         scores.clock("statsforecast battery", seconds)
         if auto is not None:
-            result, seconds = run_stockguard(auto, train, M5_HORIZON, 7)
-            scores.add("stockguard", weighted(rmsse(actual, result.mean, scale2), weights))
-            scores.clock("stockguard", seconds)
-            stockguard.append(result)
+            product = _product(panel, events, cut)
+            for name, result in ((PRODUCT, product.forecast), (STATISTICAL, product.statistical)):
+                scores.add(name, weighted(rmsse(actual, result.mean, scale2), weights))
+                stockguard[name].append(result)
+            scores.clock(PRODUCT, product.total_seconds)
+            scores.clock(STATISTICAL, product.seconds["statistical"])
+            scores.clock(GBM_CLOCK, product.seconds["drivers"])
+            choices.append(_choice_counts(product.outcome))
         console.print(f"M5 origin {panel.dates[cut].date()} done")
-    return scores, stockguard
+    return scores, stockguard, choices
+
+
+def _m5_events(data_dir: Path, panel: Panel) -> dict[str, np.ndarray]:
+    from forecast_drivers import load_events  # lazy: forecast_drivers imports this module
+
+    return load_events(data_dir, panel)
+
+
+def _product(panel: Panel, events: dict[str, np.ndarray], cut: int) -> Any:
+    from forecast_drivers import product_forecast
+
+    return product_forecast(panel, events, cut)
+
+
+def _choice_counts(outcome: Any) -> dict[str, int]:
+    from stockguard.planning.forecasting import driver_choice
+
+    if outcome.choice is None:
+        return {"skipped": 1}
+    return {
+        name: outcome.choice.count(index) for index, name in enumerate(driver_choice.CANDIDATES)
+    }
 
 
 def m5_intervals(
-    panel: Panel, best: str, stockguard: list[Any], n_windows: int
+    panel: Panel, best: str, stockguard: dict[str, list[Any]], n_windows: int
 ) -> dict[str, dict[str, float]]:
     n_periods = panel.y.shape[1]
     cuts = [n_periods - M5_HORIZON * k for k in range(M5_ORIGINS, 0, -1)]
     model = next(m for m in peers_m5() if m.alias == best)
-    sums: dict[str, dict[str, list[float]]] = {"stockguard": {}, f"{best} + conformal": {}}
+    sums: dict[str, dict[str, list[float]]] = {name: {} for name in stockguard}
+    sums[f"{best} + conformal"] = {}
     for index, cut in enumerate(cuts):
         train, actual = panel.y[:, :cut], panel.y[:, cut : cut + M5_HORIZON]
         weights, scale1 = panel.revenue_weights(cut), naive_scale(train, 1)
@@ -269,8 +313,9 @@ def m5_intervals(
         for nominal, (low, high) in bounds.items():
             inside = float(np.mean((actual >= low) & (actual <= high)))
             peer.setdefault(f"two_sided_{nominal}", []).append(inside)
-        if stockguard:
-            add_stockguard_intervals(sums["stockguard"], stockguard[index], actual, weights, scale1)
+        for name, forecasts in stockguard.items():
+            if forecasts:
+                add_stockguard_intervals(sums[name], forecasts[index], actual, weights, scale1)
         print(f"M5 conformal intervals ({best}) origin {panel.dates[cut].date()} done")
     return {
         name: {key: float(np.mean(values)) for key, values in figures.items()}
@@ -329,8 +374,8 @@ def carparts(panel: Panel, auto: type | None, console: Console) -> tuple[Scores,
         scores.clock("statsforecast battery", seconds)
         if auto is not None:
             result, seconds = run_stockguard(auto, train, CARPARTS_HORIZON, 12)
-            scores.add("stockguard", mase(actual, result.mean, scale1))
-            scores.clock("stockguard", seconds)
+            scores.add(STATISTICAL, mase(actual, result.mean, scale1))
+            scores.clock(STATISTICAL, seconds)
         console.print(f"car parts origin {panel.dates[cut].date()} done")
     return scores, scored
 
@@ -339,14 +384,14 @@ def carparts(panel: Panel, auto: type | None, console: Console) -> tuple[Scores,
 
 
 def best_peer(means: dict[str, float]) -> str:
-    peers = {name: value for name, value in means.items() if name != "stockguard"}
+    peers = {name: value for name, value in means.items() if not name.startswith(PRODUCT)}
     return min(peers, key=peers.__getitem__)
 
 
-def ratio(means: dict[str, float], best: str) -> float | None:
-    if "stockguard" not in means:
+def ratio(means: dict[str, float], best: str, name: str = PRODUCT) -> float | None:
+    if name not in means:
         return None
-    return round(means["stockguard"] / means[best], 4)
+    return round(means[name] / means[best], 4)
 
 
 def point_table(title: str, metric: str, scores: Scores, best: str, console: Console) -> None:
@@ -361,11 +406,11 @@ def point_table(title: str, metric: str, scores: Scores, best: str, console: Con
     console.print(table)
     clocks = ", ".join(f"{name} {seconds:.1f}" for name, seconds in scores.seconds.items())
     console.print(f"fit+predict seconds over all origins: {clocks}")
-    value = ratio(means, best)
-    if value is None:
+    measured = [name for name in (PRODUCT, STATISTICAL) if name in means]
+    if not measured:
         console.print("stockguard: AutoForecaster not available (auto.py missing), no ratio.")
-    else:
-        console.print(f"ratio stockguard / best peer ({best}): {value:.4f}")
+    for name in measured:
+        console.print(f"ratio {name} / best peer ({best}): {ratio(means, best, name):.4f}")
 
 
 def interval_table(figures: dict[str, dict[str, float]], console: Console) -> None:
@@ -389,6 +434,11 @@ def interval_table(figures: dict[str, dict[str, float]], console: Console) -> No
 def verdicts(result: dict[str, Any], console: Console) -> None:
     checks = [
         ("m5_wrmsse_ratio", result["m5_wrmsse_ratio"], TARGET_M5_RATIO),
+        (
+            "m5_wrmsse_ratio_statistical_only",
+            result["m5_wrmsse_ratio_statistical_only"],
+            TARGET_M5_RATIO,
+        ),
         ("carparts_mase_ratio", result["carparts_mase_ratio"], TARGET_CARPARTS_RATIO),
     ]
     for name, value, target in checks:
@@ -396,14 +446,15 @@ def verdicts(result: dict[str, Any], console: Console) -> None:
             console.print(f"{name}: not measured (stockguard missing)")
         else:
             console.print(f"{name} {value:.4f}, target <= {target}: {_meets(value <= target)}")
-    for nominal in (80, 95):
-        value = result[f"coverage_{nominal}"]
+    for key in ("coverage_80", "coverage_95", "coverage_80_statistical_only",
+                "coverage_95_statistical_only"):  # fmt: skip
+        value, nominal = result[key], int(key.split("_")[1])
         if value is None:
-            console.print(f"coverage_{nominal}: not measured (stockguard missing)")
+            console.print(f"{key}: not measured (stockguard missing)")
         else:
             ok = abs(100 * value - nominal) <= TARGET_COVERAGE_POINTS
             console.print(
-                f"coverage_{nominal} {100 * value:.1f}% (nominal {nominal}%, within "
+                f"{key} {100 * value:.1f}% (nominal {nominal}%, within "
                 f"{TARGET_COVERAGE_POINTS:.0f} points): {_meets(ok)}"
             )
 
@@ -434,6 +485,10 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def coverage(figures: dict[str, float], nominal: int) -> float | None:
+    return figures.get(f"two_sided_{nominal}", figures.get(f"upper_{nominal}"))
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     try:
@@ -444,30 +499,42 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     console = Console(width=120)
     auto = stockguard_auto()
-    m5_scores, stockguard = m5_point(m5, auto, console)
+    m5_scores, stockguard, choices = m5_point(m5, auto, console, arguments.data_dir)
     m5_means = m5_scores.mean()
     m5_best = best_peer(m5_means)
     intervals = m5_intervals(m5, m5_best, stockguard, arguments.conformal_windows)
     part_scores, scored = carparts(parts, auto, console)
     part_means = part_scores.mean()
     part_best = best_peer(part_means)
-    sg = intervals.get("stockguard", {})
+    product, statistical = intervals.get(PRODUCT, {}), intervals.get(STATISTICAL, {})
     result = {
         "m5_wrmsse_ratio": ratio(m5_means, m5_best),
-        "carparts_mase_ratio": ratio(part_means, part_best),
-        "coverage_80": sg.get("two_sided_80", sg.get("upper_80")),
-        "coverage_95": sg.get("two_sided_95", sg.get("upper_95")),
+        "m5_wrmsse_ratio_statistical_only": ratio(m5_means, m5_best, STATISTICAL),
+        "m5_default_path": (
+            "stockguard forecast's default with regressor columns: statistical AutoForecaster "
+            "+ global LightGBM drivers model (lags, calendar, sell price, M5 events, SNAP) + "
+            "their mean, chosen per series on the 28 days before the origin (10% margin)"
+        ),
+        "carparts_mase_ratio": ratio(part_means, part_best, STATISTICAL),
+        "carparts_path": "statistical only (monthly data; the drivers model is daily)",
+        "coverage_80": coverage(product, 80),
+        "coverage_95": coverage(product, 95),
+        "coverage_80_statistical_only": coverage(statistical, 80),
+        "coverage_95_statistical_only": coverage(statistical, 95),
         "coverage_definition": (
             "share of test cells inside the central interval [q0.1, q0.9] / [q0.025, q0.975] "
             "(bounds included)"
-            if "two_sided_80" in sg
+            if "two_sided_80" in product
             else "share of test cells <= the p80 / p95 quantile (no lower quantiles reported)"
         ),
+        "spl": product.get("spl"),
+        "spl_statistical_only": statistical.get("spl"),
         "m5_wrmsse": m5_means,
         "m5_wrmsse_per_origin": m5_scores.point,
         "m5_best_peer": m5_best,
         "m5_series": int(m5.y.shape[0]),
         "m5_origins": [str(m5.dates[-M5_HORIZON * k].date()) for k in range(M5_ORIGINS, 0, -1)],
+        "m5_drivers_choice_per_origin": choices,
         "carparts_mase": part_means,
         "carparts_mase_per_origin": part_scores.point,
         "carparts_best_peer": part_best,
@@ -477,11 +544,15 @@ def main(argv: list[str] | None = None) -> int:
         "m5_intervals": intervals,
         "conformal_windows": arguments.conformal_windows,
         "seconds": {"m5": m5_scores.seconds, "carparts": part_scores.seconds},
+        "gbm_seconds_m5": m5_scores.seconds.get(GBM_CLOCK),
         "stockguard_available": auto is not None,
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
     }
     point_table("M5 subset: revenue-weighted RMSSE", "WRMSSE", m5_scores, m5_best, console)
+    for index, counts in enumerate(choices):
+        shown = ", ".join(f"{name} {count}" for name, count in counts.items())
+        console.print(f"drivers choice at M5 origin {index + 1} (series): {shown}")
     point_table("Car parts (complete series): MASE", "MASE", part_scores, part_best, console)
     interval_table(intervals, console)
     verdicts(result, console)

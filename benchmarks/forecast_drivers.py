@@ -15,6 +15,12 @@ Models:
 * per-series choice: for each series, AutoForecaster or GBM + prices + events, whichever
   had the lower MSE on the 28 days before the origin (both fitted on the data before that
   window; the test window is never seen), then refitted at the origin.
+* stockguard default path: what ``stockguard forecast`` does with a long CSV holding the
+  sell price and the event columns (``services.forecasting.drivers``): the statistical
+  forecast, ``GbmDriversModel`` (sell price as a regressor and as relative-price features,
+  event flags, SNAP) and their mean, chosen per series on the 28 days before the origin
+  with a 10% margin in favour of the statistical forecast. ``product_forecast`` is also
+  what forecast_accuracy.py runs against the statsforecast peers.
 
     python benchmarks/forecast_drivers.py [--data-dir DIR]
 
@@ -30,6 +36,7 @@ import platform
 import sys
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +56,30 @@ MODELS = (
     "GBM + prices",
     "GBM + prices + events",
     "per-series choice (Auto | GBM + prices + events)",
+    "stockguard default path (Auto | GBM | mean, 10% margin)",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRun:
+    """The product's default forecast at one origin and what it is made of.
+
+    Attributes:
+        forecast: the forecast ``stockguard forecast`` would write (drivers step on).
+        statistical: the statistical forecast at the origin (the product with --no-drivers).
+        outcome: the drivers step's outcome (choice per series, GBM seconds).
+        seconds: "statistical backtest", "statistical" (at the origin) and "drivers" (the
+            two GBM fits) in seconds.
+    """
+
+    forecast: Any
+    statistical: Any
+    outcome: Any
+    seconds: dict[str, float]
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(self.seconds.values())
 
 
 def load_events(data_dir: Path, panel: Panel) -> dict[str, np.ndarray]:
@@ -119,6 +149,49 @@ def per_series_choice(
     return np.where(use_gbm[:, None], gbm, auto), float(use_gbm.mean())
 
 
+def m5_inputs(panel: Panel, events: dict[str, np.ndarray], stop: int) -> Any:
+    """The drivers of days 0..stop-1 as a long CSV would give them: sell_price and one
+    column per event flag, each (n_series, stop)."""
+    from stockguard.services.forecasting.drivers import DriverInputs
+
+    assert panel.price is not None
+    n_series = panel.y.shape[0]
+    regressors = {"sell_price": panel.price[:, :stop]}
+    for name, flags in events.items():
+        regressors[f"event_{name}"] = np.broadcast_to(flags[..., :stop], (n_series, stop)).copy()
+    return DriverInputs(
+        start=panel.dates[0].date(), prices=regressors["sell_price"], regressors=regressors
+    )
+
+
+def product_forecast(panel: Panel, events: dict[str, np.ndarray], cut: int) -> ProductRun:
+    """``stockguard forecast``'s default path on ``panel.y[:, :cut]`` (see the module notes)."""
+    from stockguard.adapters.forecasting.gbm import GbmDriversModel
+    from stockguard.planning.forecasting.auto import AutoForecaster
+    from stockguard.services.forecasting.drivers import forecast_with_drivers
+
+    seconds: dict[str, float] = {}
+    statistical: dict[int, Any] = {}
+
+    def automatic(y: np.ndarray, horizon: int) -> Any:
+        started = time.perf_counter()
+        result = AutoForecaster(season_length=7, n_windows=3).fit(y, horizon).predict()
+        step = "statistical" if y.shape[1] == cut else "statistical backtest"
+        seconds[step] = time.perf_counter() - started
+        statistical[y.shape[1]] = result
+        return result
+
+    outcome = forecast_with_drivers(
+        panel.y[:, :cut],
+        M5_HORIZON,
+        statistical=automatic,
+        model=GbmDriversModel(),
+        inputs=m5_inputs(panel, events, cut + M5_HORIZON),
+    )
+    seconds["drivers"] = outcome.seconds
+    return ProductRun(outcome.forecast, statistical[cut], outcome, seconds)
+
+
 def run(panel: Panel, events: dict[str, np.ndarray], console: Console) -> dict[str, Any]:
     n_periods = panel.y.shape[1]
     cuts = [n_periods - M5_HORIZON * k for k in range(M5_ORIGINS, 0, -1)]
@@ -149,6 +222,9 @@ def run(panel: Panel, events: dict[str, np.ndarray], console: Console) -> dict[s
         )
         seconds[MODELS[4]] += time.perf_counter() - started
         gbm_share.append(share)
+        product = product_forecast(panel, events, cut)
+        forecasts[MODELS[5]] = product.forecast.mean
+        seconds[MODELS[5]] += product.total_seconds
         for name, forecast in forecasts.items():
             scores[name].append(weighted(rmsse(actual, forecast, scale2), weights))
         console.print(f"M5 origin {panel.dates[cut].date()} done")
@@ -176,6 +252,7 @@ def table(result: dict[str, Any], console: Console) -> None:
     shares = " ".join(f"{100 * s:.0f}%" for s in result["choice_gbm_share_per_origin"])
     console.print(f"per-series choice: share of series given to GBM per origin: {shares}")
     console.print("'seconds' of the choice = the extra validation fits only")
+    console.print("'seconds' of the default path = its 2 statistical and 2 GBM fits")
 
 
 def main(argv: list[str] | None = None) -> int:
