@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -63,6 +64,7 @@ def test_demo_builds_a_consistent_shop_and_rebuilds_it(database_url: str) -> Non
     assert _count(database_url, t.StockLevelRow, levels.c.on_hand <= 0) > 0
     assert _count(database_url, t.PurchaseReceiptRow) > 0
     _assert_no_drift(database_url)
+    _assert_proposal_shown(first.output, database_url)
 
     second = _run(*SMALL, "--seed", "4")
     assert second.exit_code == 0, second.output
@@ -93,6 +95,34 @@ def test_demo_refuses_a_database_with_other_products_unless_reset(database_url: 
     forced = _run(*SMALL, "--reset")
     assert forced.exit_code == 0, forced.output
     assert _count(database_url, t.ProductRow, t.table_of(t.ProductRow).c.sku == "MINE-1") == 0
+
+
+def _assert_proposal_shown(output: str, url: str) -> None:
+    """The demo proposes purchases from its forecast and prints the first lines."""
+    lines = _count(url, t.ProposalLineRow)
+    proposed = t.table_of(t.ReplenishmentProposalRow).c.status == "proposed"
+    assert _count(url, t.ReplenishmentProposalRow, proposed) == 1
+    assert lines > 0
+    first = _first_line(url)
+    assert "Replenishment proposal: first lines" in output
+    table = output.split("Replenishment proposal: first lines")[1].split(
+        "Proposal 1 from", maxsplit=1
+    )[0]
+    assert first.sku in table
+    assert first.supplier in table
+    assert "position" in table
+    assert f"Proposal 1 from planning run 1: {lines:,} purchase lines" in output
+    assert "Proposals > Proposal 1" in output
+
+
+def _first_line(url: str) -> Any:
+    engine = db_engine.make_engine(url)
+    lines = t.table_of(t.ProposalLineRow)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(lines).where(lines.c.line_no == 1)).one()
+    finally:
+        engine.dispose()
 
 
 def _assert_no_drift(url: str) -> None:

@@ -19,15 +19,21 @@ from sqlalchemy import Engine, func, inspect, select
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
 from stockguard.adapters.db import tables as t
-from stockguard.bootstrap import bootstrap
+from stockguard.adapters.db.views import replenishment as replenishment_views
+from stockguard.adapters.db.views.proposal_lines import LineFacts, line_facts, short_why
+from stockguard.bootstrap import App, bootstrap
+from stockguard.domain import commands
 from stockguard.entrypoints.api.app import create_app
-from stockguard.entrypoints.cli.context import console, fail, state
+from stockguard.entrypoints.cli.context import console, err_console, fail, state
 from stockguard.entrypoints.cli.operators import create_operator
 from stockguard.entrypoints.cli.plan import run_planning, summary_line
+from stockguard.entrypoints.cli.replenish import summary_lines
 from stockguard.services.demo.build import DemoStep, DemoSummary, build_demo_shop
 from stockguard.services.demo.vocabulary import DEMO_LOCATION_CODES
+from stockguard.services.replenishment.propose import propose_replenishment
 
 DEMO_OPERATOR = "demo@stockguard.local"
+PROPOSAL_LINES_SHOWN = 10
 STEP_LABELS = {
     DemoStep.CATALOGUE: "Catalogue, suppliers and customers",
     DemoStep.DEMAND: "Demand: seasonality, trends, promotions",
@@ -64,7 +70,8 @@ def demo(
     ] = None,
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port for --serve.")] = 8000,
 ) -> None:
-    """Build a realistic demo shop (catalogue, 2 years of orders, stock, POs) and summarise it.
+    """Build a realistic demo shop (catalogue, 2 years of orders, stock, POs), forecast it,
+    propose purchases, and summarise it.
 
     Runs twice safely: a previous demo is dropped and rebuilt. A database holding other
     data is refused unless --reset is given (which drops every table). Ends by creating
@@ -94,6 +101,7 @@ def demo(
     _print_summary(summary, time.perf_counter() - started, engine)
     planned = run_planning(app, today=first_day, history_days=days, seed=seed)
     console.print(summary_line(planned), markup=False, highlight=False, soft_wrap=True)
+    _propose(app)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty()
     password = secrets.token_urlsafe(12)  # a fresh demo database, a fresh password
@@ -109,6 +117,40 @@ def demo(
     if serve:
         uvicorn.run(create_app(settings, stockguard=app), host="127.0.0.1", port=port)
     engine.dispose()
+
+
+def _propose(app: App) -> None:
+    """Replenishment proposal from the forecast just stored, and its first lines."""
+    cmd = commands.ProposeReplenishment(created_at=datetime.now(UTC))
+    with err_console.status("Proposing purchases and transfers..."):
+        summary = propose_replenishment(cmd, app.unit_of_work())
+    with app.reader() as session:
+        view = replenishment_views.proposal(session, summary.proposal_id)
+    lines = [line_facts(row) for row in view.lines] if view else []
+    console.print(proposal_table(lines[:PROPOSAL_LINES_SHOWN]))
+    for text in summary_lines(summary):
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"On the dashboard: Proposals > Proposal {summary.proposal_id} shows every line's "
+        "reasons, with Approve and Reject.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def proposal_table(lines: list[LineFacts]) -> Table:
+    """The proposal's first lines (highest priority first) and why each orders what it does."""
+    table = Table(title="Replenishment proposal: first lines", title_justify="left")
+    for name in ("SKU", "Location", "Supplier"):
+        table.add_column(name, no_wrap=True)
+    table.add_column("Qty", justify="right", no_wrap=True)
+    table.add_column("Why")
+    for line in lines:
+        table.add_row(
+            line.sku, line.location, line.supplier.code, f"{line.quantity:,}", short_why(line)
+        )
+    return table
 
 
 def _today(value: str | None) -> date:

@@ -162,14 +162,39 @@ def service_label(level: float | None, measure: str | None) -> str:
     return f"{level * 100:g}% {MEASURE_LABELS.get(measure or '', measure or '')}".strip()
 
 
+def short_why(line: LineFacts) -> str:
+    """``position 3 <= reorder point 12 (8 over 14 d + 4 safety), up to 30 (+2 pack)``."""
+    position = line.position.inventory_position
+    sign = "<=" if position <= line.reorder_point else ">"
+    days = f" over {line.protection_days:.0f} d" if line.protection_days is not None else ""
+    text = (
+        f"position {position:,} {sign} reorder point {units(line.reorder_point)} "
+        f"({units(line.protection_demand)}{days} + {units(line.safety_stock)} safety), "
+        f"up to {units(line.order_up_to)}"
+    )
+    extras = [
+        f"+{value:,} {name}"
+        for value, name in ((line.added_by_minimum, "MOQ"), (line.added_by_pack, "pack"))
+        if value
+    ]
+    return text + (f" ({', '.join(extras)})" if extras else "")
+
+
+def units(value: float) -> str:
+    """Statistical units, with a decimal below 10 so that 0.4 does not read as 0."""
+    if abs(value) >= 10:
+        return f"{value:,.0f}"
+    return "0" if abs(value) < 0.05 else f"{value:.1f}".removesuffix(".0")
+
+
 def policy_summary(policy: LocationPolicy) -> str:
     """``Reorder point, order up to a level (s,S): reorder at 62, up to 66; 51 expected
     over 17 days + 11 safety stock for a 95% fill rate (class A).``"""
     label = POLICY_LABELS.get(policy.policy, policy.policy)
     return (
-        f"{label[0].upper()}{label[1:]}: reorder at {policy.reorder_point:,.0f}, up to "
-        f"{policy.order_up_to:,.0f}; {policy.protection_demand:,.0f} expected over "
-        f"{policy.protection_days:,.0f} days + {policy.safety_stock:,.0f} safety stock for a "
+        f"{label[0].upper()}{label[1:]}: reorder at {units(policy.reorder_point)}, up to "
+        f"{units(policy.order_up_to)}; {units(policy.protection_demand)} expected over "
+        f"{policy.protection_days:,.0f} days + {units(policy.safety_stock)} safety stock for a "
         f"{service_label(policy.service_level, policy.service_measure)} (class "
         f"{policy.abc_class})."
     )
@@ -191,12 +216,12 @@ def why(line: LineFacts) -> str:
 def _trigger(line: LineFacts) -> str:
     days = f" over {line.protection_days:.0f} days" if line.protection_days is not None else ""
     basis = (
-        f"{line.protection_demand:,.0f} expected to sell{days} + "
-        f"{line.safety_stock:,.0f} safety stock"
+        f"{units(line.protection_demand)} expected to sell{days} + "
+        f"{units(line.safety_stock)} safety stock"
     )
     position = line.position.inventory_position
     where = "at or below" if position <= line.reorder_point else "above"
-    text = f"Stock position {position:,} is {where} the reorder point {line.reorder_point:,.0f}"
+    text = f"Stock position {position:,} is {where} the reorder point {units(line.reorder_point)}"
     if position > line.reorder_point:
         return f"{text} ({basis}), but this review orders up to the target."
     return f"{text} ({basis})."
@@ -207,7 +232,7 @@ def _quantity(line: LineFacts) -> str:
     after -= line.position.transfer_out
     text = (
         f"Ordering {line.quantity:,} brings it to {after + line.quantity:,}, "
-        f"target {line.order_up_to:,.0f}"
+        f"target {units(line.order_up_to)}"
     )
     extras = []
     if line.added_by_minimum:
