@@ -124,11 +124,12 @@ def window_actuals(
     A series is not scored in a window whose training part ``y[:, :origin]`` has fewer
     than ``min_training`` observed values (too short to fit anything meaningful).
     """
-    observed_before = np.concatenate(
-        [np.zeros((y.shape[0], 1), dtype=np.int64), np.cumsum(np.isfinite(y), axis=1)], axis=1
-    )
+    training_counts = np.empty((origins.size, y.shape[0]), dtype=np.int64)
+    counted, running = 0, np.zeros(y.shape[0], dtype=np.int64)
+    for w, cut in enumerate(origins):  # counts up to each origin, one segment at a time
+        running = running + np.count_nonzero(np.isfinite(y[:, counted:cut]), axis=1)
+        training_counts[w], counted = running, int(cut)
     actuals = np.stack([y[:, cut : cut + horizon] for cut in origins])
-    training_counts = observed_before[:, origins].T  # (n_windows, n_series)
     enough = training_counts >= min_training
     return np.where(enough[:, :, None], actuals, np.nan)
 
