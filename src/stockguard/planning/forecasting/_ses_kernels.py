@@ -221,16 +221,16 @@ def exact_running_totals(row: FloatArray, total: FloatArray, count: FloatArray) 
     ``row[:t]``, t = 0..n_periods; True when every partial sum is exact in float64
     (integer values, sum of |y| below 2**53), so bucket sums from differences of
     totals equal direct sums bit for bit."""
-    exact, magnitude = True, 0.0
+    exact, magnitude, running, observed = True, 0.0, 0.0, 0.0  # sums kept in registers
     total[0] = count[0] = 0.0
     for t in range(row.size):
         value = row[t]
-        observed = not np.isnan(value)
-        total[t + 1] = total[t] + value if observed else total[t]
-        count[t + 1] = count[t] + 1.0 if observed else count[t]
-        if observed:
+        if not np.isnan(value):
+            running += value
+            observed += 1.0
             magnitude += abs(value)
             exact = exact and value == np.floor(value)
+        total[t + 1], count[t + 1] = running, observed
     return exact and magnitude < 2.0**53
 
 
