@@ -79,6 +79,7 @@ def test_the_cli_writes_the_same_file_on_a_dask_scheduler_as_in_process(
     assert local.exit_code == 0, local.stderr
     assert remote.exit_code == 0, remote.stderr
     assert f"Dask scheduler {dask_engine.scheduler_address}; dashboard: http" in remote.stdout
+    assert "Drivers model GlobalGBM" in remote.stdout  # 40 series: on by default, in-process
     assert outputs["dask"].read_bytes() == outputs["local"].read_bytes()
     with outputs["dask"].open(encoding="utf-8", newline="") as stream:
         assert sum(1 for _ in csv.reader(stream)) == 1 + 40 * 7
