@@ -3,13 +3,15 @@
 A small demo shop is built with the CLI, an operator is created with the CLI, and the
 app is served on a free loopback port in a background thread. The test signs in,
 searches the stock table, opens a SKU and waits for its Plotly chart, then visits the
-overview, suppliers and purchase orders. Screenshots go to ``test-artifacts/``; with
-``STOCKGUARD_UPDATE_SCREENSHOTS=1`` the README's ``docs/img/dashboard-*.png`` too.
+overview, suppliers and purchase orders, and approves the demo's purchase proposal.
+Screenshots go to ``test-artifacts/``; with ``STOCKGUARD_UPDATE_SCREENSHOTS=1`` the
+README's ``docs/img/dashboard-*.png`` too.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -156,6 +158,7 @@ def test_an_operator_signs_in_finds_a_sku_and_sees_its_sales_chart(shop: str, se
             _overview(page)
             _find_and_open(page, sku)
             _suppliers_and_purchase_orders(page)
+            _approve_the_demo_proposal(page)
             page.get_by_role("button", name="Sign out").click()
             page.wait_for_url("**/dashboard/login")
         finally:
@@ -210,3 +213,23 @@ def _suppliers_and_purchase_orders(page: Page) -> None:
     heading = page.get_by_role("heading", level=1)
     assert number in heading.inner_text()
     assert page.get_by_role("heading", name="Receipts").is_visible()
+
+
+def _approve_the_demo_proposal(page: Page) -> None:
+    """The demo proposes purchases; approving them makes draft purchase orders."""
+    page.get_by_role("link", name="Proposals", exact=True).click()
+    page.wait_for_url("**/dashboard/proposals")
+    page.get_by_role("link", name="Proposal 1", exact=True).click()
+    page.wait_for_url("**/dashboard/proposals/1")
+    assert page.locator("table.lines tbody tr").count() > 0
+    assert "reorder point" in page.locator("table.lines td.why").first.inner_text()
+    _screenshot(page, "dashboard-proposal")
+    page.get_by_role("button", name=re.compile(r"^Approve all .* within budget$")).click()
+    page.wait_for_url("**/dashboard/proposals/1")
+    message = page.get_by_role("status").inner_text()
+    assert message.startswith("Approved.")
+    assert "RP1-1" in message
+    page.locator("#draft-orders").get_by_role("link", name="RP1-1").click()
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert "RP1-1" in heading
+    assert "draft" in heading
