@@ -4,7 +4,7 @@ and the vectorised replay equal to a plain scalar loop per SKU."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pytest
@@ -149,6 +149,7 @@ def test_replanner_sees_sales_and_stockouts_but_not_lost_demand() -> None:
         ({"demand": [[1, 1]], "lead_time": [[1.5, 1]]}, "lead_time: .* whole periods"),
         ({"demand": [[1, 1]], "lead_time": [[1, 1, 1]]}, r"lead_time: expected shape \(1, 2\)"),
         ({"demand": [[1]], "lead_time": [[1]], "supply_available": [1]}, "boolean mask"),
+        ({"demand": [[]], "lead_time": [[]]}, r"n_days >= 1"),
     ],
 )
 def test_invalid_scenarios_are_refused_naming_the_field_and_cell(
@@ -334,6 +335,15 @@ def test_vectorised_replay_equals_a_scalar_loop_per_sku(panel: list[Row]) -> Non
     )
     start = np.array([r.on_hand for r in panel])
     result = sim.simulate(scenario, policy, initial_on_hand=start, keep_paths=True)
+    lean = sim.simulate(scenario, policy, initial_on_hand=start)
+    levels = policy.levels
+    assert isinstance(levels, sim.PolicyLevels)
+    replanned = sim.simulate(
+        scenario, replace(policy, levels=lambda state: levels), initial_on_hand=start
+    )
+    for other in (lean, replanned):
+        for name in ("served", "stockout_days", "cycles", "orders_placed", "final_on_hand"):
+            np.testing.assert_array_equal(getattr(other, name), getattr(result, name))
     for i, row in enumerate(panel):
         expected = scalar_replay(row)
         assert paths(result).on_hand[i].tolist() == expected.on_hand

@@ -19,8 +19,10 @@ For SKU ``i`` over the ``T`` replayed days, with ``D_t`` demand, ``X_t`` units s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from stockguard.planning.simulation.scenario import BoolArray, FloatArray, IntArray
 
@@ -116,25 +118,36 @@ class ReplayResult:
 
 
 class Recorder:
-    """Accumulates the day-by-day measures of one replay (internal to ``replay``)."""
+    """Accumulates the measures of one replay day by day (internal to ``replay``).
 
-    def __init__(self, n_sku: int, n_days: int) -> None:
-        self.paths = ReplayPaths(
-            on_hand=np.zeros((n_sku, n_days)),
-            sales=np.zeros((n_sku, n_days)),
-            receipts=np.zeros((n_sku, n_days)),
-            orders=np.zeros((n_sku, n_days)),
-            stocked_out=np.zeros((n_sku, n_days), dtype=np.bool_),
-        )
+    ``history`` keeps the sales and stock-out columns a ``Replanner`` reads; ``paths``
+    keeps every path for the result. Without them memory is O(n_sku).
+    """
+
+    def __init__(self, n_sku: int, n_days: int, *, history: bool, paths: bool) -> None:
+        self.keep_history, self.keep_paths = history or paths, paths
+
+        def path(wanted: bool, dtype: type = np.float64) -> npt.NDArray[Any]:
+            # column-major: the loop writes one day's column at a time
+            return np.zeros((n_sku, n_days if wanted else 0), dtype=dtype, order="F")
+
+        self.sales = path(self.keep_history)
+        self.stocked_out = path(self.keep_history, np.bool_)
+        self.on_hand, self.receipts, self.orders = (path(paths) for _ in range(3))
+        self.n_days = n_days
+        self.served = np.zeros(n_sku)
+        self.end = np.zeros(n_sku)
         self.on_hand_sum = np.zeros(n_sku)
-        self.cycles = np.zeros(n_sku, dtype=np.int64)
-        self.good_cycles = np.zeros(n_sku, dtype=np.int64)
-        self.cycle_days = np.zeros(n_sku, dtype=np.int64)
+        self.units_ordered = np.zeros(n_sku)
+        self.stockout_days, self.orders_placed, self.cycles, self.good_cycles, self.cycle_days = (
+            np.zeros(n_sku, dtype=np.int64) for _ in range(5)
+        )
         self.cycle_lost = np.zeros(n_sku, dtype=np.bool_)
 
     def receive(self, day: int, received: FloatArray) -> None:
         """Record the start-of-day receipts; a receipt closes the cycle running since."""
-        self.paths.receipts[:, day] = received
+        if self.keep_paths:
+            self.receipts[:, day] = received
         closes = (received > 0) & (self.cycle_days > 0)
         self.cycles += closes
         self.good_cycles += closes & ~self.cycle_lost
@@ -143,45 +156,54 @@ class Recorder:
 
     def sell(self, day: int, start: FloatArray, served: FloatArray, lost: BoolArray) -> None:
         """Record the day's sales; ``start`` is on hand after receipts, before sales."""
-        end = start - served
-        self.paths.sales[:, day] = served
-        self.paths.on_hand[:, day] = end
-        self.paths.stocked_out[:, day] = (start <= 0) | lost
-        self.on_hand_sum += 0.5 * (start + end)
+        self.end = start - served
+        stocked_out = (start <= 0) | lost
+        self.served += served
+        self.stockout_days += stocked_out
+        self.on_hand_sum += 0.5 * (start + self.end)
         self.cycle_days += 1
         self.cycle_lost |= lost
+        if self.keep_history:
+            self.sales[:, day] = served
+            self.stocked_out[:, day] = stocked_out
+        if self.keep_paths:
+            self.on_hand[:, day] = self.end
+
+    def order(self, day: int, quantity: FloatArray) -> None:
+        """Record the units ordered at the end of the day."""
+        self.orders_placed += quantity > 0
+        self.units_ordered += quantity
+        if self.keep_paths:
+            self.orders[:, day] = quantity
 
     def result(
-        self,
-        demand: FloatArray,
-        unit_cost: FloatArray,
-        final_on_order: FloatArray,
-        *,
-        keep_paths: bool,
+        self, demand: FloatArray, unit_cost: FloatArray, final_on_order: FloatArray
     ) -> ReplayResult:
         """The measures of the module docstring from the recorded days."""
-        paths = self.paths
-        n_days = paths.sales.shape[1]
         total_demand = demand.sum(axis=1)
-        served = paths.sales.sum(axis=1)
         cycles = self.cycles + self.cycle_lost
         with np.errstate(divide="ignore", invalid="ignore"):
-            fill_rate = np.where(total_demand > 0, served / total_demand, np.nan)
+            fill_rate = np.where(total_demand > 0, self.served / total_demand, np.nan)
             csl = np.where(cycles > 0, self.good_cycles / cycles, np.nan)
-        average = self.on_hand_sum / max(n_days, 1)
+        average = self.on_hand_sum / max(self.n_days, 1)
+        paths = None
+        if self.keep_paths:
+            paths = ReplayPaths(
+                self.on_hand, self.sales, self.receipts, self.orders, self.stocked_out
+            )
         return ReplayResult(
             demand=total_demand,
-            served=served,
+            served=self.served,
             fill_rate=fill_rate,
             cycles=cycles,
-            cycles_without_stockout=self.good_cycles.copy(),
+            cycles_without_stockout=self.good_cycles,
             cycle_service_level=csl,
-            stockout_days=paths.stocked_out.sum(axis=1).astype(np.int64),
+            stockout_days=self.stockout_days,
             average_on_hand=average,
             average_on_hand_value=average * unit_cost,
-            orders_placed=(paths.orders > 0).sum(axis=1).astype(np.int64),
-            units_ordered=paths.orders.sum(axis=1),
-            final_on_hand=paths.on_hand[:, -1].copy() if n_days else np.zeros(demand.shape[0]),
+            orders_placed=self.orders_placed,
+            units_ordered=self.units_ordered,
+            final_on_hand=self.end,
             final_on_order=final_on_order,
-            paths=paths if keep_paths else None,
+            paths=paths,
         )

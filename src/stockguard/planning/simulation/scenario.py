@@ -70,8 +70,10 @@ class Scenario:
     unit_cost: FloatArray
 
     def __post_init__(self) -> None:
-        if self.demand.ndim != 2:
-            raise ValueError(f"demand: expected shape (n_sku, n_days), got {self.demand.shape}")
+        if self.demand.ndim != 2 or self.demand.shape[1] == 0:
+            raise ValueError(
+                f"demand: expected shape (n_sku, n_days >= 1), got {self.demand.shape}"
+            )
         shape = self.demand.shape
         for name in ("lead_time", "supply_available", "scheduled_receipts"):
             got = getattr(self, name).shape
