@@ -96,7 +96,7 @@ def print_data_set(
         "/ oracle",
     ):  # fmt: skip
         table.add_column(column, justify="right")
-    labels = ("stockguard", "uncalibrated normal")
+    labels = ("stockguard", "uncalibrated")
     for label, points, summary in zip(labels, stockguard, summaries, strict=True):
         for point, row in zip(points, summary["per_target"], strict=True):
             _stockguard_row(table, label, point, row)

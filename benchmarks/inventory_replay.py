@@ -27,7 +27,7 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   it replays its policy on the periods before the window at a grid of nominal fill
   rates, for a normal and a negative binomial lead-time demand, and takes per target the
   model and nominal level that reached the target with the least stock there. The rows
-  "uncalibrated normal" (nominal = target, normal) are shown for comparison.
+  "uncalibrated" (nominal = target, normal model) are shown for comparison.
 
 Measures (all units of demand together): fill rate, gap to the target in points, share
 of SKUs (with demand) more than 5 points below the target, cycle service level,
