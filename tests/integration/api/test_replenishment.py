@@ -16,6 +16,7 @@ Headers = dict[str, str]
 def _propose(client: TestClient, headers: Headers, **body: Any) -> dict[str, Any]:
     response = client.post("/replenishment/runs", json=body, headers=headers)
     assert response.status_code == 201, response.text
+    assert response.headers["location"] == f"/proposals/{response.json()['proposal_id']}"
     return response.json()  # type: ignore[no-any-return]
 
 
@@ -39,7 +40,7 @@ def test_a_run_stores_a_proposal_whose_lines_explain_their_quantities(
     proposal = _proposal(client, planner_headers, run["proposal_id"])
 
     assert run["rows"] == 2
-    assert run["lines"] == len(proposal["lines"]) >= 2
+    assert run["lines"] == len(proposal["lines"]) == proposal["line_count"] >= 2
     assert run["budget"] is None
     listed = client.get("/proposals", headers=planner_headers).json()
     assert listed["items"][0]["id"] == run["proposal_id"]
@@ -181,3 +182,15 @@ def test_replenishment_needs_a_planner_key(
     ]
     assert [call.status_code for call in calls] == [403] * 4
     assert client.get("/proposals").status_code == 401
+
+
+def test_a_proposal_s_lines_come_a_page_at_a_time(
+    app: App, client: TestClient, planner_headers: Headers
+) -> None:
+    seed_replenishment_shop(app)
+    run = _propose(client, planner_headers)
+    url = f"/proposals/{run['proposal_id']}"
+    first = client.get(url, params={"limit": 1}, headers=planner_headers).json()
+    second = client.get(url, params={"limit": 1, "offset": 1}, headers=planner_headers).json()
+    assert first["line_count"] == second["line_count"] == run["lines"]
+    assert [x["line_no"] for x in first["lines"] + second["lines"]] == [1, 2]

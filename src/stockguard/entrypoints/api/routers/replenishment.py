@@ -9,11 +9,12 @@ from fastapi import APIRouter, Body, Path, Query, Response
 
 from stockguard.adapters.db.views import catalog, policies
 from stockguard.adapters.db.views import replenishment as views
+from stockguard.adapters.db.views.dashboard import replenishment as dashboard_views
 from stockguard.adapters.db.views.proposal_lines import line_facts
 from stockguard.domain import commands, errors
 from stockguard.domain import replenishment as r
 from stockguard.entrypoints.api.deps import AppDep, BusDep, Limit, Offset, Planner, SessionDep
-from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES, Page
+from stockguard.entrypoints.api.schemas.common import MAX_PAGE_SIZE, PROBLEM_RESPONSES, Page
 from stockguard.entrypoints.api.schemas.replenishment import (
     DecisionRead,
     ProposalApprove,
@@ -75,7 +76,7 @@ def list_proposals(
     offset: Offset = 0,
 ) -> Page[ProposalRead]:
     """Proposals, newest first, with their totals."""
-    found = views.proposals(
+    found = dashboard_views.proposals(
         session, status=status.value if status else None, limit=limit, offset=offset
     )
     items = [ProposalRead.model_validate(row) for row in found.rows]
@@ -83,14 +84,22 @@ def list_proposals(
 
 
 @router.get("/proposals/{proposal_id}")
-def get_proposal(session: SessionDep, proposal_id: ProposalId) -> ProposalDetailRead:
-    """One proposal: its purchase lines in budget priority order, each with the figures
-    its quantity comes from (position, forecast over the lead time, safety stock, reorder
-    point, rounding, supplier choice, budget status), and its transfers."""
-    view = views.proposal(session, proposal_id)
-    if view is None:
+def get_proposal(
+    session: SessionDep,
+    proposal_id: ProposalId,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Lines per page.")] = (
+        MAX_PAGE_SIZE
+    ),
+    offset: Offset = 0,
+) -> ProposalDetailRead:
+    """One proposal: a page of its purchase lines in budget priority order (``limit`` and
+    ``offset``; ``line_count`` counts them all), each with the figures its quantity comes
+    from (position, forecast over the lead time, safety stock, reorder point, rounding,
+    supplier choice, budget status), and its transfers."""
+    header = dashboard_views.proposal(session, proposal_id)
+    if header is None:
         raise errors.UnknownProposal(proposal_id)
-    header = view.proposal
+    lines = dashboard_views.proposal_lines(session, proposal_id, limit=limit, offset=offset)
     return ProposalDetailRead(
         id=header.id,
         run_id=header.run_id,
@@ -100,8 +109,14 @@ def get_proposal(session: SessionDep, proposal_id: ProposalId) -> ProposalDetail
         budget=header.budget,
         decided_at=header.decided_at,
         note=header.note,
-        lines=[ProposalLineRead.from_facts(line_facts(row)) for row in view.lines],
-        transfers=[TransferRead.model_validate(row) for row in view.transfers],
+        line_count=lines.total,
+        limit=limit,
+        offset=offset,
+        lines=[ProposalLineRead.from_facts(line_facts(row)) for row in lines.rows],
+        transfers=[
+            TransferRead.model_validate(row)
+            for row in dashboard_views.transfers(session, proposal_id)
+        ],
     )
 
 

@@ -204,7 +204,7 @@ class TransferRead(BaseModel):
 
 
 class ProposalDetailRead(BaseModel):
-    """A proposal with its purchase lines (in budget priority order) and transfers."""
+    """A proposal with a page of its purchase lines (budget priority order) and transfers."""
 
     id: int
     run_id: int
@@ -214,6 +214,9 @@ class ProposalDetailRead(BaseModel):
     budget: Decimal | None
     decided_at: datetime | None
     note: str | None
+    line_count: int = Field(ge=0, description="Purchase lines in all; ``lines`` is a page.")
+    limit: int
+    offset: int
     lines: list[ProposalLineRead]
     transfers: list[TransferRead]
 
