@@ -140,7 +140,8 @@ def negative_binomial_safety_stock(
     check_range("lead_time_demand_mean", mean, low=0.0, high=np.inf, high_inclusive=False)
     check_range("lead_time_demand_std", std, low=0.0, high=np.inf, high_inclusive=False)
     variance = std**2
-    over = variance > mean * (1.0 + _POISSON_TOLERANCE)
+    # a zero mean has no demand to spread: Poisson(0), never NB with p = 0
+    over = (variance > mean * (1.0 + _POISSON_TOLERANCE)) & (mean > 0.0)
     p = np.where(over, mean / np.where(over, variance, 1.0), 1.0)
     r = np.where(over, mean**2 / np.where(over, variance - mean, 1.0), 1.0)
 

@@ -47,3 +47,18 @@ def test_negative_safety_stock_is_kept_only_when_asked() -> None:
     assert floored.safety_stock.tolist() == [0.0]
     assert kept.safety_stock[0] < 0.0
     assert kept.reorder_point[0] == pytest.approx(10.0 + kept.safety_stock[0])
+
+
+def test_negative_binomial_with_no_mean_demand_keeps_no_stock() -> None:
+    from stockguard.planning.inventory.discrete import negative_binomial_safety_stock
+
+    for measure, quantity in ((0, None), (1, [1.0])):
+        result = negative_binomial_safety_stock(
+            service_level=[0.95],
+            lead_time_demand_mean=[0.0],
+            lead_time_demand_std=[0.5],
+            service_measure=measure,
+            order_quantity=quantity,
+        )
+        assert result.reorder_point[0] == 0.0
+        assert result.safety_stock[0] == 0.0
