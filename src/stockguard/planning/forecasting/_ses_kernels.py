@@ -292,15 +292,16 @@ def aggregated_lanes(
 
 
 @compiled
-def running_totals(y: FloatArray, rows: IntArray) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """``exact_running_totals`` of ``y[rows]``: totals and counts (len(rows),
-    n_periods + 1) and the exactness flags (len(rows),) as 1.0 / 0.0."""
-    totals = np.empty((rows.size, y.shape[1] + 1))
-    counts = np.empty((rows.size, y.shape[1] + 1))
-    exact = np.empty(rows.size)
+def running_totals(
+    y: FloatArray, rows: IntArray, running: tuple[FloatArray, FloatArray, FloatArray]
+) -> None:
+    """``exact_running_totals`` of ``y[rows]`` into ``running`` = (totals, counts, exact):
+    the first len(rows) rows of (>= len(rows), n_periods + 1) buffers, and the
+    exactness flags as 1.0 / 0.0. The buffers are reused from block to block (fresh
+    megabyte-sized arrays would cost a page fault per 4 KiB each time)."""
+    totals, counts, exact = running
     for s in range(rows.size):
         exact[s] = 1.0 if exact_running_totals(y[rows[s]], totals[s], counts[s]) else 0.0
-    return totals, counts, exact
 
 
 @compiled
@@ -309,17 +310,21 @@ def aggregated_block(
     rows: IntArray,
     cuts: IntArray,
     levels: IntArray,
-    settings: tuple[tuple[FloatArray, FloatArray, FloatArray], bool],
+    settings: tuple[
+        tuple[FloatArray, FloatArray, FloatArray], bool, tuple[FloatArray, FloatArray, FloatArray]
+    ],
     out: FloatArray,
 ) -> None:
     """ADIDA or IMAPA levels (see ``aggregated_levels``) of the series ``rows``.
 
     Series that use the same aggregation level k at the same cut have buckets of equal
     length; they are filtered ``LANES`` at a time. IMAPA sums the levels in increasing
-    k. ``levels``, ``out``: (n_origins, len(rows)); ``settings`` = (grids, all_levels).
+    k. ``levels``, ``out``: (n_origins, len(rows)); ``settings`` = (grids, all_levels,
+    running-total buffers of ``running_totals``).
     """
-    grids, all_levels = settings
-    running = running_totals(y, rows[: rows.size if levels.max() > 1 else 0])
+    grids, all_levels, running = settings
+    if levels.max() > 1:
+        running_totals(y, rows, running)
     for w in range(cuts.size):
         for k in range(1, levels[w].max() + 1):
             members = np.flatnonzero(levels[w] >= k if all_levels else levels[w] == k)
@@ -349,6 +354,8 @@ def aggregated_blocks(
     """``aggregated_block`` of the blocks ``settings[2][0] .. settings[2][1] - 1`` of
     ``BLOCK`` series taken in ``order``; ``settings`` = (grids, all_levels, blocks)."""
     grids, all_levels, blocks = settings
+    buffers = (np.empty((BLOCK, y.shape[1] + 1)), np.empty((BLOCK, y.shape[1] + 1)),
+               np.empty(BLOCK))  # fmt: skip
     for b in range(blocks[0], blocks[1]):
         rows = order[b * BLOCK : (b + 1) * BLOCK]
         part = np.zeros((cuts.size, rows.size))
@@ -356,7 +363,7 @@ def aggregated_blocks(
         for w in range(cuts.size):
             for i in range(rows.size):
                 block_levels[w, i] = levels[w, rows[i]]
-        aggregated_block(y, rows, cuts, block_levels, (grids, all_levels), part)
+        aggregated_block(y, rows, cuts, block_levels, (grids, all_levels, buffers), part)
         for w in range(cuts.size):
             for i in range(rows.size):
                 out[w, rows[i]] = part[w, i]
