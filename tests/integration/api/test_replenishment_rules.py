@@ -138,3 +138,20 @@ def test_a_sku_nobody_offers_has_no_purchase_policy(
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["has_offer"], body["currency"], body["locations"]) == (False, "EUR", [])
+
+
+def test_a_policy_missing_a_setting_it_needs_is_refused_naming_it(
+    app: App, client: TestClient, planner_headers: Headers
+) -> None:
+    shop = seed_replenishment_shop(app)
+    client.put(
+        "/replenishment/rules/sku",
+        params={"sku": shop.sku},
+        json={"policy": "fixed_quantity"},
+        headers=planner_headers,
+    )
+    response = client.get(f"/policies/{shop.sku}", headers=planner_headers)
+    assert response.status_code == 422
+    problem = response.json()
+    assert (problem["code"], problem["field"]) == ("invalid_rule", "fixed_order_quantity")
+    assert shop.sku in problem["reason"]
