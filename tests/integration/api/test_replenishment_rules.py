@@ -130,14 +130,19 @@ def test_a_policy_needs_a_known_sku_and_a_forecast(
     assert (new.status_code, new.json()["code"]) == (404, "no_forecast")
 
 
-def test_a_sku_nobody_offers_has_no_purchase_policy(
+def test_a_sku_nobody_offers_gets_its_policy_on_the_default_lead_time(
     app: App, client: TestClient, planner_headers: Headers
 ) -> None:
     shop = seed_replenishment_shop(app, with_offers=False)
     response = client.get(f"/policies/{shop.sku}", headers=planner_headers)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["has_offer"], body["currency"], body["locations"]) == (False, "EUR", [])
+    assert (body["has_offer"], body["currency"]) == (False, "EUR")
+    assert {x["location"] for x in body["locations"]} == {shop.paris, shop.lyon}
+    for policy in body["locations"]:
+        assert policy["supplier"] is None
+        assert (policy["lead_time_days"], policy["lead_time_std_days"]) == (7.0, 0.0)
+        assert policy["protection_demand"] == DAILY_MEAN * 7
 
 
 def test_a_policy_missing_a_setting_it_needs_is_refused_naming_it(

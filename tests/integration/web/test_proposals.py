@@ -143,9 +143,7 @@ def test_the_sku_page_shows_the_policy_per_location_and_the_latest_line(
     assert "No proposal has ordered" not in panel
 
 
-def test_a_sku_without_forecast_says_it_has_no_policy_yet(
-    app: App, signed_in: TestClient
-) -> None:
+def test_a_sku_without_forecast_says_it_has_no_policy_yet(app: App, signed_in: TestClient) -> None:
     shop = seed_replenishment_shop(app)
     with app.unit_of_work() as uow:
         uow.products.add(a_product(f"{shop.sku}-NEW"))
@@ -159,4 +157,7 @@ def test_a_sku_nobody_offers_says_there_is_nothing_to_buy_it_from(
 ) -> None:
     shop = seed_replenishment_shop(app, with_offers=False)
     page = signed_in.get(f"/dashboard/sku/{shop.sku}").text
-    assert "No supplier offers this SKU in EUR" in page
+    panel = page.split('id="replenishment-policy"')[1].split("</section>")[0]
+    assert "No supplier offers this SKU in EUR: nothing can be bought" in panel
+    assert f'<th scope="row">{shop.paris}</th>' in panel
+    assert "7.0 days" in panel

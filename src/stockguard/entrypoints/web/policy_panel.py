@@ -40,6 +40,8 @@ class PolicyPanel:
     run_id: int | None = None
     abc_class: str | None = None
     note: str | None = None
+    warning: str | None = None
+    """Shown above the rows (e.g. no supplier offers the SKU)."""
 
 
 def policy_panel(stockguard: App, sku: str) -> PolicyPanel:
@@ -60,14 +62,15 @@ def policy_panel(stockguard: App, sku: str) -> PolicyPanel:
         )
     except errors.InvalidRule as error:
         return PolicyPanel(note=f"{error} Fix the rule with stockguard rules set.")
-    if not found.has_offer:
-        return PolicyPanel(
-            note=f"No supplier offers this SKU in {found.currency}, so there is nothing to "
-            "buy it from and no purchase policy; add an offer (stockguard import "
-            "supplier-offers)."
-        )
     rows = [_row(policy, latest.get(policy.location)) for policy in found.locations]
-    return PolicyPanel(rows=rows, run_id=found.run_id, abc_class=found.abc_class)
+    warning = None
+    if not found.has_offer:
+        warning = (
+            f"No supplier offers this SKU in {found.currency}: nothing can be bought, and "
+            "the levels below assume the default lead time. Add an offer with stockguard "
+            "import supplier-offers."
+        )
+    return PolicyPanel(rows=rows, run_id=found.run_id, abc_class=found.abc_class, warning=warning)
 
 
 def _row(policy: LocationPolicy, latest: Any | None) -> PolicyRow:

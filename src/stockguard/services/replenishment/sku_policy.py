@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -76,8 +76,9 @@ class LocationPolicy:
 
 @dataclass(frozen=True, slots=True)
 class SkuPolicies:
-    """The SKU's policy per location; none when no supplier offers it in ``currency``
-    (``has_offer`` False: nothing to buy it from, so no purchase policy is computed)."""
+    """The SKU's policy per location. ``has_offer`` is False when no supplier offers it
+    in ``currency``: the levels then use the run's default lead time and nothing can be
+    bought (a run lists such rows as unsourced when they need units)."""
 
     sku: str
     run_id: int
@@ -102,8 +103,8 @@ def policies_of_sku(
         source: the replenishment source narrowed to ``sku``.
         revenue: money/day forecast for every SKU of the run (ABC basis).
 
-    Without any offer of the SKU in ``currency`` no location gets a policy (``has_offer``
-    is False).
+    Without any offer of the SKU in ``currency`` the policy uses the run's default lead
+    time, as a run does (``has_offer`` False, ``supplier`` None).
 
     Raises:
         errors.NoForecast: when the latest run (if any) did not forecast ``sku``.
@@ -121,13 +122,15 @@ def policies_of_sku(
         RowKeys(inputs.skus, inputs.locations, inputs.categories, [abc] * inputs.n_rows),
     )
     _check_required(inputs, settings)
-    found = SkuPolicies(sku, inputs.run_id, inputs.first_day, abc, currency, True, ())
-    if inputs.offers.indptr[-1] == 0:
-        return replace(found, has_offer=False)
     plan = compute.plan_replenishment(inputs, settings, parameters or compute.Parameters())
     labels = settings.labels(list(range(inputs.n_rows)))
-    return replace(
-        found,
+    return SkuPolicies(
+        sku=sku,
+        run_id=inputs.run_id,
+        first_day=inputs.first_day,
+        abc_class=abc,
+        currency=currency,
+        has_offer=bool(inputs.offers.indptr[-1] > 0),
         locations=tuple(
             _location(inputs, settings, plan, row, abc, labels[row]) for row in range(inputs.n_rows)
         ),

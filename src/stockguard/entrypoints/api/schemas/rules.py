@@ -116,8 +116,11 @@ class SkuPolicyRead(BaseModel):
     forecast_from: date
     abc_class: str
     currency: str
-    has_offer: bool = Field(description="False: no supplier offers it in the currency.")
-    locations: list[LocationPolicyRead] = Field(description="Empty without an offer.")
+    has_offer: bool = Field(
+        description="False: no supplier offers it in the currency; the levels then use "
+        "the run's default lead time and nothing can be bought."
+    )
+    locations: list[LocationPolicyRead]
 
     @classmethod
     def from_policies(cls, found: SkuPolicies) -> Self:
