@@ -2,9 +2,10 @@
 
 Croston runs one series at a time (no parameter grid); TSB uses the lanes layout of
 ``_ses_kernels`` (``LANES`` series, their parameter entries side by side in one
-vectorised loop per period). Results come at every origin of ``cuts`` (the series
-``y[:, :c]``) from one pass. NaN periods count neither as a demand
-nor as a zero: they do not advance the interval and update no state.
+vectorised loop per period). Blocks of series run on several threads
+(``_jit.run_blocks``). Results come at every origin of ``cuts`` (the series
+``y[:, :c]``) from one pass. NaN periods count neither as a demand nor as a zero: they
+do not advance the interval and update no state.
 
     Croston (1972), at each demand y_t > 0 with q_t observed periods since the previous
     one (the first counted from the first observed period):
@@ -28,8 +29,9 @@ SERIES_BLOCK = 256
 
 
 @compiled
-def croston_rows(y: FloatArray, alpha: FloatArray, cuts: IntArray, rows: IntArray,
-                 out: FloatArray) -> None:  # fmt: skip
+def croston_rows(
+    y: FloatArray, alpha: FloatArray, cuts: IntArray, rows: IntArray, out: FloatArray
+) -> None:
     """``croston_states`` of the series ``rows[0] .. rows[1] - 1``, into ``out``."""
     for i in range(rows[0], rows[1]):
         row, weight = y[i], alpha[i]

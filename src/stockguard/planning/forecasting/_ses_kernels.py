@@ -1,9 +1,9 @@
 """Compiled simple exponential smoothing: filter, alpha search, temporal aggregation.
 
 Layout (ADR 0008): series are taken ``LANES`` at a time (blocks of lanes run on several
-threads, ``_jit.run_blocks``); each lane (series) carries
-``width`` *entries*, the parameter values evaluated side by side, and one flat loop over
-the lanes' entries runs per period, which the compiler vectorises. A NaN period gives a
+threads, ``_jit.run_blocks``); each lane (series) carries ``width`` *entries*, the
+parameter values evaluated side by side, and one flat loop over the lanes' entries runs
+per period, which the compiler vectorises. A NaN period gives a
 zero error (no update). Every entry point takes ``cuts``, increasing origins: the result
 at origin ``c`` is the one of the series ``y[:, :c]``, so one pass serves a
 rolling-origin backtest (``cuts = [n_periods]`` is the plain fit).
