@@ -268,27 +268,89 @@ def aggregated_lanes(
     rows: IntArray,
     running: tuple[FloatArray, FloatArray, FloatArray],
     lanes: IntArray,
-    cut: int,
+    cuts: IntArray,
     level: int,
     grids: tuple[FloatArray, FloatArray, FloatArray],
 ) -> FloatArray:
-    """(len(lanes),) SSE-optimal SES level (units per period) of the k-period bucket
-    means of ``y[rows[lanes[s]], :cut]``, k = ``level``; NaN when no bucket is observed.
+    """(len(lanes), len(cuts)) SSE-optimal SES level (units per period) of the k-period
+    bucket means of ``y[rows[lanes[s]], :c]``, k = ``level``, for each cut c; NaN when
+    no bucket is observed. The cuts must differ by multiples of k: the buckets of every
+    cut are then a prefix of the last cut's (same alignment), so one pass serves all.
     ``running`` = (totals, counts, exact) of ``rows`` (``exact_running_totals``; not
     read when k = 1, whose buckets are the periods themselves)."""
     totals, counts, exact = running
-    buckets = np.empty((lanes.size, cut // level))
+    last = cuts[-1]
+    buckets = np.empty((lanes.size, last // level))
     for s in range(lanes.size):
         i = lanes[s]
         if level == 1:
-            for t in range(cut):
+            for t in range(last):
                 buckets[s, t] = y[rows[i], t]
         else:
-            bucket_row(y[rows[i]], totals[i], counts[i], exact[i] > 0, cut, level, buckets[s])
-    alpha, smoothed = np.empty((lanes.size, 1)), np.empty((lanes.size, 1))
-    ends = np.full(1, buckets.shape[1], dtype=np.int64)
+            bucket_row(y[rows[i]], totals[i], counts[i], exact[i] > 0, last, level, buckets[s])
+    ends = np.empty(cuts.size, dtype=np.int64)
+    for w in range(cuts.size):
+        ends[w] = cuts[w] // level
+    alpha, smoothed = np.empty((lanes.size, cuts.size)), np.empty((lanes.size, cuts.size))
     ses_search_lanes(buckets, grids, ends, alpha, smoothed)
-    return smoothed[:, 0]
+    return smoothed
+
+
+@compiled
+def applies(level: int, k: int, all_levels: bool) -> bool:
+    """Whether aggregation level k enters a series whose level is ``level``: every k up
+    to it for IMAPA (``all_levels``), k = level only for ADIDA."""
+    return level >= k if all_levels else level == k
+
+
+@compiled
+def level_pass(
+    y: FloatArray,
+    rows: IntArray,
+    levels: IntArray,
+    window: IntArray,
+    context: tuple[
+        tuple[FloatArray, FloatArray, FloatArray],
+        bool,
+        tuple[FloatArray, FloatArray, FloatArray],
+        IntArray,
+    ],
+    out: FloatArray,
+) -> None:
+    """Aggregation level k = ``window[2]`` at the cuts ``window[0] .. window[1] - 1`` (one
+    pass for them) for the series of ``rows`` it enters; IMAPA adds the level to
+    ``out[w, i]`` (NaN as 0), ADIDA sets it. ``context`` = (grids, all_levels, running
+    totals, cuts)."""
+    grids, all_levels, running, cuts = context
+    first, stop, k = window[0], window[1], window[2]
+    used = np.zeros(rows.size, dtype=np.bool_)
+    for w in range(first, stop):
+        for i in range(rows.size):
+            used[i] = used[i] or applies(levels[w, i], k, all_levels)
+    members = np.flatnonzero(used)
+    for g in range(0, members.size, LANES):
+        lanes = members[g : g + LANES]
+        smoothed = aggregated_lanes(y, rows, running, lanes, cuts[first:stop], k, grids)
+        for s in range(lanes.size):
+            for j in range(stop - first):
+                w, i, value = first + j, lanes[s], smoothed[s, j]
+                if applies(levels[w, i], k, all_levels):
+                    if all_levels:
+                        out[w, i] += 0.0 if np.isnan(value) else value
+                    else:
+                        out[w, i] = value
+
+
+@compiled
+def common_step(cuts: IntArray) -> int:
+    """Greatest common divisor of the gaps between consecutive cuts; 0 for one cut."""
+    step = 0
+    for w in range(1, cuts.size):
+        a, b = step, cuts[w] - cuts[w - 1]
+        while b:
+            a, b = b, a % b
+        step = a
+    return step
 
 
 @compiled
@@ -318,25 +380,24 @@ def aggregated_block(
     """ADIDA or IMAPA levels (see ``aggregated_levels``) of the series ``rows``.
 
     Series that use the same aggregation level k at the same cut have buckets of equal
-    length; they are filtered ``LANES`` at a time. IMAPA sums the levels in increasing
-    k. ``levels``, ``out``: (n_origins, len(rows)); ``settings`` = (grids, all_levels,
+    length; they are filtered ``LANES`` at a time, and all cuts in one pass when k divides
+    the gaps between cuts (k = 1 always). IMAPA sums the levels in increasing k.
+    ``levels``, ``out``: (n_origins, len(rows)); ``settings`` = (grids, all_levels,
     running-total buffers of ``running_totals``).
     """
     grids, all_levels, running = settings
     if levels.max() > 1:
         running_totals(y, rows, running)
-    for w in range(cuts.size):
-        for k in range(1, levels[w].max() + 1):
-            members = np.flatnonzero(levels[w] >= k if all_levels else levels[w] == k)
-            for g in range(0, members.size, LANES):
-                lanes = members[g : g + LANES]
-                smoothed = aggregated_lanes(y, rows, running, lanes, cuts[w], k, grids)
-                for s in range(lanes.size):
-                    if all_levels:
-                        out[w, lanes[s]] += 0.0 if np.isnan(smoothed[s]) else smoothed[s]
-                    else:
-                        out[w, lanes[s]] = smoothed[s]
-        if all_levels:
+    context = (grids, all_levels, running, cuts)
+    step = common_step(cuts)
+    for k in range(1, levels.max() + 1):
+        if step % k == 0:  # every cut's buckets are a prefix of the last one's
+            level_pass(y, rows, levels, np.array([0, cuts.size, k]), context, out)
+            continue
+        for w in range(cuts.size):
+            level_pass(y, rows, levels, np.array([w, w + 1, k]), context, out)
+    if all_levels:
+        for w in range(cuts.size):
             for i in range(rows.size):
                 if levels[w, i] > 0:
                     out[w, i] /= levels[w, i]
