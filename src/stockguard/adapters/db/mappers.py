@@ -40,6 +40,18 @@ def supplier_from_row(row: Row[Any]) -> parties.Supplier:
     )
 
 
+def offer_from_row(row: Row[Any]) -> parties.SupplierOffer:
+    return parties.SupplierOffer(
+        supplier=row.supplier,
+        sku=row.sku,
+        unit_cost=row.unit_cost,
+        currency=row.currency,
+        minimum_order_quantity=row.minimum_order_quantity,
+        pack_size=row.pack_size,
+        lead_time_days=row.lead_time_days,
+    )
+
+
 def movement_from_row(row: Row[Any]) -> ledger.StockMovement:
     return ledger.StockMovement(
         sku=row.sku,

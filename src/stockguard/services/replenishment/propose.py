@@ -73,7 +73,7 @@ def propose_replenishment(
             inputs.skus, inputs.locations, inputs.categories, [abc[i] for i in inputs.sku_index]
         ),
     )
-    _check_required(inputs, settings)
+    check_required(inputs, settings, hint="; set it with `stockguard rules set`")
     say(f"Computing policies, transfers and orders for {inputs.n_rows:,} SKU x locations")
     plan = compute.plan_replenishment(inputs, settings, parameters)
     proposal = explain.build_proposal(
@@ -148,8 +148,9 @@ def _abc(inputs: PlanInputs) -> list[str]:
     return classify_abc(group=inputs.sku_index, revenue=revenue, n_groups=len(inputs.unique_skus))
 
 
-def _check_required(inputs: PlanInputs, settings: ResolvedSettings) -> None:
-    """Refuse a row whose policy lacks a setting it needs, naming the SKU and location."""
+def check_required(inputs: PlanInputs, settings: ResolvedSettings, *, hint: str = "") -> None:
+    """Refuse a row whose policy lacks a setting it needs, naming the SKU and location;
+    ``hint`` (for example how to set it) ends the message."""
     for policy, names in _REQUIRED.items():
         rows = settings["policy"] == POLICIES.index(policy)
         for name in names:
@@ -160,7 +161,7 @@ def _check_required(inputs: PlanInputs, settings: ResolvedSettings) -> None:
                     name,
                     None,
                     f"is required by policy {policy.value} of {inputs.skus[row]} at "
-                    f"{inputs.locations[row]}; set it with `stockguard rules set`",
+                    f"{inputs.locations[row]}{hint}",
                 )
 
 

@@ -17,10 +17,10 @@ from datetime import date
 import numpy as np
 
 from stockguard.domain import errors
-from stockguard.domain import replenishment as r
 from stockguard.services import ports
 from stockguard.services.replenishment import compute
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
+from stockguard.services.replenishment.propose import check_required
 from stockguard.services.replenishment.settings import (
     MEASURES,
     POLICIES,
@@ -29,11 +29,6 @@ from stockguard.services.replenishment.settings import (
     classify_abc,
     resolve_settings,
 )
-
-_REQUIRED: dict[r.PolicyName, tuple[str, ...]] = {
-    r.PolicyName.FIXED_QUANTITY: ("fixed_order_quantity",),
-    r.PolicyName.MANUAL: ("manual_minimum", "manual_maximum"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +116,7 @@ def policies_of_sku(
         source.rules(),
         RowKeys(inputs.skus, inputs.locations, inputs.categories, [abc] * inputs.n_rows),
     )
-    _check_required(inputs, settings)
+    check_required(inputs, settings)
     plan = compute.plan_replenishment(inputs, settings, parameters or compute.Parameters())
     labels = settings.labels(list(range(inputs.n_rows)))
     return SkuPolicies(
@@ -146,21 +141,6 @@ def _abc_class(sku: str, revenue: Mapping[str, float]) -> str:
         group=np.arange(len(names), dtype=np.int64), revenue=values, n_groups=len(names)
     )
     return classes[names.index(sku)]
-
-
-def _check_required(inputs: PlanInputs, settings: ResolvedSettings) -> None:
-    for policy, names in _REQUIRED.items():
-        rows = settings["policy"] == POLICIES.index(policy)
-        for name in names:
-            missing = np.flatnonzero(rows & np.isnan(settings[name]))
-            if missing.size:
-                row = int(missing[0])
-                raise errors.InvalidRule(
-                    name,
-                    None,
-                    f"is required by policy {policy.value} of {inputs.skus[row]} at "
-                    f"{inputs.locations[row]}",
-                )
 
 
 def _location(

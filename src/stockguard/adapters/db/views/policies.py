@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from stockguard.adapters.db import mappers
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.rules import read_rules
 from stockguard.domain import parties, purchasing
@@ -86,18 +87,7 @@ class SkuReplenishmentSource:
         query = select(offers).where(offers.c.sku == self.sku).order_by(offers.c.supplier)
         with self._sessions() as session:
             found = session.execute(query).all()
-        return [
-            parties.SupplierOffer(
-                supplier=row.supplier,
-                sku=row.sku,
-                unit_cost=row.unit_cost,
-                currency=row.currency,
-                minimum_order_quantity=row.minimum_order_quantity,
-                pack_size=row.pack_size,
-                lead_time_days=row.lead_time_days,
-            )
-            for row in found
-        ]
+        return [mappers.offer_from_row(row) for row in found]
 
     def deliveries(self) -> list[ports.Delivery]:
         """First receipt of each PO line, for the suppliers that offer the SKU."""
