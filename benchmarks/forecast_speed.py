@@ -21,9 +21,12 @@ subprocess so that its peak memory (``ru_maxrss``) is its own:
   n_windows=3).fit(y, 28).predict()``, timed in a fresh process (what a nightly run pays,
   the kernels loaded from the numba cache, not compiled).
 
-``battery_speedup`` = warm peer seconds / stockguard battery seconds. The time to build
-statsforecast's long data frame is reported apart and not counted. The process is pinned to
-2 CPUs when the machine has more.
+``battery_speedup`` = warm peer seconds / stockguard battery seconds. On a machine shared
+with other work the wall seconds swing with its load, so the CPU seconds of both (this
+process, its threads and its finished children: statsforecast's worker processes) are
+reported too, with their ratio ``battery_cpu_ratio`` (information, not the target). The
+time to build statsforecast's long data frame is reported apart and not counted. The
+process is pinned to 2 CPUs when the machine has more.
 
     python benchmarks/forecast_speed.py [--series N] [--skip-cold]
 
@@ -91,15 +94,22 @@ def long_frame(y: np.ndarray) -> pd.DataFrame:
     )
 
 
-def peer_forecast(y: np.ndarray) -> tuple[float, float]:
-    """(seconds to build the long frame, seconds of StatsForecast.forecast)."""
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process, its threads and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def peer_forecast(y: np.ndarray) -> tuple[float, float, float]:
+    """(seconds to build the long frame, seconds and CPU seconds of the forecast)."""
     from statsforecast import StatsForecast
 
     started = time.perf_counter()
     frame = long_frame(y)
-    prepared = time.perf_counter()
+    prepared, cpu = time.perf_counter(), cpu_seconds()
     StatsForecast(models=peer_models(), freq="D", n_jobs=CPUS).forecast(df=frame, h=HORIZON)
-    return prepared - started, time.perf_counter() - prepared
+    return prepared - started, time.perf_counter() - prepared, cpu_seconds() - cpu
 
 
 def small(y: np.ndarray) -> np.ndarray:
@@ -112,7 +122,7 @@ def step_peer(y: np.ndarray, warm: bool) -> dict[str, Any]:
         started = time.perf_counter()
         peer_forecast(small(y))
         out["warmup_seconds"] = time.perf_counter() - started
-    out["prepare_seconds"], out["seconds"] = peer_forecast(y)
+    out["prepare_seconds"], out["seconds"], out["cpu_seconds"] = peer_forecast(y)
     return out
 
 
@@ -171,12 +181,13 @@ def step_stockguard_battery(y: np.ndarray) -> dict[str, Any]:
     warmup = time.perf_counter() - started
     # fills the kernels' cache for the next step too (its default battery and quantiles)
     AutoForecaster(season_length=7, n_windows=3).fit(small(y), HORIZON)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     per_model = run_models(stockguard_battery(), y)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     trend = run_models(trend_models(), y)
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "warmup_seconds": warmup,
         "per_model_seconds": {name: round(s, 3) for name, s in per_model.items()},
         "trend_models_seconds": {name: round(s, 3) for name, s in trend.items()},
@@ -274,6 +285,7 @@ def figures(steps: dict[str, dict[str, Any]], n_series: int, n_periods: int) -> 
         "peer_warm_seconds": warm,
         "stockguard_battery_seconds": battery,
         "battery_speedup": round(warm / battery, 3) if warm and battery else None,
+        "battery_cpu_ratio": cpu_ratio(steps),
         "stockguard_models": [m.alias for m in stockguard_battery()],
         "stockguard_trend_models_seconds": trend,
         "jit_compile_seconds": seconds("stockguard-jit"),
@@ -287,6 +299,13 @@ def figures(steps: dict[str, dict[str, Any]], n_series: int, n_periods: int) -> 
         "python": platform.python_version(),
         "machine_cpus": os.cpu_count(),
     }
+
+
+def cpu_ratio(steps: dict[str, dict[str, Any]]) -> float | None:
+    """Warm peer CPU seconds / stockguard battery CPU seconds, when both were measured."""
+    peer = steps.get("peer-warm", {}).get("cpu_seconds")
+    ours = steps.get("stockguard-battery", {}).get("cpu_seconds")
+    return round(peer / ours, 3) if peer and ours else None
 
 
 def print_table(result: dict[str, Any], console: Console) -> None:
@@ -323,6 +342,10 @@ def print_table(result: dict[str, Any], console: Console) -> None:
         "battery_speedup (warm peer / stockguard): "
         + ("not measured" if speedup is None else f"{speedup:.2f}x")
     )
+    if result["battery_cpu_ratio"] is not None:
+        console.print(
+            f"battery_cpu_ratio (CPU seconds, information): {result['battery_cpu_ratio']:.2f}x"
+        )
     console.print(
         f"auto_run_seconds: {result['auto_run_seconds']}, "
         f"peak_memory_gb: {result['peak_memory_gb']}"
