@@ -87,29 +87,6 @@ def first_index(rows: FloatArray, stop: int, demand: bool) -> IntArray:
 
 
 @compiled
-def tsb_step(
-    values: FloatArray,
-    alpha_d: FloatArray,
-    alpha_p: FloatArray,
-    prob: FloatArray,
-    size: FloatArray,
-    sse: FloatArray,
-) -> None:
-    """One period of TSB for every entry, in place on p, z and the SSE, each
-    (n_entries,); ``values`` (n_entries,) is each entry's observation (NaN = none)."""
-    for e in range(values.size):
-        value = values[e]
-        observed = not np.isnan(value)
-        error = value - prob[e] * size[e] if observed else 0.0
-        sse[e] += error * error
-        indicator = 1.0 if value > 0 else 0.0
-        updated = prob[e] + alpha_p[e] * (indicator - prob[e])
-        prob[e] = updated if observed else prob[e]
-        grown = size[e] + alpha_d[e] * (value - size[e])
-        size[e] = grown if value > 0 else size[e]
-
-
-@compiled
 def start_values(
     rows: FloatArray,
     t: int,
@@ -162,7 +139,16 @@ def tsb_lanes(
                 value = rows[s, t]
                 for j in range(width):
                     values[s * width + j] = value
-            tsb_step(values, alpha_d, alpha_p, prob, size, sse)
+            for e in range(n_entries):
+                value = values[e]
+                observed = not np.isnan(value)
+                error = value - prob[e] * size[e] if observed else 0.0
+                sse[e] += error * error
+                indicator = 1.0 if value > 0 else 0.0
+                updated = prob[e] + alpha_p[e] * (indicator - prob[e])
+                prob[e] = updated if observed else prob[e]
+                grown = size[e] + alpha_d[e] * (value - size[e])
+                size[e] = grown if value > 0 else size[e]
             start_values(rows, t, (seen, started), (prob, size))
         begin = cuts[w]
         offset = 0 if blocks == 1 else w * n_grid

@@ -27,22 +27,22 @@ LANES = 8
 
 
 @compiled
-def seasonal_step(
-    values: FloatArray,
-    table: FloatArray,
-    level: FloatArray,
-    position: FloatArray,
-    sse: FloatArray,
-) -> None:
-    """One period for every entry, in place: ``values`` (n_entries,) observations,
-    ``table`` (2, n_entries) alpha and gamma, ``position`` (n_entries,) the season at
-    this period's position."""
-    for e in range(values.size):
-        value = values[e]
-        error = 0.0 if np.isnan(value) else (value - level[e]) - position[e]
-        sse[e] += error * error
-        level[e] += table[0, e] * error
-        position[e] += table[1, e] * error
+def start_state(
+    rows: FloatArray, season_init: FloatArray, first: IntArray, stop: int, n_grid: int
+) -> tuple[FloatArray, FloatArray]:
+    """Initial (level (n_entries,), season (m, n_entries)) of ``seasonal_lanes``' entries:
+    s = the origin's initial season, l_0 = first observed y - s at its position (NaN when
+    the lane has no observation before ``stop``)."""
+    n_lanes, n_origins, m = season_init.shape
+    width = n_origins * n_grid
+    level, season = np.empty(n_lanes * width), np.empty((m, n_lanes * width))
+    for e in range(level.size):
+        s, w = e // width, (e % width) // n_grid
+        for p in range(m):
+            season[p, e] = season_init[s, w, p]
+        start = rows[s, first[s]] if first[s] < stop else np.nan
+        level[e] = start - season_init[s, w, first[s] % m]
+    return level, season
 
 
 @compiled
@@ -68,14 +68,8 @@ def seasonal_lanes(
     n_grid, n_entries = out.shape[2], table.shape[1]
     width = n_origins * n_grid
     first = first_observed(rows, cuts[-1])
-    level, sse, values = np.empty(n_entries), np.zeros(n_entries), np.empty(n_entries)
-    season = np.empty((m, n_entries))
-    for e in range(n_entries):
-        s, w = e // width, (e % width) // n_grid
-        for p in range(m):
-            season[p, e] = season_init[s, w, p]
-        start = rows[s, first[s]] if first[s] < cuts[-1] else np.nan
-        level[e] = start - season_init[s, w, first[s] % m]
+    level, season = start_state(rows, season_init, first, cuts[-1], n_grid)
+    sse, values = np.zeros(n_entries), np.empty(n_entries)
     begin = 0
     for w in range(n_origins):
         for t in range(begin, cuts[w]):
@@ -83,7 +77,13 @@ def seasonal_lanes(
                 value = rows[s, t]
                 for j in range(width):
                     values[s * width + j] = value
-            seasonal_step(values, table, level, season[t % m], sse)
+            position = t % m
+            for e in range(n_entries):
+                value, previous = values[e], season[position, e]
+                error = 0.0 if np.isnan(value) else (value - level[e]) - previous
+                sse[e] += error * error
+                level[e] += table[0, e] * error
+                season[position, e] = previous + table[1, e] * error
         begin = cuts[w]
         for s in range(n_lanes):
             for j in range(n_grid):

@@ -54,15 +54,6 @@ def first_minimum(values: FloatArray) -> int:
 
 
 @compiled
-def spread(rows: FloatArray, t: int, width: int, values: FloatArray) -> None:
-    """values[s * width + j] = rows[s, t]: each lane's observation for all its entries."""
-    for s in range(rows.shape[0]):
-        value = rows[s, t]
-        for j in range(width):
-            values[s * width + j] = value
-
-
-@compiled
 def ses_lanes(
     rows: FloatArray,
     alpha: FloatArray,
@@ -93,7 +84,10 @@ def ses_lanes(
     begin = 0
     for w in range(cuts.size):
         for t in range(begin, cuts[w]):
-            spread(rows, t, width, values)
+            for s in range(n_lanes):  # each lane's observation for all its entries
+                value = rows[s, t]
+                for j in range(width):
+                    values[s * width + j] = value
             for e in range(alpha.size):
                 error = 0.0 if np.isnan(values[e]) else values[e] - level[e]
                 sse[e] += error * error
