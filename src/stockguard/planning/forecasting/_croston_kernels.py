@@ -38,16 +38,15 @@ def croston_rows(
         size = interval = np.nan
         counter, begin = 0.0, 0
         for w in range(cuts.size):
-            for t in range(begin, cuts[w]):
+            for t in range(begin, cuts[w]):  # branch-free: demand days come at random
                 value = row[t]
-                if np.isnan(value):
-                    continue
-                counter += 1.0
-                if value > 0:
-                    started = not np.isnan(size)
-                    size = size + weight * (value - size) if started else value
-                    interval = interval + weight * (counter - interval) if started else counter
-                    counter = 0.0
+                counter += 0.0 if np.isnan(value) else 1.0
+                demand, started = value > 0, not np.isnan(size)
+                grown = size + weight * (value - size) if started else value
+                stretched = interval + weight * (counter - interval) if started else counter
+                size = grown if demand else size
+                interval = stretched if demand else interval
+                counter = 0.0 if demand else counter
             begin = cuts[w]
             out[0, w, i], out[1, w, i] = size, interval
 
@@ -260,13 +259,11 @@ def interval_rows(y: FloatArray, cuts: IntArray, rows: IntArray, out: FloatArray
         observed = last = count = 0.0
         begin = 0
         for w in range(cuts.size):
-            for t in range(begin, cuts[w]):
-                if np.isnan(row[t]):
-                    continue
-                observed += 1.0
-                if row[t] > 0:
-                    count += 1.0
-                    last = observed
+            for t in range(begin, cuts[w]):  # branch-free: demand days come at random
+                observed += 0.0 if np.isnan(row[t]) else 1.0
+                demand = row[t] > 0
+                count += 1.0 if demand else 0.0
+                last = observed if demand else last
             begin = cuts[w]
             out[0, w, i], out[1, w, i] = last, count
 
