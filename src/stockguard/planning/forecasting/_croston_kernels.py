@@ -159,6 +159,8 @@ def tsb_lanes(
                 out[2, s, w, j] = sse[e]
 
 
+# A copy of the helper of ``_ses_kernels`` on purpose: numba's cache follows only this
+# file's source, so calling the other module's kernel could run stale code (ADR 0008).
 @compiled
 def first_minimum(values: FloatArray) -> int:
     """Index of the smallest value, first on ties, first NaN wins (``numpy.argmin``)."""

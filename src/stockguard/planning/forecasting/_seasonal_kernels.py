@@ -19,11 +19,40 @@ from __future__ import annotations
 import numpy as np
 
 from stockguard.planning.forecasting._jit import compiled, run_blocks
-from stockguard.planning.forecasting._ses_kernels import first_minimum, first_observed
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 LANES = 8
 """Series filtered together (see ``_ses_kernels``)."""
+
+
+# The two helpers below repeat those of ``_ses_kernels`` on purpose: numba's cache of a
+# compiled function is invalidated by changes to its own source file only, so a kernel
+# that called ``_ses_kernels.first_observed`` would keep running the old machine code
+# from the cache after an edit there (ADR 0008; ``_jit`` docstring).
+
+
+@compiled
+def first_observed(rows: FloatArray, stop: int) -> IntArray:
+    """(n_lanes,) index of each row's first non-NaN value before ``stop``; ``stop`` if none."""
+    first = np.full(rows.shape[0], stop, dtype=np.int64)
+    for s in range(rows.shape[0]):
+        for t in range(stop):
+            if not np.isnan(rows[s, t]):
+                first[s] = t
+                break
+    return first
+
+
+@compiled
+def first_minimum(values: FloatArray) -> int:
+    """Index of the smallest value, first on ties, first NaN wins (``numpy.argmin``)."""
+    best = 0
+    for j in range(values.size):
+        if np.isnan(values[j]):
+            return j
+        if values[j] < values[best]:
+            best = j
+    return best
 
 
 @compiled

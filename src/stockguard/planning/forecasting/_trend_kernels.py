@@ -37,6 +37,8 @@ WINTERS_PARAMETERS = 3
 """Rows of a Holt-Winters parameter table: alpha, beta, gamma."""
 
 
+# A copy of the helper of ``_ses_kernels`` on purpose: numba's cache follows only this
+# file's source, so calling the other module's kernel could run stale code (ADR 0008).
 @compiled
 def first_observed_index(row: FloatArray, stop: int) -> int:
     """Index of the first non-NaN value of ``row[:stop]``; ``stop`` when there is none."""
