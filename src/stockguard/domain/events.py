@@ -64,3 +64,55 @@ class ProposalDecided(Event):
     status: str
     purchase_orders: tuple[str, ...]
     note: str
+
+
+@dataclass(frozen=True, slots=True)
+class StockoutRiskRaised(Event):
+    """The risk state of a SKU at a location got worse (ok -> watch -> at_risk).
+
+    ``probability`` is P(stock-out before the next receipt), 0..1; ``projected_stockout``
+    an ISO date or None; ``expected_lost_revenue`` a decimal string in the shop currency.
+    """
+
+    sku: str
+    location: str
+    state: str
+    previous_state: str
+    probability: float
+    projected_stockout: str | None
+    expected_lost_revenue: str
+
+
+@dataclass(frozen=True, slots=True)
+class RiskCleared(Event):
+    """The risk state of a SKU at a location got better (back to ok or watch)."""
+
+    sku: str
+    location: str
+    state: str
+    previous_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReorderPointCrossed(Event):
+    """The inventory position fell to or below the reorder point (units)."""
+
+    sku: str
+    location: str
+    position: int
+    reorder_point: int
+
+
+@dataclass(frozen=True, slots=True)
+class PromotionAtRisk(Event):
+    """A planned promotion would stock out: order ``order_quantity`` units by ``last_order_date``
+    (ISO date). ``owner`` is the promotion owner's e-mail or name, if known."""
+
+    promotion: str
+    sku: str
+    location: str
+    projected_demand: int
+    available: int
+    order_quantity: int
+    last_order_date: str
+    owner: str | None

@@ -419,3 +419,13 @@ class TransferProposalRow(Base):
 def table_of(row_class: type[Base]) -> Table:
     """The Core ``Table`` behind a row class, typed for insert/update/delete."""
     return cast(Table, row_class.__table__)
+
+
+# Tables of later areas live in their own modules; importing them here registers them on
+# Base.metadata wherever ``tables`` is imported (migrations, tests, repositories).
+from stockguard.adapters.db import (  # noqa: E402, F401
+    tables_alerts,
+    tables_audit,
+    tables_promotions,
+    tables_risk,
+)
