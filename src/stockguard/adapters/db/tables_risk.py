@@ -1,3 +1,52 @@
 """Tables of the risk area (registered on the shared Base metadata)."""
 
 from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from stockguard.adapters.db.tables import Base, Money
+
+
+class StockRiskRow(Base):
+    """Stock-out risk of one SKU at one location: its basis and its figures.
+
+    The basis (demand, lead time, next receipt, reorder point, price) is written by a
+    refresh from the latest planning run; the stock columns and figures are also
+    rewritten by every movement of the SKU x location, in the movement's transaction.
+    Demand is in units/day (variance units^2/day), times in days (variances days^2).
+    """
+
+    __tablename__ = "stock_risk"
+    __table_args__ = (
+        UniqueConstraint("sku", "location"),
+        Index("ix_stock_risk_state_lost_revenue", "state", "expected_lost_revenue"),
+        Index("ix_stock_risk_expected_lost_revenue", "expected_lost_revenue"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"))
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    on_hand: Mapped[int]
+    available: Mapped[int]
+    position: Mapped[int]
+    reorder_point: Mapped[int]
+    demand_mean: Mapped[float]
+    demand_var: Mapped[float]
+    lead_time_mean: Mapped[float]
+    lead_time_var: Mapped[float]
+    next_receipt_on: Mapped[date | None] = mapped_column(Date)
+    receipt_delay_mean: Mapped[float]
+    receipt_delay_var: Mapped[float]
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    days_of_cover: Mapped[float | None]
+    projected_stockout: Mapped[date | None] = mapped_column(Date)
+    probability: Mapped[float]
+    expected_lost_units: Mapped[float]
+    expected_lost_revenue: Mapped[Decimal] = mapped_column(Money)
+    state: Mapped[str] = mapped_column(String(16))
+    basis_run_id: Mapped[int | None]
+    updated_at: Mapped[datetime]
