@@ -1,0 +1,1 @@
+"""Stock-out risk numerics: probabilities and expected shortfall over a random horizon."""
