@@ -1,0 +1,1 @@
+"""Audit numerics: stock-out periods in history, ABC/XYZ classes, slow, dead and excess stock."""
