@@ -181,7 +181,11 @@ class AutoForecaster:
         windows: int,
         groups: IntArray,
     ) -> tuple[FloatArray, FloatArray, tuple[str, ...]]:
-        """Backtest, select, refit the models in use and calibrate their quantiles."""
+        """Backtest, select, combine the selected models' forecasts and calibrate quantiles.
+
+        The forecast from the whole history comes out of the same pass as the backtest
+        windows (``include_final``), so no model is fitted twice.
+        """
         result = backtest(
             models=models,
             y=y,
@@ -189,6 +193,7 @@ class AutoForecaster:
             n_windows=windows,
             step=self.window_step(horizon),
             min_training=self.min_training,
+            include_final=True,
         )
         selection = select_models(
             result=result,
@@ -199,12 +204,12 @@ class AutoForecaster:
         )
         self.selection_ = selection
         self.backtest_errors_ = result.errors
+        assert result.final is not None  # asked for with include_final
         mean = np.zeros((y.shape[0], horizon))
-        for model, weight in zip(models, selection.weights, strict=True):
+        for final, weight in zip(result.final, selection.weights, strict=True):
             used = weight > 0
             if used.any():
-                final = np.maximum(model.forecast(y, horizon), 0.0)
-                mean += np.where(used[:, None], weight[:, None] * final, 0.0)
+                mean += np.where(used[:, None], weight[:, None] * np.maximum(final, 0.0), 0.0)
         calibrated = intervals.calibrate_quantiles(
             mean=mean,
             backtest_forecasts=weighted_forecast(

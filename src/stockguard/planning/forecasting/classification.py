@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stockguard.planning.forecasting._kernels import demand_intervals
-from stockguard.planning.forecasting.base import FloatArray, IntArray
+from stockguard.planning.forecasting.base import FloatArray, IntArray, by_row_blocks
 
 ADI_CUTOFF = 1.32
 CV2_CUTOFF = 0.49
@@ -50,6 +50,11 @@ def size_cv2(y: FloatArray) -> FloatArray:
 
     Population variance (ddof = 0); 0 for a single demand; NaN without demand.
     """
+    return np.asarray(by_row_blocks(_size_cv2_rows, y), dtype=np.float64)
+
+
+def _size_cv2_rows(y: FloatArray) -> FloatArray:
+    """``size_cv2`` of a block of series."""
     demand = np.where(np.isnan(y), 0.0, y)
     positive = demand > 0
     count = positive.sum(axis=1)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stockguard.planning.forecasting.base import FloatArray
+from stockguard.planning.forecasting.base import FloatArray, by_row_blocks
 
 MIN_SCALE_UNITS = 1.0
 """Floor of the scale, in units per period, for series with no in-sample variation."""
@@ -45,6 +45,14 @@ def naive_scale(*, insample: FloatArray, season: int = 1, power: int = 2) -> Flo
     Returns:
         (n_series,) scale in units**power, floored as described in the module docstring.
     """
+    return np.asarray(
+        by_row_blocks(lambda rows: _naive_scale_rows(rows, season, power), insample),
+        dtype=np.float64,
+    )
+
+
+def _naive_scale_rows(insample: FloatArray, season: int, power: int) -> FloatArray:
+    """``naive_scale`` of a block of series (same equation, same shapes)."""
     started = np.cumsum(np.nan_to_num(np.abs(insample)) > 0, axis=1) > 0
     active = np.where(started, insample, np.nan)
     diffs = np.abs(active[:, season:] - active[:, :-season]) ** power

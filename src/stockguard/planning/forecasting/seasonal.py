@@ -32,7 +32,8 @@ from typing import Self
 
 import numpy as np
 
-from stockguard.planning.forecasting.base import FloatArray, IntArray
+from stockguard.planning.forecasting import _seasonal_kernels
+from stockguard.planning.forecasting.base import FloatArray, IntArray, by_row_blocks
 
 ALPHAS: FloatArray = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])
 """Level smoothing grid."""
@@ -65,6 +66,14 @@ def position_profile(*, y: FloatArray, season_length: int) -> FloatArray:
     s_j = mean(y_t : t mod m = j) - mean_j(s_j) over observed values; 0 for a position
     never observed.
     """
+    return np.asarray(
+        by_row_blocks(lambda rows: _position_profile_rows(rows, season_length), y),
+        dtype=np.float64,
+    )
+
+
+def _position_profile_rows(y: FloatArray, season_length: int) -> FloatArray:
+    """``position_profile`` of a block of series."""
     observed = ~np.isnan(y)
     filled = np.where(observed, y, 0.0)
     profile = np.zeros((y.shape[0], season_length))
@@ -195,14 +204,38 @@ class SeasonalExponentialSmoothing:
         )
 
     def forecast(self, y: FloatArray, horizon: int) -> FloatArray:
-        return type(self)(season_length=self.season_length).fit(y).predict(horizon)
+        panel = np.asarray(y, dtype=np.float64)
+        forecasts = self.forecast_origins(panel, [panel.shape[1]], horizon)
+        return np.asarray(forecasts[0], dtype=np.float64)
 
     def forecast_origins(
         self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
     ) -> FloatArray:
-        """(n_origins, n_series, horizon): entry w is ``forecast(y[:, :origins[w]])``."""
-        panel = np.asarray(y, dtype=np.float64)
-        return np.stack([self.forecast(panel[:, : int(cut)], horizon) for cut in origins])
+        """(n_origins, n_series, horizon): entry w is the forecast from ``y[:, :origins[w]]``.
+
+        All origins come from one pass of the compiled search (``_seasonal_kernels``), which
+        equals ``seasonal_search`` bit for bit at every origin.
+        """
+        panel = np.ascontiguousarray(y, dtype=np.float64)
+        cuts = np.asarray(origins, dtype=np.int64)
+        m = self.season_length
+        init = np.stack(
+            [position_profile(y=panel[:, : int(cut)], season_length=m) for cut in cuts], axis=1
+        )
+        _, state = _seasonal_kernels.seasonal_search(
+            panel, (ALPHAS, GAMMAS), START_GAMMA, init, cuts
+        )
+        return np.stack(
+            [
+                seasonal_path(
+                    level=state[:, w, 0],
+                    season=state[:, w, 1:],
+                    n_periods=int(cut),
+                    horizon=horizon,
+                )
+                for w, cut in enumerate(cuts)
+            ]
+        )
 
     def __repr__(self) -> str:
         return f"SeasonalExponentialSmoothing(season_length={self.season_length})"
