@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
 from stockguard.domain import events
 from stockguard.services import ports
+from stockguard.services.risk import incremental as risk_incremental
+from stockguard.services.risk import ports as risk_ports
 
 
 class UnitOfWork(abc.ABC):
@@ -38,6 +41,10 @@ class UnitOfWork(abc.ABC):
     proposals: ports.ProposalRepository
     replenishment: ports.ReplenishmentSource
     """Read-only inputs of a replenishment run, read like ``history``."""
+    risk: risk_ports.StockRiskRepository = risk_ports.NoStockRisk()
+    """Stock-out risk rows; ``follow_risk`` keeps them in step with the levels touched."""
+    risk_inputs: risk_ports.RiskInputs
+    """Read-only extra inputs of a risk refresh (open receipts, prices), read like ``history``."""
 
     def __enter__(self) -> Self:
         return self
@@ -56,6 +63,11 @@ class UnitOfWork(abc.ABC):
     @abc.abstractmethod
     def rollback(self) -> None: ...
 
+    def follow_risk(self, now: datetime) -> int:
+        """Update the risk rows of the levels this unit of work touched (call before the
+        outbox is written, so the risk events join it); returns the rows updated."""
+        return risk_incremental.follow_levels(self.levels.seen, self.risk, now=now)
+
     def collect_new_events(self) -> Iterator[events.Event]:
         """Drain events recorded by aggregates touched in this unit of work."""
         for level in self.levels.seen:
@@ -67,3 +79,6 @@ class UnitOfWork(abc.ABC):
         for proposal in self.proposals.seen:
             while proposal.events:
                 yield proposal.events.pop(0)
+        for risk in self.risk.seen:
+            while risk.events:
+                yield risk.events.pop(0)

@@ -20,6 +20,7 @@ from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.proposals import SqlProposalRepository
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
 from stockguard.adapters.db.replenishment_source import SqlReplenishmentSource
+from stockguard.adapters.db.risk import SqlRiskInputs, SqlStockRiskRepository
 from stockguard.adapters.db.rules import SqlRuleRepository
 from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
 from stockguard.domain import errors, events
@@ -42,6 +43,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._now = now or (lambda: datetime.now(UTC))
         self.history = SqlLedgerHistory(history_sessions or session_factory)
         self.replenishment = SqlReplenishmentSource(history_sessions or session_factory)
+        self.risk_inputs = SqlRiskInputs(history_sessions or session_factory)
 
     def __enter__(self) -> Self:
         self.session = self._session_factory()
@@ -60,6 +62,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.forecasts = SqlForecastRepository(self.session)
         self.rules = SqlRuleRepository(self.session)
         self.proposals = self._proposals = SqlProposalRepository(self.session)
+        self.risk = self._risk = SqlStockRiskRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:
@@ -75,6 +78,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self._levels.flush()
             self._ledger.flush()
             self._proposals.flush()
+            self.follow_risk(self._now())
+            self._risk.flush()
             self._write_outbox(list(self.collect_new_events()))
             self.session.commit()
         except (StaleDataError, IntegrityError) as error:

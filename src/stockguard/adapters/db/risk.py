@@ -1,0 +1,123 @@
+"""The ``stock_risk`` repository (inside a unit of work) and the refresh's extra inputs.
+
+On the movement path the repository reads one row by its (sku, location) unique key and
+writes it back with one ``UPDATE``; the level row the movement changed is already locked
+(ADR 0002), so two movements of the same SKU x location cannot interleave here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_risk import StockRiskRow
+from stockguard.domain import purchasing
+from stockguard.services.risk import ports
+from stockguard.services.risk.model import StockRisk
+
+COLUMNS = tuple(f.name for f in dataclasses.fields(StockRisk) if f.name != "events")
+"""``stock_risk`` columns a ``StockRisk`` carries (all but ``id``)."""
+
+OPEN_STATUSES = (
+    purchasing.PurchaseOrderStatus.SENT.value,
+    purchasing.PurchaseOrderStatus.CONFIRMED.value,
+    purchasing.PurchaseOrderStatus.SHIPPED.value,
+)
+_BATCH = 5000
+
+
+def risk_from_row(row: Row[Any]) -> StockRisk:
+    return StockRisk(**{name: getattr(row, name) for name in COLUMNS})
+
+
+def risk_to_values(risk: StockRisk) -> dict[str, Any]:
+    return {name: getattr(risk, name) for name in COLUMNS}
+
+
+class SqlStockRiskRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._saved: dict[tuple[str, str], StockRisk] = {}
+        self._replaced: list[StockRisk] = []
+
+    @property
+    def seen(self) -> Sequence[StockRisk]:
+        return [*self._saved.values(), *self._replaced]
+
+    def get(self, sku: str, location: str) -> StockRisk | None:
+        if (sku, location) in self._saved:
+            return self._saved[(sku, location)]
+        table = t.table_of(StockRiskRow)
+        query = select(*(table.c[name] for name in COLUMNS)).where(
+            table.c.sku == sku, table.c.location == location
+        )
+        row = self._session.execute(query).first()
+        return risk_from_row(row) if row is not None else None
+
+    def save(self, risk: StockRisk) -> None:
+        self._saved[risk.key] = risk
+
+    def states(self) -> dict[tuple[str, str], tuple[str, int]]:
+        table = t.table_of(StockRiskRow)
+        query = select(table.c.sku, table.c.location, table.c.state, table.c.position)
+        return {
+            (row.sku, row.location): (row.state, row.position)
+            for row in self._session.execute(query)
+        }
+
+    def replace(self, rows: Sequence[StockRisk]) -> int:
+        """Replace every stored row by ``rows`` (a refresh sees the whole catalogue)."""
+        self._session.execute(delete(t.table_of(StockRiskRow)))
+        for start in range(0, len(rows), _BATCH):
+            values = [risk_to_values(risk) for risk in rows[start : start + _BATCH]]
+            self._session.execute(insert(StockRiskRow), values)
+        self._replaced = [risk for risk in rows if risk.events]
+        return len(rows)
+
+    def flush(self) -> None:
+        table = t.table_of(StockRiskRow)
+        for risk in self._saved.values():
+            self._session.execute(
+                update(table)
+                .where(table.c.sku == risk.sku, table.c.location == risk.location)
+                .values(**risk_to_values(risk))
+            )
+
+
+class SqlRiskInputs:
+    """``ports.RiskInputs`` in short sessions of their own (read-only ones on SQLite)."""
+
+    def __init__(self, sessions: Callable[[], Session]) -> None:
+        self._sessions = sessions
+
+    def open_receipts(self) -> list[ports.OpenReceipt]:
+        orders, lines = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseOrderLineRow)
+        query = (
+            select(lines.c.sku, orders.c.location, orders.c.expected_on, orders.c.supplier)
+            .select_from(lines)
+            .join(orders, orders.c.number == lines.c.order_number)
+            .where(orders.c.status.in_(OPEN_STATUSES), orders.c.expected_on.is_not(None))
+            .where(lines.c.quantity > lines.c.received + lines.c.rejected)
+            .order_by(lines.c.sku, orders.c.location, orders.c.expected_on, orders.c.number)
+        )
+        with self._sessions() as session:
+            found = session.execute(query).all()
+        first: dict[tuple[str, str], ports.OpenReceipt] = {}
+        for row in found:
+            key = (row.sku, row.location)
+            if key not in first:
+                first[key] = ports.OpenReceipt(row.sku, row.location, row.expected_on, row.supplier)
+        return list(first.values())
+
+    def products(self, skus: Iterable[str] | None = None) -> list[ports.PricedProduct]:
+        products = t.table_of(t.ProductRow)
+        query = select(products.c.sku, products.c.category, products.c.price, products.c.currency)
+        if skus is not None:
+            query = query.where(products.c.sku.in_(list(skus)))
+        with self._sessions() as session:
+            return [ports.PricedProduct(*row) for row in session.execute(query)]

@@ -1,0 +1,241 @@
+"""Stock-out risk figures per SKU x location, vectorised over rows.
+
+A row's risk is read off three things: what is available now (``a``, units), the demand
+rate (``mu`` units/day, variance ``sigma^2`` units^2/day) and the time ``T`` (days) until
+the next receipt can refill the shelf. ``T`` has mean ``E[T]`` and variance ``Var[T]``
+(``receipt_horizon``); demand over it, its stock-out probability ``P(D(T) > a)`` and the
+expected shortfall ``E[(D(T) - a)^+]`` come from ``planning.risk.probability``.
+
+Risk states, from the best to the worst (``STATES``, codes 0..3):
+
+* ``out_of_stock``: ``a <= 0``;
+* ``at_risk``: ``P >= at_risk_probability`` (default 0.5);
+* ``watch``: ``P >= watch_probability`` (default 0.2) or ``position <= reorder_point``;
+* ``ok``: otherwise.
+
+Worked example: ``a = 10`` units, ``mu = 2``, ``sigma^2 = 2`` (Poisson days), an open
+purchase order due in 4 days from a supplier late by 1 day on average (variance 1):
+``E[T] = 5``, ``Var[T] = 1``, ``D(T)`` has mean 10 and variance ``2*5 + 4*1 = 14``;
+days of cover ``10 / 2 = 5``, projected stock-out on day 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stockguard.planning.inventory._arrays import FloatArray, IntArray
+from stockguard.planning.risk import probability
+
+STATES = ("ok", "watch", "at_risk", "out_of_stock")
+"""Risk states by rank: a higher code is a worse state."""
+OK, WATCH, AT_RISK, OUT_OF_STOCK = range(4)
+
+DEFAULT_AT_RISK_PROBABILITY = 0.5
+DEFAULT_WATCH_PROBABILITY = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class RiskThresholds:
+    """Probabilities (0..1) from which a row is ``at_risk`` and ``watch``."""
+
+    at_risk_probability: float = DEFAULT_AT_RISK_PROBABILITY
+    watch_probability: float = DEFAULT_WATCH_PROBABILITY
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.watch_probability <= self.at_risk_probability <= 1.0:
+            raise ValueError(
+                "risk thresholds must satisfy 0 < watch <= at_risk <= 1, got "
+                f"watch={self.watch_probability}, at_risk={self.at_risk_probability}"
+            )
+
+
+DEFAULT_THRESHOLDS = RiskThresholds()
+
+
+@dataclass(frozen=True, slots=True)
+class RiskBasisArrays:
+    """The stored basis of n rows; every field is an (n,) array.
+
+    Attributes:
+        demand_mean: ``mu``, units/day; demand_var: ``sigma^2``, units^2/day.
+        lead_time_mean: days; lead_time_var: days^2 (of an order placed now).
+        reorder_point: units (0 when no replenishment run set one).
+        days_to_receipt: days from today to the open purchase order's expected date,
+            NaN when there is no open purchase order.
+        receipt_delay_mean: days the supplier is late on average; receipt_delay_var: days^2.
+        unit_price: money per unit (float, for the lost revenue only).
+    """
+
+    demand_mean: FloatArray
+    demand_var: FloatArray
+    lead_time_mean: FloatArray
+    lead_time_var: FloatArray
+    reorder_point: FloatArray
+    days_to_receipt: FloatArray
+    receipt_delay_mean: FloatArray
+    receipt_delay_var: FloatArray
+    unit_price: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFigures:
+    """Risk of n rows; every field is an (n,) array.
+
+    Attributes:
+        days_of_cover: days (inf without demand); stockout_offset: days from today to the
+            projected stock-out (inf without demand, 0 when already out).
+        horizon_mean, horizon_var: ``E[T]`` days, ``Var[T]`` days^2.
+        probability: ``P(D(T) > a)`` in [0, 1].
+        expected_lost_units: ``E[(D(T) - a)^+]``, units; expected_lost_revenue: that times
+            the unit price.
+        state: int64 codes into ``STATES``.
+    """
+
+    days_of_cover: FloatArray
+    stockout_offset: FloatArray
+    horizon_mean: FloatArray
+    horizon_var: FloatArray
+    probability: FloatArray
+    expected_lost_units: FloatArray
+    expected_lost_revenue: FloatArray
+    state: IntArray
+
+
+def days_of_cover(*, available: Any, demand_mean: Any) -> FloatArray:
+    """Days the available units last at the mean demand rate, shape (n,).
+
+    Equation: ``cover = a / mu`` for ``mu > 0``; ``inf`` when ``mu = 0`` and ``a > 0``;
+    ``0`` when ``a <= 0``.
+
+    Example: a = 10 units, mu = 2 units/day give 5 days.
+    """
+    a = np.asarray(available, dtype=np.float64)
+    mu = np.asarray(demand_mean, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cover = np.where(mu > 0.0, a / np.where(mu > 0.0, mu, 1.0), np.inf)
+    return np.asarray(np.where(a <= 0.0, 0.0, cover), dtype=np.float64)
+
+
+def stockout_offset(cover: Any) -> FloatArray:
+    """Whole days from today to the projected stock-out, ``floor(cover)``, shape (n,).
+
+    The last unit is sold during day ``floor(a / mu)`` (day 0 is today); ``inf`` stays
+    ``inf`` (no projected stock-out). Example: cover 5.6 days gives day 5.
+    """
+    return np.asarray(np.floor(np.asarray(cover, dtype=np.float64)), dtype=np.float64)
+
+
+def demand_before_order(*, basis: RiskBasisArrays, position: Any) -> FloatArray:
+    """Units sold before an order is placed, for rows without an open purchase order.
+
+    Equation: ``w = max(IP - s, 0)`` where ``mu > 0`` and no purchase order is open, else
+    0. The wait for the reorder point ends when demand has taken ``IP - s`` units, so
+    these units are known, not random: ``D(T) = w + D(L)`` (Silver, Pyke & Thomas, the
+    (s, Q) system's stock-out per cycle is ``P(D(L) > s)``).
+
+    Example: IP = 30, s = 10 give w = 20 units.
+    """
+    ip = np.asarray(position, dtype=np.float64)
+    wait = np.maximum(ip - basis.reorder_point, 0.0)
+    ordering = np.isnan(basis.days_to_receipt) & (basis.demand_mean > 0.0)
+    return np.asarray(np.where(ordering, wait, 0.0), dtype=np.float64)
+
+
+def receipt_horizon(
+    *,
+    basis: RiskBasisArrays,
+    position: Any,
+) -> tuple[FloatArray, FloatArray]:
+    """Mean and variance of ``T``, the days until the next receipt arrives, shape (n,).
+
+    Equations:
+
+    * with an open purchase order due in ``d`` days from a supplier late by ``delta``
+      days on average (variance ``s^2_delta``):
+      ``E[T] = max(d, 0) + max(delta, 0)``, ``Var[T] = s^2_delta``;
+    * without one, an order is placed when the position ``IP`` falls to the reorder
+      point ``s`` and arrives a lead time ``L`` later:
+      ``E[T] = max(0, (IP - s) / mu) + E[L]``, ``Var[T] = Var[L]``; with ``mu = 0`` the
+      wait for the reorder point is left out (no demand, no stock-out).
+
+    Example: IP = 30, s = 10, mu = 2, E[L] = 7 give E[T] = 10 + 7 = 17 days.
+    """
+    mu = basis.demand_mean
+    has_receipt = ~np.isnan(basis.days_to_receipt)
+    due = np.maximum(np.nan_to_num(basis.days_to_receipt), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wait = demand_before_order(basis=basis, position=position) / np.where(mu > 0.0, mu, 1.0)
+    ordered_mean = wait + basis.lead_time_mean
+    open_mean = due + np.maximum(basis.receipt_delay_mean, 0.0)
+    mean = np.where(has_receipt, open_mean, ordered_mean)
+    var = np.where(has_receipt, basis.receipt_delay_var, basis.lead_time_var)
+    return np.asarray(mean, dtype=np.float64), np.asarray(var, dtype=np.float64)
+
+
+def classify(
+    *,
+    available: Any,
+    probability: Any,
+    position: Any,
+    reorder_point: Any,
+    thresholds: RiskThresholds = DEFAULT_THRESHOLDS,
+) -> IntArray:
+    """Risk state codes (``STATES``) of n rows (module docstring for the rules)."""
+    a = np.asarray(available, dtype=np.float64)
+    p = np.asarray(probability, dtype=np.float64)
+    below = np.asarray(position, dtype=np.float64) <= np.asarray(reorder_point, np.float64)
+    state = np.where(p >= thresholds.watch_probability, WATCH, OK)
+    state = np.where(below & (state == OK), WATCH, state)
+    state = np.where(p >= thresholds.at_risk_probability, AT_RISK, state)
+    return np.asarray(np.where(a <= 0.0, OUT_OF_STOCK, state), dtype=np.int64)
+
+
+def assess(
+    *,
+    basis: RiskBasisArrays,
+    available: Any,
+    position: Any,
+    thresholds: RiskThresholds = DEFAULT_THRESHOLDS,
+) -> RiskFigures:
+    """All risk figures of n rows from their basis and their current stock.
+
+    Args:
+        basis: the stored basis (``RiskBasisArrays``), (n,) arrays.
+        available: (n,) units available now (on hand - allocated - reserved).
+        position: (n,) inventory position, units (available + on order).
+        thresholds: probabilities of the ``at_risk`` and ``watch`` states.
+
+    Equations: ``P = P(D(T') > a - w)`` and lost units ``E[(D(T') - (a - w))^+]`` with
+    ``w`` the units sold before an order is placed (``demand_before_order``) and
+    ``T' = T - w / mu`` the random part of the horizon (``planning.risk.probability``).
+
+    Returns: ``RiskFigures`` of (n,) arrays; lost revenue is in the price's currency.
+    """
+    a = np.asarray(available, dtype=np.float64)
+    cover = days_of_cover(available=a, demand_mean=basis.demand_mean)
+    horizon_mean, horizon_var = receipt_horizon(basis=basis, position=position)
+    known = demand_before_order(basis=basis, position=position)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        waited = known / np.where(basis.demand_mean > 0.0, basis.demand_mean, 1.0)
+    moments = (basis.demand_mean, basis.demand_var, horizon_mean - waited, horizon_var)
+    p = probability.stockout_probability(a - known, *moments)
+    lost = probability.expected_shortfall(a - known, *moments)
+    return RiskFigures(
+        days_of_cover=cover,
+        stockout_offset=stockout_offset(cover),
+        horizon_mean=horizon_mean,
+        horizon_var=horizon_var,
+        probability=p,
+        expected_lost_units=lost,
+        expected_lost_revenue=lost * basis.unit_price,
+        state=classify(
+            available=a,
+            probability=p,
+            position=position,
+            reorder_point=basis.reorder_point,
+            thresholds=thresholds,
+        ),
+    )

@@ -1,0 +1,249 @@
+"""The risk refresh: the basis of every SKU x location from the latest planning run.
+
+Like the replenishment run (ADR 0009) it reads through the unit of work's read-only ports
+(``replenishment`` and ``risk_inputs``) first, computes on arrays, and opens the
+transaction only to replace the ``stock_risk`` rows and record the state changes.
+
+The basis of a row (a series of the latest forecast whose product exists):
+
+* demand ``mu``: the forecast's mean over its horizon, units/day; variance ``sigma^2``:
+  the mean of the daily variances read from the p10..p90 spread as normal
+  (``(p90 - p10) / 2.563``, squared), units^2/day;
+* reorder point and lead time: those the replenishment run would use today (policies
+  from the rules, supplier chosen by score; the stated lead time plus the supplier's
+  mean delay, its spread from past deliveries; 7 days without an offer);
+* next receipt: the open purchase order expected first, with its supplier's delay
+  distribution (``planning.inventory.sourcing.supplier_reliability``);
+* price: the product's price and currency.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+
+from stockguard.planning.inventory import sourcing
+from stockguard.planning.risk import figures
+from stockguard.services import ports as service_ports
+from stockguard.services.replenishment import compute
+from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
+from stockguard.services.replenishment.propose import check_required
+from stockguard.services.replenishment.settings import (
+    FloatArray,
+    RowKeys,
+    classify_abc,
+    resolve_settings,
+)
+from stockguard.services.risk import assess
+from stockguard.services.risk.model import StockRisk, change_events
+from stockguard.services.risk.ports import OpenReceipt, RiskInputs
+from stockguard.services.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    """What a refresh stored: rows per state, events recorded, time taken."""
+
+    run_id: int
+    rows: int
+    states: dict[str, int]
+    events: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The refresh's rows: keys, stock and basis arrays, all (n,)."""
+
+    skus: tuple[str, ...]
+    locations: tuple[str, ...]
+    on_hand: FloatArray
+    available: FloatArray
+    position: FloatArray
+    next_receipt_on: list[date | None]
+    arrays: figures.RiskBasisArrays
+
+
+def refresh_risk(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    currency: str = "EUR",
+    thresholds: figures.RiskThresholds = figures.DEFAULT_THRESHOLDS,
+) -> RefreshSummary:
+    """Recompute and store every row's basis and figures (module docstring).
+
+    Raises:
+        errors.NoPlanningRun: when no forecast is stored yet.
+        errors.InvalidRule: when a replenishment rule lacks a setting its policy needs.
+    """
+    started = time.perf_counter()
+    inputs = gather_inputs(uow.replenishment, run_id=None, currency=currency)
+    basis = build_basis(inputs, uow.replenishment, uow.risk_inputs, today=now.date())
+    result = figures.assess(
+        basis=basis.arrays,
+        available=basis.available,
+        position=basis.position,
+        thresholds=thresholds,
+    )
+    rows = _rows(inputs, basis, uow.risk_inputs, now=now)
+    rows = assess.with_figures(rows, result, today=now.date(), now=now)
+    with uow:
+        previous = uow.risk.states()
+        recorded = 0
+        for row in rows:
+            before = previous.get(row.key)
+            if before is not None:
+                row.events.extend(change_events(before[0], before[1], row))
+                recorded += len(row.events)
+        uow.risk.replace(rows)
+        uow.commit()
+    return RefreshSummary(
+        run_id=inputs.run_id,
+        rows=len(rows),
+        states=dict(Counter(row.state for row in rows)),
+        events=recorded,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def build_basis(
+    inputs: PlanInputs,
+    source: service_ports.ReplenishmentSource,
+    extra: RiskInputs,
+    *,
+    today: date,
+) -> Basis:
+    """The basis arrays of the forecast's rows (module docstring)."""
+    reorder_point, lead_mean, lead_std = _policy(inputs, source)
+    receipts = _receipts(inputs, extra.open_receipts(), source.deliveries(), today)
+    available = (inputs.on_hand - inputs.allocated - inputs.reserved).astype(np.float64)
+    n = inputs.n_rows
+    mean = inputs.daily_mean.mean(axis=1) if n else np.zeros(0)
+    var = (inputs.daily_std**2).mean(axis=1) if n else np.zeros(0)
+    return Basis(
+        skus=inputs.skus,
+        locations=inputs.locations,
+        on_hand=inputs.on_hand.astype(np.float64),
+        available=available,
+        position=available + inputs.on_order,
+        next_receipt_on=receipts[0],
+        arrays=figures.RiskBasisArrays(
+            demand_mean=np.maximum(mean, 0.0),
+            demand_var=np.maximum(var, 0.0),
+            lead_time_mean=lead_mean,
+            lead_time_var=lead_std**2,
+            reorder_point=reorder_point,
+            days_to_receipt=receipts[1],
+            receipt_delay_mean=receipts[2],
+            receipt_delay_var=receipts[3],
+            unit_price=inputs.price,
+        ),
+    )
+
+
+def _policy(
+    inputs: PlanInputs, source: service_ports.ReplenishmentSource
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Reorder point (whole units), lead time mean and std per row, as a run sets them."""
+    if inputs.n_rows == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    revenue = inputs.daily_mean.mean(axis=1) * inputs.price
+    abc = classify_abc(group=inputs.sku_index, revenue=revenue, n_groups=len(inputs.unique_skus))
+    keys = RowKeys(
+        inputs.skus, inputs.locations, inputs.categories, [abc[i] for i in inputs.sku_index]
+    )
+    settings = resolve_settings(source.rules(), keys)
+    check_required(inputs, settings, hint="; set it with `stockguard rules set`")
+    plan = compute.plan_replenishment(inputs, settings, compute.Parameters())
+    reorder_point = np.ceil(np.nan_to_num(plan.rows.policy.reorder_point, nan=0.0))
+    return (
+        np.maximum(reorder_point, 0.0),
+        np.asarray(plan.rows.lead_time_mean, dtype=np.float64),
+        np.nan_to_num(np.asarray(plan.rows.lead_time_std, dtype=np.float64)),
+    )
+
+
+def _receipts(
+    inputs: PlanInputs,
+    receipts: list[OpenReceipt],
+    deliveries: list[service_ports.Delivery],
+    today: date,
+) -> tuple[list[date | None], FloatArray, FloatArray, FloatArray]:
+    """Per row: next expected date, days to it (NaN: none), supplier delay mean and var."""
+    names = sorted({r.supplier for r in receipts} | {d.supplier for d in deliveries})
+    index = {name: i for i, name in enumerate(names)}
+    reliability = sourcing.supplier_reliability(
+        supplier=np.array([index[d.supplier] for d in deliveries], dtype=np.int64),
+        delay_days=np.array([d.delay_days for d in deliveries], dtype=np.float64),
+        n_suppliers=len(names),
+    )
+    by_key = {(r.sku, r.location): r for r in receipts}
+    found = [by_key.get(key) for key in zip(inputs.skus, inputs.locations, strict=True)]
+    who = np.array([index[r.supplier] if r else 0 for r in found], dtype=np.int64)
+    has = np.array([r is not None for r in found], dtype=bool)
+    days = np.array([(r.expected_on - today).days if r else np.nan for r in found], np.float64)
+    delay_mean = reliability.delay_mean[who] if names else np.zeros(len(found))
+    delay_std = reliability.delay_std[who] if names else np.zeros(len(found))
+    return (
+        [r.expected_on if r else None for r in found],
+        days,
+        np.where(has, delay_mean, 0.0),
+        np.where(has, delay_std**2, 0.0),
+    )
+
+
+def _rows(inputs: PlanInputs, basis: Basis, extra: RiskInputs, *, now: datetime) -> list[StockRisk]:
+    """``StockRisk`` rows of the basis, figures not yet set."""
+    currency = {p.sku: (p.price, p.currency) for p in extra.products()}
+    b = basis.arrays
+    columns = [
+        basis.on_hand.astype(np.int64).tolist(),
+        basis.available.astype(np.int64).tolist(),
+        basis.position.astype(np.int64).tolist(),
+        b.reorder_point.astype(np.int64).tolist(),
+        b.demand_mean.tolist(),
+        b.demand_var.tolist(),
+        b.lead_time_mean.tolist(),
+        b.lead_time_var.tolist(),
+        b.receipt_delay_mean.tolist(),
+        b.receipt_delay_var.tolist(),
+    ]
+    rows = []
+    for i, (sku, location) in enumerate(zip(basis.skus, basis.locations, strict=True)):
+        price, money_code = currency[sku]
+        on_hand, available, position, rop, mu, var, lead, lead_var, delay, delay_var = (
+            column[i] for column in columns
+        )
+        rows.append(
+            StockRisk(
+                sku=sku,
+                location=location,
+                on_hand=on_hand,
+                available=available,
+                position=position,
+                reorder_point=rop,
+                demand_mean=mu,
+                demand_var=var,
+                lead_time_mean=lead,
+                lead_time_var=lead_var,
+                next_receipt_on=basis.next_receipt_on[i],
+                receipt_delay_mean=delay,
+                receipt_delay_var=delay_var,
+                unit_price=price,
+                currency=money_code,
+                days_of_cover=None,
+                projected_stockout=None,
+                probability=0.0,
+                expected_lost_units=0.0,
+                expected_lost_revenue=assess.money(0.0),
+                state="ok",
+                basis_run_id=inputs.run_id,
+                updated_at=now,
+            )
+        )
+    return rows

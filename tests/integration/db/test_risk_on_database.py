@@ -1,0 +1,128 @@
+"""Stock-out risk on SQLite and PostgreSQL: a refresh stores one row per SKU x location,
+each movement updates its row in the movement's transaction and records state changes
+in the outbox, and a refused movement leaves the rows as they were."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from integration.replenishment_shop import NOW, ReplenishmentShop, seed_replenishment_shop
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_risk import StockRiskRow
+from stockguard.bootstrap import App
+from stockguard.domain import commands, errors
+from stockguard.planning.risk import probability
+from stockguard.services.risk.refresh import refresh_risk
+
+
+def _rows(app: App) -> dict[str, Any]:
+    table = t.table_of(StockRiskRow)
+    with app.sessions() as session:
+        return {row.location: row for row in session.execute(select(table)).all()}
+
+
+def _outbox(app: App, event_type: str) -> list[dict[str, Any]]:
+    table = t.table_of(t.OutboxRow)
+    query = select(table.c.payload).where(table.c.event_type == event_type)
+    with app.sessions() as session:
+        return [row.payload for row in session.execute(query.order_by(table.c.id))]
+
+
+def _refreshed(app: App, on_hand: int) -> ReplenishmentShop:
+    shop = seed_replenishment_shop(app)
+    key = f"{shop.sku}-recount"
+    app.bus.handle(commands.RecordStockCount(shop.sku, shop.paris, on_hand, NOW, key))
+    refresh_risk(app.unit_of_work(), now=NOW)
+    return shop
+
+
+def test_a_refresh_stores_the_basis_and_figures_of_every_forecast_row(app: App) -> None:
+    shop = _refreshed(app, on_hand=200)
+
+    rows = _rows(app)
+
+    paris, lyon = rows[shop.paris], rows[shop.lyon]
+    assert (paris.on_hand, paris.available, paris.position) == (200, 200, 200)
+    assert paris.demand_mean == pytest.approx(3.0)
+    assert paris.demand_var == pytest.approx(((4.3 - 1.7) / 2.5631) ** 2, rel=1e-3)
+    assert paris.reorder_point > 21  # three a day over a lead time of a week at least
+    assert paris.days_of_cover == pytest.approx(200 / 3)
+    assert paris.projected_stockout == NOW.date() + timedelta(days=66)
+    # no purchase order is open: an order goes out when 200 - s units are sold, so the
+    # risk is that of the lead time's demand exceeding the reorder point s
+    lead_time = (paris.demand_mean, paris.demand_var, paris.lead_time_mean, paris.lead_time_var)
+    expected = probability.stockout_probability([paris.reorder_point], *lead_time)
+    assert paris.probability == pytest.approx(expected[0])
+    assert paris.state == ("watch" if 0.2 <= paris.probability < 0.5 else "ok")
+    assert lyon.state == "out_of_stock"
+    assert lyon.probability == 1.0
+    assert lyon.expected_lost_units > 0
+    assert lyon.expected_lost_revenue > 0
+    assert lyon.basis_run_id == paris.basis_run_id is not None
+
+
+def test_a_sale_below_the_reorder_point_raises_the_risk_and_tells_the_outbox(app: App) -> None:
+    shop = _refreshed(app, on_hand=200)
+    before = _rows(app)[shop.paris]
+
+    sale = commands.RecordSale(shop.sku, shop.paris, 200 - 5, NOW, f"{shop.sku}-sale")
+    app.bus.handle(sale)
+
+    paris = _rows(app)[shop.paris]
+    assert (paris.on_hand, paris.available, paris.position) == (5, 5, 5)
+    assert paris.state == "at_risk"
+    assert paris.probability > 0.5
+    assert paris.days_of_cover == pytest.approx(5 / 3)
+    raised = _outbox(app, "StockoutRiskRaised")
+    assert [(e["sku"], e["state"], e["previous_state"]) for e in raised] == [
+        (shop.sku, "at_risk", before.state)
+    ]
+    crossed = _outbox(app, "ReorderPointCrossed")
+    assert crossed == [
+        {
+            "sku": shop.sku,
+            "location": shop.paris,
+            "position": 5,
+            "reorder_point": before.reorder_point,
+        }
+    ]
+
+
+def test_stock_coming_back_clears_the_risk(app: App) -> None:
+    shop = _refreshed(app, on_hand=0)
+    assert _rows(app)[shop.paris].state == "out_of_stock"
+
+    app.bus.handle(commands.RecordReturn(shop.sku, shop.paris, 300, NOW, f"{shop.sku}-ret"))
+
+    after = _rows(app)[shop.paris]
+    assert after.state in {"ok", "watch"}
+    assert after.probability < 0.5
+    cleared = _outbox(app, "RiskCleared")
+    assert [(e["state"], e["previous_state"]) for e in cleared] == [(after.state, "out_of_stock")]
+
+
+def test_a_refused_movement_leaves_the_risk_rows_unchanged(app: App) -> None:
+    shop = _refreshed(app, on_hand=200)
+    before = _rows(app)
+
+    with pytest.raises(errors.InvalidQuantity):
+        app.bus.handle(commands.RecordSale(shop.sku, shop.paris, 0, NOW, f"{shop.sku}-zero"))
+    reused = commands.RecordSale(shop.sku, shop.paris, 7, NOW, f"{shop.sku}-recount")
+    with pytest.raises(errors.IdempotencyKeyReused):
+        app.bus.handle(reused)
+
+    assert _rows(app) == before
+    assert _outbox(app, "StockoutRiskRaised") == []
+
+
+def test_a_movement_without_a_risk_row_records_nothing_about_risk(app: App) -> None:
+    shop = seed_replenishment_shop(app)
+
+    app.bus.handle(commands.RecordSale(shop.sku, shop.paris, 2, NOW, f"{shop.sku}-sale"))
+
+    assert _rows(app) == {}
+    assert _outbox(app, "StockoutRiskRaised") == []
