@@ -6,6 +6,8 @@ Settings are built by the entrypoints and passed down; nothing reads them at imp
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -60,6 +62,34 @@ class DashboardSettings(BaseModel):
     )
 
 
+class SmtpSettings(BaseModel):
+    """The SMTP server alerts are e-mailed through (``STOCKGUARD_SMTP__HOST`` ...)."""
+
+    host: str = "localhost"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = Field(
+        default="none", description="none, starttls (usually port 587) or ssl (port 465)."
+    )
+    username: str | None = Field(default=None, description="Log in when set.")
+    password: SecretStr | None = None
+    sender: str = Field(default="stockguard@localhost", description="From address.")
+    timeout: float = Field(default=10.0, gt=0, description="Seconds per connection.")
+
+
+class WorkerSettings(BaseModel):
+    """The ``stockguard worker`` relay and sender (``STOCKGUARD_WORKER__POLL_INTERVAL`` ...)."""
+
+    poll_interval: float = Field(default=2.0, gt=0, description="Seconds between polls.")
+    batch_size: int = Field(default=50, ge=1, le=1000, description="Outbox rows per transaction.")
+    webhook_timeout: float = Field(default=10.0, gt=0, description="Seconds per webhook call.")
+    lease_seconds: float = Field(
+        default=300.0, gt=0, description="A claimed delivery is retried after this if unsent."
+    )
+    retry_base_seconds: float = Field(default=30.0, gt=0)
+    retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    max_attempts: int = Field(default=8, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STOCKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -68,3 +98,5 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     demo: DemoSettings = DemoSettings()
     dashboard: DashboardSettings = DashboardSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    worker: WorkerSettings = WorkerSettings()

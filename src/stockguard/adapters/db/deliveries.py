@@ -1,0 +1,120 @@
+"""Outgoing deliveries on the database (``services.outbox.ports.DeliveryStore``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
+from stockguard.services.outbox.model import Channel, Delivery, DeliveryAttempt, DeliveryStatus
+
+DELIVERIES = t.table_of(NotificationDeliveryRow)
+
+
+def delivery_from_row(row: Any) -> Delivery:
+    return Delivery(
+        idempotency_key=row.idempotency_key,
+        source=row.source,
+        channel=Channel(row.channel),
+        target=row.target,
+        subject=row.subject,
+        body=row.body,
+        created_at=row.created_at,
+        payload=dict(row.payload),
+    )
+
+
+class SqlDeliveryStore:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def exists(self, idempotency_key: str) -> bool:
+        query = select(DELIVERIES.c.id).where(DELIVERIES.c.idempotency_key == idempotency_key)
+        return self.session.execute(query).first() is not None
+
+    def add(self, delivery: Delivery) -> bool:
+        if self.exists(delivery.idempotency_key):
+            return False
+        self.session.execute(
+            DELIVERIES.insert().values(
+                idempotency_key=delivery.idempotency_key,
+                source=delivery.source,
+                channel=delivery.channel.value,
+                target=delivery.target,
+                subject=delivery.subject[:300],
+                body=delivery.body,
+                payload=delivery.payload,
+                status=DeliveryStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=delivery.created_at,
+                created_at=delivery.created_at,
+            )
+        )
+        return True
+
+    def claim_due(
+        self, now: datetime, *, limit: int, lease_seconds: float
+    ) -> list[DeliveryAttempt]:
+        due = or_(
+            and_(
+                DELIVERIES.c.status == DeliveryStatus.PENDING.value,
+                DELIVERIES.c.next_attempt_at <= now,
+            ),
+            and_(
+                DELIVERIES.c.status == DeliveryStatus.SENDING.value,
+                DELIVERIES.c.lease_until <= now,
+            ),
+        )
+        query = (
+            select(DELIVERIES)
+            .where(due)
+            .order_by(DELIVERIES.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = self.session.execute(query).all()
+        lease_until = now + timedelta(seconds=lease_seconds)
+        claimed = []
+        for row in rows:
+            self.session.execute(
+                update(DELIVERIES)
+                .where(DELIVERIES.c.id == row.id)
+                .values(
+                    status=DeliveryStatus.SENDING.value,
+                    lease_until=lease_until,
+                    attempts=row.attempts + 1,
+                )
+            )
+            claimed.append(DeliveryAttempt(row.id, delivery_from_row(row), row.attempts + 1))
+        return claimed
+
+    def _held(self, delivery_id: int, attempt: int) -> Any:
+        return and_(
+            DELIVERIES.c.id == delivery_id,
+            DELIVERIES.c.attempts == attempt,
+            DELIVERIES.c.status == DeliveryStatus.SENDING.value,
+        )
+
+    def mark_sent(self, delivery_id: int, attempt: int, now: datetime) -> bool:
+        result = self.session.execute(
+            update(DELIVERIES)
+            .where(self._held(delivery_id, attempt))
+            .values(status=DeliveryStatus.SENT.value, sent_at=now, lease_until=None)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_failed(
+        self, delivery_id: int, attempt: int, error: str, *, retry_at: datetime | None
+    ) -> None:
+        values: dict[str, Any] = {"last_error": error[:1000], "lease_until": None}
+        if retry_at is None:
+            values["status"] = DeliveryStatus.FAILED.value
+        else:
+            values.update(status=DeliveryStatus.PENDING.value, next_attempt_at=retry_at)
+        self.session.execute(
+            update(DELIVERIES).where(self._held(delivery_id, attempt)).values(**values)
+        )

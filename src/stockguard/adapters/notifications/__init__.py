@@ -1,0 +1,1 @@
+"""Transports that hand messages to the outside: SMTP e-mail and webhooks."""

@@ -1,0 +1,145 @@
+"""The worker: relays the outbox to its subscribers, queues digests, sends deliveries.
+
+``relay_outbox_job`` hands unrelayed events to the subscribers registered here (alerts
+now; later areas register theirs in ``subscribers``), ``send_digests_job`` queues the
+daily digests whose hour has come, and ``send_deliveries_job`` sends what is due. One
+cycle runs the three; ``run`` repeats cycles every ``poll_interval`` seconds until its
+stop event is set (the CLI sets it on Ctrl-C or SIGTERM, after the cycle in progress).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from stockguard.adapters.db.alerts import AbcCache
+from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
+from stockguard.adapters.notifications.smtp import SmtpTransport
+from stockguard.adapters.notifications.webhook import WebhookTransport
+from stockguard.bootstrap import App
+from stockguard.config import Settings
+from stockguard.services.alerts import digest
+from stockguard.services.alerts import subscriber as alert_subscriber
+from stockguard.services.alerts.ports import AlertUnitOfWork
+from stockguard.services.outbox.delivery import RetryPolicy, Sender, SendReport, Transport
+from stockguard.services.outbox.model import Channel
+from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    relayed: RelayReport
+    digests: int
+    sent: SendReport
+
+    @property
+    def idle(self) -> bool:
+        sent = self.sent
+        return not (self.relayed.relayed or self.relayed.failed or self.digests) and not (
+            sent.sent or sent.retrying or sent.failed
+        )
+
+    def describe(self) -> str:
+        return (
+            f"relayed {self.relayed.relayed} event(s)"
+            + (f" ({self.relayed.failed} failed)" if self.relayed.failed else "")
+            + f", {self.digests} digest(s) queued, sent {self.sent.sent} message(s), "
+            f"{self.sent.retrying} to retry, {self.sent.failed} failed"
+        )
+
+
+def subscribers() -> Subscribers[AlertUnitOfWork]:
+    """Every outbox subscriber, by event type."""
+    registry: Subscribers[AlertUnitOfWork] = Subscribers()
+    alert_subscriber.subscribe(registry)
+    return registry
+
+
+def transports(settings: Settings) -> dict[Channel, Transport]:
+    smtp = settings.smtp
+    return {
+        Channel.EMAIL: SmtpTransport(
+            host=smtp.host,
+            port=smtp.port,
+            sender=smtp.sender,
+            security=smtp.security,
+            username=smtp.username,
+            password=smtp.password.get_secret_value() if smtp.password else None,
+            timeout=smtp.timeout,
+        ),
+        Channel.WEBHOOK: WebhookTransport(timeout=settings.worker.webhook_timeout),
+    }
+
+
+@dataclass(slots=True)
+class Worker:
+    relay: Relay[AlertUnitOfWork]
+    sender: Sender
+    uow_factory: Callable[[], SqlRelayUnitOfWork]
+    clock: Clock
+    poll_interval: float
+
+    def relay_outbox_job(self) -> RelayReport:
+        return self.relay.drain()
+
+    def send_digests_job(self) -> int:
+        with self.uow_factory() as uow:
+            return digest.send_due_digests(uow, self.clock())
+
+    def send_deliveries_job(self) -> SendReport:
+        return self.sender.drain()
+
+    def cycle(self) -> CycleReport:
+        """Relay everything waiting, queue due digests, send what is due."""
+        relayed = self.relay_outbox_job()
+        digests = self.send_digests_job()
+        return CycleReport(relayed, digests, self.send_deliveries_job())
+
+    def run(
+        self, stop: threading.Event, on_cycle: Callable[[CycleReport], None] | None = None
+    ) -> None:
+        """Cycle every ``poll_interval`` seconds until ``stop`` is set; a failing cycle
+        is logged and retried at the next poll."""
+        while not stop.is_set():
+            try:
+                report = self.cycle()
+            except Exception:
+                logger.exception("worker cycle failed; retrying in %.1f s", self.poll_interval)
+            else:
+                if on_cycle is not None:
+                    on_cycle(report)
+            stop.wait(self.poll_interval)
+
+
+def build_worker(
+    app: App,
+    *,
+    clock: Clock | None = None,
+    channel_transports: Mapping[Channel, Transport] | None = None,
+) -> Worker:
+    """The worker on ``app``'s database, with the settings' transports unless given."""
+    settings = app.settings.worker
+    now = clock or (lambda: datetime.now(UTC))
+    abc = AbcCache()
+
+    def uow_factory() -> SqlRelayUnitOfWork:
+        return SqlRelayUnitOfWork(app.sessions, abc=abc, clock=now)
+
+    relay = Relay(uow_factory, subscribers(), now, batch_size=settings.batch_size)
+    sender = Sender(
+        uow_factory,
+        channel_transports if channel_transports is not None else transports(app.settings),
+        now,
+        retry=RetryPolicy(
+            settings.retry_base_seconds, settings.retry_cap_seconds, settings.max_attempts
+        ),
+        lease_seconds=settings.lease_seconds,
+    )
+    return Worker(relay, sender, uow_factory, now, settings.poll_interval)

@@ -1,0 +1,1 @@
+"""Operator alerts: rules, matching, throttling, digests and their messages."""

@@ -1,0 +1,1 @@
+"""Consuming the outbox: the relay (events -> subscribers) and message delivery."""
