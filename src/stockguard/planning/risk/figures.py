@@ -114,7 +114,7 @@ def days_of_cover(*, available: Any, demand_mean: Any) -> FloatArray:
     """
     a = np.asarray(available, dtype=np.float64)
     mu = np.asarray(demand_mean, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         cover = np.where(mu > 0.0, a / np.where(mu > 0.0, mu, 1.0), np.inf)
     return np.asarray(np.where(a <= 0.0, 0.0, cover), dtype=np.float64)
 
@@ -166,7 +166,7 @@ def receipt_horizon(
     mu = basis.demand_mean
     has_receipt = ~np.isnan(basis.days_to_receipt)
     due = np.maximum(np.nan_to_num(basis.days_to_receipt), 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         wait = demand_before_order(basis=basis, position=position) / np.where(mu > 0.0, mu, 1.0)
     ordered_mean = wait + basis.lead_time_mean
     open_mean = due + np.maximum(basis.receipt_delay_mean, 0.0)
@@ -210,7 +210,8 @@ def assess(
 
     Equations: ``P = P(D(T') > a - w)`` and lost units ``E[(D(T') - (a - w))^+]`` with
     ``w`` the units sold before an order is placed (``demand_before_order``) and
-    ``T' = T - w / mu`` the random part of the horizon (``planning.risk.probability``).
+    ``T' = T - w / mu`` the random part of the horizon (the lead time ``L`` without an
+    open purchase order) (``planning.risk.probability``).
 
     Returns: ``RiskFigures`` of (n,) arrays; lost revenue is in the price's currency.
     """
@@ -218,9 +219,8 @@ def assess(
     cover = days_of_cover(available=a, demand_mean=basis.demand_mean)
     horizon_mean, horizon_var = receipt_horizon(basis=basis, position=position)
     known = demand_before_order(basis=basis, position=position)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        waited = known / np.where(basis.demand_mean > 0.0, basis.demand_mean, 1.0)
-    moments = (basis.demand_mean, basis.demand_var, horizon_mean - waited, horizon_var)
+    random_part = np.where(np.isnan(basis.days_to_receipt), basis.lead_time_mean, horizon_mean)
+    moments = (basis.demand_mean, basis.demand_var, random_part, horizon_var)
     p = probability.stockout_probability(a - known, *moments)
     lost = probability.expected_shortfall(a - known, *moments)
     return RiskFigures(

@@ -1,0 +1,169 @@
+"""Risk figures: worked examples, a scalar reference, and properties over random rows."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stockguard.planning.risk import figures, probability
+
+
+def _basis(n: int = 1, **overrides: object) -> figures.RiskBasisArrays:
+    values: dict[str, object] = {
+        "demand_mean": 2.0,
+        "demand_var": 2.0,
+        "lead_time_mean": 7.0,
+        "lead_time_var": 4.0,
+        "reorder_point": 10.0,
+        "days_to_receipt": np.nan,
+        "receipt_delay_mean": 0.0,
+        "receipt_delay_var": 0.0,
+        "unit_price": 12.5,
+    }
+    values.update(overrides)
+    arrays = {k: np.broadcast_to(np.asarray(v, np.float64), (n,)).copy() for k, v in values.items()}
+    return figures.RiskBasisArrays(**arrays)  # type: ignore[arg-type]
+
+
+def test_days_of_cover_divides_available_by_the_demand_rate() -> None:
+    cover = figures.days_of_cover(available=[10, 10, 0, -3], demand_mean=[2, 0, 2, 0])
+
+    np.testing.assert_array_equal(cover, [5.0, np.inf, 0.0, 0.0])
+    np.testing.assert_array_equal(figures.stockout_offset([5.6, np.inf, 0.0]), [5, np.inf, 0])
+
+
+def test_without_an_open_order_the_next_receipt_waits_for_the_reorder_point() -> None:
+    mean, var = figures.receipt_horizon(basis=_basis(), position=[30.0])
+
+    assert mean[0] == pytest.approx(10 + 7)  # (30 - 10) / 2 days, then a 7-day lead time
+    assert var[0] == pytest.approx(4.0)
+
+
+def test_an_open_order_arrives_on_its_date_plus_the_suppliers_mean_delay() -> None:
+    basis = _basis(days_to_receipt=4.0, receipt_delay_mean=1.0, receipt_delay_var=1.0)
+
+    mean, var = figures.receipt_horizon(basis=basis, position=[30.0])
+    result = figures.assess(basis=basis, available=[10.0], position=[30.0])
+
+    assert (mean[0], var[0]) == (5.0, 1.0)
+    # the module's worked example: D(T) has mean 2 * 5 = 10, variance 2 * 5 + 4 * 1 = 14
+    expected = probability.stockout_probability([10.0], [2.0], [2.0], [5.0], [1.0])
+    assert result.probability[0] == pytest.approx(expected[0])
+    assert result.days_of_cover[0] == 5.0
+    assert result.stockout_offset[0] == 5.0
+
+
+def test_without_an_open_order_the_risk_is_the_lead_time_demand_above_the_reorder_point() -> None:
+    result = figures.assess(basis=_basis(), available=[30.0], position=[30.0])
+
+    lead_time = ([2.0], [2.0], [7.0], [4.0])
+    assert result.probability[0] == pytest.approx(
+        probability.stockout_probability([10.0], *lead_time)[0]
+    )
+    lost = probability.expected_shortfall([10.0], *lead_time)[0]
+    assert result.expected_lost_units[0] == pytest.approx(lost)
+    assert result.expected_lost_revenue[0] == pytest.approx(lost * 12.5)
+
+
+@pytest.mark.parametrize(
+    ("available", "p", "position", "state"),
+    [
+        (0, 0.0, 50, "out_of_stock"),
+        (-2, 1.0, 50, "out_of_stock"),
+        (5, 0.5, 50, "at_risk"),
+        (5, 0.2, 50, "watch"),
+        (5, 0.05, 10, "watch"),  # at the reorder point
+        (5, 0.05, 11, "ok"),
+    ],
+)
+def test_states_follow_the_thresholds(available: int, p: float, position: int, state: str) -> None:
+    code = figures.classify(
+        available=[available], probability=[p], position=[position], reorder_point=[10]
+    )
+
+    assert figures.STATES[int(code[0])] == state
+
+
+def test_thresholds_out_of_order_are_refused() -> None:
+    with pytest.raises(ValueError, match="watch <= at_risk"):
+        figures.RiskThresholds(at_risk_probability=0.1, watch_probability=0.3)
+
+
+def test_no_demand_means_no_risk_and_no_projected_stockout() -> None:
+    result = figures.assess(
+        basis=_basis(demand_mean=0.0, demand_var=0.0), available=[4.0], position=[4.0]
+    )
+
+    assert result.probability[0] == 0.0
+    assert math.isinf(result.days_of_cover[0])
+    assert figures.STATES[int(result.state[0])] == "watch"  # 4 units is below s = 10
+
+
+rows = st.tuples(
+    st.floats(0.0, 20.0),  # demand mean
+    st.floats(1.0, 4.0),  # variance / mean
+    st.floats(0.0, 30.0),  # lead time
+    st.floats(0.0, 40.0),  # reorder point
+    st.one_of(st.just(math.nan), st.floats(-5.0, 30.0)),  # days to receipt
+    st.integers(-10, 400),  # available
+    st.integers(0, 100),  # on order
+)
+
+
+def _arrays(
+    found: list[tuple[float, float, float, float, float, int, int]],
+) -> tuple[figures.RiskBasisArrays, np.ndarray, np.ndarray]:
+    mu, ratio, lead, rop, due, available, on_order = (
+        np.array(c, np.float64) for c in zip(*found, strict=True)
+    )
+    basis = figures.RiskBasisArrays(
+        demand_mean=mu,
+        demand_var=mu * ratio,
+        lead_time_mean=lead,
+        lead_time_var=lead / 4,
+        reorder_point=np.floor(rop),
+        days_to_receipt=due,
+        receipt_delay_mean=np.ones_like(mu),
+        receipt_delay_var=np.full_like(mu, 2.0),
+        unit_price=np.full_like(mu, 3.0),
+    )
+    return basis, available, available + on_order
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(rows, min_size=1, max_size=12))
+def test_the_vectorised_figures_equal_the_row_by_row_ones(found: list) -> None:  # type: ignore[type-arg]
+    basis, available, position = _arrays(found)
+
+    together = figures.assess(basis=basis, available=available, position=position)
+
+    for i in range(len(found)):
+        one = figures.RiskBasisArrays(
+            *(np.asarray(getattr(basis, f))[i : i + 1] for f in basis.__dataclass_fields__)
+        )
+        alone = figures.assess(
+            basis=one, available=available[i : i + 1], position=position[i : i + 1]
+        )
+        assert alone.probability[0] == pytest.approx(together.probability[0 + i])
+        assert alone.state[0] == together.state[i]
+        assert 0.0 <= together.probability[i] <= 1.0
+        assert together.expected_lost_units[i] >= 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows, st.integers(1, 50))
+def test_the_risk_never_falls_when_available_stock_falls(row: tuple, drop: int) -> None:  # type: ignore[type-arg]
+    basis, available, position = _arrays([row, row])
+    available[1] -= drop
+    position[1] -= drop
+
+    result = figures.assess(basis=basis, available=available, position=position)
+
+    assert result.probability[1] >= result.probability[0] - 1e-9
+    assert result.expected_lost_units[1] >= result.expected_lost_units[0] - 1e-9
+    assert result.state[1] >= result.state[0]
+    assert result.days_of_cover[1] <= result.days_of_cover[0]
