@@ -1,0 +1,248 @@
+"""SKU-days of a replay, what was known on each, and whether a stock-out followed.
+
+For benchmarks/risk_calibration.py. A replay (``stockguard.planning.simulation``, kept
+paths) is read back day by day; at the end of day ``t`` of SKU ``i`` the planner knows:
+
+* ``a``: units on hand after the day's sales;
+* its open orders: each placed at the end of day ``p`` (age ``g = t - p``) and not yet
+  received, so its lead time ``L`` exceeds ``g``;
+* the demand it has seen: sales of the last ``DEMAND_WINDOW`` in-stock days (history,
+  then the replay; stock-out days are left out, their demand is censored);
+* the lead-time distribution of the supplier's past (``lead_time_pmf``), never the
+  draws of the replay;
+* its min/max levels (the policy's reorder point ``s``).
+
+The next receipt refills the shelf at the start of day ``r``; the demand of the days
+``t + 1 .. r - 1`` (``T = r - t - 1`` days) is served from ``a``. The SKU-day *stocks out*
+when that demand exceeds ``a`` (some demand is lost before the receipt). ``T`` is known
+to the planner only in distribution:
+
+* with open orders: ``T = min_j (L_j - g_j - 1)``, the orders' lead times independent and
+  conditioned on ``L_j > g_j``: ``P(T >= k) = prod_j S(g_j + k) / S(g_j)`` with
+  ``S(x) = P(L > x)``; ``E[T] = sum_{k>=1} P(T >= k)``,
+  ``E[T^2] = sum_{k>=1} (2k - 1) P(T >= k)``;
+* the policy's next order comes too: it orders once the position ``IP`` falls below
+  ``s``, after about ``w = ceil(max(0, (IP - s) / mu))`` days (all the horizon when
+  ``mu = 0``), and that order takes ``L``: it ends the horizon at ``w + L - 1`` unless an
+  open order comes first, so every row's ``P(T >= k)`` carries the factor
+  ``P(L > k - w)``. Without open orders ``T = w + L - 1``. (Supplier lead times here can
+  be as short as one day, so a later order does overtake a late one.)
+
+Rows are dropped (and counted) when no receipt arrives before the replay ends (the
+outcome is unknown), when the shelf is already empty (``a = 0``: out of stock now, not
+a forecast), and on the first ``warm_up`` days (the first order's cycle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from stockguard.planning import simulation as sim
+from stockguard.planning.forecasting.censoring import infer_stockouts
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+DEMAND_WINDOW = 56
+MASK_EVERY = 28
+
+
+@dataclass(frozen=True)
+class SkuDays:
+    """One row per kept SKU-day (all (n,) arrays).
+
+    Attributes:
+        available: ``a``, units on hand at the end of the day.
+        demand_mean, demand_var: trailing in-stock daily sales mean (units/day) and
+            variance (units^2/day).
+        horizon_mean, horizon_var: ``E[T]`` days and ``Var[T]`` days^2 (module docstring).
+        fixed_horizon: the classic tool's ``T``: days to the first open order's stated
+            due day (``p + stated - t - 1``, at least 0) or ``stated - 1`` without one.
+        open_order: the SKU had an open order.
+        stocked_out: the demand before the next receipt exceeded ``a`` (the outcome).
+        dropped_unknown: SKU-days left out because no receipt came before the end.
+        already_out: SKU-days left out because the shelf was already empty (``a = 0``:
+            the risk state is "out of stock", ``P`` is 1 by definition).
+        already_out_known, already_out_stocked_out: of those, with a receipt before the
+            end, and with demand lost before it.
+    """
+
+    available: FloatArray
+    demand_mean: FloatArray
+    demand_var: FloatArray
+    horizon_mean: FloatArray
+    horizon_var: FloatArray
+    fixed_horizon: FloatArray
+    open_order: BoolArray
+    stocked_out: BoolArray
+    dropped_unknown: int
+    already_out: int
+    already_out_stocked_out: int
+    already_out_known: int
+
+
+def lead_time_pmf(stated: int, past_delays: IntArray) -> FloatArray:
+    """pmf of ``L = max(stated + delay, 1)`` over 0..max, from the supplier's past delays."""
+    lead = np.maximum(stated + past_delays, 1)
+    return np.bincount(lead).astype(np.float64) / lead.size
+
+
+def trailing_demand(
+    history: FloatArray, paths: sim.ReplayPaths, initial_on_hand: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """(n_sku, n_days) mean and variance of the last ``DEMAND_WINDOW`` in-stock days'
+    sales up to and including each replay day (history NaN = not on sale, skipped).
+
+    A day is in stock when demand did not exceed the stock and the day began with some
+    stock: a day that began empty shows no sale whatever the demand (censored). As the
+    product's forecast does, runs of zero sales too long to be chance for the series
+    (``forecasting.censoring.infer_stockouts``: stock-outs of the real store, which the
+    sales history carries) are left out too; that mask is refreshed every
+    ``MASK_EVERY`` days from the sales known then, like a periodic refit."""
+    sales = paths.sales
+    n_sku, n_days = sales.shape
+    before = np.concatenate([initial_on_hand[:, None], paths.on_hand[:, :-1]], axis=1)
+    empty = before + paths.receipts <= 0
+    past = history[:, -DEMAND_WINDOW * 6 :]
+    values = np.concatenate([past, np.where(paths.stocked_out | empty, np.nan, sales)], axis=1)
+    offset = past.shape[1]
+    mean = np.zeros((n_sku, n_days))
+    var = np.zeros((n_sku, n_days))
+    masked = values
+    for day in range(n_days):
+        if day % MASK_EVERY == 0:
+            known = values[:, : offset + day + 1]
+            masked = np.where(infer_stockouts(y=known), np.nan, known)
+        block = np.concatenate(
+            [
+                masked[:, : min(masked.shape[1], offset + day + 1)],
+                values[:, masked.shape[1] : offset + day + 1],
+            ],
+            axis=1,
+        )
+        usable = np.isfinite(block)
+        rank = np.cumsum(usable[:, ::-1], axis=1)[:, ::-1]
+        used = usable & (rank <= DEMAND_WINDOW)
+        count = np.maximum(used.sum(axis=1), 1)
+        m = np.where(used, block, 0.0).sum(axis=1) / count
+        v = np.where(used, (block - m[:, None]) ** 2, 0.0).sum(axis=1) / np.maximum(count - 1, 1)
+        mean[:, day], var[:, day] = m, v
+    return mean, var
+
+
+def _orders(scenario: sim.Scenario, orders: FloatArray) -> tuple[IntArray, IntArray, IntArray]:
+    """(sku, placed day, arrival day) of every order of the replay."""
+    sku, placed = np.nonzero(orders > 0)
+    arrival = placed + scenario.lead_time[sku, placed]
+    return sku.astype(np.int64), placed.astype(np.int64), arrival.astype(np.int64)
+
+
+def _horizon_survival(
+    scenario: sim.Scenario,
+    orders: FloatArray,
+    pmf: FloatArray,
+    wait: IntArray,
+) -> tuple[FloatArray, FloatArray, BoolArray, IntArray, IntArray]:
+    """E[T], Var[T], the open flag, the true receipt day and the first open order's
+    placing day, each (n_sku, n_days); ``wait`` (n_sku, n_days) whole days until the
+    policy's next order (module docstring).
+
+    An order older than every lead time of the supplier's past is read as one at the
+    oldest age that past still shows (it may come any day now)."""
+    n_sku, n_days = orders.shape
+    longest = int(wait.max(initial=0)) + pmf.size + 1
+    survival = np.concatenate([1.0 - np.cumsum(pmf), np.zeros(2 * longest)])  # P(L > x)
+    survival = np.maximum(survival, 0.0)
+    oldest = int(np.flatnonzero(survival > 1e-12).max())
+    open_order = np.zeros((n_sku, n_days), dtype=bool)
+    receipt = np.full((n_sku, n_days), np.iinfo(np.int64).max)
+    first_placed = np.full((n_sku, n_days), -1, dtype=np.int64)
+    mean = np.zeros((n_sku, n_days))
+    var = np.zeros((n_sku, n_days))
+    ks = np.arange(longest)
+    weights = 2.0 * ks[1:] - 1.0
+    sku_of, placed_on, arrives_on = _orders(scenario, orders)
+    for i in range(n_sku):
+        # the policy's next order: T >= k while L > k - wait
+        ahead = ks[None, :] - wait[i][:, None]
+        log_tail = np.log(
+            np.maximum(np.where(ahead < 0, 1.0, survival[np.maximum(ahead, 0)]), 1e-300)
+        )
+        mine = sku_of == i
+        for p, r in zip(placed_on[mine], arrives_on[mine], strict=True):
+            days = np.arange(p, min(r, n_days))
+            if days.size == 0:
+                continue
+            age = np.minimum(days - p, oldest)
+            ratio = survival[age[:, None] + ks[None, :]] / survival[age][:, None]
+            log_tail[days] += np.log(np.maximum(ratio, 1e-300))
+            open_order[i, days] = True
+            receipt[i, days] = np.minimum(receipt[i, days], r)
+            first = first_placed[i, days]
+            first_placed[i, days] = np.where(first < 0, p, np.minimum(first, p))
+        tail = np.exp(log_tail[:, 1:])
+        mean[i] = tail.sum(axis=1)
+        var[i] = np.maximum((tail * weights).sum(axis=1) - mean[i] ** 2, 0.0)
+    return mean, var, open_order, receipt, first_placed
+
+
+def sku_days(
+    scenario: sim.Scenario,
+    paths: sim.ReplayPaths,
+    *,
+    history: FloatArray,
+    reorder_point: FloatArray,
+    initial_on_hand: FloatArray,
+    pmf: FloatArray,
+    stated: int,
+    warm_up: int,
+) -> SkuDays:
+    """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days)."""
+    n_sku, n_days = scenario.demand.shape
+    mu, sigma2 = trailing_demand(history, paths, initial_on_hand)
+    on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
+    position = paths.on_hand + on_order
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wait = np.where(mu > 0, np.maximum(position - reorder_point, 0.0) / mu, n_days)
+    wait_days = np.minimum(np.ceil(wait), n_days).astype(np.int64)
+    mean_t, var_t, open_order, receipt, first_placed = _horizon_survival(
+        scenario, paths.orders, pmf, wait_days
+    )
+    # the true next receipt when no order is open: the first order placed later
+    days = np.arange(n_days)
+    next_receipt = receipt.copy()
+    arrivals = np.full((n_sku, n_days), np.iinfo(np.int64).max)
+    for i, p, r in zip(*_orders(scenario, paths.orders), strict=True):
+        arrivals[i, p] = min(arrivals[i, p], r)
+    # earliest arrival among orders placed on day >= t+1 (suffix minimum)
+    later = np.minimum.accumulate(arrivals[:, ::-1], axis=1)[:, ::-1]
+    later = np.concatenate([later[:, 1:], np.full((n_sku, 1), np.iinfo(np.int64).max)], axis=1)
+    next_receipt = np.minimum(next_receipt, later)
+    known = next_receipt < n_days
+    cumulative = np.concatenate([np.zeros((n_sku, 1)), np.cumsum(scenario.demand, axis=1)], axis=1)
+    end = np.minimum(next_receipt, n_days)
+    rows = np.arange(n_sku)[:, None]
+    demand_before = cumulative[rows, end] - cumulative[:, 1:]
+    stocked_out = demand_before > paths.on_hand + 1e-9
+    fixed = np.where(open_order, np.maximum(first_placed + stated - days - 1, 0), stated - 1)
+    counted = days[None, :] >= warm_up
+    already_out = paths.on_hand <= 0
+    keep = known & counted & ~already_out
+    dropped = int((~known & counted & ~already_out).sum())
+    return SkuDays(
+        available=paths.on_hand[keep],
+        demand_mean=mu[keep],
+        demand_var=sigma2[keep],
+        horizon_mean=np.maximum(mean_t[keep], 0.0),
+        horizon_var=var_t[keep],
+        fixed_horizon=fixed[keep].astype(np.float64),
+        open_order=open_order[keep],
+        stocked_out=stocked_out[keep],
+        dropped_unknown=dropped,
+        already_out=int((counted & already_out).sum()),
+        already_out_stocked_out=int((counted & already_out & known & stocked_out).sum()),
+        already_out_known=int((counted & already_out & known).sum()),
+    )

@@ -1,0 +1,326 @@
+"""Calibration of the stock-out probability on replayed real demand (reliability table).
+
+Each data set's real daily demand (M5 subset: last 365 days of 280 item x store series;
+Online Retail: last 120 days of the 300 codes with the most sale days; ``_inventory_data``)
+is replayed with lost sales by ``stockguard.planning.simulation`` against a min/max
+policy (the velocity peer of benchmarks/inventory_replay.py: mean of the last 30 in-stock
+days, ``min = a L + z sigma sqrt(L)`` with the stated lead time of 7 days and z = 1,
+``max = min + 7 a``). Lead times are stochastic: 7 days plus a delay drawn, with a fixed
+seed, from all real SCMS deliveries (floored at 1 day, orders may cross).
+
+On every SKU-day (``_risk_replay``), with only what was known at the end of that day
+(stock on hand, the open orders and their ages, the trailing 56 in-stock days of sales,
+the lead-time distribution of the older half of the SCMS records, the policy's levels),
+two models give the probability that the SKU stocks out (demand exceeds the stock on
+hand) before its next receipt arrives; then the replay shows whether it did:
+
+* stockguard: ``planning.risk.probability.stockout_probability`` over the random
+  horizon ``T`` (its mean and variance from the open orders' conditional lead times, or
+  from the wait for the reorder point plus a lead time);
+* peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
+  time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
+
+Reliability table per model and data set (and pooled): bins of predicted probability
+0.0-0.1, ..., 0.9-1.0; SKU-days in each, mean predicted, observed frequency, gap =
+observed - mean predicted, in points. ``max_bin_gap_points`` is the largest |gap| over the
+bins with at least ``--min-bin`` (200) SKU-days, pooled, for stockguard; the per-data-set
+figures and the gap to the bin centre are in the JSON as well. Brier scores are printed
+for both models. Nothing is tuned on the replayed window.
+
+    python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
+        [--seed N] [--safety-factor Z] [--min-bin N] [--output FILE]
+
+Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
+stockguard), ``max_bin_gap_points_by_dataset``, ``peer_max_bin_gap_points``,
+``min_bin_sku_days``, ``brier`` and ``datasets.<name>.tables.<model>`` (rows with
+``low``, ``high``, ``sku_days``, ``mean_predicted``, ``observed``, ``gap_points``,
+``gap_to_centre_points``). About a minute on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from scipy import stats
+
+import _inventory_data as data_sets
+import _risk_replay as risk_replay
+from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
+from _inventory_policies import MovingAverageMinMax, run
+from stockguard.planning import simulation as sim
+from stockguard.planning.risk.probability import stockout_probability
+
+RESULTS = REPO / "benchmarks" / "results" / "risk_calibration.json"
+SEED = 20_261_125
+EDGES = np.linspace(0.0, 1.0, 11)
+MODELS = ("stockguard", "normal_fixed_lead_time")
+LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
+    "m5": data_sets.m5,
+    "retail": data_sets.online_retail,
+}
+
+
+@dataclass
+class RecordingPlanner:
+    """The min/max planner, keeping the reorder point it set on each day."""
+
+    planner: MovingAverageMinMax
+    n_days: int
+    reorder_point: Any = None
+    kind: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kind = self.planner.kind
+        self.reorder_point = np.zeros((self.planner.history.shape[0], self.n_days))
+
+    def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
+        levels = self.planner.levels(state)
+        if state is not None:
+            self.reorder_point[:, state.day] = levels.reorder_point
+        return levels
+
+    def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
+        return self.levels(state)
+
+
+def normal_fixed_horizon(rows: risk_replay.SkuDays) -> Any:
+    """The peer: ``P(N(mu T, sigma^2 T) > a)`` with the fixed horizon ``T``."""
+    t = rows.fixed_horizon
+    mean = rows.demand_mean * t
+    std = np.sqrt(rows.demand_var * t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (rows.available - mean) / std
+    step = (mean > rows.available).astype(np.float64)
+    return np.where(std > 0, stats.norm.sf(z), step)
+
+
+def reliability(predicted: Any, observed: Any, min_bin: int) -> list[dict[str, Any]]:
+    """One row per bin of ``EDGES`` (the last bin includes 1.0)."""
+    index = np.clip(np.digitize(predicted, EDGES[1:-1]), 0, EDGES.size - 2)
+    rows = []
+    for b in range(EDGES.size - 1):
+        inside = index == b
+        count = int(inside.sum())
+        mean = float(predicted[inside].mean()) if count else float("nan")
+        freq = float(observed[inside].mean()) if count else float("nan")
+        centre = 0.5 * (EDGES[b] + EDGES[b + 1])
+        rows.append(
+            {
+                "low": float(EDGES[b]),
+                "high": float(EDGES[b + 1]),
+                "sku_days": count,
+                "mean_predicted": mean,
+                "observed": freq,
+                "gap_points": 100 * (freq - mean),
+                "gap_to_centre_points": 100 * (freq - centre),
+                "counted": count >= min_bin,
+            }
+        )
+    return rows
+
+
+def max_gap(table: list[dict[str, Any]]) -> float:
+    gaps = [abs(row["gap_points"]) for row in table if row["counted"]]
+    return max(gaps) if gaps else float("nan")
+
+
+def replay_rows(
+    key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace
+) -> tuple[data_sets.ReplayData, risk_replay.SkuDays, sim.ReplayResult, Any]:
+    """Replay one data set and read back its SKU-days."""
+    data = LOADERS[key](data_dir)
+    streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(1)
+    lead = sim.draw_lead_times(
+        stated_lead_time=data.stated_lead_time,
+        delays=delays.in_periods(data.period),
+        shape=data.replay.shape,
+        rng=np.random.default_rng(streams[0]),
+    )
+    scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
+    planner = RecordingPlanner(
+        MovingAverageMinMax(
+            history=data.history,
+            window=30,
+            lead_time=data.stated_lead_time,
+            cycle=7,
+            safety_factor=args.safety_factor,
+            exclude_stockouts=True,
+        ),
+        n_days=scenario.n_days,
+    )
+    result, _ = run(scenario, planner)  # type: ignore[arg-type]
+    assert result.paths is not None
+    pmf = risk_replay.lead_time_pmf(data.stated_lead_time, delays.before_median_date().days)
+    rows = risk_replay.sku_days(
+        scenario,
+        result.paths,
+        history=data.history,
+        reorder_point=planner.reorder_point,
+        initial_on_hand=np.ceil(planner.planner.levels(None).order_up_to),
+        pmf=pmf,
+        stated=data.stated_lead_time,
+        warm_up=7,
+    )
+    return data, rows, result, lead
+
+
+def predictions(rows: risk_replay.SkuDays) -> dict[str, Any]:
+    return {
+        "stockguard": stockout_probability(
+            rows.available, rows.demand_mean, rows.demand_var, rows.horizon_mean, rows.horizon_var
+        ),
+        "normal_fixed_lead_time": normal_fixed_horizon(rows),
+    }
+
+
+def print_table(console: Console, title: str, tables: dict[str, list[dict[str, Any]]]) -> None:
+    table = Table(title=title)
+    table.add_column("bin")
+    for model in MODELS:
+        for column in ("SKU-days", "mean pred.", "observed", "gap pts"):
+            table.add_column(f"{model[:10]} {column}", justify="right")
+    for b in range(EDGES.size - 1):
+        cells = [f"{EDGES[b]:.1f}-{EDGES[b + 1]:.1f}"]
+        for model in MODELS:
+            row = tables[model][b]
+            mark = "" if row["counted"] else "*"
+            cells += [
+                f"{row['sku_days']:,}",
+                f"{row['mean_predicted']:.3f}" if row["sku_days"] else "-",
+                f"{row['observed']:.3f}" if row["sku_days"] else "-",
+                f"{row['gap_points']:+.1f}{mark}" if row["sku_days"] else "-",
+            ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+def summarise(predicted: dict[str, Any], observed: Any, min_bin: int) -> dict[str, Any]:
+    tables = {model: reliability(predicted[model], observed, min_bin) for model in MODELS}
+    return {
+        "sku_days": int(observed.size),
+        "observed_stockout_share": float(observed.mean()),
+        "tables": tables,
+        "max_bin_gap_points": {model: max_gap(tables[model]) for model in MODELS},
+        "brier": {model: float(np.mean((predicted[model] - observed) ** 2)) for model in MODELS},
+    }
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument(
+        "--datasets", nargs="+", choices=list(LOADERS), default=list(LOADERS), help="data sets"
+    )
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the lead-time draws")
+    parser.add_argument(
+        "--safety-factor", type=float, default=1.0, help="z of the replayed min/max policy"
+    )
+    parser.add_argument(
+        "--min-bin", type=int, default=200, help="SKU-days a bin needs to count in the max gap"
+    )
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every NaN or infinite float replaced by None (strict JSON)."""
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=170)
+    started = time.perf_counter()
+    datasets: dict[str, Any] = {}
+    pooled_predicted: dict[str, list[Any]] = {model: [] for model in MODELS}
+    pooled_observed: list[Any] = []
+    try:
+        delays = data_sets.scms_delays(args.data_dir)
+        for key in args.datasets:
+            begun = time.perf_counter()
+            data, rows, result, lead = replay_rows(key, args.data_dir, delays, args)
+            predicted = predictions(rows)
+            summary = summarise(predicted, rows.stocked_out, args.min_bin)
+            print_table(
+                console, f"{data.name}: P(stock-out before next receipt)", summary["tables"]
+            )
+            for model in MODELS:
+                pooled_predicted[model].append(predicted[model])
+            pooled_observed.append(rows.stocked_out)
+            datasets[key] = {
+                "name": data.name,
+                "n_sku": data.n_sku,
+                "days_replayed": int(data.replay.shape[1]),
+                "fill_rate": 100 * result.total_fill_rate,
+                "drawn_lead_time_mean": float(lead.mean()),
+                "sku_days_with_open_order": int(rows.open_order.sum()),
+                "sku_days_dropped_no_receipt_before_end": rows.dropped_unknown,
+                "sku_days_already_out_left_out": rows.already_out,
+                "already_out_with_loss_before_receipt": [
+                    rows.already_out_stocked_out,
+                    rows.already_out_known,
+                ],
+                **summary,
+                "seconds": time.perf_counter() - begun,
+            }
+    except DataMissingError as error:
+        console.print(f"[red]{error}[/red]")
+        return 2
+    observed = np.concatenate(pooled_observed)
+    pooled = summarise(
+        {model: np.concatenate(pooled_predicted[model]) for model in MODELS},
+        observed,
+        args.min_bin,
+    )
+    print_table(console, "Pooled: P(stock-out before next receipt)", pooled["tables"])
+    by_dataset = {key: value["max_bin_gap_points"]["stockguard"] for key, value in datasets.items()}
+    console.print(
+        f"max |gap| over bins with >= {args.min_bin} SKU-days (* = fewer, not counted): "
+        f"stockguard pooled {pooled['max_bin_gap_points']['stockguard']:.1f} points "
+        f"({', '.join(f'{k} {v:.1f}' for k, v in by_dataset.items())}); "
+        f"normal fixed lead time pooled "
+        f"{pooled['max_bin_gap_points']['normal_fixed_lead_time']:.1f} points. "
+        f"Brier: stockguard {pooled['brier']['stockguard']:.4f}, "
+        f"normal {pooled['brier']['normal_fixed_lead_time']:.4f}"
+    )
+    payload = {
+        "benchmark": "risk_calibration",
+        "seed": args.seed,
+        "safety_factor": args.safety_factor,
+        "min_bin_sku_days": args.min_bin,
+        "max_bin_gap_points": pooled["max_bin_gap_points"]["stockguard"],
+        "max_bin_gap_points_by_dataset": by_dataset,
+        "peer_max_bin_gap_points": pooled["max_bin_gap_points"]["normal_fixed_lead_time"],
+        "brier": pooled["brier"],
+        "pooled": pooled,
+        "datasets": datasets,
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
+        "seconds": time.perf_counter() - started,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(finite(payload), indent=2, allow_nan=False, default=str))
+    console.print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
