@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from stockguard.domain import commands, errors
+from stockguard.services.audit import commands as audit_commands
+from stockguard.services.audit import counts as audit_counts
 from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
 from stockguard.services.planning import run as planning_run
 from stockguard.services.replenishment import handlers as replenishment
@@ -41,6 +43,8 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     commands.RejectProposal: replenishment.reject_proposal,
     commands.SetReplenishmentRule: replenishment.set_rule,
     commands.RemoveReplenishmentRule: replenishment.remove_rule,
+    audit_commands.ScheduleCycleCounts: audit_counts.schedule_cycle_counts,
+    audit_commands.StoreCycleCount: audit_counts.store_cycle_count,
 }
 
 

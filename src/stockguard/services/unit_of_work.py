@@ -10,6 +10,7 @@ from typing import Self
 
 from stockguard.domain import events
 from stockguard.services import ports
+from stockguard.services.audit import ports as audit_ports
 from stockguard.services.risk import incremental as risk_incremental
 from stockguard.services.risk import ports as risk_ports
 
@@ -45,6 +46,8 @@ class UnitOfWork(abc.ABC):
     """Stock-out risk rows; ``follow_risk`` keeps them in step with the levels touched."""
     risk_inputs: risk_ports.RiskInputs
     """Read-only extra inputs of a risk refresh (open receipts, prices), read like ``history``."""
+    cycle_counts: audit_ports.CycleCountRepository
+    """The cycle-count schedule and recorded counts (audit area)."""
 
     def __enter__(self) -> Self:
         return self

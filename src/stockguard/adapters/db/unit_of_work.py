@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from stockguard.adapters.db import repositories, tables
 from stockguard.adapters.db.access import SqlApiKeyRepository
+from stockguard.adapters.db.audit import SqlCycleCountRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.forecasts import SqlForecastRepository
 from stockguard.adapters.db.history import SqlLedgerHistory
@@ -63,6 +64,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.rules = SqlRuleRepository(self.session)
         self.proposals = self._proposals = SqlProposalRepository(self.session)
         self.risk = self._risk = SqlStockRiskRepository(self.session)
+        self.cycle_counts = SqlCycleCountRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:

@@ -1,0 +1,1 @@
+"""Stock audit: stock-out history, ABC/XYZ, slow/dead/excess stock, stock at risk, cycle counts."""
