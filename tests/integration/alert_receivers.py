@@ -102,7 +102,8 @@ class _SmtpHandler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         self.reply("220 localhost test SMTP")
-        sender, recipients = "", []
+        sender = ""
+        recipients: list[str] = []
         while line := self.rfile.readline():
             command = line.decode().rstrip("\r\n")
             verb = command.split(" ", 1)[0].upper()

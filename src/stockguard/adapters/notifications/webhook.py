@@ -44,6 +44,7 @@ class WebhookTransport:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 response.read()
         except urllib.error.HTTPError as error:
+            error.close()  # the answer's socket
             permanent = 400 <= error.code < 500 and error.code not in RETRIED_CLIENT_ERRORS
             reason = f"HTTP {error.code} from {parts.hostname}"
             raise DeliveryFailed(reason, permanent=permanent) from error
