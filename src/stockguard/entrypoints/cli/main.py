@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from stockguard.entrypoints.cli import (  # public_data adds online-retail and m5 to import
+    audit,
     db,
     demo,
     forecast,
@@ -18,6 +19,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     public_data,  # noqa: F401
     purchasing,
     replenish,
+    risk,
     rules,
     serve,
     shops,
@@ -41,6 +43,8 @@ app.add_typer(plan.app, name="plan")
 plan.app.command("replenish")(replenish.replenish)
 app.add_typer(proposals.app, name="proposals")
 app.add_typer(rules.app, name="rules")
+app.add_typer(audit.app, name="audit")
+app.add_typer(risk.app, name="risk")
 app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)

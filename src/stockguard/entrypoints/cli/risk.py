@@ -1,0 +1,236 @@
+"""``stockguard risk``: SKUs at risk of stocking out, the refresh, one SKU's figures."""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from stockguard.adapters.db.views import risk as views
+from stockguard.entrypoints.cli.context import (
+    console,
+    err_console,
+    fail,
+    handles_domain_errors,
+    state,
+)
+from stockguard.services.risk.refresh import RefreshSummary, refresh_risk
+
+app = typer.Typer(
+    help="Stock-out risk per SKU x location, kept up to date by every movement.",
+    no_args_is_help=False,
+)
+
+FIELDS = (
+    "sku",
+    "location",
+    "title",
+    "category",
+    "state",
+    "probability",
+    "on_hand",
+    "available",
+    "position",
+    "reorder_point",
+    "demand_mean",
+    "days_of_cover",
+    "projected_stockout",
+    "next_receipt_on",
+    "expected_lost_units",
+    "expected_lost_revenue",
+    "currency",
+    "updated_at",
+)
+"""Columns of the CSV and JSON exports."""
+
+STATE_STYLE = {"out_of_stock": "bold red", "at_risk": "red", "watch": "yellow", "ok": "green"}
+
+
+class Format(enum.StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+@app.callback(invoke_without_command=True)
+def risk(
+    ctx: typer.Context,
+    states: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--state",
+            help="Keep this state (repeat for several): out_of_stock, at_risk, watch, ok. "
+            "Default: every state but ok.",
+        ),
+    ] = None,
+    location: Annotated[str | None, typer.Option(help="Only this location.")] = None,
+    category: Annotated[str | None, typer.Option(help="Only this product category.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="Rows to show.")] = 20,
+    output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = (
+        Format.TABLE
+    ),
+    output: Annotated[
+        Path | None, typer.Option(help="Write the CSV or JSON export to this file.")
+    ] = None,
+) -> None:
+    """SKU x locations at risk, the largest expected lost revenue first.
+
+    Figures come from `stockguard risk refresh` (after `stockguard plan forecast`) and are
+    updated by every movement since."""
+    if ctx.invoked_subcommand is not None:
+        return
+    chosen = _states(states)
+    with state.app().reader() as session:
+        found = views.risks(
+            session, states=chosen, location=location, category=category, limit=limit
+        )
+        counts = views.state_counts(session)
+    if not counts:
+        raise fail(
+            "No risk figures yet: run `stockguard plan forecast`, then `stockguard risk refresh`."
+        )
+    records = [_record(row) for row in found.rows]
+    if output_format is Format.TABLE:
+        if output is not None:
+            raise fail("--output needs --format csv or --format json")
+        console.print(_table(records))
+        console.print(_footer(found.total, len(records), counts), markup=False, highlight=False)
+        return
+    _export(records, output_format, output)
+
+
+@app.command("refresh")
+@handles_domain_errors
+def refresh(
+    currency: Annotated[str, typer.Option(help="Currency of the supplier offers to use.")] = "EUR",
+) -> None:
+    """Recompute every SKU x location's risk from the latest planning run, today's stock,
+    supplier lead times and open purchase orders; state changes go to the outbox."""
+    with err_console.status("Refreshing stock-out risk..."):
+        summary = refresh_risk(
+            state.app().unit_of_work(), now=datetime.now(UTC), currency=currency.upper()
+        )
+    console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("show")
+def show(sku: Annotated[str, typer.Argument(help="The SKU to show.")]) -> None:
+    """One SKU's risk at each location: the figures and the basis they come from."""
+    with state.app().reader() as session:
+        rows = views.risk_of_sku(session, sku)
+    if not rows:
+        raise fail(
+            f"No risk figures for SKU {sku!r}: it has no forecast in the latest refresh "
+            "(check the SKU, then run `stockguard risk refresh`)."
+        )
+    for row in rows:
+        console.print(_detail(row))
+
+
+def refresh_line(summary: RefreshSummary) -> str:
+    order = ("out_of_stock", "at_risk", "watch", "ok")
+    parts = ", ".join(f"{summary.states.get(s, 0):,} {s.replace('_', ' ')}" for s in order)
+    return (
+        f"Risk of {summary.rows:,} SKU x locations from planning run {summary.run_id} in "
+        f"{summary.seconds:.1f} s: {parts}; {summary.events:,} state change event(s) recorded."
+    )
+
+
+def _states(given: list[str] | None) -> tuple[str, ...]:
+    if not given:
+        return views.AT_RISK_STATES
+    unknown = [s for s in given if s not in views.STATES]
+    if unknown:
+        raise fail(f"--state {unknown[0]!r} is not a state; use one of {', '.join(views.STATES)}")
+    return tuple(given)
+
+
+def _record(row: Any) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, int | float | str):
+        return value
+    return str(value) if not hasattr(value, "isoformat") else value.isoformat()
+
+
+def _export(records: list[dict[str, Any]], output_format: Format, output: Path | None) -> None:
+    plain = [{k: _plain(v) for k, v in record.items()} for record in records]
+    if output_format is Format.JSON:
+        text = json.dumps(plain, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(plain)
+        text = buffer.getvalue()
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    if not output.parent.exists():
+        raise fail(f"The folder of --output does not exist: {output.parent}")
+    output.write_text(text, encoding="utf-8")
+    err_console.print(f"Wrote {len(records):,} rows to {output}", markup=False, highlight=False)
+
+
+def _table(records: list[dict[str, Any]]) -> Table:
+    table = Table("SKU", "Location", "State")
+    for name in ("P(out)", "Available", "Cover (d)", "Stock-out on", "Lost revenue"):
+        table.add_column(name, justify="right")
+    for r in records:
+        cover = "-" if r["days_of_cover"] is None else f"{r['days_of_cover']:.1f}"
+        table.add_row(
+            r["sku"],
+            r["location"],
+            f"[{STATE_STYLE[r['state']]}]{r['state']}[/]",
+            f"{r['probability']:.0%}",
+            f"{r['available']:,}",
+            cover,
+            str(r["projected_stockout"] or "-"),
+            f"{r['expected_lost_revenue']:,.2f} {r['currency']}",
+        )
+    return table
+
+
+def _footer(total: int, shown: int, counts: dict[str, int]) -> str:
+    parts = ", ".join(f"{counts.get(s, 0):,} {s.replace('_', ' ')}" for s in reversed(views.STATES))
+    return f"Showing {shown:,} of {total:,} matching rows. All rows: {parts}."
+
+
+def _detail(row: Any) -> Table:
+    table = Table(title=f"{row.sku} at {row.location} ({row.title})", show_header=False)
+    table.add_column("Figure")
+    table.add_column("Value", justify="right")
+    cover = "none (no demand)" if row.days_of_cover is None else f"{row.days_of_cover:.1f} days"
+    receipt = (
+        f"{row.next_receipt_on} (supplier late {row.receipt_delay_mean:.1f} d on average)"
+        if row.next_receipt_on
+        else f"none open; lead time {row.lead_time_mean:.1f} d (sd {row.lead_time_var**0.5:.1f})"
+    )
+    for name, value in (
+        ("State", f"[{STATE_STYLE[row.state]}]{row.state}[/]"),
+        ("P(stock-out before next receipt)", f"{row.probability:.1%}"),
+        (
+            "On hand / available / position",
+            f"{row.on_hand:,} / {row.available:,} / {row.position:,}",
+        ),
+        ("Reorder point", f"{row.reorder_point:,}"),
+        ("Demand (units/day)", f"{row.demand_mean:.2f} (sd {row.demand_var**0.5:.2f})"),
+        ("Days of cover", cover),
+        ("Projected stock-out", str(row.projected_stockout or "none")),
+        ("Next receipt", receipt),
+        ("Expected lost units", f"{row.expected_lost_units:.1f}"),
+        ("Expected lost revenue", f"{row.expected_lost_revenue:,.2f} {row.currency}"),
+        ("Basis: planning run", str(row.basis_run_id)),
+        ("Updated", row.updated_at.isoformat(timespec="seconds")),
+    ):
+        table.add_row(name, value)
+    return table
