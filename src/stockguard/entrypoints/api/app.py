@@ -17,6 +17,7 @@ from stockguard.entrypoints.api.routers import (
     products,
     purchase_orders,
     replenishment,
+    risk,
     stock,
     suppliers,
     webhooks,
@@ -41,6 +42,11 @@ TAGS = [
         "name": "replenishment",
         "description": "Purchase proposals from the forecast (with the reasons for every "
         "quantity), their approval into draft purchase orders, rules and policies.",
+    },
+    {
+        "name": "risk",
+        "description": "Stock-out risk per SKU x location (probability before the next "
+        "receipt, projected date, expected lost revenue), updated by every movement.",
     },
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
@@ -72,6 +78,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         webhooks.router,
         planning.router,
         replenishment.router,
+        risk.router,
     ):
         app.include_router(router)
     register_error_handlers(app)

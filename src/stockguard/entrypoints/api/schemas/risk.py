@@ -1,0 +1,61 @@
+"""Stock-out risk models."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RiskState(enum.StrEnum):
+    """From the best to the worst."""
+
+    OK = "ok"
+    WATCH = "watch"
+    AT_RISK = "at_risk"
+    OUT_OF_STOCK = "out_of_stock"
+
+
+class StockRiskRead(BaseModel):
+    """A SKU x location's stock-out risk and the basis it was computed from.
+
+    Demand is in units/day (variance units^2/day); lead times and delays in days
+    (variances days^2); ``probability`` is P(stock-out before the next receipt)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    sku: str = Field(examples=["MUG-RED-L"])
+    location: str = Field(examples=["PAR-GEN"])
+    title: str = Field(examples=["Red mug, large"])
+    category: str | None = Field(examples=["Mugs"])
+    state: RiskState
+    probability: float = Field(ge=0, le=1, examples=[0.62])
+    on_hand: int
+    available: int
+    position: int = Field(description="Available plus on order, units.")
+    reorder_point: int = Field(description="0 when no replenishment policy sets one.")
+    demand_mean: float = Field(ge=0, examples=[3.2])
+    demand_var: float = Field(ge=0)
+    lead_time_mean: float
+    lead_time_var: float
+    next_receipt_on: date | None = Field(description="Open purchase order expected first.")
+    receipt_delay_mean: float
+    receipt_delay_var: float
+    days_of_cover: float | None = Field(description="None when there is no demand.")
+    projected_stockout: date | None
+    expected_lost_units: float = Field(ge=0)
+    expected_lost_revenue: Decimal = Field(examples=["128.40"])
+    unit_price: Decimal
+    currency: str = Field(examples=["EUR"])
+    basis_run_id: int | None
+    updated_at: datetime
+
+
+class RiskRefreshRead(BaseModel):
+    run_id: int = Field(description="Planning run the basis comes from.")
+    rows: int
+    states: dict[RiskState, int]
+    events: int = Field(description="State changes recorded in the outbox.")
+    seconds: float
