@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from stockguard.entrypoints.cli import (  # public_data adds online-retail and m5 to import
+    alerts,
     audit,
     db,
     demo,
@@ -24,6 +25,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     serve,
     shops,
     stock,
+    worker,
 )
 from stockguard.entrypoints.cli.context import state
 
@@ -51,6 +53,8 @@ app.command()(demo.demo)
 app.command()(stock.levels)
 app.command()(stock.reconcile)
 app.command()(forecast.forecast)
+app.add_typer(alerts.app, name="alerts")
+app.command()(worker.worker)
 
 
 @app.callback()
