@@ -25,9 +25,10 @@ def demand_panel(
     """Daily units sold per SKU x location between ``start`` and ``end`` (inclusive).
 
     Returns a DemandPanel with ``values`` of shape (n_series, n_days): units sold per
-    day (0 on days without sales), and ``stockout`` the mask of
+    day (0 on days without sales), and ``stockout`` the ``censored`` days of
     ``planning.audit.stockouts.stockout_mask``: True on days that ended with
-    ``on_hand <= 0``, where sales understate demand. A series whose on-hand stock was
+    ``on_hand <= 0``, where sales understate demand (before the first stock of a series
+    too: nothing was on sale). A series whose on-hand stock was
     never positive in the window (for example a sales-only history with no receipts
     or counts) carries no stock information; its mask is inferred from runs of zero
     sales too long to be chance, counted from its first movement in the window (or
@@ -40,7 +41,7 @@ def demand_panel(
     stockouts = ledger.stockouts()
     return DemandPanel(
         values=ledger.sold,
-        stockout=stockouts.mask,
+        stockout=stockouts.censored,
         skus=tuple(k[0] for k in ledger.series),
         locations=tuple(k[1] for k in ledger.series),
         start=start,

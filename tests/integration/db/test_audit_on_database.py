@@ -125,7 +125,10 @@ def test_planning_panel_censors_the_days_the_history_audit_lists(app: App) -> No
     for period in listed:
         first = (period.start - start).days
         from_periods[row[(period.sku, period.location)], first : first + period.days] = True
-    np.testing.assert_array_equal(panel.stockout, from_periods)
+    ledger = queries.ledger_arrays(app.ledger_history(), start=start, end=end)
+    np.testing.assert_array_equal(panel.stockout & ledger.on_sale, from_periods)
+    # before its first stock a series is not on sale: censored for the forecast, not listed
+    assert not (panel.stockout & ~ledger.on_sale & ~ledger.levels_known[:, None]).any()
     sales_only = row[(names["SALESONLY"], "WH1")]
     assert panel.stockout[sales_only].sum() == 30
 

@@ -11,13 +11,16 @@ exactly the days the audit lists.
   ``(1 - p) ** L < significance`` with ``p`` the share of on-sale days with a sale
   (``planning.forecasting.censoring.infer_stockouts``).
 
-The mask is the ledger mask where levels are known, the inferred one elsewhere:
+The mask is the ledger mask where levels are known, the inferred one elsewhere, on days
+the item is on sale:
 
     mask[i, t] = ledger[i, t]    if levels_known[i]
                  inferred[i, t]  otherwise
 
 The inferred mask is computed for every series, so for series with levels it is a second
-opinion that the audit can show beside the ledger's.
+opinion that the audit can show beside the ledger's. ``censored`` is what the forecast
+leaves out: the mask plus, on series with levels, the days before the item was first on
+sale (no stock yet: demand unobserved, but no stock-out either).
 
 Example: sales ``[3, 0, 0, 0, 2]`` with end-of-day on-hand ``[5, 0, 0, 4, 2]`` and levels
 known: the mask is ``[F, T, T, F, F]``, one ledger period of 2 days starting at column 1.
@@ -50,13 +53,16 @@ class StockoutMask:
     """Stock-out days of every series, shapes (n_series, n_days) unless stated.
 
     Attributes:
-        mask: the days to treat as censored (ledger where levels are known, else inferred).
-        ledger: end-of-day on-hand <= 0, only on series with known levels.
+        mask: stock-out days (ledger where levels are known, else inferred), on sale only.
+        censored: ``mask`` plus the days before a series with levels was first on sale:
+            the days a forecast must not take as observed demand.
+        ledger: end-of-day on-hand <= 0 while on sale, only on series with known levels.
         inferred: zero-sale runs while on sale, on every series (second opinion).
         levels_known: (n_series,) True where the ledger gives stock levels.
     """
 
     mask: BoolArray
+    censored: BoolArray
     ledger: BoolArray
     inferred: BoolArray
     levels_known: BoolArray
@@ -77,8 +83,8 @@ def stockout_mask(
         end_of_day_on_hand: (n_series, n_days) units on hand at the end of each day;
             ignored on rows where ``levels_known`` is False.
         levels_known: (n_series,) True where the ledger holds stock levels.
-        on_sale: (n_series, n_days) True where the item was offered (priced); default
-            every observed day.
+        on_sale: (n_series, n_days) True where the item was offered (priced, or in the
+            ledger from its first movement on); default every observed day.
         significance: probability under which a zero run is too long to be chance.
 
     Returns:
@@ -90,10 +96,18 @@ def stockout_mask(
         raise ValueError("sales and end_of_day_on_hand must be 2-D arrays of the same shape")
     if known.shape != (sales.shape[0],):
         raise ValueError(f"levels_known must have shape ({sales.shape[0]},), got {known.shape}")
-    ledger = (np.asarray(end_of_day_on_hand) <= 0) & known[:, None]
+    selling = np.ones(sales.shape, dtype=np.bool_) if on_sale is None else np.asarray(on_sale)
+    empty = (np.asarray(end_of_day_on_hand) <= 0) & known[:, None]
+    ledger = empty & selling
     inferred = infer_stockouts(y=sales, on_sale=on_sale, significance=significance)
     mask = np.where(known[:, None], ledger, inferred)
-    return StockoutMask(mask=mask, ledger=ledger, inferred=inferred, levels_known=known)
+    return StockoutMask(
+        mask=mask,
+        censored=mask | empty,
+        ledger=ledger,
+        inferred=inferred,
+        levels_known=known,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +165,7 @@ def stockout_periods(
         rate = sum(sales[i, s-w:s] on in-stock days) / count(in-stock days in s-w..s-1)
         lost = rate * days
 
-    with ``w = trailing_days`` and in-stock meaning not in ``mask`` and observed; cumulative
+    with ``w = trailing_days`` and in-stock meaning not censored and observed; cumulative
     sums make it one vector operation over all periods.
     """
     if trailing_days < 1:
@@ -167,7 +181,7 @@ def stockout_periods(
         source = np.concatenate([source, np.full(e_series.size, INFERRED, dtype=np.int64)])
         order = np.lexsort((source, start, series))
         series, start, end, source = series[order], start[order], end[order], source[order]
-    rate = _trailing_rate(sales, stockouts.mask, series, start, trailing_days)
+    rate = _trailing_rate(sales, stockouts.censored, series, start, trailing_days)
     days = end - start + 1
     return StockoutPeriods(
         series=series,

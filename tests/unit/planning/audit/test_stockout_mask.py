@@ -28,6 +28,22 @@ def test_ledger_days_at_or_below_zero_are_the_mask_where_levels_are_known() -> N
     assert periods.lost_units.tolist() == [6.0]
 
 
+def test_days_before_the_first_stock_are_censored_but_not_a_stockout() -> None:
+    sales = np.array([[0.0, 0, 0, 2, 2, 0, 3]])
+    on_hand = np.array([[0.0, 0, 0, 4, 2, 0, 5]])
+    on_sale = np.array([[False, False, True, True, True, True, True]])  # received on day 2
+    result = stockouts.stockout_mask(
+        sales=sales, end_of_day_on_hand=on_hand, levels_known=np.array([True]), on_sale=on_sale
+    )
+    assert result.mask.tolist() == [[False, False, True, False, False, True, False]]
+    assert result.censored.tolist() == [[True, True, True, False, False, True, False]]
+    periods = stockouts.stockout_periods(stockouts=result, sales=sales)
+    assert periods.start.tolist() == [2, 5]
+    # no in-stock day before day 2: the series mean (7 units / 3 in-stock days) stands in
+    assert periods.lost_units[0] == pytest.approx(7 / 3)
+    assert periods.lost_units[1] == pytest.approx(2.0)
+
+
 def test_series_without_levels_take_the_inferred_mask() -> None:
     sales = np.tile(np.array([4.0, 5.0]), (2, 100))
     sales[:, 120:150] = 0.0
