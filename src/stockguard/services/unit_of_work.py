@@ -11,6 +11,7 @@ from typing import Self
 from stockguard.domain import events
 from stockguard.services import ports
 from stockguard.services.audit import ports as audit_ports
+from stockguard.services.promotions import ports as promotion_ports
 from stockguard.services.risk import incremental as risk_incremental
 from stockguard.services.risk import ports as risk_ports
 
@@ -48,6 +49,8 @@ class UnitOfWork(abc.ABC):
     """Read-only extra inputs of a risk refresh (open receipts, prices), read like ``history``."""
     cycle_counts: audit_ports.CycleCountRepository
     """The cycle-count schedule and recorded counts (audit area)."""
+    promotions: promotion_ports.PromotionRepository = promotion_ports.NoPromotions()
+    """Planned promotions, their inbound supply and the readiness warnings sent."""
 
     def __enter__(self) -> Self:
         return self
@@ -85,3 +88,4 @@ class UnitOfWork(abc.ABC):
         for risk in self.risk.seen:
             while risk.events:
                 yield risk.events.pop(0)
+        yield from self.promotions.drain_events()

@@ -18,6 +18,7 @@ from stockguard.adapters.db.audit import SqlCycleCountRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.forecasts import SqlForecastRepository
 from stockguard.adapters.db.history import SqlLedgerHistory
+from stockguard.adapters.db.promotions import SqlPromotionRepository
 from stockguard.adapters.db.proposals import SqlProposalRepository
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
 from stockguard.adapters.db.replenishment_source import SqlReplenishmentSource
@@ -65,6 +66,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.proposals = self._proposals = SqlProposalRepository(self.session)
         self.risk = self._risk = SqlStockRiskRepository(self.session)
         self.cycle_counts = SqlCycleCountRepository(self.session)
+        self.promotions = SqlPromotionRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:

@@ -1,0 +1,1 @@
+"""Promotion readiness numerics: uplift from past promotions, demand and stock needed."""

@@ -1,0 +1,1 @@
+"""Promotion readiness: will stock and inbound supply last through each planned promotion?"""
