@@ -29,6 +29,7 @@ from stockguard.entrypoints.web.routes import (
     overview,
     purchasing,
     replenishment,
+    risk,
     session,
     stock,
 )
@@ -52,6 +53,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         stock.router,
         purchasing.router,
         replenishment.router,
+        risk.router,
     ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
