@@ -10,6 +10,7 @@ from stockguard.bootstrap import App, bootstrap
 from stockguard.config import Settings
 from stockguard.entrypoints.api.errors import register_error_handlers
 from stockguard.entrypoints.api.routers import (
+    audit,
     customers,
     imports,
     orders,
@@ -48,6 +49,11 @@ TAGS = [
         "description": "Stock-out risk per SKU x location (probability before the next "
         "receipt, projected date, expected lost revenue), updated by every movement.",
     },
+    {
+        "name": "audit",
+        "description": "Stock audit (ABC x XYZ, dead, excess and slow stock, stock-out "
+        "history) and cycle counts recorded through the ledger.",
+    },
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
 ]
@@ -78,6 +84,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         webhooks.router,
         planning.router,
         replenishment.router,
+        audit.router,
         risk.router,
     ):
         app.include_router(router)
