@@ -10,6 +10,7 @@ from stockguard.bootstrap import App, bootstrap
 from stockguard.config import Settings
 from stockguard.entrypoints.api.errors import register_error_handlers
 from stockguard.entrypoints.api.routers import (
+    alerts,
     audit,
     customers,
     imports,
@@ -50,6 +51,11 @@ TAGS = [
         "receipt, projected date, expected lost revenue), updated by every movement.",
     },
     {
+        "name": "alerts",
+        "description": "Operator alerts (e-mail, webhook) on stock-outs, risk and "
+        "promotions: the alert log and its rules; `stockguard worker` sends them.",
+    },
+    {
         "name": "audit",
         "description": "Stock audit (ABC x XYZ, dead, excess and slow stock, stock-out "
         "history) and cycle counts recorded through the ledger.",
@@ -85,6 +91,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         planning.router,
         replenishment.router,
         audit.router,
+        alerts.router,
         risk.router,
     ):
         app.include_router(router)

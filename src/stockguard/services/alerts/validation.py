@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from stockguard.domain import errors
 from stockguard.services.alerts.rules import ABC_CLASSES, ALERT_EVENTS, AlertRule
@@ -84,7 +85,7 @@ class RuleSpec(BaseModel):
     def _known_events(cls, values: list[str]) -> list[str]:
         for value in values:
             if value not in ALERT_EVENTS:
-                raise ValueError(f"unknown event type {value!r}; use {', '.join(ALERT_EVENTS)}")
+                raise _invalid(f"unknown event type {value!r}; use {', '.join(ALERT_EVENTS)}")
         return values
 
     @field_validator("abc_classes")
@@ -93,7 +94,7 @@ class RuleSpec(BaseModel):
         upper = [value.upper() for value in values]
         for value in upper:
             if value not in ABC_CLASSES:
-                raise ValueError(f"unknown ABC class {value!r}; use A, B or C")
+                raise _invalid(f"unknown ABC class {value!r}; use A, B or C")
         return upper
 
     @field_validator("email")
@@ -101,10 +102,10 @@ class RuleSpec(BaseModel):
     def _addresses(cls, values: list[str] | None) -> list[str] | None:
         if values is not None:
             if not values:
-                raise ValueError("give at least one e-mail address")
+                raise _invalid("give at least one e-mail address")
             for value in values:
                 if not EMAIL.match(value):
-                    raise ValueError(f"{value!r} is not an e-mail address")
+                    raise _invalid(f"{value!r} is not an e-mail address")
         return values
 
     @field_validator("webhook")
@@ -113,27 +114,27 @@ class RuleSpec(BaseModel):
         if value is not None:
             parts = urlsplit(value)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"{value!r} is not an http(s) URL")
+                raise _invalid(f"{value!r} is not an http(s) URL")
         return value
 
     @field_validator("throttle_hours")
     @classmethod
     def _throttle(cls, value: float) -> float:
         if not 0 <= value <= 24 * 31:
-            raise ValueError(f"{value:g} hours must be between 0 and 744 (31 days)")
+            raise _invalid(f"{value:g} hours must be between 0 and 744 (31 days)")
         return value
 
     @field_validator("digest_hour")
     @classmethod
     def _hour(cls, value: int) -> int:
         if not 0 <= value <= 23:
-            raise ValueError(f"{value} is not an hour of the day (0-23)")
+            raise _invalid(f"{value} is not an hour of the day (0-23)")
         return value
 
     @model_validator(mode="after")
     def _one_channel(self) -> RuleSpec:
         if (self.email is None) == (self.webhook is None):
-            raise ValueError("give either email (a list of addresses) or webhook (a URL)")
+            raise _invalid("give either email (a list of addresses) or webhook (a URL)")
         return self
 
     def to_rule(self) -> AlertRule:
@@ -152,6 +153,11 @@ class RuleSpec(BaseModel):
             digest=self.digest,
             digest_hour=self.digest_hour,
         )
+
+
+def _invalid(reason: str) -> PydanticCustomError:
+    """A validation error whose message is ``reason`` as written (no "Value error," prefix)."""
+    return PydanticCustomError("invalid_alert_rule", reason)
 
 
 def parse_rules_text(text: str, source: str) -> list[AlertRule]:
@@ -212,3 +218,11 @@ def _problems(error: ValidationError, index: int, name: str | None) -> list[Rule
             reason = "unknown field; known: " + ", ".join(RuleSpec.model_fields)
         found.append(RuleProblem(index, name, field, reason))
     return found
+
+
+class UnknownAlertRule(errors.UnknownRule):
+    code = "unknown_alert_rule"
+
+    def __init__(self, name: str) -> None:
+        self.label = name
+        errors.DomainError.__init__(self, f"There is no alert rule named {name!r}.")
