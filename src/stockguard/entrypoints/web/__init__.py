@@ -26,6 +26,7 @@ from stockguard.config import DashboardSettings, Settings
 from stockguard.entrypoints.web import auth
 from stockguard.entrypoints.web.rendering import make_templates, path, render
 from stockguard.entrypoints.web.routes import (
+    audit,
     overview,
     purchasing,
     replenishment,
@@ -54,6 +55,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         purchasing.router,
         replenishment.router,
         risk.router,
+        audit.router,
     ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
