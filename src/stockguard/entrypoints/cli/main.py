@@ -16,6 +16,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     keys,
     operators,
     plan,
+    promotions,
     proposals,
     public_data,  # noqa: F401
     purchasing,
@@ -47,6 +48,7 @@ app.add_typer(proposals.app, name="proposals")
 app.add_typer(rules.app, name="rules")
 app.add_typer(audit.app, name="audit")
 app.add_typer(risk.app, name="risk")
+app.add_typer(promotions.app, name="promotions")
 app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)

@@ -17,8 +17,8 @@ baseline day scaled by ``u``, so
     m = mu (b + u w),    v = sigma^2 (b + u^2 w).
 
 **Stock needed** (``readiness``): the smallest whole ``s`` with ``P(D <= s) >= CSL``
-(cycle service level) for ``D`` negative binomial (Poisson when ``v <= m``) with mean
-``m`` and variance ``v`` (``inventory.discrete.negative_binomial_safety_stock``); the
+(cycle service level) for ``D`` negative binomial (Poisson when ``v <= m``: demand is a
+count, never less spread than the Poisson) with mean ``m`` and variance ``v`` (``inventory.discrete.negative_binomial_safety_stock``); the
 safety margin is ``s - m``. What is on hand and arriving before the end, ``a``, falls
 short by ``q = max(0, s - a)`` units: the quantity to order, ``ceil(q)``. The chance of
 running out with no order is ``P(D > a)`` (``risk.probability.stockout_probability``).
@@ -135,8 +135,9 @@ def readiness(
     v = as_float("demand_var", demand_var, m.size)
     a = as_float("available", available, m.size)
     level = as_float("service_level", service_level, m.size)
+    # demand is a count: never less spread than the Poisson (as in stockout_probability)
     table = discrete.negative_binomial_safety_stock(
-        service_level=level, lead_time_demand_mean=m, lead_time_demand_std=np.sqrt(v)
+        service_level=level, lead_time_demand_mean=m, lead_time_demand_std=np.sqrt(np.maximum(v, m))
     )
     needed = np.ceil(table.reorder_point)
     probability = stockout_probability(a, m, v, np.ones(m.size), np.zeros(m.size))

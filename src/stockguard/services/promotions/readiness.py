@@ -6,11 +6,15 @@ its category) and each location that stocks or forecasts the SKU:
 * **baseline** demand, units/day: the latest planning run's forecast mean over the days
   until the promotion ends (variance from its p10-p90 spread, ``(p90 - p10) / 2.5631``
   squared); without a forecast, the mean and variance of the last ``baseline_days`` days
-  of ledger sales;
-* **uplift**, in this order: the promotion's override (``set_uplift``); the SKU's own past
-  promotions (average daily sales while they ran / outside them, all locations, the last
-  ``history_days`` days); the same over its category; else the default of the kind
-  (``DEFAULT_UPLIFT``; a discount without history: ``1 + ELASTICITY x discount``);
+  of ledger sales, leaving out the days before the first sale and the days past
+  promotions of the SKU (or its category) ran;
+* **uplift**, in this order: the promotion's override (``set_uplift``); the SKU's past
+  promotions, its own or its category's (average daily sales while they ran / outside
+  them, all locations, from the SKU's first sale in the last ``history_days`` days); the
+  same over all the category's SKUs; else the default of the kind (``DEFAULT_UPLIFT``; a
+  discount without history: ``1 + ELASTICITY x discount``). Stock-out days are not left
+  out of the history (the ledger's daily totals do not say when the shelf was empty), so
+  a promotion that sold out understates its uplift;
 * **available**: on hand less allocated and reserved, plus the outstanding units of open
   purchase orders expected on or before the promotion's last day;
 * the figures of ``planning.promotions.readiness``: projected demand until the end,
@@ -138,7 +142,9 @@ def assess_promotions(
         return []
     skus = sorted({row.sku for row in rows} | _category_skus(rows, categories))
     sales = _daily_sales(uow, skus, start=start, end=today - timedelta(days=1))
-    baselines = _baselines(uow, rows, sales, today=today, settings=settings)
+    baselines = _baselines(
+        uow, rows, sales, past=past, categories=categories, today=today, settings=settings
+    )
     uplifts = [
         _uplift(row.promotion, row.sku, past, categories, sales, overrides, start=start)
         for row in rows
@@ -221,6 +227,8 @@ def _baselines(
     rows: Sequence[_Row],
     sales: _Sales,
     *,
+    past: Sequence[Promotion],
+    categories: dict[str, str | None],
     today: date,
     settings: ReadinessSettings,
 ) -> list[_Baseline]:
@@ -236,7 +244,11 @@ def _baselines(
         if forecast is not None and i is not None:
             found.append(_from_forecast(forecast, i, today=today, end=row.promotion.ends_on))
             continue
-        found.append(_from_sales(sales, (row.sku, row.location), settings.baseline_days))
+        category = categories.get(row.sku)
+        mine = [p for p in past if p.sku == row.sku or (p.category and p.category == category)]
+        promoted = _promoted_days(mine, sales.start, sales.units.shape[1])
+        key = (row.sku, row.location)
+        found.append(_from_sales(sales, key, settings.baseline_days, promoted))
     return found
 
 
@@ -250,11 +262,17 @@ def _from_forecast(forecast: ports.StoredForecast, i: int, *, today: date, end: 
     return _Baseline(max(mean, 0.0), float(np.mean(np.maximum(std, 0.0) ** 2)), "forecast")
 
 
-def _from_sales(sales: _Sales, key: tuple[str, str], days: int) -> _Baseline:
+def _from_sales(sales: _Sales, key: tuple[str, str], days: int, promoted: np.ndarray) -> _Baseline:
+    """Mean and variance of the last ``days`` days' sales, leaving out the days before
+    the first sale and the days a past promotion of the SKU ran."""
     i = sales.series.get(key)
     if i is None or sales.units.shape[1] == 0:
         return _Baseline(0.0, 0.0, "no sales")
-    recent = sales.units[i, -days:]
+    series = sales.units[i]
+    kept = (_selling(series) & ~promoted)[-days:]
+    recent = series[-days:][kept]
+    if recent.size == 0:
+        return _Baseline(0.0, 0.0, "no sales")
     var = float(recent.var(ddof=1)) if recent.size > 1 else 0.0
     return _Baseline(float(recent.mean()), var, "sales history")
 
@@ -272,7 +290,7 @@ def _uplift(
     if promotion.code in overrides:
         return overrides[promotion.code], "override"
     category = categories.get(sku)
-    mine = [p for p in past if p.sku == sku or (p.category is not None and p.category == category)]
+    mine = [p for p in past if p.sku == sku or (p.category and p.category == category)]
     measured = _measured_uplift(mine, sales.by_sku([sku]), start)
     if measured is not None:
         return measured, "sku history"
@@ -285,18 +303,34 @@ def _uplift(
     return _default_uplift(promotion), f"default for {promotion.kind.value}"
 
 
+def _promoted_days(promotions: Sequence[Promotion], start: date, n_days: int) -> np.ndarray:
+    """(n_days,) True on the days from ``start`` on which one of ``promotions`` ran."""
+    promoted = np.zeros(n_days, dtype=bool)
+    for promotion in promotions:
+        first = max((promotion.starts_on - start).days, 0)
+        last = min((promotion.ends_on - start).days, n_days - 1)
+        promoted[first : last + 1] = True
+    return promoted
+
+
+def _selling(series: np.ndarray) -> np.ndarray:
+    """(n_days,) True from the first day with a sale on (before it the item was not sold)."""
+    sold = np.flatnonzero(series > 0)
+    selling = np.zeros(series.size, dtype=bool)
+    if sold.size:
+        selling[sold[0] :] = True
+    return selling
+
+
 def _measured_uplift(
     promotions: Sequence[Promotion], series: np.ndarray, start: date
 ) -> float | None:
     if not promotions or series.size == 0:
         return None
-    promoted = np.zeros(series.size, dtype=bool)
-    for promotion in promotions:
-        first = max((promotion.starts_on - start).days, 0)
-        last = min((promotion.ends_on - start).days, series.size - 1)
-        promoted[first : last + 1] = True
     uplift = numerics.promotion_uplift(
-        sales=series[None, :], promoted=promoted[None, :], observed=np.ones((1, series.size), bool)
+        sales=series[None, :],
+        promoted=_promoted_days(promotions, start, series.size)[None, :],
+        observed=_selling(series)[None, :],
     )[0]
     return float(uplift) if np.isfinite(uplift) and uplift > 0 else None
 
