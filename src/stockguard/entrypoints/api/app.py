@@ -17,6 +17,7 @@ from stockguard.entrypoints.api.routers import (
     orders,
     planning,
     products,
+    promotions,
     purchase_orders,
     replenishment,
     risk,
@@ -60,6 +61,11 @@ TAGS = [
         "description": "Stock audit (ABC x XYZ, dead, excess and slow stock, stock-out "
         "history) and cycle counts recorded through the ledger.",
     },
+    {
+        "name": "promotions",
+        "description": "Promotion readiness: demand with its uplift against stock and "
+        "inbound supply, the quantity to order and the last day to order it.",
+    },
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
 ]
@@ -93,6 +99,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         audit.router,
         alerts.router,
         risk.router,
+        promotions.router,
     ):
         app.include_router(router)
     register_error_handlers(app)
