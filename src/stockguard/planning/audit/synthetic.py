@@ -39,11 +39,20 @@ class SyntheticShop:
     rate: FloatArray
 
 
-def synthetic_shop(*, n_series: int, n_days: int, rng: np.random.Generator) -> SyntheticShop:
-    """The shop of the module docstring (needs ``n_days >= 60``)."""
+def synthetic_shop(
+    *,
+    n_series: int,
+    n_days: int,
+    rng: np.random.Generator,
+    rate_range: tuple[float, float] = RATE_RANGE,
+) -> SyntheticShop:
+    """The shop of the module docstring (needs ``n_days >= 60``); ``rate_range`` changes the
+    bounds of the log-uniform demand rate (units/day)."""
     if n_series < 1 or n_days < 60:
         raise ValueError("synthetic_shop needs at least 1 series and 60 days")
-    low, high = np.log(RATE_RANGE[0]), np.log(RATE_RANGE[1])
+    if not 0 < rate_range[0] <= rate_range[1]:
+        raise ValueError(f"rate_range must be 0 < low <= high, got {rate_range}")
+    low, high = np.log(rate_range[0]), np.log(rate_range[1])
     rate = np.exp(rng.uniform(low, high, n_series))
     profile = np.resize(WEEKLY_PROFILE, n_days)
     demand = rng.poisson(rate[:, None] * profile[None, :]).astype(np.float64)
