@@ -55,11 +55,14 @@ def alert_event(message: OutboxMessage) -> AlertEvent:
 
 def raise_alerts(message: OutboxMessage, uow: AlertUnitOfWork) -> None:
     """Record (and queue) the alerts ``message`` triggers; does not commit."""
+    rules = uow.alerts.rules()
+    if not rules:
+        return
     event = alert_event(message)
     facts = uow.alerts.sku_facts(event.sku) if event.sku else None
     location_name = uow.alerts.location_name(event.location) if event.location else None
     text = messages.compose(event, facts, location_name)
-    for rule in uow.alerts.rules():
+    for rule in rules:
         if rule.id is not None and rule.matches(event, facts):
             _alert(rule, rule.id, event, text, uow)
 
