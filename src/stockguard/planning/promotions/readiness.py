@@ -11,10 +11,14 @@ NaN where the series has no promoted day, or no sale outside them (no baseline).
 
 **Demand until the promotion ends** (``promotion_demand``): ``b`` days at the baseline
 ``mu`` (units/day, variance ``sigma^2`` units^2/day) before the start, then ``w`` days of
-the promotion at ``u mu``. Daily demands are independent and a promoted day is a
-baseline day scaled by ``u``, so
+the promotion at ``u mu``. Daily demands are independent and a promoted day brings ``u``
+times the buyers of a baseline day (its variance grows like its mean, the dispersion
+``v / m`` stays that of the baseline), so
 
-    m = mu (b + u w),    v = sigma^2 (b + u^2 w).
+    m = mu (b + u w),    v = sigma^2 (b + u w).
+
+With a fixed dispersion the negative binomial only shifts up as ``u`` grows, so a larger
+uplift never asks for less stock.
 
 **Stock needed** (``readiness``): the smallest whole ``s`` with ``P(D <= s) >= CSL``
 (cycle service level) for ``D`` negative binomial (Poisson when ``v <= m``: demand is a
@@ -23,9 +27,9 @@ safety margin is ``s - m``. What is on hand and arriving before the end, ``a``, 
 short by ``q = max(0, s - a)`` units: the quantity to order, ``ceil(q)``. The chance of
 running out with no order is ``P(D > a)`` (``risk.probability.stockout_probability``).
 
-Worked example: ``mu = 3``, ``sigma^2 = 3``, 4 days before a 7-day promotion with
-``u = 2``: ``m = 3 (4 + 14) = 54``, ``v = 3 (4 + 28) = 96``; at CSL 0.95 ``s = 71``
-(NB with ``p = 0.5625``, ``r = 69.43``); with 20 on hand and 10 arriving, order 41.
+Worked example: ``mu = 3``, ``sigma^2 = 6``, 4 days before a 7-day promotion with
+``u = 2``: ``m = 3 (4 + 14) = 54``, ``v = 6 (4 + 14) = 108``; at CSL 0.95 ``s = 72``
+(NB with ``p = 0.5``, ``r = 54``); with 20 on hand and 10 arriving, order 42.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ def promotion_demand(
 ) -> tuple[FloatArray, FloatArray]:
     """Mean and variance of demand from now to the promotion's end, units and units^2.
 
-    Equation: ``m = mu (b + u w)``, ``v = sigma^2 (b + u^2 w)``.
+    Equation: ``m = mu (b + u w)``, ``v = sigma^2 (b + u w)``.
 
     Args:
         demand_mean: (n,) ``mu`` units/day; demand_var: (n,) ``sigma^2`` units^2/day.
@@ -82,7 +86,7 @@ def promotion_demand(
         promotion_days: (n,) ``w`` days of the promotion still to come.
         uplift: (n,) ``u`` > 0.
 
-    Example: mu = sigma^2 = 3, b = 4, w = 7, u = 2 give (54, 96).
+    Example: mu = 3, sigma^2 = 6, b = 4, w = 7, u = 2 give (54, 108).
     """
     mu = as_float("demand_mean", demand_mean)
     size = mu.size
@@ -95,7 +99,7 @@ def promotion_demand(
     for name, values in (("days_before", before), ("promotion_days", window)):
         check_range(name, values, low=0.0, high=np.inf, high_inclusive=False)
     check_range("uplift", lift, low=0.0, high=np.inf, low_inclusive=False, high_inclusive=False)
-    return mu * (before + lift * window), sigma2 * (before + lift**2 * window)
+    return mu * (before + lift * window), sigma2 * (before + lift * window)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +133,7 @@ def readiness(
             those arriving before the promotion ends.
         service_level: scalar or (n,) cycle service level in (0, 1).
 
-    Example: m = 54, v = 96, a = 30, CSL 0.95 give s = 71 and an order of 41.
+    Example: m = 54, v = 108, a = 30, CSL 0.95 give s = 72 and an order of 42.
     """
     m = as_float("demand_mean", demand_mean)
     v = as_float("demand_var", demand_var, m.size)
