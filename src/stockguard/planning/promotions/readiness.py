@@ -22,8 +22,8 @@ uplift never asks for less stock.
 
 **Stock needed** (``readiness``): the smallest whole ``s`` with ``P(D <= s) >= CSL``
 (cycle service level) for ``D`` negative binomial (Poisson when ``v <= m``: demand is a
-count, never less spread than the Poisson) with mean ``m`` and variance ``v`` (``inventory.discrete.negative_binomial_safety_stock``); the
-safety margin is ``s - m``. What is on hand and arriving before the end, ``a``, falls
+count, never less spread than the Poisson) with mean ``m`` and variance ``v``
+(``inventory.discrete.negative_binomial_safety_stock``); the safety margin is ``s - m``. What is on hand and arriving before the end, ``a``, falls
 short by ``q = max(0, s - a)`` units: the quantity to order, ``ceil(q)``. The chance of
 running out with no order is ``P(D > a)`` (``risk.probability.stockout_probability``).
 
