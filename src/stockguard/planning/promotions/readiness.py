@@ -23,9 +23,10 @@ uplift never asks for less stock.
 **Stock needed** (``readiness``): the smallest whole ``s`` with ``P(D <= s) >= CSL``
 (cycle service level) for ``D`` negative binomial (Poisson when ``v <= m``: demand is a
 count, never less spread than the Poisson) with mean ``m`` and variance ``v``
-(``inventory.discrete.negative_binomial_safety_stock``); the safety margin is ``s - m``. What is on hand and arriving before the end, ``a``, falls
-short by ``q = max(0, s - a)`` units: the quantity to order, ``ceil(q)``. The chance of
-running out with no order is ``P(D > a)`` (``risk.probability.stockout_probability``).
+(``inventory.discrete.negative_binomial_safety_stock``); the safety margin is ``s - m``.
+What is on hand and arriving before the end, ``a``, falls short by ``q = max(0, s - a)``
+units: the quantity to order, ``ceil(q)``. The chance of running out with no order is
+``P(D > a)`` (``risk.probability.stockout_probability``).
 
 Worked example: ``mu = 3``, ``sigma^2 = 6``, 4 days before a 7-day promotion with
 ``u = 2``: ``m = 3 (4 + 14) = 54``, ``v = 6 (4 + 14) = 108``; at CSL 0.95 ``s = 72``
