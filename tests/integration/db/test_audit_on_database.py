@@ -5,8 +5,8 @@ The shop (today 2026-09-01, history: the 365 days before):
 * FAST: 1,000 received 301 days ago, 3 sold every day since -> 100 on hand;
 * DEAD: 50 received 300 days ago, 5 sold 200 days ago, nothing since -> 45 dead units;
 * GAP: 100 received 150 days ago, 5 a day for 20 days (out of stock at the end of the day
-  131 days ago), 21 days out, 300 received 110 days ago, then 1 a day -> a ledger stock-out of 20 days and
-  191 on hand, 191 days of cover: 71 units of excess over 120 days;
+  131 days ago), 300 received 110 days ago, then 1 a day -> a ledger stock-out of 21 days
+  and 191 on hand, 191 days of cover: 71 units of excess over 120 days;
 * SALESONLY: sales only (no receipts), 4 a day for 150 days except a run of 30 zero days
   -> an inferred stock-out of 30 days.
 """
