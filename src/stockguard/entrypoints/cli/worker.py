@@ -32,11 +32,12 @@ def worker(
     __SECURITY (none, starttls, ssl), __USERNAME, __PASSWORD and __SENDER.
     """
     logging.basicConfig(
-        level=logging.INFO,
+        level=logging.WARNING,
         format="%(message)s",
         handlers=[RichHandler(console=err_console, show_path=False)],
         force=True,
     )
+    logging.getLogger("stockguard").setLevel(logging.INFO)
     job = build_worker(state.app())
     if poll_interval is not None:
         job.poll_interval = poll_interval
