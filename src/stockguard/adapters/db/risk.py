@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -29,6 +29,31 @@ OPEN_STATUSES = (
     purchasing.PurchaseOrderStatus.SHIPPED.value,
 )
 _BATCH = 5000
+
+MOVED = (
+    "on_hand",
+    "available",
+    "position",
+    "days_of_cover",
+    "projected_stockout",
+    "probability",
+    "expected_lost_units",
+    "expected_lost_revenue",
+    "state",
+    "updated_at",
+)
+"""Columns a movement changes (the basis stays as the refresh stored it)."""
+
+_TABLE = t.table_of(StockRiskRow)
+_GET_ONE = select(*(_TABLE.c[name] for name in COLUMNS)).where(
+    _TABLE.c.sku == bindparam("key_sku"), _TABLE.c.location == bindparam("key_location")
+)
+_UPDATE_MOVED = (
+    update(_TABLE)
+    .where(_TABLE.c.sku == bindparam("key_sku"), _TABLE.c.location == bindparam("key_location"))
+    .values({name: bindparam(name) for name in MOVED})
+)
+"""Statements built once, so each movement only binds values (no statement building)."""
 
 
 def risk_from_row(row: Row[Any]) -> StockRisk:
@@ -52,11 +77,7 @@ class SqlStockRiskRepository:
     def get(self, sku: str, location: str) -> StockRisk | None:
         if (sku, location) in self._saved:
             return self._saved[(sku, location)]
-        table = t.table_of(StockRiskRow)
-        query = select(*(table.c[name] for name in COLUMNS)).where(
-            table.c.sku == sku, table.c.location == location
-        )
-        row = self._session.execute(query).first()
+        row = self._session.execute(_GET_ONE, {"key_sku": sku, "key_location": location}).first()
         return risk_from_row(row) if row is not None else None
 
     def save(self, risk: StockRisk) -> None:
@@ -80,13 +101,15 @@ class SqlStockRiskRepository:
         return len(rows)
 
     def flush(self) -> None:
-        table = t.table_of(StockRiskRow)
-        for risk in self._saved.values():
-            self._session.execute(
-                update(table)
-                .where(table.c.sku == risk.sku, table.c.location == risk.location)
-                .values(**risk_to_values(risk))
-            )
+        """Write the saved rows' stock and figures (movements never change the basis)."""
+        if not self._saved:
+            return
+        values = [
+            {"key_sku": risk.sku, "key_location": risk.location}
+            | {name: getattr(risk, name) for name in MOVED}
+            for risk in self._saved.values()
+        ]
+        self._session.connection().execute(_UPDATE_MOVED, values)
 
 
 class SqlRiskInputs:

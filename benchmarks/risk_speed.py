@@ -1,0 +1,417 @@
+"""Stock-out risk speed: a full scan at 100,000 SKUs x 3 locations, and one movement.
+
+(a) Scan. A seeded synthetic basis for 300,000 SKU x locations (demand rate and variance,
+lead time, reorder point, an open purchase order on 30% of the rows with its supplier's
+delay, price, stock) is assessed by ``planning.risk.figures.assess``: days of cover,
+projected stock-out, receipt horizon, probability of stocking out before the next
+receipt, expected lost units and revenue, state. ``compute`` is that call alone (median
+of ``--repeat`` runs). ``with_db`` re-scans the stored basis on a SQLite file: read every
+``stock_risk`` row's basis and stock, compute, and write the figures back (one
+``executemany`` UPDATE by id) in one transaction; it is what a re-scan without
+re-planning costs (filling the table is not timed).
+
+(b) Movement. ``--movements`` sales of one unit go through the message bus
+(``RecordSale``) on a SQLite file, each its own transaction: ledger row, level update,
+then the risk row read, recomputed and written, and the outbox. Timed per call, median
+and p99 in ms, with the risk hook and without it (``UnitOfWork.follow_risk`` replaced by
+a no-op), interleaved call by call on the same database so both face the same load.
+
+Keys of benchmarks/results/risk_speed.json: ``scan_seconds_100k`` (compute alone, full
+size only), ``scan_seconds`` (compute at the chosen size), ``scan_with_db_seconds`` (and
+its ``scan_db_read_seconds`` / ``scan_db_write_seconds``), ``movement_update_ms_median``,
+``movement_update_ms_p99`` (with the hook), ``movement_without_risk_ms_median``,
+``movement_without_risk_ms_p99``, ``movement_risk_overhead_ms_median``, the targets
+(``scan_target_seconds`` 2, ``movement_target_ms_p99`` 5) and ``meets_targets``.
+
+    python benchmarks/risk_speed.py [--skus 100000] [--locations 3] [--repeat 3]
+                                    [--movements 2000] [--no-db-scan]
+
+Needs no data files; about a minute on 2 cores (most of it filling the scan's table).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import bindparam, insert, select, update
+
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_risk import StockRiskRow
+from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
+from stockguard.bootstrap import App, bootstrap
+from stockguard.config import DatabaseSettings, Settings
+from stockguard.domain import catalog, commands
+from stockguard.planning.risk import figures
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results" / "risk_speed.json"
+FULL_SKUS, FULL_LOCATIONS = 100_000, 3
+SCAN_TARGET_SECONDS, MOVEMENT_TARGET_MS = 2.0, 5.0
+CPUS = 2
+TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def synthetic_basis(n: int, seed: int) -> dict[str, Any]:
+    """Basis and stock of ``n`` rows: gamma demand rates (many slow movers), variance 1-3x
+    the mean, lead times 3-21 days, reorder points near lead-time demand, stock around it."""
+    rng = np.random.default_rng(seed)
+    mean = rng.gamma(0.6, 3.0, n)
+    lead = rng.integers(3, 22, n).astype(np.float64)
+    reorder_point = np.ceil(mean * lead * rng.uniform(0.8, 1.4, n))
+    open_order = rng.uniform(size=n) < 0.3
+    available = np.floor(rng.uniform(-0.05, 2.5, n) * (reorder_point + 5)).astype(np.float64)
+    basis = figures.RiskBasisArrays(
+        demand_mean=mean,
+        demand_var=mean * rng.uniform(1.0, 3.0, n),
+        lead_time_mean=lead,
+        lead_time_var=(lead * rng.uniform(0.05, 0.3, n)) ** 2,
+        reorder_point=reorder_point,
+        days_to_receipt=np.where(open_order, rng.integers(0, 20, n).astype(np.float64), np.nan),
+        receipt_delay_mean=np.where(open_order, rng.uniform(0, 3, n), 0.0),
+        receipt_delay_var=np.where(open_order, rng.uniform(0, 6, n), 0.0),
+        unit_price=np.round(rng.uniform(2, 80, n), 2),
+    )
+    return {
+        "basis": basis,
+        "available": available,
+        "position": available + np.where(open_order, rng.integers(10, 200, n), 0),
+    }
+
+
+def time_compute(data: dict[str, Any], repeat: int) -> tuple[float, figures.RiskFigures]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = figures.assess(
+            basis=data["basis"], available=data["available"], position=data["position"]
+        )
+        times.append(time.perf_counter() - started)
+    assert result is not None
+    return statistics.median(times), result
+
+
+# --- (a) the scan with the database ------------------------------------------------------
+
+
+def _app(folder: Path, name: str) -> App:
+    url = f"sqlite:///{folder / name}"
+    return bootstrap(Settings(database=DatabaseSettings(url=url)))
+
+
+def fill_scan_table(app: App, n_skus: int, n_locations: int, data: dict[str, Any]) -> None:
+    """Products, locations and one ``stock_risk`` row per SKU x location (not timed)."""
+    basis = data["basis"]
+    locations = [f"L{i}" for i in range(n_locations)]
+    with app.sessions.begin() as session:
+        session.execute(
+            insert(t.LocationRow),
+            [{"code": c, "name": c, "kind": "warehouse", "sellable": True} for c in locations],
+        )
+        session.execute(
+            insert(t.ProductRow),
+            [
+                {
+                    "sku": f"S{i:06d}",
+                    "title": f"S{i:06d}",
+                    "price": Decimal("9.90"),
+                    "currency": "EUR",
+                    "status": "active",
+                    "attributes": {},
+                }
+                for i in range(n_skus)
+            ],
+        )
+        rows = []
+        for i in range(n_skus * n_locations):
+            due = basis.days_to_receipt[i]
+            rows.append(
+                {
+                    "sku": f"S{i // n_locations:06d}",
+                    "location": locations[i % n_locations],
+                    "on_hand": int(data["available"][i]),
+                    "available": int(data["available"][i]),
+                    "position": int(data["position"][i]),
+                    "reorder_point": int(basis.reorder_point[i]),
+                    "demand_mean": float(basis.demand_mean[i]),
+                    "demand_var": float(basis.demand_var[i]),
+                    "lead_time_mean": float(basis.lead_time_mean[i]),
+                    "lead_time_var": float(basis.lead_time_var[i]),
+                    "next_receipt_on": None if np.isnan(due) else TODAY + timedelta(days=int(due)),
+                    "receipt_delay_mean": float(basis.receipt_delay_mean[i]),
+                    "receipt_delay_var": float(basis.receipt_delay_var[i]),
+                    "unit_price": Decimal(str(basis.unit_price[i])),
+                    "currency": "EUR",
+                    "days_of_cover": None,
+                    "projected_stockout": None,
+                    "probability": 0.0,
+                    "expected_lost_units": 0.0,
+                    "expected_lost_revenue": Decimal(0),
+                    "state": "ok",
+                    "basis_run_id": None,
+                    "updated_at": NOW,
+                }
+            )
+        session.execute(insert(StockRiskRow), rows)
+
+
+def time_db_scan(app: App) -> dict[str, float]:
+    """Read the stored basis, assess, write the figures back; one transaction."""
+    risk = t.table_of(StockRiskRow)
+    names = ("demand_mean", "demand_var", "lead_time_mean", "lead_time_var", "reorder_point")
+    names += ("receipt_delay_mean", "receipt_delay_var", "unit_price", "available", "position")
+    started = time.perf_counter()
+    with app.sessions.begin() as session:
+        query = select(risk.c.id, risk.c.next_receipt_on, *(risk.c[n] for n in names))
+        found = session.execute(query).all()
+        ids = [row.id for row in found]
+        columns = {n: np.array([float(row[i + 2]) for row in found]) for i, n in enumerate(names)}
+        due = np.array(
+            [
+                (row.next_receipt_on - TODAY).days if row.next_receipt_on else np.nan
+                for row in found
+            ],
+            dtype=np.float64,
+        )
+        read = time.perf_counter()
+        basis = figures.RiskBasisArrays(**{n: columns[n] for n in names[:8]}, days_to_receipt=due)
+        result = figures.assess(
+            basis=basis, available=columns["available"], position=columns["position"]
+        )
+        computed = time.perf_counter()
+        cover = np.where(np.isfinite(result.days_of_cover), result.days_of_cover, np.nan)
+        values = [
+            {
+                "row_id": i,
+                "p": p,
+                "lost": lost,
+                "revenue": round(rev, 4),
+                "state": figures.STATES[s],
+                "cover": None if np.isnan(c) else c,
+            }
+            for i, p, lost, rev, s, c in zip(
+                ids,
+                result.probability.tolist(),
+                result.expected_lost_units.tolist(),
+                result.expected_lost_revenue.tolist(),
+                result.state.tolist(),
+                cover.tolist(),
+                strict=True,
+            )
+        ]
+        statement = (
+            update(risk)
+            .where(risk.c.id == bindparam("row_id"))
+            .values(
+                probability=bindparam("p"),
+                expected_lost_units=bindparam("lost"),
+                expected_lost_revenue=bindparam("revenue"),
+                state=bindparam("state"),
+                days_of_cover=bindparam("cover"),
+            )
+        )
+        session.connection().execute(statement, values)
+    done = time.perf_counter()
+    return {
+        "scan_with_db_seconds": done - started,
+        "scan_db_read_seconds": read - started,
+        "scan_db_compute_seconds": computed - read,
+        "scan_db_write_seconds": done - computed,
+    }
+
+
+# --- (b) one movement through the bus ------------------------------------------------------
+
+
+def movement_shop(app: App) -> None:
+    """One SKU at one location with 1,000,000 units and a stored risk basis."""
+    with app.unit_of_work() as uow:
+        uow.products.add(catalog.Product("MUG", "Mug", Decimal("12.00"), "EUR"))
+        uow.locations.add(catalog.Location("PAR", "Paris", catalog.LocationKind.WAREHOUSE))
+        uow.commit()
+    app.bus.handle(commands.RecordStockCount("MUG", "PAR", 1_000_000, NOW, "count"))
+    with app.sessions.begin() as session:
+        session.execute(
+            insert(StockRiskRow),
+            [
+                {
+                    "sku": "MUG",
+                    "location": "PAR",
+                    "on_hand": 1_000_000,
+                    "available": 1_000_000,
+                    "position": 1_000_000,
+                    "reorder_point": 40,
+                    "demand_mean": 3.0,
+                    "demand_var": 6.0,
+                    "lead_time_mean": 10.0,
+                    "lead_time_var": 4.0,
+                    "next_receipt_on": TODAY + timedelta(days=6),
+                    "receipt_delay_mean": 1.5,
+                    "receipt_delay_var": 3.0,
+                    "unit_price": Decimal("12"),
+                    "currency": "EUR",
+                    "days_of_cover": None,
+                    "projected_stockout": None,
+                    "probability": 0.0,
+                    "expected_lost_units": 0.0,
+                    "expected_lost_revenue": Decimal(0),
+                    "state": "ok",
+                    "basis_run_id": None,
+                    "updated_at": NOW,
+                }
+            ],
+        )
+
+
+def time_movements(app: App, count: int, tag: str) -> tuple[list[float], list[float]]:
+    """``count`` sales with the risk hook and ``count`` without, interleaved one by one
+    (with, without, without, with, ...) so both face the same load on a shared machine."""
+    original = SqlAlchemyUnitOfWork.follow_risk
+    timed: dict[bool, list[float]] = {True: [], False: []}
+    try:
+        for i in range(2 * count):
+            hooked = (i % 4) in (0, 3)
+            SqlAlchemyUnitOfWork.follow_risk = original if hooked else _no_hook  # type: ignore[method-assign]
+            sale = commands.RecordSale("MUG", "PAR", 1, NOW, f"{tag}-{i}")
+            started = time.perf_counter()
+            app.bus.handle(sale)
+            timed[hooked].append((time.perf_counter() - started) * 1000)
+    finally:
+        SqlAlchemyUnitOfWork.follow_risk = original  # type: ignore[method-assign]
+    return timed[True], timed[False]
+
+
+def _no_hook(self: SqlAlchemyUnitOfWork, now: datetime) -> int:
+    return 0
+
+
+def risk_row_on_hand(app: App) -> int:
+    risk = t.table_of(StockRiskRow)
+    with app.sessions() as session:
+        return int(session.execute(select(risk.c.on_hand)).scalar_one())
+
+
+def p99(values: list[float]) -> float:
+    return float(np.percentile(values, 99))
+
+
+def run_movements(folder: Path, count: int) -> dict[str, float]:
+    app = _app(folder, "movements.sqlite3")
+    movement_shop(app)
+    time_movements(app, 25, "warm")
+    with_hook, without = time_movements(app, count, "timed")
+    if count % 2 == 0:  # the last sale went through the hook: the row has its stock
+        assert risk_row_on_hand(app) == 1_000_000 - 50 - 2 * count, "the hook did not follow"
+    app.engine.dispose()
+    return {
+        "movement_update_ms_median": statistics.median(with_hook),
+        "movement_update_ms_p99": p99(with_hook),
+        "movement_without_risk_ms_median": statistics.median(without),
+        "movement_without_risk_ms_p99": p99(without),
+        "movement_risk_overhead_ms_median": statistics.median(with_hook)
+        - statistics.median(without),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skus", type=int, default=FULL_SKUS)
+    parser.add_argument("--locations", type=int, default=FULL_LOCATIONS)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--movements", type=int, default=2000, help="sales per mode")
+    parser.add_argument("--seed", type=int, default=20_261_125)
+    parser.add_argument("--no-db-scan", action="store_true", help="skip the scan on SQLite")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > CPUS:
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:CPUS])
+    n = args.skus * args.locations
+    data = synthetic_basis(n, args.seed)
+    compute, result = time_compute(data, args.repeat)
+    out: dict[str, Any] = {
+        "n_skus": args.skus,
+        "n_locations": args.locations,
+        "n_rows": n,
+        "repeat": args.repeat,
+        "seed": args.seed,
+        "scan_seconds": compute,
+        "states": {s: int(np.sum(result.state == i)) for i, s in enumerate(figures.STATES)},
+        "movements": args.movements,
+    }
+    if (args.skus, args.locations) == (FULL_SKUS, FULL_LOCATIONS):
+        out["scan_seconds_100k"] = compute
+    with tempfile.TemporaryDirectory() as folder:
+        if not args.no_db_scan:
+            app = _app(Path(folder), "scan.sqlite3")
+            fill_scan_table(app, args.skus, args.locations, data)
+            out.update(time_db_scan(app))
+            app.engine.dispose()
+        out.update(run_movements(Path(folder), args.movements))
+    out["scan_target_seconds"] = SCAN_TARGET_SECONDS
+    out["movement_target_ms_p99"] = MOVEMENT_TARGET_MS
+    out["meets_targets"] = (
+        compute <= SCAN_TARGET_SECONDS and out["movement_update_ms_p99"] <= MOVEMENT_TARGET_MS
+    )
+    out["machine"] = {"python": platform.python_version(), "cpus_used": CPUS}
+    report(out)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(_rounded(out), indent=2) + "\n")
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def report(out: dict[str, Any]) -> None:
+    table = Table(
+        title=f"Risk speed: {out['n_rows']:,} SKU x locations; {out['movements']:,} "
+        "sales through the bus on SQLite"
+    )
+    table.add_column("Measure")
+    table.add_column("Value", justify="right")
+    table.add_column("Target", justify="right")
+    table.add_row("Scan, compute alone (s)", f"{out['scan_seconds']:.3f}", "<= 2")
+    if "scan_with_db_seconds" in out:
+        table.add_row("Scan with SQLite read + write (s)", f"{out['scan_with_db_seconds']:.2f}", "")
+        for part in ("read", "compute", "write"):
+            table.add_row(f"  of which {part} (s)", f"{out[f'scan_db_{part}_seconds']:.2f}", "")
+    table.add_row(
+        "Movement with risk row, median (ms)", f"{out['movement_update_ms_median']:.2f}", ""
+    )
+    table.add_row(
+        "Movement with risk row, p99 (ms)", f"{out['movement_update_ms_p99']:.2f}", "<= 5"
+    )
+    table.add_row(
+        "Movement without the hook, median (ms)",
+        f"{out['movement_without_risk_ms_median']:.2f}",
+        "",
+    )
+    table.add_row(
+        "Movement without the hook, p99 (ms)", f"{out['movement_without_risk_ms_p99']:.2f}", ""
+    )
+    table.add_row(
+        "Risk hook overhead, median (ms)", f"{out['movement_risk_overhead_ms_median']:.2f}", ""
+    )
+    Console().print(table)
+    states = ", ".join(f"{count:,} {name}" for name, count in out["states"].items())
+    Console().print(f"States of the synthetic rows: {states}. Targets met: {out['meets_targets']}.")
+
+
+if __name__ == "__main__":
+    main()
