@@ -30,12 +30,14 @@ def test_a_refreshed_risk_is_listed_exported_shown_and_followed_by_a_sale(
 ) -> None:
     database = f"sqlite:///{tmp_path / 'risk.sqlite3'}"
     _shop(database)  # MUG sells 4 a day in PAR and has 20 left; ACME delivers in 10 days
-    _run(database, "plan", "forecast", "--today", TODAY.isoformat(), "--history-days", "60",
-         "--horizon", "14", "--no-drivers")  # fmt: skip
+    planned = _run(database, "plan", "forecast", "--today", TODAY.isoformat(),
+                   "--history-days", "60", "--horizon", "14", "--no-drivers")  # fmt: skip
+    assert "Risk of 1 SKU x locations from planning run 1" in _words(planned)
 
     refreshed = _run(database, "risk", "refresh")
     assert "Risk of 1 SKU x locations from planning run 1" in _words(refreshed)
     assert "1 at risk" in _words(refreshed)
+    assert "0 state change event(s)" in _words(refreshed)  # the planning run refreshed it
 
     listed = _run(database, "risk")
     assert "MUG" in listed

@@ -14,6 +14,8 @@ import typer
 from rich.table import Table
 
 from stockguard.adapters.db.views import risk as views
+from stockguard.bootstrap import App
+from stockguard.domain import errors
 from stockguard.entrypoints.cli.context import (
     console,
     err_console,
@@ -132,6 +134,18 @@ def show(sku: Annotated[str, typer.Argument(help="The SKU to show.")]) -> None:
         )
     for row in rows:
         console.print(_detail(row))
+
+
+def refresh_after_planning(stockguard: App) -> None:
+    """Refresh the risk rows from the run just stored (``stockguard plan forecast``); a
+    refresh that cannot run (for example a rule missing a setting) is reported, not fatal."""
+    try:
+        with err_console.status("Refreshing stock-out risk..."):
+            summary = refresh_risk(stockguard.unit_of_work(), now=datetime.now(UTC))
+    except errors.StockguardError as error:
+        err_console.print(f"Stock-out risk not refreshed: {error}", markup=False, highlight=False)
+        return
+    console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
 
 
 def refresh_line(summary: RefreshSummary) -> str:
