@@ -3,6 +3,7 @@ two workers never send one row together, exponential backoff, permanent refusals
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,8 +15,8 @@ from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.notifications.webhook import WebhookTransport
 from stockguard.bootstrap import App
-from stockguard.domain import events
-from stockguard.entrypoints.worker import build_worker
+from stockguard.domain import commands, events
+from stockguard.entrypoints.worker import CycleReport, build_worker
 from stockguard.services.alerts import handlers
 from stockguard.services.alerts.validation import parse_rules_text
 from stockguard.services.outbox.model import Channel, Delivery
@@ -123,3 +124,36 @@ def test_a_webhook_answering_404_fails_for_good_at_once(app: App) -> None:
         assert worker.cycle().idle
     row = delivery_row(app)
     assert (row.status, row.attempts, row.last_error) == ("failed", 1, "HTTP 404 from 127.0.0.1")
+
+
+def test_a_sale_that_empties_the_shelf_reaches_the_webhook_through_the_outbox(app: App) -> None:
+    sku = random_sku("MUG")
+    with app.unit_of_work() as uow:
+        uow.products.add(a_product(sku))
+        if uow.locations.get("PAR") is None:
+            uow.locations.add(a_location("PAR", name="Paris"))
+        uow.commit()
+    with webhook_receiver() as hook:
+        document = (
+            f"rules:\n  - {{name: out-{sku}, skus: [{sku}], events: [StockedOut], "
+            f"webhook: '{hook.url}'}}\n"
+        )
+        rules = parse_rules_text(document, "r.yaml")
+        handlers.save_rules(rules, "r.yaml", lambda: SqlRelayUnitOfWork(app.sessions), T0)
+        app.bus.handle(commands.RecordAdjustment(sku, "PAR", 5, T0, f"{sku}-found"))
+        app.bus.handle(commands.RecordSale(sku, "PAR", 5, T0, f"{sku}-sale"))
+        worker = build_worker(app, clock=lambda: T0 + timedelta(minutes=1))
+        stop = threading.Event()
+        reports: list[CycleReport] = []
+
+        def after_cycle(report: CycleReport) -> None:
+            reports.append(report)
+            stop.set()
+
+        worker.run(stop, on_cycle=after_cycle)
+
+    [report] = reports
+    assert report.relayed.relayed >= 4  # 2 MovementRecorded, BackInStock, StockedOut
+    assert report.sent.sent == 1
+    [(_, body)] = hook.calls
+    assert body["text"].startswith(f"Out of stock: {sku} (Product {sku}) at Paris")
