@@ -229,3 +229,28 @@ def test_a_rejected_count_leaves_ledger_levels_and_counts_unchanged(
             **{**request, **change},  # type: ignore[arg-type]
         )
     assert snapshot() == before
+
+
+def test_the_schedule_of_a_catalogue_larger_than_one_key_batch_is_written_and_read(
+    app: App,
+) -> None:
+    prefix = random_sku("BIG")
+    skus = [f"{prefix}-{i:03d}" for i in range(450)]
+    receipt = ledger.MovementKind.RECEIPT
+    with app.unit_of_work() as uow:
+        if uow.locations.get("WH1") is None:
+            uow.locations.add(a_location("WH1"))
+        for sku in skus:
+            uow.products.add(a_product(sku))
+        uow.bulk.record_movements([_move(sku, receipt, 5, 10) for sku in skus])
+        uow.commit()
+    settings = AuditSettings(count_intervals={"A": 7, "B": 14, "C": 28})
+    source = SqlAuditSource(app.sessions)
+    due = counts.counts_due(
+        app.bus, app.ledger_history(), source, today=TODAY, on=TODAY, now=NOW, settings=settings
+    )
+    assert len(due) == 450
+    with app.unit_of_work() as uow:
+        entries = uow.cycle_counts.schedule([(sku, "WH1") for sku in skus])
+    assert [e.sku for e in entries] == skus
+    assert {(e.abc_class, e.interval_days) for e in entries} == {("C", 28)}  # no revenue: C

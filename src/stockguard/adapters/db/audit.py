@@ -14,6 +14,9 @@ from stockguard.adapters.db import tables_audit as ta
 from stockguard.adapters.db.views import audit as views
 from stockguard.services.audit.ports import AuditPosition, CountRecord, RiskEntry, ScheduleEntry
 
+KEY_BATCH = 400
+"""(sku, location) pairs per IN clause."""
+
 
 class SqlAuditSource:
     """``AuditSource``: each method opens its own short (read-only on SQLite) session."""
@@ -39,16 +42,21 @@ class SqlCycleCountRepository:
     def schedule(self, keys: Sequence[tuple[str, str]] = ()) -> list[ScheduleEntry]:
         table = t.table_of(ta.CycleCountScheduleRow)
         query = select(table).order_by(table.c.sku, table.c.location)
-        if keys:
-            query = query.where(tuple_(table.c.sku, table.c.location).in_(list(keys)))
-        return [schedule_from_row(row) for row in self._session.execute(query).all()]
+        if not keys:
+            return [schedule_from_row(row) for row in self._session.execute(query).all()]
+        found = []
+        for batch in _batches(keys):
+            where = tuple_(table.c.sku, table.c.location).in_(batch)
+            found += [schedule_from_row(r) for r in self._session.execute(query.where(where))]
+        return sorted(found, key=lambda e: (e.sku, e.location))
 
     def put_schedule(self, entries: Sequence[ScheduleEntry], *, now: datetime) -> None:
         if not entries:
             return
         table = t.table_of(ta.CycleCountScheduleRow)
-        keys = [(e.sku, e.location) for e in entries]
-        self._session.execute(delete(table).where(tuple_(table.c.sku, table.c.location).in_(keys)))
+        for batch in _batches([(e.sku, e.location) for e in entries]):
+            where = tuple_(table.c.sku, table.c.location).in_(batch)
+            self._session.execute(delete(table).where(where))
         self._session.execute(
             insert(table),
             [
@@ -79,6 +87,12 @@ class SqlCycleCountRepository:
 
     def counts(self, *, since: datetime | None, sku: str | None, limit: int) -> list[CountRecord]:
         return views.counts(self._session, since=since, sku=sku, limit=limit)
+
+
+def _batches(keys: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Keys in groups small enough for SQLite's bound-parameter limit (2 per key)."""
+    pairs = list(keys)
+    return [pairs[i : i + KEY_BATCH] for i in range(0, len(pairs), KEY_BATCH)]
 
 
 def schedule_from_row(row: Row[Any]) -> ScheduleEntry:
