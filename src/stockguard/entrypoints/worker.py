@@ -127,7 +127,7 @@ def build_worker(
     """The worker on ``app``'s database, with the settings' transports unless given."""
     settings = app.settings.worker
     now = clock or (lambda: datetime.now(UTC))
-    abc = AbcCache()
+    abc = AbcCache(sessions=app.read_sessions)
 
     def uow_factory() -> SqlRelayUnitOfWork:
         return SqlRelayUnitOfWork(app.sessions, abc=abc, clock=now)

@@ -14,7 +14,7 @@ from stockguard.adapters.db.alerts import read_rules
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
 from stockguard.adapters.db.tables_alerts import AlertRow, NotificationDeliveryRow
 from stockguard.bootstrap import App
-from stockguard.domain import events
+from stockguard.domain import commands, events
 from stockguard.entrypoints.worker import build_worker
 from stockguard.services.alerts import handlers
 from stockguard.services.alerts.validation import AlertRulesRejected, parse_rules_text
@@ -203,3 +203,22 @@ def test_rules_naming_unknown_places_are_refused_and_nothing_is_written(app: App
     assert "nothing was written" in message
     with app.sessions() as session:
         assert read_rules(session) == before
+
+
+def test_an_abc_scoped_rule_alerts_on_the_skus_that_make_the_revenue(app: App) -> None:
+    best, slow = random_sku("BEST"), random_sku("SLOW")
+    seed(app, best)
+    seed(app, slow)
+    sold_at = START - timedelta(days=10)
+    app.bus.handle(commands.RecordAdjustment(best, "PAR", 40, sold_at, f"{best}-in"))
+    app.bus.handle(commands.RecordSale(best, "PAR", 40, sold_at, f"{best}-out"))
+    add_rules(app, f"rules:\n  - {{name: a-{best}, abc_classes: [A], email: [a@example.com]}}\n")
+    for sku in (best, slow):
+        put_event(app, events.StockedOut(sku=sku, location="PAR", on_hand=0), START)
+
+    build_worker(app, clock=lambda: START, channel_transports={}).relay_outbox_job()
+
+    with app.sessions() as session:
+        query = select(ALERTS.c.sku).where(ALERTS.c.rule_name == f"a-{best}")
+        alerted = set(session.execute(query).scalars())
+    assert alerted == {best}

@@ -83,16 +83,26 @@ def record_from_row(row: Row[Any]) -> AlertRecord:
 
 @dataclass(slots=True)
 class AbcCache:
-    """ABC classes from 90-day sales revenue, recomputed at most every ``ttl``."""
+    """ABC classes from 90-day sales revenue, recomputed at most every ``ttl``.
+
+    ``sessions`` (read-only ones on SQLite) reads the ledger outside the relay's write
+    transaction, so a large catalogue's revenue scan never holds the write lock; without
+    it the caller's session is used.
+    """
 
     ttl: timedelta = timedelta(hours=1)
-    clock: Callable[[], datetime] | None = None
+    sessions: Callable[[], Session] | None = None
     classes: dict[str, str] = field(default_factory=dict)
     computed_at: datetime | None = None
 
     def get(self, session: Session, now: datetime) -> dict[str, str]:
         if self.computed_at is None or now - self.computed_at >= self.ttl:
-            self.classes = abc_by_revenue(revenue_by_sku(session, now))
+            if self.sessions is None:
+                revenue = revenue_by_sku(session, now)
+            else:
+                with self.sessions() as reader:
+                    revenue = revenue_by_sku(reader, now)
+            self.classes = abc_by_revenue(revenue)
             self.computed_at = now
         return self.classes
 
