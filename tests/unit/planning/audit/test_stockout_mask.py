@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from stockguard.planning.audit import stockouts, synthetic
 
@@ -127,3 +130,25 @@ def test_inferred_mask_has_precision_and_recall_of_at_least_0_9_on_known_stockou
 def test_precision_recall_of_empty_sets_is_one() -> None:
     empty = np.zeros((1, 3), dtype=np.bool_)
     assert stockouts.precision_recall(predicted=empty, truth=empty) == (1.0, 1.0)
+
+
+def _scalar_runs(mask: np.ndarray) -> list[tuple[int, int, int]]:
+    """Reference: one pass per row, the way a person would list the runs."""
+    found = []
+    for series, row in enumerate(mask.tolist()):
+        start = None
+        for day, out in enumerate([*row, False]):
+            if out and start is None:
+                start = day
+            elif not out and start is not None:
+                found.append((series, start, day - 1))
+                start = None
+    return found
+
+
+@given(arrays(np.bool_, st.tuples(st.integers(1, 6), st.integers(1, 40))))
+def test_vectorised_runs_equal_the_scalar_reference(mask: np.ndarray) -> None:
+    series, start, end = stockouts.runs(mask)
+    assert list(zip(series.tolist(), start.tolist(), end.tolist(), strict=True)) == (
+        _scalar_runs(mask)
+    )
