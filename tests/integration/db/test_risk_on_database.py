@@ -14,7 +14,7 @@ from integration.replenishment_shop import NOW, ReplenishmentShop, seed_replenis
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.bootstrap import App
-from stockguard.domain import commands, errors
+from stockguard.domain import commands, errors, ledger
 from stockguard.planning.risk import probability
 from stockguard.services.risk.refresh import refresh_risk
 
@@ -126,3 +126,35 @@ def test_a_movement_without_a_risk_row_records_nothing_about_risk(app: App) -> N
 
     assert _rows(app) == {}
     assert _outbox(app, "StockoutRiskRaised") == []
+
+
+def test_a_refresh_records_the_state_changes_movements_did_not(app: App) -> None:
+    shop = _refreshed(app, on_hand=200)
+    sold = ledger.StockMovement(
+        shop.sku, shop.paris, ledger.MovementKind.SALE, -198, NOW, f"{shop.sku}-bulk"
+    )
+    with app.unit_of_work() as uow:  # bulk imports update levels set-based, unfollowed
+        uow.bulk.record_movements([sold])
+        uow.commit()
+    assert _rows(app)[shop.paris].available == 200
+
+    summary = refresh_risk(app.unit_of_work(), now=NOW)
+
+    assert _rows(app)[shop.paris].available == 2
+    assert summary.events == 2
+    raised = _outbox(app, "StockoutRiskRaised")
+    assert [(e["location"], e["state"]) for e in raised] == [(shop.paris, "at_risk")]
+    assert len(_outbox(app, "ReorderPointCrossed")) == 1
+
+
+def test_a_transfer_updates_the_rows_of_both_locations(app: App) -> None:
+    shop = _refreshed(app, on_hand=200)
+
+    move = commands.TransferStock(shop.sku, shop.paris, shop.lyon, 150, NOW, f"{shop.sku}-tr")
+    app.bus.handle(move)
+
+    rows = _rows(app)
+    assert (rows[shop.paris].available, rows[shop.lyon].available) == (50, 150)
+    assert rows[shop.lyon].state != "out_of_stock"
+    cleared = _outbox(app, "RiskCleared")
+    assert [(e["location"], e["previous_state"]) for e in cleared] == [(shop.lyon, "out_of_stock")]
