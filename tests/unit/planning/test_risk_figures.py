@@ -37,16 +37,27 @@ def test_days_of_cover_divides_available_by_the_demand_rate() -> None:
 
 
 def test_without_an_open_order_the_next_receipt_waits_for_the_reorder_point() -> None:
-    mean, var = figures.receipt_horizon(basis=_basis(), position=[30.0])
+    mean, var = figures.receipt_horizon(basis=_basis(), available=[30.0], position=[30.0])
 
     assert mean[0] == pytest.approx(10 + 7)  # (30 - 10) / 2 days, then a 7-day lead time
     assert var[0] == pytest.approx(4.0)
 
 
+def test_units_on_order_without_a_date_are_expected_within_a_lead_time() -> None:
+    mean, var = figures.receipt_horizon(basis=_basis(), available=[5.0], position=[30.0])
+    result = figures.assess(basis=_basis(), available=[5.0], position=[30.0])
+
+    assert (mean[0], var[0]) == (7.0, 4.0)
+    lead_time = ([2.0], [2.0], [7.0], [4.0])
+    assert result.probability[0] == pytest.approx(
+        probability.stockout_probability([5.0], *lead_time)[0]
+    )
+
+
 def test_an_open_order_arrives_on_its_date_plus_the_suppliers_mean_delay() -> None:
     basis = _basis(days_to_receipt=4.0, receipt_delay_mean=1.0, receipt_delay_var=1.0)
 
-    mean, var = figures.receipt_horizon(basis=basis, position=[30.0])
+    mean, var = figures.receipt_horizon(basis=basis, available=[10.0], position=[30.0])
     result = figures.assess(basis=basis, available=[10.0], position=[30.0])
 
     assert (mean[0], var[0]) == (5.0, 1.0)

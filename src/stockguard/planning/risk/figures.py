@@ -128,25 +128,29 @@ def stockout_offset(cover: Any) -> FloatArray:
     return np.asarray(np.floor(np.asarray(cover, dtype=np.float64)), dtype=np.float64)
 
 
-def demand_before_order(*, basis: RiskBasisArrays, position: Any) -> FloatArray:
-    """Units sold before an order is placed, for rows without an open purchase order.
+def demand_before_order(*, basis: RiskBasisArrays, available: Any, position: Any) -> FloatArray:
+    """Units sold before an order is placed, for rows with nothing on order.
 
-    Equation: ``w = max(IP - s, 0)`` where ``mu > 0`` and no purchase order is open, else
-    0. The wait for the reorder point ends when demand has taken ``IP - s`` units, so
-    these units are known, not random: ``D(T) = w + D(L)`` (Silver, Pyke & Thomas, the
-    (s, Q) system's stock-out per cycle is ``P(D(L) > s)``).
+    Equation: ``w = max(IP - s, 0)`` where ``mu > 0``, no dated purchase order is open and
+    nothing is on order (``IP <= a``), else 0. The wait for the reorder point ends when
+    demand has taken ``IP - s`` units, so these units are known, not random:
+    ``D(T) = w + D(L)`` (the (s, Q) system's stock-out per cycle is ``P(D(L) > s)``,
+    Silver, Pyke & Thomas 2017, ch. 6). Units on order without a known date are expected
+    within a lead time, so such rows do not wait for the reorder point (``w = 0``).
 
-    Example: IP = 30, s = 10 give w = 20 units.
+    Example: IP = a = 30, s = 10 give w = 20 units.
     """
     ip = np.asarray(position, dtype=np.float64)
     wait = np.maximum(ip - basis.reorder_point, 0.0)
-    ordering = np.isnan(basis.days_to_receipt) & (basis.demand_mean > 0.0)
+    nothing_on_order = ip <= np.asarray(available, dtype=np.float64)
+    ordering = np.isnan(basis.days_to_receipt) & (basis.demand_mean > 0.0) & nothing_on_order
     return np.asarray(np.where(ordering, wait, 0.0), dtype=np.float64)
 
 
 def receipt_horizon(
     *,
     basis: RiskBasisArrays,
+    available: Any,
     position: Any,
 ) -> tuple[FloatArray, FloatArray]:
     """Mean and variance of ``T``, the days until the next receipt arrives, shape (n,).
@@ -156,18 +160,21 @@ def receipt_horizon(
     * with an open purchase order due in ``d`` days from a supplier late by ``delta``
       days on average (variance ``s^2_delta``):
       ``E[T] = max(d, 0) + max(delta, 0)``, ``Var[T] = s^2_delta``;
-    * without one, an order is placed when the position ``IP`` falls to the reorder
-      point ``s`` and arrives a lead time ``L`` later:
+    * without one and with nothing on order, an order is placed when the position ``IP``
+      falls to the reorder point ``s`` and arrives a lead time ``L`` later:
       ``E[T] = max(0, (IP - s) / mu) + E[L]``, ``Var[T] = Var[L]``; with ``mu = 0`` the
-      wait for the reorder point is left out (no demand, no stock-out).
+      wait for the reorder point is left out (no demand, no stock-out);
+    * units on order without a known date (``IP > a``) arrive within a lead time:
+      ``E[T] = E[L]``, ``Var[T] = Var[L]``.
 
-    Example: IP = 30, s = 10, mu = 2, E[L] = 7 give E[T] = 10 + 7 = 17 days.
+    Example: IP = a = 30, s = 10, mu = 2, E[L] = 7 give E[T] = 10 + 7 = 17 days.
     """
     mu = basis.demand_mean
     has_receipt = ~np.isnan(basis.days_to_receipt)
     due = np.maximum(np.nan_to_num(basis.days_to_receipt), 0.0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        wait = demand_before_order(basis=basis, position=position) / np.where(mu > 0.0, mu, 1.0)
+        known = demand_before_order(basis=basis, available=available, position=position)
+        wait = known / np.where(mu > 0.0, mu, 1.0)
     ordered_mean = wait + basis.lead_time_mean
     open_mean = due + np.maximum(basis.receipt_delay_mean, 0.0)
     mean = np.where(has_receipt, open_mean, ordered_mean)
@@ -209,7 +216,8 @@ def assess(
         thresholds: probabilities of the ``at_risk`` and ``watch`` states.
 
     Equations: ``P = P(D(T') > a - w)`` and lost units ``E[(D(T') - (a - w))^+]`` with
-    ``w`` the units sold before an order is placed (``demand_before_order``) and
+    ``w`` the units sold before an order is placed (``demand_before_order``, 0 when units
+    are on order) and
     ``T' = T - w / mu`` the random part of the horizon (the lead time ``L`` without an
     open purchase order) (``planning.risk.probability``).
 
@@ -217,8 +225,8 @@ def assess(
     """
     a = np.asarray(available, dtype=np.float64)
     cover = days_of_cover(available=a, demand_mean=basis.demand_mean)
-    horizon_mean, horizon_var = receipt_horizon(basis=basis, position=position)
-    known = demand_before_order(basis=basis, position=position)
+    horizon_mean, horizon_var = receipt_horizon(basis=basis, available=a, position=position)
+    known = demand_before_order(basis=basis, available=a, position=position)
     random_part = np.where(np.isnan(basis.days_to_receipt), basis.lead_time_mean, horizon_mean)
     moments = (basis.demand_mean, basis.demand_var, random_part, horizon_var)
     p = probability.stockout_probability(a - known, *moments)
