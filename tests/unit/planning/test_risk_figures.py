@@ -54,6 +54,14 @@ def test_units_on_order_without_a_date_are_expected_within_a_lead_time() -> None
     )
 
 
+def test_a_stored_date_is_stale_once_nothing_is_on_order() -> None:
+    basis = _basis(days_to_receipt=4.0, receipt_delay_mean=1.0, receipt_delay_var=1.0)
+
+    mean, var = figures.receipt_horizon(basis=basis, available=[30.0], position=[30.0])
+
+    assert (mean[0], var[0]) == (10 + 7, 4.0)  # received: wait for s = 10, then a lead time
+
+
 def test_an_open_order_arrives_on_its_date_plus_the_suppliers_mean_delay() -> None:
     basis = _basis(days_to_receipt=4.0, receipt_delay_mean=1.0, receipt_delay_var=1.0)
 

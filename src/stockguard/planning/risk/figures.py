@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from stockguard.planning.inventory._arrays import FloatArray, IntArray
+from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
 from stockguard.planning.risk import probability
 
 STATES = ("ok", "watch", "at_risk", "out_of_stock")
@@ -131,8 +131,8 @@ def stockout_offset(cover: Any) -> FloatArray:
 def demand_before_order(*, basis: RiskBasisArrays, available: Any, position: Any) -> FloatArray:
     """Units sold before an order is placed, for rows with nothing on order.
 
-    Equation: ``w = max(IP - s, 0)`` where ``mu > 0``, no dated purchase order is open and
-    nothing is on order (``IP <= a``), else 0. The wait for the reorder point ends when
+    Equation: ``w = max(IP - s, 0)`` where ``mu > 0`` and nothing is on order
+    (``IP <= a``), else 0. The wait for the reorder point ends when
     demand has taken ``IP - s`` units, so these units are known, not random:
     ``D(T) = w + D(L)`` (the (s, Q) system's stock-out per cycle is ``P(D(L) > s)``,
     Silver, Pyke & Thomas 2017, ch. 6). Units on order without a known date are expected
@@ -143,8 +143,15 @@ def demand_before_order(*, basis: RiskBasisArrays, available: Any, position: Any
     ip = np.asarray(position, dtype=np.float64)
     wait = np.maximum(ip - basis.reorder_point, 0.0)
     nothing_on_order = ip <= np.asarray(available, dtype=np.float64)
-    ordering = np.isnan(basis.days_to_receipt) & (basis.demand_mean > 0.0) & nothing_on_order
+    ordering = (basis.demand_mean > 0.0) & nothing_on_order
     return np.asarray(np.where(ordering, wait, 0.0), dtype=np.float64)
+
+
+def dated_receipt(*, basis: RiskBasisArrays, available: Any, position: Any) -> BoolArray:
+    """Rows whose next receipt has a date: an open purchase order's date is stored and
+    units are still on order (``IP > a``; once they are received the date is stale)."""
+    on_order = np.asarray(position, np.float64) > np.asarray(available, np.float64)
+    return np.asarray(~np.isnan(basis.days_to_receipt) & on_order, dtype=np.bool_)
 
 
 def receipt_horizon(
@@ -157,8 +164,8 @@ def receipt_horizon(
 
     Equations:
 
-    * with an open purchase order due in ``d`` days from a supplier late by ``delta``
-      days on average (variance ``s^2_delta``):
+    * with an open purchase order (``dated_receipt``) due in ``d`` days from a supplier
+      late by ``delta`` days on average (variance ``s^2_delta``):
       ``E[T] = max(d, 0) + max(delta, 0)``, ``Var[T] = s^2_delta``;
     * without one and with nothing on order, an order is placed when the position ``IP``
       falls to the reorder point ``s`` and arrives a lead time ``L`` later:
@@ -170,7 +177,7 @@ def receipt_horizon(
     Example: IP = a = 30, s = 10, mu = 2, E[L] = 7 give E[T] = 10 + 7 = 17 days.
     """
     mu = basis.demand_mean
-    has_receipt = ~np.isnan(basis.days_to_receipt)
+    has_receipt = dated_receipt(basis=basis, available=available, position=position)
     due = np.maximum(np.nan_to_num(basis.days_to_receipt), 0.0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         known = demand_before_order(basis=basis, available=available, position=position)
@@ -227,7 +234,8 @@ def assess(
     cover = days_of_cover(available=a, demand_mean=basis.demand_mean)
     horizon_mean, horizon_var = receipt_horizon(basis=basis, available=a, position=position)
     known = demand_before_order(basis=basis, available=a, position=position)
-    random_part = np.where(np.isnan(basis.days_to_receipt), basis.lead_time_mean, horizon_mean)
+    dated = dated_receipt(basis=basis, available=a, position=position)
+    random_part = np.where(dated, horizon_mean, basis.lead_time_mean)
     moments = (basis.demand_mean, basis.demand_var, random_part, horizon_var)
     p = probability.stockout_probability(a - known, *moments)
     lost = probability.expected_shortfall(a - known, *moments)
