@@ -134,7 +134,7 @@ def stockouts(
 ) -> None:
     """Stock-out periods in the history: from stock levels (source `ledger`) or, where the
     ledger holds sales only, from runs of zero sales too long to be chance (`inferred`).
-    The planning run censors exactly these days."""
+    The planning run leaves these days out of its forecasts."""
     stockguard = state.app()
     with stockguard.reader() as session:
         prices = {p.sku: p.price for p in views.positions(session)}
