@@ -128,9 +128,9 @@ def forecast_long(
     windows, model chosen per series) on ``panel.values``, where NaN days are unobserved
     and skipped, not zeros; ``statistical`` replaces it (for example block by block).
     With a ``drivers`` model, every regressor column of the panel (with its ``future``
-    values) feeds it and each series keeps the statistical forecast, the drivers model
-    or their mean, whichever had the lowest error on the last ``horizon`` days
-    (``services.forecasting.drivers``). Without one, regressors are not used.
+    values) feeds it and each series takes the mean of the statistical forecast and the
+    drivers model, or one of them alone where it beat the mean by 10% on the last
+    ``horizon`` days (``services.forecasting.drivers``). Without one, regressors are not used.
     """
     if horizon < 1:
         raise ValueError(f"horizon must be at least 1 day, got {horizon}")

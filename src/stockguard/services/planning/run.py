@@ -9,10 +9,10 @@ a long run never holds the database's write lock while it computes.
 
 With ``drivers`` (a ``PlanningDrivers``: the drivers model and the database's prices
 and promotions, wired by ``bootstrap.App.planning_drivers``), the drivers step of
-``services.forecasting.drivers`` runs too: each series keeps the statistical forecast,
-takes the global drivers model (trained with the run's seed on lags, calendar, prices,
-promotion and discount, ``services.planning.drivers``) or their mean, whichever did
-best on the last ``horizon`` days of history. The drivers' arrays are part of the
+``services.forecasting.drivers`` runs too: each series takes the mean of the
+statistical forecast and the global drivers model (trained with the run's seed on lags,
+calendar, prices, promotion and discount, ``services.planning.drivers``), or one of the
+two alone where it beat the mean by 10% on the last ``horizon`` days of history. The drivers' arrays are part of the
 inputs' hash. The bus handler (``handle_run_forecast``) has no drivers ports and runs
 the statistical forecast only; ``stockguard plan forecast`` calls ``run_forecast`` with
 them.

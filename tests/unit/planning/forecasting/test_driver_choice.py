@@ -57,11 +57,26 @@ def test_the_statistical_forecast_stays_unless_beaten_by_the_margin() -> None:
     assert no_margin.choice.tolist() == [dc.DRIVERS, dc.DRIVERS]
 
 
-def test_a_tie_and_an_unscored_series_keep_the_statistical_forecast() -> None:
+def test_with_combination_the_mean_is_the_default_a_single_forecast_must_beat() -> None:
+    # series 0: errors mean 1.0, statistical 0.95 (less than 10% better: the mean stays);
+    # series 1: mean 1.0, drivers 0.81 (19% better: the drivers model replaces it)
+    window = _window(
+        statistical=[3.0 + 0.95**0.5, 4.1], drivers=[5.0 - 0.95**0.5, 3.9], actual=[3.0, 3.0]
+    )
+    mean_error = ((window.statistical + window.drivers) / 2 - window.actuals) ** 2
+    np.testing.assert_allclose(mean_error[:, 0], [1.0, 1.0])
+    choice = dc.choose_forecasts(window=window)
+    assert choice.choice.tolist() == [dc.MEAN, dc.DRIVERS]
+    np.testing.assert_allclose(choice.errors[:, 0], [0.95, (2.0 - 0.95**0.5) ** 2, 1.0])
+
+
+def test_a_tie_and_an_unscored_series_keep_the_default() -> None:
     window = _window(statistical=[4.0, 1.0], drivers=[4.0, 9.0], actual=[4.0, NAN])
     choice = dc.choose_forecasts(window=window, min_improvement=0.0)
-    assert choice.choice.tolist() == [dc.STATISTICAL, dc.STATISTICAL]
+    assert choice.choice.tolist() == [dc.MEAN, dc.MEAN]
     assert np.isnan(choice.errors[:, 1]).all()
+    alone = dc.choose_forecasts(window=window, combine=False, min_improvement=0.0)
+    assert alone.choice.tolist() == [dc.STATISTICAL, dc.STATISTICAL]
 
 
 def test_a_missing_drivers_forecast_on_a_scored_day_is_never_chosen() -> None:
