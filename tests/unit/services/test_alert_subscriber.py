@@ -10,7 +10,7 @@ from typing import Any, Self
 import pytest
 
 from stockguard.services.alerts import digest, subscriber
-from stockguard.services.alerts.ports import LastSent
+from stockguard.services.alerts.ports import ThrottleState
 from stockguard.services.alerts.rules import (
     AlertRecord,
     AlertRule,
@@ -70,20 +70,14 @@ class FakeAlertStore:
             == (key.rule_id, key.event_type, key.sku, key.location)
         ]
 
-    def last_sent(self, key: ThrottleKey) -> LastSent | None:
-        sent = [a for a in self._of(key) if a.status is AlertStatus.SENT]
-        return LastSent(sent[-1].id or 0, sent[-1].occurred_at) if sent else None
+    def throttle_state(self, key: ThrottleKey) -> ThrottleState:
+        sent = [n for n, a in enumerate(self._of(key)) if a.status is AlertStatus.SENT]
+        after = self._of(key)[sent[-1] + 1 :] if sent else self._of(key)
+        suppressed = sum(1 for a in after if a.status is AlertStatus.SUPPRESSED)
+        return ThrottleState(self._of(key)[sent[-1]].occurred_at if sent else None, suppressed)
 
-    def suppressed_since(self, key: ThrottleKey, after_alert_id: int) -> int:
-        return sum(
-            1
-            for a in self._of(key)
-            if a.status is AlertStatus.SUPPRESSED and (a.id or 0) > after_alert_id
-        )
-
-    def add_alert(self, alert: AlertRecord) -> int:
+    def add_alert(self, alert: AlertRecord) -> None:
         self.log.append(replace(alert, id=len(self.log) + 1))
-        return len(self.log)
 
     def undigested(self, rule_id: int, before: datetime) -> list[AlertRecord]:
         return [

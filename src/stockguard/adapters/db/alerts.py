@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_alerts import AlertRow, AlertRuleRow
 from stockguard.services.alerts.abc import REVENUE_WINDOW_DAYS, abc_by_revenue
-from stockguard.services.alerts.ports import LastSent
+from stockguard.services.alerts.ports import ThrottleState
 from stockguard.services.alerts.rules import (
     AlertRecord,
     AlertRule,
@@ -28,6 +28,24 @@ ALERTS = t.table_of(AlertRow)
 PRODUCTS = t.table_of(t.ProductRow)
 LOCATIONS = t.table_of(t.LocationRow)
 MOVEMENTS = t.table_of(t.StockMovementRow)
+FLUSH_EVERY = 500
+
+_SAME_KEY = and_(
+    ALERTS.c.rule_id == bindparam("rule_id"),
+    ALERTS.c.event_type == bindparam("event_type"),
+    ALERTS.c.sku == bindparam("sku"),
+    ALERTS.c.location == bindparam("location"),
+)
+LAST_SENT = (
+    select(ALERTS.c.id, ALERTS.c.occurred_at)
+    .where(_SAME_KEY, ALERTS.c.status == AlertStatus.SENT.value)
+    .order_by(ALERTS.c.id.desc())
+    .limit(1)
+)
+"""The key's last sent alert (built once: the throttle reads it for every new key)."""
+SUPPRESSED_AFTER = select(func.count()).where(
+    _SAME_KEY, ALERTS.c.status == AlertStatus.SUPPRESSED.value, ALERTS.c.id > bindparam("after")
+)
 RULE_LISTS = ("event_types", "categories", "abc_classes", "locations", "skus", "targets")
 
 
@@ -133,6 +151,10 @@ class SqlAlertStore:
         self._abc = abc
         self._clock = clock
         self._rules: list[AlertRule] | None = None
+        self._facts: dict[str, SkuFacts | None] = {}
+        self._places: dict[str, str | None] = {}
+        self._throttle: dict[ThrottleKey, ThrottleState] = {}
+        self._pending: list[dict[str, Any]] = []
 
     def rules(self) -> list[AlertRule]:
         if self._rules is None:
@@ -174,6 +196,11 @@ class SqlAlertStore:
         return {str(value) for value in self.session.execute(query).scalars()}
 
     def sku_facts(self, sku: str) -> SkuFacts | None:
+        if sku not in self._facts:
+            self._facts[sku] = self._read_facts(sku)
+        return self._facts[sku]
+
+    def _read_facts(self, sku: str) -> SkuFacts | None:
         row = self.session.execute(
             select(PRODUCTS.c.title, PRODUCTS.c.category, PRODUCTS.c.currency).where(
                 PRODUCTS.c.sku == sku
@@ -187,9 +214,11 @@ class SqlAlertStore:
         return SkuFacts(sku, row.title, row.category, abc_class, row.currency)
 
     def location_name(self, code: str) -> str | None:
-        query = select(LOCATIONS.c.name).where(LOCATIONS.c.code == code)
-        name = self.session.execute(query).scalar_one_or_none()
-        return str(name) if name is not None else None
+        if code not in self._places:
+            query = select(LOCATIONS.c.name).where(LOCATIONS.c.code == code)
+            name = self.session.execute(query).scalar_one_or_none()
+            self._places[code] = str(name) if name is not None else None
+        return self._places[code]
 
     def _key_filter(self, key: ThrottleKey) -> Any:
         return and_(
@@ -201,42 +230,76 @@ class SqlAlertStore:
             else ALERTS.c.location == key.location,
         )
 
-    def last_sent(self, key: ThrottleKey) -> LastSent | None:
-        query = (
+    def throttle_state(self, key: ThrottleKey) -> ThrottleState:
+        """Read once per key and transaction, then kept up to date by ``add_alert``."""
+        if key not in self._throttle:
+            self._throttle[key] = self._read_throttle(key)
+        return self._throttle[key]
+
+    def _read_throttle(self, key: ThrottleKey) -> ThrottleState:
+        if key.sku is None or key.location is None:
+            return self._read_throttle_slowly(key)
+        params = {
+            "rule_id": key.rule_id,
+            "event_type": key.event_type,
+            "sku": key.sku,
+            "location": key.location,
+        }
+        last = self.session.execute(LAST_SENT, params).first()
+        after = {**params, "after": last.id if last else 0}
+        count = int(self.session.execute(SUPPRESSED_AFTER, after).scalar_one())
+        return ThrottleState(last.occurred_at if last else None, count)
+
+    def _read_throttle_slowly(self, key: ThrottleKey) -> ThrottleState:
+        """The same for events without a SKU or a location (``IS NULL`` filters)."""
+        last = self.session.execute(
             select(ALERTS.c.id, ALERTS.c.occurred_at)
             .where(self._key_filter(key), ALERTS.c.status == AlertStatus.SENT.value)
             .order_by(ALERTS.c.id.desc())
             .limit(1)
-        )
-        row = self.session.execute(query).first()
-        return LastSent(row.id, row.occurred_at) if row else None
-
-    def suppressed_since(self, key: ThrottleKey, after_alert_id: int) -> int:
-        query = select(func.count()).where(
+        ).first()
+        suppressed = select(func.count()).where(
             self._key_filter(key),
             ALERTS.c.status == AlertStatus.SUPPRESSED.value,
-            ALERTS.c.id > after_alert_id,
+            ALERTS.c.id > (last.id if last else 0),
         )
-        return int(self.session.execute(query).scalar_one())
+        count = int(self.session.execute(suppressed).scalar_one())
+        return ThrottleState(last.occurred_at if last else None, count)
 
-    def add_alert(self, alert: AlertRecord) -> int:
-        values = {
-            "rule_id": alert.rule_id,
-            "rule_name": alert.rule_name,
-            "event_type": alert.event_type,
-            "outbox_id": alert.outbox_id,
-            "sku": alert.sku,
-            "location": alert.location,
-            "status": alert.status.value,
-            "suppressed_before": alert.suppressed_before,
-            "subject": alert.subject[:300],
-            "body": alert.body,
-            "occurred_at": alert.occurred_at,
-        }
-        result = self.session.execute(insert(ALERTS).values(**values).returning(ALERTS.c.id))
-        return int(result.scalar_one())
+    def add_alert(self, alert: AlertRecord) -> None:
+        """Buffered; written by ``flush`` (the unit of work flushes before committing)."""
+        key = ThrottleKey(alert.rule_id, alert.event_type, alert.sku, alert.location)
+        state = self.throttle_state(key)
+        if alert.status is AlertStatus.SENT:
+            self._throttle[key] = ThrottleState(alert.occurred_at, 0)
+        elif alert.status is AlertStatus.SUPPRESSED:
+            self._throttle[key] = ThrottleState(state.last_sent_at, state.suppressed_since_last + 1)
+        self._pending.append(
+            {
+                "rule_id": alert.rule_id,
+                "rule_name": alert.rule_name,
+                "event_type": alert.event_type,
+                "outbox_id": alert.outbox_id,
+                "sku": alert.sku,
+                "location": alert.location,
+                "status": alert.status.value,
+                "suppressed_before": alert.suppressed_before,
+                "subject": alert.subject[:300],
+                "body": alert.body,
+                "occurred_at": alert.occurred_at,
+            }
+        )
+        if len(self._pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered alerts in one multi-row statement."""
+        if self._pending:
+            self.session.execute(insert(ALERTS), self._pending)
+            self._pending = []
 
     def undigested(self, rule_id: int, before: datetime) -> list[AlertRecord]:
+        self.flush()
         query = (
             select(ALERTS)
             .where(

@@ -63,6 +63,7 @@ class SqlRelayUnitOfWork:
             )
 
     def commit(self) -> None:
+        self.alerts.flush()
         self.session.commit()
 
     def rollback(self) -> None:

@@ -12,9 +12,12 @@ from stockguard.services.outbox.ports import RelayUnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
-class LastSent:
-    alert_id: int
-    occurred_at: datetime
+class ThrottleState:
+    """For one throttle key: when its last alert was sent (None: never) and how many
+    were suppressed since."""
+
+    last_sent_at: datetime | None
+    suppressed_since_last: int
 
 
 class AlertStore(Protocol):
@@ -39,11 +42,11 @@ class AlertStore(Protocol):
 
     def location_name(self, code: str) -> str | None: ...
 
-    def last_sent(self, key: ThrottleKey) -> LastSent | None: ...
+    def throttle_state(self, key: ThrottleKey) -> ThrottleState:
+        """The key's state, counting the alerts added in this transaction."""
+        ...
 
-    def suppressed_since(self, key: ThrottleKey, after_alert_id: int) -> int: ...
-
-    def add_alert(self, alert: AlertRecord) -> int: ...
+    def add_alert(self, alert: AlertRecord) -> None: ...
 
     def undigested(self, rule_id: int, before: datetime) -> list[AlertRecord]: ...
 

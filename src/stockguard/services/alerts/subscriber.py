@@ -73,13 +73,14 @@ def _alert(
     key = ThrottleKey(rule_id, event.event_type, event.sku, event.location)
     status, suppressed = AlertStatus.DIGESTED, 0
     if rule.digest is None:
-        last = uow.alerts.last_sent(key)
+        state = uow.alerts.throttle_state(key)
         window = timedelta(seconds=rule.throttle_seconds)
-        if last is not None and event.occurred_at - last.occurred_at < window:
+        last = state.last_sent_at
+        if last is not None and event.occurred_at - last < window:
             status = AlertStatus.SUPPRESSED
         else:
             status = AlertStatus.SENT
-            suppressed = uow.alerts.suppressed_since(key, last.alert_id if last else 0)
+            suppressed = state.suppressed_since_last
             text = messages.with_suppressed(text, suppressed, rule.throttle_seconds)
     uow.alerts.add_alert(
         AlertRecord(
