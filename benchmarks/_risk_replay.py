@@ -28,6 +28,10 @@ to the planner only in distribution:
   ``P(L > k - w)``. Without open orders ``T = w + L - 1``. (Supplier lead times here can
   be as short as one day, so a later order does overtake a late one.)
 
+Besides the moments (what ``stockout_probability`` takes), the distribution of ``T`` itself
+is kept for a second figure, the mixture ``sum_k P(T = k) P(D(k) > a)``: supplier lead
+times here put a fifth of their mass on one day, an atom two moments cannot carry.
+
 Rows are dropped (and counted) when no receipt arrives before the replay ends (the
 outcome is unknown), when the shelf is already empty (``a = 0``: out of stock now, not
 a forecast), and on the first ``warm_up`` days (the first order's cycle).
@@ -35,6 +39,7 @@ a forecast), and on the first ``warm_up`` days (the first order's cycle).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,12 +47,14 @@ import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting.censoring import infer_stockouts
+from stockguard.planning.risk.probability import stockout_probability
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 DEMAND_WINDOW = 56
 MASK_EVERY = 28
+FORECAST_AHEAD = 14
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,8 @@ class SkuDays:
         fixed_horizon: the classic tool's ``T``: days to the first open order's stated
             due day (``p + stated - t - 1``, at least 0) or ``stated - 1`` without one.
         open_order: the SKU had an open order.
+        mixed: ``sum_k P(T = k) P(D(k) > a)``: the same count model, mixed over the
+            horizon's own distribution instead of matched to its two moments.
         stocked_out: the demand before the next receipt exceeded ``a`` (the outcome).
         dropped_unknown: SKU-days left out because no receipt came before the end.
         already_out: SKU-days left out because the shelf was already empty (``a = 0``:
@@ -79,6 +88,7 @@ class SkuDays:
     open_order: BoolArray
     stocked_out: BoolArray
     dropped_unknown: int
+    mixed: FloatArray
     already_out: int
     already_out_stocked_out: int
     already_out_known: int
@@ -133,6 +143,45 @@ def trailing_demand(
     return mean, var
 
 
+Fit = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
+"""(fit day, observed history) -> per-day forecast mean and std, each (n_sku, horizon)."""
+
+
+def forecast_demand(
+    history: FloatArray,
+    paths: sim.ReplayPaths,
+    initial_on_hand: FloatArray,
+    fit: Fit,
+    *,
+    refit_every: int = MASK_EVERY,
+    ahead: int = FORECAST_AHEAD,
+) -> tuple[FloatArray, FloatArray]:
+    """(n_sku, n_days) demand mean (units/day) and variance (units^2/day) from the
+    product's forecast, as the risk refresh reads it from the latest planning run.
+
+    The forecast is refitted at the end of every ``refit_every``-th day on the history and
+    the sales seen so far (censored days and inferred stock-outs unobserved, as in
+    ``trailing_demand``); on day ``t`` the mean and variance are the averages of the
+    forecast's daily means and squared spreads over days ``t + 1 .. t + ahead``."""
+    sales = paths.sales
+    n_sku, n_days = sales.shape
+    before = np.concatenate([initial_on_hand[:, None], paths.on_hand[:, :-1]], axis=1)
+    empty = before + paths.receipts <= 0
+    values = np.concatenate([history, np.where(paths.stocked_out | empty, np.nan, sales)], axis=1)
+    offset = history.shape[1]
+    mean = np.zeros((n_sku, n_days))
+    var = np.zeros((n_sku, n_days))
+    for first in range(0, n_days, refit_every):
+        known = values[:, : offset + first + 1]
+        observed = np.where(infer_stockouts(y=known), np.nan, known)
+        forecast_mean, forecast_std = fit(first, observed)
+        for day in range(first, min(first + refit_every, n_days)):
+            steps = slice(day - first, day - first + ahead)
+            mean[:, day] = np.maximum(forecast_mean[:, steps].mean(axis=1), 0.0)
+            var[:, day] = (forecast_std[:, steps] ** 2).mean(axis=1)
+    return mean, var
+
+
 def _orders(scenario: sim.Scenario, orders: FloatArray) -> tuple[IntArray, IntArray, IntArray]:
     """(sku, placed day, arrival day) of every order of the replay."""
     sku, placed = np.nonzero(orders > 0)
@@ -140,15 +189,29 @@ def _orders(scenario: sim.Scenario, orders: FloatArray) -> tuple[IntArray, IntAr
     return sku.astype(np.int64), placed.astype(np.int64), arrival.astype(np.int64)
 
 
+def _mixture(tail: FloatArray, mu: FloatArray, sigma2: FloatArray, a: FloatArray) -> FloatArray:
+    """(n_days,) ``sum_k P(T = k) P(D(k) > a)`` from ``tail[d, k] = P(T >= k)``."""
+    pmf = tail - np.concatenate([tail[:, 1:], np.zeros((tail.shape[0], 1))], axis=1)
+    days, ks = np.nonzero(pmf > 1e-7)
+    terms = stockout_probability(
+        a[days], mu[days], sigma2[days], ks.astype(np.float64), np.zeros(ks.size)
+    )
+    out = np.zeros(tail.shape[0])
+    np.add.at(out, days, pmf[days, ks] * terms)
+    return out
+
+
 def _horizon_survival(
     scenario: sim.Scenario,
     orders: FloatArray,
     pmf: FloatArray,
     wait: IntArray,
-) -> tuple[FloatArray, FloatArray, BoolArray, IntArray, IntArray]:
-    """E[T], Var[T], the open flag, the true receipt day and the first open order's
-    placing day, each (n_sku, n_days); ``wait`` (n_sku, n_days) whole days until the
-    policy's next order (module docstring).
+    demand: tuple[FloatArray, FloatArray, FloatArray],
+) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, IntArray, IntArray]:
+    """E[T], Var[T], the horizon-mixture probability ``sum_k P(T = k) P(D(k) > a)``, the
+    open flag, the true receipt day and the first open order's placing day, each
+    (n_sku, n_days); ``wait`` (n_sku, n_days) whole days until the policy's next order
+    (module docstring); ``demand`` = (mu, sigma^2, a), each (n_sku, n_days).
 
     An order older than every lead time of the supplier's past is read as one at the
     oldest age that past still shows (it may come any day now)."""
@@ -162,6 +225,7 @@ def _horizon_survival(
     first_placed = np.full((n_sku, n_days), -1, dtype=np.int64)
     mean = np.zeros((n_sku, n_days))
     var = np.zeros((n_sku, n_days))
+    mixed = np.zeros((n_sku, n_days))
     ks = np.arange(longest)
     weights = 2.0 * ks[1:] - 1.0
     sku_of, placed_on, arrives_on = _orders(scenario, orders)
@@ -183,10 +247,11 @@ def _horizon_survival(
             receipt[i, days] = np.minimum(receipt[i, days], r)
             first = first_placed[i, days]
             first_placed[i, days] = np.where(first < 0, p, np.minimum(first, p))
+        mixed[i] = _mixture(np.exp(log_tail), *(values[i] for values in demand))
         tail = np.exp(log_tail[:, 1:])
         mean[i] = tail.sum(axis=1)
         var[i] = np.maximum((tail * weights).sum(axis=1) - mean[i] ** 2, 0.0)
-    return mean, var, open_order, receipt, first_placed
+    return mean, var, mixed, open_order, receipt, first_placed
 
 
 def sku_days(
@@ -199,17 +264,21 @@ def sku_days(
     pmf: FloatArray,
     stated: int,
     warm_up: int,
+    fit: Fit | None = None,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days)."""
     n_sku, n_days = scenario.demand.shape
-    mu, sigma2 = trailing_demand(history, paths, initial_on_hand)
+    if fit is None:
+        mu, sigma2 = trailing_demand(history, paths, initial_on_hand)
+    else:
+        mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
     on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
     position = paths.on_hand + on_order
     with np.errstate(divide="ignore", invalid="ignore"):
         wait = np.where(mu > 0, np.maximum(position - reorder_point, 0.0) / mu, n_days)
     wait_days = np.minimum(np.ceil(wait), n_days).astype(np.int64)
-    mean_t, var_t, open_order, receipt, first_placed = _horizon_survival(
-        scenario, paths.orders, pmf, wait_days
+    mean_t, var_t, mixed, open_order, receipt, first_placed = _horizon_survival(
+        scenario, paths.orders, pmf, wait_days, demand=(mu, sigma2, paths.on_hand)
     )
     # the true next receipt when no order is open: the first order placed later
     days = np.arange(n_days)
@@ -242,6 +311,7 @@ def sku_days(
         open_order=open_order[keep],
         stocked_out=stocked_out[keep],
         dropped_unknown=dropped,
+        mixed=mixed[keep],
         already_out=int((counted & already_out).sum()),
         already_out_stocked_out=int((counted & already_out & known & stocked_out).sum()),
         already_out_known=int((counted & already_out & known).sum()),

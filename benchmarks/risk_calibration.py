@@ -17,6 +17,9 @@ hand) before its next receipt arrives; then the replay shows whether it did:
 * stockguard: ``planning.risk.probability.stockout_probability`` over the random
   horizon ``T`` (its mean and variance from the open orders' conditional lead times, or
   from the wait for the reorder point plus a lead time);
+* stockguard, horizon mixture (a diagnostic, not what the product computes): the same
+  count model mixed over the horizon's own distribution, ``sum_k P(T = k) P(D(k) > a)``,
+  instead of matched to its mean and variance;
 * peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
   time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
 
@@ -32,6 +35,7 @@ for both models. Nothing is tuned on the replayed window.
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard), ``max_bin_gap_points_by_dataset``, ``peer_max_bin_gap_points``,
+``horizon_mixture_max_bin_gap_points``,
 ``min_bin_sku_days``, ``brier`` and ``datasets.<name>.tables.<model>`` (rows with
 ``low``, ``high``, ``sku_days``, ``mean_predicted``, ``observed``, ``gap_points``,
 ``gap_to_centre_points``). About a minute on 2 cores.
@@ -64,7 +68,12 @@ from stockguard.planning.risk.probability import stockout_probability
 RESULTS = REPO / "benchmarks" / "results" / "risk_calibration.json"
 SEED = 20_261_125
 EDGES = np.linspace(0.0, 1.0, 11)
-MODELS = ("stockguard", "normal_fixed_lead_time")
+MODELS = ("stockguard", "stockguard_horizon_mixture", "normal_fixed_lead_time")
+LABELS = {
+    "stockguard": "stockguard",
+    "stockguard_horizon_mixture": "T mixture",
+    "normal_fixed_lead_time": "normal fixed L",
+}
 LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
     "m5": data_sets.m5,
     "retail": data_sets.online_retail,
@@ -180,6 +189,7 @@ def predictions(rows: risk_replay.SkuDays) -> dict[str, Any]:
         "stockguard": stockout_probability(
             rows.available, rows.demand_mean, rows.demand_var, rows.horizon_mean, rows.horizon_var
         ),
+        "stockguard_horizon_mixture": np.where(rows.available <= 0, 1.0, rows.mixed),
         "normal_fixed_lead_time": normal_fixed_horizon(rows),
     }
 
@@ -188,8 +198,8 @@ def print_table(console: Console, title: str, tables: dict[str, list[dict[str, A
     table = Table(title=title)
     table.add_column("bin")
     for model in MODELS:
-        for column in ("SKU-days", "mean pred.", "observed", "gap pts"):
-            table.add_column(f"{model[:10]} {column}", justify="right")
+        for column in ("SKU-days", "mean", "obs.", "gap"):
+            table.add_column(f"{LABELS[model]} {column}", justify="right")
     for b in range(EDGES.size - 1):
         cells = [f"{EDGES[b]:.1f}-{EDGES[b + 1]:.1f}"]
         for model in MODELS:
@@ -297,9 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"max |gap| over bins with >= {args.min_bin} SKU-days (* = fewer, not counted): "
         f"stockguard pooled {pooled['max_bin_gap_points']['stockguard']:.1f} points "
         f"({', '.join(f'{k} {v:.1f}' for k, v in by_dataset.items())}); "
+        f"horizon mixture pooled {pooled['max_bin_gap_points']['stockguard_horizon_mixture']:.1f}; "
         f"normal fixed lead time pooled "
         f"{pooled['max_bin_gap_points']['normal_fixed_lead_time']:.1f} points. "
         f"Brier: stockguard {pooled['brier']['stockguard']:.4f}, "
+        f"mixture {pooled['brier']['stockguard_horizon_mixture']:.4f}, "
         f"normal {pooled['brier']['normal_fixed_lead_time']:.4f}"
     )
     payload = {
@@ -310,6 +322,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "max_bin_gap_points": pooled["max_bin_gap_points"]["stockguard"],
         "max_bin_gap_points_by_dataset": by_dataset,
         "peer_max_bin_gap_points": pooled["max_bin_gap_points"]["normal_fixed_lead_time"],
+        "horizon_mixture_max_bin_gap_points": pooled["max_bin_gap_points"][
+            "stockguard_horizon_mixture"
+        ],
         "brier": pooled["brier"],
         "pooled": pooled,
         "datasets": datasets,
