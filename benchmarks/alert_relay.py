@@ -89,11 +89,11 @@ def seed(app: App, skus: int) -> None:
 
 def storm(skus: int, flips: int, rng: random.Random) -> list[dict[str, Any]]:
     """Outbox rows: per SKU ``flips`` alternating raised/cleared events, random times."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for n in range(skus):
         times = sorted(DAY + timedelta(seconds=rng.uniform(0, 86_400)) for _ in range(flips))
         for k, at in enumerate(times):
-            base = {"sku": f"SKU-{n:05d}", "location": "PAR"}
+            base: dict[str, Any] = {"sku": f"SKU-{n:05d}", "location": "PAR"}
             if k % 2 == 0:
                 payload = {
                     **base, "state": "at_risk", "previous_state": "ok",
@@ -160,10 +160,11 @@ def run(args: argparse.Namespace, database: str) -> dict[str, Any]:
     send_seconds = time.perf_counter() - started
     with app.sessions() as session:
         alerts = t.table_of(AlertRow)
-        by_status = dict(
-            session.execute(select(alerts.c.status, func.count()).group_by(alerts.c.status)).all()
-        )
-    result = {
+        query = select(alerts.c.status, func.count()).group_by(alerts.c.status)
+        by_status: dict[str, int] = {str(row[0]): int(row[1]) for row in session.execute(query)}
+    messages_sent = len(recorder.sent)
+    unthrottled = unthrottled_messages(rows, args.skus)
+    result: dict[str, Any] = {
         "events": len(rows),
         "relayed": relayed.relayed,
         "relay_seconds": relay_seconds,
@@ -171,14 +172,12 @@ def run(args: argparse.Namespace, database: str) -> dict[str, Any]:
         "digests": digests,
         "send_seconds": send_seconds,
         "send_deliveries_per_second": sent.sent / send_seconds if send_seconds else None,
-        "messages_sent": len(recorder.sent),
-        "messages_without_throttle": unthrottled_messages(rows, args.skus),
+        "messages_sent": messages_sent,
+        "messages_without_throttle": unthrottled,
+        "message_ratio_vs_unthrottled": messages_sent / unthrottled,
         "max_messages_per_key_per_window": max_per_window(app),
         "alerts_by_status": by_status,
     }
-    result["message_ratio_vs_unthrottled"] = (
-        result["messages_sent"] / result["messages_without_throttle"]
-    )
     app.engine.dispose()
     return result
 
