@@ -71,6 +71,8 @@ class SkuDays:
         open_order: the SKU had an open order.
         mixed: ``sum_k P(T = k) P(D(k) > a)``: the same count model, mixed over the
             horizon's own distribution instead of matched to its two moments.
+        demand_before: units demanded before the next receipt (the outcome's basis).
+        realized_horizon: days of demand before it, ``r - t - 1``.
         stocked_out: the demand before the next receipt exceeded ``a`` (the outcome).
         dropped_unknown: SKU-days left out because no receipt came before the end.
         already_out: SKU-days left out because the shelf was already empty (``a = 0``:
@@ -89,6 +91,8 @@ class SkuDays:
     stocked_out: BoolArray
     dropped_unknown: int
     mixed: FloatArray
+    demand_before: FloatArray
+    realized_horizon: FloatArray
     already_out: int
     already_out_stocked_out: int
     already_out_known: int
@@ -312,6 +316,8 @@ def sku_days(
         stocked_out=stocked_out[keep],
         dropped_unknown=dropped,
         mixed=mixed[keep],
+        demand_before=demand_before[keep],
+        realized_horizon=(end - days[None, :] - 1)[keep].astype(np.float64),
         already_out=int((counted & already_out).sum()),
         already_out_stocked_out=int((counted & already_out & known & stocked_out).sum()),
         already_out_known=int((counted & already_out & known).sum()),

@@ -184,6 +184,22 @@ def replay_rows(
     return data, rows, result, lead
 
 
+def inputs_vs_outcomes(rows: risk_replay.SkuDays) -> dict[str, Any]:
+    """How the inputs compared with what happened, with and without an open order: mean
+    horizon E[T] vs the days until the receipt, and units demanded before it vs
+    ``mu`` times those days (a ratio above 1: demand ran above its estimate)."""
+    found = {}
+    for name, rows_of in (("open_order", rows.open_order), ("no_open_order", ~rows.open_order)):
+        rate = np.sum(rows.demand_mean[rows_of] * rows.realized_horizon[rows_of])
+        found[name] = {
+            "sku_days": int(rows_of.sum()),
+            "horizon_mean_days": float(rows.horizon_mean[rows_of].mean()),
+            "realized_horizon_days": float(rows.realized_horizon[rows_of].mean()),
+            "demand_realized_over_estimated": float(rows.demand_before[rows_of].sum() / rate),
+        }
+    return found
+
+
 def predictions(rows: risk_replay.SkuDays) -> dict[str, Any]:
     return {
         "stockguard": stockout_probability(
@@ -283,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "fill_rate": 100 * result.total_fill_rate,
                 "drawn_lead_time_mean": float(lead.mean()),
                 "sku_days_with_open_order": int(rows.open_order.sum()),
+                "inputs_vs_outcomes": inputs_vs_outcomes(rows),
                 "sku_days_dropped_no_receipt_before_end": rows.dropped_unknown,
                 "sku_days_already_out_left_out": rows.already_out,
                 "already_out_with_loss_before_receipt": [
