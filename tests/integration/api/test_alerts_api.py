@@ -67,6 +67,15 @@ def test_bad_rules_are_422_with_the_field_and_reason_and_nothing_is_written(
     assert unknown_place.status_code == 422
     assert unknown_place.json()["code"] == "invalid_alert_rules"
     assert "rule 1 'y', field locations: unknown location 'LYS'" in unknown_place.json()["detail"]
+    both = client.post(
+        "/alerts/rules",
+        json={"name": "z", "locations": ["LYS"], "skus": ["NOPE-1"], "email": ["a@b.fr"]},
+        headers=planner_headers,
+    ).json()
+    assert both["all_problems"] == (
+        "request, rule 1 'z', field locations: unknown location 'LYS'; "
+        "request, rule 1 'z', field skus: unknown SKU 'NOPE-1'"
+    )
     assert client.get("/alerts/rules", headers=planner_headers).json() == []
 
 

@@ -53,6 +53,8 @@ class AlertRulesRejected(errors.InvalidRule):
         self.field = (problems[0].field or "") if problems else ""
         self.value = None
         self.reason = problems[0].reason if problems else ""
+        self.all_problems = "; ".join(p.describe(source) for p in problems[:MAX_PROBLEMS_SHOWN])
+        """Every problem on one line (the API's problem document carries it)."""
         first = problems[0].describe(source) if problems else f"{source}: no rules"
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         lines = [f"{first}{more}; nothing was written."]
