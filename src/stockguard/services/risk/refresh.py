@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,15 @@ from stockguard.services.risk import assess
 from stockguard.services.risk.model import StockRisk, change_events
 from stockguard.services.risk.ports import OpenReceipt, RiskInputs
 from stockguard.services.unit_of_work import UnitOfWork
+
+BASIS_FLOATS = (
+    "demand_mean",
+    "demand_var",
+    "lead_time_mean",
+    "lead_time_var",
+    "receipt_delay_mean",
+    "receipt_delay_var",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,51 +209,35 @@ def _receipts(
 
 def _rows(inputs: PlanInputs, basis: Basis, extra: RiskInputs, *, now: datetime) -> list[StockRisk]:
     """``StockRisk`` rows of the basis, figures not yet set."""
-    currency = {p.sku: (p.price, p.currency) for p in extra.products()}
+    prices = {p.sku: (p.price, p.currency) for p in extra.products()}
     b = basis.arrays
-    columns = [
-        basis.on_hand.astype(np.int64).tolist(),
-        basis.available.astype(np.int64).tolist(),
-        basis.position.astype(np.int64).tolist(),
-        b.reorder_point.astype(np.int64).tolist(),
-        b.demand_mean.tolist(),
-        b.demand_var.tolist(),
-        b.lead_time_mean.tolist(),
-        b.lead_time_var.tolist(),
-        b.receipt_delay_mean.tolist(),
-        b.receipt_delay_var.tolist(),
+    columns: dict[str, list[Any]] = {
+        "on_hand": basis.on_hand.astype(np.int64).tolist(),
+        "available": basis.available.astype(np.int64).tolist(),
+        "position": basis.position.astype(np.int64).tolist(),
+        "reorder_point": b.reorder_point.astype(np.int64).tolist(),
+        "next_receipt_on": basis.next_receipt_on,
+    }
+    for name in BASIS_FLOATS:
+        columns[name] = getattr(b, name).tolist()
+    unset: dict[str, Any] = {
+        "days_of_cover": None,
+        "projected_stockout": None,
+        "probability": 0.0,
+        "expected_lost_units": 0.0,
+        "expected_lost_revenue": assess.money(0.0),
+        "state": "ok",
+        "basis_run_id": inputs.run_id,
+        "updated_at": now,
+    }
+    return [
+        StockRisk(
+            sku=sku,
+            location=location,
+            unit_price=prices[sku][0],
+            currency=prices[sku][1],
+            **{name: values[i] for name, values in columns.items()},
+            **unset,
+        )
+        for i, (sku, location) in enumerate(zip(basis.skus, basis.locations, strict=True))
     ]
-    rows = []
-    for i, (sku, location) in enumerate(zip(basis.skus, basis.locations, strict=True)):
-        price, money_code = currency[sku]
-        on_hand, available, position, rop, mu, var, lead, lead_var, delay, delay_var = (
-            column[i] for column in columns
-        )
-        rows.append(
-            StockRisk(
-                sku=sku,
-                location=location,
-                on_hand=on_hand,
-                available=available,
-                position=position,
-                reorder_point=rop,
-                demand_mean=mu,
-                demand_var=var,
-                lead_time_mean=lead,
-                lead_time_var=lead_var,
-                next_receipt_on=basis.next_receipt_on[i],
-                receipt_delay_mean=delay,
-                receipt_delay_var=delay_var,
-                unit_price=price,
-                currency=money_code,
-                days_of_cover=None,
-                projected_stockout=None,
-                probability=0.0,
-                expected_lost_units=0.0,
-                expected_lost_revenue=assess.money(0.0),
-                state="ok",
-                basis_run_id=inputs.run_id,
-                updated_at=now,
-            )
-        )
-    return rows
