@@ -47,7 +47,7 @@ import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting.censoring import infer_stockouts
-from stockguard.planning.risk.probability import stockout_probability
+from stockguard.planning.risk.probability import stockout_probability_over_horizons
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -194,15 +194,12 @@ def _orders(scenario: sim.Scenario, orders: FloatArray) -> tuple[IntArray, IntAr
 
 
 def _mixture(tail: FloatArray, mu: FloatArray, sigma2: FloatArray, a: FloatArray) -> FloatArray:
-    """(n_days,) ``sum_k P(T = k) P(D(k) > a)`` from ``tail[d, k] = P(T >= k)``."""
+    """(n_days,) ``sum_k P(T = k) P(D(k) > a)`` from ``tail[d, k] = P(T >= k)``
+    (``stockout_probability_over_horizons``; masses below 1e-7 are left out)."""
     pmf = tail - np.concatenate([tail[:, 1:], np.zeros((tail.shape[0], 1))], axis=1)
-    days, ks = np.nonzero(pmf > 1e-7)
-    terms = stockout_probability(
-        a[days], mu[days], sigma2[days], ks.astype(np.float64), np.zeros(ks.size)
-    )
-    out = np.zeros(tail.shape[0])
-    np.add.at(out, days, pmf[days, ks] * terms)
-    return out
+    pmf = np.where(pmf > 1e-7, pmf, 0.0)
+    pmf[:, 0] += np.where(pmf.sum(axis=1) > 0, 0.0, 1.0)  # no mass left: T = 0
+    return stockout_probability_over_horizons(np.maximum(a, 1e-9), mu, sigma2, pmf)
 
 
 def _horizon_survival(

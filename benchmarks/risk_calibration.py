@@ -17,9 +17,9 @@ hand) before its next receipt arrives; then the replay shows whether it did:
 * stockguard: ``planning.risk.probability.stockout_probability`` over the random
   horizon ``T`` (its mean and variance from the open orders' conditional lead times, or
   from the wait for the reorder point plus a lead time);
-* stockguard, horizon mixture (a diagnostic, not what the product computes): the same
-  count model mixed over the horizon's own distribution, ``sum_k P(T = k) P(D(k) > a)``,
-  instead of matched to its mean and variance;
+* stockguard, horizon mixture (``stockout_probability_over_horizons``; the risk refresh
+  uses the two-moment form): the same count model mixed over the horizon's own
+  distribution, ``sum_k P(T = k) P(D(k) > a)``, instead of matched to its two moments;
 * peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
   time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
 

@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from stockguard.planning.risk.probability import (
     LARGE_MEAN,
     demand_over_horizon,
     expected_shortfall,
     stockout_probability,
+    stockout_probability_over_horizons,
 )
 
 
@@ -152,3 +154,50 @@ def test_probability_rises_with_a_longer_or_stretched_horizon(
 def test_tiny_means_read_as_no_demand() -> None:
     p = stockout_probability([3.0], [1e-300], [3e-300], [20.0], [100.0])
     assert p.tolist() == [0.0]
+
+
+def test_horizon_mixture_worked_example_and_the_cap_of_an_atom_at_zero() -> None:
+    pmf = np.zeros((2, 6))
+    pmf[0, [0, 5]] = [0.2, 0.8]
+    pmf[1, 5] = 1.0
+
+    p = stockout_probability_over_horizons([3.0, 3.0], [2.0, 2.0], [2.0, 2.0], pmf)
+
+    assert p[0] == pytest.approx(0.8 * stats.poisson.sf(3, 10.0))
+    assert p[0] <= 0.8  # next-day deliveries: nothing can run out in a fifth of the cases
+    assert p[1] == pytest.approx(stockout_probability([3.0], [2.0], [2.0], [5.0], [0.0])[0])
+
+
+def test_horizon_mixture_matches_a_sum_over_days_and_normalises_rows() -> None:
+    pmf = np.array([[0.0, 1.0, 2.0, 0.0, 1.0]])  # sums to 4: read as 0.25, 0.5, 0.25
+    # NB of k days: mean 1.5 k, variance 3 k, so p = 0.5 and r = 1.5 k
+    expected = sum(
+        w * stats.nbinom.sf(6, 1.5 * k, 0.5) for w, k in ((0.25, 1), (0.5, 2), (0.25, 4))
+    )
+
+    p = stockout_probability_over_horizons([6.0], [1.5], [3.0], pmf)
+
+    assert p[0] == pytest.approx(expected)
+    empty = stockout_probability_over_horizons([0.0, -1.0], [1.0, 0.0], [1.0, 0.0], np.eye(2))
+    assert empty.tolist() == [1.0, 0.0]
+    with pytest.raises(ValueError, match="horizon_pmf"):
+        stockout_probability_over_horizons([1.0], [1.0], [1.0], np.zeros((1, 3)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.floats(min_value=0.0, max_value=50.0),
+    st.floats(min_value=1.0, max_value=10.0),
+    st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=2, max_size=30),
+    stocks,
+    st.floats(min_value=0.0, max_value=100.0),
+)
+def test_horizon_mixture_is_bounded_and_falls_as_stock_rises(
+    mean: float, ratio: float, weights: list[float], stock: float, extra: float
+) -> None:
+    pmf = np.array([weights, weights]) + 1e-3
+    p = stockout_probability_over_horizons(
+        [stock, stock + extra], [mean] * 2, [mean * ratio] * 2, pmf
+    )
+    assert np.all((p >= 0.0) & (p <= 1.0))
+    assert p[1] <= p[0] + 1e-12

@@ -133,6 +133,48 @@ def expected_shortfall(
     return np.asarray(np.maximum(shortfall, 0.0), dtype=np.float64)
 
 
+def stockout_probability_over_horizons(
+    available: Any, demand_mean: Any, demand_var: Any, horizon_pmf: Any
+) -> FloatArray:
+    """``P(D(T) > available)`` mixed over the horizon's own distribution, in [0, 1].
+
+    Equation: ``sum_k P(T = k) P(D(k) > a)``, ``D(k)`` the count model of ``k`` days
+    (mean ``mu k``, variance ``sigma^2 k``); 1 where ``a <= 0`` and ``mu > 0``.
+
+    Two moments cannot carry an atom of ``T``: a supplier that often delivers the next
+    day puts mass on ``T = 0``, where nothing can run out, and the two-moment figure of
+    ``stockout_probability`` then overstates high risks (benchmarks/risk_calibration.py).
+    Use this form when the horizon's distribution is known.
+
+    Args:
+        available: (n,) units; demand_mean: (n,) ``mu`` units/day; demand_var: (n,)
+            ``sigma^2`` units^2/day.
+        horizon_pmf: (n, K) ``P(T = k)`` for ``k = 0 .. K-1`` days, rows summing to 1
+            (a row is divided by its sum).
+
+    Example: mu = sigma^2 = 2, a = 3, T = 0 or 5 days with probability 0.2 and 0.8:
+    0.8 P(Poisson(10) > 3) = 0.8 x 0.989664 = 0.791731.
+    """
+    pmf = np.asarray(horizon_pmf, dtype=np.float64)
+    if pmf.ndim != 2:
+        raise ValueError(f"horizon_pmf: expected shape (n, K), got {pmf.shape}")
+    size = pmf.shape[0]
+    a = as_float("available", available, size)
+    mu = as_float("demand_mean", demand_mean, size)
+    sigma2 = as_float("demand_var", demand_var, size)
+    check_range("horizon_pmf", pmf.reshape(-1), low=0.0, high=np.inf, high_inclusive=False)
+    total = pmf.sum(axis=1)
+    check_range("horizon_pmf", total, low=0.0, low_inclusive=False, high=np.inf)
+    rows, days = np.nonzero(pmf > 0.0)
+    terms = stockout_probability(
+        a[rows], mu[rows], sigma2[rows], days.astype(np.float64), np.zeros(days.size)
+    )
+    p = np.zeros(size)
+    np.add.at(p, rows, pmf[rows, days] * terms)
+    p = np.where((a <= 0.0) & (mu > NO_DEMAND), 1.0, p / total)
+    return np.asarray(np.clip(p, 0.0, 1.0), dtype=np.float64)
+
+
 # --- internals -----------------------------------------------------------------------
 
 _NONE, _POISSON, _NEGATIVE_BINOMIAL, _GAMMA = 0, 1, 2, 3
