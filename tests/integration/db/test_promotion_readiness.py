@@ -59,6 +59,11 @@ def _needed(mean: float) -> int:
     return int(stats.poisson.ppf(0.95, mean))
 
 
+def _packs_of_6(units: int) -> int:
+    """ACME, the fastest offer, sells in packs of 6."""
+    return -(-units // 6) * 6
+
+
 def test_a_promotion_that_would_stock_out_gets_the_quantity_and_last_day_and_one_event(
     app: App,
 ) -> None:
@@ -73,7 +78,8 @@ def test_a_promotion_that_would_stock_out_gets_the_quantity_and_last_day_and_one
     assert paris.baseline_source == "forecast"
     assert paris.projected_demand == 48
     assert paris.on_hand_available == 5
-    assert paris.order_quantity == _needed(48.0) - 5
+    assert paris.shortfall == _needed(48.0) - 5
+    assert paris.order_quantity == _packs_of_6(_needed(48.0) - 5)
     assert paris.supplier == shop.acme
     assert paris.lead_time_days == 7
     assert paris.last_order_date == date(2026, 9, 4)  # starts 11 Sep, ACME takes 7 days
@@ -87,7 +93,7 @@ def test_a_promotion_that_would_stock_out_gets_the_quantity_and_last_day_and_one
         "location": shop.paris,
         "projected_demand": 48,
         "available": 5,
-        "order_quantity": _needed(48.0) - 5,
+        "order_quantity": _packs_of_6(_needed(48.0) - 5),
         "last_order_date": "2026-09-04",
         "owner": OWNER,
     }
@@ -101,10 +107,14 @@ def test_checking_again_does_not_warn_again_until_the_figures_change(app: App) -
 
     assert again.warned == []
     assert len(_outbox(app)) == 2
-    app.bus.handle(commands.RecordSale(shop.sku, shop.paris, 2, NOW, f"{shop.sku}-sale"))
-    changed = check_promotions(app.unit_of_work(), now=NOW + timedelta(hours=2))
+    sale = commands.RecordSale(shop.sku, shop.paris, 2, NOW, f"{shop.sku}-sale")
+    app.bus.handle(sale)  # 57 short instead of 55: still 10 packs of 6, nothing new
+    assert check_promotions(app.unit_of_work(), now=NOW + timedelta(hours=2)).warned == []
+    count = commands.RecordStockCount(shop.sku, shop.paris, 20, NOW, f"{shop.sku}-count-20")
+    app.bus.handle(count)
+    changed = check_promotions(app.unit_of_work(), now=NOW + timedelta(hours=3))
     assert [(row.location, row.order_quantity) for row in changed.warned] == [
-        (shop.paris, _needed(48.0) - 3)
+        (shop.paris, _packs_of_6(_needed(48.0) - 20))
     ]
     assert len(_outbox(app)) == 3
 

@@ -18,8 +18,10 @@ its category) and each location that stocks or forecasts the SKU:
 * **available**: on hand less allocated and reserved, plus the outstanding units of open
   purchase orders expected on or before the promotion's last day;
 * the figures of ``planning.promotions.readiness``: projected demand until the end,
-  safety margin at the ``service_level`` (cycle service level), quantity to order, and
-  the last day to order it: the start minus the lead time of the fastest offer.
+  safety margin at the ``service_level`` (cycle service level) and the shortfall; the
+  quantity to order is the shortfall rounded up to the fastest offer's minimum order
+  quantity and pack size, and the last day to order it is the start minus that offer's
+  lead time.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import numpy as np
 
 from stockguard.domain import parties
 from stockguard.domain.marketing import Promotion, PromotionKind
+from stockguard.planning.inventory.rounding import round_order_quantities
 from stockguard.planning.promotions import readiness as numerics
 from stockguard.services import ports
 from stockguard.services.promotions.ports import Inbound
@@ -96,7 +99,10 @@ class PromotionReadiness:
     safety_margin: int
     on_hand_available: int
     inbound: int
+    shortfall: int
+    """Units missing to reach the stock needed (before the offer's pack and minimum)."""
     order_quantity: int
+    """The shortfall rounded up to the fastest offer's minimum order quantity and pack."""
     stockout_probability: float
     supplier: str | None
     lead_time_days: int | None
@@ -373,11 +379,18 @@ def _figures(
         available=on_hand + np.array(arriving, float),
         service_level=settings.service_level,
     )
+    offers_of = [fastest.get(row.sku) for row in rows]
+    rounded = round_order_quantities(
+        quantity=figures.order_quantity,
+        minimum_order_quantity=[o.minimum_order_quantity if o else 0 for o in offers_of],
+        pack_size=[o.pack_size if o else 1 for o in offers_of],
+    )
     result = []
     for i, row in enumerate(rows):
-        supplier, lead = fastest.get(row.sku, (None, None))
+        offer = offers_of[i]
+        lead = offer.lead_time_days if offer else None
         last_day = row.promotion.starts_on - timedelta(days=lead or 0)
-        quantity = int(figures.order_quantity[i])
+        quantity = int(rounded.quantity[i])
         status = "ok" if quantity == 0 else ("at_risk" if last_day >= today else "late")
         result.append(
             PromotionReadiness(
@@ -396,9 +409,10 @@ def _figures(
                 safety_margin=int(figures.safety_margin[i] + 0.5),
                 on_hand_available=int(on_hand[i]),
                 inbound=arriving[i],
+                shortfall=int(figures.order_quantity[i]),
                 order_quantity=quantity,
                 stockout_probability=float(figures.stockout_probability[i]),
-                supplier=supplier,
+                supplier=offer.supplier if offer else None,
                 lead_time_days=lead,
                 last_order_date=last_day,
                 status=status,
@@ -415,12 +429,16 @@ def _inbound_by(inbound: Sequence[Inbound], sku: str, location: str, end: date) 
     )
 
 
-def _fastest_offers(offers: Sequence[parties.SupplierOffer]) -> dict[str, tuple[str, int]]:
-    """The supplier with the shortest lead time per SKU (ties: the first code)."""
-    fastest: dict[str, tuple[str, int]] = {}
+def _fastest_offers(
+    offers: Sequence[parties.SupplierOffer],
+) -> dict[str, parties.SupplierOffer]:
+    """The offer with the shortest lead time per SKU (ties: the first supplier code)."""
+    fastest: dict[str, parties.SupplierOffer] = {}
     for offer in offers:
         best = fastest.get(offer.sku)
-        lead = int(offer.lead_time_days)
-        if best is None or (lead, offer.supplier) < (best[1], best[0]):
-            fastest[offer.sku] = (offer.supplier, lead)
+        if best is None or (offer.lead_time_days, offer.supplier) < (
+            best.lead_time_days,
+            best.supplier,
+        ):
+            fastest[offer.sku] = offer
     return fastest

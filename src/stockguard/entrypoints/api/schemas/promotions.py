@@ -41,7 +41,10 @@ class PromotionReadinessRead(BaseModel):
     on_hand_available: int = Field(ge=0)
     inbound: int = Field(ge=0, description="Open PO units expected by the promotion's end.")
     available: int = Field(ge=0)
-    order_quantity: int = Field(ge=0)
+    shortfall: int = Field(ge=0, description="Units missing to reach the stock needed.")
+    order_quantity: int = Field(
+        ge=0, description="The shortfall rounded up to the offer's minimum and pack size."
+    )
     stockout_probability: float = Field(ge=0, le=1, description="P(stock-out) without order.")
     supplier: str | None = Field(description="The offer with the shortest lead time.")
     lead_time_days: int | None
