@@ -31,7 +31,8 @@ figures and the gap to the bin centre are in the JSON as well. Brier scores are 
 for both models. Nothing is tuned on the replayed window.
 
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
-        [--seed N] [--safety-factor Z] [--min-bin N] [--output FILE]
+        [--seed N] [--safety-factor Z] [--min-bin N] [--demand trailing|forecast]
+        [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard), ``max_bin_gap_points_by_dataset``, ``peer_max_bin_gap_points``,
@@ -61,7 +62,7 @@ from scipy import stats
 import _inventory_data as data_sets
 import _risk_replay as risk_replay
 from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
-from _inventory_policies import MovingAverageMinMax, run
+from _inventory_policies import MovingAverageMinMax, forecaster_fit, run
 from stockguard.planning import simulation as sim
 from stockguard.planning.risk.probability import stockout_probability
 
@@ -180,6 +181,7 @@ def replay_rows(
         pmf=pmf,
         stated=data.stated_lead_time,
         warm_up=7,
+        fit=forecaster_fit(data.season_length, 49) if args.demand == "forecast" else None,
     )
     return data, rows, result, lead
 
@@ -256,6 +258,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--min-bin", type=int, default=200, help="SKU-days a bin needs to count in the max gap"
+    )
+    parser.add_argument(
+        "--demand",
+        choices=("trailing", "forecast"),
+        default="trailing",
+        help="demand estimate: trailing 56 in-stock days, or the product's AutoForecaster "
+        "refitted every 28 days (mean and p10-p90 spread of the next 14 days)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
@@ -336,6 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "safety_factor": args.safety_factor,
         "min_bin_sku_days": args.min_bin,
+        "demand_estimate": args.demand,
         "max_bin_gap_points": pooled["max_bin_gap_points"]["stockguard"],
         "max_bin_gap_points_by_dataset": by_dataset,
         "peer_max_bin_gap_points": pooled["max_bin_gap_points"]["normal_fixed_lead_time"],
