@@ -426,6 +426,10 @@ def table_of(row_class: type[Base]) -> Table:
 from stockguard.adapters.db import (  # noqa: E402, F401
     tables_alerts,
     tables_audit,
+    tables_contracts,
     tables_promotions,
+    tables_register,
     tables_risk,
+    tables_scenarios,
+    tables_suppliers,
 )

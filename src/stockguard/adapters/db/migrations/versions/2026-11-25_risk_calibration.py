@@ -1,0 +1,23 @@
+"""risk snapshots and the stock-out probability calibration map
+
+Placeholder created so parallel work can proceed; the owner fills it in.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-25 02:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

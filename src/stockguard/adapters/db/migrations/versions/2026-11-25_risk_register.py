@@ -1,0 +1,23 @@
+"""risk register
+
+Placeholder created so parallel work can proceed; the owner fills it in.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-11-25 02:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,23 @@
+"""crisis scenario runs and their results
+
+Placeholder created so parallel work can proceed; the owner fills it in.
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-11-25 02:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
