@@ -12,10 +12,10 @@ and promotions, wired by ``bootstrap.App.planning_drivers``), the drivers step o
 ``services.forecasting.drivers`` runs too: each series takes the mean of the
 statistical forecast and the global drivers model (trained with the run's seed on lags,
 calendar, prices, promotion and discount, ``services.planning.drivers``), or one of the
-two alone where it beat the mean by 10% on the last ``horizon`` days of history. The drivers' arrays are part of the
-inputs' hash. The bus handler (``handle_run_forecast``) has no drivers ports and runs
-the statistical forecast only; ``stockguard plan forecast`` calls ``run_forecast`` with
-them.
+two alone where it beat the mean by 10% on the last ``horizon`` days of history. The
+drivers' arrays are part of the inputs' hash. The bus handler (``handle_run_forecast``)
+has no drivers ports and runs the statistical forecast only; ``stockguard plan forecast``
+calls ``run_forecast`` with them.
 
 ``AutoForecaster`` is deterministic and LightGBM is with a fixed seed and thread count;
 the seed is recorded with the run, as every planning result's is.
