@@ -12,6 +12,7 @@ from stockguard.domain import events
 from stockguard.services import ports
 from stockguard.services.audit import ports as audit_ports
 from stockguard.services.promotions import ports as promotion_ports
+from stockguard.services.register import ports as register_ports
 from stockguard.services.risk import incremental as risk_incremental
 from stockguard.services.risk import ports as risk_ports
 
@@ -51,6 +52,8 @@ class UnitOfWork(abc.ABC):
     """The cycle-count schedule and recorded counts (audit area)."""
     promotions: promotion_ports.PromotionRepository = promotion_ports.NoPromotions()
     """Planned promotions, their inbound supply and the readiness warnings sent."""
+    register: register_ports.RiskRegisterRepository = register_ports.NoRegister()
+    """The risk register: risks, their scenarios, plans and rehearsals."""
 
     def __enter__(self) -> Self:
         return self

@@ -21,6 +21,7 @@ from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.promotions import SqlPromotionRepository
 from stockguard.adapters.db.proposals import SqlProposalRepository
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
+from stockguard.adapters.db.register import SqlRiskRegisterRepository
 from stockguard.adapters.db.replenishment_source import SqlReplenishmentSource
 from stockguard.adapters.db.risk import SqlRiskInputs, SqlStockRiskRepository
 from stockguard.adapters.db.rules import SqlRuleRepository
@@ -67,6 +68,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.risk = self._risk = SqlStockRiskRepository(self.session)
         self.cycle_counts = SqlCycleCountRepository(self.session)
         self.promotions = SqlPromotionRepository(self.session)
+        self.register = SqlRiskRegisterRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:

@@ -1,0 +1,1 @@
+"""The risk register: risks, the scenarios that model them, and their rehearsals."""
