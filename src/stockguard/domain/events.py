@@ -116,3 +116,42 @@ class PromotionAtRisk(Event):
     order_quantity: int
     last_order_date: str
     owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyCharged(Event):
+    """A supplier owes a contract penalty (``amount``: decimal string in ``currency``;
+    ``kind``: late, quality or short_fill)."""
+
+    supplier: str
+    order_number: str
+    sku: str
+    kind: str
+    amount: str
+    currency: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentStatusChanged(Event):
+    """A shipment's tracking status changed (``at``: ISO timestamp, UTC)."""
+
+    reference: str
+    carrier: str
+    status: str
+    previous_status: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentDelayed(Event):
+    """A shipment was reported delayed or in exception; ``expected_on`` (ISO date or None)
+    is the new arrival date when known, ``delay_days`` its lateness against the promise."""
+
+    reference: str
+    carrier: str
+    status: str
+    promised_on: str
+    expected_on: str | None
+    delay_days: int | None
+    purchase_order: str | None

@@ -10,6 +10,8 @@ from typing import Any
 from stockguard.domain import commands, errors
 from stockguard.services.audit import commands as audit_commands
 from stockguard.services.audit import counts as audit_counts
+from stockguard.services.carriers import handlers as carriers
+from stockguard.services.contracts import handlers as contracts
 from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
 from stockguard.services.planning import run as planning_run
 from stockguard.services.replenishment import handlers as replenishment
@@ -45,6 +47,10 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     commands.RemoveReplenishmentRule: replenishment.remove_rule,
     audit_commands.ScheduleCycleCounts: audit_counts.schedule_cycle_counts,
     audit_commands.StoreCycleCount: audit_counts.store_cycle_count,
+    contracts.SetContractClause: contracts.set_contract_clause,
+    carriers.BookShipment: carriers.book_shipment,
+    carriers.UpdateShipment: carriers.update_shipment,
+    carriers.SetLaneAlternate: carriers.set_lane_alternate,
 }
 
 

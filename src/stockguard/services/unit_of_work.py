@@ -11,6 +11,8 @@ from typing import Self
 from stockguard.domain import events
 from stockguard.services import ports
 from stockguard.services.audit import ports as audit_ports
+from stockguard.services.carriers import ports as carrier_ports
+from stockguard.services.contracts import ports as contract_ports
 from stockguard.services.promotions import ports as promotion_ports
 from stockguard.services.register import ports as register_ports
 from stockguard.services.risk import incremental as risk_incremental
@@ -52,6 +54,10 @@ class UnitOfWork(abc.ABC):
     """The cycle-count schedule and recorded counts (audit area)."""
     promotions: promotion_ports.PromotionRepository = promotion_ports.NoPromotions()
     """Planned promotions, their inbound supply and the readiness warnings sent."""
+    contracts: contract_ports.ContractRepository = contract_ports.NoContracts()
+    """Supplier contract clauses and the penalties they charged."""
+    shipments: carrier_ports.ShipmentRepository = carrier_ports.NoShipments()
+    """Carrier shipments, their tracking reports and lane alternates."""
     register: register_ports.RiskRegisterRepository = register_ports.NoRegister()
     """The risk register: risks, their scenarios, plans and rehearsals."""
 
@@ -92,3 +98,5 @@ class UnitOfWork(abc.ABC):
             while risk.events:
                 yield risk.events.pop(0)
         yield from self.promotions.drain_events()
+        yield from self.contracts.drain_events()
+        yield from self.shipments.drain_events()

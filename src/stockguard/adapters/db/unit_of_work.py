@@ -16,6 +16,8 @@ from stockguard.adapters.db import repositories, tables
 from stockguard.adapters.db.access import SqlApiKeyRepository
 from stockguard.adapters.db.audit import SqlCycleCountRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
+from stockguard.adapters.db.carriers import SqlShipmentRepository
+from stockguard.adapters.db.contracts import SqlContractRepository
 from stockguard.adapters.db.forecasts import SqlForecastRepository
 from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.promotions import SqlPromotionRepository
@@ -68,6 +70,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.risk = self._risk = SqlStockRiskRepository(self.session)
         self.cycle_counts = SqlCycleCountRepository(self.session)
         self.promotions = SqlPromotionRepository(self.session)
+        self.contracts = SqlContractRepository(self.session)
+        self.shipments = SqlShipmentRepository(self.session)
         self.register = SqlRiskRegisterRepository(self.session)
         return super().__enter__()
 

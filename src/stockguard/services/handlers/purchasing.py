@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stockguard.domain import commands, errors, ledger, purchasing
+from stockguard.services.contracts import penalties as contract_penalties
 from stockguard.services.handlers.stock import MovementResult
 from stockguard.services.unit_of_work import UnitOfWork
 
@@ -60,6 +61,7 @@ def change_purchase_order_status(cmd: commands.ChangePurchaseOrderStatus, uow: U
 
     Opening a PO (draft -> sent) adds its outstanding units to ``on_order``;
     cancelling an open PO, or marking it received by hand, takes them away again.
+    Closing it as received charges the supplier's short-fill penalties, if any.
     """
     try:
         status = purchasing.PurchaseOrderStatus(cmd.status)
@@ -69,6 +71,8 @@ def change_purchase_order_status(cmd: commands.ChangePurchaseOrderStatus, uow: U
         order = _get(uow, cmd.number)
         was_open = order.is_open
         order.move_to(status)
+        if was_open and status is purchasing.PurchaseOrderStatus.RECEIVED:
+            contract_penalties.charge_close(uow, order)  # short fill below the contract
         if was_open != order.is_open:
             sign = 1 if order.is_open else -1
             for line in sorted(order.lines, key=lambda x: x.sku):  # one lock order
@@ -83,7 +87,8 @@ def receive_purchase_order_line(
     """Receive ``quantity`` units of a PO line; ``rejected`` of them fail inspection.
 
     Accepted units (quantity - rejected) enter stock through a receipt movement; all
-    delivered units leave ``on_order``. Replaying the idempotency key does nothing.
+    delivered units leave ``on_order``. The supplier's contract penalties (late, quality)
+    are recorded in the same transaction. Replaying the idempotency key does nothing.
     """
     with uow:
         existing = uow.ledger.find(cmd.idempotency_key)
@@ -107,6 +112,7 @@ def receive_purchase_order_line(
         )
         order.receive(receipt)
         movement = book_receipt(uow, order, receipt)
+        contract_penalties.charge_receipt(uow, order, receipt)
         uow.commit()
         movements = (movement,) if movement else ()
         return MovementResult(movements, True, {order.location: level.on_hand})

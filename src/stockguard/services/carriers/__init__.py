@@ -1,0 +1,1 @@
+"""Carriers: shipments with tracking, on-time KPIs per carrier and lane, alternates."""

@@ -1,0 +1,1 @@
+"""Supplier contracts: clauses, penalties charged on receipt, contract files."""
