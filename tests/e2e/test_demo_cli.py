@@ -12,6 +12,7 @@ from typer.testing import CliRunner, Result
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import commands
@@ -65,6 +66,7 @@ def test_demo_builds_a_consistent_shop_and_rebuilds_it(database_url: str) -> Non
     assert _count(database_url, t.PurchaseReceiptRow) > 0
     _assert_no_drift(database_url)
     _assert_proposal_shown(first.output, database_url)
+    _assert_risk_shown(first.output, database_url)
 
     second = _run(*SMALL, "--seed", "4")
     assert second.exit_code == 0, second.output
@@ -95,6 +97,16 @@ def test_demo_refuses_a_database_with_other_products_unless_reset(database_url: 
     forced = _run(*SMALL, "--reset")
     assert forced.exit_code == 0, forced.output
     assert _count(database_url, t.ProductRow, t.table_of(t.ProductRow).c.sku == "MINE-1") == 0
+
+
+def _assert_risk_shown(output: str, url: str) -> None:
+    """The demo refreshes the stock-out risk of every forecast series and says how many
+    are in each state."""
+    rows = _count(url, StockRiskRow)
+    assert rows == _count(url, t.StockLevelRow) > 0
+    at_risk = _count(url, StockRiskRow, t.table_of(StockRiskRow).c.state == "at_risk")
+    assert f"Risk of {rows:,} SKU x locations from planning run 1" in output
+    assert f"{at_risk:,} at risk" in output
 
 
 def _assert_proposal_shown(output: str, url: str) -> None:

@@ -24,6 +24,7 @@ from stockguard.adapters.db.views.proposal_lines import LineFacts, line_facts, s
 from stockguard.bootstrap import App, bootstrap
 from stockguard.domain import commands
 from stockguard.entrypoints.api.app import create_app
+from stockguard.entrypoints.cli import risk as risk_cli
 from stockguard.entrypoints.cli.context import console, err_console, fail, state
 from stockguard.entrypoints.cli.operators import create_operator
 from stockguard.entrypoints.cli.plan import run_planning, summary_line
@@ -34,6 +35,7 @@ from stockguard.services.replenishment.propose import propose_replenishment
 
 DEMO_OPERATOR = "demo@stockguard.local"
 PROPOSAL_LINES_SHOWN = 10
+RISKS_SHOWN = 5
 STEP_LABELS = {
     DemoStep.CATALOGUE: "Catalogue, suppliers and customers",
     DemoStep.DEMAND: "Demand: seasonality, trends, promotions",
@@ -101,6 +103,8 @@ def demo(
     _print_summary(summary, time.perf_counter() - started, engine)
     planned = run_planning(app, today=first_day, history_days=days, seed=seed)
     console.print(summary_line(planned), markup=False, highlight=False, soft_wrap=True)
+    risk_cli.refresh_after_planning(app)
+    risk_cli.print_most_at_risk(app, RISKS_SHOWN)
     _propose(app)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty()

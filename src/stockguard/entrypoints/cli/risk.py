@@ -148,6 +148,16 @@ def refresh_after_planning(stockguard: App) -> None:
     console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
 
 
+def print_most_at_risk(stockguard: App, limit: int) -> None:
+    """The ``limit`` SKU x locations with the largest expected lost revenue (the demo)."""
+    with stockguard.reader() as session:
+        found = views.risks(session, states=views.AT_RISK_STATES, limit=limit)
+    if found.rows:
+        table = _table([_record(row) for row in found.rows])
+        table.title = "Most at risk (expected lost revenue first)"
+        console.print(table)
+
+
 def refresh_line(summary: RefreshSummary) -> str:
     order = ("out_of_stock", "at_risk", "watch", "ok")
     parts = ", ".join(f"{summary.states.get(s, 0):,} {s.replace('_', ' ')}" for s in order)
