@@ -23,6 +23,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     replenish,
     risk,
     rules,
+    scms_import,  # noqa: F401 (adds scms to import)
     serve,
     shops,
     stock,

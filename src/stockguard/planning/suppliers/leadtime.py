@@ -12,8 +12,9 @@ For each group with observed lead times ``x_1..x_n`` (days):
   parameters, so the higher likelihood). It is kept when its Kolmogorov-Smirnov distance
   ``D`` to the data is at most ``1.36 / sqrt(n)`` (the asymptotic 5 % critical value;
   conservative because the parameters were estimated); otherwise, or when ``n`` is below
-  ``min_observations``, a value is <= 0 or all values are equal, the group's distribution
-  is its **empirical** one. Lead times are whole days, so ``D`` compares the empirical CDF
+  ``min_observations``, a value is negative or all values are equal, the group's
+  distribution is its **empirical** one. A 0-day lead time (same-day delivery) enters
+  the fits as half a day (``x = max(x, 1/2)``), since both families live on ``x > 0``. Lead times are whole days, so ``D`` compares the empirical CDF
   after each distinct day ``d`` with ``F(d + 1/2)`` and before it with ``F(d - 1/2)``.
 
 Quantiles of the chosen distribution are its ``ppf``; empirical quantiles use linear
@@ -34,6 +35,7 @@ from stockguard.planning.suppliers import grouped
 DEFAULT_LEVELS = (0.5, 0.9, 0.95)
 KS_COEFFICIENT_5_PERCENT = 1.36
 NEWTON_STEPS = 6
+HALF_DAY = 0.5
 
 
 class Family(enum.IntEnum):
@@ -114,7 +116,7 @@ def fit_lead_times(
     mean = grouped.ratio(grouped.group_sum(index, values, n_groups), count)
     deviations = grouped.group_sum(index, (values - np.nan_to_num(mean)[index]) ** 2, n_groups)
     std = np.where(count >= 2, np.sqrt(grouped.ratio(deviations, count - 1.0)), np.nan)
-    fitted = _fit_parametric(index, values, n_groups, mean, count)
+    fitted = _fit_parametric(index, np.maximum(values, HALF_DAY), n_groups, count)
     eligible = _eligible(index, values, n_groups, count, min_observations, fitted)
     use_gamma = fitted.aic_gamma <= fitted.aic_lognormal
     distance = _ks_distance(ordered, fitted, use_gamma)
@@ -150,16 +152,17 @@ def _eligible(
     min_observations: int,
     fitted: _Parametric,
 ) -> BoolArray:
-    non_positive = grouped.group_count(index, n_groups, values <= 0)
+    negative = grouped.group_count(index, n_groups, values < 0)
     finite = np.isfinite(fitted.aic_gamma) & np.isfinite(fitted.aic_lognormal)
-    eligible = (count >= max(min_observations, 2)) & (non_positive == 0) & finite
+    eligible = (count >= max(min_observations, 2)) & (negative == 0) & finite
     return np.asarray(eligible, dtype=np.bool_)
 
 
 def _fit_parametric(
-    index: IntArray, values: FloatArray, n_groups: int, mean: FloatArray, count: FloatArray
+    index: IntArray, values: FloatArray, n_groups: int, count: FloatArray
 ) -> _Parametric:
     """Gamma and lognormal maximum-likelihood fits of every group (NaN where undefined)."""
+    mean = grouped.ratio(grouped.group_sum(index, values, n_groups), count)
     logs = np.log(np.where(values > 0, values, 1.0))
     sum_logs = grouped.group_sum(index, logs, n_groups)
     mu = grouped.ratio(sum_logs, count)

@@ -72,8 +72,16 @@ def test_bimodal_lead_times_fall_back_to_the_empirical_distribution() -> None:
     np.testing.assert_allclose(fits.quantiles[0], fits.empirical_quantiles[0])
 
 
-def test_zero_day_lead_times_keep_the_empirical_distribution() -> None:
-    values = np.r_[0.0, np.arange(1.0, 40.0)]
+def test_zero_day_lead_times_are_fitted_as_half_a_day() -> None:
+    rng = np.random.default_rng(2)
+    values = np.r_[0.0, np.round(rng.gamma(2.0, 3.0, size=300))]
+    fits = _fit(values, np.zeros(values.size, dtype=int), 1)
+    assert fits.family[0] != leadtime.Family.EMPIRICAL
+    assert np.isfinite(fits.gamma_shape[0])
+
+
+def test_negative_lead_times_keep_the_empirical_distribution() -> None:
+    values = np.r_[-1.0, np.arange(1.0, 40.0)]
     fits = _fit(values, np.zeros(values.size, dtype=int), 1)
     assert fits.family[0] == leadtime.Family.EMPIRICAL
     assert np.isnan(fits.gamma_shape[0])
