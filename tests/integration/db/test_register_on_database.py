@@ -21,7 +21,7 @@ def test_register_tables_match_the_migration(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
-    mine = [entry for entry in diff if "risk" == getattr(entry[1], "name", None)]
+    mine = [entry for entry in diff if getattr(entry[1], "name", None) == "risk"]
     assert mine == []
 
 

@@ -160,7 +160,8 @@ def test_import_adds_and_updates_keeping_rehearsals(uow: RegisterUnitOfWork) -> 
     summary = handlers.import_register(uow, REGISTER_FILE, source="risks.yaml", now=NOW)
     assert summary == handlers.ImportSummary(created=("BF-SPIKE",), updated=("FLOOD-PT",))
     flood = uow.committed["FLOOD-PT"]
-    assert flood.scenario is None and flood.last_run_id == 2
+    assert flood.scenario is None
+    assert flood.last_run_id == 2
     assert uow.committed["BF-SPIKE"].status is reg.RiskStatus.MITIGATED
 
 

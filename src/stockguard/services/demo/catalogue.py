@@ -19,6 +19,11 @@ FloatArray = npt.NDArray[np.float64]
 CENT = Decimal("0.01")
 DISCONTINUED_SHARE = 0.05
 SECOND_SOURCE_SHARE = 0.3
+BACKUP_SOURCES = {"ATL-TEXTEIS": ("FILATURE-ROUBAIX", Decimal("1.08"))}
+"""Primary supplier -> the backup every one of its families is also offered by (and the
+backup's cost ratio) when the draw gave it no second source: the ready supplier-flood
+scenario (services/demo/scenarios) rehearses switching to it. Chosen without a random
+draw, so the rest of the seeded shop is unchanged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +193,11 @@ def _add_family(
         if second is not None:
             other_cost = (cost * Decimal(rng.uniform(0.92, 1.15))).quantize(CENT)
             acc.offers.append(_offer(second, product.sku, other_cost, pack, pack * 2))
+        elif (backup := BACKUP_SOURCES.get(v.SUPPLIERS[supplier].code)) is not None:
+            backup_cost = (cost * backup[1]).quantize(CENT)
+            acc.offers.append(
+                _offer(SUPPLIER_INDEX[backup[0]], product.sku, backup_cost, pack, pack)
+            )
 
 
 def _second_source(rng: np.random.Generator, primary: int) -> int | None:
