@@ -2,9 +2,12 @@
 
 ``relay_outbox_job`` hands unrelayed events to the subscribers registered here (alerts
 now; later areas register theirs in ``subscribers``), ``send_digests_job`` queues the
-daily digests whose hour has come, and ``send_deliveries_job`` sends what is due. One
-cycle runs the three; ``run`` repeats cycles every ``poll_interval`` seconds until its
-stop event is set (the CLI sets it on Ctrl-C or SIGTERM, after the cycle in progress).
+daily digests whose hour has come, and ``send_deliveries_job`` sends what is due. Daily
+jobs (the promotion readiness check, from ``WorkerSettings.promotion_check_hour``) run
+first in the first cycle of each UTC day at or after their hour, so the events they write
+are relayed in the same cycle. One cycle runs them all; ``run`` repeats cycles every
+``poll_interval`` seconds until its stop event is set (the CLI sets it on Ctrl-C or
+SIGTERM, after the cycle in progress).
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 from stockguard.adapters.db.alerts import AbcCache
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
@@ -27,6 +30,7 @@ from stockguard.services.alerts.ports import AlertUnitOfWork
 from stockguard.services.outbox.delivery import RetryPolicy, Sender, SendReport, Transport
 from stockguard.services.outbox.model import Channel
 from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
+from stockguard.services.promotions.check import check_promotions
 
 logger = logging.getLogger(__name__)
 
@@ -79,12 +83,36 @@ def transports(settings: Settings) -> dict[Channel, Transport]:
 
 
 @dataclass(slots=True)
+class DailyJob:
+    """A job the worker runs once per UTC day, in its first cycle at or after ``hour``."""
+
+    name: str
+    hour: int
+    run: Callable[[datetime], object]
+    last_day: date | None = None
+
+    def run_if_due(self, now: datetime) -> bool:
+        """Run the job if today's run is due; True when it ran (a failure is logged and
+        retried on the next cycle)."""
+        if now.hour < self.hour or self.last_day == now.date():
+            return False
+        try:
+            self.run(now)
+        except Exception:
+            logger.exception("daily job %s failed; retrying at the next cycle", self.name)
+            return False
+        self.last_day = now.date()
+        return True
+
+
+@dataclass(slots=True)
 class Worker:
     relay: Relay[AlertUnitOfWork]
     sender: Sender
     uow_factory: Callable[[], SqlRelayUnitOfWork]
     clock: Clock
     poll_interval: float
+    daily_jobs: list[DailyJob] = field(default_factory=list)
 
     def relay_outbox_job(self) -> RelayReport:
         return self.relay.drain()
@@ -97,7 +125,10 @@ class Worker:
         return self.sender.drain()
 
     def cycle(self) -> CycleReport:
-        """Relay everything waiting, queue due digests, send what is due."""
+        """Run due daily jobs, relay everything waiting, queue due digests, send what is due."""
+        now = self.clock()
+        for job in self.daily_jobs:
+            job.run_if_due(now)
         relayed = self.relay_outbox_job()
         digests = self.send_digests_job()
         return CycleReport(relayed, digests, self.send_deliveries_job())
@@ -142,4 +173,13 @@ def build_worker(
         ),
         lease_seconds=settings.lease_seconds,
     )
-    return Worker(relay, sender, uow_factory, now, settings.poll_interval)
+    daily = []
+    if settings.promotion_check_hour is not None:
+        daily.append(
+            DailyJob(
+                "promotion readiness",
+                settings.promotion_check_hour,
+                lambda at: check_promotions(app.unit_of_work(), now=at),
+            )
+        )
+    return Worker(relay, sender, uow_factory, now, settings.poll_interval, daily)
