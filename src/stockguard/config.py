@@ -88,12 +88,13 @@ class WorkerSettings(BaseModel):
     retry_base_seconds: float = Field(default=30.0, gt=0)
     retry_cap_seconds: float = Field(default=3600.0, gt=0)
     max_attempts: int = Field(default=8, ge=1)
-    promotion_check_hour: int | None = Field(
-        default=6,
-        ge=0,
-        le=23,
-        description="UTC hour from which the worker checks promotion readiness once a day "
-        "(warnings to the buyer and the promotion's owner); empty turns the check off.",
+    promotion_check: bool = Field(
+        default=True,
+        description="Check promotion readiness once a day (warnings to the buyer and the "
+        "promotion's owner).",
+    )
+    promotion_check_hour: int = Field(
+        default=6, ge=0, le=23, description="UTC hour from which the daily check runs."
     )
 
 

@@ -3,7 +3,7 @@
 ``relay_outbox_job`` hands unrelayed events to the subscribers registered here (alerts
 now; later areas register theirs in ``subscribers``), ``send_digests_job`` queues the
 daily digests whose hour has come, and ``send_deliveries_job`` sends what is due. Daily
-jobs (the promotion readiness check, from ``WorkerSettings.promotion_check_hour``) run
+jobs (the promotion readiness check, ``WorkerSettings.promotion_check``, from its hour) run
 first in the first cycle of each UTC day at or after their hour, so the events they write
 are relayed in the same cycle. One cycle runs them all; ``run`` repeats cycles every
 ``poll_interval`` seconds until its stop event is set (the CLI sets it on Ctrl-C or
@@ -174,7 +174,7 @@ def build_worker(
         lease_seconds=settings.lease_seconds,
     )
     daily = []
-    if settings.promotion_check_hour is not None:
+    if settings.promotion_check:
         daily.append(
             DailyJob(
                 "promotion readiness",
