@@ -79,6 +79,9 @@ class SkuDays:
             the risk state is "out of stock", ``P`` is 1 by definition).
         already_out_known, already_out_stocked_out: of those, with a receipt before the
             end, and with demand lost before it.
+        day: the replay day ``t`` of the prediction; settled_day: the day ``r`` its next
+            receipt arrived, from which the outcome is known (the prequential
+            recalibration of ``risk_calibration`` only fits on rows with ``r <= t``).
     """
 
     available: FloatArray
@@ -96,12 +99,18 @@ class SkuDays:
     already_out: int
     already_out_stocked_out: int
     already_out_known: int
+    day: IntArray
+    settled_day: IntArray
 
 
-def lead_time_pmf(stated: int, past_delays: IntArray) -> FloatArray:
-    """pmf of ``L = max(stated + delay, 1)`` over 0..max, from the supplier's past delays."""
+def lead_time_pmf(
+    stated: int, past_delays: IntArray, weights: FloatArray | None = None
+) -> FloatArray:
+    """pmf of ``L = max(stated + delay, 1)`` over 0..max, from the supplier's past delays,
+    each counted with its weight (``weights``, e.g. a recency decay; equal by default)."""
     lead = np.maximum(stated + past_delays, 1)
-    return np.bincount(lead).astype(np.float64) / lead.size
+    w = np.ones(lead.size) if weights is None else np.asarray(weights, dtype=np.float64)
+    return np.bincount(lead, weights=w).astype(np.float64) / w.sum()
 
 
 def trailing_demand(
@@ -318,4 +327,6 @@ def sku_days(
         already_out=int((counted & already_out).sum()),
         already_out_stocked_out=int((counted & already_out & known & stocked_out).sum()),
         already_out_known=int((counted & already_out & known).sum()),
+        day=np.broadcast_to(days[None, :], (n_sku, n_days))[keep].astype(np.int64),
+        settled_day=end[keep].astype(np.int64),
     )
