@@ -132,10 +132,10 @@ def _pool_adjacent_violators(
     xs: list[float] = []
     ys: list[float] = []
     ws: list[float] = []
-    for x, s, w in zip(values.tolist(), sums.tolist(), weight.tolist(), strict=True):
-        xs.append(x * w)
-        ys.append(s)
-        ws.append(w)
+    for x, total, mass in zip(values.tolist(), sums.tolist(), weight.tolist(), strict=True):
+        xs.append(x * mass)
+        ys.append(total)
+        ws.append(mass)
         while len(ws) > 1 and ys[-2] / ws[-2] >= ys[-1] / ws[-1]:
             x_last, y_last, w_last = xs.pop(), ys.pop(), ws.pop()
             xs[-1] += x_last
