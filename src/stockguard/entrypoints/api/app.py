@@ -12,6 +12,8 @@ from stockguard.entrypoints.api.errors import register_error_handlers
 from stockguard.entrypoints.api.routers import (
     alerts,
     audit,
+    carriers,
+    contracts,
     customers,
     imports,
     orders,
@@ -100,6 +102,8 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         alerts.router,
         risk.router,
         promotions.router,
+        contracts.router,
+        carriers.router,
     ):
         app.include_router(router)
     register_error_handlers(app)

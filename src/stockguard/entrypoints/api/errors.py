@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stockguard.domain import errors
+from stockguard.domain import errors, shipping
 from stockguard.services.importing.problems import ImportRejected
 
 PROBLEM_BASE = "https://stockguard.dev/problems/"
@@ -46,6 +46,8 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     errors.UnknownProposal: 404,
     errors.UnknownProposalLine: 422,
     errors.EmptyApproval: 409,
+    shipping.UnknownShipment: 404,
+    shipping.DuplicateShipment: 409,
 }
 
 

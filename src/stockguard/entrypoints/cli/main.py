@@ -9,6 +9,8 @@ import typer
 from stockguard.entrypoints.cli import (  # public_data adds online-retail and m5 to import
     alerts,
     audit,
+    carriers,
+    contracts,
     db,
     demo,
     forecast,
@@ -20,6 +22,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     proposals,
     public_data,  # noqa: F401
     purchasing,
+    register,
     replenish,
     risk,
     rules,
@@ -50,6 +53,9 @@ app.add_typer(rules.app, name="rules")
 app.add_typer(audit.app, name="audit")
 app.add_typer(risk.app, name="risk")
 app.add_typer(promotions.app, name="promotions")
+app.add_typer(contracts.app, name="contracts")
+app.add_typer(carriers.app, name="carriers")
+app.add_typer(carriers.shipments_app, name="shipments")
 app.command()(serve.serve)
 app.add_typer(stock.record_app, name="record")
 app.command()(demo.demo)
@@ -57,6 +63,7 @@ app.command()(stock.levels)
 app.command()(stock.reconcile)
 app.command()(forecast.forecast)
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(register.app, name="register")
 app.command()(worker.worker)
 
 

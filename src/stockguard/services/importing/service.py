@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TextIO
 
+from stockguard.services.contracts import contract_file
 from stockguard.services.importing import (
     catalog_files,
     checks,
@@ -47,6 +48,7 @@ FORMATS: dict[str, FileFormat] = {
         marketing_files.PROMOTIONS,
         party_files.CARRIERS,
         replenishment_files.RULES,
+        contract_file.CONTRACTS,
     )
 }
 """Every importable file kind by its command name, in a workable import order."""

@@ -36,6 +36,10 @@ def parse_register(text: str, source: str) -> list[reg.Risk]:
             continue
         code = item.fields.get("code")
         label = f"{source}, line {item.line}" + (f", risk {code!r}" if code else "")
+        if isinstance(code, str | int) and str(code) in seen:
+            problems.append(f"{label}: code already used on line {seen[str(code)]}")
+        elif isinstance(code, str | int):
+            seen[str(code)] = item.line
         risk, found = risk_from_fields(item.fields)
         for problem in found:
             line = item.key_lines.get(problem.field or "", item.line)
@@ -43,9 +47,6 @@ def parse_register(text: str, source: str) -> list[reg.Risk]:
             problems.append(reg.describe(problem, where))
         if risk is None:
             continue
-        if risk.code in seen:
-            problems.append(f"{label}: code already used on line {seen[risk.code]}")
-        seen[risk.code] = item.line
         risks.append(risk)
     if problems:
         raise reg.RiskRejected(source, problems)
