@@ -1,0 +1,168 @@
+"""KPIs per supplier or per supplier x SKU from purchase-order and receipt history.
+
+Definitions (docs/suppliers.md): a line is **on time** when its first receipt is on or
+before the day promised (``expected_on``); **lead time** = first receipt day - order day
+(lines with both); **fill rate** = units received / units ordered; **rejected share** =
+units rejected / units received; **price variance** = quantity-weighted relative gap
+between the price paid and the reference (the offer's cost, else the SKU's mean price).
+Lead-time distributions are fitted by ``planning.suppliers.leadtime`` (gamma or
+lognormal by AIC when a 5 % Kolmogorov-Smirnov test accepts it, else empirical).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from stockguard.planning.suppliers import kpis as kernels
+from stockguard.planning.suppliers import leadtime
+from stockguard.services.suppliers import arrays
+from stockguard.services.suppliers.model import OfferFacts, OrderLineFacts, SupplierFacts
+
+LEVELS = (0.5, 0.9, 0.95)
+MIN_OBSERVATIONS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class LeadTimeSummary:
+    """Lead times of one group, days. ``p50/p90/p95`` are the observations' quantiles;
+    ``fitted`` holds the chosen distribution's (equal to them when it is empirical)."""
+
+    observations: int
+    mean: float | None
+    std: float | None
+    p50: float | None
+    p90: float | None
+    p95: float | None
+    family: str
+    parameters: dict[str, float]
+    fitted: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierKpis:
+    """KPIs of one supplier (``sku`` None) or one supplier x SKU; shares in [0, 1]."""
+
+    supplier: str
+    name: str
+    sku: str | None
+    lines: int
+    delivered: int
+    on_time_rate: float | None
+    delay_mean: float | None
+    lead_time: LeadTimeSummary
+    fill_rate: float | None
+    rejected_share: float | None
+    price_variance: float | None
+    ordered_units: int
+    spend: float
+    currency: str | None
+
+
+def compute_kpis(
+    lines: Sequence[OrderLineFacts],
+    *,
+    suppliers: Sequence[SupplierFacts],
+    offers: Sequence[OfferFacts],
+    by_sku: bool = False,
+    currency: str | None = None,
+    min_observations: int = MIN_OBSERVATIONS,
+) -> list[SupplierKpis]:
+    """KPIs per supplier (or supplier x SKU), most lines first.
+
+    ``currency``: spend and price variance count the lines in this currency (default:
+    the one most lines use); every other KPI counts every line.
+    """
+    if not lines:
+        return []
+    spend_currency = currency or arrays.main_currency(lines)
+    keys, group = arrays.index_of([(line.supplier, line.sku if by_sku else None) for line in lines])
+    data = arrays.line_arrays(lines, offers, spend_currency)
+    found = kernels.delivery_kpis(
+        group=group,
+        n_groups=len(keys),
+        delay_days=data.delay,
+        ordered=data.ordered,
+        received=data.received,
+        rejected=data.rejected,
+        unit_price=np.nan_to_num(data.unit_price),
+        reference_price=data.reference_price,
+    )
+    timed = np.isfinite(data.lead_time)
+    fits = leadtime.fit_lead_times(
+        lead_time_days=data.lead_time[timed],
+        group=group[timed],
+        n_groups=len(keys),
+        levels=LEVELS,
+        min_observations=min_observations,
+    )
+    names = {s.code: s.name for s in suppliers}
+    rows = [
+        _row(found, fits, g, key, names, spend_currency)  # type: ignore[arg-type]
+        for g, key in enumerate(keys)
+    ]
+    return sorted(rows, key=lambda r: (-r.lines, r.supplier, r.sku or ""))
+
+
+def _row(
+    found: kernels.DeliveryKpis,
+    fits: leadtime.LeadTimeFits,
+    g: int,
+    key: tuple[str, str | None],
+    names: dict[str, str],
+    currency: str | None,
+) -> SupplierKpis:
+    supplier, sku = key
+    return SupplierKpis(
+        supplier=supplier,
+        name=names.get(supplier, supplier),
+        sku=sku,
+        lines=int(found.lines[g]),
+        delivered=int(found.delivered[g]),
+        on_time_rate=number(found.on_time_rate[g]),
+        delay_mean=number(found.delay_mean[g]),
+        lead_time=lead_time_summary(fits, g),
+        fill_rate=number(found.fill_rate[g]),
+        rejected_share=number(found.rejected_share[g]),
+        price_variance=number(found.price_variance[g]),
+        ordered_units=int(found.ordered_units[g]),
+        spend=float(found.spend[g]),
+        currency=currency,
+    )
+
+
+def lead_time_summary(fits: leadtime.LeadTimeFits, g: int) -> LeadTimeSummary:
+    """Group ``g`` of ``fits`` as plain numbers (None where undefined)."""
+    family = leadtime.Family(int(fits.family[g]))
+    parameters: dict[str, float] = {}
+    if family is leadtime.Family.GAMMA:
+        parameters = {"shape": float(fits.gamma_shape[g]), "scale": float(fits.gamma_scale[g])}
+    elif family is leadtime.Family.LOGNORMAL:
+        parameters = {
+            "mu": float(fits.lognormal_mu[g]),
+            "sigma": float(fits.lognormal_sigma[g]),
+        }
+    empirical = [number(v) for v in fits.empirical_quantiles[g]]
+    fitted = {
+        f"p{round(level * 100)}": float(value)
+        for level, value in zip(fits.levels, fits.quantiles[g], strict=True)
+        if np.isfinite(value)
+    }
+    return LeadTimeSummary(
+        observations=int(fits.count[g]),
+        mean=number(fits.mean[g]),
+        std=number(fits.std[g]),
+        p50=empirical[0],
+        p90=empirical[1],
+        p95=empirical[2],
+        family=family.name.lower() if fits.count[g] else "none",
+        parameters=parameters,
+        fitted=fitted,
+    )
+
+
+def number(value: float | np.floating) -> float | None:
+    """A finite float, or None for NaN/inf."""
+    return float(value) if np.isfinite(value) else None
