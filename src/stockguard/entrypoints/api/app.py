@@ -21,6 +21,7 @@ from stockguard.entrypoints.api.routers import (
     products,
     promotions,
     purchase_orders,
+    register,
     replenishment,
     risk,
     stock,
@@ -68,6 +69,11 @@ TAGS = [
         "description": "Promotion readiness: demand with its uplift against stock and "
         "inbound supply, the quantity to order and the last day to order it.",
     },
+    {
+        "name": "register",
+        "description": "Risk register: each risk's likelihood x impact score, the scenario "
+        "that models it, its action plan, owner, KPIs and last rehearsal by simulation.",
+    },
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
 ]
@@ -104,6 +110,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         promotions.router,
         contracts.router,
         carriers.router,
+        register.router,
     ):
         app.include_router(router)
     register_error_handlers(app)
