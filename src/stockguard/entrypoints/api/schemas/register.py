@@ -37,7 +37,10 @@ class RiskCreate(BaseModel):
 class RiskUpdate(BaseModel):
     """Fields to change; fields left out keep their values, ``null`` clears an optional one."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"likelihood": 3, "status": "mitigated"}]},
+    )
 
     title: Text | None = None
     category: reg.RiskCategory | None = None
