@@ -19,7 +19,25 @@ class RiskCreate(BaseModel):
     file path; ``plans``: the plans file (or ready name) holding ``plan``; ``kpis``: the
     plan's KPIs as name -> target value."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "FLOOD-PT",
+                    "title": "Flood in northern Portugal stops our main textile supplier",
+                    "category": "natural_disaster",
+                    "likelihood": 2,
+                    "impact": 5,
+                    "owner_role": "Head of purchasing",
+                    "scenario": "supplier-flood",
+                    "plans": "supplier-flood",
+                    "plan": "second source after 7 days",
+                    "kpis": {"fill_rate": 0.95, "lost_revenue": 5000},
+                }
+            ]
+        },
+    )
 
     code: Annotated[str, Field(min_length=1, max_length=32, examples=["FLOOD-PT"])]
     title: Text
