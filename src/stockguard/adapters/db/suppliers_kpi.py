@@ -121,6 +121,12 @@ class SqlSupplierHistory:
             found = session.execute(select(COUNTRIES.c.country, COUNTRIES.c.score))
             return {row.country: float(row.score) for row in found}
 
+    def product_categories(self) -> dict[str, str | None]:
+        table = t.table_of(t.ProductRow)
+        with self._sessions() as session:
+            found = session.execute(select(table.c.sku, table.c.category))
+            return {row.sku: row.category for row in found}
+
     def revenue_by_sku(self, *, since: datetime) -> dict[str, Decimal]:
         orders, lines = t.table_of(t.SalesOrderRow), t.table_of(t.SalesOrderLineRow)
         revenue = func.sum(lines.c.quantity * lines.c.unit_price)

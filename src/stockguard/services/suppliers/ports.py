@@ -34,6 +34,10 @@ class SupplierHistory(Protocol):
         """The buyer's country risk overrides, by country as entered."""
         ...
 
+    def product_categories(self) -> dict[str, str | None]:
+        """SKU -> category of every product."""
+        ...
+
     def revenue_by_sku(self, *, since: datetime) -> dict[str, Decimal]:
         """Sales revenue (quantity x unit price) per SKU of orders placed since ``since``."""
         ...
