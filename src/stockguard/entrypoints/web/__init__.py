@@ -29,8 +29,10 @@ from stockguard.entrypoints.web.routes import (
     audit,
     overview,
     purchasing,
+    register,
     replenishment,
     risk,
+    scenarios,
     session,
     stock,
 )
@@ -56,6 +58,8 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         replenishment.router,
         risk.router,
         audit.router,
+        scenarios.router,
+        register.router,
     ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
