@@ -38,7 +38,21 @@ class CarrierKpisRead(BaseModel):
 
 
 class ShipmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "reference": "1Z999AA10123456784",
+                    "carrier": "DHL",
+                    "origin": "CN",
+                    "destination": "PAR",
+                    "promised_on": "2026-05-10",
+                    "purchase_order": "PO-1001",
+                }
+            ]
+        },
+    )
 
     reference: str = Field(min_length=1, max_length=64)
     carrier: str = Field(min_length=1, max_length=64)
@@ -53,7 +67,19 @@ class ShipmentCreate(BaseModel):
 class ShipmentUpdate(BaseModel):
     """A tracking report."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "delayed",
+                    "at": "2026-05-08T10:00:00Z",
+                    "expected_on": "2026-05-13",
+                    "note": "Port congestion",
+                }
+            ]
+        },
+    )
 
     status: ShipmentStatus
     at: datetime | None = None

@@ -8,11 +8,9 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class ContractClauseWrite(BaseModel):
+class ContractTerms(BaseModel):
     """A supplier's terms from ``valid_from``; terms left out are not in the contract.
     Shares are fractions (0.95), percentages in percent (0.5 = 0.5 % per day)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     valid_from: date
     valid_to: date | None = None
@@ -25,7 +23,26 @@ class ContractClauseWrite(BaseModel):
     short_fill_penalty_percent: Decimal | None = Field(default=None, ge=0, le=100)
 
 
-class ContractClauseRead(ContractClauseWrite):
+class ContractClauseWrite(ContractTerms):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "valid_from": "2026-01-01",
+                    "guaranteed_fill_rate": "0.95",
+                    "max_lead_time_days": 14,
+                    "late_penalty_percent": "0.5",
+                    "late_cap_percent": "10",
+                    "quality_threshold": "0.02",
+                    "quality_penalty_percent": "5",
+                }
+            ]
+        },
+    )
+
+
+class ContractClauseRead(ContractTerms):
     model_config = ConfigDict(from_attributes=True)
 
     supplier: str
