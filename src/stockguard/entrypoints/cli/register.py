@@ -3,7 +3,7 @@ rehearse)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,9 +12,17 @@ from rich.table import Table
 
 from stockguard.adapters.db import register as register_db
 from stockguard.domain import register as reg
-from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
+from stockguard.entrypoints.cli.context import (
+    console,
+    err_console,
+    fail,
+    handles_domain_errors,
+    state,
+)
+from stockguard.entrypoints.cli.scenario_tables import plan_table, run_store, verdict
 from stockguard.services.register import handlers
 from stockguard.services.register.fields import fields_of
+from stockguard.services.register.rehearse import rehearse_risk
 
 app = typer.Typer(
     help="Risk register: each risk with its likelihood x impact score, the scenario that "
@@ -205,3 +213,35 @@ def show(code: Code) -> None:
     rehearsed = f"{risk.last_rehearsed_on} (scenario run {risk.last_run_id})"
     table.add_row("last rehearsed", rehearsed if risk.rehearsed else "never")
     console.print(table)
+
+
+@app.command()
+@handles_domain_errors
+def rehearse(
+    code: Code,
+    paths: Annotated[int, typer.Option(min=10, max=100_000, help="Monte Carlo paths.")] = 500,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same draws).")] = 7,
+    today: Annotated[
+        str | None, typer.Option(help="ISO date a ready scenario starts on [default: today].")
+    ] = None,
+) -> None:
+    """Run the risk's scenario with its plan (all plans when it names none) against doing
+    nothing, on the shop's own data; store the run and record today's rehearsal."""
+    try:
+        start = date.fromisoformat(today) if today else datetime.now(UTC).date()
+    except ValueError:
+        raise fail(f"--today must be an ISO date such as 2026-11-25, got {today!r}") from None
+    app_ = state.app()
+    with err_console.status(f"Rehearsing {code} ({paths:,} paths)..."):
+        report = rehearse_risk(
+            app_.unit_of_work(), run_store(app_), code,
+            paths=paths, seed=seed, today=start, now=datetime.now(UTC),
+        )  # fmt: skip
+    console.print(plan_table(report))
+    for outcome in report.plans[1:]:
+        console.print(verdict(report, outcome.plan), markup=False, highlight=False)
+    console.print(
+        f"Recorded the rehearsal of {code}; the run is on the dashboard under Scenarios "
+        f"(run {report.run_id}).",
+        markup=False,
+    )
