@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
+from sqlalchemy.orm import Session
 
 from stockguard.adapters.db.views import carriers as views
 from stockguard.domain import errors, shipping
@@ -83,7 +84,7 @@ def create_shipment(
 ) -> ShipmentDetailRead:
     """Book a shipment (status ``booked``). 404 for an unknown carrier or purchase order."""
     fields = body.model_dump(exclude={"booked_at"})
-    bus.handle(handlers.BookShipment(**fields, booked_at=body.booked_at or datetime.now(UTC)))
+    bus.handle(handlers.BookShipment(**fields, booked_at=_utc(body.booked_at)))
     response.headers["Location"] = router.url_path_for("get_shipment", reference=body.reference)
     with stockguard.reader() as session:
         return _detail(session, body.reference)
@@ -95,7 +96,7 @@ def update_shipment(
 ) -> ShipmentDetailRead:
     """Record a tracking report. ``delayed``/``exception`` (or an estimate after the
     promised date) sends ``ShipmentDelayed`` to the outbox; 409 for a move back."""
-    at = body.at or datetime.now(UTC)
+    at = _utc(body.at)
     bus.handle(
         handlers.UpdateShipment(reference, body.status.value, at, body.expected_on, body.note)
     )
@@ -103,7 +104,14 @@ def update_shipment(
         return _detail(session, reference)
 
 
-def _detail(session: SessionDep, reference: str) -> ShipmentDetailRead:
+def _utc(at: datetime | None) -> datetime:
+    """``at`` in UTC (a time without an offset is taken as UTC); now when absent."""
+    if at is None:
+        return datetime.now(UTC)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _detail(session: Session, reference: str) -> ShipmentDetailRead:
     view = views.shipment(session, reference)
     if view is None:
         raise shipping.UnknownShipment(reference)
