@@ -187,3 +187,40 @@ def test_import_names_file_line_and_field_and_writes_nothing(uow: RegisterUnitOf
 def test_import_refuses_malformed_files(uow: RegisterUnitOfWork, text: str, reason: str) -> None:
     with pytest.raises(reg.RiskRejected, match=reason):
         handlers.import_register(uow, text, source="risks.yaml", now=NOW)
+
+
+class NoRuns:
+    def add(self, *args: object, **kwargs: object) -> int:
+        raise AssertionError("nothing is run for a risk that cannot be rehearsed")
+
+    def get(self, run_id: int) -> None:
+        return None
+
+    def list(self, *, limit: int = 50, scenario: str | None = None) -> list[object]:
+        return []
+
+
+def test_a_risk_without_a_scenario_or_with_an_unknown_plan_is_not_rehearsed(
+    uow: RegisterUnitOfWork,
+) -> None:
+    from stockguard.services.register.rehearse import NotRehearsable, rehearse_risk
+
+    handlers.add_risk(uow, a_risk(code="BARE", scenario=None, plans=None, plan=None), now=NOW)
+    handlers.add_risk(uow, a_risk(plans="supplier-flood", plan="pray"), now=NOW)
+    options = {"paths": 50, "seed": 1, "today": date(2026, 11, 25), "now": NOW}
+    with pytest.raises(NotRehearsable, match="no scenario models it"):
+        rehearse_risk(uow, NoRuns(), "BARE", **options)  # type: ignore[arg-type]
+    with pytest.raises(NotRehearsable, match="plan 'pray' is not in supplier-flood; known: "):
+        rehearse_risk(uow, NoRuns(), "FLOOD-PT", **options)  # type: ignore[arg-type]
+    with pytest.raises(reg.UnknownRisk):
+        rehearse_risk(uow, NoRuns(), "NOPE", **options)  # type: ignore[arg-type]
+    assert not uow.committed["FLOOD-PT"].rehearsed
+
+
+def test_a_risk_naming_a_missing_file_says_so(uow: RegisterUnitOfWork) -> None:
+    from stockguard.services.register.rehearse import NotRehearsable, rehearse_risk
+
+    handlers.add_risk(uow, a_risk(plans="no/such/plans.yaml"), now=NOW)
+    options = {"paths": 50, "seed": 1, "today": date(2026, 11, 25), "now": NOW}
+    with pytest.raises(NotRehearsable, match=r"no/such/plans\.yaml is neither a ready scenario"):
+        rehearse_risk(uow, NoRuns(), "FLOOD-PT", **options)  # type: ignore[arg-type]

@@ -66,18 +66,24 @@ def shifted(found: ReadyScenario, start: date) -> ReadyScenario:
 def resolve(scenario: str, plans: str | None, *, start: date | None = None) -> ReadyScenario:
     """A risk's scenario and plans references: library names, or paths of YAML files.
 
-    A library scenario is moved to ``start``; a file is run as written.
+    A library scenario is moved to ``start`` and comes with its own plans unless others
+    are named; a scenario file runs as written, and library plans named beside it are
+    moved to its start.
+
+    Raises:
+        OSError: when a reference is neither a library name nor a readable file.
     """
-    if scenario in NAMES and (plans is None or plans in NAMES):
+    if scenario in NAMES:
         library = ready(scenario, start=start)
         if plans is None or plans == scenario:
             return library
-        return ReadyScenario(library.scenario, ready(plans, start=start).plans)
-    spec = files.load_scenario(Path(scenario).read_text("utf-8"), file=scenario)
+        spec = library.scenario
+    else:
+        spec = files.load_scenario(Path(scenario).read_text("utf-8"), file=scenario)
     if plans is None:
         return ReadyScenario(spec, ())
     if plans in NAMES:
-        return ReadyScenario(spec, ready(plans).plans)
+        return ReadyScenario(spec, ready(plans, start=spec.start).plans)
     text = Path(plans).read_text("utf-8")
     return ReadyScenario(spec, tuple(files.load_plans(text, file=plans)))
 

@@ -43,7 +43,12 @@ def rehearse_risk(
         raise reg.UnknownRisk(code)
     if risk.scenario is None:
         raise NotRehearsable(f"risk {code!r}", ["no scenario models it; set one with --scenario"])
-    found = library.resolve(risk.scenario, risk.plans, start=today)
+    try:
+        found = library.resolve(risk.scenario, risk.plans, start=today)
+    except OSError as error:
+        ready = ", ".join(library.NAMES)
+        reason = f"{error.filename} is neither a ready scenario ({ready}) nor a readable file"
+        raise NotRehearsable(f"risk {code!r}", [reason]) from None
     plans = _plans(risk, found.plans)
     report = scenario_run.run_scenario(uow, found.scenario, plans, paths=paths, seed=seed)
     stored = scenario_run.store_run(runs, report, found.scenario, plans, now=now)
