@@ -30,6 +30,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     serve,
     shops,
     stock,
+    suppliers,
     worker,
 )
 from stockguard.entrypoints.cli.context import state
@@ -63,6 +64,7 @@ app.command()(stock.levels)
 app.command()(stock.reconcile)
 app.command()(forecast.forecast)
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(suppliers.app, name="suppliers")
 app.add_typer(register.app, name="register")
 app.command()(worker.worker)
 
