@@ -77,9 +77,8 @@ def quality_charge(
     )
     if amount <= 0:
         return None
-    detail = (
-        f"{receipt.rejected} of {receipt.quantity} rejected (max share {clause.quality_threshold})"
-    )
+    threshold = format(clause.quality_threshold.normalize(), "f")
+    detail = f"{receipt.rejected} of {receipt.quantity} rejected (max share {threshold})"
     return Charge(c.PenaltyKind.QUALITY, amount, value, 0, receipt.rejected, detail)
 
 
