@@ -25,6 +25,7 @@ from stockguard.entrypoints.api.routers import (
     replenishment,
     risk,
     stock,
+    supplier_kpis,
     suppliers,
     webhooks,
 )
@@ -43,6 +44,12 @@ TAGS = [
     {"name": "stock", "description": "Stock levels and the movement ledger."},
     {"name": "purchasing", "description": "Suppliers and purchase orders."},
     {"name": "parties", "description": "Customers and sales orders."},
+    {
+        "name": "suppliers",
+        "description": "Supplier KPIs from purchase history (on-time rate, lead-time "
+        "distribution, fill rate, quality, price variance), scorecards, risk score, the "
+        "buyer's ratings and the diversification report.",
+    },
     {"name": "planning", "description": "Planning runs and the demand forecasts they stored."},
     {
         "name": "replenishment",
@@ -97,6 +104,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         products.router,
         stock.router,
         purchase_orders.router,
+        supplier_kpis.router,
         suppliers.router,
         customers.router,
         orders.router,
