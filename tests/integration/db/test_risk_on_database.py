@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
@@ -53,9 +54,15 @@ def test_a_refresh_stores_the_basis_and_figures_of_every_forecast_row(app: App) 
     assert paris.days_of_cover == pytest.approx(200 / 3)
     assert paris.projected_stockout == NOW.date() + timedelta(days=66)
     # no purchase order is open: an order goes out when 200 - s units are sold, so the
-    # risk is that of the lead time's demand exceeding the reorder point s
-    lead_time = (paris.demand_mean, paris.demand_var, paris.lead_time_mean, paris.lead_time_var)
-    expected = probability.stockout_probability([paris.reorder_point], *lead_time)
+    # risk is that of the lead time's demand exceeding the reorder point s, mixed over the
+    # stored lead-time pmf; a lead time L serves days 1 .. L - 1 (ADR 0011)
+    assert paris.lead_time_pmf is not None
+    assert 1 <= len(paris.lead_time_pmf) <= 8
+    points = np.array([[max(day - 1.0, 0.0) for day, _ in paris.lead_time_pmf]])
+    mass = np.array([[weight for _, weight in paris.lead_time_pmf]])
+    expected = probability.stockout_probability_over_points(
+        [paris.reorder_point], [paris.demand_mean], [paris.demand_var], points, mass
+    )
     assert paris.probability == pytest.approx(expected[0])
     assert paris.state == ("watch" if 0.2 <= paris.probability < 0.5 else "ok")
     assert lyon.state == "out_of_stock"

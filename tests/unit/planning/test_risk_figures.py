@@ -24,9 +24,10 @@ def _basis(n: int = 1, **overrides: object) -> figures.RiskBasisArrays:
         "receipt_delay_var": 0.0,
         "unit_price": 12.5,
     }
+    pmfs = {k: overrides.pop(k) for k in list(overrides) if k.endswith(("_points", "_mass"))}
     values.update(overrides)
     arrays = {k: np.broadcast_to(np.asarray(v, np.float64), (n,)).copy() for k, v in values.items()}
-    return figures.RiskBasisArrays(**arrays)  # type: ignore[arg-type]
+    return figures.RiskBasisArrays(**arrays, **pmfs)  # type: ignore[arg-type]
 
 
 def test_days_of_cover_divides_available_by_the_demand_rate() -> None:
@@ -36,10 +37,22 @@ def test_days_of_cover_divides_available_by_the_demand_rate() -> None:
     np.testing.assert_array_equal(figures.stockout_offset([5.6, np.inf, 0.0]), [5, np.inf, 0])
 
 
+def _points(basis: figures.RiskBasisArrays, available: float, position: float) -> tuple:  # type: ignore[type-arg]
+    return figures.exposure_points(basis=basis, available=[available], position=[position])
+
+
+def _degenerate(days: float) -> tuple[np.ndarray, np.ndarray]:
+    return np.array([[days]]), np.array([[1.0]])
+
+
+# Day convention (ADR 0011): a receipt r days away serves the demand of days 1 .. r - 1,
+# so T = r - 1 (the former figures used T = r: these expectations moved by one day).
+
+
 def test_without_an_open_order_the_next_receipt_waits_for_the_reorder_point() -> None:
     mean, var = figures.receipt_horizon(basis=_basis(), available=[30.0], position=[30.0])
 
-    assert mean[0] == pytest.approx(10 + 7)  # (30 - 10) / 2 days, then a 7-day lead time
+    assert mean[0] == pytest.approx(10 + 6)  # (30 - 10) / 2 days, then 7 - 1 days of a lead time
     assert var[0] == pytest.approx(4.0)
 
 
@@ -47,10 +60,11 @@ def test_units_on_order_without_a_date_are_expected_within_a_lead_time() -> None
     mean, var = figures.receipt_horizon(basis=_basis(), available=[5.0], position=[30.0])
     result = figures.assess(basis=_basis(), available=[5.0], position=[30.0])
 
-    assert (mean[0], var[0]) == (7.0, 4.0)
-    lead_time = ([2.0], [2.0], [7.0], [4.0])
+    assert (mean[0], var[0]) == pytest.approx((6.0, 4.0))
+    points, mass = _points(_basis(), 5.0, 30.0)
+    assert points[0] == pytest.approx([7 - 12**0.5 - 1, 6.0, 7 + 12**0.5 - 1])
     assert result.probability[0] == pytest.approx(
-        probability.stockout_probability([5.0], *lead_time)[0]
+        probability.stockout_probability_over_points([5.0], [2.0], [2.0], points, mass)[0]
     )
 
 
@@ -59,27 +73,57 @@ def test_a_stored_date_is_stale_once_nothing_is_on_order() -> None:
 
     mean, var = figures.receipt_horizon(basis=basis, available=[30.0], position=[30.0])
 
-    assert (mean[0], var[0]) == (10 + 7, 4.0)  # received: wait for s = 10, then a lead time
+    assert (mean[0], var[0]) == pytest.approx((10 + 6, 4.0))  # received: wait, then a lead time
 
 
-def test_an_open_order_arrives_on_its_date_plus_the_suppliers_mean_delay() -> None:
+def test_an_open_order_arrives_on_its_date_plus_the_suppliers_delay() -> None:
     basis = _basis(days_to_receipt=4.0, receipt_delay_mean=1.0, receipt_delay_var=1.0)
 
     mean, var = figures.receipt_horizon(basis=basis, available=[10.0], position=[30.0])
     result = figures.assess(basis=basis, available=[10.0], position=[30.0])
 
-    assert (mean[0], var[0]) == (5.0, 1.0)
-    # the module's worked example: D(T) has mean 2 * 5 = 10, variance 2 * 5 + 4 * 1 = 14
-    expected = probability.stockout_probability([10.0], [2.0], [2.0], [5.0], [1.0])
+    assert (mean[0], var[0]) == pytest.approx((4.0, 1.0))  # 4 + 1 days away, 4 days of demand
+    points, mass = _points(basis, 10.0, 30.0)
+    expected = probability.stockout_probability_over_points([10.0], [2.0], [2.0], points, mass)
     assert result.probability[0] == pytest.approx(expected[0])
     assert result.days_of_cover[0] == 5.0
     assert result.stockout_offset[0] == 5.0
 
 
-def test_without_an_open_order_the_risk_is_the_lead_time_demand_above_the_reorder_point() -> None:
-    result = figures.assess(basis=_basis(), available=[30.0], position=[30.0])
+def test_a_degenerate_delay_pmf_gives_the_single_horizon_figure() -> None:
+    """The mixture over a one-point pmf is the negative binomial of that one horizon."""
+    points, mass = _degenerate(1.0)
+    basis = _basis(days_to_receipt=4.0, delay_points=points, delay_mass=mass, demand_var=5.0)
+    result = figures.assess(basis=basis, available=[10.0], position=[30.0])
 
-    lead_time = ([2.0], [2.0], [7.0], [4.0])
+    single = ([10.0], [2.0], [5.0], [4.0], [0.0])  # due in 4 + 1 days: T = 4 days, NB
+    assert result.probability[0] == pytest.approx(probability.stockout_probability(*single)[0])
+    assert result.expected_lost_units[0] == pytest.approx(
+        probability.expected_shortfall(*single)[0]
+    )
+
+
+def test_an_overdue_order_keeps_only_the_delays_still_possible() -> None:
+    points = np.array([[-2.0, 1.0, 5.0]])
+    mass = np.array([[0.5, 0.25, 0.25]])
+    basis = _basis(days_to_receipt=-1.0, delay_points=points, delay_mass=mass)
+
+    t, w = _points(basis, 10.0, 30.0)
+
+    # due yesterday: a delay of -2 is excluded; 1 and 5 days late leave 0 and 4 days
+    np.testing.assert_allclose(t[0][w[0] > 0], [0.0, 3.0])
+    np.testing.assert_allclose(w[0][w[0] > 0], [0.5, 0.5])
+    very_late = _basis(days_to_receipt=-9.0, delay_points=points, delay_mass=mass)
+    t, w = _points(very_late, 10.0, 30.0)
+    assert float((t * w).sum()) == 0.0  # later than every past delay: any day now
+
+
+def test_without_an_open_order_the_risk_is_the_lead_time_demand_above_the_reorder_point() -> None:
+    points, mass = _degenerate(7.0)
+    basis = _basis(lead_points=points, lead_mass=mass)
+    result = figures.assess(basis=basis, available=[30.0], position=[30.0])
+
+    lead_time = ([2.0], [2.0], [6.0], [0.0])  # a 7-day lead time: 6 days of demand
     assert result.probability[0] == pytest.approx(
         probability.stockout_probability([10.0], *lead_time)[0]
     )
@@ -162,7 +206,10 @@ def test_the_vectorised_figures_equal_the_row_by_row_ones(found: list) -> None: 
 
     for i in range(len(found)):
         one = figures.RiskBasisArrays(
-            *(np.asarray(getattr(basis, f))[i : i + 1] for f in basis.__dataclass_fields__)
+            *(  # type: ignore[arg-type]
+                None if getattr(basis, f) is None else np.asarray(getattr(basis, f))[i : i + 1]
+                for f in basis.__dataclass_fields__
+            )
         )
         alone = figures.assess(
             basis=one, available=available[i : i + 1], position=position[i : i + 1]

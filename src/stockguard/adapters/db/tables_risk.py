@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from stockguard.adapters.db.tables import Base, Money
@@ -50,3 +50,44 @@ class StockRiskRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     basis_run_id: Mapped[int | None]
     updated_at: Mapped[datetime]
+    receipt_delay_pmf: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    """The next receipt's supplier delay pmf ``[[days late, mass], ...]`` (<= 8 points;
+    None: from ``receipt_delay_mean`` and ``receipt_delay_var``)."""
+    lead_time_pmf: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    """The lead-time pmf of an order placed now ``[[days, mass], ...]`` (<= 8 points)."""
+
+
+class RiskSnapshotRow(Base):
+    """A day's stock-out probability of one SKU x location, kept to check it later.
+
+    ``stockguard risk snapshot`` records one per row and day (the stock on hand then, the
+    probability before recalibration and as shown); ``stockguard risk calibrate`` settles
+    it once the ledger shows the next receipt: ``stocked_out`` is whether the stock on
+    hand reached zero before that receipt's day (``settled_on``).
+    """
+
+    __tablename__ = "risk_snapshot"
+    __table_args__ = (
+        UniqueConstraint("sku", "location", "day"),
+        Index("ix_risk_snapshot_settled_on", "settled_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("product.sku"))
+    location: Mapped[str] = mapped_column(ForeignKey("location.code"))
+    day: Mapped[date] = mapped_column(Date)
+    on_hand: Mapped[int]
+    raw_probability: Mapped[float]
+    probability: Mapped[float]
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    stocked_out: Mapped[bool | None]
+
+
+class RiskCalibrationRow(Base):
+    """A fitted recalibration map (isotonic, ``planning.risk.calibration``); the latest
+    one applies. ``knots`` is ``[[predicted, calibrated], ...]``."""
+
+    __tablename__ = "risk_calibration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fitted_at: Mapped[datetime]
+    settled: Mapped[int]
+    knots: Mapped[list[list[float]]] = mapped_column(JSON)

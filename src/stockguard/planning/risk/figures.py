@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
-from stockguard.planning.risk import probability
+from stockguard.planning.risk import horizon, probability
 
 STATES = ("ok", "watch", "at_risk", "out_of_stock")
 """Risk states by rank: a higher code is a worse state."""
@@ -67,6 +67,11 @@ class RiskBasisArrays:
             NaN when there is no open purchase order.
         receipt_delay_mean: days the supplier is late on average; receipt_delay_var: days^2.
         unit_price: money per unit (float, for the lost revenue only).
+        delay_points, delay_mass: (n, K) the supplier's delay pmf (days, masses; zero
+            mass pads), None: a three-point rule matched to the delay's mean (floored
+            at 0) and variance (``planning.risk.horizon.from_moments``).
+        lead_points, lead_mass: (n, K) the lead-time pmf likewise (None: from
+            ``lead_time_mean`` and ``lead_time_var``).
     """
 
     demand_mean: FloatArray
@@ -78,6 +83,10 @@ class RiskBasisArrays:
     receipt_delay_mean: FloatArray
     receipt_delay_var: FloatArray
     unit_price: FloatArray
+    delay_points: FloatArray | None = None
+    delay_mass: FloatArray | None = None
+    lead_points: FloatArray | None = None
+    lead_mass: FloatArray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,39 +163,64 @@ def dated_receipt(*, basis: RiskBasisArrays, available: Any, position: Any) -> B
     return np.asarray(~np.isnan(basis.days_to_receipt) & on_order, dtype=np.bool_)
 
 
+def exposure_points(
+    *, basis: RiskBasisArrays, available: Any, position: Any
+) -> tuple[FloatArray, FloatArray]:
+    """(n, K) support points (days) and masses of the random part of the exposure ``T``
+    (``planning.risk.horizon``): the days to a dated receipt, or a lead time; the wait
+    for the reorder point is known demand (``demand_before_order``), not in these."""
+    if basis.delay_points is None or basis.delay_mass is None:
+        delay = horizon.from_moments(
+            np.maximum(basis.receipt_delay_mean, 0.0), basis.receipt_delay_var, -np.inf
+        )
+    else:
+        delay = (basis.delay_points, basis.delay_mass)
+    if basis.lead_points is None or basis.lead_mass is None:
+        lead = horizon.from_moments(basis.lead_time_mean, basis.lead_time_var)
+    else:
+        lead = (basis.lead_points, basis.lead_mass)
+    return horizon.exposure(
+        dated=dated_receipt(basis=basis, available=available, position=position),
+        days_to_receipt=basis.days_to_receipt,
+        delay_points=delay[0],
+        delay_mass=delay[1],
+        lead_points=lead[0],
+        lead_mass=lead[1],
+    )
+
+
 def receipt_horizon(
     *,
     basis: RiskBasisArrays,
     available: Any,
     position: Any,
 ) -> tuple[FloatArray, FloatArray]:
-    """Mean and variance of ``T``, the days until the next receipt arrives, shape (n,).
+    """Mean and variance of ``T``, the days of demand before the next receipt, shape (n,).
 
-    Equations:
+    Day convention: a receipt ``r`` days from now serves the demand of days
+    ``1 .. r - 1`` (``T = max(r - 1, 0)``; the receipt day's sales do not count).
+
+    Equations (``E``, ``Var`` over ``exposure_points``):
 
     * with an open purchase order (``dated_receipt``) due in ``d`` days from a supplier
-      late by ``delta`` days on average (variance ``s^2_delta``):
-      ``E[T] = max(d, 0) + max(delta, 0)``, ``Var[T] = s^2_delta``;
+      late by ``delta`` days (its delay pmf): ``T = max(d + delta - 1, 0)``, points with
+      ``d + delta < 0`` left out (the order has not come);
     * without one and with nothing on order, an order is placed when the position ``IP``
       falls to the reorder point ``s`` and arrives a lead time ``L`` later:
-      ``E[T] = max(0, (IP - s) / mu) + E[L]``, ``Var[T] = Var[L]``; with ``mu = 0`` the
-      wait for the reorder point is left out (no demand, no stock-out);
+      ``E[T] = max(0, (IP - s) / mu) + E[max(L - 1, 0)]``, ``Var[T] = Var[max(L - 1, 0)]``;
+      with ``mu = 0`` the wait for the reorder point is left out (no demand, no stock-out);
     * units on order without a known date (``IP > a``) arrive within a lead time:
-      ``E[T] = E[L]``, ``Var[T] = Var[L]``.
+      ``T = max(L - 1, 0)``.
 
-    Example: IP = a = 30, s = 10, mu = 2, E[L] = 7 give E[T] = 10 + 7 = 17 days.
+    Example: IP = a = 30, s = 10, mu = 2, L = 7 days for sure give E[T] = 10 + 6 = 16.
     """
     mu = basis.demand_mean
-    has_receipt = dated_receipt(basis=basis, available=available, position=position)
-    due = np.maximum(np.nan_to_num(basis.days_to_receipt), 0.0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         known = demand_before_order(basis=basis, available=available, position=position)
         wait = known / np.where(mu > 0.0, mu, 1.0)
-    ordered_mean = wait + basis.lead_time_mean
-    open_mean = due + np.maximum(basis.receipt_delay_mean, 0.0)
-    mean = np.where(has_receipt, open_mean, ordered_mean)
-    var = np.where(has_receipt, basis.receipt_delay_var, basis.lead_time_var)
-    return np.asarray(mean, dtype=np.float64), np.asarray(var, dtype=np.float64)
+    points, mass = exposure_points(basis=basis, available=available, position=position)
+    mean, var = horizon.moments(points, mass)
+    return np.asarray(wait + mean, dtype=np.float64), np.asarray(var, dtype=np.float64)
 
 
 def classify(
@@ -222,23 +256,24 @@ def assess(
         position: (n,) inventory position, units (available + on order).
         thresholds: probabilities of the ``at_risk`` and ``watch`` states.
 
-    Equations: ``P = P(D(T') > a - w)`` and lost units ``E[(D(T') - (a - w))^+]`` with
-    ``w`` the units sold before an order is placed (``demand_before_order``, 0 when units
-    are on order) and
-    ``T' = T - w / mu`` the random part of the horizon (the lead time ``L`` without an
-    open purchase order) (``planning.risk.probability``).
+    Equations: ``P = sum_j w_j P(D(t_j) > a - w)`` and lost units
+    ``sum_j w_j E[(D(t_j) - (a - w))^+]`` with ``w`` the units sold before an order is
+    placed (``demand_before_order``, 0 when units are on order) and ``(t_j, w_j)`` the
+    points of the random part of the exposure ``T' = T - w / mu`` (``exposure_points``;
+    ``planning.risk.probability.stockout_probability_over_points``).
 
     Returns: ``RiskFigures`` of (n,) arrays; lost revenue is in the price's currency.
     """
     a = np.asarray(available, dtype=np.float64)
     cover = days_of_cover(available=a, demand_mean=basis.demand_mean)
-    horizon_mean, horizon_var = receipt_horizon(basis=basis, available=a, position=position)
     known = demand_before_order(basis=basis, available=a, position=position)
-    dated = dated_receipt(basis=basis, available=a, position=position)
-    random_part = np.where(dated, horizon_mean, basis.lead_time_mean)
-    moments = (basis.demand_mean, basis.demand_var, random_part, horizon_var)
-    p = probability.stockout_probability(a - known, *moments)
-    lost = probability.expected_shortfall(a - known, *moments)
+    points, mass = exposure_points(basis=basis, available=a, position=position)
+    mean_t, horizon_var = horizon.moments(points, mass)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mu = basis.demand_mean
+        horizon_mean = known / np.where(mu > 0.0, mu, 1.0) + mean_t
+    demand = (basis.demand_mean, basis.demand_var, points, mass)
+    p, lost = probability.tail_figures_over_points(a - known, *demand)
     return RiskFigures(
         days_of_cover=cover,
         stockout_offset=stockout_offset(cover),

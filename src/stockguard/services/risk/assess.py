@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from stockguard.planning.risk import figures
+from stockguard.planning.risk import figures, horizon
 from stockguard.services.replenishment.settings import FloatArray
 from stockguard.services.risk.model import StockRisk
 
@@ -29,16 +29,26 @@ def basis_of(rows: Sequence[StockRisk], today: date) -> figures.RiskBasisArrays:
     due = [
         float((row.next_receipt_on - today).days) if row.next_receipt_on else np.nan for row in rows
     ]
+    delay_mean, delay_var = column("receipt_delay_mean"), column("receipt_delay_var")
+    lead_mean, lead_var = column("lead_time_mean"), column("lead_time_var")
+    delay = horizon.padded(
+        [row.receipt_delay_pmf for row in rows], np.maximum(delay_mean, 0.0), delay_var, -np.inf
+    )
+    lead = horizon.padded([row.lead_time_pmf for row in rows], lead_mean, lead_var)
     return figures.RiskBasisArrays(
         demand_mean=column("demand_mean"),
         demand_var=column("demand_var"),
-        lead_time_mean=column("lead_time_mean"),
-        lead_time_var=column("lead_time_var"),
+        lead_time_mean=lead_mean,
+        lead_time_var=lead_var,
         reorder_point=column("reorder_point"),
         days_to_receipt=np.array(due, dtype=np.float64),
-        receipt_delay_mean=column("receipt_delay_mean"),
-        receipt_delay_var=column("receipt_delay_var"),
+        receipt_delay_mean=delay_mean,
+        receipt_delay_var=delay_var,
         unit_price=column("unit_price"),
+        delay_points=delay[0],
+        delay_mass=delay[1],
+        lead_points=lead[0],
+        lead_mass=lead[1],
     )
 
 

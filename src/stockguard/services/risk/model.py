@@ -1,6 +1,8 @@
 """One SKU x location's stock-out risk: its stored basis, its stock and its figures.
 
 The basis (demand, lead time, next receipt, reorder point, price) comes from a refresh;
+the pmfs of the supplier's delay and of the lead time (``[[days, mass], ...]``, at most
+8 points) carry the horizon's distribution (None: read from the stored mean and variance);
 the stock and the figures change with every movement. Units: demand in units/day
 (variance units^2/day), times in days (variances days^2), money in ``currency``.
 """
@@ -44,6 +46,8 @@ class StockRisk:
     state: str
     basis_run_id: int | None
     updated_at: datetime
+    receipt_delay_pmf: list[list[float]] | None = None
+    lead_time_pmf: list[list[float]] | None = None
     events: list[events.Event] = field(default_factory=list, repr=False, compare=False)
 
     @property

@@ -13,7 +13,11 @@ The basis of a row (a series of the latest forecast whose product exists):
   from the rules, supplier chosen by score; the stated lead time plus the supplier's
   mean delay, its spread from past deliveries; 7 days without an offer);
 * next receipt: the open purchase order expected first, with its supplier's delay
-  distribution (``planning.inventory.sourcing.supplier_reliability``);
+  distribution: the pmf of its past delays (at most 8 points,
+  ``planning.risk.horizon.compress``) beside their mean and variance;
+* lead-time pmf (for rows that will order, or have units on order without a date): the
+  best offer's stated days plus each past delay of its supplier (at most 8 points);
+  one point at the lead time when the supplier has no past delivery;
 * price: the product's price and currency.
 """
 
@@ -28,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.inventory import sourcing
-from stockguard.planning.risk import figures
+from stockguard.planning.risk import figures, horizon
 from stockguard.services import ports as service_ports
 from stockguard.services.replenishment import compute
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
@@ -76,6 +80,8 @@ class Basis:
     position: FloatArray
     next_receipt_on: list[date | None]
     arrays: figures.RiskBasisArrays
+    delay_pmfs: list[list[list[float]] | None]
+    lead_pmfs: list[list[list[float]] | None]
 
 
 def refresh_risk(
@@ -129,8 +135,14 @@ def build_basis(
     today: date,
 ) -> Basis:
     """The basis arrays of the forecast's rows (module docstring)."""
-    reorder_point, lead_mean, lead_std = _policy(inputs, source)
-    receipts = _receipts(inputs, extra.open_receipts(), source.deliveries(), today)
+    reorder_point, lead_mean, lead_std, best = _policy(inputs, source)
+    deliveries = source.deliveries()
+    receipts = _receipts(inputs, extra.open_receipts(), deliveries, today)
+    delays = _delays_by_supplier(deliveries)
+    delay_pmfs = [_delay_pmf(delays, supplier) for supplier in receipts[4]]
+    lead_pmfs = _lead_pmfs(inputs, best, delays, lead_mean)
+    delay = horizon.padded(delay_pmfs, np.maximum(receipts[2], 0.0), receipts[3], -np.inf)
+    lead = horizon.padded(lead_pmfs, lead_mean, lead_std**2)
     available = (inputs.on_hand - inputs.allocated - inputs.reserved).astype(np.float64)
     n = inputs.n_rows
     mean = inputs.daily_mean.mean(axis=1) if n else np.zeros(0)
@@ -152,16 +164,23 @@ def build_basis(
             receipt_delay_mean=receipts[2],
             receipt_delay_var=receipts[3],
             unit_price=inputs.price,
+            delay_points=delay[0],
+            delay_mass=delay[1],
+            lead_points=lead[0],
+            lead_mass=lead[1],
         ),
+        delay_pmfs=delay_pmfs,
+        lead_pmfs=lead_pmfs,
     )
 
 
 def _policy(
     inputs: PlanInputs, source: service_ports.ReplenishmentSource
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Reorder point (whole units), lead time mean and std per row, as a run sets them."""
+) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
+    """Reorder point (whole units), lead time mean and std per row, as a run sets them,
+    and the best offer per row (index into ``inputs.offer_facts``, -1: none)."""
     if inputs.n_rows == 0:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
     revenue = inputs.daily_mean.mean(axis=1) * inputs.price
     abc = classify_abc(group=inputs.sku_index, revenue=revenue, n_groups=len(inputs.unique_skus))
     keys = RowKeys(
@@ -175,7 +194,48 @@ def _policy(
         np.maximum(reorder_point, 0.0),
         np.asarray(plan.rows.lead_time_mean, dtype=np.float64),
         np.nan_to_num(np.asarray(plan.rows.lead_time_std, dtype=np.float64)),
+        np.asarray(plan.rows.best_offer, dtype=np.int64),
     )
+
+
+def _delays_by_supplier(deliveries: list[service_ports.Delivery]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for delivery in deliveries:
+        found.setdefault(delivery.supplier, []).append(delivery.delay_days)
+    return found
+
+
+def _delay_pmf(delays: dict[str, list[int]], supplier: str | None) -> list[list[float]] | None:
+    """The supplier's delay pmf (days late, <= 8 points); on time when it has no past
+    delivery; None without an open receipt."""
+    if supplier is None:
+        return None
+    past = delays.get(supplier)
+    if not past:
+        return [[0.0, 1.0]]
+    pmf: list[list[float]] = horizon.compress(past).tolist()
+    return pmf
+
+
+def _lead_pmfs(
+    inputs: PlanInputs, best: Any, delays: dict[str, list[int]], lead_mean: FloatArray
+) -> list[list[list[float]] | None]:
+    """Per row, the lead-time pmf of its best offer: stated days + each past delay of its
+    supplier (floored at 0), <= 8 points; one point at the row's lead time otherwise."""
+    facts = inputs.offer_facts
+    cache: dict[tuple[str, int], list[list[float]]] = {}
+    found: list[list[list[float]] | None] = []
+    for i, offer in enumerate(np.asarray(best).tolist()):
+        past = delays.get(facts.supplier[offer]) if offer >= 0 else None
+        if not past:
+            found.append([[float(lead_mean[i]), 1.0]])
+            continue
+        key = (facts.supplier[offer], int(facts.stated_lead_time[offer]))
+        if key not in cache:
+            lead = np.maximum(key[1] + np.asarray(past, dtype=np.float64), 0.0)
+            cache[key] = horizon.compress(lead).tolist()
+        found.append(cache[key])
+    return found
 
 
 def _receipts(
@@ -183,8 +243,9 @@ def _receipts(
     receipts: list[OpenReceipt],
     deliveries: list[service_ports.Delivery],
     today: date,
-) -> tuple[list[date | None], FloatArray, FloatArray, FloatArray]:
-    """Per row: next expected date, days to it (NaN: none), supplier delay mean and var."""
+) -> tuple[list[date | None], FloatArray, FloatArray, FloatArray, list[str | None]]:
+    """Per row: next expected date, days to it (NaN: none), supplier delay mean and var,
+    and the supplier (None: no open receipt)."""
     names = sorted({r.supplier for r in receipts} | {d.supplier for d in deliveries})
     index = {name: i for i, name in enumerate(names)}
     reliability = sourcing.supplier_reliability(
@@ -204,6 +265,7 @@ def _receipts(
         days,
         np.where(has, delay_mean, 0.0),
         np.where(has, delay_std**2, 0.0),
+        [r.supplier if r else None for r in found],
     )
 
 
@@ -217,6 +279,8 @@ def _rows(inputs: PlanInputs, basis: Basis, extra: RiskInputs, *, now: datetime)
         "position": basis.position.astype(np.int64).tolist(),
         "reorder_point": b.reorder_point.astype(np.int64).tolist(),
         "next_receipt_on": basis.next_receipt_on,
+        "receipt_delay_pmf": basis.delay_pmfs,
+        "lead_time_pmf": basis.lead_pmfs,
     }
     for name in BASIS_FLOATS:
         columns[name] = getattr(b, name).tolist()
