@@ -207,6 +207,10 @@ def _discrete(
     return SafetyStock(safety_stock=safety, reorder_point=s, safety_factor=factor)
 
 
+_TIE_TOLERANCE = 1e-12
+"""Relative slack (units) under which an expected shortage counts as equal to its target."""
+
+
 def smallest_whole_with_shortage_at_most(
     shortage: Callable[[FloatArray], FloatArray],
     *,
@@ -223,6 +227,9 @@ def smallest_whole_with_shortage_at_most(
     """
     low = np.floor(mean - target) - 1.0
     high = np.ceil(mean + 10.0 * std) + 1.0
+    # a shortage equal to the target meets it; the tolerance keeps a tie computed with
+    # rounding error (mu = r (1 - p) / p a few ulps above the target) on the feasible side
+    target = target + _TIE_TOLERANCE * np.maximum(np.abs(target), 1.0)
     for _ in range(64):
         short = shortage(high) > target
         if not short.any():
