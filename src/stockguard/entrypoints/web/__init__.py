@@ -35,6 +35,7 @@ from stockguard.entrypoints.web.routes import (
     scenarios,
     session,
     stock,
+    supplier_kpis,
 )
 
 MOUNT_PATH = "/dashboard"
@@ -55,6 +56,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         overview.router,
         stock.router,
         purchasing.router,
+        supplier_kpis.router,
         replenishment.router,
         risk.router,
         audit.router,
