@@ -27,6 +27,7 @@ from stockguard.domain import (
     shops,
     stock,
 )
+from stockguard.services.suppliers.ports import SupplierHistory
 
 FloatMatrix = npt.NDArray[np.float64]
 
@@ -299,6 +300,9 @@ class ReplenishmentSource(Protocol):
     def offers(self) -> list[parties.SupplierOffer]: ...
     def deliveries(self) -> list[Delivery]: ...
     def rules(self) -> list[replenishment.ReplenishmentRule]: ...
+    def supplier_history(self) -> SupplierHistory:
+        """Purchase history for supplier risk scores and observed lead times."""
+        ...
 
 
 class RuleRepository(Protocol):

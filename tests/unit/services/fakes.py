@@ -13,6 +13,7 @@ import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, Self
 
 import numpy as np
@@ -30,6 +31,12 @@ from stockguard.domain import (
     stock,
 )
 from stockguard.services import ports
+from stockguard.services.suppliers.model import (
+    OfferFacts,
+    OrderLineFacts,
+    SupplierFacts,
+    SupplierRating,
+)
 from stockguard.services.unit_of_work import UnitOfWork
 
 
@@ -369,6 +376,9 @@ class FakeReplenishmentSource:
                 found.append(ports.Delivery(order.supplier, (at.date() - order.expected_on).days))
         return found
 
+    def supplier_history(self) -> FakeSupplierHistory:
+        return FakeSupplierHistory(self._uow)
+
     def rules(self) -> list[replenishment.ReplenishmentRule]:
         return list(self._uow.store.rules.values())
 
@@ -434,3 +444,71 @@ class FakeUnitOfWork(UnitOfWork):
         self.forecasts = FakeForecastRepository(working)
         self.rules = FakeRuleRepository(working)
         self.proposals = FakeProposalRepository(working)
+
+
+class FakeSupplierHistory:
+    """``services.suppliers.ports.SupplierHistory`` over the committed store (no ratings)."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._store = uow.store
+
+    def order_lines(
+        self, *, supplier: str | None = None, sku: str | None = None, since: date | None = None
+    ) -> list[OrderLineFacts]:
+        found = []
+        for order in self._store.orders.values():
+            if order.status.value in ("draft", "cancelled"):
+                continue
+            first: dict[str, date] = {}
+            for receipt in order.receipts:
+                first.setdefault(receipt.sku, receipt.received_at.date())
+            for line in order.lines:
+                found.append(
+                    OrderLineFacts(
+                        order.supplier,
+                        line.sku,
+                        order.number,
+                        order.status.value,
+                        order.ordered_on,
+                        order.expected_on,
+                        first.get(line.sku),
+                        line.quantity,
+                        line.received,
+                        line.rejected,
+                        line.unit_cost,
+                        order.currency,
+                    )
+                )
+        return [
+            x for x in found
+            if (supplier is None or x.supplier == supplier) and (sku is None or x.sku == sku)
+            and (since is None or (x.expected_on or x.ordered_on or since) >= since)
+        ]  # fmt: skip
+
+    def suppliers(self) -> list[SupplierFacts]:
+        return [SupplierFacts(s.code, s.name, s.country) for s in self._store.suppliers.values()]
+
+    def offers(self) -> list[OfferFacts]:
+        return [
+            OfferFacts(
+                o.supplier,
+                o.sku,
+                o.unit_cost,
+                o.currency,
+                o.lead_time_days,
+                o.minimum_order_quantity,
+            )
+            for o in self._store.offers
+        ]
+
+    def ratings(self) -> list[SupplierRating]:
+        return []
+
+    def country_scores(self) -> dict[str, float]:
+        return {}
+
+    def product_categories(self) -> dict[str, str | None]:
+        return {p.sku: p.category for p in self._store.products.values()}
+
+    def revenue_by_sku(self, *, since: datetime) -> dict[str, Decimal]:
+        return {}

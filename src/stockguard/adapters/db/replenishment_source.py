@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from stockguard.adapters.db import mappers
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.rules import read_rules
+from stockguard.adapters.db.suppliers_kpi import SqlSupplierHistory
 from stockguard.domain import parties, purchasing
 from stockguard.domain import replenishment as r
 from stockguard.services import ports
@@ -111,6 +112,9 @@ class SqlReplenishmentSource:
     def rules(self) -> list[r.ReplenishmentRule]:
         with self._sessions() as session:
             return read_rules(session)
+
+    def supplier_history(self) -> SqlSupplierHistory:
+        return SqlSupplierHistory(self._sessions)
 
 
 def _draft_units(session: Session) -> dict[tuple[str, str], int]:

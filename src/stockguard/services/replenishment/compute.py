@@ -77,6 +77,8 @@ class Parameters:
     """Share of its order-up-to level a location keeps above it before giving units."""
     lateness_share: float = 0.1
     """Share of the unit margin a late delivery costs per unit (supplier score)."""
+    risk_premium: float = 0.05
+    """Share of the unit cost charged per unit of supplier risk score (supplier score)."""
     typical_cover_days: float = 30.0
     default_lead_time_days: float = 7.0
     """Lead time of rows without an offer (no purchase; transfers and policy only)."""
@@ -189,6 +191,7 @@ def _scores(
         order_quantity=np.maximum(demand * parameters.typical_cover_days, 1.0),
         holding_rate=parameters.holding_rate / 365.0,
         lateness_cost=parameters.lateness_share * np.maximum(inputs.price - product_cost, 0.0),
+        risk_premium=parameters.risk_premium,
     )
 
 

@@ -3,7 +3,10 @@
 Rows are the forecast's series (SKU x location), in the run's order. Offers are laid out
 per row (CSR, ``planning.inventory.sourcing.OfferTable``): a SKU's offers repeat for each
 of its locations. Lead times are the offer's stated days plus its supplier's mean delay,
-with the delay's spread (``sourcing.supplier_reliability`` on past deliveries).
+with the delay's spread (``sourcing.supplier_reliability`` on past deliveries), except
+where the supplier x SKU has enough receipts: then the observed lead time's mean and
+spread (``services.suppliers.sourcing_facts``). Each offer carries its supplier's risk
+score (``services.suppliers.risk``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from stockguard.planning.forecasting import leadtime
 from stockguard.planning.inventory import sourcing
 from stockguard.services import ports
 from stockguard.services.replenishment.settings import FloatArray, IntArray
+from stockguard.services.suppliers import sourcing_facts as supplier_facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +95,8 @@ def gather_inputs(
     levels = {(p.sku, p.location): p for p in source.positions()}
     offers, notes = _offers_by_sku(source.offers(), currency)
     reliability, suppliers = _reliability(source.deliveries(), offers)
-    table, facts = _offer_table(skus, offers, reliability, suppliers)
+    history = supplier_facts.sourcing_facts(source.supplier_history())
+    table, facts = _offer_table(skus, offers, reliability, suppliers, history)
     stock = [levels.get(key) for key in zip(skus, locations, strict=True)]
     notes["series_without_product"] = len(forecast.skus) - len(keep)
     return PlanInputs(
@@ -165,20 +170,27 @@ def _offer_table(
     offers: dict[str, list[parties.SupplierOffer]],
     reliability: sourcing.SupplierReliability,
     suppliers: dict[str, int],
+    history: supplier_facts.SourcingFacts,
 ) -> tuple[sourcing.OfferTable, OfferFacts]:
     rows = [offers.get(sku, []) for sku in skus]
     flat = [offer for found in rows for offer in found]
     who = np.array([suppliers[o.supplier] for o in flat], dtype=np.int64)
     stated = np.array([o.lead_time_days for o in flat], dtype=np.int64)
+    observed = [history.lead_times.get((o.supplier, o.sku)) for o in flat]
+    seen = np.array([x is not None for x in observed], dtype=bool)
+    seen_mean = np.array([x.mean if x else 0.0 for x in observed], dtype=np.float64)
+    seen_std = np.array([x.std if x else 0.0 for x in observed], dtype=np.float64)
     table = sourcing.OfferTable(
         indptr=np.r_[0, np.cumsum([len(found) for found in rows])].astype(np.int64),
         unit_cost=np.array([float(o.unit_cost) for o in flat], dtype=np.float64),
         minimum_order_quantity=np.array([o.minimum_order_quantity for o in flat], np.int64),
         pack_size=np.array([o.pack_size for o in flat], dtype=np.int64),
-        lead_time_mean=np.maximum(stated + reliability.delay_mean[who], 0.0),
-        lead_time_std=reliability.delay_std[who],
+        lead_time_mean=np.where(
+            seen, seen_mean, np.maximum(stated + reliability.delay_mean[who], 0.0)
+        ),
+        lead_time_std=np.where(seen, seen_std, reliability.delay_std[who]),
         on_time_rate=reliability.on_time_rate[who],
-        risk=np.zeros(len(flat)),
+        risk=np.array([history.risk.get(o.supplier, 0.0) for o in flat], dtype=np.float64),
     )
     facts = OfferFacts(
         supplier=tuple(o.supplier for o in flat),

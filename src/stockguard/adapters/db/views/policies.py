@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from stockguard.adapters.db import mappers
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.rules import read_rules
+from stockguard.adapters.db.suppliers_kpi import SqlSupplierHistory
 from stockguard.domain import parties, purchasing
 from stockguard.domain import replenishment as r
 from stockguard.services import ports
@@ -113,6 +114,10 @@ class SkuReplenishmentSource:
     def rules(self) -> list[r.ReplenishmentRule]:
         with self._sessions() as session:
             return read_rules(session)
+
+    def supplier_history(self) -> SqlSupplierHistory:
+        """Every supplier's history: risk scores compare suppliers across the catalogue."""
+        return SqlSupplierHistory(self._sessions)
 
     def _draft_units(self, session: Session) -> dict[str, int]:
         orders, lines = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseOrderLineRow)
