@@ -14,6 +14,7 @@ from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from stockguard.adapters.forecasting.gbm import GbmDriversModel
 from stockguard.adapters.forecasting.sql_drivers import SqlDriverSource
 from stockguard.config import Settings
+from stockguard.planning.risk.figures import RiskThresholds
 from stockguard.services.messagebus import MessageBus
 from stockguard.services.planning.run import PlanningDrivers
 
@@ -34,7 +35,11 @@ class App:
         return (self.read_sessions or self.sessions)()
 
     def unit_of_work(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.sessions, history_sessions=self.read_sessions)
+        return SqlAlchemyUnitOfWork(
+            self.sessions,
+            history_sessions=self.read_sessions,
+            risk_thresholds=risk_thresholds(self.settings),
+        )
 
     def ledger_history(self) -> SqlLedgerHistory:
         return SqlLedgerHistory(self.read_sessions or self.sessions)
@@ -49,6 +54,11 @@ class App:
         )
 
 
+def risk_thresholds(settings: Settings) -> RiskThresholds:
+    """The risk states' probabilities from the settings (``STOCKGUARD_RISK__*``)."""
+    return RiskThresholds(settings.risk.at_risk, settings.risk.watch)
+
+
 def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
     """Build the engine (unless given), apply migrations if configured, wire the bus."""
     engine = engine or db_engine.make_engine(settings.database.url, echo=settings.database.echo)
@@ -59,5 +69,8 @@ def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
     if engine.dialect.name == "sqlite":
         url = engine.url.render_as_string(hide_password=False)
         readers = sessionmaker(bind=db_engine.make_engine(url, read_only=True))
-    bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions, history_sessions=readers))
+    thresholds = risk_thresholds(settings)
+    bus = MessageBus(
+        lambda: SqlAlchemyUnitOfWork(sessions, history_sessions=readers, risk_thresholds=thresholds)
+    )
     return App(settings=settings, engine=engine, sessions=sessions, bus=bus, read_sessions=readers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///stockguard.sqlite3"
@@ -98,6 +98,21 @@ class WorkerSettings(BaseModel):
     )
 
 
+class RiskSettings(BaseModel):
+    """Risk states: ``STOCKGUARD_RISK__AT_RISK`` and ``STOCKGUARD_RISK__WATCH``."""
+
+    at_risk: float = Field(
+        default=0.5, gt=0, le=1, description="P(stock-out before the next receipt) of at_risk."
+    )
+    watch: float = Field(default=0.2, gt=0, le=1, description="P of watch (at most at_risk).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RiskSettings:
+        if self.watch > self.at_risk:
+            raise ValueError(f"risk: watch ({self.watch}) must not exceed at_risk ({self.at_risk})")
+        return self
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STOCKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -108,3 +123,4 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = DashboardSettings()
     smtp: SmtpSettings = SmtpSettings()
     worker: WorkerSettings = WorkerSettings()
+    risk: RiskSettings = RiskSettings()

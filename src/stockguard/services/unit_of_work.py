@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Self
 
 from stockguard.domain import events
+from stockguard.planning.risk.figures import DEFAULT_THRESHOLDS, RiskThresholds
 from stockguard.services import ports
 from stockguard.services.audit import ports as audit_ports
 from stockguard.services.carriers import ports as carrier_ports
@@ -50,6 +51,8 @@ class UnitOfWork(abc.ABC):
     """Stock-out risk rows; ``follow_risk`` keeps them in step with the levels touched."""
     risk_inputs: risk_ports.RiskInputs
     """Read-only extra inputs of a risk refresh (open receipts, prices), read like ``history``."""
+    risk_thresholds: RiskThresholds = DEFAULT_THRESHOLDS
+    """Probabilities of the ``at_risk`` and ``watch`` states (settings ``risk``)."""
     cycle_counts: audit_ports.CycleCountRepository
     """The cycle-count schedule and recorded counts (audit area)."""
     promotions: promotion_ports.PromotionRepository = promotion_ports.NoPromotions()
@@ -81,7 +84,9 @@ class UnitOfWork(abc.ABC):
     def follow_risk(self, now: datetime) -> int:
         """Update the risk rows of the levels this unit of work touched (call before the
         outbox is written, so the risk events join it); returns the rows updated."""
-        return risk_incremental.follow_levels(self.levels.seen, self.risk, now=now)
+        return risk_incremental.follow_levels(
+            self.levels.seen, self.risk, now=now, thresholds=self.risk_thresholds
+        )
 
     def collect_new_events(self) -> Iterator[events.Event]:
         """Drain events recorded by aggregates touched in this unit of work."""

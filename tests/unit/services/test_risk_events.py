@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ import pytest
 from stockguard.domain import events, stock
 from stockguard.services.risk import incremental
 from stockguard.services.risk.model import StockRisk, change_events
+from stockguard.services.risk.ports import NoStockRisk
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
@@ -29,8 +31,8 @@ def a_risk(**overrides: object) -> StockRisk:
     return StockRisk(**values)  # type: ignore[arg-type]
 
 
-class DictRisks:
-    """An in-memory ``StockRiskRepository`` for one test."""
+class DictRisks(NoStockRisk):
+    """An in-memory ``StockRiskRepository`` for one test (no snapshots, identity map)."""
 
     def __init__(self, *rows: StockRisk) -> None:
         self.rows = {row.key: row for row in rows}
@@ -38,7 +40,7 @@ class DictRisks:
         self.reads = 0
 
     @property
-    def seen(self) -> list[StockRisk]:
+    def seen(self) -> list[StockRisk]:  # type: ignore[override]
         return self.saved
 
     def get(self, sku: str, location: str) -> StockRisk | None:
@@ -52,7 +54,7 @@ class DictRisks:
     def states(self) -> dict[tuple[str, str], tuple[str, int]]:
         return {key: (row.state, row.position) for key, row in self.rows.items()}
 
-    def replace(self, rows: list[StockRisk]) -> int:
+    def replace(self, rows: Sequence[StockRisk]) -> int:
         raise NotImplementedError
 
 

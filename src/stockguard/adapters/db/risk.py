@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
-from stockguard.adapters.db.tables_risk import StockRiskRow
-from stockguard.domain import purchasing
+from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotRow, StockRiskRow
+from stockguard.domain import ledger, purchasing
+from stockguard.planning.inventory._arrays import FloatArray
+from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
 from stockguard.services.risk import ports
 from stockguard.services.risk.model import StockRisk
 
@@ -100,6 +105,85 @@ class SqlStockRiskRepository:
         self._replaced = [risk for risk in rows if risk.events]
         return len(rows)
 
+    def calibration(self) -> IsotonicMap:
+        """The latest stored map, read at most once a minute per process and database
+        (a movement then costs no extra read; a new map reaches movements within a
+        minute, refreshes at once)."""
+        return _cached_calibration(self._session)
+
+    def all_rows(self) -> list[StockRisk]:
+        query = select(*(_TABLE.c[name] for name in COLUMNS)).order_by(_TABLE.c.id)
+        return [risk_from_row(row) for row in self._session.execute(query)]
+
+    def record_snapshots(self, day: date, snapshots: Sequence[ports.Snapshot]) -> None:
+        table = t.table_of(RiskSnapshotRow)
+        self._session.execute(delete(table).where(table.c.day == day))
+        for start in range(0, len(snapshots), _BATCH):
+            values = [
+                dataclasses.asdict(snapshot) | {"settled_on": None, "stocked_out": None}
+                for snapshot in snapshots[start : start + _BATCH]
+            ]
+            self._session.execute(insert(table), values)
+
+    def open_snapshots(self) -> list[ports.OpenSnapshot]:
+        table = t.table_of(RiskSnapshotRow)
+        query = select(
+            table.c.id, table.c.sku, table.c.location, table.c.day, table.c.on_hand
+        ).where(table.c.settled_on.is_(None))
+        return [ports.OpenSnapshot(*row) for row in self._session.execute(query)]
+
+    def ledger_steps(self, since: date) -> list[ports.LedgerStep]:
+        table = t.table_of(t.StockMovementRow)
+        start = datetime.combine(since + timedelta(days=1), time.min, tzinfo=UTC)
+        columns = ("sku", "location", "occurred_at", "quantity", "kind")
+        query = (
+            select(*(table.c[name] for name in columns))
+            .where(table.c.occurred_at >= start)
+            .order_by(table.c.sku, table.c.location, table.c.occurred_at, table.c.id)
+        )
+        return [
+            ports.LedgerStep(
+                row.sku,
+                row.location,
+                row.occurred_at.date(),
+                row.quantity,
+                row.kind == ledger.MovementKind.RECEIPT.value and row.quantity > 0,
+            )
+            for row in self._session.execute(query)
+        ]
+
+    def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None:
+        if not outcomes:
+            return
+        table = t.table_of(RiskSnapshotRow)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("key_id"))
+            .values(settled_on=bindparam("settled_on"), stocked_out=bindparam("stocked_out"))
+        )
+        values = [
+            {"key_id": key, "settled_on": day, "stocked_out": out}
+            for key, (day, out) in outcomes.items()
+        ]
+        self._session.connection().execute(statement, values)
+
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        table = t.table_of(RiskSnapshotRow)
+        query = select(table.c.raw_probability, table.c.stocked_out).where(
+            table.c.settled_on.is_not(None), table.c.day < before
+        )
+        found = self._session.execute(query).all()
+        predicted = np.array([row.raw_probability for row in found], dtype=np.float64)
+        observed = np.array([float(row.stocked_out) for row in found], dtype=np.float64)
+        return predicted, observed
+
+    def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
+        self._session.execute(
+            insert(t.table_of(RiskCalibrationRow)),
+            [{"fitted_at": fitted_at, "settled": fitted.settled, "knots": fitted.to_pairs()}],
+        )
+        _CACHE.clear()
+
     def flush(self) -> None:
         """Write the saved rows' stock and figures (movements never change the basis)."""
         if not self._saved:
@@ -110,6 +194,28 @@ class SqlStockRiskRepository:
             for risk in self._saved.values()
         ]
         self._session.connection().execute(_UPDATE_MOVED, values)
+
+
+CALIBRATION_TTL_SECONDS = 60.0
+_CACHE: dict[str, tuple[float, IsotonicMap]] = {}
+
+
+def latest_calibration(session: Session) -> IsotonicMap:
+    """The latest stored recalibration map (identity when none), read now."""
+    table = t.table_of(RiskCalibrationRow)
+    query = select(table.c.settled, table.c.knots).order_by(table.c.id.desc()).limit(1)
+    row = session.execute(query).first()
+    return IDENTITY if row is None else IsotonicMap.from_pairs(row.knots, row.settled)
+
+
+def _cached_calibration(session: Session) -> IsotonicMap:
+    key = str(session.get_bind().engine.url)
+    found = _CACHE.get(key)
+    clock = monotonic()
+    if found is None or clock - found[0] > CALIBRATION_TTL_SECONDS:
+        found = (clock, latest_calibration(session))
+        _CACHE[key] = found
+    return found[1]
 
 
 class SqlRiskInputs:
@@ -136,6 +242,11 @@ class SqlRiskInputs:
             if key not in first:
                 first[key] = ports.OpenReceipt(row.sku, row.location, row.expected_on, row.supplier)
         return list(first.values())
+
+    def calibration(self) -> IsotonicMap:
+        """The latest stored recalibration map, read now (the refresh applies it)."""
+        with self._sessions() as session:
+            return latest_calibration(session)
 
     def products(self, skus: Iterable[str] | None = None) -> list[ports.PricedProduct]:
         products = t.table_of(t.ProductRow)

@@ -29,6 +29,7 @@ from stockguard.adapters.db.risk import SqlRiskInputs, SqlStockRiskRepository
 from stockguard.adapters.db.rules import SqlRuleRepository
 from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
 from stockguard.domain import errors, events
+from stockguard.planning.risk.figures import RiskThresholds
 from stockguard.services.unit_of_work import UnitOfWork
 
 SessionFactory = Callable[[], Session]
@@ -41,10 +42,14 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         *,
         now: Callable[[], datetime] | None = None,
         history_sessions: SessionFactory | None = None,
+        risk_thresholds: RiskThresholds | None = None,
     ) -> None:
         """``history_sessions`` opens the sessions ``history`` reads with (read-only
-        ones on SQLite, so reading never takes the write lock); default: ``session_factory``."""
+        ones on SQLite, so reading never takes the write lock); default: ``session_factory``.
+        ``risk_thresholds``: the risk states' probabilities (default 0.5 and 0.2)."""
         self._session_factory = session_factory
+        if risk_thresholds is not None:
+            self.risk_thresholds = risk_thresholds
         self._now = now or (lambda: datetime.now(UTC))
         self.history = SqlLedgerHistory(history_sessions or session_factory)
         self.replenishment = SqlReplenishmentSource(history_sessions or session_factory)

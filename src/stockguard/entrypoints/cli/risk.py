@@ -23,6 +23,8 @@ from stockguard.entrypoints.cli.context import (
     handles_domain_errors,
     state,
 )
+from stockguard.planning.risk import calibration
+from stockguard.services.risk import calibrate
 from stockguard.services.risk.refresh import RefreshSummary, refresh_risk
 
 app = typer.Typer(
@@ -120,6 +122,49 @@ def refresh(
             state.app().unit_of_work(), now=datetime.now(UTC), currency=currency.upper()
         )
     console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("snapshot")
+@handles_domain_errors
+def snapshot() -> None:
+    """Record today's probability of every SKU x location with stock (run daily, after
+    the refresh): `stockguard risk calibrate` later checks them against the ledger."""
+    recorded = calibrate.record_snapshots(state.app().unit_of_work(), now=datetime.now(UTC))
+    console.print(f"Recorded {recorded:,} risk snapshots for today.", markup=False)
+
+
+@app.command("calibrate")
+@handles_domain_errors
+def calibrate_command(
+    min_settled: Annotated[
+        int, typer.Option(min=1, help="Settled snapshots a map needs (identity before).")
+    ] = calibration.MIN_SETTLED,
+) -> None:
+    """Settle the snapshots whose next receipt has arrived (did the stock reach zero
+    before it?), then refit the map from predicted to observed stock-out frequency that
+    refreshes and movements apply (only outcomes known before today are used)."""
+    summary = calibrate.calibrate(
+        state.app().unit_of_work(), now=datetime.now(UTC), min_settled=min_settled
+    )
+    share = (
+        f"{summary.stocked_out_share:.1%} stocked out"
+        if summary.stocked_out_share is not None
+        else "none yet"
+    )
+    console.print(
+        f"Settled {summary.settled_now:,} snapshots ({summary.still_open:,} still waiting for "
+        f"their receipt); {summary.usable:,} settled and old enough to fit on ({share}).",
+        markup=False,
+    )
+    if not summary.stored:
+        console.print(
+            f"Map not refitted: it needs {min_settled:,} settled snapshots; the stored map "
+            "(the identity at first) still applies.",
+            markup=False,
+        )
+        return
+    knots = ", ".join(f"{x:.2f}->{y:.2f}" for x, y in summary.knots)
+    console.print(f"Stored a new calibration map: {knots}", markup=False, soft_wrap=True)
 
 
 @app.command("show")

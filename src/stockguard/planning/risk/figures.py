@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
-from stockguard.planning.risk import horizon, probability
+from stockguard.planning.risk import calibration, horizon, probability
 
 STATES = ("ok", "watch", "at_risk", "out_of_stock")
 """Risk states by rank: a higher code is a worse state."""
@@ -247,6 +247,7 @@ def assess(
     available: Any,
     position: Any,
     thresholds: RiskThresholds = DEFAULT_THRESHOLDS,
+    recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
 ) -> RiskFigures:
     """All risk figures of n rows from their basis and their current stock.
 
@@ -255,6 +256,9 @@ def assess(
         available: (n,) units available now (on hand - allocated - reserved).
         position: (n,) inventory position, units (available + on order).
         thresholds: probabilities of the ``at_risk`` and ``watch`` states.
+        recalibrate: the stored recalibration map applied to the model's probability
+            (``planning.risk.calibration``; identity by default). Rows with nothing
+            available keep ``P = 1``; the expected lost units are not recalibrated.
 
     Equations: ``P = sum_j w_j P(D(t_j) > a - w)`` and lost units
     ``sum_j w_j E[(D(t_j) - (a - w))^+]`` with ``w`` the units sold before an order is
@@ -274,6 +278,8 @@ def assess(
         horizon_mean = known / np.where(mu > 0.0, mu, 1.0) + mean_t
     demand = (basis.demand_mean, basis.demand_var, points, mass)
     p, lost = probability.tail_figures_over_points(a - known, *demand)
+    if recalibrate.settled:
+        p = np.where(a <= 0.0, p, recalibrate(p))
     return RiskFigures(
         days_of_cover=cover,
         stockout_offset=stockout_offset(cover),

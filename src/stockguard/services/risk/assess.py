@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from stockguard.planning.risk import figures, horizon
+from stockguard.planning.risk import calibration, figures, horizon
 from stockguard.services.replenishment.settings import FloatArray
 from stockguard.services.risk.model import StockRisk
 
@@ -82,6 +82,7 @@ def reassess(
     today: date,
     now: datetime,
     thresholds: figures.RiskThresholds = figures.DEFAULT_THRESHOLDS,
+    recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
 ) -> list[StockRisk]:
     """Recompute the figures of ``rows`` from their basis and their stored stock."""
     result = figures.assess(
@@ -89,6 +90,7 @@ def reassess(
         available=np.array([row.available for row in rows], dtype=np.float64),
         position=np.array([row.position for row in rows], dtype=np.float64),
         thresholds=thresholds,
+        recalibrate=recalibrate,
     )
     return with_figures(rows, result, today=today, now=now)
 

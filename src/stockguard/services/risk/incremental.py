@@ -27,8 +27,12 @@ def follow_levels(
     now: datetime,
     thresholds: figures.RiskThresholds = figures.DEFAULT_THRESHOLDS,
 ) -> int:
-    """Bring the risk rows of ``levels`` in step with them; returns the rows updated."""
+    """Bring the risk rows of ``levels`` in step with them; returns the rows updated.
+
+    The probability goes through the stored recalibration map (``risks.calibration()``,
+    read once per process and minute by the SQL repository; the identity when none)."""
     updated = 0
+    recalibrate = None
     for level in levels:
         before = risks.get(level.sku, level.location)
         if before is None:
@@ -39,7 +43,10 @@ def follow_levels(
         moved = dataclasses.replace(
             before, on_hand=stock_now[0], available=stock_now[1], position=stock_now[2]
         )
-        (after,) = assess.reassess([moved], today=now.date(), now=now, thresholds=thresholds)
+        recalibrate = recalibrate or risks.calibration()
+        (after,) = assess.reassess(
+            [moved], today=now.date(), now=now, thresholds=thresholds, recalibrate=recalibrate
+        )
         after.events.extend(change_events(before.state, before.position, after))
         risks.save(after)
         updated += 1

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 
+import numpy as np
+
+from stockguard.planning.inventory._arrays import FloatArray
+from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
 from stockguard.services.risk.model import StockRisk
 
 
@@ -28,6 +32,27 @@ class StockRiskRepository(Protocol):
     def replace(self, rows: Sequence[StockRisk]) -> int: ...
     @property
     def seen(self) -> Sequence[StockRisk]: ...
+    def calibration(self) -> IsotonicMap:
+        """The latest stored recalibration map (identity when none)."""
+        ...
+
+    # -- snapshots and the recalibration map (``services.risk.calibrate``) --
+    def all_rows(self) -> list[StockRisk]: ...
+    def record_snapshots(self, day: date, snapshots: Sequence[Snapshot]) -> None:
+        """Replace the snapshots of ``day`` by ``snapshots``."""
+        ...
+
+    def open_snapshots(self) -> list[OpenSnapshot]: ...
+    def ledger_steps(self, since: date) -> list[LedgerStep]:
+        """Movements after ``since`` (its day excluded), in ledger order."""
+        ...
+
+    def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None: ...
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        """(raw probability, stocked out 0/1) of the settled snapshots taken before ``before``."""
+        ...
+
+    def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None: ...
 
 
 class NoStockRisk:
@@ -46,6 +71,64 @@ class NoStockRisk:
 
     def replace(self, rows: Sequence[StockRisk]) -> int:
         raise NotImplementedError("this unit of work stores no risk rows")
+
+    def calibration(self) -> IsotonicMap:
+        return IDENTITY
+
+    def all_rows(self) -> list[StockRisk]:
+        return []
+
+    def record_snapshots(self, day: date, snapshots: Sequence[Snapshot]) -> None:
+        raise NotImplementedError("this unit of work stores no risk snapshots")
+
+    def open_snapshots(self) -> list[OpenSnapshot]:
+        return []
+
+    def ledger_steps(self, since: date) -> list[LedgerStep]:
+        return []
+
+    def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None:
+        raise NotImplementedError("this unit of work stores no risk snapshots")
+
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        return np.zeros(0), np.zeros(0)
+
+    def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
+        raise NotImplementedError("this unit of work stores no calibration map")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A day's probability of one row: stock on hand, before and after recalibration."""
+
+    sku: str
+    location: str
+    day: date
+    on_hand: int
+    raw_probability: float
+    probability: float
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSnapshot:
+    """A snapshot whose outcome is not known yet."""
+
+    id: int
+    sku: str
+    location: str
+    day: date
+    on_hand: int
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerStep:
+    """One ledger movement as settling reads it: its day, signed units, receipt or not."""
+
+    sku: str
+    location: str
+    day: date
+    quantity: int
+    is_receipt: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +159,7 @@ class RiskInputs(Protocol):
         ...
 
     def products(self, skus: Iterable[str] | None = None) -> list[PricedProduct]: ...
+
+    def calibration(self) -> IsotonicMap:
+        """The latest stored recalibration map (identity when none)."""
+        ...

@@ -89,9 +89,10 @@ def refresh_risk(
     *,
     now: datetime,
     currency: str = "EUR",
-    thresholds: figures.RiskThresholds = figures.DEFAULT_THRESHOLDS,
+    thresholds: figures.RiskThresholds | None = None,
 ) -> RefreshSummary:
-    """Recompute and store every row's basis and figures (module docstring).
+    """Recompute and store every row's basis and figures (module docstring), with the
+    unit of work's thresholds unless given and the latest recalibration map.
 
     Raises:
         errors.NoPlanningRun: when no forecast is stored yet.
@@ -104,7 +105,8 @@ def refresh_risk(
         basis=basis.arrays,
         available=basis.available,
         position=basis.position,
-        thresholds=thresholds,
+        thresholds=thresholds or uow.risk_thresholds,
+        recalibrate=uow.risk_inputs.calibration(),
     )
     rows = _rows(inputs, basis, uow.risk_inputs, now=now)
     rows = assess.with_figures(rows, result, today=now.date(), now=now)

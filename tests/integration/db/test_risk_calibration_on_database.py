@@ -1,0 +1,100 @@
+"""Risk snapshots on SQLite and PostgreSQL: recorded daily, settled from the ledger once
+the next receipt arrives (stocked out when the stock reached zero before its day), and a
+recalibration map fitted only on outcomes old enough, stored, then applied by refreshes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from integration.replenishment_shop import NOW, ReplenishmentShop, seed_replenishment_shop
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotRow, StockRiskRow
+from stockguard.bootstrap import App
+from stockguard.domain import commands
+from stockguard.services.risk import calibrate
+from stockguard.services.risk.refresh import refresh_risk
+
+
+def _at(days: int) -> datetime:
+    return NOW + timedelta(days=days)
+
+
+def _snapshots(app: App) -> list[Any]:
+    table = t.table_of(RiskSnapshotRow)
+    with app.sessions() as session:
+        return list(session.execute(select(table).order_by(table.c.day)).all())
+
+
+def _shop_with_a_snapshot(app: App) -> ReplenishmentShop:
+    shop = seed_replenishment_shop(app)
+    app.bus.handle(commands.RecordStockCount(shop.sku, shop.paris, 200, NOW, f"{shop.sku}-c"))
+    refresh_risk(app.unit_of_work(), now=NOW)
+    assert calibrate.record_snapshots(app.unit_of_work(), now=NOW) == 1  # Lyon is out
+    return shop
+
+
+def _sell_out_then_receive(app: App, shop: ReplenishmentShop) -> None:
+    for day, units in ((1, 120), (2, 80)):
+        key = f"{shop.sku}-sale-{day}"
+        app.bus.handle(commands.RecordSale(shop.sku, shop.paris, units, _at(day), key))
+    number = f"PO-{shop.sku}"
+    line = commands.PurchaseOrderLineInput(shop.sku, 50, Decimal("4.00"))
+    app.bus.handle(commands.CreatePurchaseOrder(number, shop.acme, shop.paris, (line,)))
+    app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
+    app.bus.handle(
+        commands.ReceivePurchaseOrderLine(number, shop.sku, 50, _at(3), f"{shop.sku}-rcv")
+    )
+
+
+def test_a_snapshot_stays_open_until_its_receipt_then_settles_as_stocked_out(app: App) -> None:
+    shop = _shop_with_a_snapshot(app)
+
+    waiting = calibrate.calibrate(app.unit_of_work(), now=_at(5), min_settled=1)
+    assert (waiting.settled_now, waiting.still_open, waiting.stored) == (0, 1, False)
+
+    _sell_out_then_receive(app, shop)
+    young = calibrate.calibrate(app.unit_of_work(), now=_at(10), min_settled=1)
+
+    (snapshot,) = _snapshots(app)
+    assert snapshot.settled_on == _at(3).date()
+    assert snapshot.stocked_out is True
+    assert 0.0 <= snapshot.raw_probability <= 1.0
+    # settled, but younger than 28 days: not fitted on yet (its sample is biased)
+    assert (young.settled_now, young.usable, young.stored) == (1, 0, False)
+
+
+def test_a_stored_map_is_fitted_on_old_enough_outcomes_and_applied_by_a_refresh(
+    app: App,
+) -> None:
+    shop = _shop_with_a_snapshot(app)
+    _sell_out_then_receive(app, shop)
+
+    summary = calibrate.calibrate(app.unit_of_work(), now=_at(40), min_settled=1)
+
+    assert (summary.usable, summary.stored, summary.stocked_out_share) == (1, True, 1.0)
+    with app.sessions() as session:
+        stored = session.execute(select(t.table_of(RiskCalibrationRow))).all()
+    assert [row.settled for row in stored] == [1]
+    # the one outcome seen was a stock-out: the map sends every probability to 1
+    refresh_risk(app.unit_of_work(), now=_at(40))
+    with app.sessions() as session:
+        table = t.table_of(StockRiskRow)
+        paris = session.execute(select(table).where(table.c.location == shop.paris)).one()
+    assert paris.probability == pytest.approx(1.0)
+    assert paris.state == "at_risk"
+
+
+def test_too_few_settled_snapshots_keep_the_identity(app: App) -> None:
+    shop = _shop_with_a_snapshot(app)
+    _sell_out_then_receive(app, shop)
+
+    summary = calibrate.calibrate(app.unit_of_work(), now=_at(40))  # needs 2,000
+
+    assert (summary.usable, summary.stored) == (1, False)
+    with app.sessions() as session:
+        assert session.execute(select(t.table_of(RiskCalibrationRow))).all() == []
