@@ -80,3 +80,19 @@ def test_risk_commands_explain_what_is_missing(tmp_path: Path) -> None:
         result = runner.invoke(app, ["--database", database, *arguments], terminal_width=200)
         assert result.exit_code == 1, (arguments, result.output)
         assert message in _words(result.output), (arguments, result.output)
+
+
+def test_snapshot_then_calibrate_reports_what_is_settled_and_keeps_the_identity(
+    tmp_path: Path,
+) -> None:
+    database = f"sqlite:///{tmp_path / 'calibrate.sqlite3'}"
+    _shop(database)
+    _run(database, "plan", "forecast", "--today", TODAY.isoformat(),
+         "--history-days", "60", "--horizon", "14", "--no-drivers")  # fmt: skip
+
+    recorded = _run(database, "risk", "snapshot")
+    assert "Recorded 1 risk snapshots for today." in _words(recorded)
+
+    calibrated = _words(_run(database, "risk", "calibrate"))
+    assert "Settled 0 snapshots (1 still waiting for their receipt)" in calibrated
+    assert "Map not refitted: it needs 2,000 settled snapshots" in calibrated
