@@ -2,11 +2,13 @@
 
 (a) Scan. A seeded synthetic basis for 300,000 SKU x locations (demand rate and variance,
 lead time, reorder point, an open purchase order on 30% of the rows with its supplier's
-delay, price, stock) is assessed by ``planning.risk.figures.assess``: days of cover,
-projected stock-out, receipt horizon, probability of stocking out before the next
-receipt, expected lost units and revenue, state. ``compute`` is that call alone (median
+delay, price, stock; every row carries the delay and lead-time pmfs of one of 50
+suppliers at the most points a refresh stores, 8) is assessed by
+``planning.risk.figures.assess``: days of cover, projected stock-out, receipt horizon,
+probability of stocking out before the next receipt, expected lost units and revenue,
+state. ``compute`` is that call alone (median
 of ``--repeat`` runs). ``with_db`` re-scans the stored basis on a SQLite file: read every
-``stock_risk`` row's basis and stock, compute, and write the figures back (one
+``stock_risk`` row's basis, pmfs (JSON) and stock, compute, and write the figures back (one
 ``executemany`` UPDATE by id) in one transaction; it is what a re-scan without
 re-planning costs (filling the table is not timed).
 
@@ -57,7 +59,7 @@ from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import catalog, commands
-from stockguard.planning.risk import figures
+from stockguard.planning.risk import figures, horizon
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "risk_speed.json"
@@ -68,10 +70,34 @@ TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
+N_SUPPLIERS = 50
+
+
+def supplier_delay_pmfs(rng: np.random.Generator) -> tuple[Any, Any]:
+    """(N_SUPPLIERS, MAX_POINTS) delay pmfs: 200 past deliveries each, 60% on time, 15%
+    one to three days early, 25% late by a geometric number of days (mean 5), compressed
+    like a refresh does (``horizon.compress``)."""
+    points = np.zeros((N_SUPPLIERS, horizon.MAX_POINTS))
+    mass = np.zeros((N_SUPPLIERS, horizon.MAX_POINTS))
+    for i in range(N_SUPPLIERS):
+        kind = rng.uniform(size=200)
+        delays = np.where(
+            kind < 0.6, 0, np.where(kind < 0.75, -rng.integers(1, 4, 200), rng.geometric(0.2, 200))
+        )
+        pmf = horizon.compress(delays)
+        points[i, : len(pmf)], mass[i, : len(pmf)] = pmf[:, 0], pmf[:, 1]
+    return points, mass
+
+
 def synthetic_basis(n: int, seed: int) -> dict[str, Any]:
     """Basis and stock of ``n`` rows: gamma demand rates (many slow movers), variance 1-3x
-    the mean, lead times 3-21 days, reorder points near lead-time demand, stock around it."""
+    the mean, lead times 3-21 days, reorder points near lead-time demand, stock around it;
+    each row's supplier (one of ``N_SUPPLIERS``) gives its delay pmf and, added to the
+    stated lead time, its lead-time pmf (``horizon.MAX_POINTS`` points each, the most a
+    refresh stores)."""
     rng = np.random.default_rng(seed)
+    delay_points, delay_mass = supplier_delay_pmfs(rng)
+    supplier = rng.integers(0, N_SUPPLIERS, n)
     mean = rng.gamma(0.6, 3.0, n)
     lead = rng.integers(3, 22, n).astype(np.float64)
     reorder_point = np.ceil(mean * lead * rng.uniform(0.8, 1.4, n))
@@ -87,6 +113,10 @@ def synthetic_basis(n: int, seed: int) -> dict[str, Any]:
         receipt_delay_mean=np.where(open_order, rng.uniform(0, 3, n), 0.0),
         receipt_delay_var=np.where(open_order, rng.uniform(0, 6, n), 0.0),
         unit_price=np.round(rng.uniform(2, 80, n), 2),
+        delay_points=delay_points[supplier],
+        delay_mass=delay_mass[supplier],
+        lead_points=np.maximum(lead[:, None] + delay_points[supplier], 0.0),
+        lead_mass=delay_mass[supplier],
     )
     return {
         "basis": basis,
@@ -166,9 +196,17 @@ def fill_scan_table(app: App, n_skus: int, n_locations: int, data: dict[str, Any
                     "state": "ok",
                     "basis_run_id": None,
                     "updated_at": NOW,
+                    "receipt_delay_pmf": _pairs(basis.delay_points[i], basis.delay_mass[i])
+                    if not np.isnan(due)
+                    else None,
+                    "lead_time_pmf": _pairs(basis.lead_points[i], basis.lead_mass[i]),
                 }
             )
         session.execute(insert(StockRiskRow), rows)
+
+
+def _pairs(points: Any, mass: Any) -> list[list[float]]:
+    return [[float(x), float(w)] for x, w in zip(points, mass, strict=True) if w > 0]
 
 
 def time_db_scan(app: App) -> dict[str, float]:
@@ -184,10 +222,19 @@ def time_db_scan(app: App) -> dict[str, float]:
     names += ("receipt_delay_mean", "receipt_delay_var", "unit_price", "available", "position")
     started = time.perf_counter()
     with app.sessions.begin() as session:
-        query = select(risk.c.id, risk.c.next_receipt_on, *(risk.c[n] for n in names))
+        pmfs = (risk.c.receipt_delay_pmf, risk.c.lead_time_pmf)
+        query = select(risk.c.id, risk.c.next_receipt_on, *pmfs, *(risk.c[n] for n in names))
         found = session.execute(query).all()
         ids = [row.id for row in found]
-        columns = {n: np.array([float(row[i + 2]) for row in found]) for i, n in enumerate(names)}
+        columns = {n: np.array([float(row[i + 4]) for row in found]) for i, n in enumerate(names)}
+        delay = horizon.padded(
+            [row.receipt_delay_pmf for row in found],
+            np.maximum(columns["receipt_delay_mean"], 0.0),
+            columns["receipt_delay_var"],
+            -np.inf,
+        )
+        lead_pmfs = [row.lead_time_pmf for row in found]
+        lead = horizon.padded(lead_pmfs, columns["lead_time_mean"], columns["lead_time_var"])
         due = np.array(
             [
                 (row.next_receipt_on - TODAY).days if row.next_receipt_on else np.nan
@@ -196,7 +243,14 @@ def time_db_scan(app: App) -> dict[str, float]:
             dtype=np.float64,
         )
         read = time.perf_counter()
-        basis = figures.RiskBasisArrays(**{n: columns[n] for n in names[:8]}, days_to_receipt=due)
+        basis = figures.RiskBasisArrays(
+            **{n: columns[n] for n in names[:8]},
+            days_to_receipt=due,
+            delay_points=delay[0],
+            delay_mass=delay[1],
+            lead_points=lead[0],
+            lead_mass=lead[1],
+        )
         result = figures.assess(
             basis=basis, available=columns["available"], position=columns["position"]
         )
@@ -280,9 +334,18 @@ def movement_shop(app: App) -> None:
                     "state": "ok",
                     "basis_run_id": None,
                     "updated_at": NOW,
+                    "receipt_delay_pmf": MOVEMENT_DELAY_PMF,
+                    "lead_time_pmf": [[max(10.0 + x, 0.0), w] for x, w in MOVEMENT_DELAY_PMF],
                 }
             ],
         )
+
+
+MOVEMENT_DELAY_PMF = [
+    [-2.0, 0.05], [-1.0, 0.1], [0.0, 0.45], [1.0, 0.15],
+    [2.0, 0.1], [4.0, 0.08], [7.0, 0.05], [12.0, 0.02],
+]  # fmt: skip
+"""The moved row's supplier delay pmf: eight points, the most a refresh stores."""
 
 
 Timings = dict[tuple[bool, str], list[float]]
