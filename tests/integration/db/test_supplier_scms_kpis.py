@@ -103,6 +103,7 @@ HEADER = ",".join(scms.COLUMNS)
 GOOD_ROWS = (
     '1,SCMS-4,Vietnam,8/27/14,2-Jun-06,2-Jun-06,ARV,Adult,"Vendor A, Ltd",Drug X,19,29.5',
     "2,SO-50,Vietnam,N/A - From RDC,14-Nov-06,20-Nov-06,ARV,Adult,Vendor B,Drug X,5,31",
+    "3,SO-51,Vietnam,N/A - From RDC,14-Nov-06,20-Nov-06,ARV,Adult,VENDOR-B,Drug X,5,31",
 )
 
 
@@ -118,9 +119,9 @@ def test_reimporting_an_scms_file_rewrites_the_same_rows(app: App, tmp_path: Pat
     path.write_text("\n".join((HEADER, *GOOD_ROWS)) + "\n", encoding="utf-8")
     first = scms.import_scms(path, app.unit_of_work())
     scms.import_scms(path, app.unit_of_work())
-    assert first.written["suppliers"] == 2
-    assert first.skipped == {scms.NOTE_NO_PO_DATE: 1, scms.NOTE_PO_AFTER_DELIVERY: 1}
-    assert _receipts(app) == 2
+    assert first.written["suppliers"] == 3  # "VENDOR-B" would share Vendor B's code
+    assert first.skipped == {scms.NOTE_NO_PO_DATE: 2, scms.NOTE_PO_AFTER_DELIVERY: 1}
+    assert _receipts(app) == 3
     history = SqlSupplierHistory(app.sessions)
     lines = {line.order_number: line for line in history.order_lines()}
     assert lines["SO-50-L2"].delay_days == 6
@@ -131,16 +132,16 @@ def test_an_unreadable_scms_file_is_refused_whole_with_line_and_column(
     app: App, tmp_path: Path
 ) -> None:
     path = tmp_path / "scms.csv"
-    bad = "3,SO-51,Vietnam,13/45/14,2-Jun-06,someday,ARV,Adult,,Drug Y,0,-1"
+    bad = "4,SO-52,Vietnam,13/45/14,2-Jun-06,someday,ARV,Adult,,Drug Y,0,-1"
     path.write_text("\n".join((HEADER, *GOOD_ROWS, bad)) + "\n", encoding="utf-8")
     with pytest.raises(ImportRejected) as refused:
         scms.import_scms(path, app.unit_of_work())
     problems = {(p.line, p.column) for p in refused.value.problems}
     assert problems == {
-        (4, "PO Sent to Vendor Date"),
-        (4, "Delivered to Client Date"),
-        (4, "Vendor"),
-        (4, "Line Item Quantity"),
-        (4, "Pack Price"),
+        (5, "PO Sent to Vendor Date"),
+        (5, "Delivered to Client Date"),
+        (5, "Vendor"),
+        (5, "Line Item Quantity"),
+        (5, "Pack Price"),
     }
     assert _receipts(app) == 0

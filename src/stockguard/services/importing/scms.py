@@ -151,8 +151,7 @@ class ScmsReader:
         elif ordered > delivered:
             common.bump(self.batch.notes, NOTE_PO_AFTER_DELIVERY)
             ordered = None
-        supplier = supplier_code(values["Vendor"])
-        self.batch.suppliers.setdefault(supplier, values["Vendor"][:200])
+        supplier = self._supplier(values["Vendor"])
         location = location_code(values["Country"])
         self.batch.locations.setdefault(location, values["Country"])
         sku = self._product(values, expected, price)
@@ -168,6 +167,16 @@ class ScmsReader:
             quantity=quantity,
             pack_price=price,
         )
+
+    def _supplier(self, vendor: str) -> str:
+        """The vendor's code; two names with the same code get a digest suffix on the second."""
+        code = supplier_code(vendor)
+        known = self.batch.suppliers.get(code)
+        if known is not None and known != vendor[:200]:
+            digest = hashlib.sha1(vendor.encode(), usedforsecurity=False).hexdigest()[:8].upper()
+            code = f"{code[:55]}-{digest}"
+        self.batch.suppliers.setdefault(code, vendor[:200])
+        return code
 
     def _product(self, values: dict[str, str], expected: date, price: Decimal) -> str:
         sku = product_sku(values["Item Description"])
