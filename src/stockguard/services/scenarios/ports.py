@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from stockguard.services.scenarios.report import ScenarioReport
+from stockguard.services.scenarios.timeline import SupplierFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,4 +45,27 @@ class ScenarioRunStore(Protocol):
 
     def list(self, *, limit: int = 50, scenario: str | None = None) -> list[ScenarioRunSummary]:
         """Latest runs first, optionally of one scenario (by name)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrderLine:
+    """Units still due on an open purchase order line."""
+
+    sku: str
+    location: str
+    supplier: str
+    units: int
+    expected_on: date | None
+
+
+class ScenarioFacts(Protocol):
+    """What a scenario run reads beyond the replenishment source (read only)."""
+
+    def suppliers(self) -> list[SupplierFacts]:
+        """Every supplier with its country and the carrier of most of its orders."""
+        ...
+
+    def open_orders(self) -> list[OpenOrderLine]:
+        """Lines of sent (not draft, not closed) purchase orders with units still due."""
         ...
