@@ -86,15 +86,20 @@ def padded(
 ) -> tuple[FloatArray, FloatArray]:
     """(n, K) points and masses of n stored pmfs (``[[point, mass], ...]`` or None/empty:
     ``from_moments`` of the row's stored mean and variance), padded with zero mass."""
-    fb_points, fb_mass = from_moments(fallback_mean, fallback_var, floor)
     arrays = [np.asarray(pmf, dtype=np.float64).reshape(-1, 2) if pmf else None for pmf in pmfs]
     width = max([3, *(a.shape[0] for a in arrays if a is not None)])
     points = np.zeros((len(pmfs), width))
     mass = np.zeros((len(pmfs), width))
+    missing = [i for i, array in enumerate(arrays) if array is None]
+    if missing:  # only then: the one-row path of a movement skips it
+        fb_points, fb_mass = from_moments(
+            np.asarray(fallback_mean, dtype=np.float64).reshape(-1)[missing],
+            np.asarray(fallback_var, dtype=np.float64).reshape(-1)[missing],
+            floor,
+        )
+        points[missing, :3], mass[missing, :3] = fb_points, fb_mass
     for i, array in enumerate(arrays):
-        if array is None:
-            points[i, :3], mass[i, :3] = fb_points[i], fb_mass[i]
-        else:
+        if array is not None:
             points[i, : array.shape[0]], mass[i, : array.shape[0]] = array[:, 0], array[:, 1]
     return points, mass
 
