@@ -26,6 +26,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     replenish,
     risk,
     rules,
+    scenario,
     scms_import,  # noqa: F401 (adds scms to import)
     serve,
     shops,
@@ -66,6 +67,7 @@ app.command()(forecast.forecast)
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(suppliers.app, name="suppliers")
 app.add_typer(register.app, name="register")
+app.add_typer(scenario.app, name="scenario")
 app.command()(worker.worker)
 
 
