@@ -26,6 +26,7 @@ from stockguard.domain import commands
 from stockguard.entrypoints.api.app import create_app
 from stockguard.entrypoints.cli import risk as risk_cli
 from stockguard.entrypoints.cli.context import console, err_console, fail, state
+from stockguard.entrypoints.cli.demo_scenarios import rehearse_in_demo
 from stockguard.entrypoints.cli.operators import create_operator
 from stockguard.entrypoints.cli.plan import run_planning, summary_line
 from stockguard.entrypoints.cli.replenish import summary_lines
@@ -106,6 +107,7 @@ def demo(
     risk_cli.refresh_after_planning(app)
     risk_cli.print_most_at_risk(app, RISKS_SHOWN)
     _propose(app)
+    rehearse_in_demo(app, today=first_day, seed=seed)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty()
     password = secrets.token_urlsafe(12)  # a fresh demo database, a fresh password

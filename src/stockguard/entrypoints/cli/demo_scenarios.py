@@ -7,7 +7,12 @@ from datetime import UTC, date, datetime
 
 from stockguard.bootstrap import App
 from stockguard.entrypoints.cli.context import console, err_console
-from stockguard.entrypoints.cli.scenario_tables import plan_table, run_store, verdict
+from stockguard.entrypoints.cli.scenario_tables import (
+    plan_table,
+    run_store,
+    scenario_facts,
+    verdict,
+)
 from stockguard.services.demo import library
 from stockguard.services.demo.rehearsal import DEMO_PATHS, DEMO_RISK, rehearse_demo
 
@@ -18,7 +23,12 @@ def rehearse_in_demo(app: App, *, today: date, seed: int) -> None:
         f"Rehearsing the {library.DEMO_SCENARIO} scenario ({DEMO_PATHS} paths)..."
     ):
         done = rehearse_demo(
-            app.unit_of_work(), run_store(app), today=today, seed=seed, now=datetime.now(UTC)
+            app.unit_of_work(),
+            run_store(app),
+            today=today,
+            seed=seed,
+            now=datetime.now(UTC),
+            facts=scenario_facts(app),
         )
     console.print(plan_table(done.report))
     console.print(

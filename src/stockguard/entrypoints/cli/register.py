@@ -19,7 +19,12 @@ from stockguard.entrypoints.cli.context import (
     handles_domain_errors,
     state,
 )
-from stockguard.entrypoints.cli.scenario_tables import plan_table, run_store, verdict
+from stockguard.entrypoints.cli.scenario_tables import (
+    plan_table,
+    run_store,
+    scenario_facts,
+    verdict,
+)
 from stockguard.services.register import handlers
 from stockguard.services.register.fields import fields_of
 from stockguard.services.register.rehearse import rehearse_risk
@@ -236,6 +241,7 @@ def rehearse(
         report = rehearse_risk(
             app_.unit_of_work(), run_store(app_), code,
             paths=paths, seed=seed, today=start, now=datetime.now(UTC),
+            facts=scenario_facts(app_),
         )  # fmt: skip
     console.print(plan_table(report))
     for outcome in report.plans[1:]:

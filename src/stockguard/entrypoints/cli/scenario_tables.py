@@ -2,38 +2,43 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from rich.table import Table
 
+from stockguard.adapters.db.scenarios import SqlScenarioFacts, SqlScenarioRuns
 from stockguard.bootstrap import App
-from stockguard.services.scenarios.ports import ScenarioRunStore
+from stockguard.services.scenarios.ports import ScenarioFacts, ScenarioRunStore
 from stockguard.services.scenarios.report import Estimate, ScenarioReport
 
 
 def run_store(stockguard: App) -> ScenarioRunStore:
     """Where scenario runs are kept (the scenarios area's database adapter)."""
-    module: Any = importlib.import_module("stockguard.adapters.db.scenarios")
-    store: ScenarioRunStore = module.SqlScenarioRuns(stockguard.sessions)
-    return store
+    return SqlScenarioRuns(stockguard.sessions)
+
+
+def scenario_facts(stockguard: App) -> ScenarioFacts:
+    """Suppliers' countries and carriers and open order lines, for carrier strikes and
+    country closures (the scenarios area's database adapter)."""
+    return SqlScenarioFacts(stockguard.sessions)
 
 
 def _interval(value: Estimate, scale: float = 1.0, digits: int = 0) -> str:
-    mean, low, high = value.mean * scale, value.low * scale, value.high * scale
-    return f"{mean:,.{digits}f} ({low:,.{digits}f}-{high:,.{digits}f})"
+    """``mean ±half-width`` of the 95% interval."""
+    half = (value.high - value.low) / 2 * scale
+    return f"{value.mean * scale:,.{digits}f} ±{half:,.{digits}f}"
 
 
 def plan_table(report: ScenarioReport) -> Table:
-    """One row per plan (baseline first): means with their 95% intervals."""
+    """One row per plan (baseline first): means ± the half-width of their 95% intervals;
+    the last column is (lost revenue + extra cost) minus the baseline's, paired."""
     title = (
-        f"Scenario {report.scenario}: {report.paths:,} paths, {report.horizon_days} days "
-        f"from {report.start}, {report.rows:,} SKU x locations (run {report.run_id})"
+        f"Scenario {report.scenario} (run {report.run_id}): {report.paths:,} paths, "
+        f"{report.horizon_days} days from {report.start}, {report.rows:,} SKU x locations; "
+        f"money in {report.currency}, 95% intervals"
     )
     table = Table(title=title, title_justify="left")
     table.add_column("Plan")
-    for name in ("Fill rate %", "Stock-out SKU-days", f"Lost revenue {report.currency}",
-                 f"Extra cost {report.currency}", "vs baseline (paired)"):  # fmt: skip
+    for name in ("Fill rate %", "Stock-out SKU-days", "Lost revenue", "Extra cost",
+                 "vs doing nothing"):  # fmt: skip
         table.add_column(name, justify="right")
     for outcome in report.plans:
         gap = outcome.difference_vs_baseline
@@ -43,7 +48,7 @@ def plan_table(report: ScenarioReport) -> Table:
             _interval(outcome.stockout_sku_days),
             _interval(outcome.lost_revenue),
             _interval(outcome.extra_cost),
-            "-" if gap is None else f"{gap.mean:+,.0f} ({gap.low:+,.0f} to {gap.high:+,.0f})",
+            "-" if gap is None else f"{gap.mean:+,.0f} ±{(gap.high - gap.low) / 2:,.0f}",
         )
     return table
 

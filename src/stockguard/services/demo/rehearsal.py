@@ -9,7 +9,7 @@ from datetime import date, datetime
 from stockguard.services.demo import library
 from stockguard.services.register import handlers
 from stockguard.services.scenarios import run as scenario_run
-from stockguard.services.scenarios.ports import ScenarioRunStore
+from stockguard.services.scenarios.ports import ScenarioFacts, ScenarioRunStore
 from stockguard.services.scenarios.report import ScenarioReport
 from stockguard.services.unit_of_work import UnitOfWork
 
@@ -34,6 +34,7 @@ def rehearse_demo(
     seed: int,
     now: datetime,
     paths: int = DEMO_PATHS,
+    facts: ScenarioFacts | None = None,
 ) -> DemoRehearsal:
     """Import the library's risk register, run ``supplier-flood`` (moved to ``today``)
     with all its plans, store the run and record the rehearsal of ``FLOOD-PT``."""
@@ -42,7 +43,9 @@ def rehearse_demo(
     )
     found = library.ready(library.DEMO_SCENARIO, start=today)
     plans = list(found.plans)
-    report = scenario_run.run_scenario(uow, found.scenario, plans, paths=paths, seed=seed)
+    report = scenario_run.run_scenario(
+        uow, found.scenario, plans, paths=paths, seed=seed, facts=facts
+    )
     stored = scenario_run.store_run(runs, report, found.scenario, plans, now=now)
     handlers.mark_rehearsed(uow, DEMO_RISK, run_id=stored.run_id, when=now)
     return DemoRehearsal(stored, summary.created + summary.updated)

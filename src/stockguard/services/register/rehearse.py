@@ -9,7 +9,7 @@ from stockguard.domain import register as reg
 from stockguard.services.demo import library
 from stockguard.services.register.handlers import mark_rehearsed
 from stockguard.services.scenarios import run as scenario_run
-from stockguard.services.scenarios.ports import ScenarioRunStore
+from stockguard.services.scenarios.ports import ScenarioFacts, ScenarioRunStore
 from stockguard.services.scenarios.report import ScenarioReport
 from stockguard.services.scenarios.schema import PlanSpec
 from stockguard.services.unit_of_work import UnitOfWork
@@ -30,6 +30,7 @@ def rehearse_risk(
     seed: int,
     today: date,
     now: datetime,
+    facts: ScenarioFacts | None = None,
 ) -> ScenarioReport:
     """Run the risk's scenario with its plan (every plan of its plans file when it names
     none) against the baseline, store the run and mark the risk rehearsed by it.
@@ -50,7 +51,9 @@ def rehearse_risk(
         reason = f"{error.filename} is neither a ready scenario ({ready}) nor a readable file"
         raise NotRehearsable(f"risk {code!r}", [reason]) from None
     plans = _plans(risk, found.plans)
-    report = scenario_run.run_scenario(uow, found.scenario, plans, paths=paths, seed=seed)
+    report = scenario_run.run_scenario(
+        uow, found.scenario, plans, paths=paths, seed=seed, facts=facts
+    )
     stored = scenario_run.store_run(runs, report, found.scenario, plans, now=now)
     mark_rehearsed(uow, code, run_id=stored.run_id, when=now)
     return stored

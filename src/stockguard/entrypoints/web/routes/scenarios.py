@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
+from stockguard.adapters.db.scenarios import SqlScenarioRuns
 from stockguard.bootstrap import App
 from stockguard.entrypoints.web.deps import require_operator
 from stockguard.entrypoints.web.fan_svg import fan_shape
@@ -21,13 +21,8 @@ FANS_SHOWN = 6
 
 
 def run_store(stockguard: App) -> ScenarioRunStore | None:
-    """The stored scenario runs (None while the scenarios adapter is not installed)."""
-    try:
-        module: Any = importlib.import_module("stockguard.adapters.db.scenarios")
-    except ModuleNotFoundError:
-        return None
-    store: ScenarioRunStore = module.SqlScenarioRuns(stockguard.sessions)
-    return store
+    """The stored scenario runs."""
+    return SqlScenarioRuns(stockguard.sessions)
 
 
 def _app(request: Request) -> App:
