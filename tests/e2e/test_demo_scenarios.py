@@ -39,6 +39,13 @@ def test_the_demo_shows_the_second_source_cutting_lost_revenue_in_a_flood(
     assert f"Plan '{library.DEMO_PLAN}' loses" in text
     assert "Risk register: FLOOD-PT, BLACK-FRIDAY, STRIKE-DHL registered" in text
 
+    rehearsed = CliRunner().invoke(
+        main.app, ["register", "rehearse", "STRIKE-DHL", "--paths", "50", "--today", "2026-06-01"]
+    )
+    assert rehearsed.exit_code == 0, rehearsed.output
+    assert "Scenario carrier-strike (run 2): 50 paths" in " ".join(rehearsed.output.split())
+    assert "Recorded the rehearsal of STRIKE-DHL" in rehearsed.output
+
     app = bootstrap(Settings(database=DatabaseSettings(url=url)), engine=db_engine.make_engine(url))
     try:
         with app.reader() as session:
@@ -47,6 +54,7 @@ def test_the_demo_shows_the_second_source_cutting_lost_revenue_in_a_flood(
         assert flood.rehearsed
         assert {r.scenario for r in risks.values()} == set(library.NAMES)
         assert not risks["BLACK-FRIDAY"].rehearsed
+        assert risks["STRIKE-DHL"].last_run_id == 2
         report = run_store(app).get(flood.last_run_id or 0)
         assert report is not None
         baseline, switch = report.plans[0], report.outcome(library.DEMO_PLAN)
@@ -71,7 +79,7 @@ def _assert_dashboard_shows_the_run(app: App, output: str, run_id: int) -> None:
     client = TestClient(create_app(app.settings, stockguard=app))
     assert sign_in(client, "demo@stockguard.local", password).status_code == 303
     register = client.get("/dashboard/register").text
-    assert "Plans never rehearsed (2)" in register
+    assert "Plans never rehearsed (1)" in register
     assert f'href="/dashboard/scenarios/runs/{run_id}">run {run_id}</a>' in register
     run = client.get(f"/dashboard/scenarios/runs/{run_id}").text
     assert library.DEMO_PLAN in run

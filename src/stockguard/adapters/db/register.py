@@ -1,7 +1,14 @@
-"""The risk register repository (inside a unit of work) and its read-side list."""
+"""The risk register repository (inside a unit of work) and its read-side list.
+
+A risk's last rehearsal is the later of the one stored on it (``register rehearse``,
+``mark_rehearsed``) and the latest stored scenario run of the scenario it names (by the
+scenario's name, e.g. a ready scenario's) that ran its plan: a run started with
+``stockguard scenario run`` counts the moment it is stored.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_register import RiskRow
+from stockguard.adapters.db.tables_scenarios import ScenarioRunRow
 from stockguard.domain import register as reg
 
 
@@ -54,7 +62,30 @@ def list_risks(connection: Session | Connection) -> list[reg.Risk]:
     """Every risk, highest score (likelihood x impact) first, then by code (read side)."""
     table = t.table_of(RiskRow)
     query = select(table).order_by((table.c.likelihood * table.c.impact).desc(), table.c.code)
-    return [risk_from_row(row) for row in connection.execute(query)]
+    return with_runs(connection, [risk_from_row(row) for row in connection.execute(query)])
+
+
+def with_runs(connection: Session | Connection, risks: list[reg.Risk]) -> list[reg.Risk]:
+    """The risks with their rehearsal moved to the latest stored run of their scenario
+    that ran their plan (any plan when the risk names none)."""
+    names = {r.scenario for r in risks if r.scenario is not None}
+    if not names:
+        return risks
+    runs = t.table_of(ScenarioRunRow)
+    query = (
+        select(runs.c.id, runs.c.scenario, runs.c.created_at, runs.c.plans)
+        .where(runs.c.scenario.in_(sorted(names)))
+        .order_by(runs.c.created_at.desc(), runs.c.id.desc())
+    )
+    found = list(connection.execute(query))
+    return [_rehearsed(risk, found) for risk in risks]
+
+
+def _rehearsed(risk: reg.Risk, runs: Sequence[Any]) -> reg.Risk:
+    for run in runs:
+        if run.scenario == risk.scenario and (risk.plan is None or risk.plan in run.plans):
+            return risk.rehearsed_by(run.id, run.created_at.date())
+    return risk
 
 
 class SqlRiskRegisterRepository:
@@ -64,7 +95,7 @@ class SqlRiskRegisterRepository:
 
     def get(self, code: str) -> reg.Risk | None:
         row = self._session.execute(select(self._table).where(self._table.c.code == code)).first()
-        return None if row is None else risk_from_row(row)
+        return None if row is None else with_runs(self._session, [risk_from_row(row)])[0]
 
     def all(self) -> list[reg.Risk]:
         return list_risks(self._session)
