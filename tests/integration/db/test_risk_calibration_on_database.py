@@ -16,7 +16,7 @@ from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotRow, StockRiskRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands
-from stockguard.services.risk import calibrate
+from stockguard.services.risk import assess, calibrate
 from stockguard.services.risk.refresh import refresh_risk
 
 
@@ -87,6 +87,16 @@ def test_a_stored_map_is_fitted_on_old_enough_outcomes_and_applied_by_a_refresh(
         paris = session.execute(select(table).where(table.c.location == shop.paris)).one()
     assert paris.probability == pytest.approx(1.0)
     assert paris.state == "at_risk"
+    # a movement applies the stored map too (the model alone says much less)
+    sale = commands.RecordSale(shop.sku, shop.paris, 1, _at(41), f"{shop.sku}-after")
+    app.bus.handle(sale)
+    with app.unit_of_work() as uow:
+        moved = uow.risk.get(shop.sku, shop.paris)
+    assert moved is not None
+    assert moved.available == 49
+    assert moved.probability == pytest.approx(1.0)
+    (raw,) = assess.reassess([moved], today=_at(41).date(), now=_at(41))
+    assert raw.probability < 0.9
 
 
 def test_too_few_settled_snapshots_keep_the_identity(app: App) -> None:

@@ -8,13 +8,14 @@ writes it back with one ``UPDATE``; the level row the movement changed is alread
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, Row, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -106,9 +107,9 @@ class SqlStockRiskRepository:
         return len(rows)
 
     def calibration(self) -> IsotonicMap:
-        """The latest stored map, read at most once a minute per process and database
-        (a movement then costs no extra read; a new map reaches movements within a
-        minute, refreshes at once)."""
+        """The latest stored map, read at most once a minute per engine (a movement then
+        costs no extra read; a new map reaches movements within a minute, refreshes at
+        once; storing one here clears the cache)."""
         return _cached_calibration(self._session)
 
     def all_rows(self) -> list[StockRisk]:
@@ -197,7 +198,8 @@ class SqlStockRiskRepository:
 
 
 CALIBRATION_TTL_SECONDS = 60.0
-_CACHE: dict[str, tuple[float, IsotonicMap]] = {}
+_CACHE: weakref.WeakKeyDictionary[Engine, tuple[float, IsotonicMap]] = weakref.WeakKeyDictionary()
+"""The latest map and when it was read, per engine (one per database and process)."""
 
 
 def latest_calibration(session: Session) -> IsotonicMap:
@@ -209,7 +211,7 @@ def latest_calibration(session: Session) -> IsotonicMap:
 
 
 def _cached_calibration(session: Session) -> IsotonicMap:
-    key = str(session.get_bind().engine.url)
+    key = session.get_bind().engine
     found = _CACHE.get(key)
     clock = monotonic()
     if found is None or clock - found[0] > CALIBRATION_TTL_SECONDS:
