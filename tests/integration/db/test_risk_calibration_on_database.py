@@ -4,6 +4,7 @@ recalibration map fitted only on outcomes old enough, stored, then applied by re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,11 +14,21 @@ from sqlalchemy import select
 
 from integration.replenishment_shop import NOW, ReplenishmentShop, seed_replenishment_shop
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.risk import forget_calibration
 from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotRow, StockRiskRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands
 from stockguard.services.risk import assess, calibrate
 from stockguard.services.risk.refresh import refresh_risk
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_map() -> Iterator[None]:
+    """The map a test stores is rolled back with it, but movements cache it per engine
+    (shared by the tests): forget it so no later test sees it."""
+    forget_calibration()
+    yield
+    forget_calibration()
 
 
 def _at(days: int) -> datetime:

@@ -202,6 +202,12 @@ _CACHE: weakref.WeakKeyDictionary[Engine, tuple[float, IsotonicMap]] = weakref.W
 """The latest map and when it was read, per engine (one per database and process)."""
 
 
+def forget_calibration() -> None:
+    """Drop the cached maps: the next movement reads the stored one (tests that roll a
+    stored map back call it; storing a map through the repository does it too)."""
+    _CACHE.clear()
+
+
 def latest_calibration(session: Session) -> IsotonicMap:
     """The latest stored recalibration map (identity when none), read now."""
     table = t.table_of(RiskCalibrationRow)
