@@ -44,7 +44,7 @@ def plan_table(report: ScenarioReport) -> Table:
         gap = outcome.difference_vs_baseline
         table.add_row(
             outcome.plan,
-            _interval(outcome.fill_rate, 100, 1),
+            _interval(outcome.fill_rate, 100, 2),
             _interval(outcome.stockout_sku_days),
             _interval(outcome.lost_revenue),
             _interval(outcome.extra_cost),
