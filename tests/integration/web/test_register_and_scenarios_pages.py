@@ -112,3 +112,24 @@ def test_a_scenario_run_page_shows_the_plan_table_and_svg_fans(
     assert "90 EUR lost" in chosen.text
 
     assert signed_in.get("/dashboard/scenarios/runs/99").status_code == 404
+
+
+def test_a_fan_is_scaled_into_its_box_from_zero_to_its_highest_p95() -> None:
+    from stockguard.entrypoints.web import fan_svg
+
+    days = [date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)]
+    fan = StockFan(
+        sku="S", location="L", lost_revenue=0.0, stockout_days=0.0, days=days,
+        p5=[0, 0, -1], p25=[1, 1, 0], p50=[2, 1, 0], p75=[3, 2, 0], p95=[4, 2, 1],
+    )  # fmt: skip
+    shape = fan_svg.fan_shape(fan)
+    bottom = fan_svg.HEIGHT - fan_svg.BOTTOM
+    right = fan_svg.WIDTH - fan_svg.RIGHT
+    assert shape.top_units == 4
+    assert shape.median.split() == [f"44.0,{bottom - 2 * 150 / 4:.1f}",
+                                    f"{(44 + right) / 2:.1f},{bottom - 150 / 4:.1f}",
+                                    f"{right:.1f},{bottom:.1f}"]  # fmt: skip
+    outer = shape.outer.split()
+    assert outer[0] == f"44.0,{fan_svg.TOP:.1f}"  # p95 of day 1 touches the top
+    assert outer[-1] == f"44.0,{bottom:.1f}"  # p5 back at day 1; negative stock drawn at 0
+    assert len(outer) == 2 * len(days)
