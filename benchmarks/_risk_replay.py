@@ -110,7 +110,7 @@ def lead_time_pmf(
     each counted with its weight (``weights``, e.g. a recency decay; equal by default)."""
     lead = np.maximum(stated + past_delays, 1)
     w = np.ones(lead.size) if weights is None else np.asarray(weights, dtype=np.float64)
-    return np.bincount(lead, weights=w).astype(np.float64) / w.sum()
+    return np.asarray(np.bincount(lead, weights=w) / w.sum(), dtype=np.float64)
 
 
 def trailing_demand(
