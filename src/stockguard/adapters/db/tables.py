@@ -429,7 +429,11 @@ from stockguard.adapters.db import (  # noqa: E402, F401
     tables_contracts,
     tables_promotions,
     tables_register,
+    tables_reservations,
     tables_risk,
     tables_scenarios,
+    tables_storefront,
+    tables_subscriptions,
+    tables_substitutes,
     tables_suppliers,
 )

@@ -1,0 +1,23 @@
+"""back-in-stock subscriptions (pending, from the widget)
+
+Placeholder created so parallel work can proceed; the owner fills it in.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-11-25 03:15:00.000000
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
