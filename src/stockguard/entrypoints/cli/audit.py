@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import csv
-import enum
 import io
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +21,7 @@ from stockguard.entrypoints.cli.context import (
     handles_domain_errors,
     state,
 )
+from stockguard.entrypoints.cli.export import Format, FormatOption, OutputOption, write_text
 from stockguard.services.audit import counts, export, history, report
 from stockguard.services.audit.settings import AuditSettings, parse_intervals, parse_shares
 
@@ -31,16 +30,6 @@ counts_app = typer.Typer(help="Cycle counts: what is due, recording a count, var
 app.add_typer(counts_app, name="counts")
 
 
-class Format(enum.StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
-OutputOption = Annotated[
-    Path | None, typer.Option(help="Write the CSV or JSON export to this file.")
-]
 DateOption = Annotated[
     datetime | None,
     typer.Option("--date", formats=["%Y-%m-%d"], help="As of this day [default: today]."),
@@ -111,9 +100,9 @@ def audit(
             stockguard.ledger_history(), _source(stockguard), today=_today(as_of), settings=settings
         )
     if output_format is Format.JSON:
-        _write(json.dumps(export.report_document(found, chosen), indent=2) + "\n", output)
+        write_text(json.dumps(export.report_document(found, chosen), indent=2) + "\n", output)
     elif output_format is Format.CSV:
-        _write(_csv(export.section_records(found, chosen[0])), output)
+        write_text(_csv(export.section_records(found, chosen[0])), output)
     else:
         _print_report(found, chosen, limit)
 
@@ -149,7 +138,7 @@ def stockouts(
     )
     records = [{k: export.plain(v) for k, v in vars_of(p).items()} for p in periods]
     if output_format is not Format.TABLE:
-        _write(_dump(records, output_format), output)
+        write_text(_dump(records, output_format), output)
         return
     console.print(_stockout_table(records))
     lost = sum(r["lost_units"] for r in records)
@@ -186,7 +175,7 @@ def due(
     )
     records = [{k: export.plain(v) for k, v in vars_of(d).items()} for d in found]
     if output_format is not Format.TABLE:
-        _write(_dump(records, output_format), output)
+        write_text(_dump(records, output_format), output)
         return
     table = Table("SKU", "Location", "Class", "Due", "Last count", "On hand", "Overdue (d)")
     for r in records:
@@ -254,7 +243,7 @@ def variances(
         found = views.counts(session, since=start, sku=sku, limit=limit)
     records = [{k: export.plain(v) for k, v in vars_of(c).items()} for c in found]
     if output_format is not Format.TABLE:
-        _write(_dump(records, output_format), output)
+        write_text(_dump(records, output_format), output)
         return
     table = Table("Counted at", "SKU", "Location", "Expected", "Counted", "Variance", "Value", "By")
     for r in records:
@@ -301,16 +290,6 @@ def _dump(records: list[dict[str, Any]], output_format: Format) -> str:
     if output_format is Format.CSV:
         return _csv(records)
     return json.dumps(records, indent=2) + "\n"
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    if not output.parent.exists():
-        raise fail(f"The folder of --output does not exist: {output.parent}")
-    output.write_text(text, encoding="utf-8")
-    err_console.print(f"Wrote {output}", markup=False, highlight=False)
 
 
 def _print_report(found: report.AuditReport, sections: tuple[str, ...], limit: int) -> None:

@@ -13,7 +13,7 @@ from rich.table import Table
 from stockguard.adapters.db.views import carriers as views
 from stockguard.domain import shipping
 from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
-from stockguard.entrypoints.cli.contracts import Format, write_export
+from stockguard.entrypoints.cli.export import Format, export_records
 from stockguard.services.carriers import handlers
 from stockguard.services.carriers.kpis import CarrierKpi, carrier_kpis, suggest_alternate
 
@@ -71,7 +71,7 @@ def kpis(
         found = carrier_kpis(views.delivered(session, carrier), by_lane=by_lane)
     if output_format is not Format.TABLE:
         records = [{name: getattr(k, name) for name in KPI_FIELDS} for k in found]
-        write_export(records, KPI_FIELDS, output_format, output)
+        export_records(records, KPI_FIELDS, output_format, output)
         return
     console.print(kpi_table(found))
     if not found:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import enum
-import io
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +14,7 @@ from stockguard.adapters.db.contracts import clause_from_row
 from stockguard.adapters.db.views import contracts as views
 from stockguard.domain import contracts as c
 from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
+from stockguard.entrypoints.cli.export import Format, export_records
 from stockguard.services.contracts.handlers import ClauseStored, SetContractClause
 
 app = typer.Typer(
@@ -31,12 +28,6 @@ PENALTY_FIELDS = (
     "units", "incurred_on", "clause_from", "detail", "key",
 )  # fmt: skip
 """Columns of the penalties export (CSV and JSON)."""
-
-
-class Format(enum.StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
 
 
 Supplier = Annotated[str, typer.Argument(help="Supplier code.")]
@@ -187,7 +178,7 @@ def penalties(
         rows = views.penalties(session, supplier)
     records = [{name: _plain(getattr(row, name)) for name in PENALTY_FIELDS} for row in rows]
     if output_format is not Format.TABLE:
-        write_export(records, PENALTY_FIELDS, output_format, output)
+        export_records(records, PENALTY_FIELDS, output_format, output)
         return
     table = Table("Supplier", "PO", "SKU", "Kind", "Amount", "Days late", "On", "Why")
     for r in records:
@@ -206,22 +197,3 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-
-
-def write_export(
-    records: list[dict[str, Any]], fields: tuple[str, ...], fmt: Format, output: Path | None
-) -> None:
-    """Write ``records`` as CSV or JSON to ``output``, or to standard output."""
-    if fmt is Format.JSON:
-        text = json.dumps(records, indent=2) + "\n"
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=list(fields), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
-        text = buffer.getvalue()
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        console.print(f"Wrote {len(records)} rows to {output}.", markup=False, highlight=False)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import enum
-import io
-import json
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stockguard.entrypoints.cli.context import console, err_console, fail, state
+from stockguard.entrypoints.cli.context import console, fail, state
+from stockguard.entrypoints.cli.export import Format, export_records
 from stockguard.services.promotions.check import check_promotions
 from stockguard.services.promotions.readiness import (
     PromotionReadiness,
@@ -47,12 +44,6 @@ Today = Annotated[
 ]
 
 
-class Format(enum.StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
-
 @app.command("readiness")
 def readiness(
     output_format: Annotated[Format, typer.Option("--format", help="Output format.")] = (
@@ -73,7 +64,7 @@ def readiness(
     day = _now(today).date()
     rows = assess_promotions(state.app().unit_of_work(), today=day, settings=settings)
     if output_format is not Format.TABLE:
-        _export([_record(row) for row in rows], output_format, output)
+        export_records([_record(row) for row in rows], FIELDS, output_format, output)
         return
     if not rows:
         console.print(
@@ -140,31 +131,6 @@ def _now(today: datetime | None) -> datetime:
 
 def _record(row: PromotionReadiness) -> dict[str, Any]:
     return {name: getattr(row, name) for name in FIELDS}
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | str):
-        return value
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _export(records: list[dict[str, Any]], output_format: Format, output: Path | None) -> None:
-    plain = [{k: _plain(v) for k, v in record.items()} for record in records]
-    if output_format is Format.JSON:
-        text = json.dumps(plain, indent=2) + "\n"
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(plain)
-        text = buffer.getvalue()
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    if not output.parent.exists():
-        raise fail(f"The folder of --output does not exist: {output.parent}")
-    output.write_text(text, encoding="utf-8")
-    err_console.print(f"Wrote {len(records):,} rows to {output}", markup=False, highlight=False)
 
 
 def _table(rows: list[PromotionReadiness]) -> Table:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import enum
-import io
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -23,6 +19,7 @@ from stockguard.entrypoints.cli.context import (
     handles_domain_errors,
     state,
 )
+from stockguard.entrypoints.cli.export import Format, export_records
 from stockguard.planning.risk import calibration
 from stockguard.services.risk import calibrate
 from stockguard.services.risk.refresh import RefreshSummary, refresh_risk
@@ -55,12 +52,6 @@ FIELDS = (
 """Columns of the CSV and JSON exports."""
 
 STATE_STYLE = {"out_of_stock": "bold red", "at_risk": "red", "watch": "yellow", "ok": "green"}
-
-
-class Format(enum.StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
 
 
 @app.callback(invoke_without_command=True)
@@ -107,7 +98,7 @@ def risk(
         console.print(_table(records))
         console.print(_footer(found.total, len(records), counts), markup=False, highlight=False)
         return
-    _export(records, output_format, output)
+    export_records(records, FIELDS, output_format, output)
 
 
 @app.command("refresh")
@@ -223,31 +214,6 @@ def _states(given: list[str] | None) -> tuple[str, ...]:
 
 def _record(row: Any) -> dict[str, Any]:
     return {name: getattr(row, name) for name in FIELDS}
-
-
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, int | float | str):
-        return value
-    return str(value) if not hasattr(value, "isoformat") else value.isoformat()
-
-
-def _export(records: list[dict[str, Any]], output_format: Format, output: Path | None) -> None:
-    plain = [{k: _plain(v) for k, v in record.items()} for record in records]
-    if output_format is Format.JSON:
-        text = json.dumps(plain, indent=2) + "\n"
-    else:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(plain)
-        text = buffer.getvalue()
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    if not output.parent.exists():
-        raise fail(f"The folder of --output does not exist: {output.parent}")
-    output.write_text(text, encoding="utf-8")
-    err_console.print(f"Wrote {len(records):,} rows to {output}", markup=False, highlight=False)
 
 
 def _table(records: list[dict[str, Any]]) -> Table:

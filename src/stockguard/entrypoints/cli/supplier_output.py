@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import csv
-import enum
 import io
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.table import Table
 
-from stockguard.entrypoints.cli.context import console, err_console, fail
+from stockguard.entrypoints.cli.context import console, fail
+from stockguard.entrypoints.cli.export import Format, write_text
 from stockguard.services.suppliers.records import plain
-
-
-class Format(enum.StrEnum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
-
-
-FormatOption = Annotated[Format, typer.Option("--format", help="Output format.")]
-OutputOption = Annotated[
-    Path | None, typer.Option(help="Write the CSV or JSON export to this file.")
-]
 
 
 def emit(
@@ -53,16 +40,6 @@ def emit(
         writer.writerows([{k: _cell(v) for k, v in r.items()} for r in records])
         text = buffer.getvalue()
     write_text(text, output, len(records))
-
-
-def write_text(text: str, output: Path | None, rows: int) -> None:
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    if not output.parent.exists():
-        raise fail(f"The folder of --output does not exist: {output.parent}")
-    output.write_text(text, encoding="utf-8")
-    err_console.print(f"Wrote {rows:,} rows to {output}", markup=False, highlight=False)
 
 
 def _cell(value: Any) -> Any:

@@ -15,10 +15,8 @@ from rich.table import Table
 
 from stockguard.adapters.db.suppliers_kpi import SqlRatingStore, SqlSupplierHistory
 from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
+from stockguard.entrypoints.cli.export import Format, FormatOption, OutputOption
 from stockguard.entrypoints.cli.supplier_output import (
-    Format,
-    FormatOption,
-    OutputOption,
     change,
     days,
     emit,
