@@ -98,6 +98,17 @@ class WorkerSettings(BaseModel):
     )
 
 
+class CheckoutSettings(BaseModel):
+    """Checkout reservations: ``STOCKGUARD_CHECKOUT__RESERVATION_TTL_MINUTES`` ..."""
+
+    reservation_ttl_minutes: int = Field(
+        default=15, ge=1, le=1440, description="Minutes a cart holds stock when it does not say."
+    )
+    release_interval_seconds: float = Field(
+        default=60.0, gt=0, description="Seconds between the worker's sweeps of expired holds."
+    )
+
+
 class RiskSettings(BaseModel):
     """Risk states: ``STOCKGUARD_RISK__AT_RISK`` and ``STOCKGUARD_RISK__WATCH``."""
 
@@ -124,3 +135,4 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = SmtpSettings()
     worker: WorkerSettings = WorkerSettings()
     risk: RiskSettings = RiskSettings()
+    checkout: CheckoutSettings = CheckoutSettings()

@@ -155,3 +155,63 @@ class ShipmentDelayed(Event):
     expected_on: str | None
     delay_days: int | None
     purchase_order: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StockReserved(Event):
+    """Units held for a checkout cart until ``expires_at`` (ISO timestamp, UTC);
+    ``available`` is the level's available units after the hold."""
+
+    reservation: str
+    sku: str
+    location: str
+    quantity: int
+    cart_id: str
+    expires_at: str
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationReleased(Event):
+    """A checkout hold gave its units back (``reason``: released or expired)."""
+
+    reservation: str
+    sku: str
+    location: str
+    quantity: int
+    reason: str
+    available: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreorderRepromised(Event):
+    """A pre-order's promise changed because a purchase order slipped, came short or was
+    cancelled. Dates are ISO dates; ``promised_on`` None: no open PO covers it any more."""
+
+    preorder: str
+    sku: str
+    location: str
+    quantity: int
+    customer: str
+    purchase_order: str | None
+    previous_purchase_order: str | None
+    promised_on: str | None
+    previous_promised_on: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RestockPromiseChanged(Event):
+    """The date by which an out-of-stock SKU is promised back at a location moved.
+
+    ``promised_on``/``previous_promised_on``: ISO dates or None (no promise);
+    ``confidence``: probability the promise is kept (0..1); ``state``: the availability
+    state now; ``reason``: ``refresh``, ``purchase_order`` or ``shipment_delayed``.
+    """
+
+    sku: str
+    location: str
+    promised_on: str | None
+    previous_promised_on: str | None
+    confidence: float | None
+    state: str
+    reason: str

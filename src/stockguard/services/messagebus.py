@@ -14,8 +14,11 @@ from stockguard.services.carriers import handlers as carriers
 from stockguard.services.contracts import handlers as contracts
 from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
 from stockguard.services.planning import run as planning_run
+from stockguard.services.preorders import handlers as preorders
 from stockguard.services.replenishment import handlers as replenishment
 from stockguard.services.replenishment import propose
+from stockguard.services.reservations import handlers as reservations
+from stockguard.services.subscriptions import handlers as subscriptions
 from stockguard.services.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,14 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     carriers.BookShipment: carriers.book_shipment,
     carriers.UpdateShipment: carriers.update_shipment,
     carriers.SetLaneAlternate: carriers.set_lane_alternate,
+    reservations.Reserve: reservations.reserve,
+    reservations.ReleaseReservation: reservations.release_reservation,
+    reservations.ConfirmReservation: reservations.confirm_reservation,
+    reservations.ShipReservation: reservations.ship_reservation,
+    reservations.GetReservation: reservations.get_reservation,
+    reservations.ReleaseExpired: reservations.release_expired,
+    preorders.PlacePreorder: preorders.place_preorder,
+    subscriptions.SubscribeBackInStock: subscriptions.subscribe_back_in_stock,
 }
 
 

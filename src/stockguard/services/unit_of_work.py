@@ -16,8 +16,13 @@ from stockguard.services.carriers import ports as carrier_ports
 from stockguard.services.contracts import ports as contract_ports
 from stockguard.services.promotions import ports as promotion_ports
 from stockguard.services.register import ports as register_ports
+from stockguard.services.reservations import ports as reservation_ports
 from stockguard.services.risk import incremental as risk_incremental
 from stockguard.services.risk import ports as risk_ports
+from stockguard.services.storefront import follow as storefront_follow
+from stockguard.services.storefront import ports as storefront_ports
+from stockguard.services.substitutes import ports as substitute_ports
+from stockguard.services.subscriptions import ports as subscription_ports
 
 
 class UnitOfWork(abc.ABC):
@@ -63,6 +68,16 @@ class UnitOfWork(abc.ABC):
     """Carrier shipments, their tracking reports and lane alternates."""
     register: register_ports.RiskRegisterRepository = register_ports.NoRegister()
     """The risk register: risks, their scenarios, plans and rehearsals."""
+    storefront: storefront_ports.AvailabilityRepository = storefront_ports.NoAvailability()
+    """Storefront availability rows; ``follow_storefront`` keeps them in step."""
+    reservations: reservation_ports.ReservationRepository = reservation_ports.NoReservations()
+    """Checkout reservations and pre-orders (lock the level before changing them)."""
+    substitutes: substitute_ports.SubstituteRepository = substitute_ports.NoSubstitutes()
+    """Precomputed substitutes and complements, their promotions and event counts."""
+    subscriptions: subscription_ports.SubscriptionRepository = (
+        subscription_ports.NoSubscriptions()
+    )
+    """Back-in-stock subscriptions, one per (contact, SKU)."""
 
     def __enter__(self) -> Self:
         return self
@@ -87,6 +102,32 @@ class UnitOfWork(abc.ABC):
         return risk_incremental.follow_levels(
             self.levels.seen, self.risk, now=now, thresholds=self.risk_thresholds
         )
+
+    def follow_storefront(
+        self, now: datetime, new_events: list[events.Event]
+    ) -> list[events.Event]:
+        """Update the availability rows of the levels touched and re-promise the SKUs of
+        the purchase orders touched or whose shipment ``new_events`` reports delayed;
+        returns the storefront events to add to the outbox (call after
+        ``collect_new_events``)."""
+        storefront_follow.follow_levels(self.levels.seen, self.storefront, now=now)
+        ordered = {(ln.sku, po.location) for po in self.purchase_orders.seen for ln in po.lines}
+        storefront_follow.repromise(ordered, self.storefront, now=now, reason="purchase_order")
+        late = {e.purchase_order for e in new_events if isinstance(e, events.ShipmentDelayed)}
+        shipped = {
+            (ln.sku, po.location)
+            for number in sorted(n for n in late if n is not None)
+            if (po := self.purchase_orders.get(number)) is not None
+            for ln in po.lines
+        }
+        storefront_follow.repromise(
+            shipped - ordered, self.storefront, now=now, reason="shipment_delayed"
+        )
+        drained: list[events.Event] = []
+        for row in self.storefront.seen:
+            drained.extend(row.events)
+            row.events.clear()
+        return drained
 
     def collect_new_events(self) -> Iterator[events.Event]:
         """Drain events recorded by aggregates touched in this unit of work."""

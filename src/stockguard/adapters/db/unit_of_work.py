@@ -25,9 +25,13 @@ from stockguard.adapters.db.proposals import SqlProposalRepository
 from stockguard.adapters.db.reconciliation import SqlReconciliationSource
 from stockguard.adapters.db.register import SqlRiskRegisterRepository
 from stockguard.adapters.db.replenishment_source import SqlReplenishmentSource
+from stockguard.adapters.db.reservations import SqlReservationRepository
 from stockguard.adapters.db.risk import SqlRiskInputs, SqlStockRiskRepository
 from stockguard.adapters.db.rules import SqlRuleRepository
 from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
+from stockguard.adapters.db.storefront import SqlAvailabilityRepository
+from stockguard.adapters.db.substitutes import SqlSubstituteRepository
+from stockguard.adapters.db.subscriptions import SqlSubscriptionRepository
 from stockguard.domain import errors, events
 from stockguard.planning.risk.figures import RiskThresholds
 from stockguard.services.unit_of_work import UnitOfWork
@@ -78,6 +82,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.contracts = SqlContractRepository(self.session)
         self.shipments = SqlShipmentRepository(self.session)
         self.register = SqlRiskRegisterRepository(self.session)
+        self.storefront = SqlAvailabilityRepository(self.session)
+        self.reservations = SqlReservationRepository(self.session)
+        self.substitutes = SqlSubstituteRepository(self.session)
+        self.subscriptions = SqlSubscriptionRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:
@@ -95,7 +103,9 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self._proposals.flush()
             self.follow_risk(self._now())
             self._risk.flush()
-            self._write_outbox(list(self.collect_new_events()))
+            new_events = list(self.collect_new_events())
+            new_events += self.follow_storefront(self._now(), new_events)
+            self._write_outbox(new_events)
             self.session.commit()
         except (StaleDataError, IntegrityError) as error:
             self.session.rollback()

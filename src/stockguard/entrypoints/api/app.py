@@ -13,6 +13,7 @@ from stockguard.entrypoints.api.routers import (
     alerts,
     audit,
     carriers,
+    checkout,
     contracts,
     customers,
     imports,
@@ -24,10 +25,15 @@ from stockguard.entrypoints.api.routers import (
     register,
     replenishment,
     risk,
+    scenarios,
     stock,
+    storefront,
+    subscriptions,
+    substitutes,
     supplier_kpis,
     suppliers,
     webhooks,
+    widget,
 )
 from stockguard.entrypoints.web import install_dashboard
 
@@ -81,8 +87,27 @@ TAGS = [
         "description": "Risk register: each risk's likelihood x impact score, the scenario "
         "that models it, its action plan, owner, KPIs and last rehearsal by simulation.",
     },
+    {
+        "name": "scenarios",
+        "description": "Crisis scenarios rehearsed by Monte Carlo; contingency plans compared.",
+    },
     {"name": "imports", "description": "CSV uploads, validated entirely before any write."},
     {"name": "webhooks", "description": "Signed order and inventory events from shops."},
+    {
+        "name": "storefront",
+        "description": "What a shop's product page calls (storefront key): the widget "
+        "script, availability, pre-orders and back-in-stock subscriptions.",
+    },
+    {
+        "name": "checkout",
+        "description": "Storefront checkout: stock held for carts with expiry (never "
+        "oversold), confirmed into order allocations, and pre-orders against open POs.",
+    },
+    {
+        "name": "substitutes",
+        "description": "In-stock substitutes and complements of a SKU (storefront), their "
+        "refresh, promotions and shown/clicked/converted counts.",
+    },
 ]
 
 
@@ -119,6 +144,13 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         contracts.router,
         carriers.router,
         register.router,
+        checkout.router,
+        scenarios.router,
+        substitutes.router,
+        substitutes.operator_router,
+        subscriptions.router,
+        widget.router,
+        storefront.router,
     ):
         app.include_router(router)
     register_error_handlers(app)

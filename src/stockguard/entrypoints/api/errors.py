@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from stockguard.domain import errors, shipping
+from stockguard.domain import errors, reservations, shipping
 from stockguard.services.importing.problems import ImportRejected
 
 PROBLEM_BASE = "https://stockguard.dev/problems/"
@@ -48,6 +48,11 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     errors.EmptyApproval: 409,
     shipping.UnknownShipment: 404,
     shipping.DuplicateShipment: 409,
+    reservations.NotEnoughStock: 409,
+    reservations.ReservationClosed: 409,
+    reservations.PreorderRefused: 409,
+    reservations.UnknownReservation: 404,
+    reservations.UnknownPreorder: 404,
 }
 
 

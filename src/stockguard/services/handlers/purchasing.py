@@ -5,6 +5,7 @@ from __future__ import annotations
 from stockguard.domain import commands, errors, ledger, purchasing
 from stockguard.services.contracts import penalties as contract_penalties
 from stockguard.services.handlers.stock import MovementResult
+from stockguard.services.preorders.handlers import follow_purchase_order
 from stockguard.services.unit_of_work import UnitOfWork
 
 
@@ -52,6 +53,7 @@ def update_purchase_order(cmd: commands.UpdatePurchaseOrder, uow: UnitOfWork) ->
         if cmd.carrier is not None:
             _require_carrier(uow, cmd.carrier)
             order.carrier = cmd.carrier
+        follow_purchase_order(uow, order)  # re-promise pre-orders of a late PO
         uow.commit()
         return order.number
 
@@ -77,6 +79,7 @@ def change_purchase_order_status(cmd: commands.ChangePurchaseOrderStatus, uow: U
             sign = 1 if order.is_open else -1
             for line in sorted(order.lines, key=lambda x: x.sku):  # one lock order
                 uow.levels.get(line.sku, order.location).expect(sign * line.outstanding)
+        follow_purchase_order(uow, order)  # a cancelled or closed PO re-promises
         uow.commit()
         return order.status.value
 
@@ -113,6 +116,7 @@ def receive_purchase_order_line(
         order.receive(receipt)
         movement = book_receipt(uow, order, receipt)
         contract_penalties.charge_receipt(uow, order, receipt)
+        follow_purchase_order(uow, order)  # arrived units go to waiting pre-orders
         uow.commit()
         movements = (movement,) if movement else ()
         return MovementResult(movements, True, {order.location: level.on_hand})
