@@ -1,0 +1,2 @@
+"""Substitute and complement numerics: co-purchase association, attribute similarity and
+the ranking of neighbours (numpy/scipy only, vectorised over SKUs)."""

@@ -1,0 +1,2 @@
+"""Substitutes area: ranked in-stock substitutes and complements, their promotion and the
+widget's shown / clicked / converted counts."""
