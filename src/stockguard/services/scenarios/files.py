@@ -139,10 +139,9 @@ def _problem(file: str, error: Any, data: Any, lines: Lines) -> ImportProblem:
         path += ".to"
     line = lines.get(path)
     parent = path
-    while line is None and parent:
-        parent = parent.rsplit(".", 1)[0] if "." in parent else parent.rsplit("[", 1)[0]
-        if parent == path:
-            break
+    while line is None and ("." in parent or "[" in parent):
+        cut = max(parent.rfind("."), parent.rfind("["))
+        parent = parent[:cut]
         line = lines.get(parent)
     value = error.get("input")
     shown = None if isinstance(value, dict | list) or error["type"] == "missing" else str(value)
