@@ -1,0 +1,80 @@
+"""Back-in-stock subscriptions from the product-page widget (storefront scope)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from stockguard.domain import subscriptions as s
+from stockguard.entrypoints.api.deps import BusDep, Storefront
+from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
+from stockguard.services.subscriptions.handlers import SubscribeBackInStock
+
+router = APIRouter(
+    prefix="/storefront/v1",
+    tags=["storefront"],
+    responses=PROBLEM_RESPONSES,
+    dependencies=[Storefront],
+)
+
+
+class SubscriptionCreate(BaseModel):
+    """A notify-me request as the widget sends it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str = Field(min_length=1, max_length=64, examples=["MUG-01"])
+    channel: Literal["email", "sms"] = Field(examples=["email"])
+    contact: str = Field(
+        min_length=1,
+        max_length=s.MAX_EMAIL_LENGTH,
+        description="An e-mail address (channel email) or a phone number in E.164 "
+        "international format (channel sms), e.g. +33612345678.",
+        examples=["ann@example.com"],
+    )
+    consent: bool = Field(description="The consent checkbox; must be true.")
+    consent_text: str = Field(
+        min_length=1,
+        max_length=s.MAX_CONSENT_TEXT,
+        description="The consent sentence shown to the person, stored as given.",
+    )
+    locale: Literal["fr", "en"] = "en"
+    source: Literal["widget", "api"] = "widget"
+
+
+class SubscriptionAccepted(BaseModel):
+    """The request was accepted and waits for the contact's confirmation.
+
+    The answer is the same whether the contact was new or already waiting for the SKU,
+    so that nobody learns from it who else subscribed.
+    """
+
+    sku: str
+    channel: Literal["email", "sms"]
+    status: Literal["pending"] = "pending"
+
+
+@router.post("/subscriptions", status_code=202)
+def create_subscription(
+    body: SubscriptionCreate, request: Request, bus: BusDep
+) -> SubscriptionAccepted:
+    """Ask to be told when a SKU is back (202: pending until confirmed). 422
+    ``invalid_subscription`` names the ``field`` (contact, consent...) and the ``reason``;
+    404 ``unknown_sku``."""
+    bus.handle(
+        SubscribeBackInStock(
+            sku=body.sku,
+            channel=body.channel,
+            contact=body.contact,
+            consent_given=body.consent,
+            consent_text=body.consent_text,
+            locale=body.locale,
+            requested_at=datetime.now(UTC),
+            source=body.source,
+            client_ip=request.client.host if request.client else None,
+        )
+    )
+    return SubscriptionAccepted(sku=body.sku, channel=body.channel)

@@ -1,0 +1,1 @@
+"""Back-in-stock subscriptions: pending requests from the widget (double opt-in later)."""

@@ -1,0 +1,56 @@
+"""The widget script and the demo product page, as a shop's browser fetches them."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+WIDGET = "/storefront/v1/widget.js"
+
+
+def test_the_widget_is_served_without_a_key_with_caching_headers(client: TestClient) -> None:
+    response = client.get(WIDGET)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert response.headers["cache-control"].startswith("public, max-age=300")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert re.fullmatch(r'"[0-9a-f]{32}"', response.headers["etag"])
+    script = response.text
+    assert "data-stockguard-sku" in script
+    assert 'aria-live": "polite"' in script
+    # no third-party origin: every URL the script builds starts from its own origin
+    assert re.findall(r"https?://[^\s\"')]+", script) == [
+        "https://stock.example.com/storefront/v1/widget.js"
+    ]
+
+
+def test_an_unchanged_widget_costs_a_304(client: TestClient) -> None:
+    etag = client.get(WIDGET).headers["etag"]
+    again = client.get(WIDGET, headers={"If-None-Match": f'"other", {etag}'})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    assert client.get(WIDGET, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_the_demo_page_embeds_the_widget_for_the_sku_and_escapes_its_inputs(
+    client: TestClient,
+) -> None:
+    response = client.get(
+        '/storefront/demo/product/MUG"01<x>', params={"key": "sg_a_b", "lang": "fr"}
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert '<html lang="fr">' in page
+    assert '<script src="/storefront/v1/widget.js" data-api-key="sg_a_b" defer>' in page
+    assert 'data-stockguard-sku="MUG&quot;01&lt;x&gt;"' in page
+    assert "<x>" not in page
+    policy = response.headers["content-security-policy"]
+    assert "connect-src 'self'" in policy
+    assert "script-src 'self'" in policy
+
+
+def test_the_demo_page_accepts_only_french_or_english(client: TestClient) -> None:
+    response = client.get("/storefront/demo/product/MUG-01", params={"lang": "de"})
+    assert response.status_code == 422
