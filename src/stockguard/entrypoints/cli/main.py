@@ -31,6 +31,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     serve,
     shops,
     stock,
+    storefront,
     suppliers,
     worker,
 )
@@ -68,6 +69,7 @@ app.add_typer(alerts.app, name="alerts")
 app.add_typer(suppliers.app, name="suppliers")
 app.add_typer(register.app, name="register")
 app.add_typer(scenario.app, name="scenario")
+app.add_typer(storefront.app, name="storefront")
 app.command()(worker.worker)
 
 

@@ -1,0 +1,1 @@
+"""Storefront availability and restock promises (issue 8, items 1-2)."""
