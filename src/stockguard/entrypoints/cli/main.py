@@ -32,6 +32,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     shops,
     stock,
     storefront,
+    substitutes,
     suppliers,
     worker,
 )
@@ -70,6 +71,7 @@ app.add_typer(suppliers.app, name="suppliers")
 app.add_typer(register.app, name="register")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(storefront.app, name="storefront")
+app.add_typer(substitutes.app, name="substitutes")
 app.command()(worker.worker)
 
 
