@@ -22,7 +22,36 @@ MAX_API_PATHS = 20_000
 class ScenarioRunCreate(BaseModel):
     """A scenario and its plans, as JSON documents or as the YAML text of their files."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scenario": {
+                        "name": "acme-flood",
+                        "start": "2026-12-01",
+                        "horizon_days": 90,
+                        "events": [
+                            {
+                                "type": "supplier_outage",
+                                "supplier": "ACME",
+                                "from": "2026-12-05",
+                                "to": "2027-01-10",
+                            }
+                        ],
+                    },
+                    "plans": [
+                        {
+                            "name": "second source after a week",
+                            "actions": [{"type": "switch_supplier_after", "days": 7}],
+                        }
+                    ],
+                    "paths": 1000,
+                    "seed": 7,
+                }
+            ]
+        },
+    )
 
     scenario: dict[str, Any] | str = Field(description="The scenario (docs/scenarios.md).")
     plans: list[dict[str, Any]] | dict[str, Any] | str | None = Field(
