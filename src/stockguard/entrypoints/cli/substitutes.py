@@ -43,7 +43,7 @@ def _table(title: str, rows: list[Suggestion]) -> Table:
     table = Table(title=title, title_justify="left")
     for column in ("#", "SKU", "title", "available", "price", "discount", "score", "why"):
         justify: Any = "right" if column in ("#", "available", "price", "score") else "left"
-        table.add_column(column, justify=justify)
+        table.add_column(column, justify=justify, no_wrap=column not in ("title", "why"))
     for position, row in enumerate(rows, start=1):
         discount = (
             f"-{row.discount_percent}% = {row.discounted_price}" if row.discount_percent else ""
