@@ -307,7 +307,7 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
     p: Any,
     i: Any,
     draws: Any,
-    u_lead: Any,
+    path_state: Any,
     day_terms: Any,
     pipes: Any,
     row: Any,
@@ -319,7 +319,7 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
     (demand, served, stock-out days, lost units, extra cost). ``pipes[0 | 1 | 2, d]``:
     units due on day ``d`` from the usual supplier, the alternate and transfers (all
     zero on entry and on exit); plan 0 writes its stock to ``base_stock``.
-    ``day_terms = (cap_units (P, H), raised (P, H), base_stock (H,))`` for the row;
+    ``day_terms = (cap_units (P, H), raised (P, H), base_stock (H,), open orders (1,))``;
     ``stock`` is a (H,) array to record the stock in, or a (1,) one not to."""
     rf, ri, scheduled = row[0][i], row[1][i], row[4][i]
     cap, raise_by, cut_by = day_terms[0][p], day_terms[1][p], plan[4][p]
@@ -342,9 +342,7 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
     expedite_all = plan_i[PI_EXPEDITE_SUPPLIER] < 0
     kind, review_period, lot = ri[I_KIND], ri[I_REVIEW], rf[F_Q]
     horizon = draws.shape[0]
-    on_hand, usual, others, moving, open_orders = ri[I_ON_HAND], 0, 0, 0, 0
-    for t in range(horizon):
-        open_orders += scheduled[t]
+    on_hand, usual, others, moving, open_orders = ri[I_ON_HAND], 0, 0, 0, day_terms[3][0]
     left, cancelled = plan[5][p, i], False
     holding = plan[7][p, i]
     demand_sum, served_sum, stockout_days, lost_sum, extra = 0, 0, 0, 0, 0.0
@@ -383,7 +381,8 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
         if quantity > 0:
             source = alt if switched else sup
             days = lead_time(
-                source, ri[I_ALT_LEAD] if switched else ri[I_LEAD], u_lead[t], t,
+                source, ri[I_ALT_LEAD] if switched else ri[I_LEAD],
+                mix(path_state + np.uint64(2 * t + 2) * GOLDEN), t,
                 delay_indptr, delays, factor,
             )  # fmt: skip
             cut = cut_by[t] if expedite_all or plan_i[PI_EXPEDITE_SUPPLIER] == source else 0
@@ -420,6 +419,7 @@ def row_day_terms(i: Any, row: Any, plan: Any, day_terms: Any) -> Any:
     """Fill the row's per-plan day arrays: demand cap in units, safety stock added."""
     base_mean, safety_stock = row[3][i], row[0][i, F_SS]
     cap_units, raised = day_terms[0], day_terms[1]
+    day_terms[3][0] = row[4][i].sum()
     for p in range(cap_units.shape[0]):
         for t in range(cap_units.shape[1]):
             factor = plan[2][p, t]
@@ -457,25 +457,28 @@ def simulate_rows(
     terms = np.zeros((5, horizon))
     cdf = np.ones((horizon, CDF_SIZE))
     draws = np.zeros(horizon, dtype=np.int64)
-    u_lead = np.zeros(horizon)
     pipes = np.zeros((3, horizon), dtype=np.int64)
     no_stock = np.zeros(1, dtype=np.int32)
     cap_units = np.zeros((n_plans, horizon), dtype=np.int64)
-    day_terms = (cap_units, np.zeros((n_plans, horizon)), np.zeros(horizon, dtype=np.int64))
+    day_terms = (
+        cap_units,
+        np.zeros((n_plans, horizon)),
+        np.zeros(horizon, dtype=np.int64),
+        np.zeros(1, dtype=np.int64),
+    )
     for i in range(first, stop):
         demand_terms(demand_mean[i], rf[i, F_DISPERSION], normal_above, terms, cdf)
         row_day_terms(i, row, plan, day_terms)
         group, slot = i // group_rows, record_slot[i]
         for path in range(n_paths):
             state = keys[i] + np.uint64(path) * PATH_STRIDE
-            for t in range(horizon):
-                state += GOLDEN
-                draws[t] = draw_demand(mix(state), demand_mean[i, t], terms, cdf, t)
-                state += GOLDEN
-                u_lead[t] = mix(state)
+            for t in range(horizon):  # draw 2t + 1: demand; 2t + 2: lead time (lazily)
+                draws[t] = draw_demand(
+                    mix(state + np.uint64(2 * t + 1) * GOLDEN), demand_mean[i, t], terms, cdf, t
+                )
             for p in range(n_plans):
                 stock = record[slot, p, path] if slot >= 0 else no_stock
-                metrics = run_plan(p, i, draws, u_lead, day_terms, pipes, row, cal, plan, stock)
+                metrics = run_plan(p, i, draws, state, day_terms, pipes, row, cal, plan, stock)
                 totals = group_totals[group, p, path]
                 for m in range(N_METRICS):
                     totals[m] += metrics[m] * (rf[i, F_PRICE] if m == M_LOST else 1.0)
