@@ -1,0 +1,57 @@
+"""Pre-orders through the storefront API: 201 with the promised date, 409 with the reason."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+
+from stockguard.bootstrap import App
+from stockguard.domain import commands
+
+from builders import a_location, a_product, a_supplier
+from conftest import random_sku
+
+URL = "/storefront/v1/preorders"
+
+
+def test_preorder_promised_then_refused_with_the_reason(
+    app: App, client: TestClient, storefront_headers: dict[str, str]
+) -> None:
+    sku, location, supplier, po = (
+        random_sku(), random_sku("LOC")[:20], random_sku("SUP"), random_sku("PO"),
+    )  # fmt: skip
+    with app.unit_of_work() as uow:
+        uow.products.add(a_product(sku))
+        uow.locations.add(a_location(location))
+        uow.suppliers.add(a_supplier(supplier))
+        uow.commit()
+    expected = date(2026, 12, 10)
+    line = commands.PurchaseOrderLineInput(sku, 4, Decimal("1.50"))
+    app.bus.handle(commands.CreatePurchaseOrder(po, supplier, location, (line,), None, expected))
+    app.bus.handle(commands.ChangePurchaseOrderStatus(po, "sent"))
+
+    body = {"sku": sku, "quantity": 3, "customer": "ada@example.com"}
+    headers = {**storefront_headers, "Idempotency-Key": f"pre-{sku}"}
+    created = client.post(URL, json=body, headers=headers)
+    assert created.status_code == 201, created.text
+    found = created.json()
+    assert (found["purchase_order"], found["promised_on"]) == (po, expected.isoformat())
+    assert (found["location"], found["status"]) == (location, "promised")
+    assert client.post(URL, json=body, headers=headers).status_code == 200  # replay
+
+    refused = client.post(URL, json={**body, "quantity": 2}, headers=storefront_headers)
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["code"] == "preorder_refused"
+    assert problem["detail"] == (
+        f"Pre-order of SKU {sku} at {location} refused: only 1 unit(s) arriving on open "
+        "purchase orders are not yet promised; you asked for 2."
+    )
+    later = expected + timedelta(days=7)
+    app.bus.handle(commands.UpdatePurchaseOrder(po, expected_on=later))
+    with app.unit_of_work() as uow:
+        stored = uow.reservations.get_preorder(found["id"])
+    assert stored is not None
+    assert stored.promised_on == later
