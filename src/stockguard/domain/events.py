@@ -205,7 +205,7 @@ class RestockPromiseChanged(Event):
 
     ``promised_on``/``previous_promised_on``: ISO dates or None (no promise);
     ``confidence``: probability the promise is kept (0..1); ``state``: the availability
-    state now; ``reason``: ``refresh``, ``purchase_order`` or ``shipment_delayed``.
+    state now; ``reason``: ``refresh``, ``stock``, ``purchase_order`` or ``shipment_delayed``.
     """
 
     sku: str

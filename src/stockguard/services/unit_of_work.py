@@ -21,8 +21,8 @@ from stockguard.services.risk import incremental as risk_incremental
 from stockguard.services.risk import ports as risk_ports
 from stockguard.services.storefront import follow as storefront_follow
 from stockguard.services.storefront import ports as storefront_ports
-from stockguard.services.substitutes import ports as substitute_ports
 from stockguard.services.subscriptions import ports as subscription_ports
+from stockguard.services.substitutes import ports as substitute_ports
 
 
 class UnitOfWork(abc.ABC):
@@ -113,6 +113,8 @@ class UnitOfWork(abc.ABC):
         storefront_follow.follow_levels(self.levels.seen, self.storefront, now=now)
         ordered = {(ln.sku, po.location) for po in self.purchase_orders.seen for ln in po.lines}
         storefront_follow.repromise(ordered, self.storefront, now=now, reason="purchase_order")
+        others = [lv for lv in self.levels.seen if (lv.sku, lv.location) not in ordered]
+        storefront_follow.follow_unavailable(others, self.storefront, now=now)
         late = {e.purchase_order for e in new_events if isinstance(e, events.ShipmentDelayed)}
         shipped = {
             (ln.sku, po.location)

@@ -12,14 +12,15 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_contracts import ShipmentRow
+from stockguard.adapters.db.tables_reservations import PreorderRow
 from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
-from stockguard.domain import catalog, purchasing, shipping
+from stockguard.domain import catalog, purchasing, reservations, shipping
 from stockguard.services.storefront.model import Availability, AvailabilityState
 from stockguard.services.storefront.ports import PromiseBasis, Stock
 
@@ -143,8 +144,17 @@ class SqlAvailabilityRepository:
     def preordered(
         self, keys: Sequence[tuple[str, str]] | None = None
     ) -> dict[tuple[str, str], int]:
-        """No pre-orders are stored by this area; the reservations area adds them."""
-        return {}
+        """Units of open pre-orders promised on purchase orders (the reservations
+        area's ``preorder`` table), by (sku, location)."""
+        preorders = t.table_of(PreorderRow)
+        query = (
+            select(preorders.c.sku, preorders.c.location, func.sum(preorders.c.quantity))
+            .where(preorders.c.status == reservations.PreorderStatus.PROMISED.value)
+            .group_by(preorders.c.sku, preorders.c.location)
+        )
+        if keys is not None and len(keys) <= 500:
+            query = query.where(preorders.c.sku.in_(sorted({sku for sku, _ in keys})))
+        return {(sku, location): int(units) for sku, location, units in self.session.execute(query)}
 
     def _first_receipts(
         self, skus: list[str] | None

@@ -10,6 +10,7 @@ import typer
 from stockguard.bootstrap import App
 from stockguard.entrypoints.cli import forecast as forecast_cli
 from stockguard.entrypoints.cli import risk as risk_cli
+from stockguard.entrypoints.cli import storefront as storefront_cli
 from stockguard.entrypoints.cli.context import console, err_console, fail, state
 from stockguard.services.forecasting.drivers import DEFAULT_MIN_SERIES
 from stockguard.services.planning import run as planning_run
@@ -70,6 +71,7 @@ def forecast(
         soft_wrap=True,
     )
     risk_cli.refresh_after_planning(state.app())
+    storefront_cli.refresh_after_planning(state.app())
 
 
 def run_planning(

@@ -9,11 +9,12 @@ import typer
 from rich.table import Table
 
 from stockguard.adapters.db import storefront as rows
+from stockguard.bootstrap import App
 from stockguard.domain import errors
-from stockguard.entrypoints.cli.context import console, handles_domain_errors, state
+from stockguard.entrypoints.cli.context import console, err_console, handles_domain_errors, state
 from stockguard.services.storefront import view
 from stockguard.services.storefront.model import DEFAULT_CONFIDENCE, DEFAULT_LOW_STOCK_THRESHOLD
-from stockguard.services.storefront.refresh import refresh_availability
+from stockguard.services.storefront.refresh import RefreshSummary, refresh_availability
 
 app = typer.Typer(help="Storefront availability and restock promises.", no_args_is_help=True)
 
@@ -60,6 +61,26 @@ def availability(
     console.print(table)
 
 
+def refresh_after_planning(stockguard: App) -> None:
+    """Refresh availability rows and promises after a planning run (``stockguard plan
+    forecast``, after the risk refresh whose lead-time pmfs the promises use); a refresh
+    that cannot run is reported, not fatal."""
+    try:
+        summary = refresh_availability(stockguard.unit_of_work(), now=datetime.now(UTC))
+    except errors.StockguardError as error:
+        err_console.print(f"Availability not refreshed: {error}", markup=False, highlight=False)
+        return
+    console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
+
+
+def refresh_line(summary: RefreshSummary) -> str:
+    states = ", ".join(f"{name} {count}" for name, count in sorted(summary.states.items()))
+    return (
+        f"Availability of {summary.rows} SKU x location(s): {states or 'none'}; "
+        f"{summary.promises_changed} promise(s) changed."
+    )
+
+
 @app.command()
 @handles_domain_errors
 def refresh(
@@ -77,8 +98,4 @@ def refresh(
         low_stock_threshold=low_stock_threshold,
         confidence=confidence,
     )
-    states = ", ".join(f"{name} {count}" for name, count in sorted(summary.states.items()))
-    console.print(
-        f"{summary.rows} availability row(s): {states or 'none'}; "
-        f"{summary.promises_changed} promise(s) changed."
-    )
+    console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)

@@ -85,6 +85,20 @@ def _new_row(
     )
 
 
+def follow_unavailable(
+    levels: Iterable[stock.StockLevel], rows: AvailabilityRepository, *, now: datetime
+) -> int:
+    """Re-promise the levels touched whose row shows a promise (out of stock or
+    pre-order): their pre-order room may have changed (a pre-order placed) and a late
+    purchase order's promise moves out with each day without a receipt."""
+    showing = [
+        (level.sku, level.location)
+        for level in levels
+        if (row := rows.get(level.sku, level.location)) is not None and row.shows_promise
+    ]
+    return repromise(showing, rows, now=now, reason="stock") if showing else 0
+
+
 def repromise(
     keys: Iterable[tuple[str, str]],
     rows: AvailabilityRepository,
@@ -93,31 +107,46 @@ def repromise(
     reason: str,
     confidence: float = DEFAULT_CONFIDENCE,
 ) -> int:
-    """Recompute the promises of ``keys`` (sku, location); returns the promises that moved.
-
-    Each moved promise records ``RestockPromiseChanged`` on its row (to the outbox)."""
+    """Recompute the promises and pre-order room of ``keys`` (sku, location); returns the
+    promises that moved. Each moved promise records ``RestockPromiseChanged`` on its row
+    (to the outbox)."""
     wanted = sorted(set(keys))
     current = {key: row for key in wanted if (row := rows.get(*key)) is not None}
     if not current:
         return 0
     bases = rows.bases(list(current))
     made = promising.promise(bases, today=now.date(), confidence=confidence)
+    preordered = rows.preordered(list(current))
     moved = 0
     for basis, new in zip(bases, made, strict=True):
-        before = current[(basis.sku, basis.location)]
-        if (before.promise_on, before.promise_basis) == (new.promise_on, new.basis):
+        key = (basis.sku, basis.location)
+        before = current[key]
+        arriving = max(0, before.on_order - preordered.get(key, 0))
+        if (before.promise_on, before.promise_basis, before.preorder_open) == (
+            new.promise_on,
+            new.basis,
+            arriving,
+        ):
             continue
         after = dataclasses.replace(
             before,
+            preorder_open=arriving,
+            state=state_of(
+                before.available,
+                arriving,
+                discontinued=before.discontinued,
+                low_stock_threshold=before.low_stock_threshold,
+            ),
             promise_on=new.promise_on,
             promise_confidence=confidence if new.promise_on else None,
             promise_basis=new.basis,
             updated_at=now,
             events=[],
         )
-        after.events.append(change_event(before, after, reason))
+        if before.promise_on != after.promise_on:
+            after.events.append(change_event(before, after, reason))
+            moved += 1
         rows.save(after)
-        moved += 1
     return moved
 
 
