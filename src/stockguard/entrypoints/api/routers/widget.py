@@ -27,7 +27,7 @@ WIDGET_FILE = (
 CACHE_CONTROL = "public, max-age=300, stale-while-revalidate=86400"
 DEMO_POLICY = (
     "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
-    "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 """The demo page may only talk to this server: the widget must work under it."""
 
@@ -61,6 +61,7 @@ DEMO_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 52rem;
   padding: 0 1rem; color: #18181b; }}

@@ -34,7 +34,7 @@
         preorder: "Pre-order", discontinued: "Discontinued"
       },
       lowCount: "Only {count} left",
-      promise: "Expected back by {date}",
+      promise: "Expected date: {date}",
       confidence: "({percent}% confidence)",
       notifyTitle: "Notify me when it is back",
       byEmail: "E-mail", bySms: "SMS (text message)", channel: "Notify me by",
@@ -42,7 +42,7 @@
       consent: "I agree to receive one message about the availability of this product. " +
         "I can unsubscribe at any time.",
       submit: "Notify me", sending: "Sending\u2026",
-      done: "Thank you! Check your inbox or phone to confirm your request.",
+      done: "Thank you! Your request is registered.",
       errContactEmail: "Enter a valid e-mail address, e.g. name@example.com.",
       errContactSms: "Enter your mobile number in international format, e.g. +33612345678.",
       errConsent: "Tick the box to agree to be contacted.",
@@ -59,8 +59,8 @@
         preorder: "Pr\u00e9commande", discontinued: "Arr\u00eat\u00e9"
       },
       lowCount: "Plus que {count}",
-      promise: "Retour pr\u00e9vu d\u2019ici le {date}",
-      confidence: "(fiabilit\u00e9 {percent} %)",
+      promise: "Date pr\u00e9vue\u00a0: {date}",
+      confidence: "(fiabilit\u00e9 {percent}\u00a0%)",
       notifyTitle: "Me pr\u00e9venir du retour en stock",
       byEmail: "E-mail", bySms: "SMS", channel: "Me pr\u00e9venir par",
       email: "Adresse e-mail",
@@ -68,8 +68,7 @@
       consent: "J\u2019accepte de recevoir un message sur la disponibilit\u00e9 de ce produit. " +
         "Je peux me d\u00e9sinscrire \u00e0 tout moment.",
       submit: "Me pr\u00e9venir", sending: "Envoi\u2026",
-      done: "Merci\u00a0! Consultez votre messagerie ou votre t\u00e9l\u00e9phone pour " +
-        "confirmer votre demande.",
+      done: "Merci\u00a0! Votre demande est enregistr\u00e9e.",
       errContactEmail: "Saisissez une adresse e-mail valide, ex. nom@exemple.fr.",
       errContactSms: "Saisissez votre num\u00e9ro au format international, ex. +33612345678.",
       errConsent: "Cochez la case pour accepter d\u2019\u00eatre contact\u00e9.",
@@ -89,7 +88,7 @@
   };
   var GLYPHS = {
     in_stock: "\u2713", low_stock: "!", out_of_stock: "\u2715",
-    preorder: "\u23f1", discontinued: "\u2298"
+    preorder: "\u00bb", discontinued: "\u2013"
   };
 
   var CSS = [
@@ -203,9 +202,11 @@
     var badge = el("span", { "class": "sg-badge", "aria-hidden": "true" }, GLYPHS[state] || "i");
     badge.style.background = colour;
     var text = el("div", { "class": "sg-text" });
-    text.appendChild(el("span", { "class": "sg-label" }, t.states[state] || state));
+    var label = t.states[state] || state;
+    text.appendChild(el("span", { "class": "sg-label" }, label));
     var message = data.message ||
       (state === "low_stock" && data.count != null ? fill(t.lowCount, { count: data.count }) : "");
+    if (message.toLowerCase() === label.toLowerCase()) { message = ""; }
     text.appendChild(el("span", { "class": "sg-message" }, message));
     var promise = promiseOf(data);
     if (promise.date && (state === "out_of_stock" || state === "preorder")) {
@@ -433,7 +434,9 @@
     if (state === "out_of_stock" || state === "preorder") {
       widget.box.appendChild(buildForm(widget));
     }
-    if (state === "out_of_stock" || state === "discontinued") { loadSubstitutes(widget); }
+    if (state === "out_of_stock" || state === "discontinued" || state === "preorder") {
+      loadSubstitutes(widget);
+    }
     widget.host.setAttribute("data-stockguard-state", state);
   }
 

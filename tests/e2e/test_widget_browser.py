@@ -1,0 +1,278 @@
+"""The product-page widget in a real browser: headless Chromium (Playwright) against uvicorn.
+
+A small shop is loaded through the CSV importer (an in-stock, a low-stock, an
+out-of-stock SKU with an open purchase order, a discontinued one and an in-stock
+alternative of the same family), its availability, risk and substitutes are refreshed,
+and the real app is served on a free loopback port. The demo product page of each SKU
+(``/storefront/demo/product/{sku}``, which embeds ``/storefront/v1/widget.js``) is
+opened and the widget must show the state the availability API gives, with its colour
+and its text; the out-of-stock page shows the promise date, and its notify-me form,
+filled with the keyboard only, creates a pending subscription in the database. The
+page's Content-Security-Policy allows only this origin, and every request the browser
+makes is checked to go there. Screenshots go to ``test-artifacts/widget-*.png``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import select
+
+from stockguard.adapters.db import engine as db_engine
+from stockguard.adapters.db import migrations
+from stockguard.adapters.db import tables_subscriptions as ts
+from stockguard.adapters.db.tables import table_of
+from stockguard.bootstrap import App
+from stockguard.config import DatabaseSettings, Settings
+from stockguard.domain import access, commands
+from stockguard.entrypoints.api.app import create_app
+from stockguard.services.importing import service
+from stockguard.services.storefront.refresh import refresh_availability
+from stockguard.services.substitutes.refresh import refresh_substitutes
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TODAY = datetime.now(UTC)
+PO_DUE = (TODAY + timedelta(days=12)).date()
+
+
+@dataclass(frozen=True, slots=True)
+class Shop:
+    url: str
+    key: str
+    in_stock: str = "W-MUG-IN"
+    low_stock: str = "W-MUG-LOW"
+    on_order: str = "W-MUG-PO"
+    discontinued: str = "W-MUG-OLD"
+    out_of_stock: str = "W-MUG-OUT"
+    alternative: str = "W-MUG-ALT"
+
+
+def _csv(app: App, entity: str, text: str) -> None:
+    service.import_file(entity, io.StringIO(text), f"{entity}.csv", app.unit_of_work())
+
+
+def _seed(app: App, shop: Shop) -> None:
+    ordered = (TODAY - timedelta(days=2)).date()
+    _csv(app, "locations", "code,name\nPAR,Paris warehouse\n")
+    _csv(
+        app,
+        "products",
+        "sku,title,price,family,category,status\n"
+        f"{shop.in_stock},Blue mug,12.90,MUG-IN,Mugs,active\n"
+        f"{shop.low_stock},Green mug,12.90,MUG-LOW,Mugs,active\n"
+        f"{shop.on_order},Red mug,14.50,MUG-RED,Mugs,active\n"
+        f"{shop.discontinued},Old red mug,9.90,MUG-RED,Mugs,discontinued\n"
+        f"{shop.alternative},Red mug (large),16.00,MUG-RED,Mugs,active\n"
+        f"{shop.out_of_stock},Yellow mug,12.90,MUG-YEL,Mugs,active\n",
+    )
+    _csv(
+        app,
+        "stock-levels",
+        f"sku,location,on_hand\n{shop.in_stock},PAR,40\n{shop.low_stock},PAR,3\n"
+        f"{shop.on_order},PAR,0\n{shop.discontinued},PAR,0\n{shop.alternative},PAR,25\n"
+        f"{shop.out_of_stock},PAR,0\n",
+    )
+    _csv(app, "suppliers", "code,name,country\nPOT,Pottery & Co,PT\n")
+    _csv(
+        app,
+        "purchase-orders",
+        "number,supplier,location,status,ordered_on,expected_on,sku,quantity,unit_cost\n"
+        f"PO-W1,POT,PAR,confirmed,{ordered},{PO_DUE},{shop.on_order},24,5.10\n",
+    )
+    refresh_availability(app.unit_of_work(), now=TODAY)
+    refresh_substitutes(app.unit_of_work(), now=TODAY)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Shop, App, str]]:
+    """The seeded shop served by the real app under uvicorn, in a background thread."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('widget') / 'shop.sqlite3'}"
+    engine = db_engine.make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    api = create_app(Settings(database=DatabaseSettings(url=url)))
+    app: App = api.state.stockguard
+    prefix, secret = "wdg0e2e", "widget-browser-secret"
+    app.bus.handle(
+        commands.CreateApiKey("widget", ("storefront",), prefix, secret, datetime.now(UTC))
+    )
+    shop = Shop(url, f"{access.KEY_PREFIX}_{prefix}_{secret}")
+    _seed(app, shop)
+    port = _free_port()
+    config = uvicorn.Config(
+        api, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none"
+    )
+    uvicorn_server = uvicorn.Server(config)
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uvicorn_server.started:
+        assert thread.is_alive(), "uvicorn stopped while starting"
+        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
+        time.sleep(0.05)
+    yield shop, app, f"http://127.0.0.1:{port}"
+    uvicorn_server.should_exit = True
+    thread.join(timeout=10)
+    app.engine.dispose()
+
+
+def _availability(base: str, key: str, sku: str) -> dict[str, Any]:
+    """What the API itself answers, to compare the widget with."""
+    answer = httpx.get(
+        f"{base}/storefront/v1/availability/{sku}", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def _open(page: Page, base: str, shop: Shop, sku: str, lang: str = "en") -> Locator:
+    page.goto(f"{base}/storefront/demo/product/{sku}?key={shop.key}&lang={lang}")
+    host = page.locator(f'[data-stockguard-sku="{sku}"][data-stockguard-ready="true"]')
+    host.wait_for()
+    return host
+
+
+def _badge_colour(host: Locator) -> str:
+    return str(host.locator(".sg-badge").evaluate("b => getComputedStyle(b).backgroundColor"))
+
+
+RGB = {
+    "green": "rgb(23, 128, 61)",
+    "orange": "rgb(180, 83, 9)",
+    "red": "rgb(185, 28, 28)",
+    "blue": "rgb(29, 78, 216)",
+}
+
+
+def _check_state(page: Page, base: str, shop: Shop, sku: str, expected: set[str]) -> Locator:
+    api = _availability(base, shop.key, sku)
+    assert api["state"] in expected
+    host = _open(page, base, shop, sku)
+    assert host.get_attribute("data-stockguard-state") == api["state"]
+    status = host.locator(".sg-status")
+    assert status.get_attribute("aria-live") == "polite"
+    text = status.inner_text()
+    assert api["message"] in text  # colour is never the only signal
+    assert _badge_colour(host) == RGB[api["colour"]]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"widget-{api['state']}.png"))
+    return host
+
+
+def _subscriptions(url: str, sku: str) -> list[Any]:
+    engine = db_engine.make_engine(url)
+    table = table_of(ts.BackInStockSubscriptionRow)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(select(table).where(table.c.sku == sku)).all())
+    finally:
+        engine.dispose()
+
+
+def _notify_with_the_keyboard(page: Page, host: Locator) -> None:
+    """Fill and send the notify-me form without the mouse (French page)."""
+    contact = host.get_by_label("Adresse e-mail")
+    contact.focus()
+    page.keyboard.type("Ann.Lee@Example.com")
+    page.keyboard.press("Enter")  # consent not yet given: refused, focus on the box
+    result = host.locator(".sg-result")
+    result.filter(has_text="Cochez la case").wait_for()
+    consent = host.get_by_role("checkbox")
+    assert consent.evaluate("c => c === c.getRootNode().activeElement")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the submit button
+    result.filter(has_text="Merci").wait_for()
+    assert result.evaluate("r => r === r.getRootNode().activeElement")
+
+
+def test_the_widget_shows_each_state_and_takes_a_notify_me_request(
+    server: tuple[Shop, App, str],
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shop, _app, base = server
+    problems: list[str] = []
+    foreign: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": 900, "height": 640})
+        page.set_default_timeout(10_000)
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on("request", lambda r: None if r.url.startswith(base) else foreign.append(r.url))
+        page.on(
+            "response",
+            lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        try:
+            _check_state(page, base, shop, shop.in_stock, {"in_stock"})
+            low = _check_state(page, base, shop, shop.low_stock, {"low_stock"})
+            assert "3" in low.locator(".sg-message").inner_text()
+            assert low.locator("form").count() == 0
+            gone = _check_state(page, base, shop, shop.discontinued, {"discontinued"})
+            assert gone.locator("form").count() == 0
+            out = _check_state(page, base, shop, shop.out_of_stock, {"out_of_stock"})
+            assert out.get_by_role("button", name="Notify me").is_visible()
+            coming = _check_state(page, base, shop, shop.on_order, {"out_of_stock", "preorder"})
+            alternative = coming.get_by_role("link", name="Red mug (large)")
+            alternative.wait_for()
+            assert f"/storefront/demo/product/{shop.alternative}" in str(
+                alternative.get_attribute("href")
+            )
+            assert "€16.00" in coming.locator(f'li[data-sku="{shop.alternative}"]').inner_text()
+            if coming.get_attribute("data-stockguard-state") == "preorder":
+                assert coming.get_by_role("button", name="Pre-order").is_visible()
+            page.screenshot(path=str(ARTIFACTS / "widget-on-order.png"))
+            promise = coming.locator(".sg-promise")
+            assert promise.get_attribute("data-promise-date") is not None
+            promised = date.fromisoformat(str(promise.get_attribute("data-promise-date")))
+            assert promised >= PO_DUE  # conservative: not before the PO is due
+            assert str(promised.year) in promise.inner_text()
+            assert "95% confidence" in promise.inner_text()
+            french = _open(page, base, shop, shop.on_order, lang="fr")
+            assert re.search(r"fiabilité 95\s%", french.locator(".sg-promise").inner_text())
+            _notify_with_the_keyboard(page, french)
+            page.screenshot(path=str(ARTIFACTS / "widget-notify-me-sent.png"))
+        finally:
+            browser.close()
+    assert problems == [], problems  # no script error, no CSP violation, no failed request
+    assert foreign == []  # the widget talks to its own origin only
+    [row] = _subscriptions(shop.url, shop.on_order)
+    assert (row.contact, row.channel, row.status, row.locale) == (
+        "ann.lee@example.com", "email", "pending", "fr",
+    )  # fmt: skip
+    assert row.consent_text.startswith("J\u2019accepte de recevoir")
+    assert row.consent_source == "widget"
