@@ -35,6 +35,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 SUBSTITUTE = 0
 COMPLEMENT = 1
+BLOCK_CELLS = 2_000_000
+"""Largest dense block (sources x products) held at once: ~16 MB per float array."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +99,13 @@ def neighbours(
     """The ``k`` best substitutes and complements of every product.
 
     ``association``: ``(n, n)`` CSR of ``a_ij``. Works on ``chunk`` sources at a time
-    (``chunk x n`` dense blocks), vectorised within a block.
+    (``chunk x n`` dense blocks, fewer rows when ``n`` is large so a block stays under
+    ``BLOCK_CELLS``), vectorised within a block.
     """
     weights = weights or RankWeights()
     similarity_weights = similarity_weights or SimilarityWeights()
     n = catalogue.size
+    chunk = max(1, min(chunk, BLOCK_CELLS // max(n, 1)))
     total = weights.similarity + weights.copurchase
     parts: list[tuple[IntArray, ...]] = []
     floats: list[tuple[FloatArray, ...]] = []
