@@ -74,3 +74,10 @@ def test_same_seed_same_report_and_the_most_affected_rows_carry_fans() -> None:
 def test_paths_out_of_range_are_refused_with_the_reason() -> None:
     with pytest.raises(errors.InvalidParameter, match="paths"):
         _run(paths=0)
+
+
+def test_an_event_naming_a_supplier_the_shop_lacks_is_noted() -> None:
+    text = OUTAGE.replace("supplier: ACME", "supplier: NOBODY")
+    report = run.run_scenario(a_shop(), files.load_scenario(text), [], paths=20, seed=1)
+    assert any("supplier 'NOBODY'" in note for note in report.notes)
+    assert report.forecast_run_id == 1

@@ -44,6 +44,7 @@ class ShopModel:
     location_codes: tuple[str, ...]
     suppliers: tuple[str, ...]
     notes: tuple[str, ...]
+    forecast_run_id: int | None = None
 
 
 def extend_forecast(mean: FloatArray, offset: int, horizon: int) -> FloatArray:
@@ -105,10 +106,11 @@ def build_model(
         price=inputs.price,
         **sourcing_rows,
     )
-    notes = _notes(inputs, offset, open_orders)
+    notes = _notes(inputs, offset, open_orders) + unmatched(scenario, inputs, supplier_facts)
     return ShopModel(
-        rows, calendar, inputs.skus, inputs.locations, location_codes, suppliers, notes
-    )
+        rows, calendar, inputs.skus, inputs.locations, location_codes, suppliers, notes,
+        forecast_run_id=inputs.run_id,
+    )  # fmt: skip
 
 
 def _supplier_names(
@@ -243,4 +245,29 @@ def _notes(
         notes.append(
             f"{counted['none']} SKU x location(s) have no offer: they only sell their stock."
         )
+    return tuple(notes)
+
+
+def unmatched(
+    scenario: schema.ScenarioSpec,
+    inputs: PlanInputs,
+    suppliers: Sequence[timeline.SupplierFacts],
+) -> tuple[str, ...]:
+    """A note for each event naming something this shop does not have (it changes nothing)."""
+    known = {
+        "supplier": {s.code for s in suppliers} | {"all"},
+        "carrier": {s.carrier for s in suppliers if s.carrier},
+        "country": {(s.country or "").upper() for s in suppliers},
+        "location": set(inputs.locations),
+        "category": {c for c in inputs.categories if c},
+    }
+    notes = []
+    for index, event in enumerate(scenario.events):
+        for field, values in known.items():
+            value = getattr(event, field, None)
+            if value is not None and (value.upper() if field == "country" else value) not in values:
+                notes.append(
+                    f"events[{index}] names {field} {value!r}, which no SKU of this run has: "
+                    "it changes nothing."
+                )
     return tuple(notes)

@@ -94,7 +94,7 @@ def run_scenario(
         paths=paths,
         seed=seed,
         rows=model.rows.n_rows,
-        forecast_run_id=None,
+        forecast_run_id=model.forecast_run_id,
         currency=currency,
         plans=outcomes,
         most_affected=[f"{names[i][0]}@{names[i][1]}" for i in affected],
