@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -119,18 +120,31 @@ class SqlSubstituteRepository:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def record(self, sku: str, substitute: str, action: SubstituteAction, now: datetime) -> None:
+        """Update the pair's row, or insert it; when a concurrent request inserted it first
+        (unique violation, inside a savepoint), update it after all."""
+        if self._increment(sku, substitute, action, now):
+            return
+        counts = {name.value: int(name is action) for name in SubstituteAction}
+        try:
+            with self._session.begin_nested():
+                self._session.execute(
+                    insert(self._stats).values(
+                        sku=sku, substitute=substitute, updated_at=now, **counts
+                    )
+                )
+        except IntegrityError:
+            self._increment(sku, substitute, action, now)
+
+    def _increment(
+        self, sku: str, substitute: str, action: SubstituteAction, now: datetime
+    ) -> bool:
         table = self._stats
-        column = table.c[action.value]
         result = self._session.execute(
             update(table)
             .where(table.c.sku == sku, table.c.substitute == substitute)
-            .values({action.value: column + 1, "updated_at": now})
+            .values({action.value: table.c[action.value] + 1, "updated_at": now})
         )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            counts = {name.value: int(name is action) for name in SubstituteAction}
-            self._session.execute(
-                insert(table).values(sku=sku, substitute=substitute, updated_at=now, **counts)
-            )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def stats(self, sku: str | None) -> list[SubstituteStat]:
         table = self._stats
