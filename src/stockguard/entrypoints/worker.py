@@ -5,7 +5,8 @@ now; later areas register theirs in ``subscribers``), ``send_digests_job`` queue
 daily digests whose hour has come, and ``send_deliveries_job`` sends what is due. Daily
 jobs (the promotion readiness check, ``WorkerSettings.promotion_check``, from its hour) run
 first in the first cycle of each UTC day at or after their hour, so the events they write
-are relayed in the same cycle. One cycle runs them all; ``run`` repeats cycles every
+are relayed in the same cycle; expired checkout holds are released every
+``CheckoutSettings.release_interval_seconds``. One cycle runs them all; ``run`` repeats cycles every
 ``poll_interval`` seconds until its stop event is set (the CLI sets it on Ctrl-C or
 SIGTERM, after the cycle in progress).
 """
@@ -31,6 +32,7 @@ from stockguard.services.outbox.delivery import RetryPolicy, Sender, SendReport,
 from stockguard.services.outbox.model import Channel
 from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
 from stockguard.services.promotions.check import check_promotions
+from stockguard.services.reservations.expiry import IntervalJob, release_expired_job
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +114,7 @@ class Worker:
     uow_factory: Callable[[], SqlRelayUnitOfWork]
     clock: Clock
     poll_interval: float
-    daily_jobs: list[DailyJob] = field(default_factory=list)
+    daily_jobs: list[DailyJob | IntervalJob] = field(default_factory=list)
 
     def relay_outbox_job(self) -> RelayReport:
         return self.relay.drain()
@@ -173,7 +175,9 @@ def build_worker(
         ),
         lease_seconds=settings.lease_seconds,
     )
-    daily = []
+    daily: list[DailyJob | IntervalJob] = [
+        release_expired_job(app.bus, app.settings.checkout.release_interval_seconds)
+    ]
     if settings.promotion_check:
         daily.append(
             DailyJob(

@@ -24,6 +24,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     purchasing,
     register,
     replenish,
+    reservations,
     risk,
     rules,
     scenario,
@@ -72,6 +73,8 @@ app.add_typer(register.app, name="register")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(storefront.app, name="storefront")
 app.add_typer(substitutes.app, name="substitutes")
+app.add_typer(reservations.app, name="reservations")
+app.add_typer(reservations.preorders_app, name="preorders")
 app.command()(worker.worker)
 
 
