@@ -6,6 +6,7 @@ import pytest
 
 from stockguard.domain import errors
 from stockguard.services.scenarios import files, run, schema
+from stockguard.services.scenarios.report import ScenarioReport
 from unit.services.replenishment_shop import TODAY, a_shop
 
 OUTAGE = f"""
@@ -30,7 +31,7 @@ plans:
 """
 
 
-def _run(paths: int = 200, seed: int = 7, **kwargs: object) -> run.ScenarioReport:
+def _run(paths: int = 200, seed: int = 7, **kwargs: object) -> ScenarioReport:
     scenario = files.load_scenario(OUTAGE)
     plans = files.load_plans(PLANS)
     return run.run_scenario(a_shop(), scenario, plans, paths=paths, seed=seed, **kwargs)  # type: ignore[arg-type]
