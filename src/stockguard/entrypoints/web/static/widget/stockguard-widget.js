@@ -252,7 +252,9 @@
     set.appendChild(contactLabel);
     set.appendChild(contact);
     var consentWrap = el("div", { "class": "sg-consent" });
-    var consent = el("input", { id: id + "-consent", name: "consent", type: "checkbox" });
+    var consent = el("input", {
+      id: id + "-consent", name: "consent", type: "checkbox", "aria-describedby": id + "-result"
+    });
     consentWrap.appendChild(consent);
     consentWrap.appendChild(el("label", { "for": id + "-consent" }, t.consent));
     set.appendChild(consentWrap);
