@@ -41,7 +41,12 @@ class SubstitutesRead(BaseModel):
 class SubstituteEventCreate(BaseModel):
     """What the widget saw the shopper do with a proposed substitute."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"sku": "MUG-RED-L", "substitute": "MUG-BLUE-L", "action": "clicked"}]
+        },
+    )
 
     sku: str = Field(min_length=1, max_length=64, description="The SKU that was out of stock.")
     substitute: str = Field(min_length=1, max_length=64)
@@ -59,7 +64,9 @@ class SubstituteStatRead(BaseModel):
 
 
 class SubstitutePromotionUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"discount_percent": "10"}]}
+    )
 
     discount_percent: Decimal = Field(gt=0, lt=100, examples=["10"])
 
