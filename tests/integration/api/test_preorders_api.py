@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
@@ -27,7 +27,7 @@ def test_preorder_promised_then_refused_with_the_reason(
         uow.locations.add(a_location(location))
         uow.suppliers.add(a_supplier(supplier))
         uow.commit()
-    expected = date(2026, 12, 10)
+    expected = datetime.now(UTC).date() + timedelta(days=15)
     line = commands.PurchaseOrderLineInput(sku, 4, Decimal("1.50"))
     app.bus.handle(commands.CreatePurchaseOrder(po, supplier, location, (line,), None, expected))
     app.bus.handle(commands.ChangePurchaseOrderStatus(po, "sent"))
@@ -37,7 +37,9 @@ def test_preorder_promised_then_refused_with_the_reason(
     created = client.post(URL, json=body, headers=headers)
     assert created.status_code == 201, created.text
     found = created.json()
-    assert (found["purchase_order"], found["promised_on"]) == (po, expected.isoformat())
+    # no supplier history: the default lateness' 95% quantile (7 days) + 1 handling day
+    promised = expected + timedelta(days=8)
+    assert (found["purchase_order"], found["promised_on"]) == (po, promised.isoformat())
     assert (found["location"], found["status"]) == (location, "promised")
     assert client.post(URL, json=body, headers=headers).status_code == 200  # replay
 
@@ -54,4 +56,4 @@ def test_preorder_promised_then_refused_with_the_reason(
     with app.unit_of_work() as uow:
         stored = uow.reservations.get_preorder(found["id"])
     assert stored is not None
-    assert stored.promised_on == later
+    assert stored.promised_on == later + timedelta(days=8)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 from stockguard.domain import commands, errors, events, purchasing
 from stockguard.domain import reservations as r
 from stockguard.domain.stock import StockLevel
+from stockguard.services.preorders.promises import promise_supplies
 from stockguard.services.unit_of_work import UnitOfWork
 
 _CUSTOMER = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$|^\+?[0-9 ]{6,20}$|^[\w.-]{1,64}$")
@@ -66,7 +67,7 @@ def place_preorder(cmd: PlacePreorder, uow: UnitOfWork) -> PreorderResult:
                 location,
                 f"it is in stock ({level.available} available); order it instead.",
             )
-        supplies = supply_of(uow, cmd.sku, location)
+        supplies = supply_of(uow, cmd.sku, location, now.date())
         if not supplies:
             raise r.PreorderRefused(cmd.sku, location, "no open purchase order brings it.")
         earlier = uow.reservations.open_preorders(cmd.sku, location)
@@ -95,8 +96,9 @@ def _location(uow: UnitOfWork, cmd: PlacePreorder) -> str:
     return location
 
 
-def supply_of(uow: UnitOfWork, sku: str, location: str) -> list[r.Supply]:
-    """Open purchase-order supply of the SKU x location, with this unit of work's changes."""
+def supply_of(uow: UnitOfWork, sku: str, location: str, today: date) -> list[r.Supply]:
+    """Open purchase-order supply of the SKU x location, with this unit of work's changes,
+    each with the date that may be promised for it on ``today`` (``promise_supplies``)."""
     changed = {o.number: o for o in uow.purchase_orders.seen if o.location == location}
     supplies = [
         s for s in uow.reservations.supply(sku, location) if s.purchase_order not in changed
@@ -109,14 +111,16 @@ def supply_of(uow: UnitOfWork, sku: str, location: str) -> list[r.Supply]:
                 supplies.append(
                     r.Supply(order.number, line.outstanding, order.expected_on, order.expected_on)
                 )
-    return supplies
+    return promise_supplies(uow, sku, location, supplies, today=today)
 
 
-def follow_purchase_order(uow: UnitOfWork, order: purchasing.PurchaseOrder) -> int:
+def follow_purchase_order(
+    uow: UnitOfWork, order: purchasing.PurchaseOrder, *, today: date | None = None
+) -> int:
     """After ``order`` changed inside ``uow`` (date, status, receipt): allocate arrived
     units to waiting pre-orders, then re-promise the others; each changed promise emits
     ``PreorderRepromised`` in the same transaction. Returns the pre-orders changed."""
-    changed = 0
+    day, changed = today or datetime.now(UTC).date(), 0
     for sku in sorted({line.sku for line in order.lines}):  # one lock order
         level = uow.levels.get(sku, order.location)
         waiting = uow.reservations.open_preorders(sku, order.location)
@@ -128,7 +132,7 @@ def follow_purchase_order(uow: UnitOfWork, order: purchasing.PurchaseOrder) -> i
         changed += len(
             r.repromise(
                 still,
-                supply_of(uow, sku, order.location),
+                supply_of(uow, sku, order.location, day),
                 on_change=partial(_repromised, uow, level),
             )
         )
