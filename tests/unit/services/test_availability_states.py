@@ -105,5 +105,5 @@ def test_promises_from_an_open_order_and_from_the_policy() -> None:
     made = promise.promise(bases, today=NOW.date(), confidence=0.95)
 
     assert made[0] == promise.Promise(date(2026, 12, 15), "purchase_order:PO-1")  # 10 + 4 + 1
-    assert made[1] == promise.Promise(date(2026, 12, 14), "policy")  # today + 12 + 1
+    assert made[1] == promise.Promise(date(2026, 12, 21), "policy")  # today + 7 + 12 + 1
     assert made[2] == promise.Promise(None, None)  # nothing to rest a promise on

@@ -4,7 +4,8 @@ Conservative by design: a promise is the ``confidence``-quantile (95% by default
 the restock date, never its mean, so a later date that is kept beats an earlier one
 that is missed. A purchase order already late is conditioned on its lateness so far
 (the promise moves out as the days pass without a receipt), and a day of handling is
-added for receiving and putting away.
+added for receiving and putting away. Without a purchase order the next order is
+assumed a review period away (``ORDER_LAG_DAYS``) unless the basis names its date.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from stockguard.services.storefront.ports import Pmf, PromiseBasis
 
 DEFAULT_DELAY_PMF: Pmf = [[0.0, 0.6], [3.0, 0.25], [7.0, 0.1], [14.0, 0.05]]
 """Supplier lateness (days) assumed when nothing is known about the supplier."""
+
+ORDER_LAG_DAYS = 7
+"""Days until the next order when a SKU has no open purchase order and no known next
+order date: one weekly review period (a continuous review would order today; the
+promise assumes the later of the two)."""
 
 Z_HIGH = 2.0
 """Normal quantile used to turn a mean and variance into a one-point pmf (> 97.5%)."""
@@ -69,7 +75,7 @@ def _anchor(basis: PromiseBasis, today: date) -> tuple[float, Pmf, float, str | 
         return offset, pmf, max(0.0, -offset), f"purchase_order:{basis.purchase_order}"
     if basis.lead_time_pmf is None and basis.lead_time_mean is None:
         return 0.0, [], 0.0, None
-    order_on = max(basis.next_order_on or today, today)
+    order_on = max(basis.next_order_on or today + timedelta(days=ORDER_LAG_DAYS), today)
     pmf = basis.lead_time_pmf or _one_point(basis.lead_time_mean or 0.0, basis.lead_time_var, [])
     return float((order_on - today).days), pmf, 0.0, "policy"
 

@@ -1,0 +1,342 @@
+"""Promise calibration: are stockguard's restock promises kept, and how late are they?
+
+For every stock-out (a SKU x location whose stock on hand falls to zero) the promise is
+made as the product makes it (``stockguard.services.storefront.promise.promise``, the
+default 95% confidence, a day of handling): from the open purchase order expected first
+(its expected date + the supplier's lateness pmf from deliveries received before that
+day, conditioned on the days it is already late), else from an order placed that day +
+the supplier's lead-time pmf. It is compared with the realised restock day (the next
+day stock arrives).
+
+Data sets:
+
+* demo: the seeded synthetic demo shop (``services.demo.build.generate_shop``): its
+  day-by-day simulation with lognormal supplier lead times, short shipments and
+  rejects; stock on hand is rebuilt from its receipts and sales.
+* m5, retail: the replenishment replay data (``_inventory_data``: M5 subset, Online
+  Retail) replayed with a simple daily-review (s, Q) policy (s = lead-time demand +
+  one standard deviation, Q = two weeks of demand) and lead times of 7 days + an SCMS
+  delay drawn from the newer half of the records (floored at one day); the promise's
+  lateness pmf comes from the older half (the supplier's past record).
+
+Measures, per data set and pooled: ``promises_kept_share`` (realised restock on or
+before the promised day; target >= 0.95) and ``median_lateness_ratio`` (median of
+promise horizon / realised horizon, days from the stock-out; target <= 1.20), plus
+the share of stock-outs promised from a purchase order and the median horizons.
+
+    python benchmarks/promise_calibration.py [--datasets demo m5 retail] [--seed N]
+
+Prints a table and writes benchmarks/results/promise_calibration.json with the keys
+``promises_kept_share``, ``median_lateness_ratio`` (pooled) and ``datasets``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+import _inventory_data as data_sets
+from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
+from stockguard.services.demo.build import generate_shop
+from stockguard.services.storefront import promise as promising
+from stockguard.services.storefront.model import DEFAULT_CONFIDENCE
+from stockguard.services.storefront.ports import Pmf, PromiseBasis
+
+RESULTS = REPO / "benchmarks" / "results" / "promise_calibration.json"
+SEED = 20_261_125
+EPOCH = date(2024, 1, 1)
+MIN_HISTORY = 8
+"""Deliveries a supplier needs before its own pmf is used (else the product's default)."""
+
+
+@dataclass(slots=True)
+class Stockouts:
+    """Stock-outs of one data set: the promise basis at each and its realised restock."""
+
+    bases: list[PromiseBasis] = field(default_factory=list)
+    start: list[int] = field(default_factory=list)
+    restock: list[int] = field(default_factory=list)
+    unknown: int = 0
+
+    def add(self, basis: PromiseBasis, start: int, restock: int | None) -> None:
+        if restock is None:
+            self.unknown += 1
+            return
+        self.bases.append(basis)
+        self.start.append(start)
+        self.restock.append(restock)
+
+
+def day(index: int) -> date:
+    return EPOCH + timedelta(days=int(index))
+
+
+def pmf_of(values: Sequence[int] | np.ndarray) -> Pmf | None:
+    """Empirical pmf ``[[days, share], ...]`` (None below ``MIN_HISTORY`` values)."""
+    if len(values) < MIN_HISTORY:
+        return None
+    support, counts = np.unique(np.asarray(values), return_counts=True)
+    return [[float(s), float(c) / len(values)] for s, c in zip(support, counts, strict=True)]
+
+
+# -- the demo shop ---------------------------------------------------------------------
+
+
+def demo_stockouts(seed: int, skus: int, days: int) -> tuple[Stockouts, dict[str, Any]]:
+    shop = generate_shop(seed=seed, skus=skus, customers=200, days=days, today=date(2026, 11, 25))
+    sim, n_days = shop.simulation, days
+    po = sim.purchases
+    n_sku, n_loc = sim.initial_on_hand.shape
+    flow = np.zeros((n_sku, n_loc, n_days + 1))
+    sales = sim.sales
+    np.add.at(flow, (sales.sku, sales.location, sales.day), -sales.quantity)
+    line_po = po.line_order
+    arrival = po.arrival_day[line_po]
+    accepted = po.shipped - po.rejected
+    arrived = arrival < n_days
+    np.add.at(
+        flow,
+        (po.line_sku[arrived], po.location[line_po][arrived], arrival[arrived]),
+        accepted[arrived],
+    )
+    on_hand = sim.initial_on_hand[:, :, None] + np.cumsum(flow[:, :, :n_days], axis=2)
+    receipt_days: dict[tuple[int, int], np.ndarray] = {}
+    for s, loc, d, units in zip(po.line_sku, po.location[line_po], arrival, accepted, strict=True):
+        if units > 0 and d < n_days:
+            receipt_days.setdefault((int(s), int(loc)), []).append(int(d))  # type: ignore[arg-type]
+    lines_of: dict[tuple[int, int], list[int]] = {}
+    for i, (s, order) in enumerate(zip(po.line_sku, line_po, strict=True)):
+        lines_of.setdefault((int(s), int(po.location[order])), []).append(i)
+    late_by_supplier = [po.arrival_day - po.expected_day, po.arrival_day - po.ordered_day]
+    found = Stockouts()
+    empty = on_hand <= 0
+    starts = empty[:, :, 1:] & ~empty[:, :, :-1]
+    for s, loc, t0 in zip(*np.nonzero(starts), strict=True):
+        t = int(t0) + 1
+        key = (int(s), int(loc))
+        later = sorted(d for d in receipt_days.get(key, []) if d > t)
+        open_lines = [
+            i for i in lines_of.get(key, [])
+            if po.ordered_day[line_po[i]] <= t < po.arrival_day[line_po[i]]
+        ]  # fmt: skip
+        basis = _demo_basis(key, t, open_lines, po, late_by_supplier, sim, shop)
+        found.add(basis, t, later[0] if later else None)
+    return found, {"n_sku": int(n_sku), "n_locations": int(n_loc), "days": n_days}
+
+
+def _demo_basis(
+    key: tuple[int, int], t: int, open_lines: list[int], po: Any, late: list[np.ndarray],
+    sim: Any, shop: Any,
+) -> PromiseBasis:  # fmt: skip
+    known = po.arrival_day < t  # deliveries received before the promise
+    sku, loc = f"S{key[0]}", f"L{key[1]}"
+    if open_lines:
+        first = min(open_lines, key=lambda i: (po.expected_day[po.line_order[i]], i))
+        order = po.line_order[first]
+        mine = known & (po.supplier == po.supplier[order])
+        return PromiseBasis(
+            sku, loc, expected_on=day(po.expected_day[order]), purchase_order=str(order),
+            delay_pmf=pmf_of(late[0][mine]),
+        )  # fmt: skip
+    supplier = shop.catalogue.primary_supplier[key[0]]
+    mine = known & (po.supplier == supplier)
+    lead = pmf_of(late[1][mine])
+    return PromiseBasis(sku, loc, lead_time_pmf=lead,
+                        lead_time_mean=None if lead is None else 0.0)  # fmt: skip
+
+
+# -- the replay data with SCMS delays --------------------------------------------------
+
+
+def replay_stockouts(
+    data: data_sets.ReplayData, delays: data_sets.Delays, seed: int
+) -> tuple[Stockouts, dict[str, Any]]:
+    """Daily review (s, Q) on the real demand, lost sales; one stock-out list."""
+    rng = np.random.default_rng(seed)
+    stated = data.stated_lead_time
+    older = np.maximum(delays.before_median_date().days, 1 - stated)
+    cut = delays.scheduled[delays.scheduled.argsort()[len(delays.days) // 2]]
+    newer = np.maximum(delays.days[delays.scheduled >= cut], 1 - stated)
+    delay_pmf = pmf_of(older)
+    lead_pmf = pmf_of(older + stated)
+    recent = data.history[:, -56:]
+    mean = np.nan_to_num(np.nanmean(np.where(np.isfinite(recent), recent, np.nan), axis=1))
+    sd = np.nan_to_num(np.nanstd(np.where(np.isfinite(recent), recent, np.nan), axis=1))
+    cover = stated + 1
+    reorder = mean * cover + sd * np.sqrt(cover)
+    quantity = np.maximum(1.0, np.ceil(mean * 14))
+    found = Stockouts()
+    n_days = data.replay.shape[1]
+    for i in range(data.n_sku):
+        if mean[i] <= 0:
+            continue
+        on_hand = float(np.ceil(reorder[i] + quantity[i]))
+        orders: list[tuple[int, int, float]] = []  # (expected, arrival, units)
+        pending: tuple[int, PromiseBasis] | None = None
+        for t in range(n_days):
+            arriving = [o for o in orders if o[1] == t]
+            if arriving:
+                on_hand += sum(o[2] for o in arriving)
+                orders = [o for o in orders if o[1] != t]
+                if pending is not None:
+                    found.add(pending[1], pending[0], t)
+                    pending = None
+            was = on_hand
+            on_hand = max(0.0, on_hand - data.replay[i, t])
+            if on_hand <= 0 < was and pending is None:
+                pending = (t, _replay_basis(i, t, orders, delay_pmf, lead_pmf))
+            position = on_hand + sum(o[2] for o in orders)
+            if position <= reorder[i]:
+                lead = max(1, stated + int(rng.choice(newer)))
+                orders.append((t + stated, t + lead, float(quantity[i])))
+        if pending is not None:
+            found.add(pending[1], pending[0], None)
+    return found, {"n_sku": data.n_sku, "days": n_days, "name": data.name}
+
+
+def _replay_basis(
+    i: int, t: int, orders: list[tuple[int, int, float]], delay_pmf: Pmf | None,
+    lead_pmf: Pmf | None,
+) -> PromiseBasis:  # fmt: skip
+    if orders:
+        expected = min(o[0] for o in orders)
+        return PromiseBasis(f"S{i}", "L", expected_on=day(expected), purchase_order="po",
+                            delay_pmf=delay_pmf)  # fmt: skip
+    return PromiseBasis(f"S{i}", "L", lead_time_pmf=lead_pmf)
+
+
+# -- measures ----------------------------------------------------------------------------
+
+
+def measure(found: Stockouts, confidence: float) -> dict[str, Any]:
+    start = np.asarray(found.start)
+    made = [
+        promising.promise([b], today=day(t), confidence=confidence)[0]
+        for b, t in zip(found.bases, found.start, strict=True)
+    ]
+    promised = np.array([(m.promise_on - EPOCH).days if m.promise_on else -1 for m in made])
+    has = promised >= 0
+    realised = np.asarray(found.restock)
+    horizon_promised = (promised - start)[has]
+    horizon_realised = np.maximum(realised - start, 1)[has]
+    kept = realised[has] <= promised[has]
+    ratio = horizon_promised / horizon_realised
+    from_po = np.array([b.expected_on is not None for b in found.bases])
+    return {
+        "stockouts": len(found.bases),
+        "stockouts_without_restock_before_end": found.unknown,
+        "promised": int(has.sum()),
+        "from_purchase_order_share": float(from_po[has].mean()) if has.any() else None,
+        "promises_kept_share": float(kept.mean()) if has.any() else None,
+        "median_lateness_ratio": float(np.median(ratio)) if has.any() else None,
+        "median_promise_days": float(np.median(horizon_promised)) if has.any() else None,
+        "median_realised_days": float(np.median(horizon_realised)) if has.any() else None,
+        "_kept": kept,
+        "_ratio": ratio,
+    }
+
+
+def print_table(console: Console, rows: dict[str, dict[str, Any]]) -> None:
+    table = Table(title="Restock promises at the default 95% confidence")
+    for name in ("data set", "stock-outs", "promised", "from a PO", "kept", "median ratio",
+                 "median promise d", "median realised d"):  # fmt: skip
+        table.add_column(name, justify="right")
+    for name, row in rows.items():
+        table.add_row(
+            name, str(row["stockouts"]), str(row["promised"]),
+            _pct(row["from_purchase_order_share"]), _pct(row["promises_kept_share"]),
+            _num(row["median_lateness_ratio"]), _num(row["median_promise_days"]),
+            _num(row["median_realised_days"]),
+        )  # fmt: skip
+    console.print(table)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument(
+        "--datasets", nargs="+", default=["demo", "m5", "retail"],
+        choices=["demo", "m5", "retail"],
+    )  # fmt: skip
+    parser.add_argument("--seed", type=int, default=SEED, help="seed of the draws")
+    parser.add_argument("--demo-skus", type=int, default=300, help="SKUs of the demo shop")
+    parser.add_argument("--demo-days", type=int, default=365, help="days of the demo shop")
+    parser.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=150)
+    started = time.perf_counter()
+    results: dict[str, dict[str, Any]] = {}
+    info: dict[str, Any] = {}
+    try:
+        delays = None
+        for key in args.datasets:
+            begun = time.perf_counter()
+            if key == "demo":
+                found, info[key] = demo_stockouts(args.seed, args.demo_skus, args.demo_days)
+            else:
+                delays = delays or data_sets.scms_delays(args.data_dir)
+                loader = data_sets.m5 if key == "m5" else data_sets.online_retail
+                found, info[key] = replay_stockouts(loader(args.data_dir), delays, args.seed)
+            results[key] = measure(found, args.confidence)
+            info[key]["seconds"] = time.perf_counter() - begun
+    except DataMissingError as error:
+        console.print(f"[red]{error}[/red]")
+        return 2
+    kept = np.concatenate([r.pop("_kept") for r in results.values()])
+    ratio = np.concatenate([r.pop("_ratio") for r in results.values()])
+    pooled = {
+        "stockouts": sum(r["stockouts"] for r in results.values()),
+        "promised": int(kept.size),
+        "from_purchase_order_share": None,
+        "promises_kept_share": float(kept.mean()) if kept.size else None,
+        "median_lateness_ratio": float(np.median(ratio)) if ratio.size else None,
+        "median_promise_days": None,
+        "median_realised_days": None,
+    }
+    print_table(console, results | {"pooled": pooled})
+    payload = {
+        "benchmark": "promise_calibration",
+        "confidence": args.confidence,
+        "seed": args.seed,
+        "promises_kept_share": pooled["promises_kept_share"],
+        "median_lateness_ratio": pooled["median_lateness_ratio"],
+        "targets": {"promises_kept_share": ">= 0.95", "median_lateness_ratio": "<= 1.20"},
+        "datasets": {key: results[key] | info[key] for key in results},
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
+        "seconds": time.perf_counter() - started,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(payload, indent=2, default=str))
+    console.print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
