@@ -276,3 +276,43 @@ def test_the_widget_shows_each_state_and_takes_a_notify_me_request(
     )  # fmt: skip
     assert row.consent_text.startswith("J\u2019accepte de recevoir")
     assert row.consent_source == "widget"
+
+
+def test_the_widget_hides_an_unknown_sku_and_explains_a_refused_phone_number(
+    server: tuple[Shop, App, str],
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shop, _app, base = server
+    errors: list[str] = []
+    answers: list[tuple[int, str]] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": 900, "height": 640})
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("response", lambda r: answers.append((r.status, r.url.split("?")[0])))
+        try:
+            unknown = _open(page, base, shop, "NO-SUCH-SKU")
+            assert unknown.locator(".sg-status").is_hidden()  # 404: the section hides
+            assert unknown.locator("form").count() == 0
+            out = _open(page, base, shop, shop.out_of_stock)
+            out.get_by_label("SMS (text message)").check()
+            number = out.get_by_label(re.compile(r"^Mobile number"))
+            assert number.get_attribute("type") == "tel"
+            number.fill("06 12 34 56 78")  # no country code: the server refuses it
+            out.get_by_role("checkbox").check()
+            out.get_by_role("button", name="Notify me").click()
+            out.locator(".sg-result.sg-error").filter(has_text="international format").wait_for()
+            assert number.get_attribute("aria-invalid") == "true"
+            assert number.evaluate("n => n === n.getRootNode().activeElement")
+            page.screenshot(path=str(ARTIFACTS / "widget-refused-number.png"))
+        finally:
+            browser.close()
+    assert errors == []
+    assert (404, f"{base}/storefront/v1/availability/NO-SUCH-SKU") in answers
+    assert (422, f"{base}/storefront/v1/subscriptions") in answers
+    assert _subscriptions(shop.url, shop.out_of_stock) == []
