@@ -429,6 +429,32 @@ def row_day_terms(i: Any, row: Any, plan: Any, day_terms: Any) -> Any:
             raised[p, t] = plan[3][p, t] * safety_stock
 
 
+@inlined
+def acts_alone(q: Any, i: Any, row: Any, cal: Any, plan: Any) -> Any:
+    """True when plan ``q`` may act on row ``i`` by itself: it can switch suppliers (the
+    usual one is out long enough), transfer, pre-build or expedite there."""
+    ri, sup_out, plan_i = row[1][i], cal[1], plan[1][q]
+    after = plan_i[PI_SWITCH_AFTER]
+    if after >= 0 and ri[I_ALT] < sup_out.shape[0] - 1:
+        which = plan_i[PI_SWITCH_SUPPLIER]
+        if (which < 0 or which == ri[I_SUP]) and sup_out[ri[I_SUP]].max() >= max(after, 1):
+            return True
+    if plan_i[PI_TRANSFER_DAYS] >= 0 and plan[5][q, i] > 0:
+        return True
+    return plan[6][q, i] > 0 or plan[4][q].max() > 0
+
+
+@inlined
+def same_as_baseline(p: Any, i: Any, row: Any, cal: Any, plan: Any, day_terms: Any) -> Any:
+    """True when plan ``p`` cannot differ from plan 0 on row ``i`` (same caps and safety
+    stock every day, and neither acts alone there): its figures are plan 0's, exactly."""
+    cap_units, raised = day_terms[0], day_terms[1]
+    for t in range(cap_units.shape[1]):
+        if cap_units[p, t] != cap_units[0, t] or raised[p, t] != raised[0, t]:
+            return False
+    return not acts_alone(p, i, row, cal, plan) and not acts_alone(0, i, row, cal, plan)
+
+
 @compiled
 def simulate_rows(
     first: Any,
@@ -448,7 +474,8 @@ def simulate_rows(
     (``M_*``, lost as revenue) are added to ``group_totals[row // group_rows, plan,
     path]``, each row's sums over paths (lost in units) to ``row_totals[row, plan]``;
     rows with ``record_slot >= 0`` write their end-of-day stock to
-    ``record[slot, plan, path]``.
+    ``record[slot, plan, path]``. A plan that cannot act on a row (``same_as_baseline``)
+    is not stepped there: it takes plan 0's figures, which it would reproduce exactly.
     """
     rf, demand_mean = row[0], row[2]
     group_totals, row_totals, record_slot, record = out
@@ -459,6 +486,7 @@ def simulate_rows(
     draws = np.zeros(horizon, dtype=np.int64)
     pipes = np.zeros((3, horizon), dtype=np.int64)
     no_stock = np.zeros(1, dtype=np.int32)
+    shared = np.zeros(n_plans, dtype=np.bool_)
     cap_units = np.zeros((n_plans, horizon), dtype=np.int64)
     day_terms = (
         cap_units,
@@ -470,15 +498,23 @@ def simulate_rows(
         demand_terms(demand_mean[i], rf[i, F_DISPERSION], normal_above, terms, cdf)
         row_day_terms(i, row, plan, day_terms)
         group, slot = i // group_rows, record_slot[i]
+        for p in range(n_plans):
+            shared[p] = p > 0 and slot < 0 and same_as_baseline(p, i, row, cal, plan, day_terms)
         for path in range(n_paths):
             state = keys[i] + np.uint64(path) * PATH_STRIDE
             for t in range(horizon):  # draw 2t + 1: demand; 2t + 2: lead time (lazily)
                 draws[t] = draw_demand(
                     mix(state + np.uint64(2 * t + 1) * GOLDEN), demand_mean[i, t], terms, cdf, t
                 )
+            baseline = (0.0, 0.0, 0.0, 0.0, 0.0)
             for p in range(n_plans):
                 stock = record[slot, p, path] if slot >= 0 else no_stock
-                metrics = run_plan(p, i, draws, state, day_terms, pipes, row, cal, plan, stock)
+                if shared[p]:
+                    metrics = baseline
+                else:
+                    metrics = run_plan(p, i, draws, state, day_terms, pipes, row, cal, plan, stock)
+                if p == 0:
+                    baseline = metrics
                 totals = group_totals[group, p, path]
                 for m in range(N_METRICS):
                     totals[m] += metrics[m] * (rf[i, F_PRICE] if m == M_LOST else 1.0)
