@@ -61,6 +61,7 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     reservations.GetReservation: reservations.get_reservation,
     reservations.ReleaseExpired: reservations.release_expired,
     preorders.PlacePreorder: preorders.place_preorder,
+    preorders.GetPreorder: preorders.get_preorder,
     subscriptions.SubscribeBackInStock: subscriptions.subscribe_back_in_stock,
 }
 

@@ -53,7 +53,7 @@ def test_preorder_promised_then_refused_with_the_reason(
     )
     later = expected + timedelta(days=7)
     app.bus.handle(commands.UpdatePurchaseOrder(po, expected_on=later))
-    with app.unit_of_work() as uow:
-        stored = uow.reservations.get_preorder(found["id"])
-    assert stored is not None
-    assert stored.promised_on == later + timedelta(days=8)
+    stored = client.get(f"{URL}/{found['id']}", headers=storefront_headers).json()
+    assert stored["promised_on"] == (later + timedelta(days=8)).isoformat()
+    missing = client.get(f"{URL}/nope", headers=storefront_headers)
+    assert missing.status_code == 404

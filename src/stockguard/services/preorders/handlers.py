@@ -87,6 +87,20 @@ def place_preorder(cmd: PlacePreorder, uow: UnitOfWork) -> PreorderResult:
         return PreorderResult(preorder, True)
 
 
+@dataclass(frozen=True, slots=True)
+class GetPreorder(commands.Command):
+    preorder_id: str
+
+
+def get_preorder(cmd: GetPreorder, uow: UnitOfWork) -> PreorderResult:
+    """One pre-order with its current promise (read only)."""
+    with uow:
+        found = uow.reservations.get_preorder(cmd.preorder_id)
+        if found is None:
+            raise r.UnknownPreorder(cmd.preorder_id)
+        return PreorderResult(found, False)
+
+
 def _location(uow: UnitOfWork, cmd: PlacePreorder) -> str:
     location = cmd.location or uow.reservations.best_location(cmd.sku, with_supply=True)
     if location is None:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from stockguard.domain import reservations as r
 from stockguard.entrypoints.api.deps import AppDep, BusDep, Storefront
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
-from stockguard.services.preorders.handlers import PlacePreorder, PreorderResult
+from stockguard.services.preorders.handlers import GetPreorder, PlacePreorder, PreorderResult
 from stockguard.services.reservations import handlers as h
 
 router = APIRouter(prefix="/storefront/v1", tags=["checkout"], responses=PROBLEM_RESPONSES)
@@ -32,7 +32,15 @@ IdempotencyKey = Annotated[
 
 
 class ReservationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"sku": "MUG-RED-L", "location": "PAR-GEN", "quantity": 2, "cart_id": "cart-81f3",
+                 "ttl_minutes": 15}
+            ]
+        },
+    )  # fmt: skip
     sku: str = Field(min_length=1, max_length=64)
     location: str | None = Field(default=None, min_length=1, max_length=32)
     quantity: int = Field(ge=1, le=10_000)
@@ -41,7 +49,9 @@ class ReservationCreate(BaseModel):
 
 
 class ReservationConfirm(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"order_number": "WEB-10042"}]}
+    )
     order_number: str = Field(min_length=1, max_length=64)
 
 
@@ -61,7 +71,12 @@ class ReservationRead(BaseModel):
 
 
 class PreorderCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"sku": "MUG-RED-L", "quantity": 1, "customer": "ada@example.com"}]
+        },
+    )
     sku: str = Field(min_length=1, max_length=64)
     location: str | None = Field(default=None, min_length=1, max_length=32)
     quantity: int = Field(ge=1, le=10_000)
@@ -178,3 +193,10 @@ def create_preorder(
     if not result.created:
         response.status_code = 200
     return _preorder(result)
+
+
+@router.get("/preorders/{preorder_id}", dependencies=[Storefront])
+def get_preorder(preorder_id: ReservationId, bus: BusDep) -> PreorderRead:
+    """One pre-order: its status, the purchase order bringing it and the promised date
+    (moved when that PO is late, short or cancelled)."""
+    return _preorder(bus.handle(GetPreorder(preorder_id)))
