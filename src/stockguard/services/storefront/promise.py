@@ -21,8 +21,11 @@ from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.promise import quantile
 from stockguard.services.storefront.ports import Pmf, PromiseBasis
 
-DEFAULT_DELAY_PMF: Pmf = [[0.0, 0.6], [3.0, 0.25], [7.0, 0.1], [14.0, 0.05]]
-"""Supplier lateness (days) assumed when nothing is known about the supplier."""
+DEFAULT_DELAY_PMF: Pmf = [[0.0, 0.5], [3.0, 0.2], [7.0, 0.15], [14.0, 0.1], [28.0, 0.05]]
+"""Supplier lateness (days) assumed when nothing is known about the supplier: half on
+time, one in twenty a month late; its 95% quantile is 14 days (chosen wide on purpose:
+``benchmarks/promise_calibration.py`` keeps only 80% of the demo shop's promises with a
+7-day tail)."""
 
 ORDER_LAG_DAYS = 7
 """Days until the next order when a SKU has no open purchase order and no known next
