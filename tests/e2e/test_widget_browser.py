@@ -14,6 +14,7 @@ makes is checked to go there. Screenshots go to ``test-artifacts/widget-*.png``.
 
 from __future__ import annotations
 
+import http.server
 import io
 import re
 import socket
@@ -316,3 +317,63 @@ def test_the_widget_hides_an_unknown_sku_and_explains_a_refused_phone_number(
     assert (404, f"{base}/storefront/v1/availability/NO-SUCH-SKU") in answers
     assert (422, f"{base}/storefront/v1/subscriptions") in answers
     assert _subscriptions(shop.url, shop.out_of_stock) == []
+
+
+def shop_server(page: str) -> http.server.ThreadingHTTPServer:
+    """A shop's web server on a free loopback port, answering every GET with ``page``."""
+    body = page.encode()
+
+    class ShopPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ShopPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+SHOP_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<link rel="icon" href="data:,"><title>Mug</title>
+<script src="{base}/storefront/v1/widget.js" data-api-key="{key}" defer></script></head>
+<body><h1>Mug</h1><div data-stockguard-sku="{sku}"></div></body></html>"""
+
+
+def test_the_widget_works_on_a_shop_page_of_another_origin(
+    server: tuple[Shop, App, str],
+) -> None:
+    """The shop's page, served by a server of its own on another port (another origin),
+    loads the script from stockguard and calls the API across origins (CORS preflight)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shop, _app, base = server
+    page_html = SHOP_PAGE.format(base=base, key=shop.key, sku=shop.low_stock)
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": 900, "height": 400})
+        page.set_default_timeout(10_000)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        other = shop_server(page_html)
+        try:
+            page.goto(f"http://127.0.0.1:{other.server_address[1]}/products/mug")
+            host = page.locator('[data-stockguard-ready="true"]')
+            host.wait_for()
+            assert host.get_attribute("data-stockguard-state") == "low_stock"
+            assert "Plus que 3" in host.locator(".sg-message").inner_text()  # <html lang="fr">
+            page.screenshot(path=str(ARTIFACTS / "widget-other-origin.png"))
+        finally:
+            browser.close()
+            other.shutdown()
+            other.server_close()
+    assert errors == []

@@ -54,3 +54,38 @@ def test_the_demo_page_embeds_the_widget_for_the_sku_and_escapes_its_inputs(
 def test_the_demo_page_accepts_only_french_or_english(client: TestClient) -> None:
     response = client.get("/storefront/demo/product/MUG-01", params={"lang": "de"})
     assert response.status_code == 422
+
+
+def test_a_shop_on_another_origin_may_call_the_storefront_api(
+    client: TestClient, storefront_headers: dict[str, str]
+) -> None:
+    shop = {"Origin": "https://shop.example.com"}
+    preflight = client.options(
+        "/storefront/v1/subscriptions",
+        headers=shop
+        | {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "Authorization" in preflight.headers["access-control-allow-headers"]
+    assert "access-control-allow-credentials" not in preflight.headers
+    answer = client.get("/storefront/v1/availability/NOPE", headers=shop | storefront_headers)
+    assert answer.status_code == 404
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert answer.headers["access-control-expose-headers"] == "ETag"
+    script = client.get(WIDGET, headers=shop)
+    assert script.headers.get_list("access-control-allow-origin") == ["*"]
+
+
+def test_only_the_storefront_api_answers_other_origins(
+    client: TestClient, storefront_headers: dict[str, str]
+) -> None:
+    shop = {"Origin": "https://shop.example.com"}
+    private = client.get("/products", headers=shop | storefront_headers)
+    assert "access-control-allow-origin" not in private.headers
+    same_origin = client.get("/storefront/v1/availability/NOPE", headers=storefront_headers)
+    assert "access-control-allow-origin" not in same_origin.headers

@@ -9,6 +9,7 @@ from stockguard import __version__
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import Settings
 from stockguard.entrypoints.api.errors import register_error_handlers
+from stockguard.entrypoints.api.storefront_cors import StorefrontCors
 from stockguard.entrypoints.api.routers import (
     alerts,
     audit,
@@ -154,5 +155,6 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
     ):
         app.include_router(router)
     register_error_handlers(app)
+    app.add_middleware(StorefrontCors)
     install_dashboard(app, settings)
     return app
