@@ -17,6 +17,8 @@ from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands, errors
+from stockguard.services import ports
+from stockguard.services.carriers import handlers as carriers
 from stockguard.services.risk.refresh import refresh_risk
 from stockguard.services.storefront.refresh import refresh_availability
 
@@ -110,3 +112,40 @@ def test_a_purchase_order_slip_re_promises_and_writes_the_event(app: App) -> Non
     assert events[-1]["previous_promised_on"] == first.promise_on.isoformat()
     assert events[-1]["reason"] == "purchase_order"
     assert events[-1]["confidence"] == pytest.approx(0.95)
+
+
+def test_a_shipment_reported_late_re_promises_its_purchase_order(app: App) -> None:
+    shop = _refreshed(app)
+    _sell(app, shop, 5, f"{shop.sku}-sale")
+    number, carrier = f"PO-{shop.sku}", f"CAR-{shop.sku}"[:32]
+    today = datetime.now(UTC).date()
+    line = commands.PurchaseOrderLineInput(shop.sku, 24, Decimal("4.00"))
+    app.bus.handle(
+        commands.CreatePurchaseOrder(
+            number, shop.acme, shop.paris, (line,), expected_on=today + timedelta(days=5)
+        )
+    )
+    app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
+    with app.unit_of_work() as uow:
+        uow.bulk.upsert(ports.Entity.CARRIER, [{"code": carrier, "name": "Road"}])
+        uow.commit()
+    reference = f"SH-{shop.sku}"
+    app.bus.handle(
+        carriers.BookShipment(
+            reference, carrier, "ACME", shop.paris, today + timedelta(days=5), LATER,
+            purchase_order=number,
+        )
+    )  # fmt: skip
+    first = _rows(app, shop.sku)[shop.paris]
+
+    app.bus.handle(
+        carriers.UpdateShipment(reference, "delayed", LATER, expected_on=today + timedelta(days=12))
+    )
+
+    later = _rows(app, shop.sku)[shop.paris]
+    assert later.promise_on == first.promise_on + timedelta(days=7)
+    event = [e for e in _outbox(app, "RestockPromiseChanged") if e["sku"] == shop.sku][-1]
+    assert (event["reason"], event["promised_on"]) == (
+        "shipment_delayed",
+        later.promise_on.isoformat(),
+    )
