@@ -16,6 +16,8 @@ from stockguard.entrypoints.cli.main import app
 from stockguard.entrypoints.worker import build_worker
 from stockguard.services.preorders.handlers import PlacePreorder
 from stockguard.services.reservations.handlers import Reserve
+from stockguard.services.storefront.ports import PromiseBasis
+from stockguard.services.storefront.promise import promise
 
 from builders import a_location, a_product, a_supplier
 
@@ -64,7 +66,10 @@ def test_reservations_and_preorders_from_the_cli(tmp_path: Path) -> None:
     preorders = _run(database, "preorders", "list", "--sku", "BOWL")
     assert "ada@example.com" in preorders
     assert "PO-1" in preorders
-    assert (EXPECTED + timedelta(days=8)).isoformat() in preorders  # 95% promise
+    basis = PromiseBasis("BOWL", "PAR", expected_on=EXPECTED, purchase_order="PO-1")
+    made = promise([basis], today=datetime.now(UTC).date(), confidence=0.95)[0].promise_on
+    assert made is not None
+    assert made.isoformat() in preorders  # the storefront's 95% promise
     refused = runner.invoke(app, ["--database", database, "reservations", "list", "--status", "x"])
     assert refused.exit_code != 0
 

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
 from stockguard.bootstrap import App
 from stockguard.domain import commands
+from stockguard.services.storefront.ports import PromiseBasis
+from stockguard.services.storefront.promise import promise
 
 from builders import a_location, a_product, a_supplier
 from conftest import random_sku
 
 URL = "/storefront/v1/preorders"
+
+
+def _promise(expected: date) -> date:
+    """The storefront's 95% restock promise for a PO expected on ``expected`` from a
+    supplier without history (later than ``expected``)."""
+    basis = PromiseBasis("SKU", "LOC", expected_on=expected, purchase_order="PO")
+    made = promise([basis], today=datetime.now(UTC).date(), confidence=0.95)[0].promise_on
+    assert made is not None
+    assert made > expected
+    return made
 
 
 def test_preorder_promised_then_refused_with_the_reason(
@@ -37,8 +49,7 @@ def test_preorder_promised_then_refused_with_the_reason(
     created = client.post(URL, json=body, headers=headers)
     assert created.status_code == 201, created.text
     found = created.json()
-    # no supplier history: the default lateness' 95% quantile (7 days) + 1 handling day
-    promised = expected + timedelta(days=8)
+    promised = _promise(expected)
     assert (found["purchase_order"], found["promised_on"]) == (po, promised.isoformat())
     assert (found["location"], found["status"]) == (location, "promised")
     assert client.post(URL, json=body, headers=headers).status_code == 200  # replay
@@ -54,6 +65,6 @@ def test_preorder_promised_then_refused_with_the_reason(
     later = expected + timedelta(days=7)
     app.bus.handle(commands.UpdatePurchaseOrder(po, expected_on=later))
     stored = client.get(f"{URL}/{found['id']}", headers=storefront_headers).json()
-    assert stored["promised_on"] == (later + timedelta(days=8)).isoformat()
+    assert stored["promised_on"] == _promise(later).isoformat()
     missing = client.get(f"{URL}/nope", headers=storefront_headers)
     assert missing.status_code == 404

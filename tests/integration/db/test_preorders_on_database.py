@@ -15,19 +15,24 @@ from stockguard.bootstrap import App
 from stockguard.domain import commands
 from stockguard.domain import reservations as r
 from stockguard.services.preorders.handlers import PlacePreorder
+from stockguard.services.storefront.ports import PromiseBasis
+from stockguard.services.storefront.promise import promise
 
 from builders import a_location, a_product, a_supplier
 from conftest import random_sku
 
 TODAY = datetime.now(UTC).date()
-MARGIN = 8
-"""Days a promise adds to a PO's expected date for a supplier without history: the 95%
-quantile of the default lateness (7 days) plus a handling day (storefront promise)."""
 
 
 def promised(days: int) -> date:
-    """The promise for units of a PO expected in ``days`` days."""
-    return TODAY + timedelta(days=days + MARGIN)
+    """The promise for units of a PO expected in ``days`` days from a supplier without
+    history: the storefront's 95% restock promise (lateness quantile + handling)."""
+    expected = TODAY + timedelta(days=days)
+    basis = PromiseBasis("SKU", "LOC", expected_on=expected, purchase_order="PO")
+    made = promise([basis], today=TODAY, confidence=0.95)[0].promise_on
+    assert made is not None
+    assert made > expected  # conservative: later than the bare expected date
+    return made
 
 
 @dataclass(frozen=True, slots=True)

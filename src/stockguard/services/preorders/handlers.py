@@ -136,10 +136,10 @@ def follow_purchase_order(
     ``PreorderRepromised`` in the same transaction. Returns the pre-orders changed."""
     day, changed = today or datetime.now(UTC).date(), 0
     for sku in sorted({line.sku for line in order.lines}):  # one lock order
+        if not uow.reservations.open_preorders(sku, order.location):
+            continue  # no level locked (or created) for SKUs nobody pre-ordered
         level = uow.levels.get(sku, order.location)
-        waiting = uow.reservations.open_preorders(sku, order.location)
-        if not waiting:
-            continue
+        waiting = uow.reservations.open_preorders(sku, order.location)  # under the lock
         changed += _allocate_arrived(uow, level, waiting)
         still = [p for p in waiting if p.is_open]
 
