@@ -24,7 +24,23 @@ router = APIRouter(
 class SubscriptionCreate(BaseModel):
     """A notify-me request as the widget sends it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sku": "MUG-01",
+                    "channel": "email",
+                    "contact": "ann@example.com",
+                    "consent": True,
+                    "consent_text": "I agree to receive one message about the availability "
+                    "of this product. I can unsubscribe at any time.",
+                    "locale": "en",
+                    "source": "widget",
+                }
+            ]
+        },
+    )
 
     sku: str = Field(min_length=1, max_length=64, examples=["MUG-01"])
     channel: Literal["email", "sms"] = Field(examples=["email"])

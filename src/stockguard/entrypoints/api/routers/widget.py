@@ -3,7 +3,8 @@
 ``GET /storefront/v1/widget.js`` needs no key (a shop's pages load it; the key travels
 in the script tag and is checked by the API calls it makes). It is served with an ETag
 and a short public cache lifetime, so a new release reaches shops within minutes and
-unchanged copies cost a 304.
+unchanged copies cost a 304. Neither is a JSON operation, so neither is in the OpenAPI
+document (which lists only keyed endpoints).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _widget() -> tuple[bytes, str]:
     return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-@router.get("/storefront/v1/widget.js", response_class=Response, include_in_schema=True)
+@router.get("/storefront/v1/widget.js", response_class=Response, include_in_schema=False)
 def widget_script(
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
@@ -86,7 +87,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 52rem;
 """
 
 
-@router.get("/storefront/demo/product/{sku}", response_class=HTMLResponse)
+@router.get("/storefront/demo/product/{sku}", response_class=HTMLResponse, include_in_schema=False)
 def demo_product_page(
     sku: Annotated[str, PathParam(min_length=1, max_length=64)],
     key: Annotated[str, Query(max_length=200, description="A storefront API key.")] = "",
