@@ -199,6 +199,17 @@ def _subscriptions(url: str, sku: str) -> list[Any]:
         engine.dispose()
 
 
+def _pre_order_hands_over_to_the_shop(page: Page, host: Locator, sku: str) -> None:
+    """The button fires ``stockguard:preorder`` with the SKU and its promise date."""
+    page.evaluate(
+        "() => document.addEventListener('stockguard:preorder', e => { window.asked = e.detail })"
+    )
+    host.get_by_role("button", name="Pre-order").click()
+    detail = page.evaluate("() => window.asked")
+    assert detail["sku"] == sku
+    assert detail["promise_on"] == host.locator(".sg-promise").get_attribute("data-promise-date")
+
+
 def _notify_with_the_keyboard(page: Page, host: Locator) -> None:
     """Fill and send the notify-me form without the mouse (French page)."""
     contact = host.get_by_label("Adresse e-mail")
@@ -255,7 +266,7 @@ def test_the_widget_shows_each_state_and_takes_a_notify_me_request(
             )
             assert "€16.00" in coming.locator(f'li[data-sku="{shop.alternative}"]').inner_text()
             if coming.get_attribute("data-stockguard-state") == "preorder":
-                assert coming.get_by_role("button", name="Pre-order").is_visible()
+                _pre_order_hands_over_to_the_shop(page, coming, shop.on_order)
             page.screenshot(path=str(ARTIFACTS / "widget-on-order.png"))
             promise = coming.locator(".sg-promise")
             assert promise.get_attribute("data-promise-date") is not None
