@@ -43,6 +43,8 @@ class PreorderStatus(enum.StrEnum):
     ALLOCATED = "allocated"
     """The goods arrived: its units are allocated on the level."""
     CANCELLED = "cancelled"
+    SHIPPED = "shipped"
+    """Delivered to the customer: the sale is in the ledger."""
 
 
 class NotEnoughStock(errors.DomainError):
@@ -92,6 +94,14 @@ class PreorderRefused(errors.DomainError):
     def __init__(self, sku: str, location: str, reason: str) -> None:
         self.sku, self.location, self.reason = sku, location, reason
         super().__init__(f"Pre-order of SKU {sku} at {location} refused: {reason}")
+
+
+class PreorderClosed(errors.DomainError):
+    code: ClassVar[str] = "preorder_closed"
+
+    def __init__(self, preorder_id: str, status: str, action: str) -> None:
+        self.preorder_id, self.preorder_status = preorder_id, status
+        super().__init__(f"Pre-order {preorder_id} is {status}; it cannot be {action}.")
 
 
 class UnknownPreorder(errors.DomainError):
@@ -255,6 +265,35 @@ class Preorder:
     def is_open(self) -> bool:
         """Waiting for goods (promised or not)."""
         return self.status in (PreorderStatus.PROMISED, PreorderStatus.UNPROMISED)
+
+
+def cancel_preorder(level: StockLevel, preorder: Preorder) -> None:
+    """Cancel a waiting or allocated pre-order; an allocated one frees its units."""
+    if preorder.status in (PreorderStatus.SHIPPED, PreorderStatus.CANCELLED):
+        raise PreorderClosed(preorder.id, preorder.status.value, "cancelled")
+    if preorder.status is PreorderStatus.ALLOCATED:
+        level.allocated = max(level.allocated - preorder.quantity, 0)
+    preorder.status = PreorderStatus.CANCELLED
+
+
+def ship_preorder(level: StockLevel, preorder: Preorder, *, now: datetime) -> ledger.StockMovement:
+    """Ship an allocated pre-order: free the allocation and record the sale (key
+    ``preorder:<id>:sale``), applied to ``level``; the caller appends it to the ledger."""
+    if preorder.status is not PreorderStatus.ALLOCATED:
+        raise PreorderClosed(preorder.id, preorder.status.value, "shipped")
+    level.allocated = max(level.allocated - preorder.quantity, 0)
+    movement = ledger.StockMovement(
+        sku=preorder.sku,
+        location=preorder.location,
+        kind=ledger.MovementKind.SALE,
+        quantity=-preorder.quantity,
+        occurred_at=now,
+        idempotency_key=f"preorder:{preorder.id}:sale",
+        reference=f"preorder:{preorder.id}",
+    )
+    level.apply(movement)
+    preorder.status = PreorderStatus.SHIPPED
+    return movement
 
 
 @dataclass(frozen=True, slots=True)

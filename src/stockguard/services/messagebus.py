@@ -62,6 +62,8 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     reservations.ReleaseExpired: reservations.release_expired,
     preorders.PlacePreorder: preorders.place_preorder,
     preorders.GetPreorder: preorders.get_preorder,
+    preorders.CancelPreorder: preorders.cancel_preorder,
+    preorders.ShipPreorder: preorders.ship_preorder,
     subscriptions.SubscribeBackInStock: subscriptions.subscribe_back_in_stock,
 }
 

@@ -14,7 +14,7 @@ from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import App
 from stockguard.domain import commands
 from stockguard.domain import reservations as r
-from stockguard.services.preorders.handlers import PlacePreorder
+from stockguard.services.preorders.handlers import CancelPreorder, PlacePreorder, ShipPreorder
 from stockguard.services.storefront.ports import PromiseBasis
 from stockguard.services.storefront.promise import promise
 
@@ -156,6 +156,11 @@ def test_a_cancelled_po_leaves_later_pre_orders_unpromised(app: App, shop: Shop)
     assert _state(app, cy.id) == ("unpromised", None, None)
     events = _repromised(app, shop.sku)
     assert [(e["preorder"], e["promised_on"]) for e in events] == [(bob.id, None), (cy.id, None)]
+    app.bus.handle(CancelPreorder(ada.id))  # Ada's 2 units go to Bob, next in line
+    assert _state(app, ada.id)[0] == "cancelled"
+    assert _state(app, bob.id) == ("promised", shop.early, promised(10))
+    assert _repromised(app, shop.sku)[-1]["preorder"] == bob.id
+    assert not app.bus.handle(CancelPreorder(ada.id)).created
 
 
 def test_received_units_become_allocations(app: App, shop: Shop) -> None:
@@ -173,3 +178,18 @@ def test_received_units_become_allocations(app: App, shop: Shop) -> None:
             )
         ).one()
     assert tuple(level) == (3, 2, 0)  # one unit is free to sell
+    with pytest.raises(r.PreorderClosed):
+        app.bus.handle(ShipPreorder(bob.id))  # still waiting for its goods
+    app.bus.handle(ShipPreorder(ada.id))
+    assert _state(app, ada.id)[0] == "shipped"
+    moves = t.table_of(t.StockMovementRow)
+    with app.reader() as session:
+        after = session.execute(
+            select(levels.c.on_hand, levels.c.allocated).where(
+                levels.c.sku == shop.sku, levels.c.location == shop.location
+            )
+        ).one()
+        sale = session.execute(
+            select(moves.c.quantity).where(moves.c.idempotency_key == f"preorder:{ada.id}:sale")
+        ).scalar()
+    assert (tuple(after), sale) == ((1, 0), -2)

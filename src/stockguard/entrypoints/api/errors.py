@@ -53,6 +53,7 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     reservations.PreorderRefused: 409,
     reservations.UnknownReservation: 404,
     reservations.UnknownPreorder: 404,
+    reservations.PreorderClosed: 409,
 }
 
 

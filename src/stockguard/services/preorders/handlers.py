@@ -101,6 +101,55 @@ def get_preorder(cmd: GetPreorder, uow: UnitOfWork) -> PreorderResult:
         return PreorderResult(found, False)
 
 
+@dataclass(frozen=True, slots=True)
+class CancelPreorder(commands.Command):
+    preorder_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShipPreorder(commands.Command):
+    preorder_id: str
+    now: datetime | None = None
+
+
+def _locked_preorder(uow: UnitOfWork, preorder_id: str) -> tuple[r.Preorder, StockLevel]:
+    found = uow.reservations.get_preorder(preorder_id)
+    if found is None:
+        raise r.UnknownPreorder(preorder_id)
+    level = uow.levels.get(found.sku, found.location)
+    fresh = uow.reservations.get_preorder(preorder_id)  # read again under the lock
+    assert fresh is not None
+    return fresh, level
+
+
+def cancel_preorder(cmd: CancelPreorder, uow: UnitOfWork) -> PreorderResult:
+    """Cancel a pre-order; the units it was promised go to the next ones in line, whose
+    changed promises emit ``PreorderRepromised``. Cancelling again changes nothing."""
+    with uow:
+        preorder, level = _locked_preorder(uow, cmd.preorder_id)
+        if preorder.status is r.PreorderStatus.CANCELLED:
+            return PreorderResult(preorder, False)
+        r.cancel_preorder(level, preorder)
+        uow.reservations.save_preorder(preorder)
+        waiting = uow.reservations.open_preorders(preorder.sku, preorder.location)
+        supplies = supply_of(uow, preorder.sku, preorder.location, datetime.now(UTC).date())
+        r.repromise(waiting, supplies, on_change=partial(_repromised, uow, level))
+        uow.commit()
+        return PreorderResult(preorder, True)
+
+
+def ship_preorder(cmd: ShipPreorder, uow: UnitOfWork) -> PreorderResult:
+    """Ship an allocated pre-order: the sale goes to the ledger. Again: no change."""
+    with uow:
+        preorder, level = _locked_preorder(uow, cmd.preorder_id)
+        if preorder.status is r.PreorderStatus.SHIPPED:
+            return PreorderResult(preorder, False)
+        uow.ledger.append(r.ship_preorder(level, preorder, now=cmd.now or datetime.now(UTC)))
+        uow.reservations.save_preorder(preorder)
+        uow.commit()
+        return PreorderResult(preorder, True)
+
+
 def _location(uow: UnitOfWork, cmd: PlacePreorder) -> str:
     location = cmd.location or uow.reservations.best_location(cmd.sku, with_supply=True)
     if location is None:

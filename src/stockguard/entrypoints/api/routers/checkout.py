@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from stockguard.domain import reservations as r
 from stockguard.entrypoints.api.deps import AppDep, BusDep, Storefront
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
+from stockguard.services.preorders import handlers as pre
 from stockguard.services.preorders.handlers import GetPreorder, PlacePreorder, PreorderResult
 from stockguard.services.reservations import handlers as h
 
@@ -200,3 +201,16 @@ def get_preorder(preorder_id: ReservationId, bus: BusDep) -> PreorderRead:
     """One pre-order: its status, the purchase order bringing it and the promised date
     (moved when that PO is late, short or cancelled)."""
     return _preorder(bus.handle(GetPreorder(preorder_id)))
+
+
+@router.delete("/preorders/{preorder_id}", dependencies=[Storefront])
+def cancel_preorder(preorder_id: ReservationId, bus: BusDep) -> PreorderRead:
+    """Cancel a pre-order (an allocated one frees its units); the pre-orders after it may
+    be promised earlier. Repeating it changes nothing."""
+    return _preorder(bus.handle(pre.CancelPreorder(preorder_id)))
+
+
+@router.post("/preorders/{preorder_id}/ship", dependencies=[Storefront])
+def ship_preorder(preorder_id: ReservationId, bus: BusDep) -> PreorderRead:
+    """Ship an allocated pre-order (its goods arrived): the sale is recorded in the ledger."""
+    return _preorder(bus.handle(pre.ShipPreorder(preorder_id)))
