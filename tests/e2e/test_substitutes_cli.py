@@ -32,7 +32,7 @@ def test_refresh_then_show_promote_and_personalise_substitutes(tmp_path: Path) -
         _run(database, "import", entity, str(path))
 
     refreshed = _words(_run(database, "substitutes", "refresh"))
-    assert "Refreshed substitutes of 6 products from 6 orders" in refreshed
+    assert "Refreshed substitutes of 7 products from 6 orders" in refreshed  # discontinued too
 
     shown = _run(database, "substitutes", shop.mug_red)
     assert f"{shop.mug_red}: 0 available." in shown

@@ -113,10 +113,22 @@ def test_refresh_stores_ranked_neighbours_and_requests_keep_only_in_stock_produc
     assert found.available == 0
     assert substitutes[0] == shop.mug_blue  # same family, attributes, price, in stock
     assert shop.mug_green not in substitutes  # out of stock
-    assert shop.mug_old not in substitutes  # discontinued (and not in the refresh)
+    assert shop.mug_old not in substitutes  # discontinued: never proposed
     assert found.complements[0].sku == shop.saucer
     every = found.substitutes + found.complements
     assert all(s.available > 0 for s in every)
+
+
+def test_a_discontinued_product_gets_active_in_stock_alternatives(app: App) -> None:
+    shop = new_shop()
+    seed(app, shop)
+    refresh_substitutes(app.unit_of_work(), now=NOW)
+    found = _ask(app, shop.mug_old)
+    substitutes = [s.sku for s in found.substitutes]
+    assert substitutes[0] == shop.mug_blue  # same family and size, in stock
+    assert shop.mug_old not in substitutes
+    assert shop.mug_green not in substitutes  # out of stock everywhere
+    assert all(s.available > 0 for s in found.substitutes)
 
 
 def test_the_requested_locations_decide_what_is_in_stock(app: App) -> None:

@@ -58,9 +58,7 @@ class SqlSubstituteRepository:
     # -- refresh -------------------------------------------------------------------------
     def catalogue(self) -> list[CatalogueItem]:
         product = t.table_of(t.ProductRow)
-        rows = self._session.execute(
-            select(product).where(product.c.status == ACTIVE).order_by(product.c.sku)
-        ).all()
+        rows = self._session.execute(select(product).order_by(product.c.sku)).all()
         return [
             CatalogueItem(
                 sku=row.sku,
@@ -69,6 +67,7 @@ class SqlSubstituteRepository:
                 category=row.category,
                 attributes=dict(row.attributes or {}),
                 price=float(row.price),
+                active=row.status == ACTIVE,
             )
             for row in rows
         ]

@@ -95,12 +95,15 @@ def neighbours(
     weights: RankWeights | None = None,
     similarity_weights: SimilarityWeights | None = None,
     chunk: int = 256,
+    candidates: BoolArray | None = None,
 ) -> Neighbours:
     """The ``k`` best substitutes and complements of every product.
 
     ``association``: ``(n, n)`` CSR of ``a_ij``. Works on ``chunk`` sources at a time
     (``chunk x n`` dense blocks, fewer rows when ``n`` is large so a block stays under
-    ``BLOCK_CELLS``), vectorised within a block.
+    ``BLOCK_CELLS``), vectorised within a block. ``candidates`` ``(n,)``: the products
+    that may be proposed (default all); every product is a source, so a discontinued one
+    still gets a list of active alternatives.
     """
     weights = weights or RankWeights()
     similarity_weights = similarity_weights or SimilarityWeights()
@@ -115,6 +118,9 @@ def neighbours(
         assoc = np.asarray(association[rows].todense(), dtype=np.float64)
         substitute = (weights.similarity * sim + weights.copurchase * assoc) / total
         complement = assoc * (1.0 - weights.complement_similarity_penalty * sim)
+        if candidates is not None:  # a zero score is never kept (``_top_k``)
+            substitute[:, ~candidates] = 0.0
+            complement[:, ~candidates] = 0.0
         for kind, scores in ((SUBSTITUTE, substitute), (COMPLEMENT, complement)):
             local, column = _top_k(scores, k)
             rank = _ranks(local)

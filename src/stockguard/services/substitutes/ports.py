@@ -34,6 +34,8 @@ class CatalogueItem:
     category: str | None
     attributes: dict[str, Any]
     price: float
+    active: bool = True
+    """False for a discontinued (or otherwise inactive) product: a source, never proposed."""
 
 
 @dataclass(frozen=True, slots=True)

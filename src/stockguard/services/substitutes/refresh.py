@@ -104,6 +104,7 @@ def compute_neighbours(
         k=settings.neighbours,
         weights=settings.weights,
         similarity_weights=settings.similarity_weights,
+        candidates=np.array([item.active for item in ordered], dtype=np.bool_),
     )
     records = [
         NeighbourRecord(
@@ -132,7 +133,8 @@ def compute_neighbours(
 def refresh_substitutes(
     uow: UnitOfWork, *, now: datetime, settings: RefreshSettings | None = None
 ) -> RefreshSummary:
-    """Rewrite the neighbour table from the active catalogue and the order history."""
+    """Rewrite the neighbour table from the catalogue and the order history: every
+    product gets lists (a discontinued one too), only active products are proposed."""
     settings = settings or RefreshSettings()
     started = time.perf_counter()
     with uow:
