@@ -74,9 +74,7 @@ class UnitOfWork(abc.ABC):
     """Checkout reservations and pre-orders (lock the level before changing them)."""
     substitutes: substitute_ports.SubstituteRepository = substitute_ports.NoSubstitutes()
     """Precomputed substitutes and complements, their promotions and event counts."""
-    subscriptions: subscription_ports.SubscriptionRepository = (
-        subscription_ports.NoSubscriptions()
-    )
+    subscriptions: subscription_ports.SubscriptionRepository = subscription_ports.NoSubscriptions()
     """Back-in-stock subscriptions, one per (contact, SKU)."""
 
     def __enter__(self) -> Self:

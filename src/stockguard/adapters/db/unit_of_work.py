@@ -30,8 +30,8 @@ from stockguard.adapters.db.risk import SqlRiskInputs, SqlStockRiskRepository
 from stockguard.adapters.db.rules import SqlRuleRepository
 from stockguard.adapters.db.shops import SqlSalesOrderRepository, SqlShopRepository
 from stockguard.adapters.db.storefront import SqlAvailabilityRepository
-from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.adapters.db.subscriptions import SqlSubscriptionRepository
+from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.domain import errors, events
 from stockguard.planning.risk.figures import RiskThresholds
 from stockguard.services.unit_of_work import UnitOfWork

@@ -9,7 +9,6 @@ from stockguard import __version__
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import Settings
 from stockguard.entrypoints.api.errors import register_error_handlers
-from stockguard.entrypoints.api.storefront_cors import StorefrontCors
 from stockguard.entrypoints.api.routers import (
     alerts,
     audit,
@@ -36,6 +35,7 @@ from stockguard.entrypoints.api.routers import (
     webhooks,
     widget,
 )
+from stockguard.entrypoints.api.storefront_cors import StorefrontCors
 from stockguard.entrypoints.web import install_dashboard
 
 DESCRIPTION = """

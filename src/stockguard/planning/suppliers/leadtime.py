@@ -14,8 +14,9 @@ For each group with observed lead times ``x_1..x_n`` (days):
   conservative because the parameters were estimated); otherwise, or when ``n`` is below
   ``min_observations``, a value is negative or all values are equal, the group's
   distribution is its **empirical** one. A 0-day lead time (same-day delivery) enters
-  the fits as half a day (``x = max(x, 1/2)``), since both families live on ``x > 0``. Lead times are whole days, so ``D`` compares the empirical CDF
-  after each distinct day ``d`` with ``F(d + 1/2)`` and before it with ``F(d - 1/2)``.
+  the fits as half a day (``x = max(x, 1/2)``), since both families live on ``x > 0``.
+  Lead times are whole days, so ``D`` compares the empirical CDF after each distinct day
+  ``d`` with ``F(d + 1/2)`` and before it with ``F(d - 1/2)``.
 
 Quantiles of the chosen distribution are its ``ppf``; empirical quantiles use linear
 interpolation between order statistics (``grouped.group_quantiles``).
