@@ -59,3 +59,34 @@ def test_padding_and_unnormalised_rows_are_handled_and_a_promise_is_never_today(
 def test_a_confidence_outside_zero_one_is_refused() -> None:
     with pytest.raises(ValueError, match="confidence"):
         quantile.pmf_quantile(SUPPORT, MASS, 1.0)
+
+
+def test_with_one_source_the_earliest_arrival_is_the_single_order_promise() -> None:
+    rng = np.random.default_rng(9)
+    support = np.sort(rng.integers(0, 30, size=(200, 6)).astype(float), axis=1)
+    mass = rng.dirichlet(np.ones(6), size=200)
+    offsets = rng.integers(-25, 20, size=200).astype(float)
+    elapsed = np.maximum(0.0, -offsets)
+
+    single = quantile.restock_days(offsets, support, mass, 0.95, elapsed=elapsed)
+    earliest = quantile.earliest_restock_days(
+        offsets[:, None], support[:, None, :], mass[:, None, :], 0.95, elapsed=elapsed[:, None]
+    )
+
+    assert earliest.tolist() == single.tolist()
+
+
+def test_two_open_orders_promise_the_earliest_arrival_not_the_first_order_alone() -> None:
+    # two orders both expected in 2 days, each on time (0) w.p. .8 and 20 days late
+    # w.p. .2: alone the 95% quantile is 22 days; the earliest of two arrives in 2 days
+    # w.p. 1 - .2 * .2 = .96 >= .95, so the promise is 2 days + 1 of handling
+    support = np.array([[[0.0, 20.0], [0.0, 20.0]]])
+    mass = np.array([[[0.8, 0.2], [0.8, 0.2]]])
+
+    both = quantile.earliest_restock_days(np.array([[2.0, 2.0]]), support, mass, 0.95)
+    one = quantile.earliest_restock_days(
+        np.array([[2.0, np.nan]]), support, np.array([[[0.8, 0.2], [0.0, 0.0]]]), 0.95
+    )
+
+    assert both.tolist() == [3]
+    assert one.tolist() == [23]

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from stockguard.services.storefront import messages, promise, view
 from stockguard.services.storefront.model import Availability, AvailabilityState, state_of
-from stockguard.services.storefront.ports import PromiseBasis
+from stockguard.services.storefront.ports import OpenOrder, PromiseBasis
 
 S = AvailabilityState
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -107,3 +107,27 @@ def test_promises_from_an_open_order_and_from_the_policy() -> None:
     assert made[0] == promise.Promise(date(2026, 12, 15), "purchase_order:PO-1")  # 10 + 4 + 1
     assert made[1] == promise.Promise(date(2026, 12, 21), "policy")  # today + 7 + 12 + 1
     assert made[2] == promise.Promise(None, None)  # nothing to rest a promise on
+
+
+def test_a_second_open_order_and_a_known_next_order_date_tighten_the_promise() -> None:
+    late_tail = [[0.0, 0.8], [20.0, 0.2]]
+    alone = PromiseBasis(
+        "A", "PAR", expected_on=date(2026, 12, 1), purchase_order="PO-1", delay_pmf=late_tail
+    )
+    with_second = PromiseBasis(
+        "A",
+        "PAR",
+        expected_on=date(2026, 12, 1),
+        purchase_order="PO-1",
+        delay_pmf=late_tail,
+        other_orders=(OpenOrder(date(2026, 12, 1), "PO-2"),),
+    )
+    ordered_today = PromiseBasis(
+        "B", "PAR", next_order_on=NOW.date(), lead_time_pmf=[[7.0, 0.5], [12.0, 0.5]]
+    )
+
+    made = promise.promise([alone, with_second, ordered_today], today=NOW.date(), confidence=0.95)
+
+    assert made[0].promise_on == date(2026, 12, 22)  # 1 Dec + 20 late + 1 handling
+    assert made[1] == promise.Promise(date(2026, 12, 2), "purchase_order:PO-1")  # 1-.2^2=.96
+    assert made[2].promise_on == NOW.date() + timedelta(days=13)  # ordered today: 12 + 1

@@ -91,3 +91,79 @@ def restock_days(
     quantile = np.nan_to_num(quantile, nan=0.0)
     days = np.ceil(np.asarray(base_offset, dtype=float) + quantile + handling_days)
     return np.maximum(days, 1.0).astype(np.int64)
+
+
+def earliest_restock_days(
+    offsets: FloatArray,
+    support: FloatArray,
+    mass: FloatArray,
+    confidence: float,
+    *,
+    elapsed: FloatArray | None = None,
+    handling_days: float = 1.0,
+) -> IntArray:
+    """Days to the ``confidence``-quantile of the EARLIEST of several arrivals, per SKU.
+
+    ``offsets``: (n_sku, m) days from today to each source's anchor (an open purchase
+    order's expected date, or the next order date; NaN where a SKU has fewer than ``m``
+    sources); ``support``/``mass``: (n_sku, m, k) each source's delay pmf after its
+    anchor (NaN/0 padding); ``elapsed``: (n_sku, m) delay already spent (conditioning
+    ``D_j >= elapsed_j`` as in ``pmf_quantile``; a source later than anything seen gets a
+    point mass at ``elapsed_j`` plus its unconditioned quantile). Sources are taken as
+    independent, and restock happens when the first one arrives:
+
+        P(R <= t) = 1 - prod_j (1 - P(offset_j + D_j <= t))
+        days_i = max(1, ceil(min { t : P(R_i <= t) >= confidence } + handling_days))
+
+    ``t`` ranges over the arrival points ``offset_j + s_jl`` (the CDF only jumps there).
+    Returns (n_sku,) whole days; rows without any source answer 1 (callers label them).
+    With one source per row this equals ``restock_days``.
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError("confidence must be strictly between 0 and 1")
+    offsets = np.asarray(offsets, dtype=float)
+    support = np.asarray(support, dtype=float)
+    n_sku, n_src, width = support.shape
+    spent = np.zeros((n_sku, n_src)) if elapsed is None else np.asarray(elapsed, dtype=float)
+    cond_support, cond_mass = _conditioned(
+        support.reshape(n_sku * n_src, width),
+        np.asarray(mass, dtype=float).reshape(n_sku * n_src, width),
+        spent.reshape(-1),
+        confidence,
+    )
+    arrival = offsets.reshape(-1)[:, None] + cond_support  # (n_sku * m, k + 1)
+    arrival = arrival.reshape(n_sku, n_src, -1)
+    weight = cond_mass.reshape(n_sku, n_src, -1)
+    candidates = arrival.reshape(n_sku, -1)  # (n_sku, m * (k + 1))
+    missing = np.ones(candidates.shape)
+    for j in range(n_src):
+        at = arrival[:, j, :]  # (n_sku, k + 1)
+        reached = at[:, None, :] <= candidates[:, :, None]  # (n_sku, C, k + 1)
+        cdf = np.where(reached, weight[:, j, None, :], 0.0).sum(axis=2)
+        missing *= 1.0 - np.minimum(cdf, 1.0)
+    ok = (1.0 - missing >= confidence - 1e-12) & np.isfinite(candidates)
+    best = np.where(ok, candidates, np.inf).min(axis=1)
+    best = np.where(np.isfinite(best), best, 0.0)
+    days = np.ceil(best + handling_days)
+    return np.maximum(days, 1.0).astype(np.int64)
+
+
+def _conditioned(
+    support: FloatArray, mass: FloatArray, elapsed: FloatArray, confidence: float
+) -> tuple[FloatArray, FloatArray]:
+    """Rows' pmfs conditioned on ``D >= elapsed``, renormalised, one column added.
+
+    (rows, k) in, (rows, k + 1) out: the extra column holds the fall-back point mass
+    ``elapsed + unconditioned quantile`` for rows with mass but none left after
+    conditioning; rows without any mass keep zero mass (a missing source).
+    """
+    mass = np.where(np.isnan(support), 0.0, mass)
+    kept = np.where(support >= elapsed[:, None], mass, 0.0)
+    total = kept.sum(axis=1)
+    has_any = mass.sum(axis=1) > 0
+    empty = has_any & (total <= 0)
+    fallback = elapsed + np.maximum(np.nan_to_num(_quantile(support, mass, confidence)), 0.0)
+    safe = np.where(total > 0, total, 1.0)
+    out_support = np.concatenate([support, np.where(empty, fallback, np.nan)[:, None]], axis=1)
+    out_mass = np.concatenate([kept / safe[:, None], np.where(empty, 1.0, 0.0)[:, None]], axis=1)
+    return out_support, out_mass

@@ -22,7 +22,9 @@ class PromiseBasis:
     ``delay_pmf``: that supplier's lateness in days (None: from ``delay_mean`` and
     ``delay_var``, days and days^2); ``lead_time_pmf``: the lead time in days of an
     order placed on ``next_order_on`` (None: from ``lead_time_mean``/``lead_time_var``;
-    ``lead_time_mean`` None: no lead-time basis at all).
+    ``lead_time_mean`` None: no lead-time basis at all); ``other_orders``: the other
+    open purchase orders (the restock is the earliest arrival of all of them, and of an
+    order placed on ``next_order_on`` when the basis names that date).
     """
 
     sku: str
@@ -36,6 +38,21 @@ class PromiseBasis:
     lead_time_pmf: Pmf | None = None
     lead_time_mean: float | None = None
     lead_time_var: float = 0.0
+    other_orders: tuple[OpenOrder, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    """Another open purchase order of the same SKU x location (``PromiseBasis``).
+
+    ``expected_on``: its (shipment's newer) expected date; ``delay_pmf``: its supplier's
+    lateness in days (None: the basis's own ``delay_pmf``/default). The promise is the
+    quantile of the EARLIEST arrival among the basis's order and these.
+    """
+
+    expected_on: date
+    purchase_order: str
+    delay_pmf: Pmf | None = None
 
 
 @dataclass(frozen=True, slots=True)

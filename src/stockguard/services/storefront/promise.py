@@ -4,7 +4,9 @@ Conservative by design: a promise is the ``confidence``-quantile (95% by default
 the restock date, never its mean, so a later date that is kept beats an earlier one
 that is missed. A purchase order already late is conditioned on its lateness so far
 (the promise moves out as the days pass without a receipt), and a day of handling is
-added for receiving and putting away. Without a purchase order the next order is
+added for receiving and putting away. With several open purchase orders the promise is
+the quantile of the earliest arrival among them (and of an order placed on the basis's
+``next_order_on`` when it names one). Without a purchase order the next order is
 assumed a review period away (``ORDER_LAG_DAYS``) unless the basis names its date.
 """
 
@@ -45,42 +47,67 @@ class Promise:
 def promise(
     bases: Sequence[PromiseBasis], *, today: date, confidence: float, handling_days: float = 1.0
 ) -> list[Promise]:
-    """One promise per basis (same order); ``None`` dates where nothing supports one."""
+    """One promise per basis (same order); ``None`` dates where nothing supports one.
+
+    Each basis gives one or more sources of restock (its purchase order, its
+    ``other_orders``, an order placed on ``next_order_on``); the promise is the
+    ``confidence``-quantile of the earliest arrival among them
+    (``quantile.earliest_restock_days``), plus ``handling_days``.
+    """
     if not bases:
         return []
-    offsets, pmfs, elapsed, labels = [], [], [], []
-    for basis in bases:
-        offset, pmf, spent, label = _anchor(basis, today)
-        offsets.append(offset)
-        pmfs.append(pmf)
-        elapsed.append(spent)
-        labels.append(label)
+    sources = [_sources(basis, today) for basis in bases]
+    width = max(1, *(len(found) for found, _ in sources))
+    offsets = np.full((len(bases), width), np.nan)
+    elapsed = np.zeros((len(bases), width))
+    pmfs: list[Pmf] = []
+    for i, (found, _) in enumerate(sources):
+        for j, (offset, pmf, spent) in enumerate(found):
+            offsets[i, j], elapsed[i, j] = offset, spent
+            pmfs.append(pmf)
+        pmfs.extend([] for _ in range(width - len(found)))
     support, mass = _padded(pmfs)
-    days = quantile.restock_days(
-        np.asarray(offsets, dtype=float),
-        support,
-        mass,
+    days = quantile.earliest_restock_days(
+        offsets,
+        support.reshape(len(bases), width, -1),
+        mass.reshape(len(bases), width, -1),
         confidence,
-        elapsed=np.asarray(elapsed, dtype=float),
+        elapsed=elapsed,
         handling_days=handling_days,
     )
     return [
         Promise(today + timedelta(days=int(d)), label) if label else Promise(None, None)
-        for d, label in zip(days, labels, strict=True)
+        for d, (_, label) in zip(days, sources, strict=True)
     ]
 
 
-def _anchor(basis: PromiseBasis, today: date) -> tuple[float, Pmf, float, str | None]:
-    """(days to the anchor, pmf after it, delay already spent, basis label)."""
+Source = tuple[float, Pmf, float]
+"""(days from today to the anchor, delay pmf after it, delay already spent)."""
+
+
+def _sources(basis: PromiseBasis, today: date) -> tuple[list[Source], str | None]:
+    """A basis's restock sources and its label (None: nothing supports a promise)."""
+    found: list[Source] = []
     if basis.expected_on is not None:
-        offset = float((basis.expected_on - today).days)
         pmf = basis.delay_pmf or _one_point(basis.delay_mean, basis.delay_var, DEFAULT_DELAY_PMF)
-        return offset, pmf, max(0.0, -offset), f"purchase_order:{basis.purchase_order}"
-    if basis.lead_time_pmf is None and basis.lead_time_mean is None:
-        return 0.0, [], 0.0, None
-    order_on = max(basis.next_order_on or today + timedelta(days=ORDER_LAG_DAYS), today)
-    pmf = basis.lead_time_pmf or _one_point(basis.lead_time_mean or 0.0, basis.lead_time_var, [])
-    return float((order_on - today).days), pmf, 0.0, "policy"
+        found.append(_order_source(basis.expected_on, pmf, today))
+        for other in basis.other_orders:
+            found.append(_order_source(other.expected_on, other.delay_pmf or pmf, today))
+    has_lead = basis.lead_time_pmf is not None or basis.lead_time_mean is not None
+    if has_lead and (not found or basis.next_order_on is not None):
+        order_on = max(basis.next_order_on or today + timedelta(days=ORDER_LAG_DAYS), today)
+        lead = basis.lead_time_pmf or _one_point(
+            basis.lead_time_mean or 0.0, basis.lead_time_var, []
+        )
+        found.append((float((order_on - today).days), lead, 0.0))
+    if basis.expected_on is not None:
+        return found, f"purchase_order:{basis.purchase_order}"
+    return found, "policy" if found else None
+
+
+def _order_source(expected_on: date, pmf: Pmf, today: date) -> Source:
+    offset = float((expected_on - today).days)
+    return offset, pmf, max(0.0, -offset)
 
 
 def _one_point(mean: float, var: float, fallback: Pmf) -> Pmf:
