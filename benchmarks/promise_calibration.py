@@ -50,9 +50,10 @@ from rich.table import Table
 import _inventory_data as data_sets
 from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
 from stockguard.services.demo.build import generate_shop
+from stockguard.services.demo.vocabulary import SUPPLIERS
 from stockguard.services.storefront import promise as promising
 from stockguard.services.storefront.model import DEFAULT_CONFIDENCE
-from stockguard.services.storefront.ports import Pmf, PromiseBasis
+from stockguard.services.storefront.ports import OpenOrder, Pmf, PromiseBasis
 
 RESULTS = REPO / "benchmarks" / "results" / "promise_calibration.json"
 SEED = 20_261_125
@@ -94,7 +95,9 @@ def pmf_of(values: Sequence[int] | np.ndarray) -> Pmf | None:
 # -- the demo shop ---------------------------------------------------------------------
 
 
-def demo_stockouts(seed: int, skus: int, days: int) -> tuple[Stockouts, dict[str, Any]]:
+def demo_stockouts(
+    seed: int, skus: int, days: int, *, oracle: bool = False
+) -> tuple[Stockouts, dict[str, Any]]:
     shop = generate_shop(seed=seed, skus=skus, customers=200, days=days, today=date(2026, 11, 25))
     sim, n_days = shop.simulation, days
     po = sim.purchases
@@ -131,29 +134,39 @@ def demo_stockouts(seed: int, skus: int, days: int) -> tuple[Stockouts, dict[str
             i for i in lines_of.get(key, [])
             if po.ordered_day[line_po[i]] <= t < po.arrival_day[line_po[i]]
         ]  # fmt: skip
-        basis = _demo_basis(key, t, open_lines, po, late_by_supplier, sim, shop)
+        basis = _demo_basis(key, t, open_lines, po, late_by_supplier, shop, oracle=oracle)
         found.add(basis, t, later[0] if later else None)
     return found, {"n_sku": int(n_sku), "n_locations": int(n_loc), "days": n_days}
 
 
 def _demo_basis(
     key: tuple[int, int], t: int, open_lines: list[int], po: Any, late: list[np.ndarray],
-    sim: Any, shop: Any,
+    shop: Any, *, oracle: bool,
 ) -> PromiseBasis:  # fmt: skip
-    known = po.arrival_day < t  # deliveries received before the promise
+    """The basis as the product would see it on day ``t``: every open line (each with its
+    supplier's lateness record so far), else the next order on the supplier's order
+    weekday (the demo's weekly review; position 0 is below any reorder point) + the
+    supplier's lead-time record. ``oracle``: the records of the whole run instead."""
+    known = np.ones_like(po.arrival_day, dtype=bool) if oracle else po.arrival_day < t
     sku, loc = f"S{key[0]}", f"L{key[1]}"
     if open_lines:
-        first = min(open_lines, key=lambda i: (po.expected_day[po.line_order[i]], i))
-        order = po.line_order[first]
-        mine = known & (po.supplier == po.supplier[order])
+        by_date = sorted(open_lines, key=lambda i: (po.expected_day[po.line_order[i]], i))
+        orders = [po.line_order[i] for i in by_date]
+        pmfs = [pmf_of(late[0][known & (po.supplier == po.supplier[o])]) for o in orders]
+        others = tuple(
+            OpenOrder(day(po.expected_day[o]), str(o), pmf)
+            for o, pmf in zip(orders[1:], pmfs[1:], strict=True)
+        )
         return PromiseBasis(
-            sku, loc, expected_on=day(po.expected_day[order]), purchase_order=str(order),
-            delay_pmf=pmf_of(late[0][mine]),
+            sku, loc, expected_on=day(po.expected_day[orders[0]]), purchase_order=str(orders[0]),
+            delay_pmf=pmfs[0], other_orders=others,
         )  # fmt: skip
     supplier = shop.catalogue.primary_supplier[key[0]]
     mine = known & (po.supplier == supplier)
     lead = pmf_of(late[1][mine])
-    return PromiseBasis(sku, loc, lead_time_pmf=lead,
+    weekday = SUPPLIERS[supplier].order_weekday
+    wait = (weekday - (shop.first_day + timedelta(days=t)).weekday()) % 7
+    return PromiseBasis(sku, loc, lead_time_pmf=lead, next_order_on=day(t + wait),
                         lead_time_mean=None if lead is None else 0.0)  # fmt: skip
 
 
@@ -161,16 +174,20 @@ def _demo_basis(
 
 
 def replay_stockouts(
-    data: data_sets.ReplayData, delays: data_sets.Delays, seed: int
+    data: data_sets.ReplayData, delays: data_sets.Delays, seed: int, *, oracle: bool = False
 ) -> tuple[Stockouts, dict[str, Any]]:
-    """Daily review (s, Q) on the real demand, lost sales; one stock-out list."""
+    """Daily review (s, Q) on the real demand, lost sales; one stock-out list.
+
+    ``oracle``: the promise's pmfs are the distribution the delays are drawn from (the
+    newer half) instead of the older half (the same draws: the rng is seeded alike)."""
     rng = np.random.default_rng(seed)
     stated = data.stated_lead_time
     older = np.maximum(delays.before_median_date().days, 1 - stated)
     cut = delays.scheduled[delays.scheduled.argsort()[len(delays.days) // 2]]
     newer = np.maximum(delays.days[delays.scheduled >= cut], 1 - stated)
-    delay_pmf = pmf_of(older)
-    lead_pmf = pmf_of(older + stated)
+    record = newer if oracle else older
+    delay_pmf = pmf_of(record)
+    lead_pmf = pmf_of(np.maximum(record + stated, 1))
     recent = data.history[:, -56:]
     mean = np.nan_to_num(np.nanmean(np.where(np.isfinite(recent), recent, np.nan), axis=1))
     sd = np.nan_to_num(np.nanstd(np.where(np.isfinite(recent), recent, np.nan), axis=1))
@@ -196,7 +213,8 @@ def replay_stockouts(
             was = on_hand
             on_hand = max(0.0, on_hand - data.replay[i, t])
             if on_hand <= 0 < was and pending is None:
-                pending = (t, _replay_basis(i, t, orders, delay_pmf, lead_pmf))
+                ordering = sum(o[2] for o in orders) <= reorder[i]  # the policy, below
+                pending = (t, _replay_basis(i, t, orders, ordering, delay_pmf, lead_pmf))
             position = on_hand + sum(o[2] for o in orders)
             if position <= reorder[i]:
                 lead = max(1, stated + int(rng.choice(newer)))
@@ -207,23 +225,28 @@ def replay_stockouts(
 
 
 def _replay_basis(
-    i: int, t: int, orders: list[tuple[int, int, float]], delay_pmf: Pmf | None,
-    lead_pmf: Pmf | None,
+    i: int, t: int, orders: list[tuple[int, int, float]], ordering: bool,
+    delay_pmf: Pmf | None, lead_pmf: Pmf | None,
 ) -> PromiseBasis:  # fmt: skip
+    """Every open order (the earliest arrival restocks), and today's order when the
+    daily-review policy places one (position at or below the reorder point)."""
+    next_order = day(t) if ordering else None
     if orders:
-        expected = min(o[0] for o in orders)
-        return PromiseBasis(f"S{i}", "L", expected_on=day(expected), purchase_order="po",
-                            delay_pmf=delay_pmf)  # fmt: skip
-    return PromiseBasis(f"S{i}", "L", lead_time_pmf=lead_pmf)
+        ranked = sorted(orders)
+        others = tuple(OpenOrder(day(o[0]), f"po{k}") for k, o in enumerate(ranked[1:], 1))
+        return PromiseBasis(f"S{i}", "L", expected_on=day(ranked[0][0]), purchase_order="po0",
+                            delay_pmf=delay_pmf, other_orders=others, next_order_on=next_order,
+                            lead_time_pmf=lead_pmf if ordering else None)  # fmt: skip
+    return PromiseBasis(f"S{i}", "L", lead_time_pmf=lead_pmf, next_order_on=day(t))
 
 
 # -- measures ----------------------------------------------------------------------------
 
 
-def measure(found: Stockouts, confidence: float) -> dict[str, Any]:
+def measure(found: Stockouts, confidence: float, handling_days: float) -> dict[str, Any]:
     start = np.asarray(found.start)
     made = [
-        promising.promise([b], today=day(t), confidence=confidence)[0]
+        promising.promise([b], today=day(t), confidence=confidence, handling_days=handling_days)[0]
         for b, t in zip(found.bases, found.start, strict=True)
     ]
     promised = np.array([(m.promise_on - EPOCH).days if m.promise_on else -1 for m in made])
@@ -248,8 +271,8 @@ def measure(found: Stockouts, confidence: float) -> dict[str, Any]:
     }
 
 
-def print_table(console: Console, rows: dict[str, dict[str, Any]]) -> None:
-    table = Table(title="Restock promises at the default 95% confidence")
+def print_table(console: Console, rows: dict[str, dict[str, Any]], pmfs: str) -> None:
+    table = Table(title=f"Restock promises at the default 95% confidence ({pmfs})")
     for name in ("data set", "stock-outs", "promised", "from a PO", "kept", "median ratio",
                  "median promise d", "median realised d"):  # fmt: skip
         table.add_column(name, justify="right")
@@ -284,31 +307,34 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--demo-skus", type=int, default=300, help="SKUs of the demo shop")
     parser.add_argument("--demo-days", type=int, default=365, help="days of the demo shop")
     parser.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
+    parser.add_argument(
+        "--handling-days", type=float, default=1.0,
+        help="days to receive and put away added to a promise (the product's default: 1)",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    console = Console(width=150)
-    started = time.perf_counter()
+def run(args: argparse.Namespace, *, oracle: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Per data set measures (``oracle``: pmfs of the distributions the delays are drawn
+    from) and the pooled row."""
     results: dict[str, dict[str, Any]] = {}
     info: dict[str, Any] = {}
-    try:
-        delays = None
-        for key in args.datasets:
-            begun = time.perf_counter()
-            if key == "demo":
-                found, info[key] = demo_stockouts(args.seed, args.demo_skus, args.demo_days)
-            else:
-                delays = delays or data_sets.scms_delays(args.data_dir)
-                loader = data_sets.m5 if key == "m5" else data_sets.online_retail
-                found, info[key] = replay_stockouts(loader(args.data_dir), delays, args.seed)
-            results[key] = measure(found, args.confidence)
-            info[key]["seconds"] = time.perf_counter() - begun
-    except DataMissingError as error:
-        console.print(f"[red]{error}[/red]")
-        return 2
+    delays = None
+    for key in args.datasets:
+        begun = time.perf_counter()
+        if key == "demo":
+            found, info[key] = demo_stockouts(
+                args.seed, args.demo_skus, args.demo_days, oracle=oracle
+            )
+        else:
+            delays = delays or data_sets.scms_delays(args.data_dir)
+            loader = data_sets.m5 if key == "m5" else data_sets.online_retail
+            found, info[key] = replay_stockouts(
+                loader(args.data_dir), delays, args.seed, oracle=oracle
+            )
+        results[key] = measure(found, args.confidence, args.handling_days)
+        info[key]["seconds"] = time.perf_counter() - begun
     kept = np.concatenate([r.pop("_kept") for r in results.values()])
     ratio = np.concatenate([r.pop("_ratio") for r in results.values()])
     pooled = {
@@ -320,15 +346,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         "median_promise_days": None,
         "median_realised_days": None,
     }
-    print_table(console, results | {"pooled": pooled})
+    return {key: results[key] | info[key] for key in results}, pooled
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    console = Console(width=150)
+    started = time.perf_counter()
+    try:
+        results, pooled = run(args, oracle=False)
+        oracle, oracle_pooled = run(args, oracle=True)
+    except DataMissingError as error:
+        console.print(f"[red]{error}[/red]")
+        return 2
+    print_table(console, results | {"pooled": pooled}, "records known at the promise")
+    print_table(console, oracle | {"pooled": oracle_pooled}, "oracle: the true delay distribution")
     payload = {
         "benchmark": "promise_calibration",
         "confidence": args.confidence,
+        "handling_days": args.handling_days,
         "seed": args.seed,
         "promises_kept_share": pooled["promises_kept_share"],
         "median_lateness_ratio": pooled["median_lateness_ratio"],
         "targets": {"promises_kept_share": ">= 0.95", "median_lateness_ratio": "<= 1.20"},
-        "datasets": {key: results[key] | info[key] for key in results},
+        "datasets": results,
+        "oracle": {
+            "promises_kept_share": oracle_pooled["promises_kept_share"],
+            "median_lateness_ratio": oracle_pooled["median_lateness_ratio"],
+            "datasets": oracle,
+        },
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "seconds": time.perf_counter() - started,
     }
