@@ -54,6 +54,8 @@ RECIPROCALS = np.r_[0.0, 1.0 / np.arange(1, 4096)]
 NO_CAP = 2**62
 CDF_SIZE = 16
 """Entries of the per-day CDF table searched without branches."""
+LANES = 64
+"""Paths whose demand is drawn at once (``draw_lanes``)."""
 
 # Columns of the packed per-row arrays.
 F_S, F_BIG_S, F_Q, F_SS, F_PRICE, F_COST, F_PREMIUM, F_DISPERSION = range(8)
@@ -168,9 +170,24 @@ def demand_terms(
 
 
 @inlined
+def demand_tail(u: float, mean: float, terms: np.ndarray, cdf: np.ndarray, t: int) -> Any:
+    """The draw of ``u`` when ``u >= P(D <= K - 1)``: on from ``K - 1`` by the recursion."""
+    table = cdf[t]
+    k = table.shape[0] - 1
+    pmf, total, a, b = terms[0, t], table[k], terms[1, t], terms[2, t]
+    limit = min(int(10.0 * mean + 10.0 * terms[4, t]) + 50, RECIPROCALS.shape[0] - 1)
+    while u >= total and k < limit:
+        k += 1
+        pmf *= a + b * RECIPROCALS[k]
+        total += pmf
+    return k
+
+
+@inlined
 def draw_demand(u: float, mean: float, terms: np.ndarray, cdf: np.ndarray, t: int) -> Any:
     """Units demanded on day ``t`` from the uniform ``u``: the smallest ``k`` with
-    ``u < P(D <= k)``, counted without branches over the table, then by the recursion."""
+    ``u < P(D <= k)``, counted without branches over the table, then by the recursion.
+    (The scalar reference of ``draw_lanes``.)"""
     mode = terms[3, t]
     if mode == 0.0:
         return 0
@@ -183,14 +200,61 @@ def draw_demand(u: float, mean: float, terms: np.ndarray, cdf: np.ndarray, t: in
         k += u >= table[j]
     if k < size:
         return k
-    k = size - 1
-    pmf, total, a, b = terms[0, t], table[size - 1], terms[1, t], terms[2, t]
-    limit = min(int(10.0 * mean + 10.0 * terms[4, t]) + 50, RECIPROCALS.shape[0] - 1)
-    while u >= total and k < limit:
-        k += 1
-        pmf *= a + b * RECIPROCALS[k]
-        total += pmf
-    return k
+    return demand_tail(u, mean, terms, cdf, t)
+
+
+@inlined
+def table_lanes(
+    t: Any, lanes: Any, mean: Any, terms: Any, cdf: Any, uniforms: Any, counts: Any, draws: Any
+) -> None:
+    """``draws[l, t]`` for the first ``lanes`` uniforms by the day's table (Panjer mode):
+    ``counts[l] = #{j : uniforms[l] >= cdf[t, j]}``, then the recursion past the table."""
+    size = cdf.shape[1]
+    for lane in range(lanes):
+        counts[lane] = 0
+    for j in range(size):
+        level = cdf[t, j]
+        for lane in range(lanes):
+            counts[lane] += uniforms[lane] >= level
+    for lane in range(lanes):
+        if counts[lane] < size:
+            draws[lane, t] = counts[lane]
+        else:
+            draws[lane, t] = demand_tail(uniforms[lane], mean, terms, cdf, t)
+
+
+@compiled
+def draw_lanes(
+    states: np.ndarray,
+    mean: np.ndarray,
+    terms: np.ndarray,
+    cdf: np.ndarray,
+    uniforms: np.ndarray,
+    counts: np.ndarray,
+    draws: np.ndarray,
+) -> None:
+    """Every day's demand of ``L = states.shape[0]`` paths of one row at once ("lanes",
+    ADR 0008): ``draws[l, t] = draw_demand(mix(states[l] + (2t + 1) * GOLDEN), ...)``,
+    the same numbers as the scalar reference, bit for bit. The inner loops run over the
+    lanes with the day's table entries held fixed, so the compiler vectorises them
+    (SplitMix64, the conversion to [0, 1) and the ``CDF_SIZE`` comparisons); only draws
+    past the table (``demand_tail``) and the normal branch are taken one at a time.
+    ``uniforms`` (L,) float64 and ``counts`` (L,) int64 are scratch; ``draws`` (L, H)."""
+    lanes = states.shape[0]
+    for t in range(mean.shape[0]):
+        mode = terms[3, t]
+        if mode == 0.0:
+            for lane in range(lanes):
+                draws[lane, t] = 0
+            continue
+        step = np.uint64(2 * t + 1) * GOLDEN
+        for lane in range(lanes):
+            uniforms[lane] = mix(states[lane] + step)
+        if mode == 2.0:
+            for lane in range(lanes):
+                draws[lane, t] = draw_demand(uniforms[lane], mean[t], terms, cdf, t)
+            continue
+        table_lanes(t, lanes, mean[t], terms, cdf, uniforms, counts, draws)
 
 
 @inlined
@@ -341,6 +405,17 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
     transfer_days = max(plan_i[PI_TRANSFER_DAYS], 1)
     expedite_all = plan_i[PI_EXPEDITE_SUPPLIER] < 0
     kind, review_period, lot = ri[I_KIND], ri[I_REVIEW], rf[F_Q]
+    # Loop invariants read once: the compiler cannot keep them in registers across the
+    # stores into ``pipes`` (the arrays might alias).
+    s_row, big_s_row, moq, pack = rf[F_S], rf[F_BIG_S], ri[I_MOQ], ri[I_PACK]
+    lead, alt_lead, prebuild_day = ri[I_LEAD], ri[I_ALT_LEAD], plan_i[PI_PREBUILD_DAY]
+    expedited = plan_i[PI_EXPEDITE_SUPPLIER]
+    per_unit, share, transfer_cost = (
+        plan_f[PF_EXPEDITE_PER_UNIT],
+        plan_f[PF_EXPEDITE_SHARE],
+        plan_f[PF_TRANSFER_COST],
+    )
+    unit_cost, premium = rf[F_COST], rf[F_PREMIUM]
     horizon = draws.shape[0]
     on_hand, usual, others, moving, open_orders = ri[I_ON_HAND], 0, 0, 0, day_terms[3][0]
     left, cancelled = plan[5][p, i], False
@@ -353,23 +428,22 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
         moving -= got_moving
         open_orders -= booked
         on_hand += got_usual + got_others + got_moving + booked
-        if t == plan_i[PI_PREBUILD_DAY]:
+        if t == prebuild_day:
             on_hand += plan[6][p, i]
         wanted = min(draws[t], cap[t])
         served = min(on_hand, wanted) if loc_open[t] else 0
         on_hand -= served
         demand_sum += wanted
         served_sum += served
-        if wanted > served:
-            stockout_days += 1
-            lost_sum += wanted - served
+        stockout_days += wanted > served  # branch-free: stock-outs are unpredictable
+        lost_sum += wanted - served
         if p == 0:
             base_stock[t] = on_hand
         elif on_hand > base_stock[t]:
             extra += (on_hand - base_stock[t]) * holding
         if recording:
             stock[t] = on_hand
-        s, big_s = rf[F_S] + raise_by[t], rf[F_BIG_S] + raise_by[t]
+        s, big_s = s_row + raise_by[t], big_s_row + raise_by[t]
         switched = may_switch and sup_out_row[t] >= switch_days
         if switched and (usual > 0 or not cancelled):
             cancel_usual(t, pipes)
@@ -377,19 +451,18 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
         review = kind == 3 and t % review_period == 0
         position = on_hand + usual + others + moving + open_orders
         need = needed_units(kind, s, big_s, lot, position, review)
-        quantity = rounded_units(need, ri[I_MOQ], ri[I_PACK])
+        quantity = rounded_units(need, moq, pack)
         if quantity > 0:
             source = alt if switched else sup
             days = lead_time(
-                source, ri[I_ALT_LEAD] if switched else ri[I_LEAD],
+                source, alt_lead if switched else lead,
                 mix(path_state + np.uint64(2 * t + 2) * GOLDEN), t,
                 delay_indptr, delays, factor,
             )  # fmt: skip
-            cut = cut_by[t] if expedite_all or plan_i[PI_EXPEDITE_SUPPLIER] == source else 0
+            cut = cut_by[t] if expedite_all or expedited == source else 0
             days = max(days - cut, 1)
             extra += purchase_cost(
-                quantity, cut, plan_f[PF_EXPEDITE_PER_UNIT], plan_f[PF_EXPEDITE_SHARE],
-                rf[F_COST], rf[F_PREMIUM], switched,
+                quantity, cut, per_unit, share, unit_cost, premium, switched,
             )  # fmt: skip
             day = arrival_day(source, loc, t + days, sup_release, loc_release)
             lane = 1 if switched else 0
@@ -405,7 +478,7 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
         if moved > 0:
             left -= moved
             moving += moved
-            extra += moved * plan_f[PF_TRANSFER_COST]
+            extra += moved * transfer_cost
             day = t + transfer_days
             if day < horizon:
                 day = loc_release_row[day]
@@ -483,7 +556,10 @@ def simulate_rows(
     n_plans = plan[2].shape[0]
     terms = np.zeros((5, horizon))
     cdf = np.ones((horizon, CDF_SIZE))
-    draws = np.zeros(horizon, dtype=np.int64)
+    block = np.zeros((LANES, horizon), dtype=np.int64)
+    states = np.zeros(LANES, dtype=np.uint64)
+    uniforms = np.zeros(LANES)
+    counts = np.zeros(LANES, dtype=np.int64)
     pipes = np.zeros((3, horizon), dtype=np.int64)
     no_stock = np.zeros(1, dtype=np.int32)
     shared = np.zeros(n_plans, dtype=np.bool_)
@@ -501,11 +577,14 @@ def simulate_rows(
         for p in range(n_plans):
             shared[p] = p > 0 and slot < 0 and same_as_baseline(p, i, row, cal, plan, day_terms)
         for path in range(n_paths):
-            state = keys[i] + np.uint64(path) * PATH_STRIDE
-            for t in range(horizon):  # draw 2t + 1: demand; 2t + 2: lead time (lazily)
-                draws[t] = draw_demand(
-                    mix(state + np.uint64(2 * t + 1) * GOLDEN), demand_mean[i, t], terms, cdf, t
-                )
+            lane = path % LANES
+            if lane == 0:  # draw 2t + 1: demand, LANES paths at once; 2t + 2: lead time
+                lanes = min(LANES, n_paths - path)
+                for j in range(lanes):
+                    states[j] = keys[i] + np.uint64(path + j) * PATH_STRIDE
+                draw_lanes(states[:lanes], demand_mean[i], terms, cdf, uniforms, counts, block)
+            state = states[lane]
+            draws = block[lane]
             baseline = (0.0, 0.0, 0.0, 0.0, 0.0)
             for p in range(n_plans):
                 stock = record[slot, p, path] if slot >= 0 else no_stock
