@@ -149,3 +149,27 @@ def test_a_shipment_reported_late_re_promises_its_purchase_order(app: App) -> No
         "shipment_delayed",
         later.promise_on.isoformat(),
     )
+
+
+def test_a_second_open_order_brings_the_promise_in_the_earliest_arrival_of_both(
+    app: App,
+) -> None:
+    shop = _refreshed(app)
+    _sell(app, shop, 5, f"{shop.sku}-sale-2")
+    expected = datetime.now(UTC).date() + timedelta(days=10)  # the unit of work's clock
+    for number in (f"PO-A-{shop.sku}", f"PO-B-{shop.sku}"):
+        line = commands.PurchaseOrderLineInput(shop.sku, 12, Decimal("4.00"))
+        app.bus.handle(
+            commands.CreatePurchaseOrder(
+                number, shop.acme, shop.paris, (line,), expected_on=expected
+            )
+        )
+        app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
+        if number.startswith("PO-A"):
+            alone = _rows(app, shop.sku)[shop.paris]
+
+    both = _rows(app, shop.sku)[shop.paris]
+    assert both.promise_basis == f"purchase_order:PO-A-{shop.sku}"
+    # either order restocks: P(by t) = 1 - (1 - F(t))^2, an earlier 95% date, never
+    # before the expected date's day of handling
+    assert expected < both.promise_on < alone.promise_on

@@ -22,7 +22,7 @@ from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.domain import catalog, purchasing, reservations, shipping
 from stockguard.services.storefront.model import Availability, AvailabilityState
-from stockguard.services.storefront.ports import PromiseBasis, Stock
+from stockguard.services.storefront.ports import OpenOrder, PromiseBasis, Stock
 
 COLUMNS = tuple(f.name for f in dataclasses.fields(Availability) if f.name != "events")
 
@@ -137,9 +137,11 @@ class SqlAvailabilityRepository:
         if not wanted:
             return []
         skus = sorted({sku for sku, _ in wanted}) if len(wanted) <= 500 else None
-        receipts = self._first_receipts(skus)
+        receipts, others = self._first_receipts(skus)
         risks = self._risk_bases(skus)
-        return [_basis(key, receipts.get(key), risks.get(key)) for key in wanted]
+        return [
+            _basis(key, receipts.get(key), risks.get(key), others.get(key, {})) for key in wanted
+        ]
 
     def preordered(
         self, keys: Sequence[tuple[str, str]] | None = None
@@ -158,9 +160,13 @@ class SqlAvailabilityRepository:
 
     def _first_receipts(
         self, skus: list[str] | None
-    ) -> dict[tuple[str, str], tuple[date, str, str]]:
+    ) -> tuple[
+        dict[tuple[str, str], tuple[date, str, str]], dict[tuple[str, str], dict[str, date]]
+    ]:
         """(expected date, PO number, supplier) of the open PO line expected first; a
-        shipment's newer expected date replaces the PO's."""
+        shipment's newer expected date replaces the PO's. Second: every open PO's
+        (latest) expected date by number, per key (the promise takes the earliest
+        arrival of all of them)."""
         orders, lines = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseOrderLineRow)
         shipments = t.table_of(ShipmentRow)
         query = (
@@ -187,12 +193,15 @@ class SqlAvailabilityRepository:
         if skus is not None:
             query = query.where(lines.c.sku.in_(skus))
         first: dict[tuple[str, str], tuple[date, str, str]] = {}
+        every: dict[tuple[str, str], dict[str, date]] = {}
         for row in self.session.execute(query):
             expected = max(row.expected_on, row.shipment_expected_on or row.expected_on)
             key = (row.sku, row.location)
             if key not in first or (expected, row.number) < first[key][:2]:
                 first[key] = (expected, row.number, row.supplier)
-        return first
+            known = every.setdefault(key, {})
+            known[row.number] = max(expected, known.get(row.number, expected))
+        return first, every
 
     def _risk_bases(self, skus: list[str] | None) -> dict[tuple[str, str], Any]:
         risk = t.table_of(StockRiskRow)
@@ -232,7 +241,10 @@ def _stock_query() -> Any:
 
 
 def _basis(
-    key: tuple[str, str], receipt: tuple[date, str, str] | None, risk: Row[Any] | None
+    key: tuple[str, str],
+    receipt: tuple[date, str, str] | None,
+    risk: Row[Any] | None,
+    every: dict[str, date],
 ) -> PromiseBasis:
     lead: dict[str, Any] = {}
     if risk is not None:
@@ -246,7 +258,17 @@ def _basis(
         }
     if receipt is None:
         return PromiseBasis(key[0], key[1], **lead)
-    return PromiseBasis(key[0], key[1], expected_on=receipt[0], purchase_order=receipt[1], **lead)
+    others = tuple(
+        OpenOrder(on, number) for number, on in sorted(every.items()) if number != receipt[1]
+    )
+    return PromiseBasis(
+        key[0],
+        key[1],
+        expected_on=receipt[0],
+        purchase_order=receipt[1],
+        other_orders=others,
+        **lead,
+    )
 
 
 def rows_of(

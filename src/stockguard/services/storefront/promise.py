@@ -106,8 +106,11 @@ def _sources(basis: PromiseBasis, today: date) -> tuple[list[Source], str | None
 
 
 def _order_source(expected_on: date, pmf: Pmf, today: date) -> Source:
+    """An open order: known not to have arrived before today, so its lateness is at
+    least ``-offset`` (negative while it is not yet due: an early arrival between today
+    and the expected date is still possible; an earlier one is not)."""
     offset = float((expected_on - today).days)
-    return offset, pmf, max(0.0, -offset)
+    return offset, pmf, -offset
 
 
 def _one_point(mean: float, var: float, fallback: Pmf) -> Pmf:
