@@ -152,22 +152,31 @@ def _demo_basis(
     if open_lines:
         by_date = sorted(open_lines, key=lambda i: (po.expected_day[po.line_order[i]], i))
         orders = [po.line_order[i] for i in by_date]
-        pmfs = [pmf_of(late[0][known & (po.supplier == po.supplier[o])]) for o in orders]
+        records = [late[0][known & (po.supplier == po.supplier[o])] for o in orders]
         others = tuple(
-            OpenOrder(day(po.expected_day[o]), str(o), pmf)
-            for o, pmf in zip(orders[1:], pmfs[1:], strict=True)
+            OpenOrder(day(po.expected_day[o]), str(o), pmf_of(r), _count(r, oracle))
+            for o, r in zip(orders[1:], records[1:], strict=True)
         )
         return PromiseBasis(
             sku, loc, expected_on=day(po.expected_day[orders[0]]), purchase_order=str(orders[0]),
-            delay_pmf=pmfs[0], other_orders=others,
+            delay_pmf=pmf_of(records[0]), other_orders=others,
+            delay_count=_count(records[0], oracle),
         )  # fmt: skip
     supplier = shop.catalogue.primary_supplier[key[0]]
     mine = known & (po.supplier == supplier)
     lead = pmf_of(late[1][mine])
+    count = _count(late[1][mine], oracle)
     weekday = SUPPLIERS[supplier].order_weekday
     wait = (weekday - (shop.first_day + timedelta(days=t)).weekday()) % 7
     return PromiseBasis(sku, loc, lead_time_pmf=lead, next_order_on=day(t + wait),
-                        lead_time_mean=None if lead is None else 0.0)  # fmt: skip
+                        lead_time_mean=None if lead is None else 0.0,
+                        lead_time_count=count)  # fmt: skip
+
+
+def _count(record: np.ndarray, oracle: bool) -> int | None:
+    """Receipts a record counts (the promise shrinks a short one to the default);
+    None for the oracle, whose pmf is the true distribution."""
+    return None if oracle else len(record)
 
 
 # -- the replay data with SCMS delays --------------------------------------------------
@@ -188,6 +197,7 @@ def replay_stockouts(
     record = newer if oracle else older
     delay_pmf = pmf_of(record)
     lead_pmf = pmf_of(np.maximum(record + stated, 1))
+    count = None if oracle else len(record)
     recent = data.history[:, -56:]
     mean = np.nan_to_num(np.nanmean(np.where(np.isfinite(recent), recent, np.nan), axis=1))
     sd = np.nan_to_num(np.nanstd(np.where(np.isfinite(recent), recent, np.nan), axis=1))
@@ -214,7 +224,7 @@ def replay_stockouts(
             on_hand = max(0.0, on_hand - data.replay[i, t])
             if on_hand <= 0 < was and pending is None:
                 ordering = sum(o[2] for o in orders) <= reorder[i]  # the policy, below
-                pending = (t, _replay_basis(i, t, orders, ordering, delay_pmf, lead_pmf))
+                pending = (t, _replay_basis(i, t, orders, ordering, delay_pmf, lead_pmf, count))
             position = on_hand + sum(o[2] for o in orders)
             if position <= reorder[i]:
                 lead = max(1, stated + int(rng.choice(newer)))
@@ -226,7 +236,7 @@ def replay_stockouts(
 
 def _replay_basis(
     i: int, t: int, orders: list[tuple[int, int, float]], ordering: bool,
-    delay_pmf: Pmf | None, lead_pmf: Pmf | None,
+    delay_pmf: Pmf | None, lead_pmf: Pmf | None, count: int | None,
 ) -> PromiseBasis:  # fmt: skip
     """Every open order (the earliest arrival restocks), and today's order when the
     daily-review policy places one (position at or below the reorder point)."""
@@ -236,8 +246,10 @@ def _replay_basis(
         others = tuple(OpenOrder(day(o[0]), f"po{k}") for k, o in enumerate(ranked[1:], 1))
         return PromiseBasis(f"S{i}", "L", expected_on=day(ranked[0][0]), purchase_order="po0",
                             delay_pmf=delay_pmf, other_orders=others, next_order_on=next_order,
-                            lead_time_pmf=lead_pmf if ordering else None)  # fmt: skip
-    return PromiseBasis(f"S{i}", "L", lead_time_pmf=lead_pmf, next_order_on=day(t))
+                            lead_time_pmf=lead_pmf if ordering else None, delay_count=count,
+                            lead_time_count=count)  # fmt: skip
+    return PromiseBasis(f"S{i}", "L", lead_time_pmf=lead_pmf, next_order_on=day(t),
+                        lead_time_count=count)  # fmt: skip
 
 
 # -- measures ----------------------------------------------------------------------------

@@ -131,3 +131,23 @@ def test_a_second_open_order_and_a_known_next_order_date_tighten_the_promise() -
     assert made[0].promise_on == date(2026, 12, 22)  # 1 Dec + 20 late + 1 handling
     assert made[1] == promise.Promise(date(2026, 12, 2), "purchase_order:PO-1")  # 1-.2^2=.96
     assert made[2].promise_on == NOW.date() + timedelta(days=13)  # ordered today: 12 + 1
+
+
+def test_a_short_supplier_record_is_shrunk_towards_the_wide_default() -> None:
+    on_time = [[0.0, 1.0]]  # every receipt so far on time
+    short = PromiseBasis(
+        "A", "PAR", expected_on=date(2026, 12, 5), purchase_order="PO-1",
+        delay_pmf=on_time, delay_count=5,
+    )  # fmt: skip
+    long = PromiseBasis(
+        "A", "PAR", expected_on=date(2026, 12, 5), purchase_order="PO-1",
+        delay_pmf=on_time, delay_count=5000,
+    )  # fmt: skip
+
+    made = promise.promise([short, long], today=NOW.date(), confidence=0.95)
+
+    # 5 receipts + 20 pseudo-receipts of the default: P(D <= 14) = (5 + 20 * .95) / 25
+    # = .96, P(D <= 7) = .76 -> 14 days late; 5000 receipts keep their own shape
+    assert made[0].promise_on == date(2026, 12, 5) + timedelta(days=15)
+    assert made[1].promise_on == date(2026, 12, 6)
+    assert promise.shrunk(on_time, 5, promise.DEFAULT_DELAY_PMF)[0] == [0.0, 0.6]

@@ -24,7 +24,10 @@ class PromiseBasis:
     order placed on ``next_order_on`` (None: from ``lead_time_mean``/``lead_time_var``;
     ``lead_time_mean`` None: no lead-time basis at all); ``other_orders``: the other
     open purchase orders (the restock is the earliest arrival of all of them, and of an
-    order placed on ``next_order_on`` when the basis names that date).
+    order placed on ``next_order_on`` when the basis names that date);
+    ``delay_count``/``lead_time_count``: how many receipts the pmfs were counted from
+    (None: trusted as they are; a count shrinks a short record towards the default,
+    see ``promise.shrunk``).
     """
 
     sku: str
@@ -39,6 +42,8 @@ class PromiseBasis:
     lead_time_mean: float | None = None
     lead_time_var: float = 0.0
     other_orders: tuple[OpenOrder, ...] = ()
+    delay_count: int | None = None
+    lead_time_count: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +51,15 @@ class OpenOrder:
     """Another open purchase order of the same SKU x location (``PromiseBasis``).
 
     ``expected_on``: its (shipment's newer) expected date; ``delay_pmf``: its supplier's
-    lateness in days (None: the basis's own ``delay_pmf``/default). The promise is the
+    lateness in days (None: the basis's own ``delay_pmf``/default), counted from
+    ``delay_count`` receipts (None: trusted as it is). The promise is the
     quantile of the EARLIEST arrival among the basis's order and these.
     """
 
     expected_on: date
     purchase_order: str
     delay_pmf: Pmf | None = None
+    delay_count: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,12 @@ ORDER_LAG_DAYS = 7
 order date: one weekly review period (a continuous review would order today; the
 promise assumes the later of the two)."""
 
+PRIOR_RECEIPTS = 20.0
+"""Weight of the default lateness pmf, in pseudo-receipts, when a record says how many
+receipts it counts (``shrunk``): 1 / (1 - 0.95) = 20, the record size from which one
+receipt in the tail beyond a 95% quantile is expected; fixed a priori, not fitted to
+``benchmarks/promise_calibration.py``."""
+
 Z_HIGH = 2.0
 """Normal quantile used to turn a mean and variance into a one-point pmf (> 97.5%)."""
 
@@ -90,9 +96,14 @@ def _sources(basis: PromiseBasis, today: date) -> tuple[list[Source], str | None
     found: list[Source] = []
     if basis.expected_on is not None:
         pmf = basis.delay_pmf or _one_point(basis.delay_mean, basis.delay_var, DEFAULT_DELAY_PMF)
+        if basis.delay_pmf and basis.delay_count is not None:
+            pmf = shrunk(pmf, basis.delay_count, DEFAULT_DELAY_PMF)
         found.append(_order_source(basis.expected_on, pmf, today))
         for other in basis.other_orders:
-            found.append(_order_source(other.expected_on, other.delay_pmf or pmf, today))
+            own = other.delay_pmf
+            if own and other.delay_count is not None:
+                own = shrunk(own, other.delay_count, DEFAULT_DELAY_PMF)
+            found.append(_order_source(other.expected_on, own or pmf, today))
     has_lead = basis.lead_time_pmf is not None or basis.lead_time_mean is not None
     if has_lead and (not found or basis.next_order_on is not None):
         order_on = max(basis.next_order_on or today + timedelta(days=ORDER_LAG_DAYS), today)
@@ -111,6 +122,36 @@ def _order_source(expected_on: date, pmf: Pmf, today: date) -> Source:
     and the expected date is still possible; an earlier one is not)."""
     offset = float((expected_on - today).days)
     return offset, pmf, -offset
+
+
+def shrunk(pmf: Pmf, count: int, prior: Pmf, weight: float = PRIOR_RECEIPTS) -> Pmf:
+    """A record's pmf shrunk towards ``prior`` by its size (days; shares sum to 1).
+
+        p(d) = (n * record(d) + w * prior(d)) / (n + w)
+
+    with ``n = count`` receipts and ``w = weight`` pseudo-receipts: a short record's 95%
+    quantile, which falls short of the true one more often than not, is pulled towards
+    the wide default; a long record keeps its own shape (n = 2000: 1% prior). For a
+    lead time the prior is the record's median plus the default lateness.
+    """
+    n = max(float(count), 0.0)
+    total_record = sum(share for _, share in pmf) or 1.0
+    merged: dict[float, float] = {}
+    for days, share in pmf:
+        merged[days] = merged.get(days, 0.0) + n * share / total_record
+    for days, share in prior:
+        merged[days] = merged.get(days, 0.0) + weight * share
+    total = sum(merged.values())
+    return [[days, share / total] for days, share in sorted(merged.items())]
+
+
+def _median(pmf: Pmf) -> float:
+    total, seen = sum(share for _, share in pmf), 0.0
+    for days, share in sorted(pmf):
+        seen += share
+        if seen >= total / 2:
+            return days
+    return 0.0
 
 
 def _one_point(mean: float, var: float, fallback: Pmf) -> Pmf:
