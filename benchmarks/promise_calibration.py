@@ -323,6 +323,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--handling-days", type=float, default=1.0,
         help="days to receive and put away added to a promise (the product's default: 1)",
     )  # fmt: skip
+    parser.add_argument(
+        "--sweep", type=float, nargs="*", default=[0.5, 0.8, 0.9],
+        help="other confidences for the pooled trade-off table (JSON key tradeoff)",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -361,6 +365,34 @@ def run(args: argparse.Namespace, *, oracle: bool) -> tuple[dict[str, Any], dict
     return {key: results[key] | info[key] for key in results}, pooled
 
 
+def sweep(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Pooled kept share and median ratio at each ``--sweep`` confidence, with the
+    records and with the oracle: the trade-off between the two targets."""
+    rows = []
+    for confidence in args.sweep:
+        at = argparse.Namespace(**(vars(args) | {"confidence": confidence}))
+        for oracle in (False, True):
+            _, pooled = run(at, oracle=oracle)
+            rows.append({
+                "confidence": confidence, "oracle": oracle,
+                "promises_kept_share": pooled["promises_kept_share"],
+                "median_lateness_ratio": pooled["median_lateness_ratio"],
+            })  # fmt: skip
+    return rows
+
+
+def print_tradeoff(console: Console, rows: list[dict[str, Any]]) -> None:
+    table = Table(title="Trade-off, pooled: a lower confidence is tighter and kept less often")
+    for name in ("confidence", "pmfs", "kept", "median ratio"):
+        table.add_column(name, justify="right")
+    for row in rows:
+        table.add_row(
+            f"{100 * row['confidence']:.0f}%", "oracle" if row["oracle"] else "records",
+            _pct(row["promises_kept_share"]), _num(row["median_lateness_ratio"]),
+        )  # fmt: skip
+    console.print(table)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     console = Console(width=150)
@@ -371,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataMissingError as error:
         console.print(f"[red]{error}[/red]")
         return 2
+    tradeoff = sweep(args)
     print_table(console, results | {"pooled": pooled}, "records known at the promise")
     print_table(console, oracle | {"pooled": oracle_pooled}, "oracle: the true delay distribution")
     payload = {
@@ -387,9 +420,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "median_lateness_ratio": oracle_pooled["median_lateness_ratio"],
             "datasets": oracle,
         },
+        "tradeoff": tradeoff,
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "seconds": time.perf_counter() - started,
     }
+    print_tradeoff(console, tradeoff)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(payload, indent=2, default=str))
     console.print(f"wrote {args.output}")
