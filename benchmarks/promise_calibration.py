@@ -2,11 +2,14 @@
 
 For every stock-out (a SKU x location whose stock on hand falls to zero) the promise is
 made as the product makes it (``stockguard.services.storefront.promise.promise``, the
-default 95% confidence, a day of handling): from the open purchase order expected first
-(its expected date + the supplier's lateness pmf from deliveries received before that
-day, conditioned on the days it is already late), else from an order placed that day +
-the supplier's lead-time pmf. It is compared with the realised restock day (the next
-day stock arrives).
+default 95% confidence, a day of handling) from what is known that day only: the
+earliest arrival of every open purchase order (its expected date + its supplier's
+lateness pmf from deliveries received before that day, shrunk towards the default when
+the record is short, conditioned on not having arrived yet), else an order placed on
+the policy's next order date + the supplier's lead-time pmf. It is compared with the
+realised restock day (the next day stock arrives). A second run gives the promise the
+true delay distribution (``oracle``), and a pooled trade-off table repeats both at the
+``--sweep`` confidences.
 
 Data sets:
 
@@ -25,9 +28,11 @@ promise horizon / realised horizon, days from the stock-out; target <= 1.20), pl
 the share of stock-outs promised from a purchase order and the median horizons.
 
     python benchmarks/promise_calibration.py [--datasets demo m5 retail] [--seed N]
+        [--handling-days 1] [--sweep 0.5 0.8 0.9]
 
-Prints a table and writes benchmarks/results/promise_calibration.json with the keys
-``promises_kept_share``, ``median_lateness_ratio`` (pooled) and ``datasets``.
+Prints the tables and writes benchmarks/results/promise_calibration.json with the keys
+``promises_kept_share``, ``median_lateness_ratio`` (pooled), ``datasets``, ``oracle``
+(the same with the true distribution) and ``tradeoff``.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ satisfies ``P(D <= d) >= confidence`` (the ``confidence``-quantile of ``D``). Wi
 purchase order, ``D`` is its supplier's lateness against the expected date, conditioned
 on what is already known: when the expected date passed ``elapsed`` days ago without a
 receipt, ``P(D <= d | D >= elapsed)``. Without one, ``D`` is the lead time of an order
-placed on the next order date.
+placed on the next order date. With several sources (open orders, a future order) the
+promise is the quantile of the earliest arrival (``earliest_restock_days``).
 """
 
 from __future__ import annotations
