@@ -207,7 +207,7 @@ def draw_demand(u: float, mean: float, terms: np.ndarray, cdf: np.ndarray, t: in
 def table_lanes(
     t: Any, lanes: Any, mean: Any, terms: Any, cdf: Any, uniforms: Any, counts: Any, draws: Any
 ) -> None:
-    """``draws[l, t]`` for the first ``lanes`` uniforms by the day's table (Panjer mode):
+    """``draws[t, l]`` for the first ``lanes`` uniforms by the day's table (Panjer mode):
     ``counts[l] = #{j : uniforms[l] >= cdf[t, j]}``, then the recursion past the table."""
     size = cdf.shape[1]
     for lane in range(lanes):
@@ -218,9 +218,9 @@ def table_lanes(
             counts[lane] += uniforms[lane] >= level
     for lane in range(lanes):
         if counts[lane] < size:
-            draws[lane, t] = counts[lane]
+            draws[t, lane] = counts[lane]
         else:
-            draws[lane, t] = demand_tail(uniforms[lane], mean, terms, cdf, t)
+            draws[t, lane] = demand_tail(uniforms[lane], mean, terms, cdf, t)
 
 
 @compiled
@@ -234,25 +234,25 @@ def draw_lanes(
     draws: np.ndarray,
 ) -> None:
     """Every day's demand of ``L = states.shape[0]`` paths of one row at once ("lanes",
-    ADR 0008): ``draws[l, t] = draw_demand(mix(states[l] + (2t + 1) * GOLDEN), ...)``,
+    ADR 0008): ``draws[t, l] = draw_demand(mix(states[l] + (2t + 1) * GOLDEN), ...)``,
     the same numbers as the scalar reference, bit for bit. The inner loops run over the
     lanes with the day's table entries held fixed, so the compiler vectorises them
     (SplitMix64, the conversion to [0, 1) and the ``CDF_SIZE`` comparisons); only draws
     past the table (``demand_tail``) and the normal branch are taken one at a time.
-    ``uniforms`` (L,) float64 and ``counts`` (L,) int64 are scratch; ``draws`` (L, H)."""
+    ``uniforms`` (L,) float64 and ``counts`` (L,) int64 are scratch; ``draws`` (H, >= L)."""
     lanes = states.shape[0]
     for t in range(mean.shape[0]):
         mode = terms[3, t]
         if mode == 0.0:
             for lane in range(lanes):
-                draws[lane, t] = 0
+                draws[t, lane] = 0
             continue
         step = np.uint64(2 * t + 1) * GOLDEN
         for lane in range(lanes):
             uniforms[lane] = mix(states[lane] + step)
         if mode == 2.0:
             for lane in range(lanes):
-                draws[lane, t] = draw_demand(uniforms[lane], mean[t], terms, cdf, t)
+                draws[t, lane] = draw_demand(uniforms[lane], mean[t], terms, cdf, t)
             continue
         table_lanes(t, lanes, mean[t], terms, cdf, uniforms, counts, draws)
 
@@ -487,6 +487,167 @@ def run_plan(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the co
     return (float(demand_sum), float(served_sum), float(stockout_days), float(lost_sum), extra)
 
 
+@compiled
+def run_plan_lanes(  # noqa: C901, PLR0912, PLR0915 - one day's step, whole for the compiler
+    p: Any,
+    i: Any,
+    draws: Any,
+    states: Any,
+    day_terms: Any,
+    pipes: Any,
+    row: Any,
+    cal: Any,
+    plan: Any,
+    stock: Any,
+    lane_state: Any,
+    lane_money: Any,
+    metrics: Any,
+) -> None:
+    """``run_plan`` on ``L = states.shape[0]`` paths of row ``i`` at once ("lanes", ADR
+    0008), the same numbers bit for bit: each path's sums are added in the same order.
+
+    The day's receipts, sales, accounting and the policy's need run as loops over the
+    lanes without branches (vectorised); orders, cancellations and transfers, which
+    happen on few days, lane by lane. Open orders and ``cancelled`` are the same on every
+    path (they change on days alone), so they are scalars. Shapes: ``draws`` (H, >= L),
+    ``pipes`` (3, H, >= L) zero on entry and on exit, ``day_terms[2]`` (H, >= L) the
+    baseline's stock (written by plan 0), ``stock`` (L, H) to record or (1, 0) not to,
+    ``lane_state`` (9, >= L) int64 and ``lane_money`` (2, >= L) scratch, ``metrics``
+    (>= L, 5) out."""
+    lanes = states.shape[0]
+    rf, ri, scheduled = row[0][i], row[1][i], row[4][i]
+    cap, raise_by, cut_by = day_terms[0][p], day_terms[1][p], plan[4][p]
+    base_stock = day_terms[2]
+    recording = stock.shape[1] == draws.shape[0]
+    sup_release, sup_out, factor, delay_indptr, delays, loc_release = cal[:6]
+    loc = ri[I_LOC]
+    loc_open, loc_release_row = cal[6][loc], loc_release[loc]
+    plan_f, plan_i = plan[0][p], plan[1][p]
+    switch_after, switch_supplier = plan_i[PI_SWITCH_AFTER], plan_i[PI_SWITCH_SUPPLIER]
+    sup, alt = ri[I_SUP], ri[I_ALT]
+    sup_out_row = sup_out[sup]
+    may_switch = (
+        switch_after >= 0 and alt < sup_out.shape[0] - 1
+        and (switch_supplier < 0 or switch_supplier == sup)
+    )  # fmt: skip
+    switch_days = max(switch_after, 1)
+    transfers = plan_i[PI_TRANSFER_DAYS] >= 0
+    transfer_days = max(plan_i[PI_TRANSFER_DAYS], 1)
+    expedite_all = plan_i[PI_EXPEDITE_SUPPLIER] < 0
+    kind, review_period, lot = ri[I_KIND], ri[I_REVIEW], rf[F_Q]
+    s_row, big_s_row, moq, pack = rf[F_S], rf[F_BIG_S], ri[I_MOQ], ri[I_PACK]
+    lead, alt_lead, prebuild_day = ri[I_LEAD], ri[I_ALT_LEAD], plan_i[PI_PREBUILD_DAY]
+    expedited, prebuild_units = plan_i[PI_EXPEDITE_SUPPLIER], plan[6][p, i]
+    per_unit, share, transfer_cost = (
+        plan_f[PF_EXPEDITE_PER_UNIT],
+        plan_f[PF_EXPEDITE_SHARE],
+        plan_f[PF_TRANSFER_COST],
+    )
+    unit_cost, premium, holding = rf[F_COST], rf[F_PREMIUM], plan[7][p, i]
+    horizon = draws.shape[0]
+    on_hand, usual, others, moving = lane_state[0], lane_state[1], lane_state[2], lane_state[3]
+    left, demand_sum, served_sum = lane_state[4], lane_state[5], lane_state[6]
+    stockout_days, lost_sum = lane_state[7], lane_state[8]
+    extra, need = lane_money[0], lane_money[1]
+    for lane in range(lanes):
+        on_hand[lane], usual[lane], others[lane], moving[lane] = ri[I_ON_HAND], 0, 0, 0
+        left[lane], demand_sum[lane], served_sum[lane] = plan[5][p, i], 0, 0
+        stockout_days[lane], lost_sum[lane], extra[lane] = 0, 0, 0.0
+    open_orders, cancelled = day_terms[3][0], False
+    for t in range(horizon):
+        booked = 0 if cancelled else scheduled[t]
+        open_orders -= booked
+        if t == prebuild_day:
+            booked += prebuild_units
+        wanted_cap, sells = cap[t], loc_open[t]
+        for lane in range(lanes):
+            got_usual, got_others, got_moving = (
+                pipes[0, t, lane],
+                pipes[1, t, lane],
+                pipes[2, t, lane],
+            )
+            pipes[0, t, lane], pipes[1, t, lane], pipes[2, t, lane] = 0, 0, 0
+            usual[lane] -= got_usual
+            others[lane] -= got_others
+            moving[lane] -= got_moving
+            units = on_hand[lane] + got_usual + got_others + got_moving + booked
+            wanted = min(draws[t, lane], wanted_cap)
+            served = min(units, wanted) if sells else 0
+            on_hand[lane] = units - served
+            demand_sum[lane] += wanted
+            served_sum[lane] += served
+            stockout_days[lane] += wanted > served
+            lost_sum[lane] += wanted - served
+        if p == 0:
+            for lane in range(lanes):
+                base_stock[t, lane] = on_hand[lane]
+        elif holding != 0.0:
+            for lane in range(lanes):
+                if on_hand[lane] > base_stock[t, lane]:
+                    extra[lane] += (on_hand[lane] - base_stock[t, lane]) * holding
+        if recording:
+            for lane in range(lanes):
+                stock[lane, t] = on_hand[lane]
+        s, big_s = s_row + raise_by[t], big_s_row + raise_by[t]
+        switched = may_switch and sup_out_row[t] >= switch_days
+        if switched:
+            for lane in range(lanes):
+                if usual[lane] > 0 or not cancelled:
+                    for d in range(t + 1, horizon):
+                        pipes[0, d, lane] = 0
+                    usual[lane] = 0
+            open_orders, cancelled = 0, True
+        review = kind == 3 and t % review_period == 0
+        for lane in range(lanes):
+            position = on_hand[lane] + usual[lane] + others[lane] + moving[lane] + open_orders
+            need[lane] = needed_units(kind, s, big_s, lot, position, review)
+        for lane in range(lanes):
+            if need[lane] <= 0.0:
+                continue
+            quantity = rounded_units(need[lane], moq, pack)
+            if quantity <= 0:
+                continue
+            source = alt if switched else sup
+            days = lead_time(
+                source, alt_lead if switched else lead,
+                mix(states[lane] + np.uint64(2 * t + 2) * GOLDEN), t,
+                delay_indptr, delays, factor,
+            )  # fmt: skip
+            cut = cut_by[t] if expedite_all or expedited == source else 0
+            days = max(days - cut, 1)
+            extra[lane] += purchase_cost(
+                quantity, cut, per_unit, share, unit_cost, premium, switched
+            )
+            day = arrival_day(source, loc, t + days, sup_release, loc_release)
+            lane_kind = 1 if switched else 0
+            if switched:
+                others[lane] += quantity
+            else:
+                usual[lane] += quantity
+            if day < horizon:
+                pipes[lane_kind, day, lane] += quantity
+        if transfers:
+            for lane in range(lanes):
+                moved = transfer_units(
+                    on_hand[lane], moving[lane], left[lane], s, big_s, sup_out_row[t] > 0
+                )
+                if moved > 0:
+                    left[lane] -= moved
+                    moving[lane] += moved
+                    extra[lane] += moved * transfer_cost
+                    day = t + transfer_days
+                    if day < horizon:
+                        day = loc_release_row[day]
+                    if day < horizon:
+                        pipes[2, day, lane] += moved
+    for lane in range(lanes):
+        metrics[lane, M_EXTRA] = extra[lane]
+        metrics[lane, M_DEMAND] = float(demand_sum[lane])
+        metrics[lane, M_SERVED] = float(served_sum[lane])
+        metrics[lane, M_STOCKOUT_DAYS] = float(stockout_days[lane])
+        metrics[lane, M_LOST] = float(lost_sum[lane])
+
+
 @inlined
 def row_day_terms(i: Any, row: Any, plan: Any, day_terms: Any) -> Any:
     """Fill the row's per-plan day arrays: demand cap in units, safety stock added."""
@@ -556,18 +717,21 @@ def simulate_rows(
     n_plans = plan[2].shape[0]
     terms = np.zeros((5, horizon))
     cdf = np.ones((horizon, CDF_SIZE))
-    block = np.zeros((LANES, horizon), dtype=np.int64)
+    block = np.zeros((horizon, LANES), dtype=np.int64)
     states = np.zeros(LANES, dtype=np.uint64)
     uniforms = np.zeros(LANES)
     counts = np.zeros(LANES, dtype=np.int64)
-    pipes = np.zeros((3, horizon), dtype=np.int64)
-    no_stock = np.zeros(1, dtype=np.int32)
+    pipes = np.zeros((3, horizon, LANES), dtype=np.int64)
+    lane_state = np.zeros((9, LANES), dtype=np.int64)
+    lane_money = np.zeros((2, LANES))
+    metrics = np.zeros((n_plans, LANES, N_METRICS))
+    no_stock = np.zeros((1, 0), dtype=np.int32)
     shared = np.zeros(n_plans, dtype=np.bool_)
     cap_units = np.zeros((n_plans, horizon), dtype=np.int64)
     day_terms = (
         cap_units,
         np.zeros((n_plans, horizon)),
-        np.zeros(horizon, dtype=np.int64),
+        np.zeros((horizon, LANES), dtype=np.int64),
         np.zeros(1, dtype=np.int64),
     )
     for i in range(first, stop):
@@ -576,25 +740,24 @@ def simulate_rows(
         group, slot = i // group_rows, record_slot[i]
         for p in range(n_plans):
             shared[p] = p > 0 and slot < 0 and same_as_baseline(p, i, row, cal, plan, day_terms)
-        for path in range(n_paths):
-            lane = path % LANES
-            if lane == 0:  # draw 2t + 1: demand, LANES paths at once; 2t + 2: lead time
-                lanes = min(LANES, n_paths - path)
-                for j in range(lanes):
-                    states[j] = keys[i] + np.uint64(path + j) * PATH_STRIDE
-                draw_lanes(states[:lanes], demand_mean[i], terms, cdf, uniforms, counts, block)
-            state = states[lane]
-            draws = block[lane]
-            baseline = (0.0, 0.0, 0.0, 0.0, 0.0)
+        for start in range(0, n_paths, LANES):
+            # Draw 2t + 1 of a path: demand, LANES paths at once; 2t + 2: lead time.
+            lanes = min(LANES, n_paths - start)
+            for j in range(lanes):
+                states[j] = keys[i] + np.uint64(start + j) * PATH_STRIDE
+            draw_lanes(states[:lanes], demand_mean[i], terms, cdf, uniforms, counts, block)
             for p in range(n_plans):
-                stock = record[slot, p, path] if slot >= 0 else no_stock
                 if shared[p]:
-                    metrics = baseline
+                    metrics[p] = metrics[0]
                 else:
-                    metrics = run_plan(p, i, draws, state, day_terms, pipes, row, cal, plan, stock)
-                if p == 0:
-                    baseline = metrics
-                totals = group_totals[group, p, path]
-                for m in range(N_METRICS):
-                    totals[m] += metrics[m] * (rf[i, F_PRICE] if m == M_LOST else 1.0)
-                    row_totals[i, p, m] += metrics[m]
+                    stock = record[slot, p, start : start + lanes] if slot >= 0 else no_stock
+                    run_plan_lanes(
+                        p, i, block, states[:lanes], day_terms, pipes, row, cal, plan, stock,
+                        lane_state, lane_money, metrics[p],
+                    )  # fmt: skip
+                for lane in range(lanes):
+                    totals = group_totals[group, p, start + lane]
+                    for m in range(N_METRICS):
+                        value = metrics[p, lane, m]
+                        totals[m] += value * (rf[i, F_PRICE] if m == M_LOST else 1.0)
+                        row_totals[i, p, m] += value
