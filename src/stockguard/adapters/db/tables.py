@@ -426,7 +426,10 @@ def table_of(row_class: type[Base]) -> Table:
 from stockguard.adapters.db import (  # noqa: E402, F401
     tables_alerts,
     tables_audit,
+    tables_compensation,
+    tables_consent,
     tables_contracts,
+    tables_messaging,
     tables_promotions,
     tables_register,
     tables_reservations,
@@ -436,4 +439,5 @@ from stockguard.adapters.db import (  # noqa: E402, F401
     tables_subscriptions,
     tables_substitutes,
     tables_suppliers,
+    tables_waves,
 )

@@ -1,0 +1,3 @@
+"""Tables of the compensation area (registered on the shared ``Base`` metadata)."""
+
+from __future__ import annotations
