@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,7 @@ from stockguard.adapters.forecasting.gbm import GbmDriversModel
 from stockguard.adapters.forecasting.sql_drivers import SqlDriverSource
 from stockguard.config import Settings
 from stockguard.planning.risk.figures import RiskThresholds
+from stockguard.services.consent.links import LinkConfig
 from stockguard.services.messagebus import MessageBus
 from stockguard.services.planning.run import PlanningDrivers
 
@@ -52,6 +54,17 @@ class App:
             source=SqlDriverSource(self.read_sessions or self.sessions),
             requested=requested,
         )
+
+
+def link_config(settings: Settings) -> LinkConfig:
+    """Signed links in messages (confirm, unsubscribe, click) from the settings."""
+    return LinkConfig(
+        secret=settings.messaging.secret.get_secret_value().encode(),
+        public_base_url=settings.messaging.public_base_url,
+        unsubscribe_mailto=settings.messaging.unsubscribe_mailto,
+        confirm_ttl=timedelta(hours=settings.consent.confirm_ttl_hours),
+        unsubscribe_ttl=timedelta(days=settings.consent.unsubscribe_ttl_days),
+    )
 
 
 def risk_thresholds(settings: Settings) -> RiskThresholds:

@@ -124,6 +124,52 @@ class RiskSettings(BaseModel):
         return self
 
 
+class MessagingSettings(BaseModel):
+    """Messages to shoppers (``STOCKGUARD_MESSAGING__SECRET`` ...).
+
+    ``secret`` signs the links in messages (confirm, unsubscribe, click) and keys the
+    HMAC of client IP addresses. The default is a fixed development value: every
+    deployment must set its own, shared by the API and the worker (links signed by one
+    are checked by the other).
+    """
+
+    secret: SecretStr = Field(
+        default=SecretStr("stockguard-development-secret-change-me"),
+        description="Signs links and keys IP HMACs; set a long random value in production.",
+    )
+    public_base_url: str = Field(
+        default="http://localhost:8000",
+        description="Base URL of the API as shoppers reach it, e.g. https://shop.example.com.",
+    )
+    unsubscribe_mailto: str | None = Field(
+        default=None, description="Address for mailto: unsubscribe (List-Unsubscribe); optional."
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if not url.startswith(("https://", "http://")):
+            raise ValueError(f"public_base_url must start with https:// or http://, got {url!r}")
+        return url.rstrip("/")
+
+
+class ConsentSettings(BaseModel):
+    """Double opt-in and abuse limits (``STOCKGUARD_CONSENT__PER_CONTACT_PER_HOUR`` ...)."""
+
+    confirm_ttl_hours: int = Field(
+        default=72, ge=1, le=24 * 30, description="Hours a confirmation link stays valid."
+    )
+    unsubscribe_ttl_days: int = Field(
+        default=400, ge=30, description="Days an unsubscribe link in a message stays valid."
+    )
+    per_contact_per_hour: int = Field(
+        default=5, ge=1, description="Subscription requests per contact in a sliding hour."
+    )
+    per_ip_per_hour: int = Field(
+        default=20, ge=1, description="Subscription requests per client IP in a sliding hour."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STOCKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -136,3 +182,5 @@ class Settings(BaseSettings):
     worker: WorkerSettings = WorkerSettings()
     risk: RiskSettings = RiskSettings()
     checkout: CheckoutSettings = CheckoutSettings()
+    messaging: MessagingSettings = MessagingSettings()
+    consent: ConsentSettings = ConsentSettings()
