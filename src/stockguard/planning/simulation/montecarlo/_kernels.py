@@ -1,5 +1,12 @@
-"""Compiled Monte Carlo kernel (numba, ADR 0008): one row x path at a time, every plan
-stepped on the same draws each day.
+"""Compiled Monte Carlo kernel (numba, ADR 0008): one row and ``LANES`` paths at a time,
+every plan stepped on the same draws each day.
+
+Layout ("lanes", as ADR 0008 does for series): a row's demand is drawn for 64 paths at
+once (``draw_lanes``, (H, 64) per block) and each plan steps the 64 paths together
+(``run_plan_lanes``): the loop over days is outside, the loops over paths inside, and
+their branch-free parts (SplitMix64, the table search, receipts, sales, accounting, the
+policy's need) are vectorised by the compiler. ``draw_demand`` and ``run_plan`` are the
+one-path references they are tested against, bit for bit.
 
 Random numbers (``uniform``): a counter-based SplitMix64 stream per row and path. The
 state of row ``i`` on path ``j`` starts at ``key[i] + j * PATH_STRIDE`` (mod 2**64) and

@@ -26,8 +26,10 @@ each group's per-path totals are summed in row order by one thread, and the grou
 then summed in a fixed order. With per-row random streams (``row_keys``), results do not
 depend on the block size or the number of threads, bit for bit.
 
-Cost: about (plans + 1) x 5 ns per row x path x day on one core; memory: the inputs
-(~40 bytes per row-day) and ``GROUP_ROWS``-row groups of per-path totals.
+Cost (``benchmarks/scenario_speed.py``, one core): about 3 ns per row x path x day to
+draw demand (64 paths at once) and 4 ns per plan stepped; memory: the inputs (~40 bytes
+per row-day), ``GROUP_ROWS``-row groups of per-path totals and ~1 MB of scratch per
+thread (64 paths' draws, pipes and the baseline's stock over the horizon).
 """
 
 from __future__ import annotations
