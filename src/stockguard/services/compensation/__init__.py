@@ -1,0 +1,1 @@
+"""Compensation for late orders: rules, issuing codes within the monthly budget, redeeming."""

@@ -1,0 +1,1 @@
+"""Proactive delay notices to customers whose orders or pre-orders slipped."""
