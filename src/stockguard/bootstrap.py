@@ -14,6 +14,7 @@ from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from stockguard.adapters.forecasting.gbm import GbmDriversModel
 from stockguard.adapters.forecasting.sql_drivers import SqlDriverSource
+from stockguard.adapters.notifications.templates import install_default as install_renderer
 from stockguard.config import Settings
 from stockguard.planning.risk.figures import RiskThresholds
 from stockguard.services.consent.links import LinkConfig
@@ -74,6 +75,7 @@ def risk_thresholds(settings: Settings) -> RiskThresholds:
 
 def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
     """Build the engine (unless given), apply migrations if configured, wire the bus."""
+    install_renderer(settings.messaging.templates_dir)  # customer messages (fails on bad overrides)
     engine = engine or db_engine.make_engine(settings.database.url, echo=settings.database.echo)
     if settings.database.auto_migrate:
         migrations.upgrade(engine)

@@ -6,6 +6,7 @@ Settings are built by the entrypoints and passed down; nothing reads them at imp
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
@@ -143,6 +144,11 @@ class MessagingSettings(BaseModel):
     )
     unsubscribe_mailto: str | None = Field(
         default=None, description="Address for mailto: unsubscribe (List-Unsubscribe); optional."
+    )
+    templates_dir: Path | None = Field(
+        default=None,
+        description="Folder of operator template overrides (<template>.<lang>.txt.j2 / "
+        ".html.j2), checked at start-up.",
     )
 
     @field_validator("public_base_url")
