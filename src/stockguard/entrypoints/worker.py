@@ -33,10 +33,13 @@ from stockguard.services.outbox.model import Channel
 from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
 from stockguard.services.promotions.check import check_promotions
 from stockguard.services.reservations.expiry import IntervalJob, release_expired_job
+from stockguard.services.waves import subscriber as wave_subscriber
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+WAVE_RECHECK_SECONDS = 300.0
+"""Every SKU with waiting subscribers is re-checked this often (next wave, sell-out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ def subscribers() -> Subscribers[AlertUnitOfWork]:
     """Every outbox subscriber, by event type."""
     registry: Subscribers[AlertUnitOfWork] = Subscribers()
     alert_subscriber.subscribe(registry)
+    wave_subscriber.subscribe(registry)
     return registry
 
 
@@ -178,6 +182,13 @@ def build_worker(
     daily: list[DailyJob | IntervalJob] = [
         release_expired_job(app.bus, app.settings.checkout.release_interval_seconds)
     ]
+    daily.append(
+        IntervalJob(
+            "back-in-stock waves",
+            WAVE_RECHECK_SECONDS,
+            lambda at: wave_subscriber.recheck(uow_factory, at),
+        )
+    )
     if settings.promotion_check:
         daily.append(
             DailyJob(

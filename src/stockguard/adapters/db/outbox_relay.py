@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.alerts import AbcCache, SqlAlertStore
 from stockguard.adapters.db.deliveries import SqlDeliveryStore
+from stockguard.adapters.db.waves import SqlWaveStore
 from stockguard.services.outbox.model import OutboxMessage
 
 OUTBOX = t.table_of(t.OutboxRow)
@@ -27,6 +28,7 @@ class SqlRelayUnitOfWork:
 
     alerts: SqlAlertStore
     deliveries: SqlDeliveryStore
+    waves: SqlWaveStore
 
     def __init__(
         self,
@@ -43,6 +45,7 @@ class SqlRelayUnitOfWork:
         self.session = self._session_factory()
         self.alerts = SqlAlertStore(self.session, self._abc, self._clock)
         self.deliveries = SqlDeliveryStore(self.session)
+        self.waves = SqlWaveStore(self.session)
         return self
 
     def __exit__(self, *args: object) -> None:

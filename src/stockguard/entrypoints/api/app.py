@@ -32,6 +32,7 @@ from stockguard.entrypoints.api.routers import (
     substitutes,
     supplier_kpis,
     suppliers,
+    waves,
     webhooks,
     widget,
 )
@@ -109,6 +110,11 @@ TAGS = [
         "description": "In-stock substitutes and complements of a SKU (storefront), their "
         "refresh, promotions and shown/clicked/converted counts.",
     },
+    {
+        "name": "waves",
+        "description": "Back-in-stock waves in progress, subscribers waiting per SKU, and "
+        "the widget's out-of-stock product views.",
+    },
 ]
 
 
@@ -152,6 +158,8 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         subscriptions.router,
         widget.router,
         storefront.router,
+        waves.router,
+        waves.storefront_router,
     ):
         app.include_router(router)
     register_error_handlers(app)

@@ -35,6 +35,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     storefront,
     substitutes,
     suppliers,
+    waves,
     worker,
 )
 from stockguard.entrypoints.cli.context import state
@@ -73,6 +74,7 @@ app.add_typer(register.app, name="register")
 app.add_typer(scenario.app, name="scenario")
 app.add_typer(storefront.app, name="storefront")
 app.add_typer(substitutes.app, name="substitutes")
+app.add_typer(waves.app, name="waves")
 app.add_typer(reservations.app, name="reservations")
 app.add_typer(reservations.preorders_app, name="preorders")
 app.command()(worker.worker)

@@ -1,0 +1,1 @@
+"""Back-in-stock waves: fair, first-come-first-served notification of waiting subscribers."""
