@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from stockguard.adapters.db import compensation as notice_subscriber
 from stockguard.adapters.db.alerts import AbcCache
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
 from stockguard.adapters.notifications.smtp import SmtpTransport
@@ -68,6 +69,7 @@ def subscribers() -> Subscribers[AlertUnitOfWork]:
     """Every outbox subscriber, by event type."""
     registry: Subscribers[AlertUnitOfWork] = Subscribers()
     alert_subscriber.subscribe(registry)
+    notice_subscriber.subscribe(registry)
     wave_subscriber.subscribe(registry)
     return registry
 

@@ -14,6 +14,7 @@ from stockguard.entrypoints.api.routers import (
     audit,
     carriers,
     checkout,
+    compensation,
     contracts,
     customers,
     imports,
@@ -111,6 +112,11 @@ TAGS = [
         "refresh, promotions and shown/clicked/converted counts.",
     },
     {
+        "name": "compensation",
+        "description": "Compensation for late orders: rules, codes (redeemed once) and "
+        "the delay notices sent.",
+    },
+    {
         "name": "waves",
         "description": "Back-in-stock waves in progress, subscribers waiting per SKU, and "
         "the widget's out-of-stock product views.",
@@ -160,6 +166,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         storefront.router,
         waves.router,
         waves.storefront_router,
+        compensation.router,
     ):
         app.include_router(router)
     register_error_handlers(app)

@@ -10,6 +10,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     alerts,
     audit,
     carriers,
+    compensation,
     contracts,
     db,
     demo,
@@ -77,6 +78,7 @@ app.add_typer(substitutes.app, name="substitutes")
 app.add_typer(waves.app, name="waves")
 app.add_typer(reservations.app, name="reservations")
 app.add_typer(reservations.preorders_app, name="preorders")
+app.add_typer(compensation.app, name="compensation")
 app.command()(worker.worker)
 
 

@@ -1,0 +1,171 @@
+"""Delay notices on SQLite and PostgreSQL: a slipped PO tells each affected pre-order
+customer once, with the new date and the compensation the rules give; open sales orders
+hear of a later restock date."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+
+from integration.alert_receivers import put_event
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
+from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
+from stockguard.adapters.db.tables_compensation import CompensationCodeRow, CustomerNoticeRow
+from stockguard.bootstrap import App
+from stockguard.domain import commands, events
+from stockguard.entrypoints.worker import build_worker
+from stockguard.services.compensation.handlers import set_policy
+from stockguard.services.preorders.handlers import PlacePreorder
+
+from builders import a_location, a_product, a_supplier
+from conftest import random_sku
+
+NOW = datetime.now(UTC)
+TODAY = NOW.date()
+DELIVERIES = t.table_of(NotificationDeliveryRow)
+NOTICES = t.table_of(CustomerNoticeRow)
+CODES = t.table_of(CompensationCodeRow)
+RULES = {
+    "tiers": {"silver": 500, "gold": 2000},
+    "monthly_budget": 100000,
+    "shipping_value": 5,
+    "rules": [{"name": "late a week", "kind": "percent", "value": 10, "min_days_late": 7}],
+}
+
+
+def _po(app: App, sku: str, location: str, supplier: str, number: str, days: int) -> None:
+    line = commands.PurchaseOrderLineInput(sku, 5, Decimal("2.00"))
+    app.bus.handle(
+        commands.CreatePurchaseOrder(
+            number, supplier, location, (line,), TODAY, TODAY + timedelta(days=days)
+        )
+    )
+    app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
+
+
+def _notice_deliveries(app: App, marker: str) -> list[tuple[str, str, str]]:
+    with app.sessions() as session:
+        rows = session.execute(
+            select(DELIVERIES.c.target, DELIVERIES.c.subject, DELIVERIES.c.body)
+            .where(DELIVERIES.c.source == "notice", DELIVERIES.c.body.contains(marker))
+            .order_by(DELIVERIES.c.target)
+        ).all()
+    return [(r.target, r.subject, r.body) for r in rows]
+
+
+def test_a_slipped_po_notifies_each_pre_order_customer_once_with_the_new_date(app: App) -> None:
+    sku, location, supplier, po = (
+        random_sku(),
+        random_sku("L")[:20],
+        random_sku("S"),
+        random_sku("PO"),
+    )
+    with app.unit_of_work() as uow:
+        uow.products.add(a_product(sku, price=Decimal("40.00")))
+        uow.locations.add(a_location(location))
+        uow.suppliers.add(a_supplier(supplier))
+        uow.commit()
+    set_policy(lambda: SqlCompensationUnitOfWork(app.sessions), RULES, "rules.yaml", NOW)
+    _po(app, sku, location, supplier, po, 10)
+    placed = [
+        app.bus.handle(PlacePreorder(sku, 2, f"{who}-{sku}@example.com", f"{sku}:{who}")).preorder
+        for who in ("ada", "bob")
+    ]
+    worker = build_worker(app, channel_transports={})
+    worker.relay_outbox_job()  # placing pre-orders notifies nobody
+    assert _notice_deliveries(app, sku) == []
+
+    app.bus.handle(commands.UpdatePurchaseOrder(po, expected_on=TODAY + timedelta(days=30)))
+    worker.relay_outbox_job()
+    sent = _notice_deliveries(app, sku)
+    with app.unit_of_work() as uow:
+        new_dates = {p.id: uow.reservations.get_preorder(p.id).promised_on for p in placed}  # type: ignore[union-attr]
+    assert [target for target, _, _ in sent] == [f"ada-{sku}@example.com", f"bob-{sku}@example.com"]
+    for preorder, (_, subject, body) in zip(placed, sent, strict=True):
+        new = new_dates[preorder.id]
+        assert new is not None
+        assert preorder.promised_on is not None
+        assert new > preorder.promised_on
+        assert subject == f"Your pre-order {preorder.id} is delayed"
+        assert f"by {new:%A %d %B %Y}" in body
+        assert "We are sorry" in body
+        assert "10% off your next order" in body
+    with app.sessions() as session:
+        codes = session.execute(
+            select(CODES.c.customer, CODES.c.face_value).where(
+                CODES.c.order_ref.in_([p.id for p in placed])
+            )
+        ).all()
+    assert sorted(c.customer for c in codes) == [f"ada-{sku}@example.com", f"bob-{sku}@example.com"]
+    assert {Decimal(c.face_value) for c in codes} == {Decimal("8.00")}  # 10% of 2 x 40
+
+    # the same events relayed again (a crash before the relay committed) add nothing
+    with app.sessions() as session:
+        outbox = t.table_of(t.OutboxRow)
+        again = (
+            session.execute(
+                select(outbox.c.payload).where(outbox.c.event_type == "PreorderRepromised")
+            )
+            .scalars()
+            .all()
+        )
+    for payload in [p for p in again if p["sku"] == sku]:
+        put_event(app, events.PreorderRepromised(**payload), NOW)
+    worker.relay_outbox_job()
+    assert len(_notice_deliveries(app, sku)) == 2
+
+
+def test_open_orders_hear_of_a_later_restock_date_once(app: App) -> None:
+    sku, number = random_sku(), random_sku("SO")
+    customer = random_sku("C")
+    with app.unit_of_work() as uow:
+        uow.products.add(a_product(sku, price=Decimal("25.00")))
+        if uow.locations.get("PAR") is None:
+            uow.locations.add(a_location("PAR"))
+        uow.commit()
+    with app.sessions() as session:
+        session.execute(
+            insert(t.table_of(t.CustomerRow)).values(
+                external_id=customer, email=f"{customer}@example.com", name="Zoé", locale="fr"
+            )
+        )
+        session.execute(
+            insert(t.table_of(t.SalesOrderRow)).values(
+                number=number,
+                customer=customer,
+                ordered_at=NOW,
+                channel="web",
+                currency="EUR",
+                status="open",
+            )
+        )
+        session.execute(
+            insert(t.table_of(t.SalesOrderLineRow)).values(
+                order_number=number, line_no=1, sku=sku, quantity=3, unit_price=Decimal("25.00")
+            )
+        )
+        session.commit()  # fmt: skip
+    set_policy(lambda: SqlCompensationUnitOfWork(app.sessions), RULES, "rules.yaml", NOW)
+    old, new = TODAY + timedelta(days=5), TODAY + timedelta(days=12)
+    change = events.RestockPromiseChanged(
+        sku=sku, location="PAR", promised_on=new.isoformat(), previous_promised_on=old.isoformat(),
+        confidence=0.95, state="out_of_stock", reason="po_slipped",
+    )  # fmt: skip
+    earlier = dataclasses.replace(
+        change, promised_on=(TODAY + timedelta(days=3)).isoformat()
+    )  # an earlier date is good news: no notice
+    for event in (change, change, earlier):
+        put_event(app, event, NOW)
+    build_worker(app, channel_transports={}).relay_outbox_job()
+    sent = _notice_deliveries(app, number)
+    assert len(sent) == 1
+    target, subject, body = sent[0]
+    assert target == f"{customer}@example.com"
+    assert subject == f"Your order {number} is delayed"
+    assert "Hello Zoé," in body
+    assert f"{new:%A %d %B %Y}" in body
+    assert "10% off your next order" in body
