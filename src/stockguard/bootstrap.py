@@ -18,6 +18,7 @@ from stockguard.adapters.notifications.templates import install_default as insta
 from stockguard.config import Settings
 from stockguard.planning.risk.figures import RiskThresholds
 from stockguard.services.consent.links import LinkConfig
+from stockguard.services.consent.policy import ConsentPolicy
 from stockguard.services.messagebus import MessageBus
 from stockguard.services.planning.run import PlanningDrivers
 
@@ -68,6 +69,15 @@ def link_config(settings: Settings) -> LinkConfig:
     )
 
 
+def consent_policy(settings: Settings) -> ConsentPolicy:
+    """Signed links and rate limits of subscriptions (``STOCKGUARD_CONSENT__*``)."""
+    return ConsentPolicy(
+        links=link_config(settings),
+        per_contact=settings.consent.per_contact_per_hour,
+        per_ip=settings.consent.per_ip_per_hour,
+    )
+
+
 def risk_thresholds(settings: Settings) -> RiskThresholds:
     """The risk states' probabilities from the settings (``STOCKGUARD_RISK__*``)."""
     return RiskThresholds(settings.risk.at_risk, settings.risk.watch)
@@ -85,7 +95,10 @@ def bootstrap(settings: Settings, *, engine: Engine | None = None) -> App:
         url = engine.url.render_as_string(hide_password=False)
         readers = sessionmaker(bind=db_engine.make_engine(url, read_only=True))
     thresholds = risk_thresholds(settings)
+    consent = consent_policy(settings)
     bus = MessageBus(
-        lambda: SqlAlchemyUnitOfWork(sessions, history_sessions=readers, risk_thresholds=thresholds)
+        lambda: SqlAlchemyUnitOfWork(
+            sessions, history_sessions=readers, risk_thresholds=thresholds, consent_policy=consent
+        )
     )
     return App(settings=settings, engine=engine, sessions=sessions, bus=bus, read_sessions=readers)

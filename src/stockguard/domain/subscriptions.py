@@ -112,8 +112,8 @@ def parse_channel(raw: str) -> Channel:
 class Consent:
     """What the person agreed to, when, where and in which language.
 
-    ``ip_hash`` is a SHA-256 digest of the client's address (never the address itself),
-    kept as evidence and for the rate limits that come with double opt-in.
+    ``ip_hash`` is a keyed digest (HMAC-SHA256) of the client's address (never the
+    address itself), kept as evidence of where the request came from.
     """
 
     text: str
@@ -159,4 +159,21 @@ class Subscription:
         self.status = SubscriptionStatus.PENDING
         self.consent = consent
         self.created_at = consent.given_at
+        return True
+
+    def confirm(self) -> bool:
+        """Double opt-in: a pending subscription becomes confirmed. A confirmed one
+        stays as it is and an unsubscribed one is not brought back by an old link.
+        Returns True when the subscription changed."""
+        if self.status is not SubscriptionStatus.PENDING:
+            return False
+        self.status = SubscriptionStatus.CONFIRMED
+        return True
+
+    def unsubscribe(self) -> bool:
+        """The contact leaves; True when the subscription changed (it was not already
+        unsubscribed)."""
+        if self.status is SubscriptionStatus.UNSUBSCRIBED:
+            return False
+        self.status = SubscriptionStatus.UNSUBSCRIBED
         return True

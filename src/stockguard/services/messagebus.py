@@ -11,6 +11,7 @@ from stockguard.domain import commands, errors
 from stockguard.services.audit import commands as audit_commands
 from stockguard.services.audit import counts as audit_counts
 from stockguard.services.carriers import handlers as carriers
+from stockguard.services.consent import handlers as consent
 from stockguard.services.contracts import handlers as contracts
 from stockguard.services.handlers import access, purchasing, reconcile, shops, stock, webhooks
 from stockguard.services.planning import run as planning_run
@@ -65,6 +66,10 @@ COMMAND_HANDLERS: dict[type[commands.Command], Handler] = {
     preorders.CancelPreorder: preorders.cancel_preorder,
     preorders.ShipPreorder: preorders.ship_preorder,
     subscriptions.SubscribeBackInStock: subscriptions.subscribe_back_in_stock,
+    consent.ConfirmSubscription: consent.confirm_subscription,
+    consent.UnsubscribeByLink: consent.unsubscribe_by_link,
+    consent.ExportContact: consent.export_contact,
+    consent.EraseContact: consent.erase_contact,
 }
 
 

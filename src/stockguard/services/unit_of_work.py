@@ -13,6 +13,8 @@ from stockguard.planning.risk.figures import DEFAULT_THRESHOLDS, RiskThresholds
 from stockguard.services import ports
 from stockguard.services.audit import ports as audit_ports
 from stockguard.services.carriers import ports as carrier_ports
+from stockguard.services.consent import ports as consent_ports
+from stockguard.services.consent.policy import ConsentPolicy
 from stockguard.services.contracts import ports as contract_ports
 from stockguard.services.promotions import ports as promotion_ports
 from stockguard.services.register import ports as register_ports
@@ -76,6 +78,10 @@ class UnitOfWork(abc.ABC):
     """Precomputed substitutes and complements, their promotions and event counts."""
     subscriptions: subscription_ports.SubscriptionRepository = subscription_ports.NoSubscriptions()
     """Back-in-stock subscriptions, one per (contact, SKU)."""
+    consent: consent_ports.ConsentRepository = consent_ports.NoConsent()
+    """Consent log, rate-limit windows, confirmation messages, export and erasure."""
+    consent_policy: ConsentPolicy = ConsentPolicy()
+    """Signed links and rate limits (settings ``messaging`` and ``consent``)."""
 
     def __enter__(self) -> Self:
         return self

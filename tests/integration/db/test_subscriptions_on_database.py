@@ -14,9 +14,11 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db import tables_consent as tc
 from stockguard.adapters.db import tables_subscriptions as ts
 from stockguard.adapters.db.subscriptions import SqlSubscriptionRepository
 from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
+from stockguard.services.consent.policy import ConsentPolicy
 from stockguard.services.importing import service
 from stockguard.services.messagebus import MessageBus
 from stockguard.services.subscriptions.handlers import (
@@ -27,6 +29,8 @@ from stockguard.services.subscriptions.handlers import (
 from conftest import random_sku
 
 THREADS = 8
+LIMITS = ConsentPolicy(per_contact=1000, per_ip=1000)
+"""These tests are about races, not rate limits (8 requests of one contact at once)."""
 
 
 def _product(sessions: sessionmaker[Session], sku: str) -> None:
@@ -54,14 +58,19 @@ def _forget(engine: Engine, sku: str) -> None:
     """These tests commit (separate connections): remove their rows afterwards."""
     table = t.table_of(ts.BackInStockSubscriptionRow)
     products = t.table_of(t.ProductRow)
+    log = t.table_of(tc.ConsentLogRow)
+    ids = select(table.c.id).where(table.c.sku == sku)
     with engine.begin() as connection:
+        connection.execute(delete(log).where(log.c.subscription_id.in_(ids)))
         connection.execute(delete(table).where(table.c.sku == sku))
         connection.execute(delete(products).where(products.c.sku == sku))
 
 
 def test_simultaneous_requests_of_one_contact_store_one_subscription(engine: Engine) -> None:
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions), sleep=lambda _s: None)
+    bus = MessageBus(
+        lambda: SqlAlchemyUnitOfWork(sessions, consent_policy=LIMITS), sleep=lambda _s: None
+    )
     sku = random_sku("SUB")
     _product(sessions, sku)
     start = threading.Barrier(THREADS)
@@ -92,7 +101,9 @@ def test_a_request_that_loses_the_race_is_retried_and_finds_the_stored_one(
     the unique constraint refuses the insert, and the retry finds the stored row."""
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     retries: list[float] = []
-    bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions), sleep=retries.append)
+    bus = MessageBus(
+        lambda: SqlAlchemyUnitOfWork(sessions, consent_policy=LIMITS), sleep=retries.append
+    )
     sku = random_sku("SUB")
     _product(sessions, sku)
     first = bus.handle(_request(sku))

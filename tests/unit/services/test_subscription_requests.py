@@ -12,6 +12,9 @@ import pytest
 
 from stockguard.domain import catalog, errors
 from stockguard.domain import subscriptions as s
+from stockguard.services.consent.policy import ConsentPolicy
+from stockguard.services.consent.ports import ConsentEntry, RequestTimes
+from stockguard.services.outbox.model import Delivery
 from stockguard.services.subscriptions import handlers
 from stockguard.services.subscriptions.handlers import SubscribeBackInStock
 from unit.services.fakes import FakeUnitOfWork
@@ -45,10 +48,33 @@ class FakeSubscriptions:
         self.working[(subscription.contact, subscription.sku)] = copy.deepcopy(subscription)
 
 
+class FakeConsent:
+    """Consent side effects of a request: log entries, queued messages, request times."""
+
+    def __init__(self) -> None:
+        self.logged: list[ConsentEntry] = []
+        self.queued: list[Delivery] = []
+        self.requests: list[datetime] = []
+
+    def request_times(self, contact_hmac: str, ip_hmac: str | None, since: datetime) -> Any:
+        return RequestTimes([t for t in self.requests if t > since], [])
+
+    def record_request(self, contact_hmac: str, ip_hmac: str | None, at: datetime) -> None:
+        self.requests.append(at)
+
+    def log(self, entry: ConsentEntry) -> None:
+        self.logged.append(entry)
+
+    def queue(self, delivery: Delivery) -> bool:
+        self.queued.append(delivery)
+        return True
+
+
 class SubscriptionUnitOfWork(FakeUnitOfWork):
     def __init__(self, **kwargs: Any) -> None:
         self.fake = FakeSubscriptions()
         self.subscriptions = self.fake
+        self.consent = FakeConsent()  # type: ignore[assignment]
         super().__init__(**kwargs)
 
     def commit(self) -> None:
@@ -166,9 +192,10 @@ def test_an_unknown_sku_is_refused_and_nothing_is_stored(uow: SubscriptionUnitOf
 
 
 def test_the_client_address_is_kept_only_as_a_stable_digest() -> None:
-    assert handlers.hash_ip("203.0.113.7") == handlers.hash_ip("203.0.113.7")
-    assert handlers.hash_ip("203.0.113.7") != handlers.hash_ip("203.0.113.8")
-    assert handlers.hash_ip(None) is None
+    policy = ConsentPolicy()
+    assert policy.ip_digest("203.0.113.7") == policy.ip_digest("203.0.113.7")
+    assert policy.ip_digest("203.0.113.7") != policy.ip_digest("203.0.113.8")
+    assert policy.ip_digest(None) is None
 
 
 def test_the_bus_routes_the_command_and_retries_a_concurrent_duplicate(

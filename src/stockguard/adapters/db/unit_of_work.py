@@ -17,6 +17,7 @@ from stockguard.adapters.db.access import SqlApiKeyRepository
 from stockguard.adapters.db.audit import SqlCycleCountRepository
 from stockguard.adapters.db.bulk import SqlBulkWriter
 from stockguard.adapters.db.carriers import SqlShipmentRepository
+from stockguard.adapters.db.consent import SqlConsentRepository
 from stockguard.adapters.db.contracts import SqlContractRepository
 from stockguard.adapters.db.forecasts import SqlForecastRepository
 from stockguard.adapters.db.history import SqlLedgerHistory
@@ -34,6 +35,7 @@ from stockguard.adapters.db.subscriptions import SqlSubscriptionRepository
 from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.domain import errors, events
 from stockguard.planning.risk.figures import RiskThresholds
+from stockguard.services.consent.policy import ConsentPolicy
 from stockguard.services.unit_of_work import UnitOfWork
 
 SessionFactory = Callable[[], Session]
@@ -47,6 +49,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         now: Callable[[], datetime] | None = None,
         history_sessions: SessionFactory | None = None,
         risk_thresholds: RiskThresholds | None = None,
+        consent_policy: ConsentPolicy | None = None,
     ) -> None:
         """``history_sessions`` opens the sessions ``history`` reads with (read-only
         ones on SQLite, so reading never takes the write lock); default: ``session_factory``.
@@ -54,6 +57,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._session_factory = session_factory
         if risk_thresholds is not None:
             self.risk_thresholds = risk_thresholds
+        if consent_policy is not None:
+            self.consent_policy = consent_policy
         self._now = now or (lambda: datetime.now(UTC))
         self.history = SqlLedgerHistory(history_sessions or session_factory)
         self.replenishment = SqlReplenishmentSource(history_sessions or session_factory)
@@ -86,6 +91,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.reservations = SqlReservationRepository(self.session)
         self.substitutes = SqlSubstituteRepository(self.session)
         self.subscriptions = SqlSubscriptionRepository(self.session)
+        self.consent = SqlConsentRepository(self.session)
         return super().__enter__()
 
     def __exit__(self, *args: Any) -> None:

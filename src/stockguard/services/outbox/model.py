@@ -21,6 +21,7 @@ class OutboxMessage:
 class Channel(enum.StrEnum):
     EMAIL = "email"
     WEBHOOK = "webhook"
+    SMS = "sms"
 
 
 class DeliveryStatus(enum.StrEnum):

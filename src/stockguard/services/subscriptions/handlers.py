@@ -1,13 +1,15 @@
-"""Create a pending back-in-stock subscription (registered on the message bus)."""
+"""Create a pending back-in-stock subscription and queue its confirmation message
+(registered on the message bus)."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from stockguard.domain import commands, errors
 from stockguard.domain import subscriptions as s
+from stockguard.services.consent import messages, ratelimit
+from stockguard.services.consent.ports import ConsentEntry, ConsentEvent
 from stockguard.services.unit_of_work import UnitOfWork
 
 
@@ -43,14 +45,7 @@ class SubscriptionRequested:
     created: bool
 
 
-def hash_ip(client_ip: str | None) -> str | None:
-    """SHA-256 hex digest of the client's address (the address itself is not kept)."""
-    if not client_ip:
-        return None
-    return hashlib.sha256(f"stockguard-ip:{client_ip}".encode()).hexdigest()
-
-
-def _consent(cmd: SubscribeBackInStock) -> s.Consent:
+def _consent(cmd: SubscribeBackInStock, ip_hmac: str | None) -> s.Consent:
     if not cmd.consent_given:
         raise s.InvalidSubscription(
             "consent", "false", "must be given: tick the box to agree to be contacted"
@@ -60,22 +55,30 @@ def _consent(cmd: SubscribeBackInStock) -> s.Consent:
         given_at=cmd.requested_at,
         source=cmd.source,
         locale=cmd.locale,
-        ip_hash=hash_ip(cmd.client_ip),
+        ip_hash=ip_hmac,
     )
 
 
 def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> SubscriptionRequested:
-    """Validate, then store a pending subscription or find the contact's existing one.
+    """Validate, then store a pending subscription or find the contact's existing one,
+    and queue the confirmation message (double opt-in) in the same transaction.
 
-    Everything is checked before the unit of work writes: a refused request leaves the
-    database untouched. Unknown SKU: ``UnknownSku``.
+    A new, renewed or still pending subscription gets a (fresh) confirmation link; a
+    confirmed one gets nothing. Every accepted request counts towards the rate limits
+    (``RateLimited``, a 429). Everything is checked before the unit of work writes: a
+    refused request leaves the database untouched. Unknown SKU: ``UnknownSku``.
     """
     channel = s.parse_channel(cmd.channel)
     contact = s.normalize_contact(channel, cmd.contact)
-    consent = _consent(cmd)
+    policy = uow.consent_policy
+    ip_hmac = policy.ip_digest(cmd.client_ip)
+    consent = _consent(cmd, ip_hmac)
+    contact_hmac = policy.digest("contact", contact)
     with uow:
-        if uow.products.get(cmd.sku) is None:
+        product = uow.products.get(cmd.sku)
+        if product is None:
             raise errors.UnknownSku(cmd.sku)
+        ratelimit.check(uow.consent, policy, contact_hmac, ip_hmac, cmd.requested_at)
         existing = uow.subscriptions.get(contact, cmd.sku)
         if existing is None:
             subscription = s.Subscription(cmd.sku, channel, contact, consent, cmd.requested_at)
@@ -85,8 +88,25 @@ def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> Subsc
             subscription, created = existing, False
             if subscription.renew(consent):
                 uow.subscriptions.save(subscription)
+        assert subscription.id is not None
+        if subscription.status is s.SubscriptionStatus.PENDING:
+            uow.consent.log(
+                ConsentEntry(
+                    event=ConsentEvent.REQUESTED,
+                    at=cmd.requested_at,
+                    source=cmd.source,
+                    text=consent.text,
+                    contact_hmac=contact_hmac,
+                    contact=contact,
+                    subscription_id=subscription.id,
+                    ip_hmac=ip_hmac,
+                )
+            )
+            uow.consent.queue(
+                messages.confirmation(subscription, product.title, policy.links, cmd.requested_at)
+            )
+        uow.consent.record_request(contact_hmac, ip_hmac, cmd.requested_at)
         uow.commit()
-    assert subscription.id is not None
     return SubscriptionRequested(
         subscription.id, cmd.sku, channel, contact, subscription.status, created
     )
