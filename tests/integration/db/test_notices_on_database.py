@@ -5,7 +5,7 @@ hear of a later restock date."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import insert, select
@@ -15,6 +15,7 @@ from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.db.tables_compensation import CompensationCodeRow, CustomerNoticeRow
+from stockguard.adapters.notifications.templates import install_default
 from stockguard.bootstrap import App
 from stockguard.domain import commands, events
 from stockguard.entrypoints.worker import build_worker
@@ -119,7 +120,8 @@ def test_a_slipped_po_notifies_each_pre_order_customer_once_with_the_new_date(ap
     assert len(_notice_deliveries(app, sku)) == 2
 
 
-def test_open_orders_hear_of_a_later_restock_date_once(app: App) -> None:
+def _open_order(app: App, name: str, locale: str) -> tuple[str, str, str]:
+    """A customer with an open order of 3 units of a new SKU: (sku, order, customer)."""
     sku, number = random_sku(), random_sku("SO")
     customer = random_sku("C")
     with app.unit_of_work() as uow:
@@ -130,7 +132,7 @@ def test_open_orders_hear_of_a_later_restock_date_once(app: App) -> None:
     with app.sessions() as session:
         session.execute(
             insert(t.table_of(t.CustomerRow)).values(
-                external_id=customer, email=f"{customer}@example.com", name="Zoé", locale="fr"
+                external_id=customer, email=f"{customer}@example.com", name=name, locale=locale
             )
         )
         session.execute(
@@ -149,6 +151,11 @@ def test_open_orders_hear_of_a_later_restock_date_once(app: App) -> None:
             )
         )
         session.commit()  # fmt: skip
+    return sku, number, customer
+
+
+def test_open_orders_hear_of_a_later_restock_date_once(app: App) -> None:
+    sku, number, customer = _open_order(app, "Zoé", "fr")
     set_policy(lambda: SqlCompensationUnitOfWork(app.sessions), RULES, "rules.yaml", NOW)
     old, new = TODAY + timedelta(days=5), TODAY + timedelta(days=12)
     change = events.RestockPromiseChanged(
@@ -169,3 +176,29 @@ def test_open_orders_hear_of_a_later_restock_date_once(app: App) -> None:
     assert "Hello Zoé," in body
     assert f"{new:%A %d %B %Y}" in body
     assert "10% off your next order" in body
+
+
+def test_a_templated_notice_in_the_customers_language_with_an_amount_off(app: App) -> None:
+    """With the messaging renderer installed (as ``bootstrap`` does) the notice is the
+    ``delay_notice`` template in French, text and HTML, with the amount offered."""
+    install_default()
+    rules = {"monthly_budget": 1000, "rules": [{"name": "five off", "kind": "amount",
+                                                "value": 5, "min_days_late": 1}]}  # fmt: skip
+    set_policy(lambda: SqlCompensationUnitOfWork(app.sessions), rules, "rules.yaml", NOW)
+    sku, number, customer = _open_order(app, "Zoé", "fr")
+    old, new = date(2026, 12, 1), date(2026, 12, 9)
+    put_event(app, events.RestockPromiseChanged(
+        sku=sku, location="PAR", promised_on=new.isoformat(), previous_promised_on=old.isoformat(),
+        confidence=0.95, state="out_of_stock", reason="po_slipped",
+    ), NOW)  # fmt: skip
+    build_worker(app, channel_transports={}).relay_outbox_job()
+    with app.sessions() as session:
+        row = session.execute(
+            select(DELIVERIES).where(DELIVERIES.c.source == "notice",
+                                     DELIVERIES.c.target == f"{customer}@example.com")
+        ).one()  # fmt: skip
+    assert number in row.subject
+    assert "Zoé" in row.body
+    assert "9 déc" in row.body  # Babel's French date
+    assert "5,00" in row.body  # and money
+    assert "<p" in row.payload["html"].lower()

@@ -158,9 +158,12 @@ class SqlCompensationStore:
         query = (
             select(
                 ORDERS.c.number, ORDERS.c.customer, ORDERS.c.currency, LINES.c.sku,
-                LINES.c.quantity, LINES.c.unit_price,
+                LINES.c.quantity, LINES.c.unit_price, PRODUCTS.c.title,
             )
-            .select_from(ORDERS.join(LINES, LINES.c.order_number == ORDERS.c.number))
+            .select_from(
+                ORDERS.join(LINES, LINES.c.order_number == ORDERS.c.number)
+                .join(PRODUCTS, PRODUCTS.c.sku == LINES.c.sku)
+            )
             .where(ORDERS.c.status == "open", ORDERS.c.customer.is_not(None), where)
             .order_by(ORDERS.c.number, LINES.c.line_no)
         )  # fmt: skip
@@ -170,7 +173,7 @@ class SqlCompensationStore:
             totals[row.number] = totals.get(row.number, Decimal(0)) + row.quantity * row.unit_price
         return [
             AffectedOrder("order", r.number, r.customer, r.sku, None, r.quantity,
-                          totals[r.number], r.currency)
+                          totals[r.number], r.currency, title=r.title)
             for r in rows
         ]  # fmt: skip
 
@@ -181,14 +184,14 @@ class SqlCompensationStore:
 
     def _preorders(self, where: Any) -> list[AffectedOrder]:
         query = (
-            select(PREORDERS, PRODUCTS.c.price, PRODUCTS.c.currency)
+            select(PREORDERS, PRODUCTS.c.price, PRODUCTS.c.currency, PRODUCTS.c.title)
             .select_from(PREORDERS.join(PRODUCTS, PRODUCTS.c.sku == PREORDERS.c.sku))
             .where(where)
             .order_by(PREORDERS.c.seq)
         )
         return [
             AffectedOrder("preorder", r.id, r.customer, r.sku, r.location, r.quantity,
-                          r.quantity * r.price, r.currency, r.promised_on)
+                          r.quantity * r.price, r.currency, r.promised_on, r.title)
             for r in self.session.execute(query)
         ]  # fmt: skip
 

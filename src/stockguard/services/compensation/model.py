@@ -32,6 +32,8 @@ class AffectedOrder:
     value: Decimal
     currency: str
     promised_on: date | None = None
+    title: str | None = None
+    """The product's title (the SKU when unknown)."""
 
 
 @dataclass(frozen=True, slots=True)

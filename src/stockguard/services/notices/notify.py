@@ -71,7 +71,7 @@ def notify(
     late = c.days_late(new, previous, today)
     code = compensate(store, order, days_late=late, reason=reason, idempotency_key=key, now=now)
     contact = store.contact(order.customer)
-    text = delay_notice(contact, order, new, code)
+    text = delay_notice(contact, order, new, previous, code)
     store.add_notice(
         Notice(key, order.customer, contact.email, order.kind, order.ref, order.sku, new,
                previous, reason, code.code if code else None, now)
@@ -86,6 +86,7 @@ def notify(
                 subject=text.subject,
                 body=text.body,
                 created_at=now,
+                payload={"html": text.html} if text.html else {},
             )
         )
     return True
