@@ -24,7 +24,7 @@ from stockguard.adapters.db.alerts import AbcCache
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
 from stockguard.adapters.notifications.smtp import SmtpTransport
 from stockguard.adapters.notifications.webhook import WebhookTransport
-from stockguard.bootstrap import App
+from stockguard.bootstrap import App, link_config
 from stockguard.config import Settings
 from stockguard.services.alerts import digest
 from stockguard.services.alerts import subscriber as alert_subscriber
@@ -35,6 +35,7 @@ from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
 from stockguard.services.promotions.check import check_promotions
 from stockguard.services.reservations.expiry import IntervalJob, release_expired_job
 from stockguard.services.waves import subscriber as wave_subscriber
+from stockguard.services.waves.ports import WaveSettings
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +66,12 @@ class CycleReport:
         )
 
 
-def subscribers() -> Subscribers[AlertUnitOfWork]:
+def subscribers(waves: WaveSettings | None = None) -> Subscribers[AlertUnitOfWork]:
     """Every outbox subscriber, by event type."""
     registry: Subscribers[AlertUnitOfWork] = Subscribers()
     alert_subscriber.subscribe(registry)
     notice_subscriber.subscribe(registry)
-    wave_subscriber.subscribe(registry)
+    wave_subscriber.subscribe(registry, waves)
     return registry
 
 
@@ -171,7 +172,8 @@ def build_worker(
     def uow_factory() -> SqlRelayUnitOfWork:
         return SqlRelayUnitOfWork(app.sessions, abc=abc, clock=now)
 
-    relay = Relay(uow_factory, subscribers(), now, batch_size=settings.batch_size)
+    waves = WaveSettings(links=link_config(app.settings))
+    relay = Relay(uow_factory, subscribers(waves), now, batch_size=settings.batch_size)
     sender = Sender(
         uow_factory,
         channel_transports if channel_transports is not None else transports(app.settings),
@@ -188,7 +190,7 @@ def build_worker(
         IntervalJob(
             "back-in-stock waves",
             WAVE_RECHECK_SECONDS,
-            lambda at: wave_subscriber.recheck(uow_factory, at),
+            lambda at: wave_subscriber.recheck(uow_factory, at, waves),
         )
     )
     if settings.promotion_check:

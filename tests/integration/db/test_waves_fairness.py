@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
 
 from sqlalchemy import insert, select
 
@@ -21,10 +22,12 @@ from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.db.tables_subscriptions import BackInStockSubscriptionRow
 from stockguard.adapters.db.tables_waves import RestockEpisodeRow, WaveNotificationRow
-from stockguard.bootstrap import App
+from stockguard.adapters.notifications.templates import install_default
+from stockguard.bootstrap import App, link_config
 from stockguard.domain import commands
 from stockguard.domain.catalog import ProductStatus
 from stockguard.entrypoints.worker import build_worker
+from stockguard.services.consent.tokens import Purpose, verify
 from stockguard.services.substitutes.ports import NeighbourKind, NeighbourRecord
 from stockguard.services.waves.ports import WaveSettings
 from stockguard.services.waves.subscriber import recheck
@@ -207,3 +210,41 @@ def test_subscribers_of_a_discontinued_sku_get_its_substitutes_once(app: App) ->
             select(DELIVERY.c.body).where(DELIVERY.c.idempotency_key.in_([k for k, _, _ in sent]))
         ).scalars()
         assert all("Green mug" in body for body in bodies)
+
+
+def test_wave_emails_are_the_templates_with_a_working_unsubscribe_link(app: App) -> None:
+    """Through the worker (its settings sign the links): the subscriber's locale, the
+    HTML part and the RFC 8058 headers, whose link verifies with the same secret."""
+    install_default()
+    sku = random_sku("MUG")
+    seed(app, sku)
+    subscribe(app, sku, 4)
+    now = datetime.now(UTC)
+    worker = build_worker(app, clock=lambda: now, channel_transports={})
+    app.bus.handle(commands.RecordAdjustment(sku, "PAR", 1, now, f"{sku}-back"))
+    worker.relay_outbox_job()
+    with app.sessions() as session:
+        rows = session.execute(
+            select(DELIVERY.c.target, DELIVERY.c.subject, DELIVERY.c.body, DELIVERY.c.payload)
+            .where(DELIVERY.c.source == "wave", DELIVERY.c.target.like(f"%.{sku.lower()}@%"))
+            .order_by(DELIVERY.c.target)
+        ).all()
+    assert len(rows) == 2  # floor(1 x 2.0)
+    english, french = rows  # c0000 (en) and c0001 (fr), the two earliest
+    assert english.subject == f"Mug {sku} is back in stock"
+    assert french.subject == f"Mug {sku} est de retour en stock"
+    headers = english.payload["headers"]
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = headers["List-Unsubscribe"].strip("<>").split(">")[0]
+    assert url.startswith("http://localhost:8000/storefront/v1/subscriptions/unsubscribe?token=")
+    assert url in english.body
+    assert f"Mug {sku}" in english.payload["html"]
+    token = unquote(url.split("token=")[1])
+    config = link_config(app.settings)
+    with app.sessions() as session:
+        contact = session.execute(
+            select(SUBSCRIPTION.c.contact).where(
+                SUBSCRIPTION.c.id == verify(config.secret, Purpose.UNSUBSCRIBE, token, now=now)
+            )
+        ).scalar_one()
+    assert contact == f"c0000.{sku.lower()}@example.com"

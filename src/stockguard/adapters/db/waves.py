@@ -66,7 +66,13 @@ class SqlWaveStore:
 
     def product(self, sku: str) -> ProductFacts | None:
         row = self._session.execute(
-            select(PRODUCT.c.sku, PRODUCT.c.title, PRODUCT.c.status).where(PRODUCT.c.sku == sku)
+            select(
+                PRODUCT.c.sku,
+                PRODUCT.c.title,
+                PRODUCT.c.status,
+                PRODUCT.c.price,
+                PRODUCT.c.currency,
+            ).where(PRODUCT.c.sku == sku)
         ).one_or_none()
         if row is None:
             return None
@@ -75,7 +81,9 @@ class SqlWaveStore:
             .join(LOCATION, LOCATION.c.code == LEVEL.c.location)
             .where(LEVEL.c.sku == sku, LOCATION.c.sellable.is_(True))
         ).scalar_one_or_none()
-        return ProductFacts(row.sku, row.title, row.status, int(available or 0))
+        return ProductFacts(
+            row.sku, row.title, row.status, int(available or 0), row.price, row.currency
+        )
 
     def open_episode(self, sku: str) -> Episode | None:
         row = self._session.execute(

@@ -6,8 +6,10 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Protocol
 
+from stockguard.services.consent.links import LinkConfig
 from stockguard.services.outbox.ports import RelayUnitOfWork
 from stockguard.services.substitutes.ports import SubstituteReader
 
@@ -39,13 +41,18 @@ class WaveSettings:
     notified contact buys, so more are told than there are units); ``pause_minutes``:
     the least time between two waves of one episode; ``include_viewers``: after the
     subscribers, tell identified customers with marketing consent who viewed the product
-    while it was out of stock within ``viewer_days``.
+    while it was out of stock within ``viewer_days``; ``links``: signs the unsubscribe
+    link and headers of each message (None: plain messages without them, as in tests);
+    ``product_url``: the product page a message links to, ``{base}`` the public base
+    URL and ``{sku}`` the SKU.
     """
 
     factor: float = 2.0
     pause_minutes: float = 30.0
     include_viewers: bool = False
     viewer_days: int = 30
+    links: LinkConfig | None = None
+    product_url: str = "{base}/storefront/demo/product/{sku}"
 
     def __post_init__(self) -> None:
         if not self.factor > 0:
@@ -87,6 +94,8 @@ class ProductFacts:
     status: str
     available: int
     """On hand less allocated and reserved, summed over the sellable locations."""
+    price: Decimal = Decimal(0)
+    currency: str = "EUR"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,8 +29,8 @@ from datetime import datetime, timedelta
 
 from stockguard.domain import errors
 from stockguard.services.outbox.model import Channel, Delivery
-from stockguard.services.substitutes.query import substitutes_for
-from stockguard.services.waves import messages
+from stockguard.services.substitutes.query import Suggestion, substitutes_for
+from stockguard.services.waves import compose
 from stockguard.services.waves.ports import (
     Audience,
     Episode,
@@ -80,7 +80,7 @@ def advance(
         return WaveOutcome(sku, "unknown")
     episode = uow.waves.open_episode(sku)
     if facts.status == DISCONTINUED:
-        return _discontinued(uow, facts, episode, now)
+        return _discontinued(uow, facts, episode, now, settings)
     if facts.available <= 0:
         if episode is not None:
             uow.waves.close_episode(episode.id, EpisodeStatus.SOLD_OUT, now)
@@ -98,19 +98,17 @@ def advance(
     if not recipients:
         return WaveOutcome(sku, "exhausted", episode.id, episode.waves)
     wave = episode.waves + 1
-    _tell(uow, episode, wave, recipients, now, _restock_text(facts))
+    _tell(uow, episode, wave, recipients, now, facts, settings, compose.BACK_IN_STOCK)
     uow.waves.record_wave(episode.id, now)
     return WaveOutcome(sku, "wave", episode.id, wave, len(recipients))
 
 
-def _restock_text(facts: ProductFacts) -> dict[str, messages.Text]:
-    return {
-        locale: messages.back_in_stock(facts.title, facts.sku, locale) for locale in ("en", "fr")
-    }
-
-
 def _discontinued(
-    uow: WaveUnitOfWork, facts: ProductFacts, episode: Episode | None, now: datetime
+    uow: WaveUnitOfWork,
+    facts: ProductFacts,
+    episode: Episode | None,
+    now: datetime,
+    settings: WaveSettings,
 ) -> WaveOutcome:
     if episode is None or episode.kind is not EpisodeKind.DISCONTINUED:
         if episode is not None:
@@ -121,23 +119,19 @@ def _discontinued(
     )
     if not recipients:
         return WaveOutcome(facts.sku, "exhausted", episode.id, episode.waves)
-    titles = _substitute_titles(uow, facts.sku)
-    texts = {
-        locale: messages.discontinued(facts.title, facts.sku, locale, titles)
-        for locale in ("en", "fr")
-    }
+    found = _substitutes(uow, facts.sku)
     wave = episode.waves + 1
-    _tell(uow, episode, wave, recipients, now, texts)
+    _tell(uow, episode, wave, recipients, now, facts, settings, compose.DISCONTINUED, found)
     uow.waves.record_wave(episode.id, now)
     return WaveOutcome(facts.sku, "discontinued", episode.id, wave, len(recipients))
 
 
-def _substitute_titles(uow: WaveUnitOfWork, sku: str, limit: int = 3) -> list[str]:
+def _substitutes(uow: WaveUnitOfWork, sku: str, limit: int = 3) -> list[Suggestion]:
+    """The SKU's best in-stock, active substitutes (none when it has no neighbours)."""
     try:
-        found = substitutes_for(uow.waves.substitute_reader(), sku, limit=limit)
+        return substitutes_for(uow.waves.substitute_reader(), sku, limit=limit).substitutes
     except errors.DomainError:
         return []
-    return [s.title for s in found.substitutes]
 
 
 def _tell(
@@ -146,11 +140,14 @@ def _tell(
     wave: int,
     recipients: Sequence[Recipient],
     now: datetime,
-    texts: dict[str, messages.Text],
+    facts: ProductFacts,
+    settings: WaveSettings,
+    template: str,
+    substitutes: Sequence[Suggestion] = (),
 ) -> None:
     uow.waves.add_notifications(episode.id, wave, recipients, now)
     for recipient in recipients:
-        text = texts.get(recipient.locale, texts["en"])
+        text = compose.compose(template, facts, recipient, settings, now, substitutes)
         uow.deliveries.add(
             Delivery(
                 idempotency_key=idempotency_key(episode.id, recipient),
@@ -160,7 +157,7 @@ def _tell(
                 subject=text.subject,
                 body=text.body,
                 created_at=now,
-                payload={"sku": episode.sku, "episode": episode.id, "wave": wave},
+                payload={"sku": episode.sku, "episode": episode.id, "wave": wave, **text.payload},
             )
         )
 
