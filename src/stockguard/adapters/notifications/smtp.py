@@ -48,7 +48,11 @@ class SmtpTransport:
         message["Date"] = format_datetime(delivery.created_at)
         message["Message-ID"] = message_id(delivery.idempotency_key, self.sender)
         message["X-Stockguard-Idempotency-Key"] = delivery.idempotency_key
+        for name, value in delivery.payload.get("headers", {}).items():
+            message[name] = value  # e.g. List-Unsubscribe (RFC 8058) of customer messages
         message.set_content(delivery.body)
+        if html := delivery.payload.get("html"):
+            message.add_alternative(html, subtype="html")  # multipart/alternative
         return message
 
     def send(self, delivery: Delivery) -> None:

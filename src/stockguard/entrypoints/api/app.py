@@ -18,6 +18,7 @@ from stockguard.entrypoints.api.routers import (
     contracts,
     customers,
     imports,
+    messages,
     orders,
     planning,
     products,
@@ -167,6 +168,8 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         waves.router,
         waves.storefront_router,
         compensation.router,
+        messages.router,
+        messages.operator_router,
     ):
         app.include_router(router)
     register_error_handlers(app)

@@ -17,6 +17,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     forecast,
     imports,
     keys,
+    messages,
     operators,
     plan,
     promotions,
@@ -76,6 +77,7 @@ app.add_typer(scenario.app, name="scenario")
 app.add_typer(storefront.app, name="storefront")
 app.add_typer(substitutes.app, name="substitutes")
 app.add_typer(waves.app, name="waves")
+app.add_typer(messages.app, name="messages")
 app.add_typer(reservations.app, name="reservations")
 app.add_typer(reservations.preorders_app, name="preorders")
 app.add_typer(compensation.app, name="compensation")

@@ -1,0 +1,119 @@
+"""Crash test of customer e-mail delivery: a worker process sending to an SMTP sink
+process (aiosmtpd on loopback) is SIGKILLed at 5 random points and restarted; at the end
+every message reached the sink, and its Message-IDs are exactly the expected ones.
+
+The guarantee (docs/messaging.md): a delivery is marked ``sending`` with a lease before
+the SMTP transaction and ``sent`` right after the server's 250; the only window where a
+kill can cause a second copy is between that 250 and the commit of ``sent`` (one QUIT
+round trip and one small commit on loopback). The copy carries the same Message-ID
+(derived from the idempotency key), so the sink, like any receiver that de-duplicates on
+Message-ID, holds each message once. The test checks: the distinct Message-IDs are exactly
+the N expected; raw copies exceed N by at most one per kill (only the message in flight
+can be repeated); every row ends ``sent``.
+
+Sizing: 300 messages x 5 kills run in a few seconds here; the 10,000-message run is
+``benchmarks/notify_throughput.py --crash`` (same code, bigger N).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from stockguard.adapters.db import migrations
+from stockguard.adapters.db.engine import make_engine
+from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
+from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
+from stockguard.adapters.notifications.smtp import message_id
+from stockguard.services.outbox.model import Channel, Delivery
+
+TESTS = Path(__file__).resolve().parents[1]
+SENDER = "s@shop.example"
+
+
+def _queue(url: str, n: int) -> set[str]:
+    engine = make_engine(url)
+    migrations.upgrade(engine)
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    now = datetime.now(UTC)
+    with SqlRelayUnitOfWork(sessions) as uow:
+        for i in range(n):
+            uow.deliveries.add(
+                Delivery(f"crash:{i}", "messaging", Channel.EMAIL, f"c{i}@example.org",
+                         f"Back in stock #{i}", f"Hello customer {i}", now)
+            )  # fmt: skip
+        uow.commit()
+    engine.dispose()
+    return {message_id(f"crash:{i}", SENDER) for i in range(n)}
+
+
+def _start_sink(tmp: Path) -> tuple[subprocess.Popen[bytes], Path, int]:
+    ids, port_file = tmp / "ids.txt", tmp / "port.txt"
+    ids.touch()
+    sink = subprocess.Popen([sys.executable, str(TESTS / "messaging_sink.py"), str(ids),
+                             str(port_file)])  # fmt: skip
+    deadline = time.monotonic() + 20
+    while not (port_file.exists() and port_file.read_text()):
+        assert time.monotonic() < deadline, "the SMTP sink did not start"
+        time.sleep(0.05)
+    return sink, ids, int(port_file.read_text())
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line]
+
+
+def run_crash_test(tmp: Path, n: int, kills: int, seed: int) -> dict[str, int]:
+    """Queue ``n`` e-mails, kill the worker ``kills`` times after a random number of
+    accepted messages, restart it, let it finish; returns the counts."""
+    url = f"sqlite:///{tmp / 'crash.sqlite3'}"
+    expected = _queue(url, n)
+    sink, ids, port = _start_sink(tmp)
+    rng = random.Random(seed)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, str(TESTS / "messaging_crash_worker.py"), url, str(port)]
+    try:
+        stops = sorted(rng.sample(range(1, n - n // 10), kills))
+        for stop in stops:
+            worker = subprocess.Popen(command, env=env)
+            deadline = time.monotonic() + 120
+            while len(_lines(ids)) < stop and worker.poll() is None:
+                assert time.monotonic() < deadline, "the worker made no progress"
+                time.sleep(rng.uniform(0.0005, 0.005))
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+        final = subprocess.run(command, env=env, timeout=300, check=False)
+        assert final.returncode == 0
+    finally:
+        sink.kill()
+        sink.wait()
+    received = _lines(ids)
+    assert set(received) == expected  # every message, nothing else
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        unsent = connection.execute(
+            select(func.count()).where(NotificationDeliveryRow.status != "sent")
+        ).scalar_one()
+    engine.dispose()
+    assert unsent == 0
+    duplicates = len(received) - len(set(received))
+    assert duplicates <= kills  # at most the message in flight at each kill
+    return {"messages": n, "received": len(received), "distinct": len(set(received)),
+            "duplicates": duplicates, "kills": kills}  # fmt: skip
+
+
+@pytest.mark.slow
+def test_worker_killed_at_five_random_points_delivers_every_message(tmp_path: Path) -> None:
+    counts = run_crash_test(tmp_path, n=300, kills=5, seed=20261125)
+    print(counts)
+    assert counts["distinct"] == 300
