@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
@@ -113,7 +112,7 @@ def get_compensation_rules(stockguard: AppDep) -> dict[str, Any]:
 @router.put("/rules")
 def put_compensation_rules(
     stockguard: AppDep, document: Annotated[dict[str, Any], Body()]
-) -> JSONResponse | dict[str, Any]:
+) -> Any:
     """Replace the policy: ``currency``, ``tiers`` {silver, gold} (12-month spend),
     ``monthly_budget``, ``shipping_value``, ``rules`` [{name, kind, value, min_tier,
     min_days_late, min_order_value}] (first match wins). 422 with every problem and
