@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, select, update
@@ -27,6 +27,7 @@ from stockguard.services.waves.ports import (
     ProductFacts,
     Recipient,
 )
+from stockguard.services.waves.views import WaitingSpan
 from stockguard.services.waves.waves import idempotency_key
 
 EPISODE = t.table_of(RestockEpisodeRow)
@@ -245,3 +246,21 @@ class SqlWaveStore:
 class _Values:
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
+
+
+def waiting_spans(session: Session, skus: Sequence[str]) -> list[WaitingSpan]:
+    """Confirmed subscriptions of ``skus`` with their UTC confirmation and unsubscribe
+    days (``unsubscribed_on`` None while still subscribed)."""
+    rows = session.execute(
+        select(
+            SUBSCRIPTION.c.sku, SUBSCRIPTION.c.confirmed_at, SUBSCRIPTION.c.unsubscribed_at
+        ).where(SUBSCRIPTION.c.sku.in_(list(skus)), SUBSCRIPTION.c.confirmed_at.is_not(None))
+    ).all()
+    return [
+        WaitingSpan(
+            row.sku,
+            row.confirmed_at.astimezone(UTC).date(),
+            row.unsubscribed_at.astimezone(UTC).date() if row.unsubscribed_at else None,
+        )
+        for row in rows
+    ]

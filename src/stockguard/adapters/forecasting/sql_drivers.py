@@ -17,12 +17,19 @@ from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.types import UtcDateTime
+from stockguard.adapters.db.waves import waiting_spans
 from stockguard.services.planning.drivers import CatalogPrice, DailyPrice, PromotionSpan
+from stockguard.services.waves.views import WaitingSpan
 
 
 class SqlDriverSource:
     def __init__(self, sessions: Callable[[], Session]) -> None:
         self._sessions = sessions
+
+    def waiting_spans(self, skus: Sequence[str]) -> list[WaitingSpan]:
+        """Back-in-stock subscriptions of ``skus`` (``services.waves.views.WaitingSource``)."""
+        with self._sessions() as session:
+            return waiting_spans(session, skus)
 
     def catalog_prices(self, skus: Sequence[str]) -> list[CatalogPrice]:
         products = t.table_of(t.ProductRow)

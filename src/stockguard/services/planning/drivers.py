@@ -30,6 +30,7 @@ import numpy as np
 from stockguard.planning.forecasting.base import FloatArray
 from stockguard.planning.panel import DemandPanel
 from stockguard.services.forecasting.drivers import DriverInputs
+from stockguard.services.waves.views import WAITING_REGRESSOR, WaitingSource, waiting_regressor
 
 REGRESSORS: tuple[str, ...] = ("promotion", "discount")
 
@@ -98,11 +99,13 @@ def driver_inputs(source: DriverSource, panel: DemandPanel, *, horizon: int) -> 
             observed[rows.get(price.sku, []), (price.day - panel.start).days] = price.unit_price
     listed = np.array([catalog[s].price if s in catalog else np.nan for s in panel.skus])
     prices = effective_prices(observed=observed, catalog=listed, discount=discount)
-    return DriverInputs(
-        start=panel.start,
-        prices=prices,
-        regressors={"promotion": promotion, "discount": discount},
-    )
+    regressors = {"promotion": promotion, "discount": discount}
+    if isinstance(source, WaitingSource) and panel.n_days > 0:
+        queue = source.waiting_spans(skus)
+        waiting = waiting_regressor(queue, panel.skus, panel.start, panel.n_days, horizon)
+        if np.any(waiting > 0):  # back-in-stock subscribers waiting: a demand signal
+            regressors[WAITING_REGRESSOR] = waiting
+    return DriverInputs(start=panel.start, prices=prices, regressors=regressors)
 
 
 def promotion_grids(
