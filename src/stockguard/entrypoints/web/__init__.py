@@ -27,6 +27,7 @@ from stockguard.entrypoints.web import auth
 from stockguard.entrypoints.web.rendering import make_templates, path, render
 from stockguard.entrypoints.web.routes import (
     audit,
+    customer_service,
     overview,
     purchasing,
     register,
@@ -62,6 +63,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         audit.router,
         scenarios.router,
         register.router,
+        customer_service.router,
     ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
