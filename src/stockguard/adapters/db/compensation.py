@@ -247,8 +247,9 @@ class SqlCompensationStore:
 def _code(row: Any) -> IssuedCode:
     return IssuedCode(
         code=row.code, customer=row.customer, order_ref=row.order_ref, reason=row.reason,
-        rule=row.rule, kind=row.kind, value=Decimal(row.value),
-        face_value=Decimal(row.face_value), currency=row.currency, issued_at=row.issued_at,
+        rule=row.rule, kind=row.kind, value=Decimal(row.value).quantize(c.CENT),
+        face_value=Decimal(row.face_value).quantize(c.CENT), currency=row.currency,
+        issued_at=row.issued_at,
         idempotency_key=row.idempotency_key, redeemed_at=row.redeemed_at,
         redeemed_ref=row.redeemed_ref,
     )  # fmt: skip
