@@ -11,6 +11,7 @@ from stockguard.entrypoints.cli import (  # public_data adds online-retail and m
     audit,
     carriers,
     compensation,
+    contacts,
     contracts,
     db,
     demo,
@@ -81,6 +82,7 @@ app.add_typer(messages.app, name="messages")
 app.add_typer(reservations.app, name="reservations")
 app.add_typer(reservations.preorders_app, name="preorders")
 app.add_typer(compensation.app, name="compensation")
+app.add_typer(contacts.app, name="contacts")
 app.command()(worker.worker)
 
 

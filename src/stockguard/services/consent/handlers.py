@@ -142,7 +142,8 @@ def parse_contact(raw: str) -> str:
 def export_contact(cmd: ExportContact, uow: UnitOfWork) -> dict[str, Any]:
     """Everything stored about the contact, as JSON-ready values (datetimes in ISO
     8601): ``contact``, ``subscriptions``, ``consent_log``, ``messages``. The export
-    itself is logged."""
+    itself is logged under the contact's keyed digest only (exporting an erased
+    contact stores nothing new about them)."""
     contact = parse_contact(cmd.contact)
     policy = uow.consent_policy
     contact_hmac = policy.digest("contact", contact)
@@ -155,7 +156,6 @@ def export_contact(cmd: ExportContact, uow: UnitOfWork) -> dict[str, Any]:
                 source=cmd.source,
                 text="data export",
                 contact_hmac=contact_hmac,
-                contact=contact,
             )
         )
         uow.commit()

@@ -6,11 +6,14 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from stockguard.domain import subscriptions as s
 from stockguard.entrypoints.api.deps import BusDep, Storefront
+from stockguard.entrypoints.api.routers.consent import consent_problem
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
+from stockguard.services.consent.ratelimit import RateLimited
 from stockguard.services.subscriptions.handlers import SubscribeBackInStock
 
 router = APIRouter(
@@ -73,24 +76,29 @@ class SubscriptionAccepted(BaseModel):
     status: Literal["pending"] = "pending"
 
 
-@router.post("/subscriptions", status_code=202)
+@router.post("/subscriptions", status_code=202, response_model=SubscriptionAccepted)
 def create_subscription(
     body: SubscriptionCreate, request: Request, bus: BusDep
-) -> SubscriptionAccepted:
-    """Ask to be told when a SKU is back (202: pending until confirmed). 422
-    ``invalid_subscription`` names the ``field`` (contact, consent...) and the ``reason``;
-    404 ``unknown_sku``."""
-    bus.handle(
-        SubscribeBackInStock(
-            sku=body.sku,
-            channel=body.channel,
-            contact=body.contact,
-            consent_given=body.consent,
-            consent_text=body.consent_text,
-            locale=body.locale,
-            requested_at=datetime.now(UTC),
-            source=body.source,
-            client_ip=request.client.host if request.client else None,
+) -> SubscriptionAccepted | JSONResponse:
+    """Ask to be told when a SKU is back (202: pending until confirmed; a confirmation
+    message with a signed link is queued). 422 ``invalid_subscription`` names the
+    ``field`` (contact, consent...) and the ``reason``; 404 ``unknown_sku``; 429
+    ``rate_limited`` with ``Retry-After`` (seconds) past the limits per contact and per
+    client address."""
+    try:
+        bus.handle(
+            SubscribeBackInStock(
+                sku=body.sku,
+                channel=body.channel,
+                contact=body.contact,
+                consent_given=body.consent,
+                consent_text=body.consent_text,
+                locale=body.locale,
+                requested_at=datetime.now(UTC),
+                source=body.source,
+                client_ip=request.client.host if request.client else None,
+            )
         )
-    )
+    except RateLimited as error:
+        return consent_problem(error)
     return SubscriptionAccepted(sku=body.sku, channel=body.channel)
