@@ -159,6 +159,34 @@ class MessagingSettings(BaseModel):
         return url.rstrip("/")
 
 
+class SmsSettings(BaseModel):
+    """The SMS provider's HTTP API (``STOCKGUARD_SMS__URL`` ...); SMS is off when unset.
+
+    ``payload_template`` is the JSON body with the placeholders ``"{to}"``, ``"{body}"``,
+    ``"{sender}"`` and ``"{id}"`` (see ``adapters.notifications.sms``).
+    """
+
+    url: str | None = Field(default=None, description="POST endpoint of the provider.")
+    auth_header: str = Field(default="Authorization", description="Credential header name.")
+    auth_value: SecretStr | None = Field(default=None, description="e.g. 'Bearer abc...'.")
+    payload_template: str = Field(
+        default='{"to": "{to}", "text": "{body}", "from": "{sender}", "reference": "{id}"}',
+        description="JSON body with {to}, {body}, {sender}, {id} placeholders.",
+    )
+    sender: str = Field(default="stockguard", description="Sender name or number.")
+    timeout: float = Field(default=10.0, gt=0)
+
+
+class ThroughputSettings(BaseModel):
+    """Messages per second per channel (``STOCKGUARD_THROUGHPUT__EMAIL_PER_SECOND`` ...);
+    0 means unlimited. ``burst`` messages may leave at once after a pause."""
+
+    email_per_second: float = Field(default=0.0, ge=0)
+    sms_per_second: float = Field(default=0.0, ge=0)
+    webhook_per_second: float = Field(default=0.0, ge=0)
+    burst: int = Field(default=10, ge=1)
+
+
 class ConsentSettings(BaseModel):
     """Double opt-in and abuse limits (``STOCKGUARD_CONSENT__PER_CONTACT_PER_HOUR`` ...)."""
 
@@ -190,3 +218,5 @@ class Settings(BaseSettings):
     checkout: CheckoutSettings = CheckoutSettings()
     messaging: MessagingSettings = MessagingSettings()
     consent: ConsentSettings = ConsentSettings()
+    sms: SmsSettings = SmsSettings()
+    throughput: ThroughputSettings = ThroughputSettings()

@@ -26,6 +26,7 @@ from stockguard.adapters.notifications.smtp import SmtpTransport
 from stockguard.adapters.notifications.webhook import WebhookTransport
 from stockguard.bootstrap import App, link_config
 from stockguard.config import Settings
+from stockguard.entrypoints import messaging_channels
 from stockguard.services.alerts import digest
 from stockguard.services.alerts import subscriber as alert_subscriber
 from stockguard.services.alerts.ports import AlertUnitOfWork
@@ -77,7 +78,7 @@ def subscribers(waves: WaveSettings | None = None) -> Subscribers[AlertUnitOfWor
 
 def transports(settings: Settings) -> dict[Channel, Transport]:
     smtp = settings.smtp
-    return {
+    channels: dict[Channel, Transport] = {
         Channel.EMAIL: SmtpTransport(
             host=smtp.host,
             port=smtp.port,
@@ -89,6 +90,9 @@ def transports(settings: Settings) -> dict[Channel, Transport]:
         ),
         Channel.WEBHOOK: WebhookTransport(timeout=settings.worker.webhook_timeout),
     }
+    if (sms := messaging_channels.sms_transport(settings)) is not None:
+        channels[Channel.SMS] = sms
+    return channels
 
 
 @dataclass(slots=True)
@@ -182,6 +186,7 @@ def build_worker(
             settings.retry_base_seconds, settings.retry_cap_seconds, settings.max_attempts
         ),
         lease_seconds=settings.lease_seconds,
+        throttles=messaging_channels.throttles(app.settings),
     )
     daily: list[DailyJob | IntervalJob] = [
         release_expired_job(app.bus, app.settings.checkout.release_interval_seconds)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -39,6 +39,12 @@ class DeliveryFailed(Exception):
 class Transport(Protocol):
     def send(self, delivery: Delivery) -> None:
         """Hand ``delivery`` to the receiver; raise ``DeliveryFailed`` if it was not taken."""
+        ...
+
+
+class Throttle(Protocol):
+    def acquire(self) -> float:
+        """Wait until one more message may leave (``services.messaging.throttle``)."""
         ...
 
 
@@ -73,6 +79,8 @@ class Sender:
     retry: RetryPolicy = RetryPolicy()
     lease_seconds: float = 300.0
     batch_size: int = 20
+    throttles: Mapping[Channel, Throttle] = field(default_factory=dict)
+    """Per-channel throughput limits (provider limits); channels without one are not held."""
 
     def send_due(self) -> SendReport:
         """Claim one batch of due deliveries and send them; returns what happened."""
@@ -105,6 +113,8 @@ class Sender:
         if transport is None:
             error = f"no {delivery.channel.value} transport is configured"
         else:
+            if (throttle := self.throttles.get(delivery.channel)) is not None:
+                throttle.acquire()
             try:
                 transport.send(delivery)
             except DeliveryFailed as failure:
