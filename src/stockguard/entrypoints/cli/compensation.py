@@ -113,7 +113,7 @@ def codes_list(
         return
     table = Table(title="Compensation codes", title_justify="left")
     for column in ("code", "customer", "order", "offer", "value", "issued", "redeemed", "reason"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("code", "customer", "order", "value"))
     for code in codes:
         table.add_row(
             code.code, code.customer, code.order_ref, handlers.describe(code),
