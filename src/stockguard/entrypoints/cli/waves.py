@@ -17,6 +17,10 @@ app = typer.Typer(
 )
 
 
+def _plain(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def _table(title: str, rows: list[EpisodeSummary]) -> Table:
     table = Table(title=title)
     for column in ("Episode", "SKU", "Kind", "Status", "Opened", "Units", "Waves", "Told"):
@@ -66,8 +70,14 @@ def show(sku: Annotated[str, typer.Argument(help="The SKU.")]) -> None:
             raise fail(f"Unknown SKU {sku!r}: check the spelling or import the catalogue.")
         rows = store.episodes(sku)
         waiting = store.waiting_counts([sku]).get(sku, 0)
-    console.print(f"{sku}: {waiting} confirmed subscriber(s) waiting.")
-    if rows:
-        console.print(_table(f"Restock episodes of {sku}", rows))
-    else:
-        console.print("No restock episode yet.")
+    _plain(f"{sku}: {waiting} confirmed subscriber(s) waiting.")
+    if not rows:
+        _plain("No restock episode yet.")
+    for row in rows:
+        e = row.episode
+        _plain(
+            f"Episode {e.id} ({e.kind.value}, {e.status.value}): opened "
+            f"{e.opened_at:%Y-%m-%d %H:%M} UTC with {e.available_at_open} unit(s); "
+            f"{e.waves} wave(s), {row.notified} contact(s) told"
+            + (f", sold out {e.closed_at:%Y-%m-%d %H:%M} UTC." if e.closed_at else ".")
+        )

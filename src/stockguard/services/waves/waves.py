@@ -51,8 +51,9 @@ DISCONTINUED_BATCH = 10_000
 @dataclass(frozen=True, slots=True)
 class WaveOutcome:
     """What one ``advance`` did: ``action`` is ``wave``, ``paused`` (too soon after the
-    last wave), ``sold_out``, ``exhausted`` (nobody left to tell), ``discontinued`` or
-    ``unknown``; ``told`` contacts in wave ``wave`` of ``episode_id``."""
+    last wave), ``sold_out``, ``exhausted`` (nobody left to tell), ``discontinued``,
+    ``nobody`` (no episode open and nobody waiting) or ``unknown``; ``told`` contacts
+    in wave ``wave`` of ``episode_id``."""
 
     sku: str
     action: str
@@ -79,8 +80,21 @@ def advance(
     if facts is None:
         return WaveOutcome(sku, "unknown")
     episode = uow.waves.open_episode(sku)
+    if episode is None and not _anyone_waiting(uow, sku, facts, settings):
+        return WaveOutcome(sku, "nobody")
     if facts.status == DISCONTINUED:
         return _discontinued(uow, facts, episode, now, settings)
+    return _restock(uow, facts, episode, now, settings)
+
+
+def _restock(
+    uow: WaveUnitOfWork,
+    facts: ProductFacts,
+    episode: Episode | None,
+    now: datetime,
+    settings: WaveSettings,
+) -> WaveOutcome:
+    sku = facts.sku
     if facts.available <= 0:
         if episode is not None:
             uow.waves.close_episode(episode.id, EpisodeStatus.SOLD_OUT, now)
@@ -101,6 +115,16 @@ def advance(
     _tell(uow, episode, wave, recipients, now, facts, settings, compose.BACK_IN_STOCK)
     uow.waves.record_wave(episode.id, now)
     return WaveOutcome(sku, "wave", episode.id, wave, len(recipients))
+
+
+def _anyone_waiting(
+    uow: WaveUnitOfWork, sku: str, facts: ProductFacts, settings: WaveSettings
+) -> bool:
+    """Whether an episode is worth opening: confirmed subscribers wait, or viewers may
+    be told of a restock."""
+    if uow.waves.waiting_counts([sku]).get(sku, 0) > 0:
+        return True
+    return settings.include_viewers and facts.status != DISCONTINUED
 
 
 def _discontinued(
