@@ -4,12 +4,17 @@ ever receives."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from stockguard.domain import subscriptions as s
+from stockguard.domain.catalog import Product
 from stockguard.services.consent.links import LinkConfig, confirm_url
+from stockguard.services.messaging.render import installed
 from stockguard.services.outbox.model import Channel, Delivery
 
 SOURCE = "consent"
+GREETING = {"fr": "à vous", "en": "there"}
+"""Subscriptions carry no name: ``Hello there`` / ``Bonjour à vous``."""
 
 _SUBJECT = {
     "en": "Confirm your back-in-stock alert for {title}",
@@ -36,25 +41,54 @@ _SMS = {
 
 
 def confirmation(
-    subscription: s.Subscription, title: str, links: LinkConfig, now: datetime
+    subscription: s.Subscription, product: Product, links: LinkConfig, now: datetime
 ) -> Delivery:
     """The confirmation message of ``subscription`` (its id is set), in its locale,
-    with a confirm link valid ``links.confirm_ttl``. The idempotency key carries the
-    request time, so a repeated request sends a fresh link once."""
+    with a confirm link valid ``links.confirm_ttl``.
+
+    With a message renderer installed (``services.messaging.render``) the operator's
+    ``confirm_subscription`` template is used (e-mail: text and HTML parts); else the
+    plain text here. The idempotency key carries the request time, so a repeated
+    request sends a fresh link once.
+    """
     assert subscription.id is not None
     locale = subscription.consent.locale
     url = confirm_url(subscription.id, links, now=now)
-    hours = int(links.confirm_ttl.total_seconds() // 3600)
-    fields = {"title": title, "sku": subscription.sku, "url": url, "hours": hours}
     email = subscription.channel is s.Channel.EMAIL
-    body = (_EMAIL if email else _SMS)[locale].format(**fields)
+    payload: dict[str, Any] = {
+        "kind": "confirm",
+        "subscription_id": subscription.id,
+        "locale": locale,
+    }
+    renderer = installed()
+    if renderer is not None:
+        context = {
+            "name": GREETING[locale],
+            "product": {
+                "sku": product.sku,
+                "name": product.title,
+                "price": product.price,
+                "currency": product.currency,
+            },
+            "confirm_link": url,
+            "expires_at": now + links.confirm_ttl,
+        }
+        rendered = renderer.render("confirm_subscription", locale, context)
+        subject, body = rendered.subject, rendered.text if email else rendered.sms
+        if email:
+            payload["html"] = rendered.html
+    else:
+        hours = int(links.confirm_ttl.total_seconds() // 3600)
+        fields = {"title": product.title, "sku": product.sku, "url": url, "hours": hours}
+        subject = _SUBJECT[locale].format(**fields)
+        body = (_EMAIL if email else _SMS)[locale].format(**fields)
     return Delivery(
         idempotency_key=f"{SOURCE}:confirm:{subscription.id}:{int(now.timestamp() * 1000)}",
         source=SOURCE,
         channel=Channel.EMAIL if email else Channel.SMS,
         target=subscription.contact,
-        subject=_SUBJECT[locale].format(**fields),
+        subject=subject,
         body=body,
         created_at=now,
-        payload={"kind": "confirm", "subscription_id": subscription.id, "locale": locale},
+        payload=payload,
     )

@@ -103,7 +103,7 @@ def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> Subsc
                 )
             )
             uow.consent.queue(
-                messages.confirmation(subscription, product.title, policy.links, cmd.requested_at)
+                messages.confirmation(subscription, product, policy.links, cmd.requested_at)
             )
         uow.consent.record_request(contact_hmac, ip_hmac, cmd.requested_at)
         uow.commit()
