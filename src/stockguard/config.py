@@ -204,6 +204,28 @@ class ConsentSettings(BaseModel):
     )
 
 
+class WavesSettings(BaseModel):
+    """Back-in-stock waves (``STOCKGUARD_WAVES__FACTOR`` ...); see docs/back-in-stock.md."""
+
+    factor: float = Field(
+        default=2.0, gt=0, le=100, description="Contacts per available unit in one wave."
+    )
+    pause_minutes: float = Field(default=30.0, ge=0, description="Least time between waves.")
+    include_viewers: bool = Field(
+        default=False,
+        description="After the subscribers, tell consenting customers who viewed the "
+        "product while it was out of stock.",
+    )
+    viewer_days: int = Field(default=30, ge=1, description="Views this recent count.")
+    recheck_seconds: float = Field(
+        default=300.0, gt=0, description="How often the worker re-checks waiting SKUs."
+    )
+    product_url: str = Field(
+        default="{base}/storefront/demo/product/{sku}",
+        description="Product page in messages; {base} = messaging public_base_url, {sku}.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="STOCKGUARD_", env_nested_delimiter="__", extra="ignore"
@@ -220,3 +242,4 @@ class Settings(BaseSettings):
     consent: ConsentSettings = ConsentSettings()
     sms: SmsSettings = SmsSettings()
     throughput: ThroughputSettings = ThroughputSettings()
+    waves: WavesSettings = WavesSettings()

@@ -41,8 +41,6 @@ from stockguard.services.waves.ports import WaveSettings
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-WAVE_RECHECK_SECONDS = 300.0
-"""Every SKU with waiting subscribers is re-checked this often (next wave, sell-out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +160,20 @@ class Worker:
             stop.wait(self.poll_interval)
 
 
+def wave_settings(settings: Settings) -> WaveSettings:
+    """Back-in-stock waves as configured (``STOCKGUARD_WAVES__*``), links signed with the
+    messaging secret."""
+    chosen = settings.waves
+    return WaveSettings(
+        factor=chosen.factor,
+        pause_minutes=chosen.pause_minutes,
+        include_viewers=chosen.include_viewers,
+        viewer_days=chosen.viewer_days,
+        links=link_config(settings),
+        product_url=chosen.product_url,
+    )
+
+
 def build_worker(
     app: App,
     *,
@@ -176,7 +188,7 @@ def build_worker(
     def uow_factory() -> SqlRelayUnitOfWork:
         return SqlRelayUnitOfWork(app.sessions, abc=abc, clock=now)
 
-    waves = WaveSettings(links=link_config(app.settings))
+    waves = wave_settings(app.settings)
     relay = Relay(uow_factory, subscribers(waves), now, batch_size=settings.batch_size)
     sender = Sender(
         uow_factory,
@@ -194,7 +206,7 @@ def build_worker(
     daily.append(
         IntervalJob(
             "back-in-stock waves",
-            WAVE_RECHECK_SECONDS,
+            app.settings.waves.recheck_seconds,
             lambda at: wave_subscriber.recheck(uow_factory, at, waves),
         )
     )

@@ -9,6 +9,7 @@ follow ``created_at`` rather than row ids. Stock moves through the message bus, 
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from stockguard.adapters.db.tables_subscriptions import BackInStockSubscriptionR
 from stockguard.adapters.db.tables_waves import RestockEpisodeRow, WaveNotificationRow
 from stockguard.adapters.notifications.templates import install_default
 from stockguard.bootstrap import App, link_config
+from stockguard.config import WavesSettings
 from stockguard.domain import commands
 from stockguard.domain.catalog import ProductStatus
 from stockguard.entrypoints.worker import build_worker
@@ -248,3 +250,18 @@ def test_wave_emails_are_the_templates_with_a_working_unsubscribe_link(app: App)
             )
         ).scalar_one()
     assert contact == f"c0000.{sku.lower()}@example.com"
+
+
+def test_the_worker_sizes_waves_by_the_configured_factor(app: App) -> None:
+    """``STOCKGUARD_WAVES__FACTOR=0.5``: 6 units back -> a first wave of 3."""
+    configured = dataclasses.replace(
+        app, settings=app.settings.model_copy(update={"waves": WavesSettings(factor=0.5)})
+    )
+    sku = random_sku("MUG")
+    seed(app, sku)
+    rank = subscribe(app, sku, 10)
+    now = datetime.now(UTC)
+    worker = build_worker(configured, clock=lambda: now, channel_transports={})
+    app.bus.handle(commands.RecordAdjustment(sku, "PAR", 6, now, f"{sku}-back"))
+    worker.relay_outbox_job()
+    assert sorted(rank[s] for _, _, s in told(app, sku)) == [0, 1, 2]
