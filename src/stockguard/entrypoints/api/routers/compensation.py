@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
 from stockguard.domain import compensation as c
@@ -25,6 +25,17 @@ router = APIRouter(
     dependencies=[Planner],
 )
 
+RULES_EXAMPLE: dict[str, Any] = {
+    "currency": "EUR",
+    "tiers": {"silver": 500, "gold": 2000},
+    "monthly_budget": 300,
+    "shipping_value": 4.9,
+    "rules": [
+        {"name": "gold late", "kind": "percent", "value": 15, "min_tier": "gold",
+         "min_days_late": 3},
+        {"name": "anyone late", "kind": "free_shipping", "min_days_late": 2},
+    ],
+}  # fmt: skip
 Code = Annotated[str, Path(min_length=4, max_length=16, pattern="^[A-Za-z0-9]+$")]
 
 
@@ -44,7 +55,11 @@ class CodeRead(BaseModel):
     redeemed_ref: str | None
 
 
-class RedeemBody(BaseModel):
+class CodeRedeemIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reference": "SO-10442"}]}
+    )
+
     reference: str | None = Field(
         default=None, max_length=120, description="What the code was used on (order number)."
     )
@@ -85,7 +100,9 @@ def list_compensation_codes(
 
 @router.post("/codes/{code}/redeem", responses={409: {"description": "Already redeemed."}})
 def redeem_compensation_code(
-    stockguard: AppDep, code: Code, body: Annotated[RedeemBody | None, Body()] = None
+    stockguard: AppDep,
+    code: Code,
+    body: Annotated[CodeRedeemIn | None, Body(examples=[{"reference": "SO-10442"}])] = None,
 ) -> Any:
     """Redeem a code once. 404 ``unknown_compensation_code``; 409
     ``compensation_code_redeemed`` when it was used already (of concurrent redeems
@@ -111,7 +128,7 @@ def get_compensation_rules(stockguard: AppDep) -> dict[str, Any]:
 
 @router.put("/rules")
 def put_compensation_rules(
-    stockguard: AppDep, document: Annotated[dict[str, Any], Body()]
+    stockguard: AppDep, document: Annotated[dict[str, Any], Body(examples=[RULES_EXAMPLE])]
 ) -> Any:
     """Replace the policy: ``currency``, ``tiers`` {silver, gold} (12-month spend),
     ``monthly_budget``, ``shipping_value``, ``rules`` [{name, kind, value, min_tier,
