@@ -15,6 +15,7 @@ from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.db.tables_compensation import CompensationCodeRow, CustomerNoticeRow
+from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.adapters.notifications.templates import install_default
 from stockguard.bootstrap import App
 from stockguard.domain import commands, events
@@ -202,3 +203,89 @@ def test_a_templated_notice_in_the_customers_language_with_an_amount_off(app: Ap
     assert "9 déc" in row.body  # Babel's French date
     assert "5,00" in row.body  # and money
     assert "<p" in row.payload["html"].lower()
+
+
+def test_a_stock_out_tells_open_orders_the_storefront_date_and_gold_customers_get_more(
+    app: App,
+) -> None:
+    """Tier from 12-month spend: a customer with 2,500 EUR of past orders is gold and gets
+    the gold rule; a new customer falls through to free shipping."""
+    rules = {
+        "tiers": {"silver": 500, "gold": 2000}, "monthly_budget": 1000, "shipping_value": 5,
+        "rules": [
+            {"name": "gold", "kind": "percent", "value": 15, "min_tier": "gold"},
+            {"name": "others", "kind": "free_shipping"},
+        ],
+    }  # fmt: skip
+    set_policy(lambda: SqlCompensationUnitOfWork(app.sessions), rules, "rules.yaml", NOW)
+    sku, gold_order, gold = _open_order(app, "Grace", "en")
+    promise = TODAY + timedelta(days=9)
+    with app.sessions() as session:
+        past = random_sku("SO")
+        session.execute(
+            insert(t.table_of(t.SalesOrderRow)).values(
+                number=past,
+                customer=gold,
+                ordered_at=NOW - timedelta(days=60),
+                channel="web",
+                currency="EUR",
+                status="fulfilled",
+            )
+        )
+        session.execute(
+            insert(t.table_of(t.SalesOrderLineRow)).values(
+                order_number=past, line_no=1, sku=sku, quantity=100, unit_price=Decimal("25.00")
+            )
+        )
+        other, newcomer = random_sku("SO"), random_sku("C")
+        session.execute(
+            insert(t.table_of(t.CustomerRow)).values(
+                external_id=newcomer, email=f"{newcomer}@example.com", locale="en"
+            )
+        )
+        session.execute(
+            insert(t.table_of(t.SalesOrderRow)).values(
+                number=other,
+                customer=newcomer,
+                ordered_at=NOW,
+                channel="web",
+                currency="EUR",
+                status="open",
+            )
+        )
+        session.execute(
+            insert(t.table_of(t.SalesOrderLineRow)).values(
+                order_number=other, line_no=1, sku=sku, quantity=1, unit_price=Decimal("25.00")
+            )
+        )
+        session.execute(
+            insert(t.table_of(StorefrontAvailabilityRow)).values(
+                sku=sku,
+                location="PAR",
+                on_hand=0,
+                available=0,
+                on_order=5,
+                preorder_open=0,
+                discontinued=False,
+                low_stock_threshold=3,
+                state="out_of_stock",
+                promise_on=promise,
+                updated_at=NOW,
+            )
+        )
+        session.commit()  # fmt: skip
+    put_event(app, events.StockedOut(sku=sku, location="PAR", on_hand=0), NOW)
+    build_worker(app, channel_transports={}).relay_outbox_job()
+
+    to_gold = _notice_deliveries(app, gold_order)
+    to_newcomer = _notice_deliveries(app, other)
+    assert len(to_gold) == 1
+    assert len(to_newcomer) == 1
+    assert f"{promise:%A %d %B %Y}" in to_gold[0][2]
+    assert "15% off your next order" in to_gold[0][2]
+    assert "free shipping on your next order" in to_newcomer[0][2]
+    with SqlCompensationUnitOfWork(app.sessions) as uow:
+        notices = uow.compensation.notices(customer=gold)
+    assert [(n.reason, n.promised_on, n.order_ref) for n in notices] == [
+        ("stocked_out", promise, gold_order)
+    ]
