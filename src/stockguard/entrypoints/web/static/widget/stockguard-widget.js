@@ -42,7 +42,8 @@
       consent: "I agree to receive one message about the availability of this product. " +
         "I can unsubscribe at any time.",
       submit: "Notify me", sending: "Sending\u2026",
-      done: "Thank you! Your request is registered.",
+      done: "Thank you! Open the link we have just sent you to confirm.",
+      errTooMany: "Too many requests. Please try again in an hour.",
       errContactEmail: "Enter a valid e-mail address, e.g. name@example.com.",
       errContactSms: "Enter your mobile number in international format, e.g. +33612345678.",
       errConsent: "Tick the box to agree to be contacted.",
@@ -68,7 +69,8 @@
       consent: "J\u2019accepte de recevoir un message sur la disponibilit\u00e9 de ce produit. " +
         "Je peux me d\u00e9sinscrire \u00e0 tout moment.",
       submit: "Me pr\u00e9venir", sending: "Envoi\u2026",
-      done: "Merci\u00a0! Votre demande est enregistr\u00e9e.",
+      done: "Merci\u00a0! Ouvrez le lien que nous venons de vous envoyer pour confirmer.",
+      errTooMany: "Trop de demandes. R\u00e9essayez dans une heure.",
       errContactEmail: "Saisissez une adresse e-mail valide, ex. nom@exemple.fr.",
       errContactSms: "Saisissez votre num\u00e9ro au format international, ex. +33612345678.",
       errConsent: "Cochez la case pour accepter d\u2019\u00eatre contact\u00e9.",
@@ -329,6 +331,8 @@
         showResult(parts, true, t.done);
       } else if (answer.status === 422) {
         fieldError(widget, parts, serverField(answer.data), sms);
+      } else if (answer.status === 429) {
+        showResult(parts, false, t.errTooMany);
       } else {
         showResult(parts, false, t.errGeneric);
       }
