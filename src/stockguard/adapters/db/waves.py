@@ -73,7 +73,9 @@ class SqlWaveStore:
                 PRODUCT.c.status,
                 PRODUCT.c.price,
                 PRODUCT.c.currency,
-            ).where(PRODUCT.c.sku == sku)
+            )
+            .where(PRODUCT.c.sku == sku)
+            .with_for_update()  # one transaction at a time advances a SKU's waves
         ).one_or_none()
         if row is None:
             return None
