@@ -3,6 +3,7 @@ ever receives."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -48,8 +49,9 @@ def confirmation(
 
     With a message renderer installed (``services.messaging.render``) the operator's
     ``confirm_subscription`` template is used (e-mail: text and HTML parts); else the
-    plain text here. The idempotency key carries the request time, so a repeated
-    request sends a fresh link once.
+    plain text here. Each request gets its own idempotency key (id, request time
+    and a random part, so two simultaneous requests of one contact do not collide): a
+    repeated request sends a fresh link, once.
     """
     assert subscription.id is not None
     locale = subscription.consent.locale
@@ -82,8 +84,9 @@ def confirmation(
         fields = {"title": product.title, "sku": product.sku, "url": url, "hours": hours}
         subject = _SUBJECT[locale].format(**fields)
         body = (_EMAIL if email else _SMS)[locale].format(**fields)
+    stamp = int(now.timestamp() * 1000)
     return Delivery(
-        idempotency_key=f"{SOURCE}:confirm:{subscription.id}:{int(now.timestamp() * 1000)}",
+        idempotency_key=f"{SOURCE}:confirm:{subscription.id}:{stamp}:{secrets.token_hex(4)}",
         source=SOURCE,
         channel=Channel.EMAIL if email else Channel.SMS,
         target=subscription.contact,
