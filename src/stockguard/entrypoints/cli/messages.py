@@ -1,13 +1,14 @@
-"""``stockguard messages``: preview customer message templates."""
+"""``stockguard messages``: preview customer message templates, see message analytics."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
 from sqlalchemy.orm import Session
 
-from stockguard.adapters.db.messaging import customer_context, product_context
+from stockguard.adapters.db.messaging import customer_context, event_counts, product_context
 from stockguard.entrypoints.cli.context import console, fail, state
 from stockguard.services.messaging.registry import SAMPLES, TEMPLATES
 from stockguard.services.messaging.render import MessageTemplateError, render
@@ -66,3 +67,18 @@ def preview(
             if part == "all":
                 console.rule(f"{name} ({len(value)} characters)" if name == "sms" else name)
             console.print(value, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command("stats")
+def stats() -> None:
+    """Customer messages per SKU and template by event (distinct messages): clicked
+    (signed links) and any other recorded event."""
+    with state.app().reader() as session:
+        rows = event_counts(session)
+    if not rows:
+        console.print("no message events recorded yet")
+        return
+    table = Table("SKU", "template", "event", "messages")
+    for sku, template, kind, count in rows:
+        table.add_row(sku or "-", template, kind, str(count))
+    console.print(table)
