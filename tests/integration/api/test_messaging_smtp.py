@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from messaging_sink import smtp_sink
-from stockguard.adapters.db.messaging import event_counts
+from stockguard.adapters.db.messaging import message_stats
 from stockguard.adapters.notifications.smtp import SmtpTransport, message_id
 from stockguard.adapters.notifications.templates import install_default
 from stockguard.bootstrap import App, link_config
@@ -63,7 +63,9 @@ def _queue_back_in_stock(app: App, key: str, target: str) -> str:
 
 
 @pytest.mark.slow
-def test_back_in_stock_email_is_parsed_back_and_its_link_works(app: App) -> None:
+def test_back_in_stock_email_is_parsed_back_and_its_link_works(
+    app: App, planner_headers: dict[str, str]
+) -> None:
     key = "bis:MUG-01:restock-1:sub-41"
     product_url = _queue_back_in_stock(app, key, "zoe@example.org")
     with smtp_sink() as (sink, port):
@@ -104,8 +106,13 @@ def test_back_in_stock_email_is_parsed_back_and_its_link_works(app: App) -> None
     refused = client.get(forged.removeprefix("http://localhost:8000"), follow_redirects=False)
     assert refused.status_code == 404
     with app.reader() as session:
-        counts = event_counts(session)
+        counts = message_stats(session)
     assert ("MUG-01", "back_in_stock", "clicked", 1) in counts
+    assert ("MUG-01", "back_in_stock", "sent", 1) in counts
+    stats = client.get("/api/v1/messages/stats", headers=planner_headers)
+    assert stats.status_code == 200
+    assert {"sku": "MUG-01", "template": "back_in_stock", "sent": 1, "clicked": 1} in stats.json()
+    assert client.get("/api/v1/messages/stats").status_code == 401
 
 
 def install_api(app: App):  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db.tables import CustomerRow, ProductRow
+from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.db.tables_messaging import MessageEventRow
 
 
@@ -69,3 +70,31 @@ def event_counts(session: Session) -> list[tuple[str | None, str, str, int]]:
         .order_by(MessageEventRow.sku, MessageEventRow.template, MessageEventRow.kind)
     )
     return [(sku, template, kind, int(n)) for sku, template, kind, n in session.execute(query)]
+
+
+DELIVERY_KINDS = {"sent": "sent", "failed": "bounced", "pending": "queued", "sending": "queued"}
+"""Delivery status -> analytics event: ``sent`` (accepted by the SMTP server or the
+provider), ``bounced`` (refused for good: 5xx / 4xx or out of attempts), ``queued``."""
+
+
+def delivery_counts(session: Session) -> list[tuple[str | None, str, str, int]]:
+    """``(sku, template, event, messages)`` of the queued customer messages
+    (``notification_delivery`` rows whose payload names a template)."""
+    template = NotificationDeliveryRow.payload["template"].as_string()
+    sku = NotificationDeliveryRow.payload["sku"].as_string()
+    query = (
+        select(sku, template, NotificationDeliveryRow.status, func.count())
+        .where(template.is_not(None))
+        .group_by(sku, template, NotificationDeliveryRow.status)
+    )
+    totals: dict[tuple[str | None, str, str], int] = {}
+    for row_sku, row_template, status, count in session.execute(query):
+        key = (row_sku, str(row_template), DELIVERY_KINDS.get(status, status))
+        totals[key] = totals.get(key, 0) + int(count)
+    return [(*key, count) for key, count in sorted(totals.items(), key=lambda kv: str(kv[0]))]
+
+
+def message_stats(session: Session) -> list[tuple[str | None, str, str, int]]:
+    """Delivery outcomes (sent, bounced, queued) and recorded events (clicked ...) per
+    SKU x template."""
+    return delivery_counts(session) + event_counts(session)

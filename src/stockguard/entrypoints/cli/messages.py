@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from stockguard.adapters.db.messaging import customer_context, event_counts, product_context
+from stockguard.adapters.db.messaging import customer_context, message_stats, product_context
 from stockguard.entrypoints.cli.context import console, fail, state
 from stockguard.services.messaging.registry import SAMPLES, TEMPLATES
 from stockguard.services.messaging.render import MessageTemplateError, render
@@ -74,7 +74,7 @@ def stats() -> None:
     """Customer messages per SKU and template by event (distinct messages): clicked
     (signed links) and any other recorded event."""
     with state.app().reader() as session:
-        rows = event_counts(session)
+        rows = message_stats(session)
     if not rows:
         console.print("no message events recorded yet")
         return

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import RedirectResponse
 
-from stockguard.adapters.db.messaging import event_counts, record_event
+from stockguard.adapters.db.messaging import message_stats, record_event
 from stockguard.entrypoints.api.deps import AppDep, Planner, SessionDep
 from stockguard.services.messaging.links import BadClickToken, verify_click
 
@@ -41,11 +41,11 @@ def follow_click(
 
 
 @operator_router.get("/stats")
-def message_stats(session: SessionDep) -> list[dict[str, Any]]:
-    """Messages per SKU and template by event: sent, delivered, bounced, clicked,
-    unsubscribed (distinct messages)."""
+def stats(session: SessionDep) -> list[dict[str, Any]]:
+    """Messages per SKU and template by event: sent (accepted by the server), bounced
+    (refused for good), queued, clicked (distinct messages)."""
     rows: dict[tuple[str | None, str], dict[str, Any]] = {}
-    for sku, template, kind, count in event_counts(session):
+    for sku, template, kind, count in message_stats(session):
         row = rows.setdefault((sku, template), {"sku": sku, "template": template})
         row[kind] = count
     return list(rows.values())
