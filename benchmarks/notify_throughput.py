@@ -15,7 +15,12 @@ objects sent with ``smtplib.SMTP.send_message`` over one connection, nothing rec
 The sink is ``benchmarks/_smtp_sink.py`` (aiosmtpd) in its own process and counts every
 message and Message-ID; both runs must deliver N distinct messages.
 
-    python benchmarks/notify_throughput.py [--messages 100000]
+    python benchmarks/notify_throughput.py [--messages 100000] [--crash 10000]
+
+``--crash N`` also runs the crash test of tests/integration/test_delivery_crash.py at full
+size: a worker process sending N messages to the sink is SIGKILLed at 5 random points and
+restarted; every Message-ID must arrive (keys ``crash_messages``, ``crash_received``,
+``crash_distinct``, ``crash_duplicates``, ``crash_seconds``).
 
 Keys of benchmarks/results/notify_throughput.json: ``messages`` (N), ``seconds`` (the
 worker's sending time), ``messages_per_second``, ``bare_smtplib_seconds``,
@@ -35,6 +40,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from stockguard.adapters.notifications.smtp import SmtpTransport
 from stockguard.adapters.notifications.smtp_pool import PooledSmtpTransport, fast_message
@@ -152,14 +158,32 @@ def run(n: int, folder: Path) -> dict[str, float | int | str]:
     }
 
 
+def _crash(n: int) -> dict[str, Any]:
+    tests = HERE.parent / "tests"
+    sys.path[:0] = [str(tests), str(tests / "integration")]
+    from test_delivery_crash import run_crash_test  # the suite's function, full size
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        counts = run_crash_test(Path(tmp), n=n, kills=5, seed=n)
+        seconds = time.perf_counter() - t0
+    print(f"crash test: {counts} in {seconds:.1f} s")
+    return {f"crash_{key}": value for key, value in counts.items()} | {
+        "crash_seconds": round(seconds, 1)
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--messages", type=int, default=100_000, help="N (default 100000)")
+    parser.add_argument("--crash", type=int, default=0, help="also the crash test with N messages")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        result = run(args.messages, Path(tmp))
+        result: dict[str, Any] = dict(run(args.messages, Path(tmp)))
+    if args.crash:
+        result |= _crash(args.crash)
     print(f"{'run':<28}{'messages':>10}{'seconds':>10}{'msg/s':>10}")
     print(
         f"{'stockguard worker sender':<28}{result['messages']:>10}{result['seconds']:>10}"
