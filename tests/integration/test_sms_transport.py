@@ -42,7 +42,7 @@ def provider() -> Iterator[str]:
     Provider.received = []
     Provider.status = 202
     server = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/v1/sms"
     server.shutdown()
