@@ -75,6 +75,11 @@ class SmtpSettings(BaseModel):
     password: SecretStr | None = None
     sender: str = Field(default="stockguard@localhost", description="From address.")
     timeout: float = Field(default=10.0, gt=0, description="Seconds per connection.")
+    keep_open: bool = Field(
+        default=False,
+        description="Reuse one connection across messages (bulk customer messages); "
+        "otherwise one connection per message.",
+    )
 
 
 class WorkerSettings(BaseModel):

@@ -63,3 +63,13 @@ def test_a_dropped_connection_is_reopened_and_a_dead_server_is_retried() -> None
     with pytest.raises(DeliveryFailed) as failure:
         transport.send(_delivery(3))
     assert not failure.value.permanent
+
+
+def test_the_worker_keeps_the_connection_open_when_configured() -> None:
+    from stockguard.config import Settings, SmtpSettings
+    from stockguard.entrypoints.worker import transports
+
+    kept = transports(Settings(smtp=SmtpSettings(keep_open=True)))[Channel.EMAIL]
+    assert isinstance(kept, PooledSmtpTransport)
+    assert kept.smtp.host == "localhost"
+    assert isinstance(transports(Settings())[Channel.EMAIL], SmtpTransport)

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 from stockguard.adapters.notifications.sms import HttpSmsTransport, parse_payload_template
+from stockguard.adapters.notifications.smtp import SmtpTransport
+from stockguard.adapters.notifications.smtp_pool import PooledSmtpTransport
 from stockguard.config import Settings
 from stockguard.services.messaging.throttle import TokenBucket
+from stockguard.services.outbox.delivery import Transport
 from stockguard.services.outbox.model import Channel
 
 
@@ -35,3 +38,10 @@ def throttles(settings: Settings) -> dict[Channel, TokenBucket]:
         for channel, rate in rates.items()
         if rate > 0
     }
+
+
+def kept_open(transport: Transport) -> Transport:
+    """``STOCKGUARD_SMTP__KEEP_OPEN``: the SMTP transport over one kept-open connection."""
+    if isinstance(transport, SmtpTransport):
+        return PooledSmtpTransport(transport)
+    return transport

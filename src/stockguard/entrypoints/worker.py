@@ -88,6 +88,8 @@ def transports(settings: Settings) -> dict[Channel, Transport]:
         ),
         Channel.WEBHOOK: WebhookTransport(timeout=settings.worker.webhook_timeout),
     }
+    if smtp.keep_open:
+        channels[Channel.EMAIL] = messaging_channels.kept_open(channels[Channel.EMAIL])
     if (sms := messaging_channels.sms_transport(settings)) is not None:
         channels[Channel.SMS] = sms
     return channels
