@@ -10,8 +10,16 @@ from fastapi.testclient import TestClient
 
 PUBLIC_PATHS = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 """Paths anyone may read; FastAPI keeps them out of the document itself."""
-SIGNED_PATHS = {"/webhooks/orders", "/webhooks/inventory"}
-"""Shops authenticate these with an HMAC signature of the body, not with an API key."""
+SIGNED_PATHS = {
+    "/webhooks/orders",
+    "/webhooks/inventory",
+    "/storefront/v1/subscriptions/confirm",
+    "/storefront/v1/subscriptions/unsubscribe",
+    "/m/c/{token}",
+}
+"""Shops authenticate the webhooks with an HMAC signature of the body; the links in
+customer messages (confirm, unsubscribe, click) carry a signed, expiring token instead of
+an API key."""
 
 
 @pytest.fixture

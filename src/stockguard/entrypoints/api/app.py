@@ -123,6 +123,14 @@ TAGS = [
         "description": "Back-in-stock waves in progress, subscribers waiting per SKU, and "
         "the widget's out-of-stock product views.",
     },
+    {
+        "name": "contacts",
+        "description": "A contact's data: export everything stored about them, or erase it.",
+    },
+    {
+        "name": "messages",
+        "description": "Customer messages: signed click links and statistics per SKU and template.",
+    },
 ]
 
 

@@ -42,7 +42,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _mac(secret: bytes, body: str) -> str:
-    digest = hmac.new(secret, b"click:" + body.encode(), hashlib.sha256).digest()
+    digest = hmac.new(secret, b"click:" + body.encode("utf-8", "replace"), hashlib.sha256).digest()
     return _b64(digest[:_MAC_BYTES])
 
 
@@ -61,7 +61,9 @@ def click_url(secret: bytes, public_base_url: str, click: Click) -> str:
 def verify_click(secret: bytes, token: str) -> Click:
     """The click a token carries; raises :class:`BadClickToken` when it does not check out."""
     body, _, mac = token.partition(".")
-    if not body or not hmac.compare_digest(mac, _mac(secret, body)):
+    # compare bytes: compare_digest refuses str with non-ASCII characters (a forged link)
+    expected = _mac(secret, body).encode()
+    if not body or not hmac.compare_digest(mac.encode("utf-8", "replace"), expected):
         raise BadClickToken("this link is not one of ours or was altered")
     try:
         payload = json.loads(_unb64(body))

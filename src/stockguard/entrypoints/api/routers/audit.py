@@ -25,7 +25,15 @@ from stockguard.services.audit.settings import AuditSettings, parse_intervals, p
 
 router = APIRouter(tags=["audit"], responses=PROBLEM_RESPONSES, dependencies=[Planner])
 
-AsOf = Annotated[date | None, Query(alias="date", description="As of this day [today].")]
+AsOf = Annotated[
+    date | None,
+    Query(
+        alias="date",
+        ge=date(1900, 1, 1),
+        le=date(9000, 12, 31),
+        description="As of this day [today].",
+    ),
+]
 Intervals = Annotated[str, Query(max_length=60, description="Days between counts per ABC class.")]
 DEFAULT_INTERVALS = "A=30,B=91,C=365"
 

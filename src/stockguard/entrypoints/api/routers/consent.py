@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from stockguard.domain import errors
 from stockguard.entrypoints.api.deps import BusDep, Planner
@@ -62,7 +62,7 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-@links_router.get("/subscriptions/confirm", response_model=None)
+@links_router.get("/subscriptions/confirm", response_model=None, response_class=HTMLResponse)
 def confirm(request: Request, bus: BusDep, token: str = Token) -> HTMLResponse | JSONResponse:
     """Confirm a subscription (double opt-in) from the link of the confirmation message.
     400 ``invalid_token`` (altered link), 410 ``expired_token``, 404 ``unknown_subscription``."""
@@ -79,7 +79,7 @@ def confirm(request: Request, bus: BusDep, token: str = Token) -> HTMLResponse |
     )
 
 
-@links_router.get("/subscriptions/unsubscribe", response_model=None)
+@links_router.get("/subscriptions/unsubscribe", response_model=None, response_class=HTMLResponse)
 def unsubscribe_page(token: str = Token) -> HTMLResponse:
     """A page with an unsubscribe button (a GET never unsubscribes: mail scanners open
     links on their own)."""
@@ -90,7 +90,16 @@ def unsubscribe_page(token: str = Token) -> HTMLResponse:
     return _page("Unsubscribe", "Stop the back-in-stock alert for this product?", form)
 
 
-@links_router.post("/subscriptions/unsubscribe", response_model=None)
+@links_router.post(
+    "/subscriptions/unsubscribe",
+    response_model=None,
+    responses={
+        200: {
+            "description": "JSON for a one-click request, else a confirmation page.",
+            "content": {"application/json": {}, "text/html": {}},
+        }
+    },
+)
 async def unsubscribe(request: Request, bus: BusDep, token: str = Token) -> Any:
     """Unsubscribe: RFC 8058 one-click (body ``List-Unsubscribe=One-Click``, from the
     mail client) or the page's button. Unsubscribing twice answers the same.
@@ -108,6 +117,12 @@ async def unsubscribe(request: Request, bus: BusDep, token: str = Token) -> Any:
 
 
 class ContactRequest(BaseModel):
+    """The contact whose data to export or erase."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"contact": "ann@example.com"}]}
+    )
+
     contact: str = Field(
         min_length=3,
         max_length=254,

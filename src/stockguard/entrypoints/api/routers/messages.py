@@ -10,10 +10,16 @@ from fastapi.responses import RedirectResponse
 
 from stockguard.adapters.db.messaging import message_stats, record_event
 from stockguard.entrypoints.api.deps import AppDep, Planner, SessionDep
+from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
 from stockguard.services.messaging.links import BadClickToken, verify_click
 
-router = APIRouter(tags=["messages"])
-operator_router = APIRouter(prefix="/api/v1/messages", tags=["messages"], dependencies=[Planner])
+router = APIRouter(tags=["messages"], responses=PROBLEM_RESPONSES)
+operator_router = APIRouter(
+    prefix="/api/v1/messages",
+    tags=["messages"],
+    dependencies=[Planner],
+    responses=PROBLEM_RESPONSES,
+)
 
 
 @router.get("/m/c/{token}", status_code=302, response_class=RedirectResponse)
@@ -41,7 +47,7 @@ def follow_click(
 
 
 @operator_router.get("/stats")
-def stats(session: SessionDep) -> list[dict[str, Any]]:
+def message_stats_by_sku(session: SessionDep) -> list[dict[str, Any]]:
     """Messages per SKU and template by event: sent (accepted by the server), bounced
     (refused for good), queued, clicked (distinct messages)."""
     rows: dict[tuple[str | None, str], dict[str, Any]] = {}

@@ -132,7 +132,9 @@ def list_scenario_runs(
 
 
 @router.get("/scenarios/runs/{run_id}")
-def get_scenario_run(stockguard: AppDep, run_id: Annotated[int, Path(ge=1)]) -> ScenarioReport:
+def get_scenario_run(
+    stockguard: AppDep, run_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> ScenarioReport:
     """One stored run's whole report. 404 when there is no such run."""
     report = SqlScenarioRuns(stockguard.sessions).get(run_id)
     if report is None:

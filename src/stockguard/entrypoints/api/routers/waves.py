@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
 from stockguard.adapters.db.waves import SqlWaveStore
@@ -41,6 +41,22 @@ class WaitingRead(BaseModel):
 
 
 class ProductViewCreate(BaseModel):
+    """An identified customer looked at an out-of-stock product page (from the widget)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sku": "MUG-RED-L",
+                    "customer": "C-1042",
+                    "email": "ann@example.com",
+                    "marketing_consent": True,
+                }
+            ]
+        },
+    )
+
     sku: str = Field(min_length=1, max_length=64)
     customer: str = Field(min_length=1, max_length=64, description="The shop's customer id.")
     email: str = Field(min_length=3, max_length=254)
