@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db import tables_alerts as ta
 from stockguard.adapters.db import tables_consent as tc
 from stockguard.adapters.db import tables_subscriptions as ts
 from stockguard.adapters.db.subscriptions import SqlSubscriptionRepository
@@ -59,8 +60,15 @@ def _forget(engine: Engine, sku: str) -> None:
     table = t.table_of(ts.BackInStockSubscriptionRow)
     products = t.table_of(t.ProductRow)
     log = t.table_of(tc.ConsentLogRow)
+    requests = t.table_of(tc.SubscriptionRequestRow)
+    deliveries = t.table_of(ta.NotificationDeliveryRow)
     ids = select(table.c.id).where(table.c.sku == sku)
     with engine.begin() as connection:
+        contacts = connection.scalars(select(table.c.contact).where(table.c.sku == sku)).all()
+        # the queued confirmation messages and the rate-limit rows: a later test's worker
+        # would otherwise find these messages waiting in the shared database
+        connection.execute(delete(deliveries).where(deliveries.c.target.in_(contacts)))
+        connection.execute(delete(requests))
         connection.execute(delete(log).where(log.c.subscription_id.in_(ids)))
         connection.execute(delete(table).where(table.c.sku == sku))
         connection.execute(delete(products).where(products.c.sku == sku))
