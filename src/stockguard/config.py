@@ -94,6 +94,18 @@ class WorkerSettings(BaseModel):
     retry_base_seconds: float = Field(default=30.0, gt=0)
     retry_cap_seconds: float = Field(default=3600.0, gt=0)
     max_attempts: int = Field(default=8, ge=1)
+    send_batch_size: int = Field(
+        default=100, ge=1, le=5000, description="Deliveries claimed and acknowledged together."
+    )
+    senders: int = Field(
+        default=2, ge=1, le=32, description="Threads sending a batch (one connection each)."
+    )
+    ack_journal: str = Field(
+        default="auto",
+        min_length=1,
+        description="Acknowledgement journal: 'auto' (a locked file in ~/.cache/stockguard), "
+        "'off' (commit each acknowledgement alone) or a folder for the journal files.",
+    )
     promotion_check: bool = Field(
         default=True,
         description="Check promotion readiness once a day (warnings to the buyer and the "
@@ -154,6 +166,18 @@ class MessagingSettings(BaseModel):
         default=None,
         description="Folder of operator template overrides (<template>.<lang>.txt.j2 / "
         ".html.j2), checked at start-up.",
+    )
+    provider_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs SMS/e-mail provider callbacks (POST /api/v1/messages/events, "
+        "X-Stockguard-Signature: sha256=<hex HMAC of the body>); unset refuses them all.",
+    )
+    conversion_window_days: int = Field(
+        default=7,
+        ge=0,
+        le=365,
+        description="A purchase of the SKU or a substitute this many days after a message "
+        "counts as its conversion.",
     )
 
     @field_validator("public_base_url")

@@ -18,10 +18,13 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from stockguard.adapters.db import compensation as notice_subscriber
 from stockguard.adapters.db.alerts import AbcCache
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
+from stockguard.adapters.notifications import ack_journal
+from stockguard.adapters.notifications.ack_journal import FileAckJournal
 from stockguard.adapters.notifications.smtp import SmtpTransport
 from stockguard.adapters.notifications.webhook import WebhookTransport
 from stockguard.bootstrap import App, link_config
@@ -30,7 +33,13 @@ from stockguard.entrypoints import messaging_channels
 from stockguard.services.alerts import digest
 from stockguard.services.alerts import subscriber as alert_subscriber
 from stockguard.services.alerts.ports import AlertUnitOfWork
-from stockguard.services.outbox.delivery import RetryPolicy, Sender, SendReport, Transport
+from stockguard.services.outbox.delivery import (
+    AckJournal,
+    RetryPolicy,
+    Sender,
+    SendReport,
+    Transport,
+)
 from stockguard.services.outbox.model import Channel
 from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
 from stockguard.services.promotions.check import check_promotions
@@ -176,13 +185,26 @@ def wave_settings(settings: Settings) -> WaveSettings:
     )
 
 
+def open_ack_journal(settings: Settings) -> FileAckJournal | None:
+    """The acknowledgement journal ``STOCKGUARD_WORKER__ACK_JOURNAL`` asks for: None for
+    ``off``, a free journal file of this database in the cache folder for ``auto``, or in
+    the folder given."""
+    choice = settings.worker.ack_journal
+    if choice == "off":
+        return None
+    folder = ack_journal.default_folder() if choice == "auto" else Path(choice)
+    return ack_journal.open_journal(folder, settings.database.url)
+
+
 def build_worker(
     app: App,
     *,
     clock: Clock | None = None,
     channel_transports: Mapping[Channel, Transport] | None = None,
+    journal: AckJournal | None = None,
 ) -> Worker:
-    """The worker on ``app``'s database, with the settings' transports unless given."""
+    """The worker on ``app``'s database, with the settings' transports unless given;
+    with ``journal`` (``open_ack_journal``) acknowledgements are committed per batch."""
     settings = app.settings.worker
     now = clock or (lambda: datetime.now(UTC))
     abc = AbcCache(sessions=app.read_sessions)
@@ -200,7 +222,10 @@ def build_worker(
             settings.retry_base_seconds, settings.retry_cap_seconds, settings.max_attempts
         ),
         lease_seconds=settings.lease_seconds,
+        batch_size=settings.send_batch_size,
         throttles=messaging_channels.throttles(app.settings),
+        journal=journal,
+        concurrency=settings.senders,
     )
     daily: list[DailyJob | IntervalJob] = [
         release_expired_job(app.bus, app.settings.checkout.release_interval_seconds)

@@ -128,6 +128,11 @@ class FakeDeliveries:
         self._row(delivery_id)["status"] = DeliveryStatus.SENT
         return True
 
+    def mark_sent_many(self, attempts: Sequence[tuple[int, int]], now: datetime) -> int:
+        for delivery_id, attempt in attempts:
+            self.mark_sent(delivery_id, attempt, now)
+        return len(attempts)
+
     def mark_failed(
         self, delivery_id: int, attempt: int, error: str, *, retry_at: datetime | None
     ) -> None:

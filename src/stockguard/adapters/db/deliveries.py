@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -77,20 +78,18 @@ class SqlDeliveryStore:
             .with_for_update(skip_locked=True)
         )
         rows = self.session.execute(query).all()
-        lease_until = now + timedelta(seconds=lease_seconds)
-        claimed = []
-        for row in rows:
-            self.session.execute(
-                update(DELIVERIES)
-                .where(DELIVERIES.c.id == row.id)
-                .values(
-                    status=DeliveryStatus.SENDING.value,
-                    lease_until=lease_until,
-                    attempts=row.attempts + 1,
-                )
+        if not rows:
+            return []
+        self.session.execute(
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id.in_([row.id for row in rows]))
+            .values(
+                status=DeliveryStatus.SENDING.value,
+                lease_until=now + timedelta(seconds=lease_seconds),
+                attempts=DELIVERIES.c.attempts + 1,
             )
-            claimed.append(DeliveryAttempt(row.id, delivery_from_row(row), row.attempts + 1))
-        return claimed
+        )
+        return [DeliveryAttempt(row.id, delivery_from_row(row), row.attempts + 1) for row in rows]
 
     def _held(self, delivery_id: int, attempt: int) -> Any:
         return and_(
@@ -106,6 +105,23 @@ class SqlDeliveryStore:
             .values(status=DeliveryStatus.SENT.value, sent_at=now, lease_until=None)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def mark_sent_many(self, attempts: Sequence[tuple[int, int]], now: datetime) -> int:
+        if not attempts:
+            return 0
+        statement = (
+            update(DELIVERIES)
+            .where(
+                DELIVERIES.c.id == bindparam("delivery_id"),
+                DELIVERIES.c.attempts == bindparam("attempt"),
+                DELIVERIES.c.status == DeliveryStatus.SENDING.value,
+            )
+            .values(status=DeliveryStatus.SENT.value, sent_at=now, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        rows = [{"delivery_id": i, "attempt": a} for i, a in attempts]
+        result = self.session.connection().execute(statement, rows)
+        return int(result.rowcount)
 
     def mark_failed(
         self, delivery_id: int, attempt: int, error: str, *, retry_at: datetime | None

@@ -12,7 +12,7 @@ import typer
 from rich.logging import RichHandler
 
 from stockguard.entrypoints.cli.context import console, err_console, state
-from stockguard.entrypoints.worker import CycleReport, build_worker
+from stockguard.entrypoints.worker import CycleReport, Worker, build_worker, open_ack_journal
 
 
 def worker(
@@ -38,7 +38,16 @@ def worker(
         force=True,
     )
     logging.getLogger("stockguard").setLevel(logging.INFO)
-    job = build_worker(state.app())
+    app = state.app()
+    journal = open_ack_journal(app.settings)
+    try:
+        _run(build_worker(app, journal=journal), once=once, poll_interval=poll_interval)
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _run(job: Worker, *, once: bool, poll_interval: float | None) -> None:
     if poll_interval is not None:
         job.poll_interval = poll_interval
     if once:

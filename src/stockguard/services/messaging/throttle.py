@@ -8,6 +8,7 @@ message takes one. When the bucket is empty :meth:`TokenBucket.acquire` sleeps
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class TokenBucket:
     sleep: Callable[[float], None] = time.sleep
     tokens: float = field(init=False)
     updated: float = field(init=False)
+    _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         if self.rate <= 0 or self.burst < 1:
@@ -37,7 +39,12 @@ class TokenBucket:
         self.updated = now
 
     def acquire(self) -> float:
-        """Take one token, sleeping until there is one; returns the seconds slept."""
+        """Take one token, sleeping until there is one; returns the seconds slept. Safe
+        from several sending threads (they queue on the bucket)."""
+        with self._lock:
+            return self._take()
+
+    def _take(self) -> float:
         self._refill()
         waited = 0.0
         if self.tokens < 1:

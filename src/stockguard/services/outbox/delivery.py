@@ -6,7 +6,9 @@ another. A worker that dies between sending and acknowledging leaves the row
 ``sending``; once the lease expires another pass claims it again and resends it with the
 same idempotency key. Receivers that honour the key (webhook ``Idempotency-Key``, mail
 clients threading on Message-ID) show it once. The lease keeps two workers from sending
-the same row at the same time.
+the same row at the same time. With an acknowledgement journal (``AckJournal``) the
+successes of a batch are committed together and the journal bridges the gap (see
+``Sender``).
 
 Retry delay after attempt ``n`` (seconds): ``min(cap, base * 2 ** (n - 1))``.
 """
@@ -14,7 +16,8 @@ Retry delay after attempt ``n`` (seconds): ``min(cap, base * 2 ** (n - 1))``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -69,9 +72,45 @@ class SendReport:
     failed: int = 0
 
 
+class AckJournal(Protocol):
+    """Acknowledgements written locally the moment a receiver accepts a message, before
+    the database records them in groups (``adapters.notifications.ack_journal``).
+
+    A worker killed between the two leaves them in the journal; the next ``Sender`` on
+    the same journal applies them before claiming anything, so those messages are not
+    sent again."""
+
+    def record(self, delivery_id: int, attempt: int) -> None:
+        """Append one acknowledgement; must survive the process being killed right after."""
+        ...
+
+    def pending(self) -> list[tuple[int, int]]:
+        """Acknowledgements recorded and not yet cleared, as ``(delivery id, attempt)``."""
+        ...
+
+    def clear(self) -> None:
+        """Forget every acknowledgement (called after the database committed them)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    attempt: DeliveryAttempt
+    error: str | None = None
+    permanent: bool = False
+
+
 @dataclass(slots=True)
 class Sender:
-    """Sends due deliveries through the transport of their channel."""
+    """Sends due deliveries through the transport of their channel.
+
+    Without ``journal`` each success is committed alone right after the receiver's
+    reply. With one, successes are appended to the journal as they happen and the
+    batch's outcomes are committed together: one transaction per ``batch_size`` messages
+    instead of one each, with the same duplicate window (the journal line is written
+    microseconds after the reply). ``concurrency`` threads send a batch in parallel, each
+    over its own connection where the transport keeps one per thread.
+    """
 
     uow_factory: Callable[[], RelayUnitOfWork]
     transports: Mapping[Channel, Transport]
@@ -81,17 +120,25 @@ class Sender:
     batch_size: int = 20
     throttles: Mapping[Channel, Throttle] = field(default_factory=dict)
     """Per-channel throughput limits (provider limits); channels without one are not held."""
+    journal: AckJournal | None = None
+    concurrency: int = 1
 
     def send_due(self) -> SendReport:
         """Claim one batch of due deliveries and send them; returns what happened."""
+        report = SendReport(sent=self.recover())
         with self.uow_factory() as uow:
             claimed = uow.deliveries.claim_due(
                 self.clock(), limit=self.batch_size, lease_seconds=self.lease_seconds
             )
             uow.commit()
-        report = SendReport()
-        for attempt in claimed:
-            self._send_one(attempt, report)
+        if self.journal is None:
+            for outcome in self._map(self._send_and_ack, claimed):
+                self._count(outcome, report)
+            return report
+        outcomes = list(self._map(self._send_and_journal, claimed))
+        self._acknowledge(outcomes)
+        for outcome in outcomes:
+            self._count(outcome, report)
         return report
 
     def drain(self) -> SendReport:
@@ -105,37 +152,82 @@ class Sender:
             if report.sent + report.retrying + report.failed == 0:
                 return total
 
-    def _send_one(self, attempt: DeliveryAttempt, report: SendReport) -> None:
+    def recover(self) -> int:
+        """Apply acknowledgements the journal still holds (left by a killed run, or by
+        a batch whose commit failed); returns how many rows they marked sent."""
+        if self.journal is None or not (pending := self.journal.pending()):
+            return 0
+        with self.uow_factory() as uow:
+            marked = uow.deliveries.mark_sent_many(pending, self.clock())
+            uow.commit()
+        self.journal.clear()
+        logger.info("recovered %d acknowledgement(s) from the journal", marked)
+        return marked
+
+    def _map(
+        self, send: Callable[[DeliveryAttempt], _Outcome], claimed: list[DeliveryAttempt]
+    ) -> Iterable[_Outcome]:
+        if self.concurrency <= 1 or len(claimed) <= 1:
+            return map(send, claimed)
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="sender") as pool:
+            return list(pool.map(send, claimed))
+
+    def _send(self, attempt: DeliveryAttempt) -> _Outcome:
         delivery = attempt.delivery
         transport = self.transports.get(delivery.channel)
-        error: str | None = None
-        permanent = False
         if transport is None:
-            error = f"no {delivery.channel.value} transport is configured"
-        else:
-            if (throttle := self.throttles.get(delivery.channel)) is not None:
-                throttle.acquire()
-            try:
-                transport.send(delivery)
-            except DeliveryFailed as failure:
-                error = str(failure) or type(failure).__name__
-                permanent = failure.permanent
+            return _Outcome(attempt, f"no {delivery.channel.value} transport is configured")
+        if (throttle := self.throttles.get(delivery.channel)) is not None:
+            throttle.acquire()
+        try:
+            transport.send(delivery)
+        except DeliveryFailed as failure:
+            return _Outcome(attempt, str(failure) or type(failure).__name__, failure.permanent)
+        return _Outcome(attempt)
+
+    def _send_and_journal(self, attempt: DeliveryAttempt) -> _Outcome:
+        outcome = self._send(attempt)
+        if outcome.error is None and self.journal is not None:
+            self.journal.record(attempt.id, attempt.attempt)
+        return outcome
+
+    def _send_and_ack(self, attempt: DeliveryAttempt) -> _Outcome:
+        outcome = self._send(attempt)
+        self._acknowledge([outcome])
+        return outcome
+
+    def _acknowledge(self, outcomes: Sequence[_Outcome]) -> None:
+        """Record the outcomes in one transaction, then clear the journal."""
+        sent = [(o.attempt.id, o.attempt.attempt) for o in outcomes if o.error is None]
         with self.uow_factory() as uow:
-            if error is None:
-                if uow.deliveries.mark_sent(attempt.id, attempt.attempt, self.clock()):
-                    report.sent += 1
-                uow.commit()
-                return
-            retry_at = None
-            if attempt.attempt < self.retry.max_attempts and not permanent:
-                retry_at = self.clock() + self.retry.delay(attempt.attempt)
-            uow.deliveries.mark_failed(attempt.id, attempt.attempt, error[:1000], retry_at=retry_at)
+            if sent:
+                uow.deliveries.mark_sent_many(sent, self.clock())
+            for outcome in outcomes:
+                if outcome.error is not None:
+                    self._record_failure(uow, outcome)
             uow.commit()
+        if self.journal is not None and sent:
+            self.journal.clear()
+
+    def _retry_at(self, outcome: _Outcome) -> datetime | None:
+        if outcome.permanent or outcome.attempt.attempt >= self.retry.max_attempts:
+            return None
+        return self.clock() + self.retry.delay(outcome.attempt.attempt)
+
+    def _record_failure(self, uow: RelayUnitOfWork, outcome: _Outcome) -> None:
+        attempt, error = outcome.attempt, outcome.error or ""
+        uow.deliveries.mark_failed(
+            attempt.id, attempt.attempt, error[:1000], retry_at=self._retry_at(outcome)
+        )
         logger.warning(
             "delivery %s to %s failed (attempt %d): %s",
-            delivery.idempotency_key, delivery.target, attempt.attempt, error,
+            attempt.delivery.idempotency_key, attempt.delivery.target, attempt.attempt, error,
         )  # fmt: skip
-        if retry_at is None:
+
+    def _count(self, outcome: _Outcome, report: SendReport) -> None:
+        if outcome.error is None:
+            report.sent += 1
+        elif self._retry_at(outcome) is None:
             report.failed += 1
         else:
             report.retrying += 1

@@ -31,6 +31,11 @@ class DeliveryStore(Protocol):
         claimed the row since)."""
         ...
 
+    def mark_sent_many(self, attempts: Sequence[tuple[int, int]], now: datetime) -> int:
+        """Record the success of each ``(delivery id, attempt)`` still held; returns how
+        many rows were marked (rows whose lease was lost are left alone)."""
+        ...
+
     def mark_failed(
         self, delivery_id: int, attempt: int, error: str, *, retry_at: datetime | None
     ) -> None:
