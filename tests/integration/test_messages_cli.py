@@ -33,4 +33,4 @@ def test_preview_renders_each_part_and_refuses_unknowns(tmp_path: Path) -> None:
     assert "no product with this SKU" in no_sku.output
     stats = runner.invoke(cli, ["--database", database, "messages", "stats"])
     assert stats.exit_code == 0
-    assert "no message events recorded yet" in stats.output
+    assert "no customer messages yet" in stats.output

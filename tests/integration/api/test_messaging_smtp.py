@@ -111,7 +111,8 @@ def test_back_in_stock_email_is_parsed_back_and_its_link_works(
     assert ("MUG-01", "back_in_stock", "sent", 1) in counts
     stats = client.get("/api/v1/messages/stats", headers=planner_headers)
     assert stats.status_code == 200
-    assert {"sku": "MUG-01", "template": "back_in_stock", "sent": 1, "clicked": 1} in stats.json()
+    (row,) = [r for r in stats.json()["rows"] if r["sku"] == "MUG-01"]
+    assert (row["template"], row["sent"], row["clicked"]) == ("back_in_stock", 1, 1)
     assert client.get("/api/v1/messages/stats").status_code == 401
 
 

@@ -16,10 +16,11 @@ SIGNED_PATHS = {
     "/storefront/v1/subscriptions/confirm",
     "/storefront/v1/subscriptions/unsubscribe",
     "/m/c/{token}",
+    "/api/v1/messages/events",
 }
-"""Shops authenticate the webhooks with an HMAC signature of the body; the links in
-customer messages (confirm, unsubscribe, click) carry a signed, expiring token instead of
-an API key."""
+"""Shops (and message providers, on /api/v1/messages/events) authenticate the webhooks with
+an HMAC signature of the body; the links in customer messages (confirm, unsubscribe,
+click) carry a signed, expiring token instead of an API key."""
 
 
 @pytest.fixture

@@ -12,14 +12,16 @@ from stockguard.adapters.db.tables import Base, BigId
 
 class MessageEventRow(Base):
     """One event in a customer message's life: sent, delivered, bounced, clicked or
-    unsubscribed. ``message_key`` is the delivery's idempotency key; ``template`` and
-    ``sku`` are what the analytics group by; ``contact`` lets conversions be matched to
-    the customer's sales orders (cleared by erasure)."""
+        unsubscribed. ``message_key`` is the delivery's idempotency key; ``template`` and
+        ``sku`` are what the analytics group by; ``contact`` lets conversions be matched to
+        the customer's sales orders (cleared by erasure). ``dedup_key`` (unique, NULL for
+    events that may repeat, like clicks) makes a provider's report count once."""
 
     __tablename__ = "message_event"
     __table_args__ = (
         Index("ix_message_event_key_kind", "message_key", "kind"),
         Index("ix_message_event_sku_template", "sku", "template"),
+        Index("uq_message_event_dedup_key", "dedup_key", unique=True),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     message_key: Mapped[str] = mapped_column(String(200))
@@ -29,3 +31,4 @@ class MessageEventRow(Base):
     contact: Mapped[str | None] = mapped_column(String(254))
     detail: Mapped[str | None] = mapped_column(String(500))
     occurred_at: Mapped[datetime]
+    dedup_key: Mapped[str | None] = mapped_column(String(200))

@@ -181,6 +181,7 @@ def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
         compensation.router,
         messages.router,
         messages.operator_router,
+        messages.provider_router,
     ):
         app.include_router(router)
     register_error_handlers(app)

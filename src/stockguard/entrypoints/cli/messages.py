@@ -1,4 +1,5 @@
-"""``stockguard messages``: preview customer message templates, see message analytics."""
+"""``stockguard messages``: preview customer message templates, see message analytics
+(``stats``, table / CSV / JSON)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,21 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from stockguard.adapters.db.messaging import customer_context, message_stats, product_context
+from stockguard.adapters.db.messaging import customer_context, product_context
+from stockguard.adapters.db.messaging_analytics import SqlAnalyticsSource
 from stockguard.entrypoints.cli.context import console, fail, state
+from stockguard.entrypoints.cli.export import (
+    Format,
+    FormatOption,
+    OutputOption,
+    export_records,
+    refuse_output_for_table,
+)
+from stockguard.services.messaging.analytics import (
+    DEFAULT_SUBSTITUTES,
+    STATS_FIELDS,
+    message_analytics,
+)
 from stockguard.services.messaging.registry import SAMPLES, TEMPLATES
 from stockguard.services.messaging.render import MessageTemplateError, render
 
@@ -70,15 +84,59 @@ def preview(
 
 
 @app.command("stats")
-def stats() -> None:
-    """Customer messages per SKU and template by event (distinct messages): clicked
-    (signed links) and any other recorded event."""
-    with state.app().reader() as session:
-        rows = message_stats(session)
-    if not rows:
-        console.print("no message events recorded yet")
+def stats(
+    window_days: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=365, help="Conversion window in days (default: the configured one, 7)."
+        ),
+    ] = None,
+    substitutes: Annotated[
+        int,
+        typer.Option(min=0, max=50, help="Substitutes per SKU a purchase may be of (0: none)."),
+    ] = DEFAULT_SUBSTITUTES,
+    output_format: FormatOption = Format.TABLE,
+    output: OutputOption = None,
+) -> None:
+    """Customer messages per SKU and template, and in total: sent, delivered (provider
+    reports), bounced, clicked, unsubscribed, converted (purchase of the SKU or one of
+    its best substitutes by the same contact within the window), with rates."""
+    refuse_output_for_table(output_format, output)
+    app_ = state.app()
+    days = window_days
+    if days is None:
+        days = app_.settings.messaging.conversion_window_days
+    with app_.reader() as session:
+        report = message_analytics(
+            SqlAnalyticsSource(session), window_days=days, substitutes_per_sku=substitutes
+        )
+    records = [row.as_record() for row in [*report.rows, report.total]]
+    if output_format is not Format.TABLE:
+        export_records(records, STATS_FIELDS, output_format, output)
         return
-    table = Table("SKU", "template", "event", "messages")
-    for sku, template, kind, count in rows:
-        table.add_row(sku or "-", template, kind, str(count))
-    console.print(table)
+    if not report.rows:
+        console.print("no customer messages yet")
+        return
+    console.print(_stats_table(records))
+    basis = ", ".join(f"{n} by {how}" for how, n in sorted(report.unsubscribe_basis.items()))
+    console.print(
+        f"converted: purchase of the SKU or one of its best {substitutes} substitutes within "
+        f"{days} days; unsubscribes matched: {basis or 'none'}",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _percent(rate: object) -> str:
+    return "-" if rate is None else f"{float(str(rate)) * 100:.1f}%"
+
+
+def _stats_table(records: list[dict[str, object]]) -> Table:
+    table = Table("SKU", "template", "sent", "delivered", "bounced", "clicked", "unsub.",
+                  "converted", "click %", "conv. %", "bounce %")  # fmt: skip
+    for r in records:
+        counts = [str(r[k]) for k in ("sent", "delivered", "bounced", "clicked",
+                                      "unsubscribed", "converted")]  # fmt: skip
+        rates = [_percent(r[k]) for k in ("click_rate", "conversion_rate", "bounce_rate")]
+        table.add_row(str(r["sku"] or "-"), str(r["template"]), *counts, *rates)
+    return table
