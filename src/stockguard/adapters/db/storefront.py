@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.rules import read_rules
 from stockguard.adapters.db.tables_contracts import ShipmentRow
 from stockguard.adapters.db.tables_reservations import PreorderRow
 from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.domain import catalog, purchasing, reservations, shipping
+from stockguard.services.storefront import policy, records
 from stockguard.services.storefront.model import Availability, AvailabilityState
 from stockguard.services.storefront.ports import OpenOrder, PromiseBasis, Stock
 
@@ -132,16 +134,94 @@ class SqlAvailabilityRepository:
             discontinued=row.status == catalog.ProductStatus.DISCONTINUED.value,
         )
 
-    def bases(self, keys: Sequence[tuple[str, str]] | None = None) -> list[PromiseBasis]:
+    def bases(
+        self, keys: Sequence[tuple[str, str]] | None = None, *, today: date | None = None
+    ) -> list[PromiseBasis]:
+        """Each key's open purchase orders, each with its supplier's lateness record
+        (``records.supplier_records``), or without one the policy's next order date
+        (``policy.next_order_dates`` as of ``today``, the UTC date when None) and the risk
+        row's lead-time pmf."""
         wanted = list(keys) if keys is not None else [(s.sku, s.location) for s in self.stock()]
         if not wanted:
             return []
         skus = sorted({sku for sku, _ in wanted}) if len(wanted) <= 500 else None
         receipts, others = self._first_receipts(skus)
         risks = self._risk_bases(skus)
+        suppliers = (
+            records.supplier_records(self._delays())
+            if any(key in receipts for key in wanted)
+            else records.SupplierRecords({}, None, {})
+        )
+        day = today or datetime.now(UTC).date()
+        next_orders = self._next_orders([k for k in wanted if k not in receipts], risks, day)
         return [
-            _basis(key, receipts.get(key), risks.get(key), others.get(key, {})) for key in wanted
+            _basis(
+                key,
+                receipts.get(key),
+                risks.get(key),
+                others.get(key, {}),
+                suppliers,
+                next_orders.get(key),
+            )
+            for key in wanted
         ]
+
+    def _delays(self) -> dict[str, list[int]]:
+        """Days late of every PO line's first receipt (first receipt day - the PO's
+        expected day), by supplier."""
+        orders, receipts = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseReceiptRow)
+        first = func.min(receipts.c.received_at).label("first_at")
+        query = (
+            select(orders.c.supplier, orders.c.expected_on, first)
+            .select_from(receipts)
+            .join(orders, orders.c.number == receipts.c.order_number)
+            .where(orders.c.expected_on.is_not(None))
+            .group_by(receipts.c.order_number, receipts.c.sku, orders.c.supplier)
+            .group_by(orders.c.expected_on)
+        )
+        found: dict[str, list[int]] = {}
+        for row in self.session.execute(query):
+            days = (_day(row.first_at) - row.expected_on).days
+            found.setdefault(row.supplier, []).append(days)
+        return found
+
+    def _next_orders(
+        self, keys: Sequence[tuple[str, str]], risks: dict[tuple[str, str], Any], today: date
+    ) -> dict[tuple[str, str], date | None]:
+        """The policy's next order date of ``keys`` that have a risk basis."""
+        keys = [key for key in keys if key in risks]
+        if not keys:
+            return {}
+        products, orders = t.table_of(t.ProductRow), t.table_of(t.PurchaseOrderRow)
+        lines = t.table_of(t.PurchaseOrderLineRow)
+        skus = sorted({sku for sku, _ in keys})
+        categories = dict(
+            self.session.execute(
+                select(products.c.sku, products.c.category).where(products.c.sku.in_(skus))
+            ).all()
+        )
+        last_query = (
+            select(lines.c.sku, orders.c.location, func.max(orders.c.ordered_on))
+            .join(orders, orders.c.number == lines.c.order_number)
+            .where(lines.c.sku.in_(skus), orders.c.ordered_on.is_not(None))
+            .group_by(lines.c.sku, orders.c.location)
+        )
+        last = {(sku, loc): on for sku, loc, on in self.session.execute(last_query)}
+        facts = [
+            policy.PolicyFacts(
+                sku=key[0],
+                location=key[1],
+                category=categories.get(key[0]),
+                position=float(risks[key].position),
+                reorder_point=float(risks[key].reorder_point),
+                demand_mean=float(risks[key].demand_mean),
+                unit_price=float(risks[key].unit_price),
+                last_ordered_on=last.get(key),
+            )
+            for key in keys
+        ]
+        dates = policy.next_order_dates(facts, read_rules(self.session), today=today)
+        return dict(zip(keys, dates, strict=True))
 
     def preordered(
         self, keys: Sequence[tuple[str, str]] | None = None
@@ -161,11 +241,12 @@ class SqlAvailabilityRepository:
     def _first_receipts(
         self, skus: list[str] | None
     ) -> tuple[
-        dict[tuple[str, str], tuple[date, str, str]], dict[tuple[str, str], dict[str, date]]
+        dict[tuple[str, str], tuple[date, str, str]],
+        dict[tuple[str, str], dict[str, tuple[date, str]]],
     ]:
         """(expected date, PO number, supplier) of the open PO line expected first; a
         shipment's newer expected date replaces the PO's. Second: every open PO's
-        (latest) expected date by number, per key (the promise takes the earliest
+        (latest) expected date and supplier by number, per key (the promise takes the earliest
         arrival of all of them)."""
         orders, lines = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseOrderLineRow)
         shipments = t.table_of(ShipmentRow)
@@ -193,14 +274,15 @@ class SqlAvailabilityRepository:
         if skus is not None:
             query = query.where(lines.c.sku.in_(skus))
         first: dict[tuple[str, str], tuple[date, str, str]] = {}
-        every: dict[tuple[str, str], dict[str, date]] = {}
+        every: dict[tuple[str, str], dict[str, tuple[date, str]]] = {}
         for row in self.session.execute(query):
             expected = max(row.expected_on, row.shipment_expected_on or row.expected_on)
             key = (row.sku, row.location)
             if key not in first or (expected, row.number) < first[key][:2]:
                 first[key] = (expected, row.number, row.supplier)
             known = every.setdefault(key, {})
-            known[row.number] = max(expected, known.get(row.number, expected))
+            latest = max(expected, known.get(row.number, (expected, ""))[0])
+            known[row.number] = (latest, row.supplier)
         return first, every
 
     def _risk_bases(self, skus: list[str] | None) -> dict[tuple[str, str], Any]:
@@ -214,6 +296,10 @@ class SqlAvailabilityRepository:
             risk.c.lead_time_pmf,
             risk.c.lead_time_mean,
             risk.c.lead_time_var,
+            risk.c.position,
+            risk.c.reorder_point,
+            risk.c.demand_mean,
+            risk.c.unit_price,
         )
         if skus is not None:
             query = query.where(risk.c.sku.in_(skus))
@@ -244,31 +330,43 @@ def _basis(
     key: tuple[str, str],
     receipt: tuple[date, str, str] | None,
     risk: Row[Any] | None,
-    every: dict[str, date],
+    every: dict[str, tuple[date, str]],
+    suppliers: records.SupplierRecords,
+    next_order_on: date | None,
 ) -> PromiseBasis:
+    """A key's basis: its first open PO with ITS supplier's record and every other open
+    PO with its own supplier's; without a PO, the lead time of an order placed on the
+    policy's next order date. No record at all: the promise's default lateness."""
     lead: dict[str, Any] = {}
     if risk is not None:
         lead = {
-            "delay_pmf": risk.receipt_delay_pmf,
-            "delay_mean": risk.receipt_delay_mean,
-            "delay_var": risk.receipt_delay_var,
             "lead_time_pmf": risk.lead_time_pmf,
             "lead_time_mean": risk.lead_time_mean,
             "lead_time_var": risk.lead_time_var,
         }
     if receipt is None:
-        return PromiseBasis(key[0], key[1], **lead)
+        return PromiseBasis(key[0], key[1], next_order_on=next_order_on, **lead)
     others = tuple(
-        OpenOrder(on, number) for number, on in sorted(every.items()) if number != receipt[1]
+        OpenOrder(on, number, suppliers.delay_pmf(supplier))
+        for number, (on, supplier) in sorted(every.items())
+        if number != receipt[1]
     )
     return PromiseBasis(
         key[0],
         key[1],
         expected_on=receipt[0],
         purchase_order=receipt[1],
+        delay_pmf=suppliers.delay_pmf(receipt[2]),
         other_orders=others,
         **lead,
     )
+
+
+def _day(value: datetime | date | str) -> date:
+    """A receipt time as a day (SQLite may hand an aggregate back as text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.date() if isinstance(value, datetime) else value
 
 
 def rows_of(

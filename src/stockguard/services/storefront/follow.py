@@ -114,7 +114,7 @@ def repromise(
     current = {key: row for key in wanted if (row := rows.get(*key)) is not None}
     if not current:
         return 0
-    bases = rows.bases(list(current))
+    bases = rows.bases(list(current), today=now.date())
     made = promising.promise(bases, today=now.date(), confidence=confidence)
     preordered = rows.preordered(list(current))
     moved = 0

@@ -99,8 +99,12 @@ class AvailabilityRepository(Protocol):
         """One SKU x location's stock, None when the location is not sellable."""
         ...
 
-    def bases(self, keys: Sequence[tuple[str, str]] | None = None) -> list[PromiseBasis]:
-        """Promise bases of ``keys`` (every stock row when None)."""
+    def bases(
+        self, keys: Sequence[tuple[str, str]] | None = None, *, today: date | None = None
+    ) -> list[PromiseBasis]:
+        """Promise bases of ``keys`` (every stock row when None); each open purchase
+        order carries its supplier's lateness record, a key without one the policy's
+        next order date as of ``today`` (the UTC date when None)."""
         ...
 
     def preordered(
@@ -133,7 +137,9 @@ class NoAvailability:
     def new_stock(self, sku: str, location: str) -> Stock | None:
         return None
 
-    def bases(self, keys: Sequence[tuple[str, str]] | None = None) -> list[PromiseBasis]:
+    def bases(
+        self, keys: Sequence[tuple[str, str]] | None = None, *, today: date | None = None
+    ) -> list[PromiseBasis]:
         return []
 
     def preordered(

@@ -7,7 +7,10 @@ that is missed. A purchase order already late is conditioned on its lateness so 
 added for receiving and putting away. With several open purchase orders the promise is
 the quantile of the earliest arrival among them (and of an order placed on the basis's
 ``next_order_on`` when it names one). Without a purchase order the next order is
-assumed a review period away (``ORDER_LAG_DAYS``) unless the basis names its date.
+placed on the basis's ``next_order_on`` (the stored policy's next order date:
+``storefront.policy``), or a review period away (``ORDER_LAG_DAYS``) when the basis
+names none. The database bases give each open purchase order ITS supplier's lateness
+record (``storefront.records``: the pooled record below 20 receipts).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ time, one in twenty a month late; its 95% quantile is 14 days (chosen wide on pu
 
 ORDER_LAG_DAYS = 7
 """Days until the next order when a SKU has no open purchase order and no known next
-order date: one weekly review period (a continuous review would order today; the
-promise assumes the later of the two)."""
+order date (no risk basis yet, or a policy that foresees no order): one weekly review
+period (a continuous review would order today; the promise assumes the later of the
+two)."""
 
 PRIOR_RECEIPTS = 20.0
 """Weight of the default lateness pmf, in pseudo-receipts, when a record says how many

@@ -42,7 +42,7 @@ def refresh_availability(
         rows = uow.storefront
         stock = rows.stock()
         keys = [(s.sku, s.location) for s in stock]
-        bases = {(b.sku, b.location): b for b in rows.bases(keys)}
+        bases = {(b.sku, b.location): b for b in rows.bases(keys, today=now.date())}
         made = promising.promise(
             [bases[key] for key in keys], today=now.date(), confidence=confidence
         )

@@ -1,0 +1,148 @@
+"""Restock promises from each purchase order's supplier record (pooled below 20
+receipts) and, without a purchase order, from the policy's next order date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from stockguard.domain import replenishment as r
+from stockguard.services.storefront import policy, promise, records
+from stockguard.services.storefront.ports import OpenOrder, PromiseBasis
+
+TODAY = date(2026, 11, 25)
+
+
+def _records() -> records.SupplierRecords:
+    # PUNCTUAL: 100 receipts all on time; SLOW: 100 receipts, one in five 20 days late;
+    # NEW: 5 receipts on time (below the 20 needed for its own record)
+    return records.supplier_records(
+        {"PUNCTUAL": [0] * 100, "SLOW": [0] * 80 + [20] * 20, "NEW": [0] * 5}
+    )
+
+
+def test_the_empirical_pmf_counts_shares_of_each_value() -> None:
+    assert records.empirical_pmf([3, 0, 3, 1]) == [[0.0, 0.25], [1.0, 0.25], [3.0, 0.5]]
+    assert records.empirical_pmf([]) == []
+
+
+def test_a_supplier_below_the_minimum_is_promised_from_the_pooled_record() -> None:
+    found = _records()
+
+    assert found.source("PUNCTUAL") == found.source("SLOW") == "supplier"
+    assert found.source("NEW") == found.source("UNKNOWN") == "pooled"
+    assert found.delay_pmf("NEW") == found.pooled
+    assert records.MIN_SUPPLIER_RECEIPTS == 20
+
+
+def test_the_own_record_is_shrunk_towards_the_pooled_one_by_twenty_receipts() -> None:
+    found = _records()
+    pooled = dict((d, m) for d, m in found.pooled or [])
+    punctual = dict((d, m) for d, m in found.delay_pmf("PUNCTUAL") or [])
+
+    # own(d) = (100 x e(d) + 20 x pooled(d)) / 120
+    assert punctual[20.0] == pytest.approx(20 * pooled[20.0] / 120)
+    assert punctual[0.0] == pytest.approx((100 + 20 * pooled[0.0]) / 120)
+    assert sum(punctual.values()) == pytest.approx(1.0)
+
+
+def test_without_any_receipt_the_promise_keeps_its_default() -> None:
+    empty = records.supplier_records({})
+
+    assert (empty.delay_pmf("ANY"), empty.source("ANY")) == (None, "default")
+
+
+def _promised(pmf: list[list[float]] | None, expected_on: date) -> date | None:
+    basis = PromiseBasis("SKU", "LOC", expected_on=expected_on, purchase_order="PO", delay_pmf=pmf)
+    return promise.promise([basis], today=TODAY, confidence=0.95)[0].promise_on
+
+
+def test_each_order_is_promised_from_its_own_supplier() -> None:
+    found = _records()
+    due = TODAY + timedelta(days=5)
+
+    punctual, slow = (
+        _promised(found.delay_pmf("PUNCTUAL"), due),
+        _promised(found.delay_pmf("SLOW"), due),
+    )
+
+    assert punctual == due + timedelta(days=1)  # on time, plus a day of handling
+    assert slow == due + timedelta(days=21)  # its 95% lateness is 20 days
+
+
+def test_a_late_order_is_conditioned_on_not_having_arrived_yet() -> None:
+    # SLOW is 0 or 20 days late; 3 days past the due date without a receipt, only the
+    # 20-day branch is left: P(D <= t | D >= 3) puts the promise at due + 20 + 1
+    found = _records()
+    due = TODAY - timedelta(days=3)
+
+    assert _promised(found.delay_pmf("SLOW"), due) == due + timedelta(days=21)
+
+
+def test_two_orders_from_two_suppliers_take_the_earliest_arrival() -> None:
+    found = _records()
+    slow_due, punctual_due = TODAY + timedelta(days=2), TODAY + timedelta(days=10)
+    basis = PromiseBasis(
+        "SKU", "LOC", expected_on=slow_due, purchase_order="PO-SLOW",
+        delay_pmf=found.delay_pmf("SLOW"),
+        other_orders=(OpenOrder(punctual_due, "PO-PUNCTUAL", found.delay_pmf("PUNCTUAL")),),
+    )  # fmt: skip
+
+    made = promise.promise([basis], today=TODAY, confidence=0.95)[0]
+
+    # the slow order alone: day 23; the punctual one: day 11 (nearly surely there)
+    assert made.promise_on == punctual_due + timedelta(days=1)
+    assert made.basis == "purchase_order:PO-SLOW"
+
+
+def _facts(**changes: object) -> policy.PolicyFacts:
+    values: dict[str, object] = {
+        "sku": "MUG", "location": "PAR", "category": "Mugs", "position": 0.0,
+        "reorder_point": 10.0, "demand_mean": 2.0, "unit_price": 10.0,
+    }  # fmt: skip
+    values.update(changes)
+    return policy.PolicyFacts(**values)  # type: ignore[arg-type]
+
+
+def _rule(name: r.PolicyName, review: int | None = None) -> r.ReplenishmentRule:
+    return r.ReplenishmentRule(scope=r.RuleScope.DEFAULT, policy=name, review_period_days=review)
+
+
+def test_a_continuous_policy_orders_when_the_position_crosses_the_reorder_point() -> None:
+    rules = [_rule(r.PolicyName.ORDER_UP_TO)]
+    rows = [_facts(), _facts(position=15.0), _facts(position=15.0, demand_mean=0.0)]
+
+    dates = policy.next_order_dates(rows, rules, today=TODAY)
+
+    # below s: today; 5 units above s at 2/day: ceil(2.5) = 3 days; no demand: never
+    assert dates == [TODAY, TODAY + timedelta(days=3), None]
+
+
+def test_a_periodic_policy_orders_on_the_next_review_day() -> None:
+    rules = [_rule(r.PolicyName.PERIODIC, review=14)]
+    rows = [
+        _facts(last_ordered_on=TODAY - timedelta(days=20)),
+        _facts(last_ordered_on=TODAY - timedelta(days=28)),
+        _facts(),
+    ]
+
+    dates = policy.next_order_dates(rows, rules, today=TODAY)
+
+    # reviews every 14 days from the last order: 20 days ago -> in 8 days; 28 -> today;
+    # never ordered: a whole period away (the later end)
+    assert dates == [TODAY + timedelta(days=8), TODAY, TODAY + timedelta(days=14)]
+
+
+def test_without_a_purchase_order_the_promise_waits_for_the_next_order_date() -> None:
+    lead = [[7.0, 0.9], [12.0, 0.1]]
+    soon = PromiseBasis("A", "L", next_order_on=TODAY, lead_time_pmf=lead, lead_time_mean=7.0)
+    later = PromiseBasis(
+        "A", "L", next_order_on=TODAY + timedelta(days=8), lead_time_pmf=lead, lead_time_mean=7.0
+    )
+
+    made = promise.promise([soon, later], today=TODAY, confidence=0.95)
+
+    assert made[0].promise_on == TODAY + timedelta(days=13)  # 95% lead 12 + handling 1
+    assert made[1].promise_on == TODAY + timedelta(days=21)
+    assert made[0].basis == made[1].basis == "policy"
