@@ -50,7 +50,7 @@ def _post(client: TestClient, body: dict[str, Any], secret: str = SECRET) -> Any
     )
 
 
-def _row(stats: dict[str, Any], sku: str) -> dict[str, Any]:
+def _row(stats: dict[str, Any], sku: str) -> Any:
     (row,) = [r for r in stats["rows"] if r["sku"] == sku]
     return row
 
