@@ -10,6 +10,10 @@ benchmarks with two changes chosen by measurement (docs/forecasting.md, "Selecti
   and no worse inside the selection, at a lower cost.
 
 Holt, HoltWinters, HistoricAverage and Croston stay registered for explicit use.
+
+``HorizonADIDA`` (SES on buckets of the horizon's length) was added last, on
+2026-11-25, as the default of intermittent and lumpy series (``auto``); it is also
+one more candidate of the selection.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from stockguard.planning.forecasting.baselines import (
     SeasonalNaive,
     WindowAverage,
 )
+from stockguard.planning.forecasting.horizon_aggregate import HorizonADIDA
 from stockguard.planning.forecasting.intermittent import ADIDA, IMAPA, TSB, Croston, CrostonSBA
 from stockguard.planning.forecasting.seasonal import SeasonalExponentialSmoothing
 from stockguard.planning.forecasting.smoothing import Holt, HoltWinters, SimpleExponentialSmoothing
@@ -41,6 +46,7 @@ MODELS: dict[str, Callable[..., Forecaster]] = {
     "TSB": TSB,
     "ADIDA": ADIDA,
     "IMAPA": IMAPA,
+    "HorizonADIDA": HorizonADIDA,
 }
 """Alias -> constructor; calling it without arguments gives the default parameters."""
 
@@ -48,7 +54,7 @@ MODELS: dict[str, Callable[..., Forecaster]] = {
 def default_battery(season_length: int = 7) -> list[Forecaster]:
     """The models ``AutoForecaster`` chooses from, fresh unfitted instances in a fixed order:
     Naive, SeasonalNaive, WindowAverage(28), SES, CrostonSBA, TSB (optimised), ADIDA,
-    IMAPA and SeasonalES."""
+    IMAPA, SeasonalES and HorizonADIDA (buckets of the horizon)."""
     return [
         Naive(),
         SeasonalNaive(season_length=season_length),
@@ -59,4 +65,5 @@ def default_battery(season_length: int = 7) -> list[Forecaster]:
         ADIDA(),
         IMAPA(),
         SeasonalExponentialSmoothing(season_length=season_length),
+        HorizonADIDA(),
     ]

@@ -19,6 +19,12 @@ choosing, in the manner of a credibility estimate (Bühlmann 1967):
 3. Choice. Each series takes the model with the lowest ``c``; with ``combine``, the
    equal-weight mean of its ``combination_size`` lowest-``c`` models, scored the same
    way (its relative error shrunk toward its group's), replaces it where lower.
+4. Default (``keep_default``, optional). A series eligible for a default model keeps
+   it unless the choice of step 3 scored at least ``margin`` lower on the backtest:
+   ``keep_i = eligible_i and not (e_chosen,i < (1 - margin) e_default,i)``. The best of
+   a dozen candidates on a few windows is partly luck; a default that is good on
+   average for that kind of series, beaten only by a clear margin, gives the noise of
+   the windows less say (the same rule as ``driver_choice``).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from stockguard.planning.forecasting.backtest import BacktestResult, scaled_errors
 from stockguard.planning.forecasting.base import FloatArray, IntArray
@@ -179,6 +186,43 @@ def select_models(
     return Selection(
         weights=np.where(scored, weights, 0.0), error=np.where(scored, best_error, np.nan)
     )
+
+
+DEFAULT_MARGIN = 0.1
+"""Relative backtest-error cut a choice needs to replace a series' default model: the
+margin of ``driver_choice`` (set there before any benchmark run), not tuned here."""
+
+
+def keep_default(
+    *,
+    selection: Selection,
+    errors: FloatArray,
+    default: int,
+    eligible: npt.NDArray[np.bool_],
+    margin: float = DEFAULT_MARGIN,
+) -> Selection:
+    """Give eligible series the default model unless their choice is clearly better.
+
+    Args:
+        selection: the choice of ``select_models``.
+        errors: (n_models, n_series) backtest errors (``BacktestResult.errors``).
+        default: index of the default model in the models' order.
+        eligible: (n_series,) series the default applies to (e.g. intermittent demand).
+        margin: see ``DEFAULT_MARGIN``; 0 keeps the default only where it is at least as
+            good as the choice.
+
+    Equation (module docstring, step 4): keep_i = eligible_i and e_default,i finite and
+    not (e_chosen,i < (1 - margin) e_default,i). Kept series get weight 1 on ``default``
+    and its error.
+    """
+    default_error = errors[default]
+    with np.errstate(invalid="ignore"):
+        beaten = selection.error < (1.0 - margin) * default_error
+    keep = eligible & np.isfinite(default_error) & ~beaten
+    weights = selection.weights.copy()
+    weights[:, keep] = 0.0
+    weights[default, keep] = 1.0
+    return Selection(weights=weights, error=np.where(keep, default_error, selection.error))
 
 
 def selection_aliases(*, weights: FloatArray, aliases: Sequence[str]) -> tuple[str, ...]:

@@ -7,11 +7,11 @@ from stockguard.planning.forecasting.models import MODELS, default_battery
 from unit.planning.forecasting._panels import assert_valid
 
 
-def test_default_battery_is_the_peer_set_with_seasonal_smoothing_instead_of_trends() -> None:
+def test_default_battery_is_the_peer_set_with_seasonal_smoothing_and_horizon_buckets() -> None:
     aliases = [model.alias for model in default_battery()]
     assert aliases == [
         "Naive", "SeasonalNaive", "WindowAverage", "SES", "CrostonSBA",
-        "TSB", "ADIDA", "IMAPA", "SeasonalES",
+        "TSB", "ADIDA", "IMAPA", "SeasonalES", "HorizonADIDA",
     ]  # fmt: skip
     assert set(aliases) <= set(MODELS)
 
