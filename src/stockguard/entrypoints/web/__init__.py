@@ -28,6 +28,7 @@ from stockguard.entrypoints.web.rendering import make_templates, path, render
 from stockguard.entrypoints.web.routes import (
     audit,
     customer_service,
+    message_analytics,
     overview,
     purchasing,
     register,
@@ -64,6 +65,7 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         scenarios.router,
         register.router,
         customer_service.router,
+        message_analytics.router,
     ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
