@@ -27,6 +27,7 @@ from stockguard.entrypoints.web import auth
 from stockguard.entrypoints.web.rendering import make_templates, path, render
 from stockguard.entrypoints.web.routes import (
     audit,
+    compensations,
     customer_service,
     message_analytics,
     overview,
@@ -39,6 +40,9 @@ from stockguard.entrypoints.web.routes import (
     stock,
     supplier_kpis,
 )
+from stockguard.entrypoints.web.routes import notices as notice_pages
+from stockguard.entrypoints.web.routes import subscriptions as subscription_pages
+from stockguard.entrypoints.web.routes import waves as wave_pages
 
 MOUNT_PATH = "/dashboard"
 STATIC = Path(__file__).parent / "static"
@@ -66,6 +70,10 @@ def install_dashboard(app: FastAPI, settings: Settings) -> None:
         register.router,
         customer_service.router,
         message_analytics.router,
+        subscription_pages.router,
+        wave_pages.router,
+        notice_pages.router,
+        compensations.router,
     ):
         dashboard.include_router(router)
     dashboard.add_api_route("/vendor/plotly.min.js", _plotly, name="plotly")
