@@ -106,6 +106,9 @@ class FakeDeliveries:
         }  # fmt: skip
         return True
 
+    def add_many(self, deliveries: Sequence[Delivery]) -> int:
+        return sum(self.add(delivery) for delivery in deliveries)
+
     def exists(self, idempotency_key: str) -> bool:
         return idempotency_key in self.rows
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.services.outbox.model import Channel, Delivery, DeliveryAttempt, DeliveryStatus
 
 DELIVERIES = t.table_of(NotificationDeliveryRow)
+T = TypeVar("T")
 
 
 def delivery_from_row(row: Any) -> Delivery:
@@ -29,6 +30,31 @@ def delivery_from_row(row: Any) -> Delivery:
     )
 
 
+CHUNK = 500
+"""Keys per ``IN`` query and rows per ``executemany`` (PostgreSQL and SQLite both take it)."""
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row_of(delivery: Delivery) -> dict[str, Any]:
+    return {
+        "idempotency_key": delivery.idempotency_key,
+        "source": delivery.source,
+        "channel": delivery.channel.value,
+        "target": delivery.target,
+        "subject": delivery.subject[:300],
+        "body": delivery.body,
+        "payload": delivery.payload,
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": delivery.created_at,
+        "created_at": delivery.created_at,
+    }
+
+
 class SqlDeliveryStore:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -38,24 +64,26 @@ class SqlDeliveryStore:
         return self.session.execute(query).first() is not None
 
     def add(self, delivery: Delivery) -> bool:
-        if self.exists(delivery.idempotency_key):
-            return False
-        self.session.execute(
-            DELIVERIES.insert().values(
-                idempotency_key=delivery.idempotency_key,
-                source=delivery.source,
-                channel=delivery.channel.value,
-                target=delivery.target,
-                subject=delivery.subject[:300],
-                body=delivery.body,
-                payload=delivery.payload,
-                status=DeliveryStatus.PENDING.value,
-                attempts=0,
-                next_attempt_at=delivery.created_at,
-                created_at=delivery.created_at,
+        return self.add_many([delivery]) == 1
+
+    def add_many(self, deliveries: Sequence[Delivery]) -> int:
+        fresh: dict[str, Delivery] = {}
+        for chunk in _chunks(deliveries, CHUNK):
+            keys = [d.idempotency_key for d in chunk]
+            taken = set(
+                self.session.execute(
+                    select(DELIVERIES.c.idempotency_key).where(
+                        DELIVERIES.c.idempotency_key.in_(keys)
+                    )
+                ).scalars()
             )
-        )
-        return True
+            for delivery in chunk:
+                if delivery.idempotency_key not in taken:
+                    fresh.setdefault(delivery.idempotency_key, delivery)
+        rows = [_row_of(delivery) for delivery in fresh.values()]
+        for part in _chunks(rows, CHUNK):
+            self.session.execute(DELIVERIES.insert(), part)
+        return len(rows)
 
     def claim_due(
         self, now: datetime, *, limit: int, lease_seconds: float

@@ -16,6 +16,11 @@ class DeliveryStore(Protocol):
         """Queue ``delivery``; False (and nothing written) when its key exists already."""
         ...
 
+    def add_many(self, deliveries: Sequence[Delivery]) -> int:
+        """Queue each delivery whose key is new (in the store and earlier in the list);
+        returns how many were queued. One statement per few hundred rows."""
+        ...
+
     def exists(self, idempotency_key: str) -> bool: ...
 
     def claim_due(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from stockguard.services.consent.links import unsubscribe_headers, unsubscribe_url
+from stockguard.services.consent.links import LinkConfig, unsubscribe_headers, unsubscribe_url
 from stockguard.services.messaging.render import installed
 from stockguard.services.substitutes.query import Suggestion
 from stockguard.services.waves import messages
@@ -49,12 +49,34 @@ def compose(
     substitutes: Sequence[Suggestion] = (),
 ) -> Composed:
     """The message of ``template`` for ``recipient`` (see the module docstring)."""
-    renderer = installed()
     links = settings.links
-    if renderer is None or links is None or recipient.subscription_id is None:
+    if installed() is None or links is None or recipient.subscription_id is None:
         return _plain(template, facts, recipient, substitutes)
-    language = recipient.locale if recipient.locale in GREETING else "en"
     unsubscribe = unsubscribe_url(recipient.subscription_id, links, now=now)
+    composed = _render(template, facts, recipient, settings, substitutes, unsubscribe)
+    if recipient.channel == "sms":
+        return composed
+    headers = unsubscribe_headers(recipient.subscription_id, links, now=now)
+    return Composed(composed.subject, composed.body, {**composed.payload, "headers": headers})
+
+
+def _language(recipient: Recipient) -> str:
+    return recipient.locale if recipient.locale in GREETING else "en"
+
+
+def _render(
+    template: str,
+    facts: ProductFacts,
+    recipient: Recipient,
+    settings: WaveSettings,
+    substitutes: Sequence[Suggestion],
+    unsubscribe: str,
+) -> Composed:
+    """The rendered message (SMS: subject and SMS line; e-mail: text and ``html``)."""
+    renderer = installed()
+    if renderer is None:
+        raise RuntimeError("no message renderer is installed")
+    language = _language(recipient)
     context: dict[str, Any] = {
         "name": GREETING[language],
         "product": {
@@ -80,8 +102,60 @@ def compose(
     rendered = renderer.render(template, language, context)
     if recipient.channel == "sms":
         return Composed(rendered.subject, rendered.sms)
+    return Composed(rendered.subject, rendered.text, {"html": rendered.html})
+
+
+UNSUBSCRIBE_SLOT = "sgUnsubscribeSlot7f3a9c"
+"""Stands for the recipient's unsubscribe link in a wave's shared rendering; plain
+letters, so the template's escaping leaves it as it is."""
+_ESCAPED = set("&<>\"'")
+
+
+def compose_many(
+    template: str,
+    facts: ProductFacts,
+    recipients: Sequence[Recipient],
+    settings: WaveSettings,
+    now: datetime,
+    substitutes: Sequence[Suggestion] = (),
+) -> list[Composed]:
+    """``[compose(template, facts, r, settings, now, substitutes) for r in recipients]``,
+    rendering the template once per locale and channel instead of once per recipient.
+
+    In a wave the only part that differs between two subscribers of one locale is their
+    signed unsubscribe link: each group is rendered with ``UNSUBSCRIBE_SLOT`` in its
+    place, then each recipient's link is put in the slot. A link that the HTML template
+    would escape (it holds one of ``& < > " '``) is rendered alone, so the result is
+    always exactly ``compose``'s.
+    """
+    renderer, links = installed(), settings.links
+    shared: dict[tuple[str, str], Composed] = {}
+    out = []
+    for recipient in recipients:
+        if renderer is None or links is None or recipient.subscription_id is None:
+            out.append(compose(template, facts, recipient, settings, now, substitutes))
+            continue
+        link = unsubscribe_url(recipient.subscription_id, links, now=now)
+        if _ESCAPED & set(link):
+            out.append(compose(template, facts, recipient, settings, now, substitutes))
+            continue
+        group = (_language(recipient), recipient.channel)
+        if group not in shared:
+            shared[group] = _render(template, facts, recipient, settings, substitutes,
+                                    UNSUBSCRIBE_SLOT)  # fmt: skip
+        out.append(_fill(shared[group], recipient, link, links, now))
+    return out
+
+
+def _fill(
+    skeleton: Composed, recipient: Recipient, link: str, links: LinkConfig, now: datetime
+) -> Composed:
+    body = skeleton.body.replace(UNSUBSCRIBE_SLOT, link)
+    if recipient.channel == "sms" or recipient.subscription_id is None:
+        return Composed(skeleton.subject, body)
+    html = str(skeleton.payload["html"]).replace(UNSUBSCRIBE_SLOT, link)
     headers = unsubscribe_headers(recipient.subscription_id, links, now=now)
-    return Composed(rendered.subject, rendered.text, {"html": rendered.html, "headers": headers})
+    return Composed(skeleton.subject, body, {"html": html, "headers": headers})
 
 
 def _plain(

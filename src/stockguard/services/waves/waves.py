@@ -170,9 +170,9 @@ def _tell(
     substitutes: Sequence[Suggestion] = (),
 ) -> None:
     uow.waves.add_notifications(episode.id, wave, recipients, now)
-    for recipient in recipients:
-        text = compose.compose(template, facts, recipient, settings, now, substitutes)
-        uow.deliveries.add(
+    texts = compose.compose_many(template, facts, recipients, settings, now, substitutes)
+    uow.deliveries.add_many(
+        [
             Delivery(
                 idempotency_key=idempotency_key(episode.id, recipient),
                 source=SOURCE,
@@ -183,7 +183,9 @@ def _tell(
                 created_at=now,
                 payload={"sku": episode.sku, "episode": episode.id, "wave": wave, **text.payload},
             )
-        )
+            for recipient, text in zip(recipients, texts, strict=True)
+        ]
+    )
 
 
 def idempotency_key(episode_id: int, recipient: Recipient) -> str:
