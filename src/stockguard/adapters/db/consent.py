@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from stockguard.adapters.db import erasure
 from stockguard.adapters.db import tables_consent as tc
 from stockguard.adapters.db import tables_subscriptions as ts
 from stockguard.adapters.db.deliveries import DELIVERIES, SqlDeliveryStore
@@ -127,7 +128,7 @@ class SqlConsentRepository:
                 ["idempotency_key", "source", "channel", "subject", "body", "status",
                  "created_at", "sent_at"],
             ),
-        }  # fmt: skip
+        } | erasure.export(self._session, contact)  # fmt: skip
 
     def _rows(self, statement: Any) -> int:
         """Rows an UPDATE or DELETE touched."""
@@ -136,6 +137,7 @@ class SqlConsentRepository:
 
     def erase(self, contact: str, contact_hmac: str, erased_as: str) -> dict[str, int]:
         run = self._rows
+        beyond_subscriptions = erasure.erase(self._session, contact, erased_as)
         cancelled = run(
             update(DELIVERIES)
             .where(
@@ -166,4 +168,5 @@ class SqlConsentRepository:
             "messages": messages,
             "messages_cancelled": cancelled,
             "rate_limit_requests": requests,
+            **beyond_subscriptions,
         }

@@ -166,7 +166,10 @@ def erase_contact(cmd: EraseContact, uow: UnitOfWork) -> dict[str, int]:
     """Anonymise every row about the contact (counts per table). Subscription and
     message rows stay, under a random placeholder instead of the contact, so aggregate
     counts (subscribers per SKU, messages sent) still add up; queued messages to the
-    contact are cancelled. The erasure is logged with the contact's keyed digest only."""
+    contact are cancelled. The contact's customer ids go too: wave notifications,
+    product views, delay notices, compensation codes, message events and relayed
+    pre-order events are anonymised the same way (``adapters.db.erasure``). The erasure
+    is logged with the contact's keyed digest only."""
     contact = parse_contact(cmd.contact)
     policy = uow.consent_policy
     contact_hmac = policy.digest("contact", contact)
