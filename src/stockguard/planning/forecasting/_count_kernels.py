@@ -9,6 +9,10 @@ slowest one.
     NB(mean mu, size r): p_{k+1} = p_k (k + r) / (k + 1) mu / (r + mu), p_0 = (r / (r + mu))**r
     q_tau = #{k : F(k) < tau} = the first k with F(k) >= tau,  F(k) = p_0 + ... + p_k
     (F never decreases: each p_k >= 0 is added in turn)
+
+With ``continuous``, the quantile of the count spread evenly over [k - 1/2, k + 1/2)
+(the distribution of Y + U - 1/2, U uniform on [0, 1)) instead:
+    q*_tau = k + 1/2 - (F(k) - tau) / p_k,   k the integer quantile above.
 """
 
 from __future__ import annotations
@@ -38,22 +42,26 @@ def count_quantile_rows(
         mean: (n_cells,) mu, units. size: (n_cells,) r (inf = Poisson).
         odds: (n_cells,) mu / (r + mu) (NB only). pmf: (n_cells,) p_0.
         levels: (n_levels,) quantile levels in (0, 1).
-        cells: (first cell, stop, max_steps): the cells computed, and the recursion
-            steps after which a cell is left unfinished.
+        cells: (first cell, stop, max_steps, continuous): the cells computed, the
+            recursion steps after which a cell is left unfinished, and 1 for the
+            quantiles of the continuous version (module docstring), 0 for whole units.
         out: (quantiles (n_cells, n_levels), unfinished (n_cells,)), filled for the
-            cells: q_tau = #{k : F(k) < tau} in whole units, and 1.0 where F had not
+            cells: q_tau = #{k : F(k) < tau} in whole units (or q*_tau), and 1.0 where F had not
             reached the top level after max_steps steps (the caller computes those
             cells another way).
     """
     quantiles, unfinished = out
-    order, max_steps = np.argsort(levels), cells[2]
+    order, max_steps, continuous = np.argsort(levels), cells[2], cells[3] == 1
     for i in range(cells[0], cells[1]):
         poisson = not np.isfinite(size[i])
         probability, cumulative = pmf[i], pmf[i]
         pending = 0  # levels order[:pending] have reached F(k) >= tau: q_tau = k
         for k in range(max_steps):
             while pending < levels.size and not cumulative < levels[order[pending]]:
-                quantiles[i, order[pending]] = k
+                value = float(k)
+                if continuous and probability > 0.0:
+                    value += 0.5 - (cumulative - levels[order[pending]]) / probability
+                quantiles[i, order[pending]] = value
                 pending += 1
             if pending == levels.size:
                 break
@@ -70,13 +78,17 @@ def count_quantile_steps(
     pmf: FloatArray,
     levels: FloatArray,
     max_steps: int,
+    continuous: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """``count_quantile_rows`` of every cell, on several threads: quantiles (n_cells,
-    n_levels) and the unfinished flags (n_cells,)."""
+    n_levels) and the unfinished flags (n_cells,); ``continuous`` as in the module
+    docstring."""
     quantiles, unfinished = np.zeros((mean.size, levels.size)), np.zeros(mean.size)
 
     def kernel(first: int, stop: int) -> None:
-        cells = np.array([first * CELL_BLOCK, min(stop * CELL_BLOCK, mean.size), max_steps])
+        cells = np.array(
+            [first * CELL_BLOCK, min(stop * CELL_BLOCK, mean.size), max_steps, int(continuous)]
+        )
         count_quantile_rows(mean, size, odds, pmf, levels, cells, (quantiles, unfinished))
 
     run_blocks(kernel, -(-mean.size // CELL_BLOCK))

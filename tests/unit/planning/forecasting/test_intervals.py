@@ -66,6 +66,20 @@ def test_slow_poisson_intervals_are_conservative_because_demand_is_discrete() ->
     assert outer >= 0.95
 
 
+def test_continuous_count_quantiles_bring_slow_movers_intervals_near_nominal() -> None:
+    rng = np.random.default_rng(3)
+    rate = rng.uniform(1.0, 5.0, size=2000)
+    mean = np.repeat(rate[:, None], 28, axis=1)
+    future = rng.poisson(mean).astype(np.float64)
+    size = np.full(rate.size, np.inf)
+    whole = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS)
+    smooth = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS, continuous=True)
+    whole_inner, _ = _coverages(whole, future)
+    smooth_inner, _ = _coverages(smooth, future)
+    assert whole_inner > 0.88  # closed interval of integer quantiles: >= 80% by construction
+    assert smooth_inner == pytest.approx(0.80, abs=0.03)  # about 82% (zeros stay inside)
+
+
 def test_conformal_offsets_calibrate_heteroscedastic_continuous_errors() -> None:
     rng = np.random.default_rng(5)
     sigma = rng.uniform(0.5, 20.0, size=3000)
@@ -90,6 +104,21 @@ def test_count_quantiles_are_poisson_or_negative_binomial_quantiles() -> None:
     np.testing.assert_array_equal(quantiles[0, :, 0], stats.poisson.ppf(LEVELS, 2.0))
     np.testing.assert_array_equal(quantiles[0, :, 1], 0.0)
     np.testing.assert_array_equal(quantiles[1, :, 0], stats.nbinom.ppf(LEVELS, 2.0, 2.0 / 6.0))
+
+
+def test_continuous_count_quantiles_spread_each_count_over_its_unit_interval() -> None:
+    mean = np.array([[2.0, 0.0], [4.0, 700.0]])  # 700: above the compiled recursion's range
+    size = np.array([np.inf, 2.0])
+    quantiles = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS, continuous=True)
+    for row, col, dist in (
+        (0, 0, stats.poisson(2.0)),
+        (1, 0, stats.nbinom(2.0, 2.0 / 6.0)),
+        (1, 1, stats.nbinom(2.0, 2.0 / 702.0)),
+    ):
+        k = dist.ppf(LEVELS)
+        expected = np.maximum(k + 0.5 - (dist.cdf(k) - LEVELS) / dist.pmf(k), 0.0)
+        np.testing.assert_allclose(quantiles[row, :, col], expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(quantiles[0, :, 1], 0.0)
 
 
 def test_count_size_detects_overdispersion() -> None:
