@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from stockguard.domain import replenishment as r
 from stockguard.services.storefront import policy, promise, records
 from stockguard.services.storefront.ports import OpenOrder, PromiseBasis
@@ -36,25 +34,26 @@ def test_a_supplier_below_the_minimum_is_promised_from_the_pooled_record() -> No
     assert records.MIN_SUPPLIER_RECEIPTS == 20
 
 
-def test_the_own_record_is_shrunk_towards_the_pooled_one_by_twenty_receipts() -> None:
+def test_each_record_comes_with_its_receipt_count_for_the_promise_to_shrink() -> None:
     found = _records()
-    pooled = dict((d, m) for d, m in found.pooled or [])
-    punctual = dict((d, m) for d, m in found.delay_pmf("PUNCTUAL") or [])
 
-    # own(d) = (100 x e(d) + 20 x pooled(d)) / 120
-    assert punctual[20.0] == pytest.approx(20 * pooled[20.0] / 120)
-    assert punctual[0.0] == pytest.approx((100 + 20 * pooled[0.0]) / 120)
-    assert sum(punctual.values()) == pytest.approx(1.0)
+    assert found.delay_pmf("SLOW") == [[0.0, 0.8], [20.0, 0.2]]
+    assert found.delay_count("SLOW") == 100
+    assert found.delay_count("NEW") == found.delay_count("UNKNOWN") == 205  # pooled
 
 
 def test_without_any_receipt_the_promise_keeps_its_default() -> None:
     empty = records.supplier_records({})
 
-    assert (empty.delay_pmf("ANY"), empty.source("ANY")) == (None, "default")
+    assert (empty.delay_pmf("ANY"), empty.delay_count("ANY")) == (None, None)
+    assert empty.source("ANY") == "default"
 
 
-def _promised(pmf: list[list[float]] | None, expected_on: date) -> date | None:
-    basis = PromiseBasis("SKU", "LOC", expected_on=expected_on, purchase_order="PO", delay_pmf=pmf)
+def _promised(found: records.SupplierRecords, supplier: str, expected_on: date) -> date | None:
+    basis = PromiseBasis(
+        "SKU", "LOC", expected_on=expected_on, purchase_order="PO",
+        delay_pmf=found.delay_pmf(supplier), delay_count=found.delay_count(supplier),
+    )  # fmt: skip
     return promise.promise([basis], today=TODAY, confidence=0.95)[0].promise_on
 
 
@@ -62,22 +61,23 @@ def test_each_order_is_promised_from_its_own_supplier() -> None:
     found = _records()
     due = TODAY + timedelta(days=5)
 
-    punctual, slow = (
-        _promised(found.delay_pmf("PUNCTUAL"), due),
-        _promised(found.delay_pmf("SLOW"), due),
-    )
+    punctual, slow = _promised(found, "PUNCTUAL", due), _promised(found, "SLOW", due)
 
-    assert punctual == due + timedelta(days=1)  # on time, plus a day of handling
-    assert slow == due + timedelta(days=21)  # its 95% lateness is 20 days
+    # each record shrunk towards the wide default by 20 pseudo-receipts:
+    # p = (100 x record + 20 x default) / 120; PUNCTUAL: P(D <= 0) = 110/120, P(D <= 3)
+    # = 114/120 = 0.95, so 3 days; SLOW: P(D <= 14) = 99/120, P(D <= 20) = 119/120
+    assert punctual == due + timedelta(days=4)  # plus a day of handling
+    assert slow == due + timedelta(days=21)
 
 
 def test_a_late_order_is_conditioned_on_not_having_arrived_yet() -> None:
-    # SLOW is 0 or 20 days late; 3 days past the due date without a receipt, only the
-    # 20-day branch is left: P(D <= t | D >= 3) puts the promise at due + 20 + 1
+    # 4 days past the due date without a receipt, SLOW's mass left is 7 (3/120), 14
+    # (2/120), 20 (20/120) and 28 (1/120) days late: P(D <= 20 | D >= 4) = 25/26
     found = _records()
-    due = TODAY - timedelta(days=3)
+    due = TODAY - timedelta(days=4)
 
-    assert _promised(found.delay_pmf("SLOW"), due) == due + timedelta(days=21)
+    assert _promised(found, "SLOW", due) == due + timedelta(days=21)
+    assert _promised(found, "SLOW", TODAY - timedelta(days=21)) == TODAY + timedelta(days=8)
 
 
 def test_two_orders_from_two_suppliers_take_the_earliest_arrival() -> None:
@@ -85,13 +85,14 @@ def test_two_orders_from_two_suppliers_take_the_earliest_arrival() -> None:
     slow_due, punctual_due = TODAY + timedelta(days=2), TODAY + timedelta(days=10)
     basis = PromiseBasis(
         "SKU", "LOC", expected_on=slow_due, purchase_order="PO-SLOW",
-        delay_pmf=found.delay_pmf("SLOW"),
-        other_orders=(OpenOrder(punctual_due, "PO-PUNCTUAL", found.delay_pmf("PUNCTUAL")),),
+        delay_pmf=found.delay_pmf("SLOW"), delay_count=100,
+        other_orders=(OpenOrder(punctual_due, "PO-PUNCTUAL", found.delay_pmf("PUNCTUAL"), 100),),
     )  # fmt: skip
 
     made = promise.promise([basis], today=TODAY, confidence=0.95)[0]
 
-    # the slow order alone: day 23; the punctual one: day 11 (nearly surely there)
+    # the slow order alone: day 23; the punctual one alone: day 14; by day 10 the
+    # punctual one is there with 110/120, the slow one with 0.808: 1 - 0.083 x 0.192
     assert made.promise_on == punctual_due + timedelta(days=1)
     assert made.basis == "purchase_order:PO-SLOW"
 

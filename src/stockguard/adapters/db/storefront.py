@@ -347,7 +347,7 @@ def _basis(
     if receipt is None:
         return PromiseBasis(key[0], key[1], next_order_on=next_order_on, **lead)
     others = tuple(
-        OpenOrder(on, number, suppliers.delay_pmf(supplier))
+        OpenOrder(on, number, suppliers.delay_pmf(supplier), suppliers.delay_count(supplier))
         for number, (on, supplier) in sorted(every.items())
         if number != receipt[1]
     )
@@ -357,6 +357,7 @@ def _basis(
         expected_on=receipt[0],
         purchase_order=receipt[1],
         delay_pmf=suppliers.delay_pmf(receipt[2]),
+        delay_count=suppliers.delay_count(receipt[2]),
         other_orders=others,
         **lead,
     )

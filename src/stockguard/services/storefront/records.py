@@ -2,12 +2,11 @@
 
 Each open purchase order is promised from ITS supplier's observed receipts (days late
 = first receipt day - the PO's expected day, one value per PO line). A supplier's own
-record is used once it counts ``MIN_SUPPLIER_RECEIPTS`` receipts, shrunk towards the
-pooled record of every supplier (``promise.shrunk``: the pooled record plays the
-prior, weighted as ``PRIOR_RECEIPTS`` pseudo-receipts); a supplier with fewer
-receipts, or none, is promised from the pooled record itself. The pooled record is in
-turn shrunk towards the product's default lateness by its own size, so a young shop
-with a handful of receipts keeps the wide default.
+record is used once it counts ``MIN_SUPPLIER_RECEIPTS`` receipts; a supplier with fewer
+receipts, or none, is promised from the pooled record of every supplier. Either comes
+with its receipt count, so the promise shrinks it towards the wide default lateness
+(``promise.shrunk``, 20 pseudo-receipts): conservative by design, a supplier worse than
+the others is not pulled towards them.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from stockguard.services.storefront.ports import Pmf
-from stockguard.services.storefront.promise import DEFAULT_DELAY_PMF, PRIOR_RECEIPTS, shrunk
 
 MIN_SUPPLIER_RECEIPTS = 20
 """Receipts a supplier needs before its own record is used (else the pooled record).
@@ -42,11 +40,11 @@ def empirical_pmf(values: Iterable[int]) -> Pmf:
 
 @dataclass(frozen=True, slots=True)
 class SupplierRecords:
-    """Lateness pmfs by supplier code (days late; shares sum to 1).
+    """Lateness records by supplier code (days late; shares sum to 1).
 
-    ``own``: suppliers with at least ``min_receipts`` receipts -> their record shrunk
-    towards ``pooled``; ``pooled``: every supplier's receipts, shrunk towards the
-    default (None when no receipt is known at all); ``counts``: receipts per supplier.
+    ``own``: suppliers with at least ``min_receipts`` receipts -> their empirical pmf;
+    ``pooled``: the empirical pmf of every supplier's receipts (None when no receipt is
+    known at all); ``counts``: receipts per supplier.
     """
 
     own: Mapping[str, Pmf]
@@ -61,6 +59,12 @@ class SupplierRecords:
             return self.own[supplier]
         return self.pooled
 
+    def delay_count(self, supplier: str | None) -> int | None:
+        """Receipts behind ``delay_pmf(supplier)`` (the promise shrinks by it)."""
+        if supplier is not None and supplier in self.own:
+            return self.counts[supplier]
+        return sum(self.counts.values()) if self.pooled is not None else None
+
     def source(self, supplier: str | None) -> str:
         """``supplier``, ``pooled`` or ``default``: which record ``delay_pmf`` used."""
         if supplier is not None and supplier in self.own:
@@ -71,13 +75,10 @@ class SupplierRecords:
 def supplier_records(
     delays: Mapping[str, Sequence[int]], *, min_receipts: int = MIN_SUPPLIER_RECEIPTS
 ) -> SupplierRecords:
-    """``SupplierRecords`` of ``delays`` (supplier -> days late of each receipt).
+    """``SupplierRecords`` of ``delays`` (supplier -> days late of each receipt):
 
-        pooled(d) = (N * e_all(d) + w * default(d)) / (N + w)
-        own_s(d)  = (n_s * e_s(d) + w * pooled(d)) / (n_s + w)      when n_s >= min_receipts
-
-    with ``e`` the empirical pmfs, ``N`` and ``n_s`` the receipt counts and
-    ``w = PRIOR_RECEIPTS`` (20) pseudo-receipts.
+        own_s(d)  = #{receipts of s, d late} / n_s          when n_s >= min_receipts
+        pooled(d) = #{receipts, d late} / N
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
@@ -85,10 +86,9 @@ def supplier_records(
     every = [value for values in delays.values() for value in values]
     if not every:
         return SupplierRecords({}, None, {}, min_receipts)
-    pooled = shrunk(empirical_pmf(every), len(every), DEFAULT_DELAY_PMF, PRIOR_RECEIPTS)
     own = {
-        supplier: shrunk(empirical_pmf(delays[supplier]), n, pooled, PRIOR_RECEIPTS)
+        supplier: empirical_pmf(delays[supplier])
         for supplier, n in counts.items()
         if n >= min_receipts
     }
-    return SupplierRecords(own, pooled, counts, min_receipts)
+    return SupplierRecords(own, empirical_pmf(every), counts, min_receipts)
