@@ -138,3 +138,15 @@ def test_provider_callbacks_are_refused_while_no_secret_is_configured(
     refused = _post(client, body)
     assert refused.status_code == 401
     assert "STOCKGUARD_MESSAGING__PROVIDER_SECRET" in refused.json()["detail"]
+
+
+def test_an_erased_contacts_wave_message_still_counts_under_its_sku(
+    seeded: Seeded, client: TestClient, planner_headers: dict[str, str]
+) -> None:
+    erased = client.post(
+        "/api/v1/contacts/erase", json={"contact": seeded.emails["gus"]}, headers=planner_headers
+    )
+    assert erased.status_code == 200, erased.text
+    stats = client.get("/api/v1/messages/stats", headers=planner_headers).json()
+    row = _row(stats, seeded.sku)  # the erased delivery's payload is empty: SKU from the episode
+    assert (row["sent"], row["converted"]) == (6, 2)

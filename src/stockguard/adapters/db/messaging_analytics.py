@@ -68,15 +68,16 @@ class SqlAnalyticsSource:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def episode_kinds(self) -> dict[int, str]:
-        rows = self._session.execute(select(RestockEpisodeRow.id, RestockEpisodeRow.kind))
-        return {int(episode): str(kind) for episode, kind in rows}
+    def episodes(self) -> dict[int, tuple[str, str]]:
+        """``{episode id: (kind, sku)}`` of the restock episodes."""
+        query = select(RestockEpisodeRow.id, RestockEpisodeRow.kind, RestockEpisodeRow.sku)
+        return {int(id_): (str(kind), str(sku)) for id_, kind, sku in self._session.execute(query)}
 
     def messages(self) -> list[SentMessage]:
-        kinds = self.episode_kinds()
+        episodes = self.episodes()
         found = []
         for row in self._session.execute(_customer_messages()):
-            template, sku, subscription = _row_facts(row, kinds)
+            template, sku, subscription = _row_facts(row, episodes)
             target = str(row.target)
             found.append(
                 SentMessage(
@@ -147,26 +148,32 @@ class SqlAnalyticsSource:
         return found
 
 
-def _row_facts(row: Any, kinds: dict[int, str]) -> tuple[str, str | None, int | None]:
-    """``(template, sku, subscription id)`` of a row of ``_customer_messages``."""
+def _row_facts(
+    row: Any, episodes: dict[int, tuple[str, str]]
+) -> tuple[str, str | None, int | None]:
+    """``(template, sku, subscription id)`` of a row of ``_customer_messages`` (a wave
+    message erased from the queue keeps its SKU through its episode)."""
     key, source, _target, _status, _sent_at, template, sku, notice_sku = row
     if source == "notice":
         return NOTICE_TEMPLATE, notice_sku, None
     if source == "wave":
-        subscription, wave_template = _wave_facts(str(key), kinds)
-        return str(template or wave_template), sku, subscription
+        subscription, wave_template, episode_sku = _wave_facts(str(key), episodes)
+        return str(template or wave_template), sku or episode_sku, subscription
     return str(template or source), sku, None
 
 
-def _wave_facts(key: str, kinds: dict[int, str]) -> tuple[int | None, str]:
-    """The subscription and template of a wave message from its key and episode."""
+def _wave_facts(
+    key: str, episodes: dict[int, tuple[str, str]]
+) -> tuple[int | None, str, str | None]:
+    """The subscription, template and SKU of a wave message from its key and episode."""
     match = WAVE_KEY.match(key)
     if match is None:
-        return None, wave_templates.BACK_IN_STOCK
-    episode, who = int(match.group(1)), match.group(2)
-    discontinued = kinds.get(episode) == "discontinued"
+        return None, wave_templates.BACK_IN_STOCK, None
+    kind, sku = episodes.get(int(match.group(1)), ("restock", ""))
+    discontinued = kind == "discontinued"
     template = wave_templates.DISCONTINUED if discontinued else wave_templates.BACK_IN_STOCK
-    return (int(who) if who.isdigit() else None), template
+    who = match.group(2)
+    return (int(who) if who.isdigit() else None), template, sku or None
 
 
 class SqlCallbackStore:
@@ -174,12 +181,12 @@ class SqlCallbackStore:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._kinds: dict[int, str] | None = None
+        self._episodes: dict[int, tuple[str, str]] | None = None
 
     def _facts(self, row: Any) -> MessageFacts:
-        if self._kinds is None:
-            self._kinds = SqlAnalyticsSource(self._session).episode_kinds()
-        template, sku, _subscription = _row_facts(row, self._kinds)
+        if self._episodes is None:
+            self._episodes = SqlAnalyticsSource(self._session).episodes()
+        template, sku, _subscription = _row_facts(row, self._episodes)
         return MessageFacts(str(row.idempotency_key), template, sku, str(row.target))
 
     def message(self, key: str) -> MessageFacts | None:
@@ -217,7 +224,7 @@ class SqlCallbackStore:
                         kind=kind,
                         template=facts.template[:64],
                         sku=facts.sku,
-                        contact=facts.contact[:254],
+                        contact=None,  # the delivery has it; erasure clears it there
                         detail=detail,
                         occurred_at=occurred_at,
                         dedup_key=dedup_key,
