@@ -38,7 +38,7 @@ def compensations_page(
         month=chosen_month or None, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
     )  # fmt: skip
     context = {
-        "nav": "compensations",
+        "nav": "subscriptions",
         "rows": found.rows,
         "pager": Pager(page=page, total=found.total),
         "budget": views.budget(session, chosen_month or month_of(datetime.now(UTC))),

@@ -31,7 +31,7 @@ def notices_page(
         offset=(page - 1) * PAGE_SIZE,
     )  # fmt: skip
     context = {
-        "nav": "notices",
+        "nav": "subscriptions",
         "rows": found.rows,
         "pager": Pager(page=page, total=found.total),
         "sku": sku,

@@ -36,7 +36,7 @@ def waves_page(
         offset=(page - 1) * PAGE_SIZE,
     )  # fmt: skip
     context = {
-        "nav": "waves",
+        "nav": "subscriptions",
         "rows": found.rows,
         "pager": Pager(page=page, total=found.total),
         "sku": sku,
@@ -60,7 +60,7 @@ def episode_page(
     if found is None:
         raise HTTPException(404, f"There is no restock episode {episode_id}.")
     context = {
-        "nav": "waves",
+        "nav": "subscriptions",
         "episode": found,
         "waves": views.waves_of(session, episode_id),
         "settings": stockguard.settings.waves,
