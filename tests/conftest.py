@@ -48,6 +48,14 @@ def reset_postgres(url: str) -> Engine:
     return db_engine.make_engine(url)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_journals_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``stockguard worker`` run by tests keeps its acknowledgement journals out of
+    ~/.cache (``STOCKGUARD_WORKER__ACK_JOURNAL``)."""
+    folder = tmp_path_factory.mktemp("ack-journals")
+    os.environ.setdefault("STOCKGUARD_WORKER__ACK_JOURNAL", str(folder))
+
+
 @pytest.fixture(scope="session")
 def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path = tmp_path_factory.mktemp("db") / "test.sqlite3"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -142,6 +143,10 @@ class RiskSettings(BaseModel):
         return self
 
 
+DEVELOPMENT_SECRET = "stockguard-development-secret-change-me"  # noqa: S105 - refused in public
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
 class MessagingSettings(BaseModel):
     """Messages to shoppers (``STOCKGUARD_MESSAGING__SECRET`` ...).
 
@@ -152,7 +157,7 @@ class MessagingSettings(BaseModel):
     """
 
     secret: SecretStr = Field(
-        default=SecretStr("stockguard-development-secret-change-me"),
+        default=SecretStr(DEVELOPMENT_SECRET),
         description="Signs links and keys IP HMACs; set a long random value in production.",
     )
     public_base_url: str = Field(
@@ -272,3 +277,22 @@ class Settings(BaseSettings):
     sms: SmsSettings = SmsSettings()
     throughput: ThroughputSettings = ThroughputSettings()
     waves: WavesSettings = WavesSettings()
+
+
+def development_secret_problem(settings: Settings) -> tuple[str, bool] | None:
+    """A sentence on the messaging secret when it is still the development value, and
+    whether it must stop the command (True when ``public_base_url`` is not a local
+    address: shoppers would get links anyone can forge); None when a secret is set."""
+    messaging = settings.messaging
+    if messaging.secret.get_secret_value() != DEVELOPMENT_SECRET:
+        return None
+    host = urlsplit(messaging.public_base_url).hostname or ""
+    public = host not in LOCAL_HOSTS and f"[{host}]" not in LOCAL_HOSTS
+    where = f"shoppers at {messaging.public_base_url}" if public else "this local test"
+    sentence = (
+        "STOCKGUARD_MESSAGING__SECRET still has its development value, so anyone can forge "
+        "the confirm, unsubscribe and click links of customer messages. Set a long random "
+        "value (python -c 'import secrets; print(secrets.token_urlsafe(32))'), the same for "
+        f"the API and the worker, before serving {where}."
+    )
+    return sentence, public

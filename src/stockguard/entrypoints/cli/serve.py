@@ -11,6 +11,7 @@ import uvicorn
 
 from stockguard.entrypoints.api.app import create_app
 from stockguard.entrypoints.cli.context import console, state
+from stockguard.entrypoints.cli.secret_check import check_messaging_secret
 
 
 def serve(
@@ -19,6 +20,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the REST API (docs at /docs) and the dashboard (at /dashboard)."""
+    check_messaging_secret(state.settings())
     url = state.settings().database.url
     console.print(f"Serving stockguard on http://{host}:{port} (database {url})")
     if workers > 1:  # each worker wires its own app from the environment

@@ -12,6 +12,7 @@ import typer
 from rich.logging import RichHandler
 
 from stockguard.entrypoints.cli.context import console, err_console, state
+from stockguard.entrypoints.cli.secret_check import check_messaging_secret
 from stockguard.entrypoints.worker import CycleReport, Worker, build_worker, open_ack_journal
 
 
@@ -38,6 +39,7 @@ def worker(
         force=True,
     )
     logging.getLogger("stockguard").setLevel(logging.INFO)
+    check_messaging_secret(state.settings())
     app = state.app()
     journal = open_ack_journal(app.settings)
     try:
