@@ -1,6 +1,7 @@
 """Export and erasure of a contact's customer-communication rows beyond subscriptions:
 back-in-stock wave notifications, product views, delay notices, compensation codes,
-message events (contact and provider detail cleared), delivery keys and relayed
+message events (contact and provider diagnostic cleared, on the events that carry the
+contact and on those of messages sent to it), delivery keys and relayed
 pre-order events.
 
 A contact (normalised e-mail or phone) is linked to its *customer keys*: the contact
@@ -80,11 +81,14 @@ def _count(session: Session, statement: Any) -> int:
 def erase(session: Session, contact: str, erased_as: str) -> dict[str, int]:
     """Anonymise the rows listed in the module docstring; counts per table."""
     keys = customer_keys(session, contact)
+    to_contact = select(DELIVERIES.c.idempotency_key).where(DELIVERIES.c.target == contact)
     return {
         "delivery_keys": _rekey_deliveries(session, keys, erased_as),
         "message_events": _count(
             session,
-            update(EVENTS).where(EVENTS.c.contact == contact).values(contact=None, detail=None),
+            update(EVENTS)
+            .where(or_(EVENTS.c.contact == contact, EVENTS.c.message_key.in_(to_contact)))
+            .values(contact=None, detail=None),
         ),
         "wave_notifications": _count(
             session,
