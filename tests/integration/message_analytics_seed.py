@@ -7,7 +7,7 @@ subscribers, and another message went to a subscriber of ``other``:
 who    after the message                        counted as
 =====  =======================================  ==================================
 ann    buys the SKU 2 days later (Ann@...)      converted (e-mail case ignored)
-bob    buys its best substitute 6 days later    converted by a substitute
+bob    buys its best substitute 6 days later    converted (substitute; BOB@...)
 cat    buys the SKU 8 days later                not converted (7-day window)
 dan    buys its 4th substitute next day         not converted (best 3 only)
 eve    refused at sending (status failed)       bounced
@@ -104,7 +104,10 @@ def seed(db: Any) -> Seeded:
     keys = {w: f"wave:{episode}:{ids[emails[w]]}" for w in PEOPLE}
     keys["hal"] = f"bis:{other}:{tag}:hal"
     wave = {"sku": sku, "episode": episode, "wave": 1, "html": "<p>back</p>"}
-    rows = [_delivery(keys[w], emails[w], "failed" if w == "eve" else "sent", wave) for w in PEOPLE]
+    targets = {**emails, "bob": emails["bob"].upper()}  # as a notice may store it
+    rows = [
+        _delivery(keys[w], targets[w], "failed" if w == "eve" else "sent", wave) for w in PEOPLE
+    ]
     rows.append(_delivery(keys["hal"], emails["hal"], "sent",
                           {"template": "back_in_stock", "sku": other}))  # fmt: skip
     db.execute(insert(t.table_of(NotificationDeliveryRow)), rows)

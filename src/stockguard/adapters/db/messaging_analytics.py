@@ -99,7 +99,7 @@ class SqlAnalyticsSource:
     def purchases(self, since: datetime, contacts: set[str]) -> list[Purchase]:
         """Order lines (not cancelled) from ``since`` of customers whose e-mail (case
         ignored) or phone is a contact we sent to; ``contacts`` narrows it further."""
-        sent_to = select(DELIVERY.target).where(DELIVERY.status == "sent")
+        sent_to = select(func.lower(DELIVERY.target)).where(DELIVERY.status == "sent")
         email = func.lower(CustomerRow.email)
         query = (
             select(
