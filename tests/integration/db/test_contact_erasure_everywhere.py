@@ -147,6 +147,17 @@ def test_erasure_leaves_no_communication_row_naming_the_contact(app: App) -> Non
         consent = session.execute(select(VIEWS.c.marketing_consent).where(
             VIEWS.c.sku == shop.other_sku)).scalar_one()  # fmt: skip
     assert consent is False  # an erased viewer is never told again
+    with app.reader() as session:  # keys keep their shape, and a notice its delivery's key
+        notice_key = session.execute(
+            select(NOTICES.c.idempotency_key).where(NOTICES.c.order_ref == shop.preorders[0])
+        ).scalar_one()
+        keys = set(session.execute(select(DELIVERIES.c.idempotency_key)).scalars())
+        viewer_keys = session.execute(
+            select(NOTIFIED.c.idempotency_key).where(NOTIFIED.c.audience == "viewer")
+        ).scalars().all()  # fmt: skip
+    assert notice_key.startswith("notice:erased:")
+    assert notice_key in keys
+    assert any(k.startswith("wave:") and ":c:erased:" in k and k in keys for k in viewer_keys)
     again = app.bus.handle(ExportContact(contact, NOW))
     assert again["wave_notifications"] == again["delay_notices"] == []
     assert again["compensation_codes"] == again["product_views"] == []

@@ -8,9 +8,10 @@ A contact (normalised e-mail or phone) is linked to its *customer keys*: the con
 itself (pre-order customers are known by their address), the ids of customers whose
 record has that e-mail or phone, and the ids under which the widget reported product
 views with that e-mail. Erasure replaces every key and address in those rows by the
-erasure's placeholder (``erased:<random>``, suffixed with the row id where a unique
-constraint needs it) and rewrites idempotency keys that embed a customer key, so rows,
-counts and budgets still add up but nothing names the person. Called by
+erasure's placeholder (``erased:<random>``) and rewrites idempotency keys that embed
+a customer key the same way in every table, so rows,
+counts, budgets and joins on keys still work but nothing names the person (see
+``Pseudonyms``). Called by
 ``adapters.db.consent.SqlConsentRepository`` inside the erasure's transaction.
 
 Not touched: the customer record, sales orders and pre-orders (order records kept
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, cast, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -54,11 +55,6 @@ def customer_keys(session: Session, contact: str) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def _placeholder(erased_as: str, tag: str, row_id: Any) -> Any:
-    """``<erased_as>:<tag><row id>`` as an SQL expression (unique per row)."""
-    return literal(f"{erased_as}:{tag}") + cast(row_id, String)
-
-
 def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -78,73 +74,96 @@ def _count(session: Session, statement: Any) -> int:
     return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
+class Pseudonyms:
+    """The placeholder of each customer key of one erasure: the first key (the contact)
+    gets ``erased_as``, the i-th other key ``erased_as-i`` (distinct, so two customer ids
+    of one person told in one wave stay two rows under the unique constraint).
+
+    ``rekey`` rewrites an idempotency key the same way wherever it appears (a notice, its
+    code, its delivery and the delivery's events share one key), so joins on keys and
+    their prefixes (``notice:``, ``wave:<episode>:``) still work after erasure.
+    """
+
+    def __init__(self, keys: Sequence[str], erased_as: str) -> None:
+        self.keys = list(keys)
+        self.erased_as = erased_as
+        self.tokens = {k: erased_as if i == 0 else f"{erased_as}-{i}" for i, k in enumerate(keys)}
+
+    def of(self, key: str | None) -> str:
+        return self.tokens.get(key or "", self.erased_as)
+
+    def rekey(self, idempotency_key: str) -> str:
+        """``notice:<key>:...`` -> ``notice:<placeholder>:...``; ``...:c:<key>`` at the end
+        likewise; longest keys first so that no key is replaced inside another."""
+        new = idempotency_key
+        for key in sorted(self.tokens, key=len, reverse=True):
+            new = new.replace(f":{key}:", f":{self.tokens[key]}:")
+            if new.endswith(f":{key}"):
+                new = new[: -len(key)] + self.tokens[key]
+        return new[:200]
+
+
 def erase(session: Session, contact: str, erased_as: str) -> dict[str, int]:
     """Anonymise the rows listed in the module docstring; counts per table."""
-    keys = customer_keys(session, contact)
+    names = Pseudonyms(customer_keys(session, contact), erased_as)
+    keys = names.keys
     to_contact = select(DELIVERIES.c.idempotency_key).where(DELIVERIES.c.target == contact)
-    return {
-        "delivery_keys": _rekey_deliveries(session, keys, erased_as),
-        "message_events": _count(
-            session,
-            update(EVENTS)
-            .where(or_(EVENTS.c.contact == contact, EVENTS.c.message_key.in_(to_contact)))
-            .values(contact=None, detail=None),
-        ),
-        "wave_notifications": _count(
-            session,
-            update(NOTIFIED)
-            .where(NOTIFIED.c.customer.in_(keys))
-            .values(
-                customer=_placeholder(erased_as, "w", NOTIFIED.c.id),
-                idempotency_key=_placeholder(erased_as, "w", NOTIFIED.c.id),
-            ),
-        ),
-        "product_views": _count(
-            session,
-            update(VIEWS)
-            .where(or_(VIEWS.c.customer.in_(keys), func.lower(VIEWS.c.email) == contact))
-            .values(customer=erased_as, email=erased_as, marketing_consent=False),
-        ),
-        "delay_notices": _erase_notices(session, contact, keys, erased_as),
-        "compensation_codes": _count(
-            session,
-            update(CODES)
-            .where(CODES.c.customer.in_(keys))
-            .values(
-                customer=erased_as,
-                idempotency_key=_placeholder(erased_as, "c", CODES.c.id),
-            ),
-        ),
-        "outbox_events": _erase_outbox(session, keys, erased_as),
-    }
-
-
-def _erase_notices(session: Session, contact: str, keys: Sequence[str], erased_as: str) -> int:
-    """Customer and address replaced (a notice recorded without an address keeps none)."""
-    address = case((NOTICES.c.contact.is_(None), None), else_=literal(erased_as))
-    return _count(
+    counts = {"delivery_keys": _rekey_deliveries(session, names)}
+    counts["message_events"] = _count(
         session,
-        update(NOTICES)
-        .where(or_(NOTICES.c.customer.in_(keys), NOTICES.c.contact == contact))
-        .values(
-            customer=erased_as,
-            contact=address,
-            idempotency_key=_placeholder(erased_as, "n", NOTICES.c.id),
-        ),
+        update(EVENTS)
+        .where(or_(EVENTS.c.contact == contact, EVENTS.c.message_key.in_(to_contact)))
+        .values(contact=None, detail=None),
     )
+    counts["wave_notifications"] = _rekey_rows(
+        session, NOTIFIED, NOTIFIED.c.customer.in_(keys), names
+    )
+    counts["product_views"] = _count(
+        session,
+        update(VIEWS)
+        .where(or_(VIEWS.c.customer.in_(keys), func.lower(VIEWS.c.email) == contact))
+        .values(customer=erased_as, email=erased_as, marketing_consent=False),
+    )
+    named = or_(NOTICES.c.customer.in_(keys), NOTICES.c.contact == contact)
+    counts["delay_notices"] = _rekey_rows(session, NOTICES, named, names)
+    session.execute(
+        update(NOTICES)
+        .where(NOTICES.c.contact == contact)
+        .values(contact=erased_as)  # a notice recorded without an address keeps none
+    )
+    counts["compensation_codes"] = _rekey_rows(session, CODES, CODES.c.customer.in_(keys), names)
+    counts["outbox_events"] = _erase_outbox(session, names)
+    return counts
 
 
-def _rekey_deliveries(session: Session, keys: Sequence[str], erased_as: str) -> int:
-    """Give deliveries whose idempotency key embeds a customer key a placeholder key;
-    the message events of each follow its new key (``message_key`` and the provider
-    reports' ``dedup_key``, which embeds it)."""
+def _rekey_rows(session: Session, table: Table, where: Any, names: Pseudonyms) -> int:
+    """``customer`` and ``idempotency_key`` of the rows of ``table`` matching ``where``
+    replaced by their pseudonyms; the number of rows."""
+    rows = session.execute(
+        select(table.c.id, table.c.customer, table.c.idempotency_key).where(where)
+    ).all()
+    for row in rows:
+        session.execute(
+            update(table)
+            .where(table.c.id == row.id)
+            .values(
+                customer=names.of(row.customer), idempotency_key=names.rekey(row.idempotency_key)
+            )
+        )
+    return len(rows)
+
+
+def _rekey_deliveries(session: Session, names: Pseudonyms) -> int:
+    """Rekey deliveries whose idempotency key embeds a customer key; the message events
+    of each follow its new key (``message_key`` and the provider reports' ``dedup_key``,
+    which embeds it)."""
     rows = session.execute(
         select(DELIVERIES.c.id, DELIVERIES.c.idempotency_key).where(
-            _names_any(DELIVERIES.c.idempotency_key, keys)
+            _names_any(DELIVERIES.c.idempotency_key, names.keys)
         )
     ).all()
     for row in rows:
-        new_key = f"{erased_as}:d{row.id}"
+        new_key = names.rekey(row.idempotency_key)
         session.execute(
             update(DELIVERIES).where(DELIVERIES.c.id == row.id).values(idempotency_key=new_key)
         )
@@ -159,16 +178,16 @@ def _rekey_deliveries(session: Session, keys: Sequence[str], erased_as: str) -> 
     return len(rows)
 
 
-def _erase_outbox(session: Session, keys: Sequence[str], erased_as: str) -> int:
-    """Replace ``payload["customer"]`` of the events that name one of ``keys``."""
+def _erase_outbox(session: Session, names: Pseudonyms) -> int:
+    """Replace ``payload["customer"]`` of the events that name one of the keys."""
     rows = session.execute(
         select(OUTBOX.c.id, OUTBOX.c.payload).where(OUTBOX.c.event_type.in_(CUSTOMER_EVENTS))
     ).all()
-    wanted = set(keys)
     changed = 0
     for row in rows:
-        if row.payload.get("customer") in wanted:
-            payload = {**row.payload, "customer": erased_as}
+        customer = row.payload.get("customer")
+        if customer in names.tokens:
+            payload = {**row.payload, "customer": names.of(customer)}
             session.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(payload=payload))
             changed += 1
     return changed
