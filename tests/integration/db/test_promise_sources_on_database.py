@@ -1,6 +1,7 @@
 """Restock promises on SQLite and PostgreSQL from each open purchase order's SUPPLIER
 record (its receipts, imported from an SCMS-format file) and, without a purchase order,
-from the stored policy's next order date (a periodic rule's review day)."""
+from the stored policy's next order date (a periodic rule's review day); pre-orders on
+each purchase order are promised from that order's supplier too."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands
 from stockguard.domain import replenishment as r
+from stockguard.domain.reservations import Supply
 from stockguard.services.importing import scms
+from stockguard.services.preorders.promises import promise_supplies
 from stockguard.services.risk.refresh import refresh_risk
 from stockguard.services.storefront.refresh import refresh_availability
 
@@ -128,3 +131,27 @@ def test_without_a_purchase_order_the_promise_waits_for_the_periodic_review(app:
     # below its reorder point the continuous policy orders today; never ordered, the
     # periodic review may be a whole 21-day period away; same supplier lead time after
     assert periodic.promise_on == continuous.promise_on + timedelta(days=21)
+
+
+def test_pre_orders_on_each_purchase_order_are_promised_from_its_supplier(
+    app: App, tmp_path: Path
+) -> None:
+    punctual, slow = _history(app, tmp_path)
+    shop = seed_replenishment_shop(app)
+    today = NOW.date()
+    due = today + timedelta(days=10)
+    _order(app, f"PO-S-{shop.sku}", slow, shop.sku, shop.lyon, due)
+    _order(app, f"PO-P-{shop.sku}", punctual, shop.sku, shop.lyon, due)
+    supplies = [
+        Supply(f"PO-S-{shop.sku}", 12, due, None),
+        Supply(f"PO-P-{shop.sku}", 12, due, None),
+    ]
+
+    with app.unit_of_work() as uow:
+        dated = promise_supplies(uow, shop.sku, shop.lyon, supplies, today=today)
+
+    from_slow, from_punctual = (s.promised_on for s in dated)
+    assert from_slow is not None
+    assert from_punctual is not None
+    assert from_slow >= due + timedelta(days=31)  # SLOW's 30-day tail, and handling
+    assert due < from_punctual < from_slow  # the same date, each its own supplier

@@ -147,11 +147,8 @@ class SqlAvailabilityRepository:
         skus = sorted({sku for sku, _ in wanted}) if len(wanted) <= 500 else None
         receipts, others = self._first_receipts(skus)
         risks = self._risk_bases(skus)
-        suppliers = (
-            records.supplier_records(self._delays())
-            if any(key in receipts for key in wanted)
-            else records.SupplierRecords({}, None, {})
-        )
+        involved = {supplier for k in wanted for _, supplier in others.get(k, {}).values()}
+        suppliers = self._records(involved)
         day = today or datetime.now(UTC).date()
         next_orders = self._next_orders([k for k in wanted if k not in receipts], risks, day)
         return [
@@ -166,9 +163,20 @@ class SqlAvailabilityRepository:
             for key in wanted
         ]
 
-    def _delays(self) -> dict[str, list[int]]:
+    def _records(self, involved: set[str]) -> records.SupplierRecords:
+        """The records of the ``involved`` suppliers: their own receipts only when each
+        has enough for its own record (the movement path reads one supplier's lines),
+        else every supplier's (the pooled record is needed)."""
+        if not involved:
+            return records.SupplierRecords({}, None, {})
+        found = records.supplier_records(self._delays(sorted(involved)))
+        if all(supplier in found.own for supplier in involved):
+            return found
+        return records.supplier_records(self._delays(None))
+
+    def _delays(self, suppliers: list[str] | None) -> dict[str, list[int]]:
         """Days late of every PO line's first receipt (first receipt day - the PO's
-        expected day), by supplier."""
+        expected day), by supplier (of ``suppliers`` only when given)."""
         orders, receipts = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseReceiptRow)
         first = func.min(receipts.c.received_at).label("first_at")
         query = (
@@ -179,6 +187,8 @@ class SqlAvailabilityRepository:
             .group_by(receipts.c.order_number, receipts.c.sku, orders.c.supplier)
             .group_by(orders.c.expected_on)
         )
+        if suppliers is not None:
+            query = query.where(orders.c.supplier.in_(suppliers))
         found: dict[str, list[int]] = {}
         for row in self.session.execute(query):
             days = (_day(row.first_at) - row.expected_on).days

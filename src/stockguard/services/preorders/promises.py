@@ -2,7 +2,7 @@
 
 For every purchase order that brings units of the SKU x location, the promise is the
 ``confidence``-quantile (95% by default) of its arrival: the PO's expected date plus
-the supplier's lateness distribution (``services.storefront.promise``: conditioned on
+ITS supplier's lateness distribution (``services.storefront.promise``: conditioned on
 the lateness so far when the date has passed, plus a handling day), and never earlier
 than the expected date itself. A PO without an expected date gets no date.
 """
@@ -33,19 +33,23 @@ def promise_supplies(
     dated = [s for s in supplies if s.expected_on is not None]
     if not dated:
         return [dataclasses.replace(s, promised_on=None) for s in supplies]
-    facts = uow.storefront.bases([(sku, location)])
+    facts = uow.storefront.bases([(sku, location)], today=today)
     delay = facts[0] if facts else PromiseBasis(sku, location)
+    first = (delay.delay_pmf, delay.delay_count)
+    own = {o.purchase_order: (o.delay_pmf, o.delay_count) for o in delay.other_orders}
+    records = [own.get(s.purchase_order, first) for s in dated]
     bases = [
         PromiseBasis(
             sku,
             location,
             expected_on=s.expected_on,
             purchase_order=s.purchase_order,
-            delay_pmf=delay.delay_pmf,
+            delay_pmf=pmf,
+            delay_count=count,
             delay_mean=delay.delay_mean,
             delay_var=delay.delay_var,
         )
-        for s in dated
+        for s, (pmf, count) in zip(dated, records, strict=True)
     ]
     made = promising.promise(bases, today=today, confidence=confidence)
     by_po = {
