@@ -94,21 +94,22 @@ def per_sku(
     ``sku``: part of the SKU or title (case-insensitive); ``state``: keep SKUs with at
     least one subscription in that state; ``only``: this exact SKU.
     """
-    states = select(SUBSCRIPTION.c.sku, _state().label("state")).subquery()
-    counts = [func.sum(case((states.c.state == s, 1), else_=0)).label(s) for s in STATES]
-    query = (
-        select(states.c.sku, PRODUCT.c.title, *counts)
-        .join(PRODUCT, PRODUCT.c.sku == states.c.sku, isouter=True)
-        .group_by(states.c.sku, PRODUCT.c.title)
-    )
-    if sku:
-        query = query.where(matches(sku, states.c.sku, PRODUCT.c.title))
+    states = select(SUBSCRIPTION.c.sku, _state().label("state"))
     if only is not None:
-        query = query.where(states.c.sku == only)
+        states = states.where(SUBSCRIPTION.c.sku == only)
+    inner = states.subquery()
+    per = (
+        select(inner.c.sku, *(func.sum(case((inner.c.state == s, 1), else_=0)).label(s)
+                              for s in STATES))
+        .group_by(inner.c.sku)
+        .subquery()
+    )  # fmt: skip
+    query = select(per, PRODUCT.c.title).join(PRODUCT, PRODUCT.c.sku == per.c.sku, isouter=True)
+    if sku:
+        query = query.where(matches(sku, per.c.sku, PRODUCT.c.title))
     if state in STATES:
-        query = query.having(func.sum(case((states.c.state == state, 1), else_=0)) > 0)
-    waiting = func.sum(case((states.c.state.in_(STATES[1:3]), 1), else_=0))
-    query = query.order_by(waiting.desc(), states.c.sku)
+        query = query.where(per.c[state] > 0)
+    query = query.order_by((per.c.confirmed + per.c.notified).desc(), per.c.sku)
     found = page(session, query, limit=limit, offset=offset)
     rows = [
         SkuSubscriptions(r.sku, r.title, *(int(getattr(r, s) or 0) for s in STATES))
