@@ -203,18 +203,20 @@ def count_quantiles(
     mean: FloatArray,
     size: FloatArray,
     levels: FloatArray,
-    continuous: bool = CONTINUOUS_COUNTS,
+    continuous: bool | None = None,
 ) -> FloatArray:
     """Negative-binomial (or Poisson where ``size`` is inf) quantiles with the given means.
 
     Shapes: mean (n_series, horizon) units, NaN treated as 0; size (n_series,);
     levels (n_levels,). Returns (n_series, n_levels, horizon) whole units, or with
-    ``continuous`` those of the continuous version Y + U - 1/2, clipped at 0.
+    ``continuous`` those of the continuous version Y + U - 1/2, clipped at 0; None
+    reads ``CONTINUOUS_COUNTS`` when called.
     """
     mu = np.maximum(np.nan_to_num(mean), 0.0)
     cell_size = np.broadcast_to(np.asarray(size, dtype=np.float64)[:, None], mu.shape)
     tau = np.asarray(levels, dtype=np.float64)
-    flat = count_ppf(mean=mu.ravel(), size=cell_size.ravel(), levels=tau, continuous=continuous)
+    smooth = CONTINUOUS_COUNTS if continuous is None else continuous
+    flat = count_ppf(mean=mu.ravel(), size=cell_size.ravel(), levels=tau, continuous=smooth)
     quantiles = flat.reshape(mu.shape[0], mu.shape[1], tau.size).transpose(0, 2, 1)
     return _monotone(np.where(mu[:, None, :] > 0, quantiles, 0.0))
 
