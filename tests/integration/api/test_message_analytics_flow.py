@@ -5,6 +5,7 @@ conversion and one unsubscribe matched by the link (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -35,6 +36,11 @@ class Accepting:
         self.targets.append(delivery.target)
 
 
+def _one_sender_thread(app: App) -> App:
+    worker = app.settings.worker.model_copy(update={"senders": 1})
+    return dataclasses.replace(app, settings=app.settings.model_copy(update={"worker": worker}))
+
+
 def test_a_waves_messages_are_converted_and_unsubscribed_in_the_stats(
     app: App, client: TestClient, planner_headers: dict[str, str]
 ) -> None:
@@ -46,9 +52,11 @@ def test_a_waves_messages_are_converted_and_unsubscribed_in_the_stats(
     app.bus.handle(commands.RecordAdjustment(sku, "PAR", 2, now, f"{sku}-back"))
     recheck(lambda: SqlRelayUnitOfWork(app.sessions), now)  # wave of min(3, 2 x 2.0)
     transport = Accepting()
-    build_worker(
-        app, clock=lambda: now, channel_transports={Channel.EMAIL: transport}
-    ).sender.drain()
+    one_thread = _one_sender_thread(app)  # the test's single connection is not thread-safe
+    worker = build_worker(
+        one_thread, clock=lambda: now, channel_transports={Channel.EMAIL: transport}
+    )
+    worker.sender.drain()
     assert set(contacts) <= set(transport.targets)
 
     customer = random_sku("CUS")
