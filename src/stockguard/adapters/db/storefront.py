@@ -205,17 +205,17 @@ class SqlAvailabilityRepository:
         products, orders = t.table_of(t.ProductRow), t.table_of(t.PurchaseOrderRow)
         lines = t.table_of(t.PurchaseOrderLineRow)
         skus = sorted({sku for sku, _ in keys})
-        categories = dict(
-            self.session.execute(
-                select(products.c.sku, products.c.category).where(products.c.sku.in_(skus))
-            ).all()
-        )
+        category_query = select(products.c.sku, products.c.category)
         last_query = (
             select(lines.c.sku, orders.c.location, func.max(orders.c.ordered_on))
             .join(orders, orders.c.number == lines.c.order_number)
-            .where(lines.c.sku.in_(skus), orders.c.ordered_on.is_not(None))
+            .where(orders.c.ordered_on.is_not(None))
             .group_by(lines.c.sku, orders.c.location)
         )
+        if len(skus) <= 500:  # else read them all rather than bind thousands
+            category_query = category_query.where(products.c.sku.in_(skus))
+            last_query = last_query.where(lines.c.sku.in_(skus))
+        categories = dict(self.session.execute(category_query).all())
         last = {(sku, loc): on for sku, loc, on in self.session.execute(last_query)}
         facts = [
             policy.PolicyFacts(
