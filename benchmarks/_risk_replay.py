@@ -47,7 +47,11 @@ import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting.censoring import infer_stockouts
-from stockguard.planning.risk.probability import stockout_probability_over_horizons
+from stockguard.planning.risk.probability import (
+    DemandSpread,
+    level_variance,
+    stockout_probability_over_horizons,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -55,6 +59,8 @@ BoolArray = npt.NDArray[np.bool_]
 DEMAND_WINDOW = 56
 MASK_EVERY = 28
 FORECAST_AHEAD = 14
+DRIFT_AHEAD = 14
+"""Days ahead over which ``level_drift`` compares the trailing mean with what came."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class SkuDays:
     already_out_known: int
     day: IntArray
     settled_day: IntArray
+    mixed_days_only: FloatArray
+    sku: IntArray
 
 
 def lead_time_pmf(
@@ -115,9 +123,10 @@ def lead_time_pmf(
 
 def trailing_demand(
     history: FloatArray, paths: sim.ReplayPaths, initial_on_hand: FloatArray
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(n_sku, n_days) mean and variance of the last ``DEMAND_WINDOW`` in-stock days'
-    sales up to and including each replay day (history NaN = not on sale, skipped).
+    sales up to and including each replay day (history NaN = not on sale, skipped), and
+    how many days they were read from (at most ``DEMAND_WINDOW``).
 
     A day is in stock when demand did not exceed the stock and the day began with some
     stock: a day that began empty shows no sale whatever the demand (censored). As the
@@ -134,6 +143,7 @@ def trailing_demand(
     offset = past.shape[1]
     mean = np.zeros((n_sku, n_days))
     var = np.zeros((n_sku, n_days))
+    used_days = np.zeros((n_sku, n_days))
     masked = values
     for day in range(n_days):
         if day % MASK_EVERY == 0:
@@ -152,8 +162,43 @@ def trailing_demand(
         count = np.maximum(used.sum(axis=1), 1)
         m = np.where(used, block, 0.0).sum(axis=1) / count
         v = np.where(used, (block - m[:, None]) ** 2, 0.0).sum(axis=1) / np.maximum(count - 1, 1)
-        mean[:, day], var[:, day] = m, v
-    return mean, var
+        mean[:, day], var[:, day], used_days[:, day] = m, v, used.sum(axis=1)
+    return mean, var, used_days
+
+
+def level_drift(
+    history: FloatArray, *, window: int = DEMAND_WINDOW, ahead: int = DRIFT_AHEAD, every: int = 7
+) -> float:
+    """Squared relative drift ``c^2`` of the demand rate, from the history before the
+    replayed window only (an earlier window than the one scored).
+
+    At origins every ``every`` days with ``window`` days behind and ``ahead`` days after
+    (all on sale), per SKU: the trailing mean ``m`` and variance ``s^2`` of the window and
+    the mean ``f`` of the days ahead. If the rate were constant, ``f - m`` would only
+    carry sampling noise of variance ``s^2 / ahead + s^2 / window``; what is left over is
+    the rate's drift:
+
+        ``c^2 = max(0, sum((f - m)^2 - s^2 / ahead - s^2 / window) / sum(m^2))``
+
+    pooled over SKUs and origins (a ratio of sums: SKUs weigh by their volume). The
+    model then adds ``c^2 mu^2`` to the variance of the daily rate (``level_var``: a
+    level error repeats on every day of the horizon, variance ``c^2 mu^2 t^2``).
+
+    Example: a SKU whose 14-day means wander 20% around its 56-day mean beyond sampling
+    noise gives ``c^2 = 0.04``.
+    """
+    n_days = history.shape[1]
+    excess = volume = 0.0
+    for t in range(window, n_days - ahead + 1, every):
+        past, future = history[:, t - window : t], history[:, t : t + ahead]
+        ok = np.isfinite(past).all(axis=1) & np.isfinite(future).all(axis=1)
+        if not ok.any():
+            continue
+        m, s2 = past[ok].mean(axis=1), past[ok].var(axis=1, ddof=1)
+        f = future[ok].mean(axis=1)
+        excess += float(np.sum((f - m) ** 2 - s2 / ahead - s2 / window))
+        volume += float(np.sum(m**2))
+    return max(excess / volume, 0.0) if volume > 0 else 0.0
 
 
 Fit = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
@@ -202,13 +247,20 @@ def _orders(scenario: sim.Scenario, orders: FloatArray) -> tuple[IntArray, IntAr
     return sku.astype(np.int64), placed.astype(np.int64), arrival.astype(np.int64)
 
 
-def _mixture(tail: FloatArray, mu: FloatArray, sigma2: FloatArray, a: FloatArray) -> FloatArray:
+def _mixture(
+    tail: FloatArray,
+    mu: FloatArray,
+    sigma2: FloatArray,
+    a: FloatArray,
+    extra: DemandSpread | None = None,
+) -> FloatArray:
     """(n_days,) ``sum_k P(T = k) P(D(k) > a)`` from ``tail[d, k] = P(T >= k)``
-    (``stockout_probability_over_horizons``; masses below 1e-7 are left out)."""
+    (``stockout_probability_over_horizons``, with the ``extra`` demand terms; masses below
+    1e-7 are left out)."""
     pmf = tail - np.concatenate([tail[:, 1:], np.zeros((tail.shape[0], 1))], axis=1)
     pmf = np.where(pmf > 1e-7, pmf, 0.0)
     pmf[:, 0] += np.where(pmf.sum(axis=1) > 0, 0.0, 1.0)  # no mass left: T = 0
-    return stockout_probability_over_horizons(np.maximum(a, 1e-9), mu, sigma2, pmf)
+    return stockout_probability_over_horizons(np.maximum(a, 1e-9), mu, sigma2, pmf, extra)
 
 
 def _horizon_survival(
@@ -217,11 +269,14 @@ def _horizon_survival(
     pmf: FloatArray,
     wait: IntArray,
     demand: tuple[FloatArray, FloatArray, FloatArray],
-) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray, IntArray, IntArray]:
-    """E[T], Var[T], the horizon-mixture probability ``sum_k P(T = k) P(D(k) > a)``, the
-    open flag, the true receipt day and the first open order's placing day, each
-    (n_sku, n_days); ``wait`` (n_sku, n_days) whole days until the policy's next order
-    (module docstring); ``demand`` = (mu, sigma^2, a), each (n_sku, n_days).
+    level_var: FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, IntArray, IntArray]:
+    """E[T], Var[T], the horizon-mixture probability ``sum_k P(T = k) P(D(k) > a)`` with
+    the level term (variance ``sigma^2 k + level_var k^2``) and without it (independent
+    days only), the open flag, the true receipt day and the first open order's placing
+    day, each (n_sku, n_days); ``wait`` (n_sku, n_days) whole days until the policy's
+    next order (module docstring); ``demand`` = (mu, sigma^2, a) and ``level_var``, each
+    (n_sku, n_days).
 
     An order older than every lead time of the supplier's past is read as one at the
     oldest age that past still shows (it may come any day now)."""
@@ -239,6 +294,7 @@ def _horizon_survival(
     ks = np.arange(longest)
     weights = 2.0 * ks[1:] - 1.0
     sku_of, placed_on, arrives_on = _orders(scenario, orders)
+    days_only = np.zeros((n_sku, n_days))
     for i in range(n_sku):
         # the policy's next order: T >= k while L > k - wait
         ahead = ks[None, :] - wait[i][:, None]
@@ -257,11 +313,14 @@ def _horizon_survival(
             receipt[i, days] = np.minimum(receipt[i, days], r)
             first = first_placed[i, days]
             first_placed[i, days] = np.where(first < 0, p, np.minimum(first, p))
-        mixed[i] = _mixture(np.exp(log_tail), *(values[i] for values in demand))
+        mu_i, sigma2_i, a_i = (values[i] for values in demand)
+        full_tail = np.exp(log_tail)
+        mixed[i] = _mixture(full_tail, mu_i, sigma2_i, a_i, DemandSpread(level_var=level_var[i]))
+        days_only[i] = _mixture(full_tail, mu_i, sigma2_i, a_i)
         tail = np.exp(log_tail[:, 1:])
         mean[i] = tail.sum(axis=1)
         var[i] = np.maximum((tail * weights).sum(axis=1) - mean[i] ** 2, 0.0)
-    return mean, var, mixed, open_order, receipt, first_placed
+    return mean, var, mixed, days_only, open_order, receipt, first_placed
 
 
 def sku_days(
@@ -274,21 +333,31 @@ def sku_days(
     pmf: FloatArray,
     stated: int,
     warm_up: int,
+    drift: float = 0.0,
     fit: Fit | None = None,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days)."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
-        mu, sigma2 = trailing_demand(history, paths, initial_on_hand)
+        mu, sigma2, observed_days = trailing_demand(history, paths, initial_on_hand)
     else:
         mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
+        observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
     on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
     position = paths.on_hand + on_order
     with np.errstate(divide="ignore", invalid="ignore"):
         wait = np.where(mu > 0, np.maximum(position - reorder_point, 0.0) / mu, n_days)
+    # lost sales stop at an empty shelf: the position cannot fall below what is on order,
+    # so while that is at or above s the policy orders nothing before a receipt
+    wait = np.where((on_order > 0) & (on_order >= reorder_point), n_days, wait)
     wait_days = np.minimum(np.ceil(wait), n_days).astype(np.int64)
-    mean_t, var_t, mixed, open_order, receipt, first_placed = _horizon_survival(
-        scenario, paths.orders, pmf, wait_days, demand=(mu, sigma2, paths.on_hand)
+    mean_t, var_t, mixed, days_only, open_order, receipt, first_placed = _horizon_survival(
+        scenario,
+        paths.orders,
+        pmf,
+        wait_days,
+        demand=(mu, sigma2, paths.on_hand),
+        level_var=level_variance(sigma2, observed_days) + drift * mu**2,
     )
     # the true next receipt when no order is open: the first order placed later
     days = np.arange(n_days)
@@ -329,4 +398,6 @@ def sku_days(
         already_out_known=int((counted & already_out & known).sum()),
         day=np.broadcast_to(days[None, :], (n_sku, n_days))[keep].astype(np.int64),
         settled_day=end[keep].astype(np.int64),
+        mixed_days_only=days_only[keep],
+        sku=np.broadcast_to(np.arange(n_sku)[:, None], (n_sku, n_days))[keep].astype(np.int64),
     )

@@ -160,7 +160,7 @@ def max_gap(table: list[dict[str, Any]]) -> float:
 
 def replay_rows(
     key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace
-) -> tuple[data_sets.ReplayData, risk_replay.SkuDays, sim.ReplayResult, Any]:
+) -> tuple[data_sets.ReplayData, risk_replay.SkuDays, sim.ReplayResult, Any, float]:
     """Replay one data set and read back its SKU-days."""
     data = LOADERS[key](data_dir)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(1)
@@ -188,6 +188,7 @@ def replay_rows(
     pmf = risk_replay.lead_time_pmf(
         data.stated_lead_time, past.days, recency_weights(past, args.half_life)
     )
+    drift = risk_replay.level_drift(data.history) if args.drift < 0 else args.drift
     rows = risk_replay.sku_days(
         scenario,
         result.paths,
@@ -197,9 +198,10 @@ def replay_rows(
         pmf=pmf,
         stated=data.stated_lead_time,
         warm_up=7,
+        drift=drift,
         fit=forecaster_fit(data.season_length, 49) if args.demand == "forecast" else None,
     )
-    return data, rows, result, lead
+    return data, rows, result, lead, drift
 
 
 def inputs_vs_outcomes(rows: risk_replay.SkuDays) -> dict[str, Any]:
@@ -333,6 +335,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=calibration.MIN_SETTLED,
         help="settled SKU-days the recalibration map needs (identity before)",
     )
+    parser.add_argument(
+        "--drift",
+        type=float,
+        default=-1.0,
+        help="squared relative drift c^2 of the demand rate (level term c^2 mu^2 t^2); "
+        "negative (default): estimated on each data set's history before the replay",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -359,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         delays = data_sets.scms_delays(args.data_dir)
         for key in args.datasets:
             begun = time.perf_counter()
-            data, rows, result, lead = replay_rows(key, args.data_dir, delays, args)
+            data, rows, result, lead, drift = replay_rows(key, args.data_dir, delays, args)
             predicted, mapped = predictions(rows, args.min_settled)
             summary = summarise(predicted, rows.stocked_out, args.min_bin)
             print_table(
@@ -374,6 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "days_replayed": int(data.replay.shape[1]),
                 "fill_rate": 100 * result.total_fill_rate,
                 "drawn_lead_time_mean": float(lead.mean()),
+                "level_drift_c2": drift,
                 "sku_days_with_open_order": int(rows.open_order.sum()),
                 "sku_days_recalibrated": mapped,
                 "inputs_vs_outcomes": inputs_vs_outcomes(rows),

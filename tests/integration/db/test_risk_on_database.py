@@ -16,7 +16,7 @@ from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands, errors, ledger
-from stockguard.planning.risk import probability
+from stockguard.planning.risk import figures, probability
 from stockguard.services.risk.refresh import refresh_risk
 
 
@@ -60,8 +60,15 @@ def test_a_refresh_stores_the_basis_and_figures_of_every_forecast_row(app: App) 
     assert 1 <= len(paris.lead_time_pmf) <= 8
     points = np.array([[max(day - 1.0, 0.0) for day, _ in paris.lead_time_pmf]])
     mass = np.array([[weight for _, weight in paris.lead_time_pmf]])
+    # the rate's own uncertainty widens the demand (ADR 0013, figures.demand_spread)
+    level = paris.demand_var / figures.LEVEL_DAYS + figures.LEVEL_DRIFT * paris.demand_mean**2
     expected = probability.stockout_probability_over_points(
-        [paris.reorder_point], [paris.demand_mean], [paris.demand_var], points, mass
+        [paris.reorder_point],
+        [paris.demand_mean],
+        [paris.demand_var],
+        points,
+        mass,
+        probability.DemandSpread(level_var=level),
     )
     assert paris.probability == pytest.approx(expected[0])
     assert paris.state == ("watch" if 0.2 <= paris.probability < 0.5 else "ok")

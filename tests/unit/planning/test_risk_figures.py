@@ -63,8 +63,9 @@ def test_units_on_order_without_a_date_are_expected_within_a_lead_time() -> None
     assert (mean[0], var[0]) == pytest.approx((6.0, 4.0))
     points, mass = _points(_basis(), 5.0, 30.0)
     assert points[0] == pytest.approx([7 - 12**0.5 - 1, 6.0, 7 + 12**0.5 - 1])
+    spread = figures.demand_spread(_basis())
     assert result.probability[0] == pytest.approx(
-        probability.stockout_probability_over_points([5.0], [2.0], [2.0], points, mass)[0]
+        probability.stockout_probability_over_points([5.0], [2.0], [2.0], points, mass, spread)[0]
     )
 
 
@@ -84,7 +85,10 @@ def test_an_open_order_arrives_on_its_date_plus_the_suppliers_delay() -> None:
 
     assert (mean[0], var[0]) == pytest.approx((4.0, 1.0))  # 4 + 1 days away, 4 days of demand
     points, mass = _points(basis, 10.0, 30.0)
-    expected = probability.stockout_probability_over_points([10.0], [2.0], [2.0], points, mass)
+    spread = figures.demand_spread(basis)
+    expected = probability.stockout_probability_over_points(
+        [10.0], [2.0], [2.0], points, mass, spread
+    )
     assert result.probability[0] == pytest.approx(expected[0])
     assert result.days_of_cover[0] == 5.0
     assert result.stockout_offset[0] == 5.0
@@ -96,7 +100,11 @@ def test_a_degenerate_delay_pmf_gives_the_single_horizon_figure() -> None:
     basis = _basis(days_to_receipt=4.0, delay_points=points, delay_mass=mass, demand_var=5.0)
     result = figures.assess(basis=basis, available=[10.0], position=[30.0])
 
-    single = ([10.0], [2.0], [5.0], [4.0], [0.0])  # due in 4 + 1 days: T = 4 days, NB
+    # due in 4 + 1 days: T = 4 days, an NB of mean 2 x 4 and variance 5 x 4 + tau^2 x 16,
+    # tau^2 = 5 / 56 + 0.04 x 2^2 the rate's own uncertainty (ADR 0013): a horizon's
+    # variance carried as Var[T] = 16 tau^2 / mu^2 in the two-moment form
+    tau2 = 5.0 / figures.LEVEL_DAYS + figures.LEVEL_DRIFT * 4.0
+    single = ([10.0], [2.0], [5.0], [4.0], [16.0 * tau2 / 4.0])
     assert result.probability[0] == pytest.approx(probability.stockout_probability(*single)[0])
     assert result.expected_lost_units[0] == pytest.approx(
         probability.expected_shortfall(*single)[0]
@@ -123,7 +131,10 @@ def test_without_an_open_order_the_risk_is_the_lead_time_demand_above_the_reorde
     basis = _basis(lead_points=points, lead_mass=mass)
     result = figures.assess(basis=basis, available=[30.0], position=[30.0])
 
-    lead_time = ([2.0], [2.0], [6.0], [0.0])  # a 7-day lead time: 6 days of demand
+    # a 7-day lead time: 6 days of demand, variance 2 x 6 + tau^2 x 36 (ADR 0013), written
+    # as the two-moment form's mu^2 Var[T] with Var[T] = 36 tau^2 / mu^2
+    tau2 = 2.0 / figures.LEVEL_DAYS + figures.LEVEL_DRIFT * 4.0
+    lead_time = ([2.0], [2.0], [6.0], [36.0 * tau2 / 4.0])
     assert result.probability[0] == pytest.approx(
         probability.stockout_probability([10.0], *lead_time)[0]
     )
@@ -233,3 +244,22 @@ def test_the_risk_never_falls_when_available_stock_falls(row: tuple, drop: int) 
     assert result.expected_lost_units[1] >= result.expected_lost_units[0] - 1e-9
     assert result.state[1] >= result.state[0]
     assert result.days_of_cover[1] <= result.days_of_cover[0]
+
+
+def test_the_rate_uncertainty_adds_a_variance_growing_with_the_square_of_the_horizon() -> None:
+    """tau^2 = sigma^2 / 56 + 0.04 mu^2 (docstring example of ``demand_spread``): over 10
+    days the variance is 20 + 100 tau^2, and without the term the figure is the
+    independent-days one, which is lower for a stock above the mean demand."""
+    basis = _basis()
+    spread = figures.demand_spread(basis)
+    assert float(spread.level_var[0]) == pytest.approx(2.0 / 56 + 0.04 * 4.0)
+    points, mass = _degenerate(10.0)
+
+    with_level = probability.stockout_probability_over_points(
+        [30.0], [2.0], [2.0], points, mass, spread
+    )
+    days_only = probability.stockout_probability_over_points([30.0], [2.0], [2.0], points, mass)
+    moments = probability.stockout_probability([30.0], [2.0], [2.0], [10.0], [100 * 0.1957 / 4])
+
+    assert with_level[0] == pytest.approx(moments[0], rel=1e-3)
+    assert with_level[0] > days_only[0]

@@ -36,6 +36,18 @@ OK, WATCH, AT_RISK, OUT_OF_STOCK = range(4)
 DEFAULT_AT_RISK_PROBABILITY = 0.5
 DEFAULT_WATCH_PROBABILITY = 0.2
 
+LEVEL_DAYS = 56.0
+"""Days of sales the demand rate is read as an average of: its sampling error,
+``sigma^2 / LEVEL_DAYS`` (units^2/day^2), repeats on every day of the horizon
+(ADR 0013)."""
+
+LEVEL_DRIFT = 0.04
+"""Squared relative drift ``c^2`` of the demand rate over the next weeks: the rate's
+variance gains ``c^2 mu^2`` (units^2/day^2). 0.04 (the rate wanders by about 20%) is what
+the M5 subset's history before the replayed window shows beyond sampling noise
+(``benchmarks/_risk_replay.level_drift``; Online Retail's history shows none); set on
+that earlier window, not on the scored one (ADR 0013)."""
+
 
 @dataclass(frozen=True, slots=True)
 class RiskThresholds:
@@ -163,6 +175,23 @@ def dated_receipt(*, basis: RiskBasisArrays, available: Any, position: Any) -> B
     return np.asarray(~np.isnan(basis.days_to_receipt) & on_order, dtype=np.bool_)
 
 
+def demand_spread(
+    basis: RiskBasisArrays, *, level_days: float = LEVEL_DAYS, drift: float = LEVEL_DRIFT
+) -> probability.DemandSpread:
+    """The level term of the demand over the horizon (``probability.DemandSpread``).
+
+    Equation: the daily rate ``mu`` is itself uncertain, with variance
+    ``tau^2 = sigma^2 / level_days + drift mu^2`` (units^2/day^2): the sampling error of
+    a mean of ``level_days`` days plus the rate's drift; an error in the rate repeats on
+    every day, so demand over ``t`` days has variance ``sigma^2 t + tau^2 t^2``.
+
+    Example: mu = 2, sigma^2 = 2: tau^2 = 2 / 56 + 0.04 x 4 = 0.1957; over 10 days the
+    variance is 20 + 19.57 = 39.57 units^2 instead of 20.
+    """
+    level = probability.level_variance(basis.demand_var, level_days)
+    return probability.DemandSpread(level_var=level + drift * basis.demand_mean**2)
+
+
 def exposure_points(
     *, basis: RiskBasisArrays, available: Any, position: Any
 ) -> tuple[FloatArray, FloatArray]:
@@ -264,7 +293,9 @@ def assess(
     ``sum_j w_j E[(D(t_j) - (a - w))^+]`` with ``w`` the units sold before an order is
     placed (``demand_before_order``, 0 when units are on order) and ``(t_j, w_j)`` the
     points of the random part of the exposure ``T' = T - w / mu`` (``exposure_points``;
-    ``planning.risk.probability.stockout_probability_over_points``).
+    ``planning.risk.probability.stockout_probability_over_points``); ``D(t)`` has mean
+    ``mu t`` and variance ``sigma^2 t + tau^2 t^2`` with the rate's own uncertainty
+    ``tau^2`` (``demand_spread``).
 
     Returns: ``RiskFigures`` of (n,) arrays; lost revenue is in the price's currency.
     """
@@ -277,7 +308,7 @@ def assess(
         mu = basis.demand_mean
         horizon_mean = known / np.where(mu > 0.0, mu, 1.0) + mean_t
     demand = (basis.demand_mean, basis.demand_var, points, mass)
-    p, lost = probability.tail_figures_over_points(a - known, *demand)
+    p, lost = probability.tail_figures_over_points(a - known, *demand, demand_spread(basis))
     if recalibrate.settled:
         p = np.where(a <= 0.0, p, recalibrate(p))
     return RiskFigures(

@@ -38,6 +38,7 @@ give ``m = 10`` and ``v = 4 * 5 + 4 * 1 = 24``: NB with ``p = 10/24`` and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,102 @@ NO_DEMAND = 1.0e-12
 
 _POISSON_TOLERANCE = 1e-6
 """Variances within this relative margin of the mean (or below it) are read as Poisson."""
+
+
+@dataclass(frozen=True, slots=True)
+class DemandSpread:
+    """Demand terms beyond ``t`` independent days, added at every horizon point ``t``.
+
+    Equation: ``D(t)`` has mean ``mu t + offset_mean`` and variance
+    ``sigma^2 t + level_var t^2 + offset_var`` (each field scalar or (n,)):
+
+    * ``level_var``: variance of the daily rate ``mu`` itself (units^2/day^2): the rate
+      is an estimate (a mean of ``n`` days has ``sigma^2 / n``, ``level_variance``) and
+      an error in it repeats on every day of the horizon, so it grows with ``t^2``, not
+      ``t`` (a gamma-mixed rate; Silver, Pyke & Thomas 2017, 4th ed., §6.10 on
+      forecast errors over the lead time);
+    * ``offset_mean``, ``offset_var`` (units, units^2): demand known to come on top, the
+      undershoot of the reorder point when the wait for it is part of the horizon
+      (``undershoot_moments``).
+
+    Example: mu = 2, sigma^2 = 2, 56 days of history (``level_var = 2 / 56``), t = 10
+    days: variance 20 + 100 x 0.0357 = 23.6 units^2 instead of 20.
+    """
+
+    level_var: Any = 0.0
+    offset_mean: Any = 0.0
+    offset_var: Any = 0.0
+
+    def point_moments(
+        self, a: FloatArray, mu: FloatArray, sigma2: FloatArray, t: FloatArray, rows: Any, cols: Any
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(available, mean, variance) of each positive-mass point ``(rows, cols)``."""
+        size = a.size
+        level = as_float("level_var", np.broadcast_to(self.level_var, (size,)), size)
+        shift = as_float("offset_mean", np.broadcast_to(self.offset_mean, (size,)), size)
+        spread = as_float("offset_var", np.broadcast_to(self.offset_var, (size,)), size)
+        for name, array in (("level_var", level), ("offset_mean", shift), ("offset_var", spread)):
+            check_range(name, array, low=0.0, high=np.inf, high_inclusive=False)
+        days = t[rows, cols]
+        mean = mu[rows] * days + shift[rows]
+        var = sigma2[rows] * days + level[rows] * days**2 + spread[rows]
+        return a[rows], mean, var
+
+
+NO_SPREAD = DemandSpread()
+"""Independent days only (the default)."""
+
+
+def level_variance(demand_var: Any, days_observed: Any) -> FloatArray:
+    """Variance of a daily demand rate estimated as the mean of ``n`` observed days.
+
+    Equation: ``sigma^2 / max(n, 1)`` (units^2/day^2), the squared standard error of a
+    mean; shape (n,) like the inputs.
+
+    Example: sigma^2 = 2.8 units^2/day over 56 days gives 0.05.
+    """
+    sigma2 = np.asarray(demand_var, dtype=np.float64)
+    n = np.maximum(np.asarray(days_observed, dtype=np.float64), 1.0)
+    return np.asarray(sigma2 / n, dtype=np.float64)
+
+
+def undershoot_moments(demand_mean: Any, demand_var: Any) -> tuple[FloatArray, FloatArray]:
+    """Mean and variance of the undershoot ``U``: the units by which the inventory
+    position is below the reorder point when a daily review finds it there.
+
+    A position falling day by day (daily demand ``d``: mean ``mu``, variance ``v``)
+    crosses the reorder point during a day whose demand can go well past it. Renewal
+    theory (the stationary excess of a ladder process; Silver, Pyke & Thomas 2017, §7.3
+    on undershoots, Tijms 2003 §1.3) gives ``U`` the density ``P(d > u) / mu``:
+
+    * ``E[U] = E[d^2] / (2 mu) = (v + mu^2) / (2 mu)``;
+    * ``Var[U] = E[d^3] / (3 mu) - E[U]^2``, with ``E[d^3] = k3 + 3 mu v + mu^3`` and
+      the third cumulant ``k3 = v (2 v / mu - 1)`` (exact for the Poisson, negative
+      binomial and binomial counts the daily demand is read as);
+
+    zero without demand (``mu <= 0``). The units sold before an order goes out are then
+    ``IP - s + U``, not ``IP - s``: ignoring ``U`` understates the stock-out risk of
+    lumpy demand, where one order can take a week's stock.
+
+    Args: demand_mean (n,) units/day; demand_var (n,) units^2/day.
+    Returns: (mean, variance), (n,) arrays in units and units^2.
+
+    Example: one unit a day exactly (mu = 1, v = 0) gives 0.5 and 1/12; Poisson days
+    with mu = 2 (v = 2): E[U] = 6 / 4 = 1.5, E[d^3] = 2 + 12 + 8 = 22,
+    Var[U] = 22 / 6 - 2.25 = 1.4167.
+    """
+    mu = np.asarray(demand_mean, dtype=np.float64)
+    v = np.maximum(np.asarray(demand_var, dtype=np.float64), 0.0)
+    positive = mu > NO_DEMAND
+    safe = np.where(positive, mu, 1.0)
+    second = v + safe**2
+    third = v * (2.0 * v / safe - 1.0) + 3.0 * safe * v + safe**3
+    mean = second / (2.0 * safe)
+    var = np.maximum(third / (3.0 * safe) - mean**2, 0.0)
+    return (
+        np.asarray(np.where(positive, mean, 0.0), dtype=np.float64),
+        np.asarray(np.where(positive, var, 0.0), dtype=np.float64),
+    )
 
 
 def demand_over_horizon(
@@ -130,12 +227,17 @@ def expected_shortfall(
 
 
 def stockout_probability_over_horizons(
-    available: Any, demand_mean: Any, demand_var: Any, horizon_pmf: Any
+    available: Any,
+    demand_mean: Any,
+    demand_var: Any,
+    horizon_pmf: Any,
+    extra: DemandSpread | None = None,
 ) -> FloatArray:
     """``P(D(T) > available)`` mixed over the horizon's own distribution, in [0, 1].
 
     Equation: ``sum_k P(T = k) P(D(k) > a)``, ``D(k)`` the count model of ``k`` days
-    (mean ``mu k``, variance ``sigma^2 k``); 1 where ``a <= 0`` and ``mu > 0``.
+    (mean ``mu k``, variance ``sigma^2 k``, plus the terms of ``extra``: ``DemandSpread``);
+    1 where ``a <= 0`` and ``mu > 0``.
 
     Two moments cannot carry an atom of ``T``: a supplier that often delivers the next
     day puts mass on ``T = 0``, where nothing can run out, and the two-moment figure of
@@ -147,6 +249,8 @@ def stockout_probability_over_horizons(
             ``sigma^2`` units^2/day.
         horizon_pmf: (n, K) ``P(T = k)`` for ``k = 0 .. K-1`` days, rows summing to 1
             (a row is divided by its sum).
+        extra: the demand's level uncertainty and the reorder point's undershoot
+            (``DemandSpread``); none by default.
 
     Example: mu = sigma^2 = 2, a = 3, T = 0 or 5 days with probability 0.2 and 0.8:
     0.8 P(Poisson(10) > 3) = 0.8 x 0.989664 = 0.791731.
@@ -158,16 +262,22 @@ def stockout_probability_over_horizons(
     a, mu, sigma2, t, w, rows, cols = _points(
         available, demand_mean, demand_var, days, pmf, name="horizon_pmf"
     )
-    return _mixed_probability(a, mu, sigma2, t, w, rows, cols)
+    return _mixed_probability(a, mu, sigma2, t, w, rows, cols, (extra or NO_SPREAD))
 
 
 def stockout_probability_over_points(
-    available: Any, demand_mean: Any, demand_var: Any, days: Any, mass: Any
+    available: Any,
+    demand_mean: Any,
+    demand_var: Any,
+    days: Any,
+    mass: Any,
+    extra: DemandSpread | None = None,
 ) -> FloatArray:
     """``P(D(T) > available)`` with ``T`` on a few support points per row, in [0, 1].
 
     Equation: ``sum_j w_j P(D(t_j) > a) / sum_j w_j``, ``D(t)`` the count model of ``t``
-    days (mean ``mu t``, variance ``sigma^2 t``); 1 where ``a <= 0`` and ``mu > 0``.
+    days (mean ``mu t``, variance ``sigma^2 t``, plus the terms of ``extra``:
+    ``DemandSpread``); 1 where ``a <= 0`` and ``mu > 0``.
     The sparse form of ``stockout_probability_over_horizons`` (the stored horizon pmf of
     a risk row has at most 8 points, ``planning.risk.horizon``).
 
@@ -175,6 +285,7 @@ def stockout_probability_over_points(
         available: (n,) units; demand_mean: (n,) units/day; demand_var: (n,) units^2/day.
         days: (n, K) support points ``t_j`` in days (>= 0; any order, repeats allowed).
         mass: (n, K) their probabilities ``w_j`` (>= 0, each row with a positive sum).
+        extra: level uncertainty and undershoot (``DemandSpread``); none by default.
 
     Returns: (n,) probabilities.
 
@@ -182,7 +293,7 @@ def stockout_probability_over_points(
     0.8 x 0.989664 = 0.791731.
     """
     a, mu, sigma2, t, w, rows, cols = _points(available, demand_mean, demand_var, days, mass)
-    return _mixed_probability(a, mu, sigma2, t, w, rows, cols)
+    return _mixed_probability(a, mu, sigma2, t, w, rows, cols, (extra or NO_SPREAD))
 
 
 def _mixed_probability(
@@ -193,42 +304,54 @@ def _mixed_probability(
     w: FloatArray,
     rows: Any,
     cols: Any,
+    extra: DemandSpread,
 ) -> FloatArray:
-    terms = stockout_probability(
-        a[rows], mu[rows], sigma2[rows], t[rows, cols], np.zeros(rows.size)
-    )
+    ta, tm, tv = extra.point_moments(a, mu, sigma2, t, rows, cols)
+    kind = _kind(tm, tv)
+    terms = np.zeros(ta.size)
+    for value, group in _groups(kind):
+        terms[group] = _SURVIVAL[value](ta[group], tm[group], tv[group])
+    terms = np.where((ta <= 0.0) & (kind != _NONE), 1.0, terms)
     p = np.bincount(rows, weights=w[rows, cols] * terms, minlength=a.size) / w.sum(axis=1)
     p = np.where((a <= 0.0) & (mu > NO_DEMAND), 1.0, p)
     return np.asarray(np.clip(p, 0.0, 1.0), dtype=np.float64)
 
 
 def expected_shortfall_over_points(
-    available: Any, demand_mean: Any, demand_var: Any, days: Any, mass: Any
+    available: Any,
+    demand_mean: Any,
+    demand_var: Any,
+    days: Any,
+    mass: Any,
+    extra: DemandSpread | None = None,
 ) -> FloatArray:
     """``E[(D(T) - available)^+]`` with ``T`` on a few support points per row, units.
 
     Equation: ``sum_j w_j E[(D(t_j) - a)^+] / sum_j w_j`` (``expected_shortfall`` of
     each fixed horizon ``t_j``; ``m - a`` per point where ``a <= 0``).
 
-    Args: as in ``stockout_probability_over_points``. Returns: (n,) units (>= 0).
+    Args: as in ``stockout_probability_over_points`` (``extra``: ``DemandSpread``).
+    Returns: (n,) units (>= 0).
 
     Example: Poisson days (mu = sigma^2 = 2), a = 3, T = 1 day for sure: m = 2,
     0.218017 units (``expected_shortfall``'s example).
     """
-    a, mu, sigma2, t, w, rows, cols = _points(available, demand_mean, demand_var, days, mass)
-    terms = expected_shortfall(a[rows], mu[rows], sigma2[rows], t[rows, cols], np.zeros(rows.size))
-    lost = np.bincount(rows, weights=w[rows, cols] * terms, minlength=a.size) / w.sum(axis=1)
-    return np.asarray(np.maximum(lost, 0.0), dtype=np.float64)
+    return tail_figures_over_points(available, demand_mean, demand_var, days, mass, extra)[1]
 
 
 def tail_figures_over_points(
-    available: Any, demand_mean: Any, demand_var: Any, days: Any, mass: Any
+    available: Any,
+    demand_mean: Any,
+    demand_var: Any,
+    days: Any,
+    mass: Any,
+    extra: DemandSpread | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """``(stockout_probability_over_points, expected_shortfall_over_points)`` of the same
     rows in one pass: each term's tail probability is computed once and serves both
     (the shortfall identities of the internals). Args and units as there."""
     a, mu, sigma2, t, w, rows, cols = _points(available, demand_mean, demand_var, days, mass)
-    ta, tm, tv = a[rows], mu[rows] * t[rows, cols], sigma2[rows] * t[rows, cols]
+    ta, tm, tv = (extra or NO_SPREAD).point_moments(a, mu, sigma2, t, rows, cols)
     kind = _kind(tm, tv)
     tail, lost = np.zeros(ta.size), np.zeros(ta.size)
     for value, group in _groups(kind):
