@@ -16,8 +16,8 @@ Retry delay after attempt ``n`` (seconds): ``min(cap, base * 2 ** (n - 1))``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -109,7 +109,10 @@ class Sender:
     batch's outcomes are committed together: one transaction per ``batch_size`` messages
     instead of one each, with the same duplicate window (the journal line is written
     microseconds after the reply). ``concurrency`` threads send a batch in parallel, each
-    over its own connection where the transport keeps one per thread.
+    over its own connection where the transport keeps one per thread; they only send and
+    journal, the database is used from the calling thread. (Without a journal and with
+    several threads, a kill can also repeat the replies the calling thread had not yet
+    committed, a few at most.)
     """
 
     uow_factory: Callable[[], RelayUnitOfWork]
@@ -122,6 +125,7 @@ class Sender:
     """Per-channel throughput limits (provider limits); channels without one are not held."""
     journal: AckJournal | None = None
     concurrency: int = 1
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
 
     def send_due(self) -> SendReport:
         """Claim one batch of due deliveries and send them; returns what happened."""
@@ -131,11 +135,12 @@ class Sender:
                 self.clock(), limit=self.batch_size, lease_seconds=self.lease_seconds
             )
             uow.commit()
-        if self.journal is None:
-            for outcome in self._map(self._send_and_ack, claimed):
+        if self.journal is None:  # each acknowledgement alone, as soon as it is known
+            for outcome in self._outcomes(claimed):
+                self._acknowledge([outcome])
                 self._count(outcome, report)
             return report
-        outcomes = list(self._map(self._send_and_journal, claimed))
+        outcomes = list(self._outcomes(claimed))
         self._acknowledge(outcomes)
         for outcome in outcomes:
             self._count(outcome, report)
@@ -164,13 +169,18 @@ class Sender:
         logger.info("recovered %d acknowledgement(s) from the journal", marked)
         return marked
 
-    def _map(
-        self, send: Callable[[DeliveryAttempt], _Outcome], claimed: list[DeliveryAttempt]
-    ) -> Iterable[_Outcome]:
+    def _outcomes(self, claimed: list[DeliveryAttempt]) -> Iterator[_Outcome]:
+        """Send ``claimed`` and yield each outcome as it is known. Sending threads only
+        send and journal; the database is touched from the calling thread alone (its
+        sessions may share one connection, which is not thread-safe)."""
         if self.concurrency <= 1 or len(claimed) <= 1:
-            return map(send, claimed)
-        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="sender") as pool:
-            return list(pool.map(send, claimed))
+            yield from map(self._send_and_journal, claimed)
+            return
+        if self._pool is None:  # kept: the threads keep their connections across batches
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="sender")
+        futures = [self._pool.submit(self._send_and_journal, attempt) for attempt in claimed]
+        for future in as_completed(futures):
+            yield future.result()
 
     def _send(self, attempt: DeliveryAttempt) -> _Outcome:
         delivery = attempt.delivery
@@ -189,11 +199,6 @@ class Sender:
         outcome = self._send(attempt)
         if outcome.error is None and self.journal is not None:
             self.journal.record(attempt.id, attempt.attempt)
-        return outcome
-
-    def _send_and_ack(self, attempt: DeliveryAttempt) -> _Outcome:
-        outcome = self._send(attempt)
-        self._acknowledge([outcome])
         return outcome
 
     def _acknowledge(self, outcomes: Sequence[_Outcome]) -> None:
