@@ -68,9 +68,8 @@ class DemandSpread:
       an error in it repeats on every day of the horizon, so it grows with ``t^2``, not
       ``t`` (a gamma-mixed rate; Silver, Pyke & Thomas 2017, 4th ed., §6.10 on
       forecast errors over the lead time);
-    * ``offset_mean``, ``offset_var`` (units, units^2): demand known to come on top, the
-      undershoot of the reorder point when the wait for it is part of the horizon
-      (``undershoot_moments``).
+    * ``offset_mean``, ``offset_var`` (units, units^2): demand known to come on top at
+      every point (e.g. an undershoot of the reorder point; 0 in the product today).
 
     Example: mu = 2, sigma^2 = 2, 56 days of history (``level_var = 2 / 56``), t = 10
     days: variance 20 + 100 x 0.0357 = 23.6 units^2 instead of 20.
@@ -111,45 +110,6 @@ def level_variance(demand_var: Any, days_observed: Any) -> FloatArray:
     sigma2 = np.asarray(demand_var, dtype=np.float64)
     n = np.maximum(np.asarray(days_observed, dtype=np.float64), 1.0)
     return np.asarray(sigma2 / n, dtype=np.float64)
-
-
-def undershoot_moments(demand_mean: Any, demand_var: Any) -> tuple[FloatArray, FloatArray]:
-    """Mean and variance of the undershoot ``U``: the units by which the inventory
-    position is below the reorder point when a daily review finds it there.
-
-    A position falling day by day (daily demand ``d``: mean ``mu``, variance ``v``)
-    crosses the reorder point during a day whose demand can go well past it. Renewal
-    theory (the stationary excess of a ladder process; Silver, Pyke & Thomas 2017, §7.3
-    on undershoots, Tijms 2003 §1.3) gives ``U`` the density ``P(d > u) / mu``:
-
-    * ``E[U] = E[d^2] / (2 mu) = (v + mu^2) / (2 mu)``;
-    * ``Var[U] = E[d^3] / (3 mu) - E[U]^2``, with ``E[d^3] = k3 + 3 mu v + mu^3`` and
-      the third cumulant ``k3 = v (2 v / mu - 1)`` (exact for the Poisson, negative
-      binomial and binomial counts the daily demand is read as);
-
-    zero without demand (``mu <= 0``). The units sold before an order goes out are then
-    ``IP - s + U``, not ``IP - s``: ignoring ``U`` understates the stock-out risk of
-    lumpy demand, where one order can take a week's stock.
-
-    Args: demand_mean (n,) units/day; demand_var (n,) units^2/day.
-    Returns: (mean, variance), (n,) arrays in units and units^2.
-
-    Example: one unit a day exactly (mu = 1, v = 0) gives 0.5 and 1/12; Poisson days
-    with mu = 2 (v = 2): E[U] = 6 / 4 = 1.5, E[d^3] = 2 + 12 + 8 = 22,
-    Var[U] = 22 / 6 - 2.25 = 1.4167.
-    """
-    mu = np.asarray(demand_mean, dtype=np.float64)
-    v = np.maximum(np.asarray(demand_var, dtype=np.float64), 0.0)
-    positive = mu > NO_DEMAND
-    safe = np.where(positive, mu, 1.0)
-    second = v + safe**2
-    third = v * (2.0 * v / safe - 1.0) + 3.0 * safe * v + safe**3
-    mean = second / (2.0 * safe)
-    var = np.maximum(third / (3.0 * safe) - mean**2, 0.0)
-    return (
-        np.asarray(np.where(positive, mean, 0.0), dtype=np.float64),
-        np.asarray(np.where(positive, var, 0.0), dtype=np.float64),
-    )
 
 
 def demand_over_horizon(
@@ -249,7 +209,7 @@ def stockout_probability_over_horizons(
             ``sigma^2`` units^2/day.
         horizon_pmf: (n, K) ``P(T = k)`` for ``k = 0 .. K-1`` days, rows summing to 1
             (a row is divided by its sum).
-        extra: the demand's level uncertainty and the reorder point's undershoot
+        extra: the demand rate's own uncertainty and any demand known on top
             (``DemandSpread``); none by default.
 
     Example: mu = sigma^2 = 2, a = 3, T = 0 or 5 days with probability 0.2 and 0.8:
@@ -285,7 +245,7 @@ def stockout_probability_over_points(
         available: (n,) units; demand_mean: (n,) units/day; demand_var: (n,) units^2/day.
         days: (n, K) support points ``t_j`` in days (>= 0; any order, repeats allowed).
         mass: (n, K) their probabilities ``w_j`` (>= 0, each row with a positive sum).
-        extra: level uncertainty and undershoot (``DemandSpread``); none by default.
+        extra: the rate's uncertainty (``DemandSpread``); none by default.
 
     Returns: (n,) probabilities.
 
