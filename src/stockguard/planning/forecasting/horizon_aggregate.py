@@ -19,8 +19,9 @@ With fewer than k periods the whole history is the one bucket. A series with no
 observation forecasts 0. On monthly car-parts demand (horizon 6) this is the model
 the automatic selection falls back on for intermittent series (``auto``).
 
-Cost: one pass over the panel per origin (bucket means, ``ROW_BLOCK`` series at a
-time) and a compiled SES search on B << T values per series.
+Cost: one pass over the panel for all origins of a backtest (running totals,
+``ROW_BLOCK`` series at a time) and a compiled SES search on B << T values per series
+and origin.
 """
 
 from __future__ import annotations
@@ -30,39 +31,66 @@ from typing import Self
 
 import numpy as np
 
-from stockguard.planning.forecasting._kernels import as_cuts, as_panel, flat, nan_mean
-from stockguard.planning.forecasting.base import FloatArray, IntArray, by_row_blocks
-from stockguard.planning.forecasting.intermittent import aggregate_means
+from stockguard.planning.forecasting._kernels import as_cuts, as_panel, flat
+from stockguard.planning.forecasting.base import ROW_BLOCK, FloatArray, IntArray
 from stockguard.planning.forecasting.smoothing import SimpleExponentialSmoothing
 
 
+def bucket_edges(*, cut: int, bucket: int) -> IntArray:
+    """Period indices bounding the buckets of ``y[:, :cut]``: ``cut - k * (B, ..., 1, 0)``
+    for B = floor(cut / k) >= 1 buckets of k = ``bucket`` periods, or ``(0, cut)`` (the
+    whole prefix as one bucket) when cut < k."""
+    if cut < bucket:
+        return np.array([0, cut], dtype=np.int64)
+    return np.asarray(cut - bucket * np.arange(cut // bucket, -1, -1), dtype=np.int64)
+
+
+def bucket_means_at(*, y: FloatArray, bucket: int, cuts: IntArray) -> list[FloatArray]:
+    """Bucket means of ``y[:, :c]`` for every cut c: one (n_series, n_buckets(c)) array each.
+
+    A bucket's mean is its observed total over its observed periods (units per period),
+    NaN when none is observed; the buckets are ``bucket_edges``. Running totals and
+    counts of observations are built once per ``ROW_BLOCK`` series and every bucket is a
+    difference of two of them, so all cuts cost one pass over the panel. Running sums
+    accumulate left to right, so the means of a cut equal those computed on the prefix
+    ``y[:, :c]`` alone, bit for bit (for integer demand they also equal
+    ``intermittent.aggregate_means``).
+    """
+    edges = [bucket_edges(cut=int(cut), bucket=bucket) for cut in cuts]
+    out = [np.empty((y.shape[0], edge.size - 1)) for edge in edges]
+    for low in range(0, y.shape[0], ROW_BLOCK):
+        rows = y[low : low + ROW_BLOCK]
+        observed = ~np.isnan(rows)
+        total = np.zeros((rows.shape[0], rows.shape[1] + 1))
+        np.cumsum(np.where(observed, rows, 0.0), axis=1, out=total[:, 1:])
+        count = np.zeros(total.shape, dtype=np.int64)
+        np.cumsum(observed, axis=1, out=count[:, 1:])
+        for edge, means in zip(edges, out, strict=True):
+            sums, counts = np.diff(total[:, edge], axis=1), np.diff(count[:, edge], axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means[low : low + ROW_BLOCK] = np.where(counts > 0, sums / counts, np.nan)
+    return out
+
+
 def bucket_means(*, y: FloatArray, bucket: int, cut: int | None = None) -> FloatArray:
-    """(n_series, max(floor(c / k), 1)) means of non-overlapping buckets of k periods
-    ending at period c (``intermittent.aggregate_means`` of ``y[:, :c]``), or the one
-    mean of the whole prefix when c < k. Units per period; NaN for a bucket with no
-    observation. ``ROW_BLOCK`` series at a time, so no panel-sized copy is made.
-    Shapes: y (n_series, n_periods); c = ``cut``, default n_periods."""
+    """``bucket_means_at`` of one cut (default: the whole history)."""
     end = y.shape[1] if cut is None else int(cut)
+    return bucket_means_at(y=y, bucket=bucket, cuts=np.array([end], dtype=np.int64))[0]
 
-    def rowwise(rows: FloatArray) -> FloatArray:
-        prefix = rows[:, :end]
-        if end < bucket:
-            return nan_mean(prefix, axis=1)[:, None]
-        return aggregate_means(y=prefix, level=bucket)
 
-    means: FloatArray = by_row_blocks(rowwise, y)
-    return means
+def ses_level(means: FloatArray) -> FloatArray:
+    """(n_series,) SES level (alpha optimised per series) of bucket means, units per
+    period, >= 0; 0 for a series with no observed bucket."""
+    level = SimpleExponentialSmoothing().fit(means).level_
+    return np.maximum(np.nan_to_num(level, nan=0.0), 0.0)
 
 
 def horizon_level(*, y: FloatArray, bucket: int, cut: int | None = None) -> FloatArray:
-    """(n_series,) SES level (alpha optimised per series) of the bucket means of
-    ``y[:, :cut]``, units per period; 0 for a series with no observation (the module
-    docstring's equations)."""
+    """(n_series,) SES level of the bucket means of ``y[:, :cut]`` (the module
+    docstring's equations), units per period; 0 for a series with no observation."""
     if bucket < 1:
         raise ValueError(f"bucket must be at least 1 period, got {bucket}")
-    means = bucket_means(y=y, bucket=bucket, cut=cut)
-    level = SimpleExponentialSmoothing().fit(means).level_
-    return np.maximum(np.nan_to_num(level, nan=0.0), 0.0)
+    return ses_level(bucket_means(y=y, bucket=bucket, cut=cut))
 
 
 class HorizonADIDA:
@@ -98,9 +126,10 @@ class HorizonADIDA:
         panel = as_panel(y)
         cuts = as_cuts(origins, panel.shape[1])
         bucket = self._bucket(horizon)
-        return np.stack(
-            [flat(horizon_level(y=panel, bucket=bucket, cut=int(cut)), horizon) for cut in cuts]
-        )
+        if bucket < 1:
+            raise ValueError(f"bucket must be at least 1 period, got {bucket}")
+        means = bucket_means_at(y=panel, bucket=bucket, cuts=cuts)
+        return np.stack([flat(ses_level(part), horizon) for part in means])
 
     def __repr__(self) -> str:
         return f"HorizonADIDA(bucket={self.bucket!r})"
