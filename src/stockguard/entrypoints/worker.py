@@ -13,6 +13,7 @@ SIGTERM, after the cycle in progress).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -44,6 +45,7 @@ from stockguard.services.outbox.model import Channel
 from stockguard.services.outbox.relay import Relay, RelayReport, Subscribers
 from stockguard.services.promotions.check import check_promotions
 from stockguard.services.reservations.expiry import IntervalJob, release_expired_job
+from stockguard.services.waves import compose as wave_compose
 from stockguard.services.waves import subscriber as wave_subscriber
 from stockguard.services.waves.ports import WaveSettings
 
@@ -78,7 +80,9 @@ def subscribers(waves: WaveSettings | None = None) -> Subscribers[AlertUnitOfWor
     """Every outbox subscriber, by event type."""
     registry: Subscribers[AlertUnitOfWork] = Subscribers()
     alert_subscriber.subscribe(registry)
-    notice_subscriber.subscribe(registry)
+    notice_subscriber.subscribe(
+        registry, None if waves is None else functools.partial(wave_compose.product_link, waves)
+    )
     wave_subscriber.subscribe(registry, waves)
     return registry
 

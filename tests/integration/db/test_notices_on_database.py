@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from integration.alert_receivers import put_event
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
+from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.db.tables_compensation import CompensationCodeRow, CustomerNoticeRow
 from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
@@ -22,6 +23,7 @@ from stockguard.domain import commands, events
 from stockguard.entrypoints.worker import build_worker
 from stockguard.services.compensation.handlers import set_policy
 from stockguard.services.preorders.handlers import PlacePreorder
+from stockguard.services.substitutes.ports import NeighbourKind, NeighbourRecord
 
 from builders import a_location, a_product, a_supplier
 from conftest import random_sku
@@ -289,3 +291,40 @@ def test_a_stock_out_tells_open_orders_the_storefront_date_and_gold_customers_ge
     assert [(n.reason, n.promised_on, n.order_ref) for n in notices] == [
         ("stocked_out", promise, gold_order)
     ]
+
+
+def test_a_templated_notice_offers_the_customers_in_stock_substitutes(app: App) -> None:
+    """The notice lists the late product's in-stock substitutes, ranked for the customer
+    (``substitutes_for`` with their id), each linked to its product page; an out-of-stock
+    neighbour is not offered."""
+    install_default()
+    sku, _number, customer = _open_order(app, "Zoé", "fr")
+    in_stock, out_of_stock = random_sku("ALT"), random_sku("ALT")
+    with app.unit_of_work() as uow:
+        uow.products.add(a_product(in_stock, title="Tasse verte", price=Decimal("14.50")))
+        uow.products.add(a_product(out_of_stock, title="Tasse rouge", price=Decimal("13.00")))
+        uow.commit()
+    app.bus.handle(commands.RecordAdjustment(in_stock, "PAR", 6, NOW, f"{in_stock}-in"))
+    with app.sessions() as session:
+        SqlSubstituteRepository(session).replace_neighbours(
+            [NeighbourRecord(sku, NeighbourKind.SUBSTITUTE, alt, rank, 0.9, 0.9, 0.0)
+             for rank, alt in enumerate((out_of_stock, in_stock), start=1)],
+            NOW,
+        )  # fmt: skip
+        session.commit()
+    old, new = TODAY + timedelta(days=2), TODAY + timedelta(days=9)
+    put_event(app, events.RestockPromiseChanged(
+        sku=sku, location="PAR", promised_on=new.isoformat(), previous_promised_on=old.isoformat(),
+        confidence=0.95, state="out_of_stock", reason="po_slipped",
+    ), NOW)  # fmt: skip
+    build_worker(app, channel_transports={}).relay_outbox_job()
+    with app.sessions() as session:
+        row = session.execute(
+            select(DELIVERIES).where(DELIVERIES.c.source == "notice",
+                                     DELIVERIES.c.target == f"{customer}@example.com")
+        ).one()  # fmt: skip
+    assert "ces articles sont en stock dès maintenant" in row.body
+    assert f"Tasse verte, 14,50\u00a0€ : http://localhost:8000/storefront/demo/product/{in_stock}" in row.body
+    assert "Tasse rouge" not in row.body
+    assert "Suivre votre commande" not in row.body  # the shop gave no order page link
+    assert f'href="http://localhost:8000/storefront/demo/product/{in_stock}"' in row.payload["html"]

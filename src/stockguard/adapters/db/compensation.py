@@ -9,6 +9,7 @@ redeems the database lets exactly one update the row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.deliveries import SqlDeliveryStore
 from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
+from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.adapters.db.tables_compensation import (
     CompensationCodeRow,
     CompensationPolicyRow,
@@ -28,11 +30,14 @@ from stockguard.adapters.db.tables_compensation import (
 from stockguard.adapters.db.tables_reservations import PreorderRow
 from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.domain import compensation as c
+from stockguard.domain.errors import DomainError
 from stockguard.services.alerts.ports import AlertUnitOfWork
 from stockguard.services.compensation.model import AffectedOrder, Contact, IssuedCode, Notice
 from stockguard.services.notices import notify
+from stockguard.services.notices.messages import ProductLink
 from stockguard.services.outbox.model import OutboxMessage
 from stockguard.services.outbox.relay import Subscribers
+from stockguard.services.substitutes.query import Suggestion, substitutes_for
 
 POLICY = t.table_of(CompensationPolicyRow)
 CODES = t.table_of(CompensationCodeRow)
@@ -143,6 +148,13 @@ class SqlCompensationStore:
         if row is None:
             return Contact(customer, customer if "@" in customer else None, None)
         return Contact(customer, row.email, row.name, row.locale or "en")
+
+    def substitutes(self, sku: str, customer: str, limit: int) -> Sequence[Suggestion]:
+        reader = SqlSubstituteRepository(self.session)
+        try:
+            return substitutes_for(reader, sku, customer=customer, limit=limit).substitutes
+        except DomainError:  # an unknown SKU has no substitutes to offer
+            return []
 
     def customers_like(self, query: str, *, limit: int = 20) -> Sequence[Contact]:
         pattern = f"%{query.strip()}%"
@@ -281,14 +293,21 @@ class SqlCompensationUnitOfWork:
         self.session.rollback()
 
 
-def relay_notices(message: OutboxMessage, uow: AlertUnitOfWork) -> None:
+def relay_notices(
+    message: OutboxMessage, uow: AlertUnitOfWork, product_link: ProductLink | None = None
+) -> None:
     """The relay subscriber: delay notices in the relay's own transaction."""
     if not isinstance(uow, SqlRelayUnitOfWork):  # the relay of ``entrypoints.worker``
         raise TypeError("delay notices need the SQL relay unit of work")
-    notify.notify_for(message, SqlCompensationStore(uow.session), uow.deliveries)
+    store = SqlCompensationStore(uow.session)
+    notify.notify_for(message, store, uow.deliveries, product_link=product_link)
 
 
-def subscribe(subscribers: Subscribers[AlertUnitOfWork]) -> None:
-    """Register ``relay_notices`` for the events that can delay an order."""
+def subscribe(
+    subscribers: Subscribers[AlertUnitOfWork], product_link: ProductLink | None = None
+) -> None:
+    """Register ``relay_notices`` for the events that can delay an order; substitutes in
+    the notices link to ``product_link(sku)``."""
+    subscriber = functools.partial(relay_notices, product_link=product_link)
     for event_type in notify.EVENTS:
-        subscribers.subscribe(event_type, relay_notices)
+        subscribers.subscribe(event_type, subscriber)

@@ -15,6 +15,7 @@ from stockguard.services.compensation.model import (
     Notice,
 )
 from stockguard.services.outbox.ports import DeliveryStore
+from stockguard.services.substitutes.query import Suggestion
 
 
 class CompensationStore(Protocol):
@@ -61,6 +62,11 @@ class CompensationStore(Protocol):
 
     def orders_of(self, customer: str) -> list[AffectedOrder]:
         """The customer's open sales orders and waiting pre-orders."""
+        ...
+
+    def substitutes(self, sku: str, customer: str, limit: int) -> Sequence[Suggestion]:
+        """Up to ``limit`` in-stock substitutes of ``sku``, ranked for ``customer`` (their
+        purchase history lifts what they bought before); empty when there are none."""
         ...
 
     def promise_of(self, sku: str, location: str | None) -> date | None:

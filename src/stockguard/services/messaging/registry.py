@@ -43,7 +43,16 @@ TEMPLATES: dict[str, TemplateSpec] = {
         TemplateSpec(
             "delay_notice",
             "An open order or pre-order slips: apology, new date and any compensation.",
-            ("name", "product", "order_ref", "old_date", "new_date", "compensation", "link"),
+            (
+                "name",
+                "product",
+                "order_ref",
+                "old_date",
+                "new_date",
+                "compensation",
+                "link",
+                "substitutes",
+            ),
         ),
         TemplateSpec(
             "discontinued_substitutes",
@@ -110,6 +119,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
             "currency": "EUR",
         },
         "link": "https://shop.example/orders/SO-10442",
+        "substitutes": _substitutes(),
     },
     "discontinued_substitutes": {
         "name": "Camille",

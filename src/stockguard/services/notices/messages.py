@@ -8,6 +8,7 @@ notice without a previous or new date, or with a percentage offer, uses the fall
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,8 +16,11 @@ from typing import Any
 from stockguard.services.compensation.handlers import describe
 from stockguard.services.compensation.model import AffectedOrder, Contact, IssuedCode
 from stockguard.services.messaging import render as messaging
+from stockguard.services.substitutes.query import Suggestion
 
 TEMPLATE = "delay_notice"
+ProductLink = Callable[[str], str]
+"""The product page of a SKU (``WavesSettings.product_url`` filled in)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +38,11 @@ def delay_notice(
     code: IssuedCode | None,
     *,
     link: str = "",
+    substitutes: Sequence[Suggestion] = (),
+    product_link: ProductLink | None = None,
 ) -> NoticeText:
-    """The apology for a late order with the new date and the compensation code."""
+    """The apology for a late order with the new date, the compensation code and the
+    customer's in-stock substitutes (linked with ``product_link``, else none)."""
     renderer = messaging.installed()
     fits = (
         new_date is not None and previous is not None and (code is None or code.kind != "percent")
@@ -55,6 +62,7 @@ def delay_notice(
                 "currency": code.currency,
             },
             "link": link,
+            "substitutes": _offered(substitutes, product_link),
         }  # fmt: skip
         try:
             made = messaging.render(TEMPLATE, contact.locale, context, renderer=renderer)
@@ -63,6 +71,19 @@ def delay_notice(
         else:
             return NoticeText(made.subject, made.text, made.html)
     return plain_notice(contact, order, new_date, code)
+
+
+def _offered(
+    substitutes: Sequence[Suggestion], product_link: ProductLink | None
+) -> list[dict[str, Any]]:
+    """Template entries of the substitutes; none without a way to link to them."""
+    if product_link is None:
+        return []
+    return [
+        {"sku": s.sku, "name": s.title, "price": s.discounted_price or s.price,
+         "currency": s.currency, "link": product_link(s.sku)}
+        for s in substitutes
+    ]  # fmt: skip
 
 
 def plain_notice(

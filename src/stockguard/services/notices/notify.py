@@ -18,15 +18,23 @@ from stockguard.domain import compensation as c
 from stockguard.services.compensation.handlers import compensate
 from stockguard.services.compensation.model import AffectedOrder, Notice
 from stockguard.services.compensation.ports import CompensationStore
-from stockguard.services.notices.messages import delay_notice
+from stockguard.services.notices.messages import ProductLink, delay_notice
 from stockguard.services.outbox.model import Channel, Delivery, OutboxMessage
 from stockguard.services.outbox.ports import DeliveryStore
 
 SOURCE = "notice"
+SUBSTITUTES = 3
+"""In-stock substitutes a notice offers, for a customer who would rather not wait."""
 EVENTS = ("PreorderRepromised", "RestockPromiseChanged", "StockedOut")
 
 
-def notify_for(message: OutboxMessage, store: CompensationStore, deliveries: DeliveryStore) -> int:
+def notify_for(
+    message: OutboxMessage,
+    store: CompensationStore,
+    deliveries: DeliveryStore,
+    *,
+    product_link: ProductLink | None = None,
+) -> int:
     """Queue the notices ``message`` implies; returns how many were new. Does not commit."""
     payload, now = message.payload, message.created_at
     today = now.date()
@@ -35,7 +43,8 @@ def notify_for(message: OutboxMessage, store: CompensationStore, deliveries: Del
         order = store.preorder(str(payload["preorder"]))
         if order is None or not _slipped(new, old):
             return 0
-        return int(notify(store, deliveries, order, new, old, "po_slipped", now, today))
+        return int(notify(store, deliveries, order, new, old, "po_slipped", now, today,
+                          product_link=product_link))  # fmt: skip
     if message.event_type == "RestockPromiseChanged":
         new, old = _date(payload.get("promised_on")), _date(payload.get("previous_promised_on"))
         if not _slipped(new, old):
@@ -48,7 +57,10 @@ def notify_for(message: OutboxMessage, store: CompensationStore, deliveries: Del
     else:
         return 0
     orders = store.open_orders_with(str(payload["sku"]))
-    return sum(notify(store, deliveries, o, new, old, reason, now, today) for o in orders)
+    return sum(
+        notify(store, deliveries, o, new, old, reason, now, today, product_link=product_link)
+        for o in orders
+    )
 
 
 def notify(
@@ -62,16 +74,21 @@ def notify(
     today: date,
     *,
     key_prefix: str = "notice",
+    product_link: ProductLink | None = None,
 ) -> bool:
     """Record, compensate and queue one notice about ``order``; False when its key
-    (customer x order x new date) was used already."""
+    (customer x order x new date) was used already. The notice offers up to
+    ``SUBSTITUTES`` in-stock substitutes ranked for the customer, linked with
+    ``product_link``."""
     key = f"{key_prefix}:{order.customer}:{order.kind}:{order.ref}:{new or 'no-date'}"[:200]
     if store.has_notice(key):
         return False
     late = c.days_late(new, previous, today)
     code = compensate(store, order, days_late=late, reason=reason, idempotency_key=key, now=now)
     contact = store.contact(order.customer)
-    text = delay_notice(contact, order, new, previous, code)
+    offered = store.substitutes(order.sku, order.customer, SUBSTITUTES)
+    text = delay_notice(contact, order, new, previous, code, substitutes=offered,
+                        product_link=product_link)  # fmt: skip
     store.add_notice(
         Notice(key, order.customer, contact.email, order.kind, order.ref, order.sku, new,
                previous, reason, code.code if code else None, now)
