@@ -11,10 +11,11 @@ against its variability and trigger an order.
   periods (peer b, Inventory Planner's velocity); ``sigma`` their standard deviation;
   ``min = a L + z sigma sqrt(L)`` with the stated lead time ``L``; ``max = min + a C``.
 * ``StockguardPolicy``, (s,S): ``AutoForecaster`` refitted every ``refit_every`` periods on the
-  observed sales (stock-out periods are unobserved, NaN), lead-time demand from the
-  forecast means and quantile spreads plus the supplier's lead-time mean and spread
-  (``forecasting.leadtime`` inside ``inventory.compute_policies``), and the fill-rate
-  safety stock ``G(k) = (1 - beta) Q / sigma_L`` of ``inventory.safety_stock``.
+  observed sales (stock-out periods are unobserved, NaN), then the fill-rate reorder
+  point of ``inventory.lost_sales`` (negative binomial protection demand over the
+  periods before arrival plus the undershoot; lead-time variance with crossing orders
+  from the supplier's observed lead times; the lost-sales form of the fill-rate
+  equation).
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ import numpy.typing as npt
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
-from stockguard.planning.inventory import policies
+from stockguard.planning.inventory import lost_sales
 from stockguard.planning.inventory.distributions import DemandDistribution
 from stockguard.planning.inventory.kinds import PolicyKind
-from stockguard.planning.inventory.safety_stock import ServiceMeasure
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -120,25 +120,34 @@ def forecaster_fit(season_length: int, horizon: int) -> Fit:
 
 @dataclass
 class StockguardPolicy:
-    """stockguard's (s,S) policy: forecast, lead-time demand, fill-rate safety stock.
+    """stockguard's (s,S) policy: forecast, then ``inventory.lost_sales_levels``.
 
-    (s,S) orders when the position is at or below ``s`` (min/max waits until it is
-    below), so a SKU forecast at zero still keeps one unit (``s = 0``, ``S = 1``) and its
-    next sale is seen.
+    The forecast (means, per-period std) is refitted every ``refit_every`` periods on the
+    observed sales (stock-out periods unobserved). The levels correct the textbook
+    fill-rate equation for what the replay is: review once per period (protection demand
+    ``D_{L-1} + U`` with the undershoot ``U`` and the dispersion read from the last
+    ``undershoot_window`` periods of the fitting history, which is uncensored: the
+    replay's own sales miss the stock-out days, the days of big demand), crossing
+    orders (lead-time variance from the supplier's observed ``lead_times``) and lost
+    sales (target ``(2 beta - 1) / beta``); equations in
+    ``stockguard.planning.inventory.lost_sales``. ``Q`` is the expected demand of
+    ``cycle`` periods, at least one unit, so a SKU forecast at zero still keeps one unit
+    (``s = 0``, ``S = 1``) and its next sale is seen.
     """
 
     history: FloatArray
     fit: Fit
     fill_rate: float
-    lead_time_mean: float
-    lead_time_std: float
+    lead_times: FloatArray
     refit_every: int
     cycle: int
-    distribution: int = int(DemandDistribution.NORMAL)
+    distribution: int = int(DemandDistribution.NEGATIVE_BINOMIAL)
+    undershoot_window: int = 91
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
 
     def __post_init__(self) -> None:
         self.fit_day = -1
+        self.observed = self.history
         self.mean, self.std = self.fit(-1, self.history)
         self.fits = 1
 
@@ -146,25 +155,23 @@ class StockguardPolicy:
         """Levels from the latest forecast (refitted when it is due)."""
         if state is not None and (state.day + 1) % self.refit_every == 0:
             sales = np.where(state.stocked_out, np.nan, state.sales)
-            observed = np.concatenate([self.history, sales], axis=1)
-            self.mean, self.std = self.fit(state.day, observed)
+            self.observed = np.concatenate([self.history, sales], axis=1)
+            self.mean, self.std = self.fit(state.day, self.observed)
             self.fit_day, self.fits = state.day, self.fits + 1
         step = 0 if state is None else state.day - self.fit_day
         mean, std = self.mean[:, step:], self.std[:, step:]
-        n_sku = mean.shape[0]
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
-        table = policies.compute_policies(
-            kind=np.full(n_sku, self.kind, dtype=np.int64),
+        levels = lost_sales.lost_sales_levels(
             demand_mean=mean,
             demand_std=std,
-            lead_time_mean=np.full(n_sku, self.lead_time_mean),
-            lead_time_std=np.full(n_sku, self.lead_time_std),
-            service_level=np.full(n_sku, self.fill_rate),
-            service_measure=ServiceMeasure.FILL_RATE,
-            distribution=self.distribution,
-            fixed_order_quantity=lot,
+            lead_times=self.lead_times,
+            fill_rate=np.full(mean.shape[0], self.fill_rate),
+            order_quantity=lot,
+            sales=self.history,
+            undershoot_window=self.undershoot_window,
+            distribution=DemandDistribution(self.distribution),
         )
-        return sim.PolicyLevels.from_table(table)
+        return sim.PolicyLevels(levels.reorder_point, levels.order_up_to, lot)
 
     def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
         return self.levels(state)

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from rich.console import Console
 
 import _inventory_data as data_sets
@@ -68,6 +69,8 @@ from _inventory_policies import MovingAverageMinMax, StockguardPolicy, forecaste
 from _inventory_report import Point, measure, print_calibration, print_data_set, print_summary
 from stockguard.planning import simulation as sim
 from stockguard.planning.inventory.distributions import DemandDistribution
+
+FloatArray = npt.NDArray[np.float64]
 
 RESULTS = REPO / "benchmarks" / "results" / "inventory_replay.json"
 TARGETS = (0.90, 0.95, 0.98)
@@ -83,10 +86,11 @@ class Settings:
     cycle: int
     refit_every: int
     horizon: int
+    undershoot_window: int
 
 
-DAILY = Settings(window=30, cycle=7, refit_every=28, horizon=49)
-MONTHLY = Settings(window=12, cycle=1, refit_every=3, horizon=6)
+DAILY = Settings(window=30, cycle=7, refit_every=28, horizon=49, undershoot_window=91)
+MONTHLY = Settings(window=12, cycle=1, refit_every=3, horizon=6, undershoot_window=24)
 LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
     "m5": data_sets.m5,
     "carparts": data_sets.carparts,
@@ -104,11 +108,10 @@ def inventory_at(curve: Sequence[Point], fill_rate: float) -> float | None:
     return float(np.interp(fill_rate, fills[order], units[order]))
 
 
-def lead_time_stats(data: data_sets.ReplayData, delays: data_sets.Delays) -> tuple[float, float]:
-    """Mean and standard deviation of the lead time from the supplier's older records."""
+def past_lead_times(data: data_sets.ReplayData, delays: data_sets.Delays) -> FloatArray:
+    """The supplier's observed lead times (older SCMS records), periods >= 1."""
     past = delays.before_median_date().in_periods(data.period)
-    lead = np.maximum(data.stated_lead_time + past, 1).astype(np.float64)
-    return float(lead.mean()), float(lead.std())
+    return np.maximum(data.stated_lead_time + past, 1).astype(np.float64)
 
 
 def run_peers(
@@ -143,7 +146,7 @@ def run_stockguard(
     data: data_sets.ReplayData,
     scenario: sim.Scenario,
     settings: Settings,
-    lead_time: tuple[float, float],
+    lead_times: FloatArray,
     choices: Sequence[Choice],
 ) -> list[Point]:
     """stockguard at each target, with the chosen model and nominal fill rate."""
@@ -153,11 +156,11 @@ def run_stockguard(
             history=data.history,
             fit=forecaster_fit(data.season_length, settings.horizon),
             fill_rate=choice.nominal,
-            lead_time_mean=lead_time[0],
-            lead_time_std=lead_time[1],
+            lead_times=lead_times,
             refit_every=settings.refit_every,
             cycle=settings.cycle,
             distribution=int(DemandDistribution[choice.distribution]),
+            undershoot_window=settings.undershoot_window,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -222,20 +225,22 @@ def run_data_set(
     scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
     curves = run_peers(data, scenario, settings, args.safety_factors)
     oracle = run_oracle(scenario)
-    lead_time = lead_time_stats(data, delays)
+    lead_times = past_lead_times(data, delays)
     calibration = calibrate(
         data,
-        lead_time=lead_time,
+        lead_times=lead_times,
         past_delays=delays.before_median_date().in_periods(data.period),
+        undershoot_window=settings.undershoot_window,
         targets=args.targets,
         refit_every=settings.refit_every,
         cycle=settings.cycle,
         horizon=settings.horizon,
         rng=np.random.default_rng(streams[1]),
     )
-    stockguard = run_stockguard(data, scenario, settings, lead_time, calibration.choices)
-    plain = [Choice(t, DemandDistribution.NORMAL.name, t, float("nan")) for t in args.targets]
-    uncalibrated = run_stockguard(data, scenario, settings, lead_time, plain)
+    stockguard = run_stockguard(data, scenario, settings, lead_times, calibration.choices)
+    model = DemandDistribution.NEGATIVE_BINOMIAL.name
+    plain = [Choice(t, model, t, float("nan")) for t in args.targets]
+    uncalibrated = run_stockguard(data, scenario, settings, lead_times, plain)
     summary = summarise(stockguard, curves, oracle)
     raw = summarise(uncalibrated, curves, oracle)
     print_data_set(console, data, curves, oracle, (stockguard, uncalibrated), (summary, raw))
@@ -250,7 +255,7 @@ def run_data_set(
         "stated_lead_time": data.stated_lead_time,
         "drawn_lead_time_mean": float(lead.mean()),
         "drawn_lead_time_p95": float(np.percentile(lead, 95)),
-        "stockguard_lead_time_mean_std": list(lead_time),
+        "stockguard_lead_time_mean_std": [float(lead_times.mean()), float(lead_times.std())],
         "demand_units": float(data.replay.sum()),
         **summary,
         "stockguard": [asdict(p) for p in stockguard],

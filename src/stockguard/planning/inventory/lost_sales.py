@@ -1,0 +1,310 @@
+"""(s,S) levels for a fill rate under lost sales, period review and crossing orders.
+
+The textbook fill-rate equation (``safety_stock``: ``ES(s) = (1 - beta) Q`` with ``ES``
+over the lead-time demand ``D_L``) assumes continuous review, backorders and orders that
+arrive in the order they were placed. A shop reviewed once per period (day or month),
+losing the sales it cannot serve, and buying from a supplier whose deliveries are often
+early or late departs from all three; replaying real data shows the errors (see
+docs/replenishment.md, "Replay"). This module puts the three corrections into the
+equation, all with one period as the time unit:
+
+1. **Period review: undershoot and the protection interval.** The position is reviewed
+   at the end of period ``t``, after its demand; when ``IP_t <= s`` the order
+   ``S - IP_t`` arrives at the start of period ``t + L``. The position at the order is
+   ``s - U`` where the undershoot ``U >= 0`` is what the last period's demand carried the
+   position below ``s``, and the order must cover the ``L - 1`` periods ``t + 1 ..
+   t + L - 1`` before it arrives. The shortage per cycle is therefore
+   ``ES(s) = E[(X - s)^+]`` with the protection demand ``X = D_{L-1} + U`` (not
+   ``D_L``), and an order holds ``Q + U`` units on average. For whole-unit per-period
+   demand ``D`` with raw moments ``m_1, m_2, m_3``, the stationary undershoot of a
+   renewal process has ``P(U = u) = P(D > u) / m_1`` (u = 0, 1, ...), so
+
+       E[U]   = (m_2 - m_1) / (2 m_1)
+       E[U^2] = (2 m_3 - 3 m_2 + m_1) / (6 m_1)
+
+   (Hadley & Whitin 1963, ch. 4; Silver, Pyke & Thomas 2017, 4th ed., sec. 7.x on
+   undershoots). Constant demand of 10 per period gives ``E[U] = 4.5`` and
+   ``Var[U] = 8.25`` (uniform on 0..9). Lumpy demand (monthly car parts: mostly 0, now and
+   then several units) gives an undershoot larger than a period's mean demand, which the
+   textbook equation ignores.
+
+2. **Crossing orders: lead-time variance.** With independent lead times and orders placed
+   every ``T`` periods, the units ordered but not received are the orders ``j`` of age
+   ``a_j`` still out, each with probability ``p(a) = P(L > a)``. Their number varies with
+   ``sum_j p(a_j) (1 - p(a_j))``, not with ``Var[L]``: a late order is overtaken by the
+   next ones (Bradley & Robinson 2005, "Improved base-stock approximations for
+   independent stochastic lead times with order crossover", M&SOM 7(4)). Spreading the
+   orders' ages evenly over ``T`` gives the lead-time variance that enters the demand
+   over the lead time:
+
+       sigma_LT,eff^2 = min( Var[L],  T sum_{k >= 0} p_k (1 - p_k) ),  p_k = P(L > k),
+       T = max(Q / d, 1)   (periods between orders, at least one)
+
+   ``sum_k p_k = E[L]`` and ``sum_k p_k (1 - p_k) <= Var[L]`` whenever ``T = 1``. For the
+   SCMS delivery record (stated 7 days plus delays from -130 to +51 days, floored at one
+   day) ``Var[L] = 115.6`` days^2 but ``sum_k p_k (1 - p_k) = 3.05``.
+
+3. **Lost sales.** Demand lost in a cycle does not use up the order, so a cycle sees
+   ``Q + E[U] + ES`` units of demand and serves ``Q + E[U]`` of them:
+   ``beta = (Q + E[U]) / (Q + E[U] + ES)`` gives
+
+       ES(s) = (1 - beta) / beta * (Q + E[U]),
+
+   the backorder equation with the target ``beta' = (2 beta - 1) / beta`` (Silver, Pyke &
+   Thomas 2017, the lost-sales form of the P2 equation). ``beta' < beta``: a lost-sales
+   shop needs slightly less stock than the backorder formula says.
+
+Putting them together, with ``mu_t`` and ``sigma_t`` the forecast per period:
+
+    E[X]   = sum_{t < E[L] - 1} mu_t + E[U]
+    Var[X] = max(sum_{t < E[L] - 1} sigma_t^2, phi_P sum_{t < E[L] - 1} mu_t)
+             + d^2 sigma_LT,eff^2 + Var[U]
+    s      = the fill-rate reorder point of ``distributions`` for mean E[X], std sqrt(Var[X]),
+             lot Q + E[U] and target beta'
+    S      = s + Q
+
+4. **Over-dispersion.** The per-period spread of a forecast read from its quantiles as
+   normal understates count demand that comes in lumps (a wholesale order of 200 units
+   on a day that averages 20). The demand part of ``Var[X]`` is taken as the larger of
+   the forecast's and ``phi_P E[D_{L-1}]``, with ``phi_P`` the variance-to-mean ratio of
+   the SKU's own ``P``-period demand totals (overlapping windows, ``P = round(E[L] - 1)``,
+   at least 1) over its recent history (``dispersion_index``).
+
+The undershoot moments and ``phi_P`` are read from the SKU's own per-period demand
+history (the caller passes the uncensored fitting history: a replay's own sales miss
+the stock-out days, which are the big-demand days, and would bias both low), not from
+the forecast: a forecast's quantile spread read as normal misstates the shape of count
+demand. Nothing here is fitted to the period that is being planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stockguard.planning.forecasting import leadtime
+from stockguard.planning.inventory._arrays import FloatArray, as_float, check_range
+from stockguard.planning.inventory.distributions import (
+    DemandDistribution,
+    safety_stock_by_distribution,
+)
+from stockguard.planning.inventory.safety_stock import ServiceMeasure
+
+SMALLEST_TARGET = 1e-6
+"""Lower end of the lost-sales target ``beta'`` (a fill rate at or below 50% asks for none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LostSalesLevels:
+    """(s,S) levels per row and the pieces they were computed from, all (n,) arrays.
+
+    Attributes:
+        reorder_point: ``s``, units; order when the position is at or below it.
+        order_up_to: ``S = s + Q``, units.
+        order_quantity: ``Q``, units.
+        protection_mean: ``E[X]``, units (``X = D_{L-1} + U``).
+        protection_std: ``sqrt(Var[X])``, units.
+        undershoot_mean: ``E[U]``, units.
+        lead_time_variance: ``sigma_LT,eff^2`` used, periods^2.
+    """
+
+    reorder_point: FloatArray
+    order_up_to: FloatArray
+    order_quantity: FloatArray
+    protection_mean: FloatArray
+    protection_std: FloatArray
+    undershoot_mean: FloatArray
+    lead_time_variance: FloatArray
+
+
+def crossover_lead_time_variance(*, lead_times: Any, order_interval: Any) -> FloatArray:
+    """Lead-time variance with crossing orders (module docstring, item 2).
+
+    ``sigma_LT,eff^2 = min(Var[L], max(T, 1) sum_k p_k (1 - p_k))``, ``p_k = P(L > k)``.
+
+    Args:
+        lead_times: (m,) observed lead times of the supplier, periods >= 0.
+        order_interval: (n,) periods between orders ``T`` (floored at 1).
+
+    Returns: (n,) periods^2.
+
+    Example: lead times 1 and 3 equally often: ``Var[L] = 1``, ``p = (1, .5, .5, 0)``,
+    ``sum p (1 - p) = 0.5``; ``T = 1`` gives 0.5, ``T = 4`` gives min(1, 2) = 1.
+    """
+    lead = np.asarray(lead_times, dtype=np.float64).reshape(-1)
+    if lead.size == 0 or not np.all(np.isfinite(lead)) or np.any(lead < 0):
+        raise ValueError("lead_times: expected at least one finite lead time >= 0")
+    interval = as_float("order_interval", order_interval)
+    ages = np.arange(int(np.ceil(lead.max())) + 1, dtype=np.float64)
+    beyond = np.mean(lead[None, :] > ages[:, None], axis=1)
+    spread = float(np.sum(beyond * (1.0 - beyond)))
+    return np.asarray(np.minimum(lead.var(), np.maximum(interval, 1.0) * spread), np.float64)
+
+
+def undershoot_moments(*, sales: Any, window: int) -> tuple[FloatArray, FloatArray]:
+    """Mean and variance of the undershoot ``U`` per row (module docstring, item 1).
+
+    ``E[U] = (m_2 - m_1) / (2 m_1)``, ``Var[U] = (2 m_3 - 3 m_2 + m_1) / (6 m_1) - E[U]^2``
+    with ``m_j`` the mean of ``y^j`` over the last ``window`` observed periods of
+    ``sales`` (NaN = not observed, e.g. a stock-out period). Rows without sales get 0.
+
+    Args:
+        sales: (n, n_periods) units sold per period, NaN where unobserved.
+        window: periods read from the end, >= 1.
+
+    Returns: ((n,) units, (n,) units^2).
+
+    Example: 10 units every period: E[U] = (100 - 10) / 20 = 4.5, E[U^2] = (2000 - 300 +
+    10) / 60 = 28.5, Var[U] = 28.5 - 20.25 = 8.25.
+    """
+    if window < 1:
+        raise ValueError(f"window: expected >= 1 period, got {window}")
+    values = np.asarray(sales, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
+    recent = values[:, -window:]
+    seen = np.isfinite(recent)
+    if np.any(recent[seen] < 0):
+        raise ValueError("sales: expected units >= 0")
+    count = np.maximum(seen.sum(axis=1), 1)
+    y = np.where(seen, recent, 0.0)
+    m1, m2, m3 = ((y**j).sum(axis=1) / count for j in (1, 2, 3))
+    safe = np.where(m1 > 0, m1, 1.0)
+    mean = np.where(m1 > 0, (m2 - m1) / (2.0 * safe), 0.0)
+    second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
+    mean = np.maximum(mean, 0.0)
+    return mean, np.maximum(second - mean**2, 0.0)
+
+
+def dispersion_index(*, sales: Any, window: int, periods: int) -> FloatArray:
+    """Variance-to-mean ratio of ``periods``-period demand totals per row (item 4).
+
+    Over the last ``window`` periods of ``sales``, every run of ``periods`` consecutive
+    observed periods gives a total ``y``; ``phi = var(y) / mean(y)`` (sample variance).
+    Rows with fewer than two totals or no demand get 1 (Poisson).
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where unobserved.
+        window: periods read from the end, >= periods.
+        periods: length ``P`` of the totals, >= 1.
+
+    Returns: (n,) ratio >= 0.
+
+    Example: demand 0, 4, 0, 4 with P = 1: mean 2, sample variance 16 / 3, phi = 8 / 3;
+    with P = 2 every total is 4 and phi = 0.
+    """
+    if periods < 1 or window < periods:
+        raise ValueError(f"periods and window: expected 1 <= periods <= window, got {periods}")
+    values = np.asarray(sales, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
+    recent = values[:, -window:]
+    seen = np.isfinite(recent)
+    zero = np.zeros((recent.shape[0], 1))
+    total = np.concatenate([zero, np.cumsum(np.where(seen, recent, 0.0), axis=1)], axis=1)
+    count = np.concatenate([zero, np.cumsum(seen, axis=1)], axis=1)
+    sums = total[:, periods:] - total[:, :-periods]
+    full = (count[:, periods:] - count[:, :-periods]) == periods
+    n_sums = full.sum(axis=1)
+    mean = np.where(full, sums, 0.0).sum(axis=1) / np.maximum(n_sums, 1)
+    squares = np.where(full, (sums - mean[:, None]) ** 2, 0.0).sum(axis=1)
+    variance = squares / np.maximum(n_sums - 1, 1)
+    usable = (n_sums >= 2) & (mean > 0)
+    ratio = np.where(usable, variance / np.where(usable, mean, 1.0), 1.0)
+    return np.asarray(ratio, dtype=np.float64)
+
+
+def lost_sales_target(fill_rate: Any) -> FloatArray:
+    """Backorder-equation target with the same lost-sales fill rate (item 3).
+
+    ``beta' = (2 beta - 1) / beta``, floored at ``SMALLEST_TARGET``; shape of the input.
+
+    Example: beta = 0.9 gives 0.8 / 0.9 = 0.888889; 0.98 gives 0.979592.
+    """
+    beta = np.asarray(fill_rate, dtype=np.float64)
+    if np.any(~(beta > 0.0) | ~(beta < 1.0)):
+        raise ValueError("fill_rate: expected values in (0, 1)")
+    return np.asarray(np.maximum((2.0 * beta - 1.0) / beta, SMALLEST_TARGET), np.float64)
+
+
+def lost_sales_levels(
+    *,
+    demand_mean: Any,
+    demand_std: Any,
+    lead_times: Any,
+    fill_rate: Any,
+    order_quantity: Any,
+    sales: Any,
+    undershoot_window: int,
+    distribution: DemandDistribution = DemandDistribution.NEGATIVE_BINOMIAL,
+) -> LostSalesLevels:
+    """(s,S) for a fill rate under lost sales and period review (module docstring).
+
+    Args:
+        demand_mean: (n, horizon) forecast mean per period, units; horizon >= E[L].
+        demand_std: (n, horizon) forecast standard deviation per period, units.
+        lead_times: (m,) the supplier's observed lead times, periods >= 1 (the order
+            placed at the end of period t arrives at the start of t + L).
+        fill_rate: (n,) target ``beta`` in (0, 1), share of demand served.
+        order_quantity: (n,) lot ``Q`` > 0, units.
+        sales: (n, n_periods) the SKU's demand per period before now (fitting
+            history), NaN where not observed.
+        undershoot_window: periods of ``sales`` read for the undershoot and ``phi_P``.
+        distribution: the model of ``X`` (NORMAL, POISSON or NEGATIVE_BINOMIAL).
+
+    Returns: LostSalesLevels.
+
+    Example: d = 10 every period (sigma 0), L = 3 always, Q = 20, beta = 0.95: E[U] =
+    4.5, E[X] = 2 * 10 + 4.5 = 24.5, Var[X] = 8.25 (only U varies; constant sales give
+    phi = 0); with a normal X,
+    ``G(k) = (1 - beta') (Q + E[U]) / sigma_X``.
+    """
+    mean = np.atleast_2d(np.asarray(demand_mean, dtype=np.float64))
+    std = np.atleast_2d(np.asarray(demand_std, dtype=np.float64))
+    if std.shape != mean.shape:
+        raise ValueError(f"demand_std: expected shape {mean.shape}, got {std.shape}")
+    n_rows = mean.shape[0]
+    lot = as_float("order_quantity", order_quantity, n_rows)
+    check_range("order_quantity", lot, low=0.0, low_inclusive=False)
+    target = lost_sales_target(as_float("fill_rate", fill_rate, n_rows))
+    lead = np.asarray(lead_times, dtype=np.float64).reshape(-1)
+    if lead.size == 0 or np.any(~(lead >= 1.0)):
+        raise ValueError("lead_times: expected at least one lead time >= 1 period")
+    before_arrival = float(lead.mean()) - 1.0
+    daily = np.maximum(mean[:, : max(int(np.ceil(lead.mean())), 1)].mean(axis=1), 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        interval = np.where(daily > 0, lot / daily, np.inf)
+    lead_variance = crossover_lead_time_variance(lead_times=lead, order_interval=interval)
+    demand = leadtime.lead_time_demand(
+        demand_mean=mean,
+        demand_std=std,
+        lead_time_mean=np.full(n_rows, before_arrival),
+        lead_time_std=np.zeros(n_rows),
+        levels=(0.5,),
+    )
+    under_mean, under_variance = undershoot_moments(sales=sales, window=undershoot_window)
+    span = max(round(before_arrival), 1)
+    phi = dispersion_index(sales=sales, window=max(undershoot_window, span), periods=span)
+    demand_variance = np.maximum(demand.std**2, phi * demand.mean)
+    protection_mean = demand.mean + under_mean
+    protection_std = np.sqrt(demand_variance + daily**2 * lead_variance + under_variance)
+    reorder_point = safety_stock_by_distribution(
+        distribution=np.full(n_rows, int(distribution)),
+        service_level=target,
+        service_measure=ServiceMeasure.FILL_RATE,
+        demand_mean=protection_mean,
+        demand_std=protection_std,
+        order_quantity=lot + under_mean,
+        allow_negative=False,
+    ).reorder_point
+    return LostSalesLevels(
+        reorder_point=reorder_point,
+        order_up_to=reorder_point + lot,
+        order_quantity=lot,
+        protection_mean=protection_mean,
+        protection_std=protection_std,
+        undershoot_mean=under_mean,
+        lead_time_variance=lead_variance,
+    )
