@@ -4,7 +4,8 @@ The product replays its own policy (``_inventory_policies.StockguardPolicy``) on
 last ``window`` periods of the history exactly as it runs in the replay (forecasts
 refitted on its own observed sales, its stock-out periods unobserved; the recorded
 history is read as demand), with lead times drawn from the supplier's past record only
-(the older half of the SCMS lines), at a grid of nominal fill rates with the negative
+(the older half of the SCMS lines; the history's inferred stock-out runs filled in,
+``history_demand``), at a grid of nominal fill rates with the negative
 binomial model of ``inventory.lost_sales``. Censoring matters: forecasts fitted on
 sales that miss the stock-out periods run low (the periods with high demand are the
 ones that stock out), so a replay with uncensored forecasts would promise more than
@@ -26,9 +27,10 @@ import numpy as np
 import _inventory_data as data_sets
 from _inventory_policies import StockguardPolicy, forecaster_fit, run
 from stockguard.planning import simulation as sim
+from stockguard.planning.forecasting import censoring
 from stockguard.planning.inventory.distributions import DemandDistribution
 
-GRID = (0.6, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
+GRID = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999)
 """Nominal fill rates replayed on the history."""
 MODELS = (DemandDistribution.NEGATIVE_BINOMIAL,)
 """Lead-time demand models tried: the negative binomial only (count demand, over-dispersed
@@ -73,10 +75,13 @@ def calibrate(
     started = time.perf_counter()
     window = min(data.replay.shape[1], data.history.shape[1] // 2)
     cut = data.history.shape[1] - window
-    demand = np.nan_to_num(data.history[:, cut:])
     lead = sim.draw_lead_times(
-        stated_lead_time=data.stated_lead_time, delays=past_delays, shape=demand.shape, rng=rng
+        stated_lead_time=data.stated_lead_time,
+        delays=past_delays,
+        shape=(data.n_sku, window),
+        rng=rng,
     )
+    demand = history_demand(data.history[:, cut:], rng)
     scenario = sim.Scenario.build(demand=demand, lead_time=lead, unit_cost=data.unit_value)
     fit = forecaster_fit(data.season_length, horizon)
     achieved: dict[str, tuple[float, ...]] = {}
@@ -105,6 +110,23 @@ def calibrate(
         choices=tuple(choose(target, achieved, units) for target in targets),
         seconds=time.perf_counter() - started,
     )
+
+
+def history_demand(recorded: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Demand to replay on the history: the recorded sales, stock-outs filled in.
+
+    A recorded history is sales, and a stock-out in it is a run of zero sales that is
+    not zero demand; replayed as demand it makes every policy look better than it is.
+    Runs too long to be chance (``forecasting.censoring.infer_stockouts``) get, per day,
+    a Poisson draw at the SKU's mean sales over its other observed days in the window;
+    days before a SKU was on sale (NaN) stay at 0.
+    """
+    flagged = censoring.infer_stockouts(y=recorded)
+    seen = np.isfinite(recorded) & ~flagged
+    count = seen.sum(axis=1)
+    rate = np.where(seen, recorded, 0.0).sum(axis=1) / np.maximum(count, 1)
+    draws = rng.poisson(np.broadcast_to(rate[:, None], recorded.shape)).astype(np.float64)
+    return np.where(flagged, draws, np.nan_to_num(recorded))
 
 
 def choose(

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
-from stockguard.planning.forecasting import leadtime
+from stockguard.planning.forecasting import censoring, leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
 from stockguard.planning.inventory import lost_sales
 from stockguard.planning.inventory.distributions import DemandDistribution
@@ -143,9 +143,13 @@ class StockguardPolicy:
     cycle: int
     distribution: int = int(DemandDistribution.NEGATIVE_BINOMIAL)
     undershoot_window: int = 91
+    infer_stockouts: bool = True
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
 
     def __post_init__(self) -> None:
+        if self.infer_stockouts:
+            flagged = censoring.infer_stockouts(y=self.history)
+            self.history = np.where(flagged, np.nan, self.history)
         self.fit_day = -1
         self.observed = self.history
         self.mean, self.std = self.fit(-1, self.history)
