@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import insert, select
 
@@ -123,6 +124,15 @@ def test_a_slipped_po_notifies_each_pre_order_customer_once_with_the_new_date(ap
     assert len(_notice_deliveries(app, sku)) == 2
 
 
+def _notice_to(app: App, customer: str) -> Any:
+    """The one notice delivery queued for ``customer``."""
+    with app.sessions() as session:
+        return session.execute(
+            select(DELIVERIES).where(DELIVERIES.c.source == "notice",
+                                     DELIVERIES.c.target == f"{customer}@example.com")
+        ).one()  # fmt: skip
+
+
 def _open_order(app: App, name: str, locale: str) -> tuple[str, str, str]:
     """A customer with an open order of 3 units of a new SKU: (sku, order, customer)."""
     sku, number = random_sku(), random_sku("SO")
@@ -195,11 +205,7 @@ def test_a_templated_notice_in_the_customers_language_with_an_amount_off(app: Ap
         confidence=0.95, state="out_of_stock", reason="po_slipped",
     ), NOW)  # fmt: skip
     build_worker(app, channel_transports={}).relay_outbox_job()
-    with app.sessions() as session:
-        row = session.execute(
-            select(DELIVERIES).where(DELIVERIES.c.source == "notice",
-                                     DELIVERIES.c.target == f"{customer}@example.com")
-        ).one()  # fmt: skip
+    row = _notice_to(app, customer)
     assert number in row.subject
     assert "Zoé" in row.body
     assert "9 déc" in row.body  # Babel's French date
@@ -318,11 +324,7 @@ def test_a_templated_notice_offers_the_customers_in_stock_substitutes(app: App) 
         confidence=0.95, state="out_of_stock", reason="po_slipped",
     ), NOW)  # fmt: skip
     build_worker(app, channel_transports={}).relay_outbox_job()
-    with app.sessions() as session:
-        row = session.execute(
-            select(DELIVERIES).where(DELIVERIES.c.source == "notice",
-                                     DELIVERIES.c.target == f"{customer}@example.com")
-        ).one()  # fmt: skip
+    row = _notice_to(app, customer)
     assert "ces articles sont en stock dès maintenant" in row.body
     assert f"Tasse verte, 14,50\u00a0€ : http://localhost:8000/storefront/demo/product/{in_stock}" in row.body
     assert "Tasse rouge" not in row.body

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import mappers
@@ -23,6 +23,21 @@ from stockguard.domain import replenishment as r
 from stockguard.services import ports
 
 COMPLETED = "completed"
+
+
+def first_receipts() -> Select[Any]:
+    """``(supplier, expected_on, first_at)``: the first receipt of each PO line whose PO
+    states an expected day (its delay is ``first_at``'s day - ``expected_on``)."""
+    orders, receipts = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseReceiptRow)
+    first = func.min(receipts.c.received_at).label("first_at")
+    return (
+        select(orders.c.supplier, orders.c.expected_on, first)
+        .select_from(receipts)
+        .join(orders, orders.c.number == receipts.c.order_number)
+        .where(orders.c.expected_on.is_not(None))
+        .group_by(receipts.c.order_number, receipts.c.sku, orders.c.supplier)
+        .group_by(orders.c.expected_on)
+    )
 
 
 class SqlReplenishmentSource:
@@ -92,18 +107,8 @@ class SqlReplenishmentSource:
 
     def deliveries(self) -> list[ports.Delivery]:
         """First receipt of each PO line whose PO states an expected day."""
-        orders, receipts = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseReceiptRow)
-        first = func.min(receipts.c.received_at).label("first_at")
-        query = (
-            select(orders.c.supplier, orders.c.expected_on, first)
-            .select_from(receipts)
-            .join(orders, orders.c.number == receipts.c.order_number)
-            .where(orders.c.expected_on.is_not(None))
-            .group_by(receipts.c.order_number, receipts.c.sku, orders.c.supplier)
-            .group_by(orders.c.expected_on)
-        )
         with self._sessions() as session:
-            found = session.execute(query).all()
+            found = session.execute(first_receipts()).all()
         return [
             ports.Delivery(row.supplier, (row.first_at.date() - row.expected_on).days)
             for row in found

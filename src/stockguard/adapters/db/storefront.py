@@ -16,6 +16,7 @@ from sqlalchemy import Row, and_, bindparam, delete, func, insert, select, updat
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.replenishment_source import first_receipts
 from stockguard.adapters.db.rules import read_rules
 from stockguard.adapters.db.tables_contracts import ShipmentRow
 from stockguard.adapters.db.tables_reservations import PreorderRow
@@ -177,18 +178,9 @@ class SqlAvailabilityRepository:
     def _delays(self, suppliers: list[str] | None) -> dict[str, list[int]]:
         """Days late of every PO line's first receipt (first receipt day - the PO's
         expected day), by supplier (of ``suppliers`` only when given)."""
-        orders, receipts = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseReceiptRow)
-        first = func.min(receipts.c.received_at).label("first_at")
-        query = (
-            select(orders.c.supplier, orders.c.expected_on, first)
-            .select_from(receipts)
-            .join(orders, orders.c.number == receipts.c.order_number)
-            .where(orders.c.expected_on.is_not(None))
-            .group_by(receipts.c.order_number, receipts.c.sku, orders.c.supplier)
-            .group_by(orders.c.expected_on)
-        )
+        query = first_receipts()
         if suppliers is not None:
-            query = query.where(orders.c.supplier.in_(suppliers))
+            query = query.where(t.table_of(t.PurchaseOrderRow).c.supplier.in_(suppliers))
         found: dict[str, list[int]] = {}
         for row in self.session.execute(query):
             days = (_day(row.first_at) - row.expected_on).days
