@@ -122,17 +122,24 @@ def forecaster_fit(season_length: int, horizon: int) -> Fit:
 class StockguardPolicy:
     """stockguard's (s,S) policy: forecast, then ``inventory.lost_sales_levels``.
 
-    The forecast (means, per-period std) is refitted every ``refit_every`` periods on the
-    observed sales (stock-out periods unobserved). The levels correct the textbook
-    fill-rate equation for what the replay is: review once per period (protection demand
-    ``D_{L-1} + U`` with the undershoot ``U`` and the dispersion read from the last
-    ``undershoot_window`` periods of the fitting history, which is uncensored: the
-    replay's own sales miss the stock-out days, the days of big demand), crossing
-    orders (lead-time variance from the supplier's observed ``lead_times``) and lost
-    sales (target ``(2 beta - 1) / beta``); equations in
-    ``stockguard.planning.inventory.lost_sales``. ``Q`` is the expected demand of
-    ``cycle`` periods, at least one unit, so a SKU forecast at zero still keeps one unit
-    (``s = 0``, ``S = 1``) and its next sale is seen.
+    The forecast (means, per-period std) is refitted every ``refit_every`` periods on
+    the history (its inferred stock-out runs unobserved, ``infer_stockouts``) and the
+    sales of the replay so far. A stock-out period's demand is censored: it was at
+    least the sales ``x_t``. With ``impute_stockouts`` (the default) it is refitted as
+    ``max(x_t, mu_t)``, ``mu_t`` the forecast in force for that period: a lower bound of
+    ``E[D_t | D_t >= x_t]`` under the forecast. Leaving the period out (NaN) drops
+    exactly the high-demand periods and biases the level low. This is a conservative
+    single imputation, not a full censored-demand estimate.
+
+    The levels correct the textbook fill-rate equation for what the replay is: review
+    once per period (protection demand ``D_{L-1} + U``, with the undershoot ``U`` and
+    the dispersion read from the last ``undershoot_window`` periods of the fitting
+    history, which is uncensored: the replay's own sales miss the stock-out days, the
+    days of big demand), crossing orders (lead-time variance from the supplier's
+    observed ``lead_times``) and lost sales (target ``(2 beta - 1) / beta``); equations
+    in ``stockguard.planning.inventory.lost_sales``. ``Q`` is the expected demand of
+    ``cycle`` periods, at least one unit, so a SKU forecast at zero still keeps one
+    unit (``s = 0``, ``S = 1``) and its next sale is seen.
     """
 
     history: FloatArray
@@ -144,6 +151,7 @@ class StockguardPolicy:
     distribution: int = int(DemandDistribution.NEGATIVE_BINOMIAL)
     undershoot_window: int = 91
     infer_stockouts: bool = True
+    impute_stockouts: bool = True
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
 
     def __post_init__(self) -> None:
@@ -158,12 +166,20 @@ class StockguardPolicy:
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the latest forecast (refitted when it is due)."""
         if state is not None and (state.day + 1) % self.refit_every == 0:
-            sales = np.where(state.stocked_out, np.nan, state.sales)
+            if self.impute_stockouts:
+                expected = self.expected[:, : state.day + 1]
+                sales = np.where(state.stocked_out, np.maximum(state.sales, expected), state.sales)
+            else:
+                sales = np.where(state.stocked_out, np.nan, state.sales)
             self.observed = np.concatenate([self.history, sales], axis=1)
             self.mean, self.std = self.fit(state.day, self.observed)
             self.fit_day, self.fits = state.day, self.fits + 1
         step = 0 if state is None else state.day - self.fit_day
         mean, std = self.mean[:, step:], self.std[:, step:]
+        if state is None:
+            self.expected = mean[:, :1]
+        else:
+            self.expected = np.concatenate([self.expected, mean[:, :1]], axis=1)
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         levels = lost_sales.lost_sales_levels(
             demand_mean=mean,

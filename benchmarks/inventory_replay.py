@@ -19,18 +19,18 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   stock for full service;
 * stockguard, the product's default policy kind and measure ((s,S), fill rate):
   ``AutoForecaster`` refitted every 28 days (3 months for car parts) on its own observed
-  sales, stock-out days unobserved, and on the history with its inferred stock-out runs
-  (``forecasting.censoring.infer_stockouts``) unobserved; per-day spread from the
-  forecast's p10-p90; levels from ``stockguard.planning.inventory.lost_sales``: negative
-  binomial demand over the periods before arrival plus the review undershoot, the
-  SKU's own dispersion of demand totals, lead-time variance with crossing orders from
-  the supplier's observed lead times (the older half of the SCMS records: the
-  supplier's past; the draws come from all records), and the lost-sales form of the
-  fill-rate equation. Before the replay it calibrates its nominal fill rate on its own
-  history (``_inventory_calibration``): it replays its policy on the periods before the
-  window at a grid of nominal fill rates and takes per target the nominal level that
-  reached the target there. The rows "uncalibrated" (nominal = target, the same model)
-  are shown for comparison and are in the JSON under ``stockguard_uncalibrated`` with
+  sales, stock-out days imputed as ``max(sales, forecast)``, and on the history with its
+  inferred stock-out runs (``forecasting.censoring.infer_stockouts``) unobserved; per-day
+  spread from the forecast's p10-p90; levels from
+  ``stockguard.planning.inventory.lost_sales``: negative binomial demand over the periods
+  before arrival plus the review undershoot, the SKU's own dispersion of demand totals,
+  lead-time variance with crossing orders from the supplier's observed lead times (the older
+  half of the SCMS records: the supplier's past; the draws come from all records), and the
+  lost-sales form of the fill-rate equation. Before the replay it calibrates its nominal
+  fill rate on its own history (``_inventory_calibration``): it replays its policy on the
+  periods before the window at a grid of nominal fill rates and takes per target the nominal
+  level that reached the target there. The rows "uncalibrated" (nominal = target, the same
+  model) are shown for comparison and are in the JSON under ``stockguard_uncalibrated`` with
   the same keys.
 
 Measures (all units of demand together): fill rate, gap to the target in points, share
