@@ -77,8 +77,8 @@ def supplier_records(
 ) -> SupplierRecords:
     """``SupplierRecords`` of ``delays`` (supplier -> days late of each receipt):
 
-        own_s(d)  = #{receipts of s, d late} / n_s          when n_s >= min_receipts
-        pooled(d) = #{receipts, d late} / N
+    own_s(d)  = #{receipts of s, d late} / n_s          when n_s >= min_receipts
+    pooled(d) = #{receipts, d late} / N
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
