@@ -149,6 +149,16 @@ class Subscription:
     created_at: datetime
     status: SubscriptionStatus = SubscriptionStatus.PENDING
     id: int | None = None
+    family: str | None = None
+    """Set when the contact waits for any variant of the SKU's family (the SKU is the
+    variant they asked from); None for this SKU alone."""
+
+    def follow_family(self, family: str) -> bool:
+        """Widen a subscription to every variant of ``family``; True when it changed."""
+        if self.family == family:
+            return False
+        self.family = family
+        return True
 
     def renew(self, consent: Consent) -> bool:
         """A new request for the same contact and SKU. Only an unsubscribed contact

@@ -41,7 +41,12 @@ def test_a_storefront_key_creates_a_pending_subscription_with_its_consent(
 ) -> None:
     response = client.post(URL, json=a_body(seeded.sku), headers=storefront_headers)
     assert response.status_code == 202, response.text
-    assert response.json() == {"sku": seeded.sku, "channel": "email", "status": "pending"}
+    assert response.json() == {
+        "sku": seeded.sku,
+        "channel": "email",
+        "status": "pending",
+        "any_variant": False,
+    }
     [row] = stored(app, seeded.sku)
     assert (row.contact, row.channel, row.status, row.locale) == (
         "ann@example.com", "email", "pending", "fr",

@@ -117,7 +117,7 @@ class SqlConsentRepository:
                 subs,
                 [
                     "id", "sku", "channel", "status", "locale", "consent_text", "consent_at",
-                    "consent_source", "created_at", "confirmed_at", "unsubscribed_at",
+                    "consent_source", "created_at", "confirmed_at", "unsubscribed_at", "family",
                 ],
             ),
             "consent_log": _records(

@@ -30,6 +30,7 @@ def subscription_from_row(row: Row[Any]) -> s.Subscription:
         created_at=row.created_at,
         status=s.SubscriptionStatus(row.status),
         id=row.id,
+        family=row.family,
     )
 
 
@@ -43,6 +44,7 @@ def _values(subscription: s.Subscription) -> dict[str, Any]:
         "consent_source": consent.source,
         "ip_hash": consent.ip_hash,
         "created_at": subscription.created_at,
+        "family": subscription.family,
     }
 
 
@@ -54,6 +56,17 @@ class SqlSubscriptionRepository:
     def get(self, contact: str, sku: str) -> s.Subscription | None:
         table = self._table
         query = select(table).where(table.c.contact == contact, table.c.sku == sku)
+        row = self._session.execute(query).first()
+        return subscription_from_row(row) if row else None
+
+    def get_in_family(self, contact: str, family: str) -> s.Subscription | None:
+        table = self._table
+        query = (
+            select(table)
+            .where(table.c.contact == contact, table.c.family == family)
+            .order_by(table.c.id)
+            .limit(1)
+        )
         row = self._session.execute(query).first()
         return subscription_from_row(row) if row else None
 

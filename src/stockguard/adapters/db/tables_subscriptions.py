@@ -23,6 +23,7 @@ class BackInStockSubscriptionRow(Base):
     __table_args__ = (
         UniqueConstraint("contact", "sku"),
         Index("ix_back_in_stock_subscription_queue", "sku", "status", "created_at"),
+        Index("ix_back_in_stock_subscription_family", "family", "status"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     sku: Mapped[str] = mapped_column(ForeignKey("product.sku"))
@@ -37,3 +38,5 @@ class BackInStockSubscriptionRow(Base):
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     unsubscribed_at: Mapped[datetime | None]
+    family: Mapped[str | None] = mapped_column(String(64))
+    """Any variant of this product family will do (migration 0023); None: the SKU only."""

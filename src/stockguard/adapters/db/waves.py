@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -53,6 +53,13 @@ def _episode(row: Any) -> Episode:
         last_wave_at=row.last_wave_at,
         closed_at=row.closed_at,
     )
+
+
+def _for_sku(sku: str) -> Any:
+    """Subscriptions a restock of ``sku`` answers: its own, and any-variant ones of
+    its family."""
+    family = select(PRODUCT.c.family).where(PRODUCT.c.sku == sku).scalar_subquery()
+    return or_(SUBSCRIPTION.c.sku == sku, SUBSCRIPTION.c.family == family)
 
 
 def _waiting() -> Any:
@@ -138,7 +145,7 @@ class SqlWaveStore:
         rows = self._session.execute(
             select(SUBSCRIPTION)
             .where(
-                SUBSCRIPTION.c.sku == sku,
+                _for_sku(sku),
                 _waiting(),
                 SUBSCRIPTION.c.channel.in_(list(channels)),
                 ~told_here,
@@ -202,18 +209,39 @@ class SqlWaveStore:
         )
 
     def skus_waiting(self) -> list[str]:
-        return list(
-            self._session.execute(
-                select(SUBSCRIPTION.c.sku).where(_waiting()).distinct().order_by(SUBSCRIPTION.c.sku)
-            ).scalars()
+        """SKUs someone waits for: their own subscribers', and every variant of a family
+        with a waiting any-variant subscriber."""
+        own = select(SUBSCRIPTION.c.sku).where(_waiting())
+        families = select(SUBSCRIPTION.c.family).where(
+            _waiting(), SUBSCRIPTION.c.family.is_not(None)
         )
+        variants = select(PRODUCT.c.sku).where(PRODUCT.c.family.in_(families))
+        found = self._session.execute(own.union(variants)).scalars()
+        return sorted(set(found))
 
     def waiting_counts(self, skus: Sequence[str] | None = None) -> dict[str, int]:
+        """Contacts waiting per SKU: the SKU's own confirmed subscribers plus the
+        any-variant subscribers of its family (from another variant's page)."""
         query = select(SUBSCRIPTION.c.sku, func.count()).where(_waiting())
         if skus is not None:
             query = query.where(SUBSCRIPTION.c.sku.in_(list(skus)))
         rows = self._session.execute(query.group_by(SUBSCRIPTION.c.sku)).all()
-        return {sku: int(count) for sku, count in rows}
+        counts = {sku: int(count) for sku, count in rows}
+        for sku, count in self._family_waiting(skus):
+            counts[sku] = counts.get(sku, 0) + count
+        return counts
+
+    def _family_waiting(self, skus: Sequence[str] | None) -> list[tuple[str, int]]:
+        """(SKU, any-variant subscribers of its family who asked from another SKU)."""
+        query = (
+            select(PRODUCT.c.sku, func.count())
+            .join(SUBSCRIPTION, SUBSCRIPTION.c.family == PRODUCT.c.family)
+            .where(_waiting(), SUBSCRIPTION.c.sku != PRODUCT.c.sku)
+        )
+        if skus is not None:
+            query = query.where(PRODUCT.c.sku.in_(list(skus)))
+        rows = self._session.execute(query.group_by(PRODUCT.c.sku)).all()
+        return [(sku, int(count)) for sku, count in rows]
 
     def episodes(self, sku: str | None = None, *, open_only: bool = False) -> list[EpisodeSummary]:
         told = (

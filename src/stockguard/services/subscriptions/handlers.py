@@ -30,6 +30,8 @@ class SubscribeBackInStock(commands.Command):
     requested_at: datetime
     source: str = "widget"
     client_ip: str | None = None
+    any_variant: bool = False
+    """Wait for any variant of the SKU's family (size, colour...), not this SKU alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class SubscriptionRequested:
     contact: str
     status: s.SubscriptionStatus
     created: bool
+    family: str | None = None
 
 
 def _consent(cmd: SubscribeBackInStock, ip_hmac: str | None) -> s.Consent:
@@ -57,6 +60,18 @@ def _consent(cmd: SubscribeBackInStock, ip_hmac: str | None) -> s.Consent:
         locale=cmd.locale,
         ip_hash=ip_hmac,
     )
+
+
+def _family(cmd: SubscribeBackInStock, family: str | None) -> str | None:
+    """The family the contact waits for, or None; refuses "any variant" of a product
+    that has none."""
+    if not cmd.any_variant:
+        return None
+    if not family:
+        raise s.InvalidSubscription(
+            "any_variant", "true", f"{cmd.sku} has no variants; subscribe to the product itself"
+        )
+    return family
 
 
 def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> SubscriptionRequested:
@@ -78,15 +93,22 @@ def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> Subsc
         product = uow.products.get(cmd.sku)
         if product is None:
             raise errors.UnknownSku(cmd.sku)
+        family = _family(cmd, product.family)
         ratelimit.check(uow.consent, policy, contact_hmac, ip_hmac, cmd.requested_at)
         existing = uow.subscriptions.get(contact, cmd.sku)
+        if existing is None and family is not None:
+            existing = uow.subscriptions.get_in_family(contact, family)
         if existing is None:
-            subscription = s.Subscription(cmd.sku, channel, contact, consent, cmd.requested_at)
+            subscription = s.Subscription(
+                cmd.sku, channel, contact, consent, cmd.requested_at, family=family
+            )
             subscription.id = uow.subscriptions.add(subscription)
             created = True
         else:
             subscription, created = existing, False
-            if subscription.renew(consent):
+            renewed = subscription.renew(consent)
+            widened = family is not None and subscription.follow_family(family)
+            if renewed or widened:
                 uow.subscriptions.save(subscription)
         assert subscription.id is not None
         if subscription.status is s.SubscriptionStatus.PENDING:
@@ -108,5 +130,11 @@ def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> Subsc
         uow.consent.record_request(contact_hmac, ip_hmac, cmd.requested_at)
         uow.commit()
     return SubscriptionRequested(
-        subscription.id, cmd.sku, channel, contact, subscription.status, created
+        subscription.id,
+        subscription.sku,
+        channel,
+        contact,
+        subscription.status,
+        created,
+        subscription.family,
     )

@@ -62,6 +62,11 @@ class SubscriptionCreate(BaseModel):
     )
     locale: Literal["fr", "en"] = "en"
     source: Literal["widget", "api"] = "widget"
+    any_variant: bool = Field(
+        default=False,
+        description="Tell me when any variant of this product (another size or colour of "
+        "its family) is back, not only this SKU. 422 when the product has no variants.",
+    )
 
 
 class SubscriptionAccepted(BaseModel):
@@ -74,6 +79,7 @@ class SubscriptionAccepted(BaseModel):
     sku: str
     channel: Literal["email", "sms"]
     status: Literal["pending"] = "pending"
+    any_variant: bool = False
 
 
 @router.post("/subscriptions", status_code=202, response_model=SubscriptionAccepted)
@@ -97,8 +103,9 @@ def create_subscription(
                 requested_at=datetime.now(UTC),
                 source=body.source,
                 client_ip=request.client.host if request.client else None,
+                any_variant=body.any_variant,
             )
         )
     except RateLimited as error:
         return consent_problem(error)
-    return SubscriptionAccepted(sku=body.sku, channel=body.channel)
+    return SubscriptionAccepted(sku=body.sku, channel=body.channel, any_variant=body.any_variant)
