@@ -330,6 +330,37 @@ def test_the_widget_hides_an_unknown_sku_and_explains_a_refused_phone_number(
     assert _subscriptions(shop.url, shop.out_of_stock) == []
 
 
+def test_the_widget_offers_any_variant_when_the_shop_asks(
+    server: tuple[Shop, App, str],
+) -> None:
+    """``data-any-variant="true"``: a second checkbox, and the subscription it creates
+    waits for the whole family."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shop, _app, base = server
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": 900, "height": 640})
+        page.set_default_timeout(10_000)
+        try:
+            sku = shop.out_of_stock
+            page.goto(f"{base}/storefront/demo/product/{sku}?key={shop.key}&any_variant=true")
+            host = page.locator(f'[data-stockguard-sku="{sku}"][data-stockguard-ready="true"]')
+            host.wait_for()
+            host.get_by_label("E-mail address").fill("any.size@example.com")
+            host.get_by_label("Another size or colour of this product will do").check()
+            host.get_by_label(re.compile(r"^I agree to receive")).check()
+            host.get_by_role("button", name="Notify me").click()
+            host.locator(".sg-result").filter(has_text="Thank you").wait_for()
+        finally:
+            browser.close()
+    rows = [r for r in _subscriptions(shop.url, sku) if r.contact == "any.size@example.com"]
+    assert [(r.status, r.family) for r in rows] == [("pending", "MUG-YEL")]
+
+
 def shop_server(page: str) -> http.server.ThreadingHTTPServer:
     """A shop's web server on a free loopback port, answering every GET with ``page``."""
     body = page.encode()

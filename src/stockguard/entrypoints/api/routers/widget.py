@@ -78,7 +78,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 52rem;
   <div>
     <h1>{heading}</h1>
     <p>{intro}</p>
-    <div id="stockguard" data-stockguard-sku="{sku}" data-lang="{lang}"{location}
+    <div id="stockguard" data-stockguard-sku="{sku}" data-lang="{lang}"{location}{variants}
          data-product-url="{product_url}"></div>
   </div>
 </main>
@@ -93,9 +93,14 @@ def demo_product_page(
     key: Annotated[str, Query(max_length=200, description="A storefront API key.")] = "",
     lang: Annotated[str, Query(pattern="^(fr|en)$")] = "en",
     location: Annotated[str | None, Query(max_length=32)] = None,
+    any_variant: Annotated[
+        bool, Query(description="Offer 'another size or colour will do' in the form.")
+    ] = False,
 ) -> HTMLResponse:
     """A bare product page embedding the widget for ``sku`` (demo and browser tests).
-    It shows no catalogue data itself: everything comes through the widget and ``key``."""
+    It shows no catalogue data itself: everything comes through the widget and ``key``.
+    With ``any_variant`` the page sets ``data-any-variant="true"``, as a shop does on a
+    product with sizes or colours."""
     french = lang == "fr"
     query = {"key": key, "lang": lang} | ({"location": location} if location else {})
     page = DEMO_PAGE.format(
@@ -110,6 +115,7 @@ def demo_product_page(
         sku=html.escape(sku),
         key=html.escape(key),
         location=f' data-location="{html.escape(location)}"' if location else "",
+        variants=' data-any-variant="true"' if any_variant else "",
         product_url=html.escape("/storefront/demo/product/{sku}?" + urlencode(query)),
     )
     return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_POLICY})

@@ -41,6 +41,7 @@
       email: "E-mail address", phone: "Mobile number (with country code, e.g. +33612345678)",
       consent: "I agree to receive one message about the availability of this product. " +
         "I can unsubscribe at any time.",
+      anyVariant: "Another size or colour of this product will do",
       submit: "Notify me", sending: "Sending\u2026",
       done: "Thank you! Open the link we have just sent you to confirm.",
       errTooMany: "Too many requests. Please try again in an hour.",
@@ -69,6 +70,7 @@
       consent: "J\u2019accepte de recevoir un message sur la disponibilit\u00e9 de ce produit. " +
         "Je peux me d\u00e9sinscrire \u00e0 tout moment.",
       submit: "Me pr\u00e9venir", sending: "Envoi\u2026",
+      anyVariant: "Une autre taille ou couleur de ce produit me convient",
       done: "Merci\u00a0! Ouvrez le lien que nous venons de vous envoyer pour confirmer.",
       errTooMany: "Trop de demandes. R\u00e9essayez dans une heure.",
       errContactEmail: "Saisissez une adresse e-mail valide, ex. nom@exemple.fr.",
@@ -259,6 +261,14 @@
     });
     consentWrap.appendChild(consent);
     consentWrap.appendChild(el("label", { "for": id + "-consent" }, t.consent));
+    var anyVariant = null;
+    if (widget.host.getAttribute("data-any-variant") === "true") {
+      var variantWrap = el("div", { "class": "sg-consent" });
+      anyVariant = el("input", { id: id + "-any-variant", name: "any_variant", type: "checkbox" });
+      variantWrap.appendChild(anyVariant);
+      variantWrap.appendChild(el("label", { "for": id + "-any-variant" }, t.anyVariant));
+      set.appendChild(variantWrap);
+    }
     set.appendChild(consentWrap);
     var button = el("button", { type: "submit" }, t.submit);
     set.appendChild(button);
@@ -278,7 +288,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit(widget, { form: form, contact: contact, consent: consent, button: button,
-        result: result });
+        result: result, anyVariant: anyVariant });
     });
     return form;
   }
@@ -324,7 +334,8 @@
     parts.form.setAttribute("aria-busy", "true");
     request("POST", "/subscriptions", {
       sku: widget.sku, channel: sms ? "sms" : "email", contact: contact, consent: true,
-      consent_text: t.consent, locale: widget.lang, source: "widget"
+      consent_text: t.consent, locale: widget.lang, source: "widget",
+      any_variant: Boolean(parts.anyVariant && parts.anyVariant.checked)
     }).then(function (answer) {
       if (answer.status === 202 || answer.ok) {
         parts.form.querySelector("fieldset").hidden = true;
