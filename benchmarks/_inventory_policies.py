@@ -30,9 +30,10 @@ import numpy.typing as npt
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import censoring, leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
-from stockguard.planning.inventory import lost_sales
+from stockguard.planning.inventory import lost_sales, policies
 from stockguard.planning.inventory.distributions import DemandDistribution
 from stockguard.planning.inventory.kinds import PolicyKind
+from stockguard.planning.inventory.safety_stock import ServiceMeasure
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -153,6 +154,11 @@ class StockguardPolicy:
     infer_stockouts: bool = True
     impute_stockouts: bool = True
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
+    planning_run: bool = False
+    """Levels from ``inventory.compute_policies`` as the product's planning run calls it
+    today (textbook fill-rate equation, normal demand, the lead time's mean and spread
+    from ``lead_times``) instead of ``lost_sales``; stock-out periods unobserved (NaN),
+    as the product's forecasting treats them."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:
@@ -181,6 +187,8 @@ class StockguardPolicy:
         else:
             self.expected = np.concatenate([self.expected, mean[:, :1]], axis=1)
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
+        if self.planning_run:
+            return self._planning_run_levels(mean, std, lot)
         levels = lost_sales.lost_sales_levels(
             demand_mean=mean,
             demand_std=std,
@@ -192,6 +200,23 @@ class StockguardPolicy:
             distribution=DemandDistribution(self.distribution),
         )
         return sim.PolicyLevels(levels.reorder_point, levels.order_up_to, lot)
+
+    def _planning_run_levels(
+        self, mean: FloatArray, std: FloatArray, lot: FloatArray
+    ) -> sim.PolicyLevels:
+        n_sku = mean.shape[0]
+        table = policies.compute_policies(
+            kind=np.full(n_sku, self.kind, dtype=np.int64),
+            demand_mean=mean,
+            demand_std=std,
+            lead_time_mean=np.full(n_sku, float(self.lead_times.mean())),
+            lead_time_std=np.full(n_sku, float(self.lead_times.std())),
+            service_level=np.full(n_sku, self.fill_rate),
+            service_measure=ServiceMeasure.FILL_RATE,
+            distribution=DemandDistribution.NORMAL,
+            fixed_order_quantity=lot,
+        )
+        return sim.PolicyLevels.from_table(table)
 
     def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
         return self.levels(state)

@@ -32,6 +32,11 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   level that reached the target there. The rows "uncalibrated" (nominal = target, the same
   model) are shown for comparison and are in the JSON under ``stockguard_uncalibrated`` with
   the same keys.
+* the planning run's equations: the same forecasts (stock-out days unobserved, as the
+  product's forecasting treats them) with ``inventory.compute_policies`` as the product's
+  planning run calls it today (textbook fill-rate equation, normal demand, the lead
+  time's mean and spread, nominal = target). ``lost_sales`` is not wired into the
+  planning run yet; these rows (JSON ``planning_run``) say what a merchant gets today.
 
 Measures (all units of demand together): fill rate, gap to the target in points, share
 of SKUs (with demand) more than 5 points below the target, cycle service level,
@@ -152,8 +157,11 @@ def run_stockguard(
     settings: Settings,
     lead_times: FloatArray,
     choices: Sequence[Choice],
+    *,
+    planning_run: bool = False,
 ) -> list[Point]:
-    """stockguard at each target, with the chosen model and nominal fill rate."""
+    """stockguard at each target, with the chosen model and nominal fill rate (with
+    ``planning_run``: the equations of today's planning run, ``compute_policies``)."""
     points = []
     for choice in choices:
         planner = StockguardPolicy(
@@ -165,6 +173,8 @@ def run_stockguard(
             cycle=settings.cycle,
             distribution=int(DemandDistribution[choice.distribution]),
             undershoot_window=settings.undershoot_window,
+            impute_stockouts=not planning_run,
+            planning_run=planning_run,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -213,6 +223,18 @@ def summarise(
     }
 
 
+def print_planning_run(console: Console, name: str, summary: dict[str, Any]) -> None:
+    """One line per target for the planning run's equations (``compute_policies``)."""
+    for row in summary["per_target"]:
+        ratio = row["ratio_vs_minmax_ma30"]
+        console.print(
+            f"{name}: planning run's equations (compute_policies, normal, nominal = target) "
+            f"at {100 * row['target']:.0f}%: achieved {row['achieved_fill_rate']:.2f}% "
+            f"(gap {row['gap_points']:+.2f}), units {row['average_units']:.1f}, "
+            f"ratio vs min/max {'n/a' if ratio is None else f'{ratio:.3f}'}"
+        )
+
+
 def run_data_set(
     key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace, console: Console
 ) -> dict[str, Any]:
@@ -245,8 +267,12 @@ def run_data_set(
     model = DemandDistribution.NEGATIVE_BINOMIAL.name
     plain = [Choice(t, model, t, float("nan")) for t in args.targets]
     uncalibrated = run_stockguard(data, scenario, settings, lead_times, plain)
+    normal = [Choice(t, DemandDistribution.NORMAL.name, t, float("nan")) for t in args.targets]
+    planning = run_stockguard(data, scenario, settings, lead_times, normal, planning_run=True)
     summary = summarise(stockguard, curves, oracle)
     raw = summarise(uncalibrated, curves, oracle)
+    today = summarise(planning, curves, oracle)
+    print_planning_run(console, data.name, today)
     print_data_set(console, data, curves, oracle, (stockguard, uncalibrated), (summary, raw))
     print_calibration(console, data, calibration)
     return {
@@ -264,6 +290,7 @@ def run_data_set(
         **summary,
         "stockguard": [asdict(p) for p in stockguard],
         "stockguard_uncalibrated": {**raw, "points": [asdict(p) for p in uncalibrated]},
+        "planning_run": {**today, "points": [asdict(p) for p in planning]},
         "calibration": asdict(calibration),
         "peers": {name: [asdict(p) for p in curve] for name, curve in curves.items()},
         "oracle": asdict(oracle),
