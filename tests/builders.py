@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import insert
+
+from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.domain import catalog, parties
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -27,3 +31,44 @@ def a_supplier(code: str = "SUP1", **overrides: Any) -> parties.Supplier:
     values: dict[str, Any] = {"name": f"Supplier {code}"}
     values.update(overrides)
     return parties.Supplier(code=code, **values)
+
+
+def an_order(
+    session: Any,
+    number: str,
+    customer: str,
+    sku: str,
+    quantity: int,
+    unit_price: Decimal,
+    *,
+    ordered_at: datetime,
+    status: str = "open",
+) -> None:
+    """A web order of one line, written straight into the order tables (what an order
+    import leaves behind); the caller commits."""
+    session.execute(insert(t.table_of(t.SalesOrderRow)).values(
+        number=number, customer=customer, ordered_at=ordered_at, channel="web", currency="EUR",
+        status=status,
+    ))  # fmt: skip
+    session.execute(insert(t.table_of(t.SalesOrderLineRow)).values(
+        order_number=number, line_no=1, sku=sku, quantity=quantity, unit_price=unit_price
+    ))  # fmt: skip
+
+
+def a_customer(session: Any, customer: str, *, name: str | None = None, locale: str = "en") -> None:
+    """A customer reachable at ``{customer}@example.com``; the caller commits."""
+    session.execute(insert(t.table_of(t.CustomerRow)).values(
+        external_id=customer, email=f"{customer}@example.com", name=name, locale=locale
+    ))  # fmt: skip
+
+
+def out_of_stock_at_paris(
+    session: Any, sku: str, *, on_order: int, promise: Any, now: datetime
+) -> None:
+    """The storefront's availability row of an out-of-stock SKU at PAR with its restock
+    promise; the caller commits."""
+    session.execute(insert(t.table_of(StorefrontAvailabilityRow)).values(
+        sku=sku, location="PAR", on_hand=0, available=0, on_order=on_order, preorder_open=0,
+        discontinued=False, low_stock_threshold=3, state="out_of_stock", promise_on=promise,
+        updated_at=now,
+    ))  # fmt: skip

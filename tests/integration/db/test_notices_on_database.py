@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from integration.alert_receivers import put_event
 from stockguard.adapters.db import tables as t
@@ -17,7 +17,6 @@ from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
 from stockguard.adapters.db.substitutes import SqlSubstituteRepository
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
 from stockguard.adapters.db.tables_compensation import CompensationCodeRow, CustomerNoticeRow
-from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.adapters.notifications.templates import install_default
 from stockguard.bootstrap import App
 from stockguard.domain import commands, events
@@ -26,7 +25,14 @@ from stockguard.services.compensation.handlers import set_policy
 from stockguard.services.preorders.handlers import PlacePreorder
 from stockguard.services.substitutes.ports import NeighbourKind, NeighbourRecord
 
-from builders import a_location, a_product, a_supplier
+from builders import (
+    a_customer,
+    a_location,
+    a_product,
+    a_supplier,
+    an_order,
+    out_of_stock_at_paris,
+)
 from conftest import random_sku
 
 NOW = datetime.now(UTC)
@@ -143,26 +149,8 @@ def _open_order(app: App, name: str, locale: str) -> tuple[str, str, str]:
             uow.locations.add(a_location("PAR"))
         uow.commit()
     with app.sessions() as session:
-        session.execute(
-            insert(t.table_of(t.CustomerRow)).values(
-                external_id=customer, email=f"{customer}@example.com", name=name, locale=locale
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderRow)).values(
-                number=number,
-                customer=customer,
-                ordered_at=NOW,
-                channel="web",
-                currency="EUR",
-                status="open",
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderLineRow)).values(
-                order_number=number, line_no=1, sku=sku, quantity=3, unit_price=Decimal("25.00")
-            )
-        )
+        a_customer(session, customer, name=name, locale=locale)
+        an_order(session, number, customer, sku, 3, Decimal("25.00"), ordered_at=NOW)
         session.commit()  # fmt: skip
     return sku, number, customer
 
@@ -230,57 +218,12 @@ def test_a_stock_out_tells_open_orders_the_storefront_date_and_gold_customers_ge
     promise = TODAY + timedelta(days=9)
     with app.sessions() as session:
         past = random_sku("SO")
-        session.execute(
-            insert(t.table_of(t.SalesOrderRow)).values(
-                number=past,
-                customer=gold,
-                ordered_at=NOW - timedelta(days=60),
-                channel="web",
-                currency="EUR",
-                status="fulfilled",
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderLineRow)).values(
-                order_number=past, line_no=1, sku=sku, quantity=100, unit_price=Decimal("25.00")
-            )
-        )
+        an_order(session, past, gold, sku, 100, Decimal("25.00"),
+                 ordered_at=NOW - timedelta(days=60), status="fulfilled")  # fmt: skip
         other, newcomer = random_sku("SO"), random_sku("C")
-        session.execute(
-            insert(t.table_of(t.CustomerRow)).values(
-                external_id=newcomer, email=f"{newcomer}@example.com", locale="en"
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderRow)).values(
-                number=other,
-                customer=newcomer,
-                ordered_at=NOW,
-                channel="web",
-                currency="EUR",
-                status="open",
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderLineRow)).values(
-                order_number=other, line_no=1, sku=sku, quantity=1, unit_price=Decimal("25.00")
-            )
-        )
-        session.execute(
-            insert(t.table_of(StorefrontAvailabilityRow)).values(
-                sku=sku,
-                location="PAR",
-                on_hand=0,
-                available=0,
-                on_order=5,
-                preorder_open=0,
-                discontinued=False,
-                low_stock_threshold=3,
-                state="out_of_stock",
-                promise_on=promise,
-                updated_at=NOW,
-            )
-        )
+        a_customer(session, newcomer)
+        an_order(session, other, newcomer, sku, 1, Decimal("25.00"), ordered_at=NOW)
+        out_of_stock_at_paris(session, sku, on_order=5, promise=promise, now=NOW)
         session.commit()  # fmt: skip
     put_event(app, events.StockedOut(sku=sku, location="PAR", on_hand=0), NOW)
     build_worker(app, channel_transports={}).relay_outbox_job()

@@ -7,17 +7,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from integration.web.signing import csrf_token
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
 from stockguard.adapters.db.tables_alerts import NotificationDeliveryRow
-from stockguard.adapters.db.tables_storefront import StorefrontAvailabilityRow
 from stockguard.bootstrap import App
 from stockguard.services.compensation.handlers import set_policy
 
-from builders import a_location, a_product
+from builders import a_customer, a_location, a_product, an_order, out_of_stock_at_paris
 from conftest import random_sku
 
 NOW = datetime.now(UTC)
@@ -33,44 +32,9 @@ def _customer_with_an_order(app: App) -> tuple[str, str, str, date]:
             uow.locations.add(a_location("PAR"))
         uow.commit()
     with app.sessions() as session:
-        session.execute(
-            insert(t.table_of(t.CustomerRow)).values(
-                external_id=customer,
-                email=f"{customer}@example.com",
-                name="Ada Lovelace",
-                locale="en",
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderRow)).values(
-                number=number,
-                customer=customer,
-                ordered_at=NOW,
-                channel="web",
-                currency="EUR",
-                status="open",
-            )
-        )
-        session.execute(
-            insert(t.table_of(t.SalesOrderLineRow)).values(
-                order_number=number, line_no=1, sku=sku, quantity=2, unit_price=Decimal("60.00")
-            )
-        )
-        session.execute(
-            insert(t.table_of(StorefrontAvailabilityRow)).values(
-                sku=sku,
-                location="PAR",
-                on_hand=0,
-                available=0,
-                on_order=2,
-                preorder_open=0,
-                discontinued=False,
-                low_stock_threshold=3,
-                state="out_of_stock",
-                promise_on=promise,
-                updated_at=NOW,
-            )
-        )
+        a_customer(session, customer, name="Ada Lovelace")
+        an_order(session, number, customer, sku, 2, Decimal("60.00"), ordered_at=NOW)
+        out_of_stock_at_paris(session, sku, on_order=2, promise=promise, now=NOW)
         session.commit()  # fmt: skip
     return sku, number, customer, promise
 
