@@ -325,7 +325,9 @@ def allocate(*, need: Any, offers: OfferTable, order: IntArray, max_share: Any =
         quantity=rounded.quantity[keep],
         added_by_minimum=rounded.added_by_minimum[keep],
         added_by_pack=rounded.added_by_pack[keep],
-        diversified=(rest <= 1e-9) | (units <= 0),
+        # float error only: a rest relative to the need (a tiny need split in two is not
+        # diversified by an absolute tolerance)
+        diversified=(rest <= 1e-12 * np.maximum(units, 1.0)) | (units <= 0),
     )
 
 

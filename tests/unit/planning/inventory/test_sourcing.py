@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from stockguard.planning.inventory import sourcing
@@ -136,6 +136,7 @@ def test_too_few_offers_for_the_share_gives_the_rest_to_the_best_and_says_so() -
     share=st.floats(0.05, 1.0),
     n_offers=st.integers(1, 6),
 )
+@example(need=1.71267467e-09, share=0.5, n_offers=1)  # a tiny need, one offer: not split
 def test_split_covers_the_need_and_respects_the_share_when_diversified(
     need: float, share: float, n_offers: int
 ) -> None:
