@@ -59,32 +59,56 @@ def _verified(uow: UnitOfWork, purpose: tokens.Purpose, token: str, at: datetime
     return tokens.verify(uow.consent_policy.links.secret, purpose, token, at)
 
 
-def confirm_subscription(cmd: ConfirmSubscription, uow: UnitOfWork) -> ConsentChanged:
-    """Set ``confirmed_at`` on a pending subscription and log the consent. Raises
-    ``ForgedToken`` (400), ``ExpiredToken`` (410), ``UnknownSubscription`` (404)."""
-    subscription_id = _verified(uow, tokens.Purpose.CONFIRM, cmd.token, cmd.at)
+@dataclass(frozen=True, slots=True)
+class _Transition:
+    """One signed-link change of a subscription: the token's purpose, the consent log's
+    event, source and text, and which change to make on the domain object and the row."""
+
+    purpose: tokens.Purpose
+    event: ConsentEvent
+    source: str
+    text: str | None  # None: the consent text the customer agreed to
+    confirm: bool  # True: confirm; False: unsubscribe
+
+
+def _apply(
+    uow: UnitOfWork, token: str, at: datetime, client_ip: str | None, change: _Transition
+) -> ConsentChanged:
+    """Verify ``token`` (before the unit of work opens), apply ``change`` and log it once;
+    a subscription already in the target status changes nothing and logs nothing."""
+    subscription_id = _verified(uow, change.purpose, token, at)
     policy = uow.consent_policy
     with uow:
         subscription = uow.consent.subscription(subscription_id)
         if subscription is None:
             raise UnknownSubscription(subscription_id)
-        changed = subscription.confirm()
+        changed = subscription.confirm() if change.confirm else subscription.unsubscribe()
         if changed:
-            uow.consent.mark_confirmed(subscription_id, cmd.at)
+            if change.confirm:
+                uow.consent.mark_confirmed(subscription_id, at)
+            else:
+                uow.consent.mark_unsubscribed(subscription_id, at)
             uow.consent.log(
                 ConsentEntry(
-                    event=ConsentEvent.CONFIRMED,
-                    at=cmd.at,
-                    source="link",
-                    text=subscription.consent.text,
+                    event=change.event,
+                    at=at,
+                    source=change.source,
+                    text=subscription.consent.text if change.text is None else change.text,
                     contact_hmac=policy.digest("contact", subscription.contact),
                     contact=subscription.contact,
                     subscription_id=subscription_id,
-                    ip_hmac=policy.ip_digest(cmd.client_ip),
+                    ip_hmac=policy.ip_digest(client_ip),
                 )
             )
         uow.commit()
     return ConsentChanged(subscription_id, subscription.sku, subscription.status, changed)
+
+
+def confirm_subscription(cmd: ConfirmSubscription, uow: UnitOfWork) -> ConsentChanged:
+    """Set ``confirmed_at`` on a pending subscription and log the consent. Raises
+    ``ForgedToken`` (400), ``ExpiredToken`` (410), ``UnknownSubscription`` (404)."""
+    change = _Transition(tokens.Purpose.CONFIRM, ConsentEvent.CONFIRMED, "link", None, True)
+    return _apply(uow, cmd.token, cmd.at, cmd.client_ip, change)
 
 
 def unsubscribe_by_link(cmd: UnsubscribeByLink, uow: UnitOfWork) -> ConsentChanged:
@@ -92,29 +116,10 @@ def unsubscribe_by_link(cmd: UnsubscribeByLink, uow: UnitOfWork) -> ConsentChang
     ``ForgedToken`` (400), ``ExpiredToken`` (410), ``UnknownSubscription`` (404)."""
     if cmd.source not in LINK_SOURCES:
         raise ValueError(f"unknown unsubscribe source {cmd.source!r}")
-    subscription_id = _verified(uow, tokens.Purpose.UNSUBSCRIBE, cmd.token, cmd.at)
-    policy = uow.consent_policy
-    with uow:
-        subscription = uow.consent.subscription(subscription_id)
-        if subscription is None:
-            raise UnknownSubscription(subscription_id)
-        changed = subscription.unsubscribe()
-        if changed:
-            uow.consent.mark_unsubscribed(subscription_id, cmd.at)
-            uow.consent.log(
-                ConsentEntry(
-                    event=ConsentEvent.UNSUBSCRIBED,
-                    at=cmd.at,
-                    source=cmd.source,
-                    text="unsubscribed",
-                    contact_hmac=policy.digest("contact", subscription.contact),
-                    contact=subscription.contact,
-                    subscription_id=subscription_id,
-                    ip_hmac=policy.ip_digest(cmd.client_ip),
-                )
-            )
-        uow.commit()
-    return ConsentChanged(subscription_id, subscription.sku, subscription.status, changed)
+    change = _Transition(
+        tokens.Purpose.UNSUBSCRIBE, ConsentEvent.UNSUBSCRIBED, cmd.source, "unsubscribed", False
+    )
+    return _apply(uow, cmd.token, cmd.at, cmd.client_ip, change)
 
 
 @dataclass(frozen=True, slots=True)
