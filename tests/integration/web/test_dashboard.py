@@ -157,6 +157,20 @@ def test_the_stock_table_searches_filters_and_links_to_the_sku(
     assert "1\u20131 of 1" in signed_in.get("/dashboard/stock", params={"q": "Blue mug"}).text
 
 
+def test_the_stock_filters_keep_the_chosen_location_selected_and_filter_by_it(
+    app: App, signed_in: TestClient
+) -> None:
+    stocked, _, _ = _seed_shop(app)
+    location = random_sku("L")[:12]
+    with app.unit_of_work() as uow:
+        uow.locations.add(a_location(location))
+        uow.commit()
+    page = signed_in.get("/dashboard/stock", params={"location": location, "q": stocked}).text
+    assert f'<option value="{location}" selected>' in page
+    assert '<option value="">All categories</option>' in page
+    assert "No stock matches these filters." in page  # the new location holds none of it
+
+
 def test_the_sku_page_shows_levels_ledger_chart_data_and_open_orders(
     app: App, signed_in: TestClient
 ) -> None:
