@@ -120,6 +120,16 @@ def test_a_continuous_policy_orders_when_the_position_crosses_the_reorder_point(
     assert dates == [TODAY, TODAY + timedelta(days=3), None]
 
 
+def test_a_crossing_beyond_the_horizon_is_no_foreseen_order() -> None:
+    rules = [_rule(r.PolicyName.ORDER_UP_TO)]
+    # 5 units above s: 1e-300 units/day would be an overflowing date, 0.002/day 2,500 days
+    rows = [_facts(position=15.0, demand_mean=1e-300), _facts(position=15.0, demand_mean=0.002)]
+
+    dates = policy.next_order_dates(rows, rules, today=TODAY)
+
+    assert dates == [None, TODAY + timedelta(days=2500)]
+
+
 def test_a_periodic_policy_orders_on_the_next_review_day() -> None:
     rules = [_rule(r.PolicyName.PERIODIC, review=14)]
     rows = [

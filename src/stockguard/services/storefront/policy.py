@@ -11,7 +11,8 @@ resolved as a replenishment run resolves them) and the latest risk basis:
 * continuous review (the other policies: order when the position reaches the reorder
   point ``s``): the projected crossing ``today + ceil(max(0, position - s) / mu)``
   with ``mu`` the forecast demand in units/day; None when the position is above ``s``
-  and nothing sells (no order foreseen).
+  and nothing sells, or so little that the crossing lies beyond ``MAX_CROSSING_DAYS``
+  (no order foreseen).
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ from stockguard.services.replenishment.settings import (
     classify_abc,
     resolve_settings,
 )
+
+MAX_CROSSING_DAYS = 3650
+"""Horizon of a projected reorder-point crossing, in days (ten years): a later one is no
+foreseen order (and a demand of 1e-300 units/day would overflow a date)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +99,11 @@ def next_review(anchor: date | None, period_days: int, today: date) -> date:
 
 def reorder_point_crossing(row: PolicyFacts, today: date) -> date | None:
     """``today + ceil(max(0, position - s) / mu)`` days; None when the position is above
-    the reorder point and the demand is zero."""
+    the reorder point and the demand is zero or the crossing is beyond
+    ``MAX_CROSSING_DAYS``."""
     above = row.position - row.reorder_point
     if above <= 0:
         return today
-    if row.demand_mean <= 0:
+    if row.demand_mean <= 0 or above / row.demand_mean > MAX_CROSSING_DAYS:
         return None
     return today + timedelta(days=math.ceil(above / row.demand_mean))
