@@ -47,6 +47,7 @@ import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting.censoring import infer_stockouts
+from stockguard.planning.risk.drift import LevelDrift
 from stockguard.planning.risk.probability import (
     DemandSpread,
     level_variance,
@@ -59,8 +60,6 @@ BoolArray = npt.NDArray[np.bool_]
 DEMAND_WINDOW = 56
 MASK_EVERY = 28
 FORECAST_AHEAD = 14
-DRIFT_AHEAD = 14
-"""Days ahead over which ``level_drift`` compares the trailing mean with what came."""
 
 
 @dataclass(frozen=True)
@@ -166,39 +165,11 @@ def trailing_demand(
     return mean, var, used_days
 
 
-def level_drift(
-    history: FloatArray, *, window: int = DEMAND_WINDOW, ahead: int = DRIFT_AHEAD, every: int = 7
-) -> float:
-    """Squared relative drift ``c^2`` of the demand rate, from the history before the
-    replayed window only (an earlier window than the one scored).
-
-    At origins every ``every`` days with ``window`` days behind and ``ahead`` days after
-    (all on sale), per SKU: the trailing mean ``m`` and variance ``s^2`` of the window and
-    the mean ``f`` of the days ahead. If the rate were constant, ``f - m`` would only
-    carry sampling noise of variance ``s^2 / ahead + s^2 / window``; what is left over is
-    the rate's drift:
-
-        ``c^2 = max(0, sum((f - m)^2 - s^2 / ahead - s^2 / window) / sum(m^2))``
-
-    pooled over SKUs and origins (a ratio of sums: SKUs weigh by their volume). The
-    model then adds ``c^2 mu^2`` to the variance of the daily rate (``level_var``: a
-    level error repeats on every day of the horizon, variance ``c^2 mu^2 t^2``).
-
-    Example: a SKU whose 14-day means wander 20% around its 56-day mean beyond sampling
-    noise gives ``c^2 = 0.04``.
-    """
-    n_days = history.shape[1]
-    excess = volume = 0.0
-    for t in range(window, n_days - ahead + 1, every):
-        past, future = history[:, t - window : t], history[:, t : t + ahead]
-        ok = np.isfinite(past).all(axis=1) & np.isfinite(future).all(axis=1)
-        if not ok.any():
-            continue
-        m, s2 = past[ok].mean(axis=1), past[ok].var(axis=1, ddof=1)
-        f = future[ok].mean(axis=1)
-        excess += float(np.sum((f - m) ** 2 - s2 / ahead - s2 / window))
-        volume += float(np.sum(m**2))
-    return max(excess / volume, 0.0) if volume > 0 else 0.0
+def _drift_c2(drift: float | LevelDrift, mu: FloatArray) -> FloatArray:
+    """``c^2`` of each rate of ``mu`` (any shape): one figure, or per velocity band."""
+    if isinstance(drift, LevelDrift):
+        return drift(mu.ravel()).reshape(mu.shape)
+    return np.full(mu.shape, float(drift))
 
 
 Fit = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
@@ -333,10 +304,12 @@ def sku_days(
     pmf: FloatArray,
     stated: int,
     warm_up: int,
-    drift: float = 0.0,
+    drift: float | LevelDrift = 0.0,
     fit: Fit | None = None,
 ) -> SkuDays:
-    """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days)."""
+    """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
+    ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
+    (``planning.risk.drift.LevelDrift``, as the product stores it)."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
         mu, sigma2, observed_days = trailing_demand(history, paths, initial_on_hand)
@@ -357,7 +330,7 @@ def sku_days(
         pmf,
         wait_days,
         demand=(mu, sigma2, paths.on_hand),
-        level_var=level_variance(sigma2, observed_days) + drift * mu**2,
+        level_var=level_variance(sigma2, observed_days) + _drift_c2(drift, mu) * mu**2,
     )
     # the true next receipt when no order is open: the first order placed later
     days = np.arange(n_days)

@@ -20,8 +20,10 @@ the replay shows whether it did:
   distribution, ``sum_k P(T = k) P(D(k) > a)``, ``D(k)`` with mean ``mu k`` and variance
   ``sigma^2 k + tau^2 k^2`` where ``tau^2 = sigma^2 / n + c^2 mu^2`` is the daily rate's
   own uncertainty: the sampling error of a mean of ``n`` in-stock days and the rate's
-  drift ``c^2``, estimated on each data set's history *before* the replayed window
-  (``_risk_replay.level_drift``: M5 0.042, Online Retail 0; ``--drift`` overrides)
+  drift ``c^2`` per velocity band, estimated as the product's refresh does
+  (``planning.risk.drift.estimate_level_drift``, shrunk toward 0.04) on the last
+  ``drift.HISTORY_DAYS`` days of each data set's history *before* the replayed window
+  (``--drift`` sets one figure instead, ``--drift-bands 1`` pools the bands)
   (``planning.risk.probability.stockout_probability_over_horizons`` with a
   ``DemandSpread``; ADR 0013), then the isotonic
   recalibration map (``planning.risk.calibration``) fitted *prequentially*: the map
@@ -51,6 +53,7 @@ were chosen after trying a few variants on this replay with the default seed.
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
         [--seed N] [--more-seeds N ...] [--safety-factor Z] [--min-bin N]
         [--demand trailing|forecast] [--half-life DAYS] [--min-settled N] [--drift C2]
+        [--drift-bands N]
         [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
@@ -91,6 +94,7 @@ from _forecast_data import DEFAULT_DATA_DIR, REPO, DataMissingError
 from _inventory_policies import MovingAverageMinMax, forecaster_fit, run
 from stockguard.planning import simulation as sim
 from stockguard.planning.risk import calibration
+from stockguard.planning.risk.drift import BANDS, HISTORY_DAYS, LevelDrift, estimate_level_drift
 from stockguard.planning.risk.probability import stockout_probability
 
 RESULTS = REPO / "benchmarks" / "results" / "risk_calibration.json"
@@ -207,7 +211,10 @@ def replay_rows(
     pmf = risk_replay.lead_time_pmf(
         data.stated_lead_time, past.days, recency_weights(past, args.half_life)
     )
-    drift = risk_replay.level_drift(data.history) if args.drift < 0 else args.drift
+    drift: float | LevelDrift = args.drift
+    if args.drift < 0:
+        recent = data.history[:, -HISTORY_DAYS:]  # what a refresh reads
+        drift = estimate_level_drift(recent, bands=args.drift_bands)
     rows = risk_replay.sku_days(
         scenario,
         result.paths,
@@ -404,6 +411,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="squared relative drift c^2 of the demand rate (level term c^2 mu^2 t^2); "
         "negative (default): estimated on each data set's history before the replay",
     )
+    parser.add_argument(
+        "--drift-bands",
+        type=int,
+        default=BANDS,
+        help="velocity bands of the estimated c^2 (1: one pooled figure per data set)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -449,7 +462,7 @@ def run_seed(
             "days_replayed": int(data.replay.shape[1]),
             "fill_rate": 100 * result.total_fill_rate,
             "drawn_lead_time_mean": float(lead.mean()),
-            "level_drift_c2": drift,
+            "level_drift_c2": drift.to_json() if isinstance(drift, LevelDrift) else drift,
             "sku_days_with_open_order": int(rows.open_order.sum()),
             "sku_days_recalibrated": mapped,
             "inputs_vs_outcomes": inputs_vs_outcomes(rows),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from integration.replenishment_shop import NOW, ReplenishmentShop, seed_replenishment_shop
 from stockguard.adapters.db import tables as t
-from stockguard.adapters.db.risk import forget_calibration
+from stockguard.adapters.db.risk import forget_calibration, latest_corrections
 from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotRow, StockRiskRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands
@@ -90,7 +90,12 @@ def test_a_stored_map_is_fitted_on_old_enough_outcomes_and_applied_by_a_refresh(
     assert (summary.usable, summary.stored, summary.stocked_out_share) == (1, True, 1.0)
     with app.sessions() as session:
         stored = session.execute(select(t.table_of(RiskCalibrationRow))).all()
-    assert [row.settled for row in stored] == [1]
+        latest = latest_corrections(session)
+    # the refresh stored its drift estimate with the identity, the calibration its map
+    # with that drift
+    assert [row.settled for row in stored] == [0, 1]
+    assert latest.recalibrate.settled == 1
+    assert latest.drift.to_json() == stored[0].knots["level_drift"]
     # the one outcome seen was a stock-out: the map sends every probability to 1
     refresh_risk(app.unit_of_work(), now=_at(40))
     with app.sessions() as session:
@@ -118,4 +123,6 @@ def test_too_few_settled_snapshots_keep_the_identity(app: App) -> None:
 
     assert (summary.usable, summary.stored) == (1, False)
     with app.sessions() as session:
-        assert session.execute(select(t.table_of(RiskCalibrationRow))).all() == []
+        stored = session.execute(select(t.table_of(RiskCalibrationRow))).all()
+        assert latest_corrections(session).recalibrate.settled == 0
+    assert [row.knots["map"] for row in stored] == [[]]  # the refresh's row only

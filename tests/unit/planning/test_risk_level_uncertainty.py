@@ -1,25 +1,14 @@
 """The demand rate's own uncertainty (ADR 0013): the level term of ``DemandSpread`` against
-a simulated gamma-mixed rate, its validation, and ``level_drift`` of
-benchmarks/_risk_replay.py (recovers a known drift, none for a constant rate, and reads
-only the history it is given)."""
+a simulated gamma-mixed rate, its validation, and the drift estimator
+``planning.risk.drift.estimate_level_drift`` pooled in one band without a prior (recovers a
+known drift, none for a constant rate, and skips days not observed)."""
 
 from __future__ import annotations
-
-import importlib
-from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
 
-from stockguard.planning.risk import probability
-
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
-
-
-def _replay_module(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    return importlib.import_module("_risk_replay")
+from stockguard.planning.risk import drift, probability
 
 
 def test_the_level_term_matches_a_simulated_uncertain_rate() -> None:
@@ -52,9 +41,7 @@ def test_level_variance_is_the_squared_standard_error_of_a_mean() -> None:
     np.testing.assert_allclose(probability.level_variance([2.8, 1.0], [56, 0]), [0.05, 1.0])
 
 
-def test_level_drift_recovers_a_known_drift_and_none_for_a_constant_rate(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_level_drift_recovers_a_known_drift_and_none_for_a_constant_rate() -> None:
     """400 SKUs x 700 days; one history with a constant rate of 5 a day, one whose rate
     is redrawn every 14 days at 5 x exp(N(0, 0.3^2)) (relative variance e^0.09 - 1 =
     0.094). What the next 14 days' mean strays from the trailing 56 days' beyond Poisson
@@ -62,16 +49,20 @@ def test_level_drift_recovers_a_known_drift_and_none_for_a_constant_rate(
     against the mean of four), less where they are not (the 14 days ahead share a block
     with the window's end) and less again by the part of the level spread the window's
     own variance carries; the estimator must find it, and 0 for the constant rate."""
-    replay = _replay_module(monkeypatch)
     rng = np.random.default_rng(5)
     constant = rng.poisson(5.0, (400, 700)).astype(np.float64)
     blocks = 5.0 * np.exp(rng.normal(0.0, 0.3, (400, 50)))
     drifting = rng.poisson(np.repeat(blocks, 14, axis=1)).astype(np.float64)
 
-    assert replay.level_drift(constant) == pytest.approx(0.0, abs=0.003)
-    found = replay.level_drift(drifting)
+    assert _pooled(constant) == pytest.approx(0.0, abs=0.003)
+    found = _pooled(drifting)
     assert 0.5 * 0.094 < found < 1.25 * 0.094
     # NaN (not on sale) stretches are skipped, not read as zeros
     gaps = drifting.copy()
     gaps[:, 100:200] = np.nan
-    assert replay.level_drift(gaps) == pytest.approx(found, rel=0.15)
+    assert _pooled(gaps) == pytest.approx(found, rel=0.15)
+
+
+def _pooled(history: np.ndarray) -> float:
+    """``c^2`` in one band, no prior: the ratio of sums over every SKU-origin."""
+    return float(drift.estimate_level_drift(history, bands=1, prior_origins=0.0).c2[0])

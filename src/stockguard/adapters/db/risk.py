@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import weakref
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
@@ -23,6 +24,7 @@ from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotR
 from stockguard.domain import ledger, purchasing
 from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
+from stockguard.planning.risk.drift import PRIOR, LevelDrift
 from stockguard.services.risk import ports
 from stockguard.services.risk.model import StockRisk
 
@@ -110,7 +112,15 @@ class SqlStockRiskRepository:
         """The latest stored map, read at most once a minute per engine (a movement then
         costs no extra read; a new map reaches movements within a minute, refreshes at
         once; storing one here clears the cache)."""
-        return _cached_calibration(self._session)
+        return _cached_corrections(self._session).recalibrate
+
+    def level_drift(self) -> LevelDrift:
+        """The drift the latest refresh stored, read with the map (same cache)."""
+        return _cached_corrections(self._session).drift
+
+    def save_level_drift(self, drift: LevelDrift, estimated_at: datetime) -> None:
+        latest = latest_corrections(self._session)
+        _save_corrections(self._session, Corrections(latest.recalibrate, drift), estimated_at)
 
     def all_rows(self) -> list[StockRisk]:
         query = select(*(_TABLE.c[name] for name in COLUMNS)).order_by(_TABLE.c.id)
@@ -179,11 +189,8 @@ class SqlStockRiskRepository:
         return predicted, observed
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
-        self._session.execute(
-            insert(t.table_of(RiskCalibrationRow)),
-            [{"fitted_at": fitted_at, "settled": fitted.settled, "knots": fitted.to_pairs()}],
-        )
-        _CACHE.clear()
+        latest = latest_corrections(self._session)
+        _save_corrections(self._session, Corrections(fitted, latest.drift), fitted_at)
 
     def flush(self) -> None:
         """Write the saved rows' stock and figures (movements never change the basis)."""
@@ -198,8 +205,25 @@ class SqlStockRiskRepository:
 
 
 CALIBRATION_TTL_SECONDS = 60.0
-_CACHE: weakref.WeakKeyDictionary[Engine, tuple[float, IsotonicMap]] = weakref.WeakKeyDictionary()
-"""The latest map and when it was read, per engine (one per database and process)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Corrections:
+    """What the shop's own history fitted for the risk model: the recalibration map
+    (``risk calibrate``) and the demand rate's drift per velocity band (``risk refresh``).
+
+    One ``risk_calibration`` row holds both: ``knots`` is
+    ``{"map": [[predicted, calibrated], ...], "level_drift": {"edges", "c2", "origins"}}``
+    (rows written before the drift was stored hold the map's list alone: the prior
+    drift then applies). Storing either appends a row carrying the other as it stood."""
+
+    recalibrate: IsotonicMap = IDENTITY
+    drift: LevelDrift = PRIOR
+
+
+_CACHE: weakref.WeakKeyDictionary[Engine, tuple[float, Corrections]] = weakref.WeakKeyDictionary()
+"""The latest corrections and when they were read, per engine (one per database and
+process)."""
 
 
 def forget_calibration() -> None:
@@ -208,20 +232,41 @@ def forget_calibration() -> None:
     _CACHE.clear()
 
 
-def latest_calibration(session: Session) -> IsotonicMap:
-    """The latest stored recalibration map (identity when none), read now."""
+def latest_corrections(session: Session) -> Corrections:
+    """The latest stored map and drift (identity and prior when none), read now."""
     table = t.table_of(RiskCalibrationRow)
     query = select(table.c.settled, table.c.knots).order_by(table.c.id.desc()).limit(1)
     row = session.execute(query).first()
-    return IDENTITY if row is None else IsotonicMap.from_pairs(row.knots, row.settled)
+    if row is None:
+        return Corrections()
+    if isinstance(row.knots, list):
+        return Corrections(IsotonicMap.from_pairs(row.knots, row.settled))
+    recalibrate = IsotonicMap.from_pairs(row.knots["map"], row.settled)
+    found = row.knots.get("level_drift")
+    return Corrections(recalibrate, PRIOR if found is None else LevelDrift.from_json(found))
 
 
-def _cached_calibration(session: Session) -> IsotonicMap:
+def latest_calibration(session: Session) -> IsotonicMap:
+    """The latest stored recalibration map (identity when none), read now."""
+    return latest_corrections(session).recalibrate
+
+
+def _save_corrections(session: Session, corrections: Corrections, at: datetime) -> None:
+    knots = {
+        "map": corrections.recalibrate.to_pairs(),
+        "level_drift": corrections.drift.to_json(),
+    }
+    row = {"fitted_at": at, "settled": corrections.recalibrate.settled, "knots": knots}
+    session.execute(insert(t.table_of(RiskCalibrationRow)), [row])
+    _CACHE.clear()
+
+
+def _cached_corrections(session: Session) -> Corrections:
     key = session.get_bind().engine
     found = _CACHE.get(key)
     clock = monotonic()
     if found is None or clock - found[0] > CALIBRATION_TTL_SECONDS:
-        found = (clock, latest_calibration(session))
+        found = (clock, latest_corrections(session))
         _CACHE[key] = found
     return found[1]
 

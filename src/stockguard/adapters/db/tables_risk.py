@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -83,11 +84,16 @@ class RiskSnapshotRow(Base):
 
 
 class RiskCalibrationRow(Base):
-    """A fitted recalibration map (isotonic, ``planning.risk.calibration``); the latest
-    one applies. ``knots`` is ``[[predicted, calibrated], ...]``."""
+    """The risk model's corrections fitted on the shop's own history; the latest row
+    applies. ``knots`` is ``{"map": [[predicted, calibrated], ...], "level_drift":
+    {"edges": [...], "c2": [...], "origins": [...]}}``: the isotonic recalibration map
+    (``planning.risk.calibration``, fitted by ``risk calibrate``; ``settled`` is the
+    predictions it was fitted on) and the demand rate's drift per velocity band
+    (``planning.risk.drift``, estimated by each ``risk refresh``). Rows from before the
+    drift was stored hold the map's list of pairs alone."""
 
     __tablename__ = "risk_calibration"
     id: Mapped[int] = mapped_column(primary_key=True)
     fitted_at: Mapped[datetime]
     settled: Mapped[int]
-    knots: Mapped[list[list[float]]] = mapped_column(JSON)
+    knots: Mapped[list[list[float]] | dict[str, Any]] = mapped_column(JSON)

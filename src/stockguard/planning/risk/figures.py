@@ -28,6 +28,7 @@ import numpy as np
 
 from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
 from stockguard.planning.risk import calibration, horizon, probability
+from stockguard.planning.risk.drift import PRIOR, PRIOR_DRIFT, LevelDrift
 
 STATES = ("ok", "watch", "at_risk", "out_of_stock")
 """Risk states by rank: a higher code is a worse state."""
@@ -41,12 +42,13 @@ LEVEL_DAYS = 56.0
 ``sigma^2 / LEVEL_DAYS`` (units^2/day^2), repeats on every day of the horizon
 (ADR 0013)."""
 
-LEVEL_DRIFT = 0.04
-"""Squared relative drift ``c^2`` of the demand rate over the next weeks: the rate's
-variance gains ``c^2 mu^2`` (units^2/day^2). 0.04 (the rate wanders by about 20%) is what
-the M5 subset's history before the replayed window shows beyond sampling noise
-(``benchmarks/_risk_replay.level_drift``; Online Retail's history shows none); set on
-that earlier window, not on the scored one (ADR 0013)."""
+LEVEL_DRIFT = PRIOR_DRIFT
+"""The prior and fallback of the squared relative drift ``c^2`` of the demand rate over
+the next weeks: the rate's variance gains ``c^2 mu^2`` (units^2/day^2). 0.04 (the rate
+wanders by about 20%) is what the M5 subset's history before the replayed window shows
+beyond sampling noise, pooled. A refresh estimates ``c^2`` per velocity band from the
+shop's own sales (``planning.risk.drift``, ADR 0015) and falls back to this figure
+when the history is short."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,20 +178,23 @@ def dated_receipt(*, basis: RiskBasisArrays, available: Any, position: Any) -> B
 
 
 def demand_spread(
-    basis: RiskBasisArrays, *, level_days: float = LEVEL_DAYS, drift: float = LEVEL_DRIFT
+    basis: RiskBasisArrays, *, level_days: float = LEVEL_DAYS, drift: LevelDrift = PRIOR
 ) -> probability.DemandSpread:
     """The level term of the demand over the horizon (``probability.DemandSpread``).
 
     Equation: the daily rate ``mu`` is itself uncertain, with variance
-    ``tau^2 = sigma^2 / level_days + drift mu^2`` (units^2/day^2): the sampling error of
-    a mean of ``level_days`` days plus the rate's drift; an error in the rate repeats on
-    every day, so demand over ``t`` days has variance ``sigma^2 t + tau^2 t^2``.
+    ``tau^2 = sigma^2 / level_days + c^2(mu) mu^2`` (units^2/day^2): the sampling error
+    of a mean of ``level_days`` days plus the rate's drift, ``c^2`` that of the rate's
+    velocity band (``drift``, the prior 0.04 in one band by default); an error in the
+    rate repeats on every day, so demand over ``t`` days has variance
+    ``sigma^2 t + tau^2 t^2``.
 
-    Example: mu = 2, sigma^2 = 2: tau^2 = 2 / 56 + 0.04 x 4 = 0.1957; over 10 days the
-    variance is 20 + 19.57 = 39.57 units^2 instead of 20.
+    Example: mu = 2, sigma^2 = 2, c^2 = 0.04: tau^2 = 2 / 56 + 0.04 x 4 = 0.1957; over
+    10 days the variance is 20 + 19.57 = 39.57 units^2 instead of 20.
     """
     level = probability.level_variance(basis.demand_var, level_days)
-    return probability.DemandSpread(level_var=level + drift * basis.demand_mean**2)
+    mu = basis.demand_mean
+    return probability.DemandSpread(level_var=level + drift(mu) * mu**2)
 
 
 def exposure_points(
@@ -277,6 +282,7 @@ def assess(
     position: Any,
     thresholds: RiskThresholds = DEFAULT_THRESHOLDS,
     recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
+    drift: LevelDrift = PRIOR,
 ) -> RiskFigures:
     """All risk figures of n rows from their basis and their current stock.
 
@@ -308,7 +314,9 @@ def assess(
         mu = basis.demand_mean
         horizon_mean = known / np.where(mu > 0.0, mu, 1.0) + mean_t
     demand = (basis.demand_mean, basis.demand_var, points, mass)
-    p, lost = probability.tail_figures_over_points(a - known, *demand, demand_spread(basis))
+    p, lost = probability.tail_figures_over_points(
+        a - known, *demand, demand_spread(basis, drift=drift)
+    )
     if recalibrate.settled:
         p = np.where(a <= 0.0, p, recalibrate(p))
     return RiskFigures(

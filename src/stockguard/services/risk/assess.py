@@ -11,6 +11,7 @@ from decimal import Decimal
 import numpy as np
 
 from stockguard.planning.risk import calibration, figures, horizon
+from stockguard.planning.risk.drift import PRIOR, LevelDrift
 from stockguard.services.replenishment.settings import FloatArray
 from stockguard.services.risk.model import StockRisk
 
@@ -83,14 +84,17 @@ def reassess(
     now: datetime,
     thresholds: figures.RiskThresholds = figures.DEFAULT_THRESHOLDS,
     recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
+    drift: LevelDrift = PRIOR,
 ) -> list[StockRisk]:
-    """Recompute the figures of ``rows`` from their basis and their stored stock."""
+    """Recompute the figures of ``rows`` from their basis and their stored stock, with
+    the rate's drift ``drift`` (``planning.risk.drift``, the prior by default)."""
     result = figures.assess(
         basis=basis_of(rows, today),
         available=np.array([row.available for row in rows], dtype=np.float64),
         position=np.array([row.position for row in rows], dtype=np.float64),
         thresholds=thresholds,
         recalibrate=recalibrate,
+        drift=drift,
     )
     return with_figures(rows, result, today=today, now=now)
 

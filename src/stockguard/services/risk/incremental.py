@@ -30,9 +30,11 @@ def follow_levels(
     """Bring the risk rows of ``levels`` in step with them; returns the rows updated.
 
     The probability goes through the stored recalibration map (``risks.calibration()``,
-    read once per process and minute by the SQL repository; the identity when none)."""
+    read once per process and minute by the SQL repository; the identity when none), and
+    the demand rate's drift is the one the latest refresh estimated from the shop's sales
+    (``risks.level_drift()``, read with the map; never re-estimated here)."""
     updated = 0
-    recalibrate = None
+    recalibrate, drift = None, None
     for level in levels:
         before = risks.get(level.sku, level.location)
         if before is None:
@@ -44,8 +46,14 @@ def follow_levels(
             before, on_hand=stock_now[0], available=stock_now[1], position=stock_now[2]
         )
         recalibrate = recalibrate or risks.calibration()
+        drift = drift or risks.level_drift()
         (after,) = assess.reassess(
-            [moved], today=now.date(), now=now, thresholds=thresholds, recalibrate=recalibrate
+            [moved],
+            today=now.date(),
+            now=now,
+            thresholds=thresholds,
+            recalibrate=recalibrate,
+            drift=drift,
         )
         after.events.extend(change_events(before.state, before.position, after))
         risks.save(after)

@@ -12,6 +12,7 @@ import numpy as np
 
 from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
+from stockguard.planning.risk.drift import PRIOR, LevelDrift
 from stockguard.services.risk.model import StockRisk
 
 
@@ -36,6 +37,14 @@ class StockRiskRepository(Protocol):
         """The latest stored recalibration map (identity when none)."""
         ...
 
+    def level_drift(self) -> LevelDrift:
+        """The demand rate's drift the latest refresh stored (the prior when none)."""
+        ...
+
+    def save_level_drift(self, drift: LevelDrift, estimated_at: datetime) -> None:
+        """Store a refresh's estimate of the drift (the latest map stays in force)."""
+        ...
+
     # -- snapshots and the recalibration map (``services.risk.calibrate``) --
     def all_rows(self) -> list[StockRisk]: ...
     def record_snapshots(self, day: date, snapshots: Sequence[Snapshot]) -> None:
@@ -52,7 +61,9 @@ class StockRiskRepository(Protocol):
         """(raw probability, stocked out 0/1) of the settled snapshots taken before ``before``."""
         ...
 
-    def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None: ...
+    def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
+        """Store a fitted map (the latest drift stays in force)."""
+        ...
 
 
 class NoStockRisk:
@@ -74,6 +85,12 @@ class NoStockRisk:
 
     def calibration(self) -> IsotonicMap:
         return IDENTITY
+
+    def level_drift(self) -> LevelDrift:
+        return PRIOR
+
+    def save_level_drift(self, drift: LevelDrift, estimated_at: datetime) -> None:
+        raise NotImplementedError("this unit of work stores no level drift")
 
     def all_rows(self) -> list[StockRisk]:
         return []

@@ -18,7 +18,12 @@ The basis of a row (a series of the latest forecast whose product exists):
 * lead-time pmf (for rows that will order, or have units on order without a date): the
   best offer's stated days plus each past delay of its supplier (at most 8 points);
   one point at the lead time when the supplier has no past delivery;
-* price: the product's price and currency.
+* price: the product's price and currency;
+* the demand rate's drift ``c^2`` per velocity band (``planning.risk.drift``): estimated
+  from the shop's own daily sales of the last ``drift.HISTORY_DAYS`` days (days the
+  ledger shows out of stock or not yet on sale left out), shrunk toward the prior 0.04
+  (all of it when the history is too short), and stored with the recalibration map so
+  that movements read it instead of estimating it again.
 """
 
 from __future__ import annotations
@@ -26,14 +31,15 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import numpy as np
 
 from stockguard.planning.inventory import sourcing
-from stockguard.planning.risk import figures, horizon
+from stockguard.planning.risk import drift, figures, horizon
 from stockguard.services import ports as service_ports
+from stockguard.services.queries import demand_panel
 from stockguard.services.replenishment import compute
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
 from stockguard.services.replenishment.propose import check_required
@@ -60,13 +66,15 @@ BASIS_FLOATS = (
 
 @dataclass(frozen=True, slots=True)
 class RefreshSummary:
-    """What a refresh stored: rows per state, events recorded, time taken."""
+    """What a refresh stored: rows per state, events recorded, time taken, and the
+    demand rate's drift it estimated from the shop's sales."""
 
     run_id: int
     rows: int
     states: dict[str, int]
     events: int
     seconds: float
+    level_drift: drift.LevelDrift = drift.PRIOR
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +109,14 @@ def refresh_risk(
     started = time.perf_counter()
     inputs = gather_inputs(uow.replenishment, run_id=None, currency=currency)
     basis = build_basis(inputs, uow.replenishment, uow.risk_inputs, today=now.date())
+    level_drift = estimate_drift(uow.history, today=now.date())
     result = figures.assess(
         basis=basis.arrays,
         available=basis.available,
         position=basis.position,
         thresholds=thresholds or uow.risk_thresholds,
         recalibrate=uow.risk_inputs.calibration(),
+        drift=level_drift,
     )
     rows = _rows(inputs, basis, uow.risk_inputs, now=now)
     rows = assess.with_figures(rows, result, today=now.date(), now=now)
@@ -119,6 +129,7 @@ def refresh_risk(
                 row.events.extend(change_events(before[0], before[1], row))
                 recorded += len(row.events)
         uow.risk.replace(rows)
+        uow.risk.save_level_drift(level_drift, now)
         uow.commit()
     return RefreshSummary(
         run_id=inputs.run_id,
@@ -126,7 +137,23 @@ def refresh_risk(
         states=dict(Counter(row.state for row in rows)),
         events=recorded,
         seconds=time.perf_counter() - started,
+        level_drift=level_drift,
     )
+
+
+def estimate_drift(
+    history: service_ports.LedgerHistory, *, today: date, days: int = drift.HISTORY_DAYS
+) -> drift.LevelDrift:
+    """The demand rate's drift per velocity band from the daily sales of the ``days``
+    days before ``today`` (``planning.risk.drift.estimate_level_drift``).
+
+    Days the ledger shows censored (ended out of stock, or before the series' first
+    stock; ``queries.demand_panel``) are unobserved: a SKU-origin needs its 70 days all
+    observed. Too short a history gives the prior (0.04, one band).
+    """
+    panel = demand_panel(history, start=today - timedelta(days=days), end=today - timedelta(1))
+    observed = np.where(panel.stockout, np.nan, panel.values)
+    return drift.estimate_level_drift(observed)
 
 
 def build_basis(
