@@ -238,6 +238,9 @@ class ProposeReplenishment(Command):
     transfer_fixed_cost: Decimal = Decimal("15")
     transfer_unit_cost: Decimal = Decimal("0.50")
     transfer_margin: Decimal = Decimal("0.20")
+    fill_rate_model: str = "lost_sales"
+    """Reorder points of fill-rate rows: ``lost_sales`` (lost sales, daily review,
+    crossing orders) or ``backorder`` (the textbook equation)."""
 
 
 @dataclass(frozen=True, slots=True)

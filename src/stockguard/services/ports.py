@@ -304,6 +304,10 @@ class ReplenishmentSource(Protocol):
         """Purchase history for supplier risk scores and observed lead times."""
         ...
 
+    def ledger(self) -> LedgerHistory:
+        """The ledger by day, for the rows' recent sales (the lost-sales fill-rate model)."""
+        ...
+
 
 class RuleRepository(Protocol):
     def list(self) -> list[replenishment.ReplenishmentRule]: ...

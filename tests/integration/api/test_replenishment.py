@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from integration.replenishment_shop import DAILY_MEAN, ReplenishmentShop, seed_replenishment_shop
@@ -50,7 +51,11 @@ def test_a_run_stores_a_proposal_whose_lines_explain_their_quantities(
     why = paris["explanation"]
     assert why["position"]["inventory_position"] == why["position"]["on_hand"] == 5
     lead_days = why["forecast"]["protection_days"]
-    assert why["forecast"]["demand"] == DAILY_MEAN * lead_days
+    assert why["forecast"]["model"] == "lost_sales"
+    assert why["forecast"]["demand"] == pytest.approx(
+        DAILY_MEAN * lead_days + why["forecast"]["undershoot"], abs=1e-3
+    )
+    assert "Lost-sales fill-rate model" in why["summary"]
     assert why["reorder_point"] == why["forecast"]["demand"] + why["safety_stock"]
     assert why["safety_stock"] >= 0
     assert why["policy"]["policy"] == "order_up_to"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from integration.replenishment_shop import DAILY_MEAN, seed_replenishment_shop
@@ -142,7 +143,12 @@ def test_a_sku_nobody_offers_gets_its_policy_on_the_default_lead_time(
     for policy in body["locations"]:
         assert policy["supplier"] is None
         assert (policy["lead_time_days"], policy["lead_time_std_days"]) == (7.0, 0.0)
-        assert policy["protection_demand"] == DAILY_MEAN * 7
+        # lost-sales model: the 6 days before the order arrives + the review undershoot
+        assert policy["reorder_point_model"] == "lost_sales"
+        assert policy["protection_demand"] == pytest.approx(
+            DAILY_MEAN * 6 + policy["undershoot"], abs=1e-6
+        )
+        assert "Lost-sales fill-rate model" in policy["summary"]
 
 
 def test_a_policy_missing_a_setting_it_needs_is_refused_naming_it(

@@ -125,7 +125,12 @@ def test_a_proposal_is_stored_with_its_explanation_and_approval_makes_draft_pos(
     assert par.position == 5
     # the cheaper BOLT ranks first; its 14 days plus the shrunk delay 12 / (1 + 3) = 17 days
     assert par.explanation["policy_lead_time_days"] == 17.0
-    assert par.protection_demand == 3.0 * 17
+    # lost-sales model (daily review): 16 days of demand before the order arrives plus
+    # the review undershoot
+    assert par.explanation["reorder_point_model"] == "lost_sales"
+    assert par.protection_demand == pytest.approx(
+        3.0 * 16 + par.explanation["undershoot_units"], abs=1e-3
+    )
     assert par.explanation["rules"]["max_supplier_share"] == "sku MUG"
     assert par.explanation["abc_class"] == "A"
     assert {x.status for x in lines} == {"approved"}

@@ -379,6 +379,9 @@ class FakeReplenishmentSource:
     def supplier_history(self) -> FakeSupplierHistory:
         return FakeSupplierHistory(self._uow)
 
+    def ledger(self) -> FakeLedgerHistory:
+        return FakeLedgerHistory(self._uow)
+
     def rules(self) -> list[replenishment.ReplenishmentRule]:
         return list(self._uow.store.rules.values())
 

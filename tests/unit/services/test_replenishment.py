@@ -29,7 +29,11 @@ def test_each_line_explains_its_quantity_from_position_policy_and_rounding() -> 
     tee = _lines(uow)[("TEE", "PAR", "ACME")]
     assert tee.position == 1
     assert tee.reorder_point == pytest.approx(tee.protection_demand + tee.safety_stock)
-    assert tee.protection_demand == pytest.approx(2.0 * 5)  # 2 a day over 5 days' lead time
+    # lost-sales model: 2 a day over the 4 days before the order arrives (5 days' lead
+    # time, a daily review) + the undershoot; no sales yet, so read off the forecast
+    assert tee.explanation["reorder_point_model"] == "lost_sales"
+    assert tee.protection_demand == pytest.approx(2.0 * 4 + 1.0, abs=1e-3)
+    assert tee.explanation["undershoot_units"] == pytest.approx(1.0)
     assert tee.need == pytest.approx(tee.order_up_to - tee.position, abs=1e-3)
     assert tee.quantity == tee.need // 1 + 1 + tee.added_by_minimum + tee.added_by_pack
     assert tee.explanation["policy"] == "order_up_to"

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import mappers
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.rules import read_rules
 from stockguard.adapters.db.suppliers_kpi import SqlSupplierHistory
 from stockguard.domain import parties, purchasing
@@ -120,6 +121,9 @@ class SqlReplenishmentSource:
 
     def supplier_history(self) -> SqlSupplierHistory:
         return SqlSupplierHistory(self._sessions)
+
+    def ledger(self) -> SqlLedgerHistory:
+        return SqlLedgerHistory(self._sessions)
 
 
 def _draft_units(session: Session) -> dict[tuple[str, str], int]:

@@ -53,6 +53,13 @@ def replenish(
     ] = "0.25",
     transfer_fixed_cost: Annotated[str, typer.Option(help="Cost of one transfer.")] = "15",
     transfer_unit_cost: Annotated[str, typer.Option(help="Cost of moving one unit.")] = "0.50",
+    fill_rate_model: Annotated[
+        str,
+        typer.Option(
+            help="Reorder points of fill-rate rows: lost_sales (sales lost when out of stock, "
+            "daily review, late orders overtaken) or backorder (the textbook equation)."
+        ),
+    ] = "lost_sales",
 ) -> None:
     """Propose purchase orders and transfers from the latest forecast (run `plan forecast`
     first): policy per SKU x location from the rules, supplier per line, rounding to MOQ and
@@ -66,6 +73,7 @@ def replenish(
         holding_rate=_required(holding_rate, "--holding-rate"),
         transfer_fixed_cost=_required(transfer_fixed_cost, "--transfer-fixed-cost"),
         transfer_unit_cost=_required(transfer_unit_cost, "--transfer-unit-cost"),
+        fill_rate_model=fill_rate_model,
     )
     stockguard = state.app()
     with err_console.status("Replenishment run...") as status:

@@ -38,8 +38,12 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from stockguard.planning.inventory._arrays import FloatArray, as_float, check_range
-from stockguard.planning.inventory.safety_stock import SafetyStock, fill_rate_mask
+from stockguard.planning.inventory._arrays import FloatArray, IntArray, as_float, check_range
+from stockguard.planning.inventory.safety_stock import (
+    SafetyStock,
+    fill_rate_mask,
+    normal_loss_inverse,
+)
 
 _POISSON_TOLERANCE = 1e-6
 """Variances within this relative margin of the mean are read as Poisson (r would explode)."""
@@ -186,8 +190,10 @@ def _discrete(
         "service_level", level, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
     fill = fill_rate_mask(service_measure, size)
-    everything = np.arange(size)
-    s = np.asarray(quantile(everything, level), dtype=np.float64)
+    s = np.zeros(size)
+    cycle_rows = np.flatnonzero(~fill)
+    if cycle_rows.size:
+        s[cycle_rows] = np.asarray(quantile(cycle_rows, level[cycle_rows]), dtype=np.float64)
     if fill.any():
         if order_quantity is None:
             raise ValueError("order_quantity: required for fill-rate rows")
@@ -196,7 +202,10 @@ def _discrete(
         rows = np.flatnonzero(fill)
         target = (1.0 - level[rows]) * quantity[rows]
         s[rows] = smallest_whole_with_shortage_at_most(
-            lambda s_rows: shortage(rows, s_rows), mean=mean[rows], std=std[rows], target=target
+            lambda subset, s_rows: shortage(rows[subset], s_rows),
+            mean=mean[rows],
+            std=std[rows],
+            target=target,
         )
     s = np.where(std > 0, s, mean)
     if not allow_negative:
@@ -212,32 +221,73 @@ _TIE_TOLERANCE = 1e-12
 
 
 def smallest_whole_with_shortage_at_most(
-    shortage: Callable[[FloatArray], FloatArray],
+    shortage: RowFunction,
     *,
     mean: FloatArray,
     std: FloatArray,
     target: FloatArray,
 ) -> FloatArray:
-    """(n,) smallest whole ``s`` with ``shortage(s) <= target``, by bisection on all rows.
+    """(n,) smallest whole ``s`` with ``shortage(rows, s) <= target``, by bisection.
 
-    ``shortage`` must be non-increasing in ``s`` with ``shortage(s) >= mean - s``. The
-    search starts from ``low = floor(mean - target) - 1`` (infeasible, since
-    ``ES(low) >= mean - low > target``) and ``high = ceil(mean + 10 sigma) + 1``, doubled
-    until feasible; each step halves ``high - low`` on every row at once.
+    ``shortage(rows, s)`` gives the expected shortage of ``rows`` (an index array into
+    the n rows) at ``s`` (one value per row of ``rows``); it must be non-increasing in
+    ``s`` with ``shortage(s) >= mean - s``. The search brackets the answer around the
+    normal approximation ``s_0`` (``G(k) = target / sigma``, ``s_0 = mu + k sigma``):
+    ``low = s_0 - w`` and ``high = s_0 + w`` with ``w = ceil(sigma / 2) + 2``, each
+    moved outwards (doubling the step) until ``low`` is infeasible and ``high``
+    feasible, ``low`` never below ``floor(mu - target) - 1`` (infeasible, since
+    ``ES(low) >= mu - low > target``). Each step then halves ``high - low`` on the rows
+    not yet settled. The answer is the same as from any other valid bracket: the search
+    only narrows sooner, since count demand is close
+    to its normal approximation except in the tails.
     """
-    low = np.floor(mean - target) - 1.0
-    high = np.ceil(mean + 10.0 * std) + 1.0
+    floor_low = np.floor(mean - target) - 1.0
     # a shortage equal to the target meets it; the tolerance keeps a tie computed with
     # rounding error (mu = r (1 - p) / p a few ulps above the target) on the feasible side
     target = target + _TIE_TOLERANCE * np.maximum(np.abs(target), 1.0)
-    for _ in range(64):
-        short = shortage(high) > target
-        if not short.any():
-            break
-        high = np.where(short, 2.0 * high + 1.0, high)
-    while np.any(high - low > 1.0):
-        middle = np.floor(0.5 * (low + high))
-        feasible = shortage(middle) <= target
-        high = np.where(feasible, middle, high)
-        low = np.where(feasible, low, middle)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(std > 0, target / np.where(std > 0, std, 1.0), 1.0)
+    guess = np.round(mean + std * normal_loss_inverse(ratio))
+    width = np.ceil(0.5 * std) + 2.0
+    low = np.maximum(guess - width, floor_low)
+    high = np.maximum(guess + width, low + 1.0)
+    everything = np.arange(mean.size)
+    low = _widen(shortage, low, width, target, everything, feasible=False, limit=floor_low)
+    high = _widen(shortage, high, width, target, everything, feasible=True, limit=None)
+    active = np.flatnonzero(high - low > 1.0)
+    while active.size:
+        middle = np.floor(0.5 * (low[active] + high[active]))
+        feasible = shortage(active, middle) <= target[active]
+        high[active] = np.where(feasible, middle, high[active])
+        low[active] = np.where(feasible, low[active], middle)
+        active = active[high[active] - low[active] > 1.0]
     return np.asarray(high, dtype=np.float64)
+
+
+def _widen(
+    shortage: RowFunction,
+    bound: FloatArray,
+    width: FloatArray,
+    target: FloatArray,
+    rows: IntArray,
+    *,
+    feasible: bool,
+    limit: FloatArray | None,
+) -> FloatArray:
+    """Move ``bound`` outwards (doubling the step) until it is feasible (``feasible``) or
+    infeasible; a lower bound stops at ``limit``, which is infeasible by construction."""
+    bound, step = bound.copy(), width.copy()
+    for _ in range(64):
+        ok = shortage(rows, bound[rows]) <= target[rows]
+        wrong = ok != feasible
+        if limit is not None:
+            wrong &= bound[rows] > limit[rows]
+        rows = rows[wrong]
+        if rows.size == 0:
+            break
+        step[rows] *= 2.0
+        if feasible:
+            bound[rows] = bound[rows] + step[rows]
+        else:
+            bound[rows] = np.maximum(bound[rows] - step[rows], limit[rows])  # type: ignore[index]
+    return bound

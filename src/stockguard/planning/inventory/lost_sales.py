@@ -80,6 +80,7 @@ demand. Nothing here is fitted to the period that is being planned.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -91,6 +92,21 @@ from stockguard.planning.inventory.distributions import (
     safety_stock_by_distribution,
 )
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
+
+
+class FillRateModel(IntEnum):
+    """Which equation a fill-rate row's reorder point comes from."""
+
+    BACKORDER = 0
+    """The textbook equation (``safety_stock``): continuous review, backorders, lead-time
+    demand ``D_L``, lead-time variance ``Var[L]`` in full."""
+    LOST_SALES = 1
+    """This module: period review (undershoot), crossing orders, lost sales, the SKU's
+    own dispersion."""
+
+
+HISTORY_WINDOW = 91
+"""Periods of sales history read for the undershoot and the dispersion (13 weeks)."""
 
 SMALLEST_TARGET = 1e-6
 """Lower end of the lost-sales target ``beta'`` (a fill rate at or below 50% asks for none)."""
@@ -108,6 +124,8 @@ class LostSalesLevels:
         protection_std: ``sqrt(Var[X])``, units.
         undershoot_mean: ``E[U]``, units.
         lead_time_variance: ``sigma_LT,eff^2`` used, periods^2.
+        dispersion: ``phi_P`` used (1 where the history had too few totals).
+        protection_interval: ``E[L] - 1``, periods of forecast demand in ``X``.
     """
 
     reorder_point: FloatArray
@@ -117,6 +135,8 @@ class LostSalesLevels:
     protection_std: FloatArray
     undershoot_mean: FloatArray
     lead_time_variance: FloatArray
+    dispersion: FloatArray
+    protection_interval: FloatArray
 
 
 def crossover_lead_time_variance(*, lead_times: Any, order_interval: Any) -> FloatArray:
@@ -170,7 +190,8 @@ def undershoot_moments(*, sales: Any, window: int) -> tuple[FloatArray, FloatArr
         raise ValueError("sales: expected units >= 0")
     count = np.maximum(seen.sum(axis=1), 1)
     y = np.where(seen, recent, 0.0)
-    m1, m2, m3 = ((y**j).sum(axis=1) / count for j in (1, 2, 3))
+    squares = y * y
+    m1, m2, m3 = (part.sum(axis=1) / count for part in (y, squares, squares * y))
     safe = np.where(m1 > 0, m1, 1.0)
     mean = np.where(m1 > 0, (m2 - m1) / (2.0 * safe), 0.0)
     second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
@@ -202,6 +223,8 @@ def dispersion_index(*, sales: Any, window: int, periods: int) -> FloatArray:
         raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
     recent = values[:, -window:]
     seen = np.isfinite(recent)
+    if seen.all():
+        return _complete_dispersion(recent, periods)
     zero = np.zeros((recent.shape[0], 1))
     total = np.concatenate([zero, np.cumsum(np.where(seen, recent, 0.0), axis=1)], axis=1)
     count = np.concatenate([zero, np.cumsum(seen, axis=1)], axis=1)
@@ -212,6 +235,21 @@ def dispersion_index(*, sales: Any, window: int, periods: int) -> FloatArray:
     squares = np.where(full, (sums - mean[:, None]) ** 2, 0.0).sum(axis=1)
     variance = squares / np.maximum(n_sums - 1, 1)
     usable = (n_sums >= 2) & (mean > 0)
+    ratio = np.where(usable, variance / np.where(usable, mean, 1.0), 1.0)
+    return np.asarray(ratio, dtype=np.float64)
+
+
+def _complete_dispersion(recent: FloatArray, periods: int) -> FloatArray:
+    """``dispersion_index`` of rows observed in every period (the same equation, fewer
+    passes over the array)."""
+    zero = np.zeros((recent.shape[0], 1))
+    total = np.concatenate([zero, np.cumsum(recent, axis=1)], axis=1)
+    sums = total[:, periods:] - total[:, :-periods]
+    if sums.shape[1] < 2:
+        return np.ones(recent.shape[0])
+    mean = sums.mean(axis=1)
+    variance = sums.var(axis=1, ddof=1)
+    usable = mean > 0
     ratio = np.where(usable, variance / np.where(usable, mean, 1.0), 1.0)
     return np.asarray(ratio, dtype=np.float64)
 
@@ -229,6 +267,43 @@ def lost_sales_target(fill_rate: Any) -> FloatArray:
     return np.asarray(np.maximum((2.0 * beta - 1.0) / beta, SMALLEST_TARGET), np.float64)
 
 
+def crossing_spread(lead_times: Any) -> float:
+    """``sum_k p_k (1 - p_k)`` with ``p_k = P(L > k)`` of a sample of lead times, periods.
+
+    For whole-period lead times this sum equals half the mean absolute difference of
+    two independent draws, ``E|L - L'| / 2`` (Gini's mean difference over 2: ``E|L -
+    L'| = 2 sum_k F(k) (1 - F(k))``), computed from the sorted sample ``l_(1) <= ... <=
+    l_(m)`` as ``sum_i (2 i - m - 1) l_(i) / m^2``. It is what a lead time of
+    ``crossover_lead_time_variance`` spreads with when orders cross (item 2).
+
+    Args:
+        lead_times: (m,) observed lead times (or delays: the sum does not change with a
+            shift), periods; m >= 1.
+
+    Returns: periods >= 0; 0 for a single observation or a constant lead time.
+
+    Example: lead times 1 and 3 equally often: ``(|1-3| + |3-1|) / 4 / 2 = 0.5``, the
+    ``sum p (1 - p)`` of ``crossover_lead_time_variance``'s example.
+    """
+    values = np.sort(np.asarray(lead_times, dtype=np.float64).reshape(-1))
+    if values.size == 0 or not np.all(np.isfinite(values)):
+        raise ValueError("lead_times: expected at least one finite lead time")
+    m = values.size
+    weights = 2.0 * np.arange(1, m + 1) - m - 1.0
+    return float(np.dot(weights, values) / m**2)
+
+
+def normal_crossing_spread(lead_time_std: Any) -> FloatArray:
+    """``E|L - L'| / 2 = sigma_LT / sqrt(pi)`` for a normal lead time, periods.
+
+    The crossing spread of a lead time known only by its standard deviation (no
+    sample of its own); shape of the input.
+
+    Example: sigma_LT = 2 days gives 2 / 1.772454 = 1.128379 days.
+    """
+    return np.asarray(np.asarray(lead_time_std, dtype=np.float64) / np.sqrt(np.pi), np.float64)
+
+
 def lost_sales_levels(
     *,
     demand_mean: Any,
@@ -240,7 +315,11 @@ def lost_sales_levels(
     undershoot_window: int,
     distribution: DemandDistribution = DemandDistribution.NEGATIVE_BINOMIAL,
 ) -> LostSalesLevels:
-    """(s,S) for a fill rate under lost sales and period review (module docstring).
+    """(s,S) for a fill rate under lost sales and period review, one supplier's sample.
+
+    ``lost_sales_rows`` with every row's lead time read from the same sample:
+    ``E[L]`` its mean, ``Var[L]`` its variance and the crossing spread ``sum_k p_k (1 -
+    p_k)`` over whole ages ``k`` (module docstring).
 
     Args:
         demand_mean: (n, horizon) forecast mean per period, units; horizon >= E[L].
@@ -262,6 +341,67 @@ def lost_sales_levels(
     ``G(k) = (1 - beta') (Q + E[U]) / sigma_X``.
     """
     mean = np.atleast_2d(np.asarray(demand_mean, dtype=np.float64))
+    lead = np.asarray(lead_times, dtype=np.float64).reshape(-1)
+    if lead.size == 0 or np.any(~(lead >= 1.0)):
+        raise ValueError("lead_times: expected at least one lead time >= 1 period")
+    ages = np.arange(int(np.ceil(lead.max())) + 1, dtype=np.float64)
+    beyond = np.mean(lead[None, :] > ages[:, None], axis=1)
+    n_rows = mean.shape[0]
+    return lost_sales_rows(
+        demand_mean=mean,
+        demand_std=demand_std,
+        lead_time_mean=np.full(n_rows, float(lead.mean())),
+        lead_time_variance=np.full(n_rows, float(lead.var())),
+        lead_time_crossing=np.full(n_rows, float(np.sum(beyond * (1.0 - beyond)))),
+        fill_rate=fill_rate,
+        order_quantity=order_quantity,
+        sales=sales,
+        undershoot_window=undershoot_window,
+        distribution=distribution,
+    )
+
+
+def lost_sales_rows(
+    *,
+    demand_mean: Any,
+    demand_std: Any,
+    lead_time_mean: Any,
+    lead_time_variance: Any,
+    lead_time_crossing: Any,
+    fill_rate: Any,
+    order_quantity: Any,
+    sales: Any,
+    undershoot_window: int,
+    distribution: Any = DemandDistribution.NEGATIVE_BINOMIAL,
+) -> LostSalesLevels:
+    """(s,S) for a fill rate under lost sales and period review, each row its own
+    supplier (module docstring, items 1-4).
+
+    Per row: ``P = max(round(E[L] - 1), 1)``; ``d`` the forecast's mean over the first
+    ``ceil(E[L])`` periods; ``T = Q / d``; ``sigma_LT,eff^2 = min(Var[L], max(T, 1)
+    c)`` with ``c`` the crossing spread; ``E[X]``, ``Var[X]`` and ``s`` as in the module
+    docstring. A row without an observed period in the last ``undershoot_window`` of
+    ``sales`` (a new product) takes its undershoot from its forecast instead
+    (``forecast_undershoot_moments``) and ``phi = 1``.
+
+    Args:
+        demand_mean: (n, horizon) forecast mean per period, units.
+        demand_std: (n, horizon) forecast standard deviation per period, units.
+        lead_time_mean: (n,) ``E[L]``, periods; values below 1 are read as 1 (an order
+            placed at the end of a period arrives at the start of the next at best).
+        lead_time_variance: (n,) ``Var[L]``, periods^2 >= 0.
+        lead_time_crossing: (n,) ``c = sum_k p_k (1 - p_k)``, periods >= 0
+            (``crossing_spread`` of a sample, ``normal_crossing_spread`` of a std).
+        fill_rate: (n,) target ``beta`` in (0, 1).
+        order_quantity: (n,) lot ``Q`` > 0, units.
+        sales: (n, n_periods) demand per period before now, NaN where not observed;
+            None: no history for any row.
+        undershoot_window: periods of ``sales`` read for the undershoot and ``phi_P``.
+        distribution: DemandDistribution of ``X`` for all rows, or (n,) ints.
+
+    Returns: LostSalesLevels.
+    """
+    mean = np.atleast_2d(np.asarray(demand_mean, dtype=np.float64))
     std = np.atleast_2d(np.asarray(demand_std, dtype=np.float64))
     if std.shape != mean.shape:
         raise ValueError(f"demand_std: expected shape {mean.shape}, got {std.shape}")
@@ -269,29 +409,34 @@ def lost_sales_levels(
     lot = as_float("order_quantity", order_quantity, n_rows)
     check_range("order_quantity", lot, low=0.0, low_inclusive=False)
     target = lost_sales_target(as_float("fill_rate", fill_rate, n_rows))
-    lead = np.asarray(lead_times, dtype=np.float64).reshape(-1)
-    if lead.size == 0 or np.any(~(lead >= 1.0)):
-        raise ValueError("lead_times: expected at least one lead time >= 1 period")
-    before_arrival = float(lead.mean()) - 1.0
-    daily = np.maximum(mean[:, : max(int(np.ceil(lead.mean())), 1)].mean(axis=1), 0.0)
+    lead_mean = np.maximum(as_float("lead_time_mean", lead_time_mean, n_rows), 1.0)
+    lead_var = as_float("lead_time_variance", lead_time_variance, n_rows)
+    crossing = as_float("lead_time_crossing", lead_time_crossing, n_rows)
+    check_range("lead_time_variance", lead_var, low=0.0)
+    check_range("lead_time_crossing", crossing, low=0.0)
+    history = np.full((n_rows, 1), np.nan) if sales is None else np.asarray(sales, np.float64)
+    if history.ndim != 2 or history.shape[0] != n_rows:
+        raise ValueError(f"sales: expected ({n_rows}, n_periods), got {history.shape}")
+    before_arrival = lead_mean - 1.0
+    daily = _mean_over_first(mean, np.maximum(np.ceil(lead_mean), 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         interval = np.where(daily > 0, lot / daily, np.inf)
-    lead_variance = crossover_lead_time_variance(lead_times=lead, order_interval=interval)
+    lead_variance = np.minimum(lead_var, np.maximum(interval, 1.0) * crossing)
     demand = leadtime.lead_time_demand(
         demand_mean=mean,
         demand_std=std,
-        lead_time_mean=np.full(n_rows, before_arrival),
+        lead_time_mean=before_arrival,
         lead_time_std=np.zeros(n_rows),
         levels=(0.5,),
     )
-    under_mean, under_variance = undershoot_moments(sales=sales, window=undershoot_window)
-    span = max(round(before_arrival), 1)
-    phi = dispersion_index(sales=sales, window=max(undershoot_window, span), periods=span)
+    under_mean, under_variance, phi = _history_terms(
+        history, mean, std, undershoot_window, lead_mean
+    )
     demand_variance = np.maximum(demand.std**2, phi * demand.mean)
     protection_mean = demand.mean + under_mean
     protection_std = np.sqrt(demand_variance + daily**2 * lead_variance + under_variance)
     reorder_point = safety_stock_by_distribution(
-        distribution=np.full(n_rows, int(distribution)),
+        distribution=np.broadcast_to(np.asarray(distribution, dtype=np.int64), (n_rows,)),
         service_level=target,
         service_measure=ServiceMeasure.FILL_RATE,
         demand_mean=protection_mean,
@@ -307,4 +452,85 @@ def lost_sales_levels(
         protection_std=protection_std,
         undershoot_mean=under_mean,
         lead_time_variance=lead_variance,
+        dispersion=phi,
+        protection_interval=before_arrival,
     )
+
+
+def forecast_undershoot_moments(
+    *, demand_mean: Any, demand_std: Any
+) -> tuple[FloatArray, FloatArray]:
+    """Undershoot mean and variance from a per-period forecast read as negative binomial.
+
+    For rows without sales history. Per-period demand with mean ``mu`` and variance
+    ``v = max(sigma^2, mu)`` (Poisson at least) has the raw moments ``m_1 = mu``,
+    ``m_2 = v + mu^2`` and ``m_3 = mu_3 + 3 mu v + mu^3`` with the negative binomial's
+    third central moment ``mu_3 = 2 v^2 / mu - v``; the undershoot follows from them as
+    in ``undershoot_moments``.
+
+    Args:
+        demand_mean: (n,) units per period >= 0.
+        demand_std: (n,) units per period >= 0.
+
+    Returns: ((n,) units, (n,) units^2); 0 for rows without demand.
+
+    Example: Poisson mu = 2 (sigma^2 = 2): m = (2, 6, 22), E[U] = (6 - 2) / 4 = 1,
+    E[U^2] = (44 - 18 + 2) / 12 = 7 / 3, Var[U] = 4 / 3.
+    """
+    mu = np.asarray(demand_mean, dtype=np.float64)
+    variance = np.maximum(np.asarray(demand_std, dtype=np.float64) ** 2, mu)
+    safe = np.where(mu > 0, mu, 1.0)
+    third = 2.0 * variance**2 / safe - variance
+    m1, m2 = mu, variance + mu**2
+    m3 = third + 3.0 * mu * variance + mu**3
+    mean = np.where(mu > 0, (m2 - m1) / (2.0 * safe), 0.0)
+    second = np.where(mu > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
+    mean = np.maximum(mean, 0.0)
+    return mean, np.maximum(second - mean**2, 0.0)
+
+
+def dispersion_by_row(*, sales: Any, window: int, periods: Any) -> FloatArray:
+    """``dispersion_index`` with each row's own total length ``P`` (rows grouped by ``P``).
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where unobserved.
+        window: periods read from the end (at least ``P`` per row: ``max(window, P)``).
+        periods: (n,) whole ``P`` >= 1 per row.
+
+    Returns: (n,) ratio >= 0 (1 where fewer than two totals).
+    """
+    values = np.asarray(sales, dtype=np.float64)
+    span = np.asarray(periods, dtype=np.int64).reshape(-1)
+    phi = np.ones(values.shape[0])
+    for length in np.unique(span).tolist():
+        rows = np.flatnonzero(span == length)
+        phi[rows] = dispersion_index(sales=values[rows], window=max(window, length), periods=length)
+    return phi
+
+
+def _history_terms(
+    history: FloatArray, mean: FloatArray, std: FloatArray, window: int, lead_mean: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Undershoot mean and variance and ``phi_P`` per row: from the history where it has
+    an observed period in the window, from the first forecast period elsewhere."""
+    seen = np.isfinite(history[:, -window:]).any(axis=1)
+    under_mean, under_variance = forecast_undershoot_moments(
+        demand_mean=mean[:, 0], demand_std=std[:, 0]
+    )
+    phi = np.ones(history.shape[0])
+    rows = np.flatnonzero(seen)
+    if rows.size:
+        observed = history[rows]
+        found_mean, found_variance = undershoot_moments(sales=observed, window=window)
+        under_mean[rows], under_variance[rows] = found_mean, found_variance
+        span = np.maximum(np.round(lead_mean[rows] - 1.0), 1.0)
+        phi[rows] = dispersion_by_row(sales=observed, window=window, periods=span)
+    return under_mean, under_variance, phi
+
+
+def _mean_over_first(values: FloatArray, count: FloatArray) -> FloatArray:
+    """(n,) mean of the first ``count`` columns of each row (all columns at most), >= 0."""
+    columns = np.arange(values.shape[1])
+    used = columns[None, :] < np.minimum(count, values.shape[1])[:, None]
+    total = np.where(used, values, 0.0).sum(axis=1)
+    return np.asarray(np.maximum(total / np.maximum(used.sum(axis=1), 1), 0.0), np.float64)

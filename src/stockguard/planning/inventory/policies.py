@@ -20,24 +20,41 @@ continuous review, ``L + R`` for periodic review with review period ``R``.
 for (s,S) and min/max rows, where ordering and holding costs are given; otherwise the
 row's fixed order quantity. Lot sizes are at least one unit. ``IP`` is the inventory
 position (``inventory_position``).
+
+Fill-rate rows of the continuous-review kinds ((s,Q), (s,S), min/max) take their
+reorder point from one of two models (``fill_rate_model``, ``lost_sales.FillRateModel``):
+
+* ``BACKORDER``: the textbook equation above (``mu_L``, ``sigma_L`` over ``L``, the
+  whole ``Var[L]``, ``ES(s) = (1 - beta) Q``);
+* ``LOST_SALES`` (the product's planning run uses it): ``lost_sales.lost_sales_rows``,
+  with a planning run as a daily review: protection demand ``X = D_{L-1} + U`` (the
+  undershoot ``U`` and the dispersion ``phi_P`` read from the row's own sales history),
+  the lead-time variance with crossing orders ``min(Var[L], max(Q / d, 1) c)``, the
+  lost-sales target ``(2 beta - 1) / beta`` and a negative binomial ``X``. Then
+  ``mu``/``sigma`` are those of ``X``, the protection interval is ``L - 1`` days and
+  ``SS = s - E[X]``.
+
+(R,S) rows and cycle-service rows always use the textbook equations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
 from stockguard.planning.forecasting import leadtime
-from stockguard.planning.inventory._arrays import FloatArray, IntArray, as_float
+from stockguard.planning.inventory import lost_sales
+from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray, as_float
 from stockguard.planning.inventory._policy_inputs import PolicyInputs, validate_policy_inputs
 from stockguard.planning.inventory.distributions import (
     DemandDistribution,
     safety_stock_by_distribution,
 )
 from stockguard.planning.inventory.kinds import PolicyKind
-from stockguard.planning.inventory.safety_stock import ServiceMeasure
+from stockguard.planning.inventory.lost_sales import FillRateModel
+from stockguard.planning.inventory.safety_stock import ServiceMeasure, fill_rate_mask
 
 MINIMUM_LOT_SIZE = 1.0
 """Smallest lot size (units) a policy uses, so a product without demand still orders whole units."""
@@ -59,6 +76,12 @@ class PolicyTable:
         protection_demand_std: units, its standard deviation.
         protection_interval: days, ``L`` or ``L + R``.
         safety_factor: ``safety_stock / protection_demand_std`` (0 where the std is 0).
+        fill_rate_model: ``FillRateModel`` of the row's reorder point (BACKORDER on every
+            row that does not use the lost-sales model, cycle-service rows included).
+        undershoot_mean: ``E[U]``, units (0 outside the lost-sales model).
+        demand_dispersion: ``phi_P`` of the lost-sales model (NaN elsewhere).
+        lead_time_variance: days^2 the row used: ``sigma_LT,eff^2`` with crossing orders
+            (lost-sales model), ``sigma_LT^2`` elsewhere.
     """
 
     kind: IntArray
@@ -70,6 +93,10 @@ class PolicyTable:
     protection_demand_std: FloatArray
     protection_interval: FloatArray
     safety_factor: FloatArray
+    fill_rate_model: IntArray
+    undershoot_mean: FloatArray
+    demand_dispersion: FloatArray
+    lead_time_variance: FloatArray
 
     def __len__(self) -> int:
         return int(self.kind.size)
@@ -113,6 +140,10 @@ def compute_policies(
     demand_samples: Any = None,
     days_per_year: float = 365.0,
     allow_negative_safety_stock: bool = False,
+    fill_rate_model: Any = FillRateModel.BACKORDER,
+    demand_history: Any = None,
+    lead_time_crossing: Any = None,
+    history_window: int = lost_sales.HISTORY_WINDOW,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -121,6 +152,9 @@ def compute_policies(
     interval ``L`` for continuous review and ``L + R`` for (R,S). Safety stock comes from
     each row's distribution and service measure (``distributions``), with ``Q`` the lot
     size (expected review-period demand ``dbar R`` for (R,S)) in the fill-rate equation.
+    Fill-rate rows of continuous-review kinds whose ``fill_rate_model`` is LOST_SALES
+    take ``lost_sales.lost_sales_rows`` instead (module docstring), with a day as the
+    period.
 
     Args:
         kind: (n,) PolicyKind values.
@@ -130,7 +164,8 @@ def compute_policies(
         service_level: (n,) target in (0, 1); NaN allowed on just-in-time and manual rows.
         lead_time_std: (n,) days, >= 0.
         service_measure: ServiceMeasure for all rows, or (n,) ints.
-        distribution: DemandDistribution for all rows, or (n,) ints.
+        distribution: DemandDistribution for all rows, or (n,) ints (lost-sales rows:
+            negative binomial whatever is given).
         review_period: (n,) days ``R`` > 0, required on (R,S) rows (NaN elsewhere).
         fixed_order_quantity: (n,) units > 0, required on fixed-Q rows and on (s,S) and
             min/max rows without costs.
@@ -140,6 +175,14 @@ def compute_policies(
         demand_samples: (n, m) protection-interval demand samples for EMPIRICAL rows.
         days_per_year: converts daily demand to the annual ``D`` of the EOQ.
         allow_negative_safety_stock: keep negative safety stock from the fill-rate equation.
+        fill_rate_model: FillRateModel for all rows, or (n,) ints.
+        demand_history: (n, n_days) units sold per day before the forecast's first day,
+            NaN where not observed (stock-out days); None: no history (lost-sales rows
+            then read the undershoot off the forecast).
+        lead_time_crossing: (n,) crossing spread ``sum_k p_k (1 - p_k)`` of the row's
+            lead time, days (``lost_sales.crossing_spread``); None or NaN: the normal
+            value ``sigma_LT / sqrt(pi)``.
+        history_window: days of ``demand_history`` read by the lost-sales model.
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.
@@ -160,28 +203,149 @@ def compute_policies(
     )
     if not days_per_year > 0:
         raise ValueError(f"days_per_year: must be positive, got {days_per_year}")
+    size = inputs.kind.size
+    measure = np.broadcast_to(np.asarray(service_measure, dtype=np.int64), (size,))
+    lost = _lost_sales_rows(inputs, fill_rate_mask(measure, size), fill_rate_model)
     periodic = inputs.kind == PolicyKind.PERIODIC_ORDER_UP_TO
     interval = inputs.lead_time_mean + np.where(periodic, inputs.review_period, 0.0)
-    demand = leadtime.lead_time_demand(
-        demand_mean=inputs.demand_mean,
-        demand_std=inputs.demand_std,
-        lead_time_mean=interval,
-        lead_time_std=inputs.lead_time_std,
-        levels=(0.5,),
-    )
     daily = inputs.demand_mean.mean(axis=1)
     lot = _lot_size(inputs, daily * days_per_year)
     cycle_quantity = np.where(periodic, np.maximum(daily * inputs.review_period, 1e-9), lot)
-    safety, mean, std = _safety_stock(
-        inputs,
-        demand,
-        cycle_quantity,
-        distribution=distribution,
-        service_measure=service_measure,
-        samples=None if demand_samples is None else np.asarray(demand_samples, np.float64),
-        allow_negative=allow_negative_safety_stock,
-    )
-    return _assemble(inputs, mean, std, interval, lot, cycle_quantity, safety)
+    parts = _Parts.empty(size, inputs.lead_time_std**2)
+    textbook = np.flatnonzero(~lost)
+    if textbook.size:
+        chosen = _take(inputs, textbook)
+        demand = leadtime.lead_time_demand(
+            demand_mean=chosen.demand_mean,
+            demand_std=chosen.demand_std,
+            lead_time_mean=interval[textbook],
+            lead_time_std=chosen.lead_time_std,
+            levels=(0.5,),
+        )
+        samples = None if demand_samples is None else np.asarray(demand_samples, np.float64)
+        safety, mean, std = _safety_stock(
+            chosen,
+            demand,
+            cycle_quantity[textbook],
+            distribution=_per_row(distribution, size)[textbook],
+            service_measure=measure[textbook],
+            samples=None if samples is None else samples[textbook],
+            allow_negative=allow_negative_safety_stock,
+        )
+        parts.fill(textbook, safety=safety, mean=mean, std=std)
+    rows = np.flatnonzero(lost)
+    if rows.size:
+        levels = lost_sales.lost_sales_rows(
+            demand_mean=inputs.demand_mean[rows],
+            demand_std=inputs.demand_std[rows],
+            lead_time_mean=inputs.lead_time_mean[rows],
+            lead_time_variance=inputs.lead_time_std[rows] ** 2,
+            lead_time_crossing=_crossing(lead_time_crossing, inputs, rows),
+            fill_rate=inputs.service_level[rows],
+            order_quantity=lot[rows],
+            sales=_history(demand_history, size, rows),
+            undershoot_window=history_window,
+        )
+        parts.fill_lost_sales(rows, levels)
+        interval[rows] = levels.protection_interval
+    return _assemble(inputs, parts, interval, lot, cycle_quantity)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """Per-row pieces both models give: safety stock and the protection demand."""
+
+    safety: FloatArray
+    mean: FloatArray
+    std: FloatArray
+    model: IntArray
+    undershoot: FloatArray
+    dispersion: FloatArray
+    lead_time_variance: FloatArray
+
+    @classmethod
+    def empty(cls, size: int, lead_time_variance: FloatArray) -> _Parts:
+        return cls(
+            safety=np.zeros(size),
+            mean=np.zeros(size),
+            std=np.zeros(size),
+            model=np.full(size, int(FillRateModel.BACKORDER), dtype=np.int64),
+            undershoot=np.zeros(size),
+            dispersion=np.full(size, np.nan),
+            lead_time_variance=np.array(lead_time_variance, dtype=np.float64),
+        )
+
+    def fill(
+        self, rows: IntArray, *, safety: FloatArray, mean: FloatArray, std: FloatArray
+    ) -> None:
+        self.safety[rows], self.mean[rows], self.std[rows] = safety, mean, std
+
+    def fill_lost_sales(self, rows: IntArray, levels: lost_sales.LostSalesLevels) -> None:
+        mean = levels.protection_mean
+        self.fill(rows, safety=levels.reorder_point - mean, mean=mean, std=levels.protection_std)
+        self.model[rows] = int(FillRateModel.LOST_SALES)
+        self.undershoot[rows] = levels.undershoot_mean
+        self.dispersion[rows] = levels.dispersion
+        self.lead_time_variance[rows] = levels.lead_time_variance
+
+
+_CONTINUOUS = [
+    PolicyKind.REORDER_POINT_EOQ,
+    PolicyKind.REORDER_POINT_FIXED_QUANTITY,
+    PolicyKind.REORDER_POINT_ORDER_UP_TO,
+    PolicyKind.MIN_MAX,
+]
+
+
+def _lost_sales_rows(inputs: PolicyInputs, fill: BoolArray, fill_rate_model: Any) -> BoolArray:
+    """(n,) True on fill-rate rows of continuous-review kinds with the LOST_SALES model."""
+    model = _per_row(fill_rate_model, inputs.kind.size)
+    unknown = np.flatnonzero(~np.isin(model, [int(m) for m in FillRateModel]))
+    if unknown.size:
+        raise ValueError(
+            f"fill_rate_model: row {int(unknown[0])} is {int(model[unknown[0]])}, expected "
+            f"one of {[f'{m.name}={int(m)}' for m in FillRateModel]}"
+        )
+    chosen = fill & (model == FillRateModel.LOST_SALES) & np.isin(inputs.kind, _CONTINUOUS)
+    return np.asarray(chosen, dtype=np.bool_)
+
+
+def _per_row(values: Any, size: int) -> IntArray:
+    array = np.asarray(values, dtype=np.int64)
+    if array.ndim == 0:
+        return np.full(size, int(array), dtype=np.int64)
+    if array.shape != (size,):
+        raise ValueError(f"expected one value or shape ({size},), got {array.shape}")
+    return array
+
+
+def _take(inputs: PolicyInputs, rows: IntArray) -> PolicyInputs:
+    """The validated inputs of ``rows`` only."""
+    if rows.size == inputs.kind.size:
+        return inputs
+    return PolicyInputs(**{f.name: getattr(inputs, f.name)[rows] for f in fields(inputs)})
+
+
+def _crossing(values: Any, inputs: PolicyInputs, rows: IntArray) -> FloatArray:
+    """(rows,) crossing spread in days: given, else the normal ``sigma_LT / sqrt(pi)``."""
+    normal = lost_sales.normal_crossing_spread(inputs.lead_time_std[rows])
+    if values is None:
+        return normal
+    given = np.broadcast_to(np.asarray(values, dtype=np.float64), inputs.kind.shape)[rows]
+    if np.any(given < 0):
+        raise ValueError("lead_time_crossing: expected days >= 0 (NaN where unknown)")
+    return np.asarray(np.where(np.isfinite(given), given, normal), dtype=np.float64)
+
+
+def _history(values: Any, size: int, rows: IntArray) -> FloatArray | None:
+    if values is None:
+        return None
+    history = np.asarray(values, dtype=np.float64)
+    if history.ndim != 2 or history.shape[0] != size:
+        raise ValueError(f"demand_history: expected ({size}, n_days), got {history.shape}")
+    if np.any(history[np.isfinite(history)] < 0):
+        raise ValueError("demand_history: expected units sold >= 0 (NaN where not observed)")
+    return history[rows]
 
 
 def _safety_stock(
@@ -241,16 +405,14 @@ def _lot_size(inputs: PolicyInputs, annual_demand: FloatArray) -> FloatArray:
 
 def _assemble(
     inputs: PolicyInputs,
-    mean: FloatArray,
-    std: FloatArray,
+    parts: _Parts,
     interval: FloatArray,
     lot: FloatArray,
     cycle_quantity: FloatArray,
-    safety: FloatArray,
 ) -> PolicyTable:
     """Reorder point, order-up-to level and lot per kind from the shared pieces."""
-    kind = inputs.kind
-    target = mean + safety
+    kind, mean, std = inputs.kind, parts.mean, parts.std
+    target = mean + parts.safety
     periodic = kind == PolicyKind.PERIODIC_ORDER_UP_TO
     manual = kind == PolicyKind.MANUAL
     just_in_time = kind == PolicyKind.JUST_IN_TIME
@@ -262,7 +424,7 @@ def _assemble(
     quantity = np.where(periodic, cycle_quantity, order_up_to - reorder_point)
     quantity = np.where(just_in_time, 0.0, quantity)
     quantity = np.where(kind <= PolicyKind.REORDER_POINT_FIXED_QUANTITY, lot, quantity)
-    safety_stock = np.where(manual, reorder_point - mean, np.where(just_in_time, 0.0, safety))
+    safety_stock = np.where(manual, reorder_point - mean, np.where(just_in_time, 0.0, parts.safety))
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(std > 0, safety_stock / std, 0.0)
     return PolicyTable(
@@ -275,6 +437,10 @@ def _assemble(
         protection_demand_std=std,
         protection_interval=interval,
         safety_factor=factor,
+        fill_rate_model=parts.model,
+        undershoot_mean=parts.undershoot,
+        demand_dispersion=parts.dispersion,
+        lead_time_variance=parts.lead_time_variance,
     )
 
 

@@ -9,7 +9,10 @@ Steps for every row (SKU x location):
    best offer's lead time (stated + mean delay, delay spread) and cost feed the policy.
 2. **Policy** (``policies.compute_policies``) with the row's kind, service measure and
    level, the forecast over the protection interval, ``ordering_cost`` and a holding cost
-   of ``holding_rate x unit cost`` per year.
+   of ``holding_rate x unit cost`` per year. Fill-rate rows of continuous-review kinds
+   use the run's ``fill_rate_model``: ``lost_sales`` (default; ``inventory.lost_sales``
+   with a run as a daily review, the row's sales history and its supplier's crossing
+   spread) or ``backorder`` (the textbook equation).
 3. **Position** ``IP = on_hand + on_order - allocated - backorders`` (negative on-hand
    units are backorders; ``on_order`` here also counts draft purchase orders, so a
    proposal approved but not yet sent is not ordered twice) and the need
@@ -34,6 +37,7 @@ from scipy import special
 from stockguard.domain import replenishment as r
 from stockguard.planning.inventory import budget, sourcing, transfers
 from stockguard.planning.inventory.kinds import PolicyKind
+from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.planning.inventory.policies import (
     PolicyTable,
     compute_policies,
@@ -83,6 +87,8 @@ class Parameters:
     default_lead_time_days: float = 7.0
     """Lead time of rows without an offer (no purchase; transfers and policy only)."""
     default_review_period_days: float = 7.0
+    fill_rate_model: FillRateModel = FillRateModel.LOST_SALES
+    """Equation of fill-rate rows' reorder points (``policies`` module docstring)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +142,9 @@ def plan_replenishment(
     order = sourcing.rank_offers(scores.total, inputs.offers.indptr)
     best = sourcing.best_offer(scores.total, inputs.offers.indptr, order)
     lead, lead_std, cost = _chosen(inputs, best, parameters)
-    policy = _policies(inputs, settings, parameters, lead, lead_std, cost)
+    policy = _policies(
+        inputs, settings, parameters, (lead, lead_std, _crossing(inputs, best)), cost
+    )
     backorders = np.maximum(-inputs.on_hand, 0)
     position = inventory_position(
         np.maximum(inputs.on_hand, 0),
@@ -198,7 +206,8 @@ def _scores(
 def _chosen(
     inputs: PlanInputs, best: IntArray, parameters: Parameters
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Lead time mean and std (days) and unit cost per row, from its best offer."""
+    """Lead time mean and std (days) and unit cost per row, from its best offer.
+    (``_crossing`` picks the offer's crossing spread the same way.)"""
     has = best >= 0
     offers = inputs.offers
 
@@ -209,6 +218,14 @@ def _chosen(
     lead = np.where(has, pick(offers.lead_time_mean), parameters.default_lead_time_days)
     lead_std = np.where(has, pick(offers.lead_time_std), 0.0)
     return lead, lead_std, _fallback_cost(inputs, pick(offers.unit_cost))
+
+
+def _crossing(inputs: PlanInputs, best: IntArray) -> FloatArray | None:
+    """(n,) the best offer's crossing spread, days (NaN: none known); None if not read."""
+    if inputs.offer_crossing is None:
+        return None
+    padded = np.r_[inputs.offer_crossing, np.nan]
+    return np.asarray(padded[np.where(best >= 0, best, -1)], dtype=np.float64)
 
 
 def _fallback_cost(inputs: PlanInputs, offer_cost: FloatArray) -> FloatArray:
@@ -222,10 +239,11 @@ def _policies(
     inputs: PlanInputs,
     settings: ResolvedSettings,
     parameters: Parameters,
-    lead: FloatArray,
-    lead_std: FloatArray,
+    lead_time: tuple[FloatArray, FloatArray, FloatArray | None],
     cost: FloatArray,
 ) -> PolicyTable:
+    """Each row's policy; ``lead_time`` is its mean, std and crossing spread, days."""
+    lead, lead_std, crossing = lead_time
     kind = KIND_OF_POLICY[settings["policy"].astype(np.int64)]
     review = settings["review_period_days"]
     return compute_policies(
@@ -242,6 +260,9 @@ def _policies(
         holding_cost=parameters.holding_rate * cost,
         manual_minimum=settings["manual_minimum"],
         manual_maximum=settings["manual_maximum"],
+        fill_rate_model=parameters.fill_rate_model,
+        demand_history=inputs.sales_history,
+        lead_time_crossing=crossing,
     )
 
 

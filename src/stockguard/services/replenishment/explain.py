@@ -7,7 +7,10 @@ the reorder and order-up-to levels, what rounding added, the budget status, and 
 ``explanation``) the policy and the rule each setting came from, the supplier's score and
 record, and the stock figures behind the position. The policy of a SKU x location uses
 the lead time of its best-scored supplier (``policy_lead_time_days``); each line also
-shows its own supplier's stated and observed lead time.
+shows its own supplier's stated and observed lead time. ``reorder_point_model`` names the
+equation of the reorder point (``lost_sales``, ``backorder``, ``cycle_service``) and
+``model_explanation`` says it in one sentence (``model_text``), with the lost-sales
+model's undershoot, dispersion and lead-time variance beside it.
 
 The arrays are turned into Python lists once (``_Columns``), so building a line is a few
 list look-ups rather than numpy scalar accesses.
@@ -22,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.domain import replenishment as r
+from stockguard.services.replenishment import model_text
 from stockguard.services.replenishment.compute import (
     NO_BUDGET,
     OVER_BUDGET,
@@ -171,6 +175,9 @@ def _row_explanations(
         "diversified": rows.diversified[wanted].tolist(),
         "policy_lead_time_days": _rounded(rows.lead_time_mean[wanted]),
         "policy_lead_time_std_days": _rounded(rows.lead_time_std[wanted]),
+        "undershoot_units": _rounded(policy.undershoot_mean[wanted]),
+        "demand_dispersion": _rounded(np.nan_to_num(policy.demand_dispersion[wanted], nan=1.0)),
+        "lead_time_variance_days2": _rounded(policy.lead_time_variance[wanted]),
     }
     policies = settings["policy"][wanted].astype(np.int64).tolist()
     measures = settings["service_measure"][wanted].astype(np.int64).tolist()
@@ -181,6 +188,9 @@ def _row_explanations(
         entry["policy"] = POLICIES[policies[i]].value
         entry["service_measure"] = MEASURES[measures[i]].value
         entry["rules"] = labels[i]
+        facts = model_text.model_facts(settings, plan, row)
+        entry["reorder_point_model"] = model_text.model_name(facts)
+        entry["model_explanation"] = model_text.describe(facts)
         found[row] = entry
     return found
 

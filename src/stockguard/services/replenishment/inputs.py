@@ -7,6 +7,9 @@ with the delay's spread (``sourcing.supplier_reliability`` on past deliveries), 
 where the supplier x SKU has enough receipts: then the observed lead time's mean and
 spread (``services.suppliers.sourcing_facts``). Each offer carries its supplier's risk
 score (``services.suppliers.risk``).
+
+For the lost-sales fill-rate model each row also carries its recent daily sales (stock-out
+days unobserved) and each offer its supplier's crossing spread (``history``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from stockguard.domain import errors, parties
 from stockguard.planning.forecasting import leadtime
 from stockguard.planning.inventory import sourcing
 from stockguard.services import ports
+from stockguard.services.replenishment import history
 from stockguard.services.replenishment.settings import FloatArray, IntArray
 from stockguard.services.suppliers import sourcing_facts as supplier_facts
 
@@ -47,6 +51,11 @@ class PlanInputs:
         price: (n,) money per unit; unit_cost: (n,) product cost, NaN when unknown.
         sku_index: (n,) int64 index of the row's SKU in ``unique_skus``.
         offers: the rows' offers (CSR); ``offer_facts`` says whose they are.
+        sales_history: (n, days) units sold per day before ``first_day``, NaN where not
+            observed (``history.sales_history``); None: not read (the lost-sales model
+            then reads every row's undershoot off its forecast).
+        offer_crossing: (n_offers,) the supplier's crossing spread ``E|L - L'| / 2``,
+            days, NaN where its record is too short; None: not read.
     """
 
     run_id: int
@@ -68,6 +77,8 @@ class PlanInputs:
     offers: sourcing.OfferTable
     offer_facts: OfferFacts
     notes: dict[str, int] = field(default_factory=dict)
+    sales_history: FloatArray | None = None
+    offer_crossing: FloatArray | None = None
 
     @property
     def n_rows(self) -> int:
@@ -75,9 +86,15 @@ class PlanInputs:
 
 
 def gather_inputs(
-    source: ports.ReplenishmentSource, *, run_id: int | None, currency: str
+    source: ports.ReplenishmentSource,
+    *,
+    run_id: int | None,
+    currency: str,
+    with_sales_history: bool = True,
 ) -> PlanInputs:
-    """Read the run's forecast and today's positions, catalogue, offers and deliveries.
+    """Read the run's forecast and today's positions, catalogue, offers and deliveries,
+    and (``with_sales_history``) the rows' sales over the ``history.HISTORY_DAYS`` days
+    before the forecast.
 
     Raises:
         errors.NoPlanningRun: when there is no (such) run.
@@ -94,9 +111,16 @@ def gather_inputs(
     sku_index = np.searchsorted(np.array(unique, dtype=object), np.array(skus, dtype=object))
     levels = {(p.sku, p.location): p for p in source.positions()}
     offers, notes = _offers_by_sku(source.offers(), currency)
-    reliability, suppliers = _reliability(source.deliveries(), offers)
-    history = supplier_facts.sourcing_facts(source.supplier_history())
-    table, facts = _offer_table(skus, offers, reliability, suppliers, history)
+    deliveries = source.deliveries()
+    reliability, suppliers = _reliability(deliveries, offers)
+    crossing = history.crossing_by_supplier(deliveries, suppliers)
+    observed = supplier_facts.sourcing_facts(source.supplier_history())
+    table, facts = _offer_table(skus, offers, reliability, suppliers, observed)
+    sales = None
+    if with_sales_history:
+        sales = history.sales_history(
+            source.ledger(), skus=skus, locations=locations, first_day=forecast.first_day
+        )
     stock = [levels.get(key) for key in zip(skus, locations, strict=True)]
     notes["series_without_product"] = len(forecast.skus) - len(keep)
     return PlanInputs(
@@ -119,6 +143,8 @@ def gather_inputs(
         offers=table,
         offer_facts=facts,
         notes=notes,
+        sales_history=sales,
+        offer_crossing=np.array([crossing[suppliers[x]] for x in facts.supplier], np.float64),
     )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from stockguard.domain import commands, errors, events
 from stockguard.domain import replenishment as r
+from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.services.replenishment import compute, explain
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
 from stockguard.services.replenishment.settings import (
@@ -28,6 +29,12 @@ from stockguard.services.replenishment.settings import (
 from stockguard.services.unit_of_work import UnitOfWork
 
 Progress = Callable[[str], None]
+
+FILL_RATE_MODELS: dict[str, FillRateModel] = {
+    "lost_sales": FillRateModel.LOST_SALES,
+    "backorder": FillRateModel.BACKORDER,
+}
+"""``fill_rate_model`` setting -> model (``planning.inventory.policies`` docstring)."""
 
 _REQUIRED: dict[r.PolicyName, tuple[str, ...]] = {
     r.PolicyName.FIXED_QUANTITY: ("fixed_order_quantity",),
@@ -121,6 +128,7 @@ def _parameters(cmd: commands.ProposeReplenishment) -> compute.Parameters:
             "holding_rate", cmd.holding_rate, "must be above 0 (a share of cost per year)"
         )
     return compute.Parameters(
+        fill_rate_model=fill_rate_model(cmd.fill_rate_model),
         budget=None if cmd.budget is None else float(cmd.budget),
         ordering_cost=float(cmd.ordering_cost),
         holding_rate=float(cmd.holding_rate),
@@ -130,8 +138,27 @@ def _parameters(cmd: commands.ProposeReplenishment) -> compute.Parameters:
     )
 
 
+def fill_rate_model(name: str) -> FillRateModel:
+    """The model a ``fill_rate_model`` setting names.
+
+    Raises:
+        errors.InvalidParameter: naming the setting, the value and the accepted names.
+    """
+    found = FILL_RATE_MODELS.get(name)
+    if found is None:
+        raise errors.InvalidParameter(
+            "fill_rate_model",
+            name,
+            "is not a fill-rate model; use lost_sales (sales lost when out of stock, stock "
+            "reviewed daily, late orders overtaken: the default) or backorder (the textbook "
+            "equation)",
+        )
+    return found
+
+
 def _stored_parameters(cmd: commands.ProposeReplenishment) -> dict[str, object]:
     names = (
+        "fill_rate_model",
         "budget",
         "ordering_cost",
         "holding_rate",

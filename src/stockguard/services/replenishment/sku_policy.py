@@ -18,7 +18,7 @@ import numpy as np
 
 from stockguard.domain import errors
 from stockguard.services import ports
-from stockguard.services.replenishment import compute
+from stockguard.services.replenishment import compute, model_text
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
 from stockguard.services.replenishment.propose import check_required
 from stockguard.services.replenishment.settings import (
@@ -67,6 +67,14 @@ class LocationPolicy:
     transfer_in: int
     transfer_out: int
     need: float
+    reorder_point_model: str | None = None
+    """``lost_sales``, ``backorder``, ``cycle_service``; None without a computed one."""
+    model_explanation: str = ""
+    """The model in one sentence (``model_text.describe``)."""
+    undershoot: float = 0.0
+    """Units a daily review undershoots the reorder point by (lost-sales model)."""
+    demand_dispersion: float | None = None
+    """Variance-to-mean ratio of the SKU's recent demand totals (lost-sales model)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +161,7 @@ def _location(
 ) -> LocationPolicy:
     rows, policy = plan.rows, plan.rows.policy
     best = int(rows.best_offer[row])
+    facts = model_text.model_facts(settings, plan, row)
 
     def value(name: str) -> float:
         return float(settings[name][row])
@@ -185,6 +194,10 @@ def _location(
         transfer_in=int(rows.transfer_in[row]),
         transfer_out=int(rows.transfer_out[row]),
         need=float(rows.need[row]),
+        reorder_point_model=model_text.model_name(facts),
+        model_explanation=model_text.describe(facts),
+        undershoot=float(policy.undershoot_mean[row]),
+        demand_dispersion=_optional(float(policy.demand_dispersion[row])),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import mappers
 from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.history import SqlLedgerHistory
 from stockguard.adapters.db.rules import read_rules
 from stockguard.adapters.db.suppliers_kpi import SqlSupplierHistory
 from stockguard.domain import parties, purchasing
@@ -119,6 +120,10 @@ class SkuReplenishmentSource:
         """Every supplier's history: risk scores compare suppliers across the catalogue."""
         return SqlSupplierHistory(self._sessions)
 
+    def ledger(self) -> SkuLedgerHistory:
+        """The ledger by day, of ``sku`` only."""
+        return SkuLedgerHistory(SqlLedgerHistory(self._sessions), self.sku)
+
     def _draft_units(self, session: Session) -> dict[str, int]:
         orders, lines = t.table_of(t.PurchaseOrderRow), t.table_of(t.PurchaseOrderLineRow)
         outstanding = func.sum(lines.c.quantity - lines.c.received).label("units")
@@ -131,6 +136,27 @@ class SkuReplenishmentSource:
             .group_by(orders.c.location)
         )
         return {row.location: int(row.units) for row in session.execute(query)}
+
+
+class SkuLedgerHistory:
+    """``ports.LedgerHistory`` of one SKU: every query is narrowed to it."""
+
+    def __init__(self, ledger: SqlLedgerHistory, sku: str) -> None:
+        self._ledger, self.sku = ledger, sku
+
+    def daily_totals(
+        self, *, start: date, end: date, skus: Sequence[str], locations: Sequence[str]
+    ) -> list[ports.DailyTotal]:
+        if skus and self.sku not in skus:
+            return []
+        return self._ledger.daily_totals(start=start, end=end, skus=[self.sku], locations=locations)
+
+    def balances_before(
+        self, *, start: date, skus: Sequence[str], locations: Sequence[str]
+    ) -> dict[tuple[str, str], int]:
+        if skus and self.sku not in skus:
+            return {}
+        return self._ledger.balances_before(start=start, skus=[self.sku], locations=locations)
 
 
 def latest_run(session: Session) -> int | None:

@@ -94,6 +94,11 @@ class LineFacts:
     budget_status: str
     lost_margin_avoided: Decimal
     rules: dict[str, str] = field(default_factory=dict)
+    reorder_point_model: str | None = None
+    """``lost_sales``, ``backorder``, ``cycle_service`` (None on lines stored before)."""
+    model_explanation: str = ""
+    undershoot: float | None = None
+    """Units the lost-sales model adds for a daily review's undershoot (in the demand)."""
 
     @property
     def cost(self) -> Decimal:
@@ -152,6 +157,9 @@ def line_facts(row: Any) -> LineFacts:
         budget_status=row.budget_status,
         lost_margin_avoided=row.lost_margin_avoided,
         rules={str(k): str(v) for k, v in dict(why_.get("rules") or {}).items()},
+        reorder_point_model=_text(why_.get("reorder_point_model")),
+        model_explanation=str(why_.get("model_explanation") or ""),
+        undershoot=_number(why_.get("undershoot_units")),
     )
 
 
@@ -196,8 +204,8 @@ def policy_summary(policy: LocationPolicy) -> str:
         f"{units(policy.order_up_to)}; {units(policy.protection_demand)} expected over "
         f"{policy.protection_days:,.0f} days + {units(policy.safety_stock)} safety stock for a "
         f"{service_label(policy.service_level, policy.service_measure)} (class "
-        f"{policy.abc_class})."
-    )
+        f"{policy.abc_class}). {policy.model_explanation}"
+    ).strip()
 
 
 def why(line: LineFacts) -> str:
@@ -210,6 +218,8 @@ def why(line: LineFacts) -> str:
         sentences.append(f"{line.supplier.code} ranks {rank} of the offers.")
     if line.budget_status == "over":
         sentences.append("Over budget: left out unless chosen.")
+    if line.model_explanation:
+        sentences.append(line.model_explanation)
     return " ".join(sentences)
 
 

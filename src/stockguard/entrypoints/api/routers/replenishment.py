@@ -59,6 +59,7 @@ def create_replenishment_run(
             transfer_fixed_cost=body.transfer_fixed_cost,
             transfer_unit_cost=body.transfer_unit_cost,
             transfer_margin=body.transfer_margin,
+            fill_rate_model=body.fill_rate_model,
         )
     )
     response.headers["Location"] = router.url_path_for(

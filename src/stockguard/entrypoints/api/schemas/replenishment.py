@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -48,6 +48,11 @@ class ReplenishmentRunCreate(BaseModel):
         default=Decimal("0.20"), ge=0, le=10, decimal_places=4,
         description="Share of its order-up-to level a location keeps before giving units.",
     )  # fmt: skip
+    fill_rate_model: Literal["lost_sales", "backorder"] = Field(
+        default="lost_sales",
+        description="Reorder points of fill-rate rows: lost_sales (sales lost when out of "
+        "stock, daily review, late orders overtaken) or backorder (textbook equation).",
+    )
 
 
 class ReplenishmentRunRead(BaseModel):
@@ -105,9 +110,22 @@ class PositionRead(BaseModel):
 
 class ForecastRead(BaseModel):
     per_day: float | None = Field(description="Mean forecast, units/day.")
-    protection_days: float | None = Field(description="Lead time (+ review period), days.")
-    demand: float = Field(description="Units expected over the protection interval.")
+    protection_days: float | None = Field(
+        description="Lead time (+ review period), days; lost_sales model: lead time - 1 "
+        "(a daily review: the day the order is placed is already served)."
+    )
+    demand: float = Field(
+        description="Units expected over the protection interval (lost_sales model: "
+        "plus the review undershoot)."
+    )
     demand_std: float | None
+    undershoot: float | None = Field(
+        default=None, description="Units of the review undershoot in demand (lost_sales)."
+    )
+    model: str | None = Field(
+        default=None, description="lost_sales, backorder or cycle_service.", examples=["lost_sales"]
+    )
+    model_explanation: str = Field(default="", description="The model in one sentence.")
 
 
 class PolicyBasisRead(BaseModel):
@@ -284,6 +302,9 @@ def _explanation(line: LineFacts) -> LineExplanationRead:
             protection_days=line.protection_days,
             demand=line.protection_demand,
             demand_std=line.protection_demand_std,
+            undershoot=line.undershoot,
+            model=line.reorder_point_model,
+            model_explanation=line.model_explanation,
         ),
         safety_stock=line.safety_stock,
         safety_factor=line.safety_factor,

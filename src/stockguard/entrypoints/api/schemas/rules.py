@@ -105,6 +105,16 @@ class LocationPolicyRead(BaseModel):
     transfer_in: int
     transfer_out: int
     need: float = Field(description="Units a run would order now, before rounding.")
+    reorder_point_model: str | None = Field(
+        default=None,
+        description="lost_sales, backorder (fill-rate rows), cycle_service; null for "
+        "just-in-time and manual rows.",
+    )
+    model_explanation: str = Field(default="", description="The model in one sentence.")
+    undershoot: float = Field(default=0.0, description="Review undershoot, units (lost_sales).")
+    demand_dispersion: float | None = Field(
+        default=None, description="Variance-to-mean ratio of recent demand (lost_sales)."
+    )
     summary: str = Field(description="The policy in plain words.")
 
 
