@@ -15,7 +15,9 @@ def _column(level: float) -> int:
     return int(np.flatnonzero(np.isclose(LEVELS, level))[0])
 
 
-def _poisson_calibration(rate: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _poisson_calibration(
+    rate: np.ndarray, seed: int, continuous: bool | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Quantiles calibrated on Poisson backtests with the known rate, and fresh actuals."""
     rng = np.random.default_rng(seed)
     n_series, horizon, n_windows = rate.size, 28, 3
@@ -28,6 +30,7 @@ def _poisson_calibration(rate: np.ndarray, seed: int) -> tuple[np.ndarray, np.nd
         backtest_actuals=backtest_actuals.astype(np.float64),
         insample=history,
         levels=LEVELS,
+        continuous=continuous,
     )
     future = rng.poisson(rate[:, None], size=(n_series, horizon)).astype(np.float64)
     return calibrated.quantiles, future
@@ -58,12 +61,22 @@ def test_poisson_intervals_cover_their_nominal_share() -> None:
     assert outer == pytest.approx(0.95, abs=0.03)
 
 
-def test_slow_poisson_intervals_are_conservative_because_demand_is_discrete() -> None:
+def test_slow_poisson_whole_unit_intervals_are_conservative_because_demand_is_discrete() -> None:
+    rate = np.random.default_rng(3).uniform(0.2, 3.0, size=2000)
+    quantiles, future = _poisson_calibration(rate, seed=4, continuous=False)
+    inner, outer = _coverages(quantiles, future)
+    assert inner >= 0.85  # closed interval of whole units: at least 80% by construction
+    assert outer >= 0.95
+
+
+def test_slow_poisson_intervals_are_near_nominal_by_default() -> None:
+    """The default count quantiles are continuous (Y + U - 1/2): near 80% and 95%."""
     rate = np.random.default_rng(3).uniform(0.2, 3.0, size=2000)
     quantiles, future = _poisson_calibration(rate, seed=4)
     inner, outer = _coverages(quantiles, future)
-    assert inner >= 0.80
-    assert outer >= 0.95
+    assert inner == pytest.approx(0.80, abs=0.05)  # zeros at a lower bound of 0 stay inside
+    assert outer == pytest.approx(0.95, abs=0.02)
+    assert not np.array_equal(quantiles, np.round(quantiles))
 
 
 def test_continuous_count_quantiles_bring_slow_movers_intervals_near_nominal() -> None:
@@ -72,8 +85,8 @@ def test_continuous_count_quantiles_bring_slow_movers_intervals_near_nominal() -
     mean = np.repeat(rate[:, None], 28, axis=1)
     future = rng.poisson(mean).astype(np.float64)
     size = np.full(rate.size, np.inf)
-    whole = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS)
-    smooth = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS, continuous=True)
+    whole = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS, continuous=False)
+    smooth = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS)
     whole_inner, _ = _coverages(whole, future)
     smooth_inner, _ = _coverages(smooth, future)
     assert whole_inner > 0.88  # closed interval of integer quantiles: >= 80% by construction
@@ -91,6 +104,44 @@ def test_conformal_offsets_calibrate_heteroscedastic_continuous_errors() -> None
     assert outer == pytest.approx(0.95, abs=0.03)
 
 
+@pytest.mark.parametrize("seed", [11, 12])
+def test_cross_fitted_scale_keeps_the_tails_of_one_short_window(seed: int) -> None:
+    """One 28-step window per series (the drivers step's case): dividing residuals by a
+    scale they are part of thins the pooled tails (95% covers about 93.8%); leaving each
+    residual out of its own scale brings both intervals within a point of nominal."""
+    rng = np.random.default_rng(seed)
+    sigma = rng.uniform(0.5, 20.0, size=4000)
+    residuals = rng.normal(0.0, sigma[None, :, None], size=(1, 4000, 28))
+    future = rng.normal(0.0, sigma[:, None], size=(4000, 28))
+    plain = intervals.conformal_offsets(residuals=residuals, levels=LEVELS, cross_fit=False)
+    crossed = intervals.conformal_offsets(residuals=residuals, levels=LEVELS)
+    _, plain_outer = _coverages(plain, future)
+    inner, outer = _coverages(crossed, future)
+    assert plain_outer < 0.94
+    assert inner == pytest.approx(0.80, abs=0.01)
+    assert outer == pytest.approx(0.95, abs=0.01)
+
+
+def test_cross_fitted_standardisation_leaves_each_residual_out_of_its_scale() -> None:
+    residuals = np.array(
+        [[[1.0, -2.0, np.nan], [3.0, np.nan, np.nan]], [[0.5, 4.0, -1.0], [0.0, 0.0, 0.0]]]
+    )
+    scale = intervals.residual_scale(residuals)
+    got = intervals.standardise(residuals, scale, cross_fit=True)
+    for i in range(2):
+        cells = [(w, h) for w in range(2) for h in range(3) if np.isfinite(residuals[w, i, h])]
+        for w, h in cells:
+            others = [residuals[v, i, k] ** 2 for v, k in cells if (v, k) != (w, h)]
+            rest = float(np.mean(others))
+            expected = residuals[w, i, h] / np.sqrt(rest) if rest > 0 else np.nan
+            if np.isfinite(expected):
+                assert got[w, i, h] == pytest.approx(expected)
+            else:
+                assert np.isnan(got[w, i, h])
+    assert np.isnan(got[0, 0, 2])  # not scored
+    assert np.isnan(got[0, 1, 0])  # every other residual of series 1 is 0: no scale
+
+
 def test_conformal_uses_per_cell_quantiles_when_there_are_enough_windows() -> None:
     residuals = np.random.default_rng(6).normal(size=(40, 2, 3))
     offsets = intervals.conformal_offsets(residuals=residuals, levels=LEVELS, min_residuals=30)
@@ -100,7 +151,7 @@ def test_conformal_uses_per_cell_quantiles_when_there_are_enough_windows() -> No
 def test_count_quantiles_are_poisson_or_negative_binomial_quantiles() -> None:
     mean = np.array([[2.0, 0.0], [4.0, 4.0]])
     size = np.array([np.inf, 2.0])
-    quantiles = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS)
+    quantiles = intervals.count_quantiles(mean=mean, size=size, levels=LEVELS, continuous=False)
     np.testing.assert_array_equal(quantiles[0, :, 0], stats.poisson.ppf(LEVELS, 2.0))
     np.testing.assert_array_equal(quantiles[0, :, 1], 0.0)
     np.testing.assert_array_equal(quantiles[1, :, 0], stats.nbinom.ppf(LEVELS, 2.0, 2.0 / 6.0))
