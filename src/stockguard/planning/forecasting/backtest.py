@@ -144,6 +144,7 @@ def backtest(
     season: int = 1,
     min_training: int = MIN_TRAINING_OBSERVATIONS,
     include_final: bool = False,
+    origins: IntArray | None = None,
 ) -> BacktestResult:
     """Rolling-origin backtest of every model on the whole panel.
 
@@ -157,11 +158,23 @@ def backtest(
         min_training: observed periods a series needs before an origin to be scored there.
         include_final: also forecast from the whole history in the same pass
             (``BacktestResult.final``), so the models need not be refitted.
+        origins: (n_origins,) increasing cut points in [1, n_periods - horizon] to use
+            instead of ``rolling_origins`` (``n_windows`` and ``step`` are then ignored).
 
     Returns:
         A ``BacktestResult``; ``errors[m, i]`` is the pooled mean squared scaled error.
     """
-    origins = rolling_origins(n_periods=y.shape[1], horizon=horizon, n_windows=n_windows, step=step)
+    if origins is None:
+        origins = rolling_origins(
+            n_periods=y.shape[1], horizon=horizon, n_windows=n_windows, step=step
+        )
+    else:
+        origins = np.asarray(origins, dtype=np.int64)
+        inside = (origins >= 1) & (origins <= y.shape[1] - horizon)
+        if origins.size == 0 or not inside.all() or np.any(np.diff(origins) <= 0):
+            raise ValueError(
+                f"origins must increase within [1, {y.shape[1] - horizon}], got {origins}"
+            )
     actuals = window_actuals(y=y, origins=origins, horizon=horizon, min_training=min_training)
     cuts = np.append(origins, y.shape[1]) if include_final else origins
     forecasts = np.empty((len(models), cuts.size, y.shape[0], horizon), dtype=np.float64)
@@ -177,6 +190,28 @@ def backtest(
         scale=scale,
         errors=scaled_errors(forecasts=windows, actuals=actuals, scale=scale),
         final=forecasts[:, -1] if include_final else None,
+    )
+
+
+def subset_windows(result: BacktestResult, windows: IntArray, y: FloatArray) -> BacktestResult:
+    """The backtest of ``result``'s windows ``windows`` only (no ``final``), as if run on
+    them alone: the scale is the naive scale (season 1) of the training data of its
+    first window, and the errors are recomputed with it.
+
+    Shapes: windows (k,) increasing indices into ``result.origins``; y the panel the
+    backtest ran on, (n_series, n_periods).
+    """
+    origins = result.origins[windows]
+    forecasts = result.forecasts[:, windows]
+    actuals = result.actuals[windows]
+    scale = naive_scale(insample=y[:, : origins[0]], season=1, power=2)
+    return BacktestResult(
+        aliases=result.aliases,
+        origins=origins,
+        forecasts=forecasts,
+        actuals=actuals,
+        scale=scale,
+        errors=scaled_errors(forecasts=forecasts, actuals=actuals, scale=scale),
     )
 
 

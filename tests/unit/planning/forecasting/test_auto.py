@@ -147,3 +147,30 @@ def test_default_battery_is_used_when_no_models_are_given() -> None:
     assert len(forecast.model) == 30
     assert all(name for name in forecast.model)
     assert (np.diff(forecast.quantiles, axis=1) >= 0).all()
+
+
+def test_calibration_windows_calibrate_quantiles_on_windows_not_used_for_the_choice() -> None:
+    """Noise whose spread drops tenfold just before the selection windows: the option's
+    earlier windows see the wide spread, the selection windows the narrow one; the
+    means (chosen on the selection windows) are the same either way."""
+    rng = np.random.default_rng(41)
+    spread = np.where(np.arange(160) < 132, 10.0, 1.0)
+    y = np.maximum(50.0 + rng.normal(0.0, 1.0, size=(40, 160)) * spread, 0.0)
+    models = [LastValue(), ShiftedAverage()]
+    plain = AutoForecaster(models=models, n_windows=3, step=7).fit(y, 14)
+    split = AutoForecaster(models=models, n_windows=3, step=7, calibration_windows=2).fit(y, 14)
+    assert plain.calibration_windows_ == 0
+    assert split.calibration_windows_ == 2  # origins 104 and 118, before 132, 139, 146
+    np.testing.assert_array_equal(split.predict().mean, plain.predict().mean)
+    width = {
+        name: np.mean(f.predict().quantile(0.9) - f.predict().quantile(0.1))
+        for name, f in (("plain", plain), ("split", split))
+    }
+    assert width["split"] > 4.0 * width["plain"]
+
+
+def test_calibration_windows_that_do_not_fit_are_left_out() -> None:
+    fitted = AutoForecaster(models=[LastValue()], n_windows=2, step=7, calibration_windows=3)
+    assert list(fitted.calibration_origins(first_selection=40, horizon=14)) == [26]
+    fitted.fit(_random_walks_and_noise(n_periods=68), 14)  # selection origins 47, 54
+    assert fitted.calibration_windows_ == 2  # 19 and 33; 5 leaves fewer than 14 periods

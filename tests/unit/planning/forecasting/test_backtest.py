@@ -101,3 +101,29 @@ def test_a_model_that_cannot_forecast_a_scored_series_has_infinite_error() -> No
     actuals = np.array([[[1.0, 1.0]]])
     errors = scaled_errors(forecasts=forecasts, actuals=actuals, scale=np.ones(1))
     assert np.isinf(errors[0, 0])
+
+
+def test_explicit_origins_give_the_rolling_windows_and_a_subset_is_a_backtest_of_its_own() -> None:
+    from stockguard.planning.forecasting.backtest import subset_windows
+
+    y = np.random.default_rng(31).poisson(4.0, size=(5, 60)).astype(np.float64)
+    y[1, :20] = NAN
+    models = [LastValue(), Constant(4.0)]
+    rolling = backtest(models=models, y=y, horizon=7, n_windows=3, step=4)
+    explicit = backtest(models=models, y=y, horizon=7, n_windows=99, origins=rolling.origins)
+    np.testing.assert_array_equal(explicit.forecasts, rolling.forecasts)
+    np.testing.assert_array_equal(explicit.errors, rolling.errors)
+    wider = backtest(models=models, y=y, horizon=7, n_windows=1, origins=np.array([10, 25, 46, 53]))
+    alone = backtest(models=models, y=y, horizon=7, n_windows=1, origins=np.array([46, 53]))
+    part = subset_windows(wider, np.array([2, 3]), y)
+    np.testing.assert_array_equal(part.origins, alone.origins)
+    np.testing.assert_array_equal(part.forecasts, alone.forecasts)
+    np.testing.assert_array_equal(part.scale, alone.scale)
+    np.testing.assert_array_equal(part.errors, alone.errors)
+
+
+@pytest.mark.parametrize("origins", [[0, 10], [10, 54], [20, 10], []])
+def test_explicit_origins_outside_the_panel_or_unordered_are_refused(origins: list[int]) -> None:
+    y = np.ones((2, 60))
+    with pytest.raises(ValueError, match="origins must increase"):
+        backtest(models=[LastValue()], y=y, horizon=7, n_windows=1, origins=np.array(origins))
