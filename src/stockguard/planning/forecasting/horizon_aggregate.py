@@ -33,7 +33,7 @@ import numpy as np
 
 from stockguard.planning.forecasting._kernels import as_cuts, as_panel, flat
 from stockguard.planning.forecasting.base import ROW_BLOCK, FloatArray, IntArray
-from stockguard.planning.forecasting.smoothing import SimpleExponentialSmoothing
+from stockguard.planning.forecasting.smoothing import alpha_grid, ses_optimal_at
 
 
 def bucket_edges(*, cut: int, bucket: int) -> IntArray:
@@ -78,23 +78,35 @@ def bucket_means(*, y: FloatArray, bucket: int, cut: int | None = None) -> Float
     return bucket_means_at(y=y, bucket=bucket, cuts=np.array([end], dtype=np.int64))[0]
 
 
-def ses_level(means: FloatArray) -> FloatArray:
-    """(n_series,) SES level (alpha optimised per series) of bucket means, units per
-    period, >= 0; 0 for a series with no observed bucket."""
-    level = SimpleExponentialSmoothing().fit(means).level_
-    return np.maximum(np.nan_to_num(level, nan=0.0), 0.0)
+def ses_level(means: FloatArray, alpha_range: tuple[float, float] | None = None) -> FloatArray:
+    """(n_series,) SES level (alpha optimised per series by SSE, within ``alpha_range``;
+    ``smoothing.alpha_grid``) of bucket means, units per period, >= 0; 0 for a series
+    with no observed bucket."""
+    panel = as_panel(means)
+    coarse, bounds = alpha_grid(alpha_range)
+    cuts = np.array([panel.shape[1]], dtype=np.int64)
+    level = ses_optimal_at(y=panel, cuts=cuts, alphas=coarse, bounds=bounds).state[0][0]
+    return np.asarray(np.maximum(np.nan_to_num(level, nan=0.0), 0.0), dtype=np.float64)
 
 
-def horizon_level(*, y: FloatArray, bucket: int, cut: int | None = None) -> FloatArray:
+def horizon_level(
+    *,
+    y: FloatArray,
+    bucket: int,
+    cut: int | None = None,
+    alpha_range: tuple[float, float] | None = None,
+) -> FloatArray:
     """(n_series,) SES level of the bucket means of ``y[:, :cut]`` (the module
     docstring's equations), units per period; 0 for a series with no observation."""
     if bucket < 1:
         raise ValueError(f"bucket must be at least 1 period, got {bucket}")
-    return ses_level(bucket_means(y=y, bucket=bucket, cut=cut))
+    return ses_level(bucket_means(y=y, bucket=bucket, cut=cut), alpha_range)
 
 
 class HorizonADIDA:
-    """SES on buckets of ``bucket`` periods (None: the forecast horizon), flat forecast.
+    """SES on buckets of ``bucket`` periods (None: the forecast horizon), flat forecast;
+    ``alpha_range`` bounds the SES alpha (None: [0.01, 0.99]; [0.1, 0.3] was worse on
+    the car-parts development windows, docs/forecasting.md).
 
     ``fit`` keeps the history (``history_``), since the bucket is the horizon given to
     ``predict``. Forecasts are units per period, (n_series, horizon), never negative.
@@ -103,8 +115,11 @@ class HorizonADIDA:
     alias = "HorizonADIDA"
     history_: FloatArray
 
-    def __init__(self, bucket: int | None = None) -> None:
+    def __init__(
+        self, bucket: int | None = None, alpha_range: tuple[float, float] | None = None
+    ) -> None:
         self.bucket = bucket
+        self.alpha_range = alpha_range
 
     def _bucket(self, horizon: int) -> int:
         return self.bucket if self.bucket is not None else max(horizon, 1)
@@ -117,7 +132,10 @@ class HorizonADIDA:
         return self.forecast(self.history_, horizon)
 
     def forecast(self, y: FloatArray, horizon: int) -> FloatArray:
-        return flat(horizon_level(y=as_panel(y), bucket=self._bucket(horizon)), horizon)
+        level = horizon_level(
+            y=as_panel(y), bucket=self._bucket(horizon), alpha_range=self.alpha_range
+        )
+        return flat(level, horizon)
 
     def forecast_origins(
         self, y: FloatArray, origins: Sequence[int] | IntArray, horizon: int
@@ -129,7 +147,7 @@ class HorizonADIDA:
         if bucket < 1:
             raise ValueError(f"bucket must be at least 1 period, got {bucket}")
         means = bucket_means_at(y=panel, bucket=bucket, cuts=cuts)
-        return np.stack([flat(ses_level(part), horizon) for part in means])
+        return np.stack([flat(ses_level(part, self.alpha_range), horizon) for part in means])
 
     def __repr__(self) -> str:
-        return f"HorizonADIDA(bucket={self.bucket!r})"
+        return f"HorizonADIDA(bucket={self.bucket!r}, alpha_range={self.alpha_range!r})"

@@ -38,6 +38,23 @@ from stockguard.planning.forecasting.base import FloatArray, IntArray
 COARSE_ALPHAS: FloatArray = np.linspace(0.05, 0.95, 10)
 """SES grid; refined to steps of 0.01 within +-0.05 of the best value, in [0.01, 0.99]."""
 FINE_BOUNDS: FloatArray = np.array([0.01, 0.99])
+BOUNDED_GRID_POINTS = 5
+"""Points of the coarse SES grid over a given alpha range (``alpha_grid``)."""
+
+
+def alpha_grid(alpha_range: tuple[float, float] | None) -> tuple[FloatArray, FloatArray]:
+    """(coarse grid, bounds) of the SES alpha search: the default ``COARSE_ALPHAS`` in
+    ``FINE_BOUNDS``, or ``BOUNDED_GRID_POINTS`` evenly spaced alphas from low to high
+    with bounds (low, high) for ``alpha_range`` = (low, high), 0 < low <= high < 1
+    (statsforecast's ADIDA and IMAPA search [0.1, 0.3])."""
+    if alpha_range is None:
+        return COARSE_ALPHAS, FINE_BOUNDS
+    low, high = (float(value) for value in alpha_range)
+    if not 0.0 < low <= high < 1.0:
+        raise ValueError(f"alpha_range must satisfy 0 < low <= high < 1, got {alpha_range}")
+    return np.linspace(low, high, BOUNDED_GRID_POINTS), np.array([low, high])
+
+
 TREND_ALPHAS: FloatArray = np.array([0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9])
 BETAS: FloatArray = np.array([0.01, 0.05, 0.1, 0.2, 0.4])
 GAMMAS: FloatArray = np.array([0.01, 0.05, 0.1, 0.2, 0.3])
@@ -97,14 +114,20 @@ def ses_optimal(
 
 
 def ses_optimal_at(
-    *, y: FloatArray, cuts: IntArray, alphas: FloatArray = COARSE_ALPHAS, refine: bool = True
+    *,
+    y: FloatArray,
+    cuts: IntArray,
+    alphas: FloatArray = COARSE_ALPHAS,
+    refine: bool = True,
+    bounds: FloatArray = FINE_BOUNDS,
 ) -> SearchResult:
     """``ses_optimal`` of ``y[:, :c]`` for every cut in one pass; (n_origins, n_series)
     arrays. The refined grid is ``best + linspace(-step, step, 11)``, step = half the
-    smallest spacing of ``alphas``."""
+    smallest spacing of ``alphas``, clipped to ``bounds``."""
     alphas = np.ascontiguousarray(alphas, dtype=np.float64)
     offsets = refined_offsets(alphas) if refine else np.empty(0)
-    alpha, level = _ses_kernels.ses_search(as_panel(y), (alphas, offsets, FINE_BOUNDS), cuts)
+    limits = np.ascontiguousarray(bounds, dtype=np.float64)
+    alpha, level = _ses_kernels.ses_search(as_panel(y), (alphas, offsets, limits), cuts)
     return SearchResult(params={"alpha": alpha.T.copy()}, state=(level.T.copy(),))
 
 

@@ -185,3 +185,23 @@ def test_no_demand_forecasts_zero(model: Croston) -> None:
     np.testing.assert_array_equal(out[:2], 0.0)
     assert (out[2] > 0).all()
     assert_valid(model.forecast(np.empty((3, 0)), 3), 3, 3)
+
+
+def test_alpha_range_bounds_the_smoothing_of_adida_imapa_and_horizon_adida() -> None:
+    """A level shift: the SSE falls as alpha grows, so the search ends at the top of
+    its range, 0.99 by default and 0.3 within statsforecast's [0.1, 0.3]."""
+    from stockguard.planning.forecasting.horizon_aggregate import HorizonADIDA
+
+    row = [1.0] * 10 + [10.0] * 10
+    y = np.array([row])
+    bounded = ref_ses(row, 0.3)[0]
+    assert ref_ses_alpha(row) == pytest.approx(0.99)
+    for model in (ADIDA((0.1, 0.3)), IMAPA((0.1, 0.3)), HorizonADIDA(1, (0.1, 0.3))):
+        np.testing.assert_allclose(model.forecast(y, 2), [[bounded, bounded]], rtol=1e-12)
+    np.testing.assert_allclose(ADIDA().forecast(y, 1), [[ref_ses(row, 0.99)[0]]], rtol=1e-12)
+
+
+@pytest.mark.parametrize("alpha_range", [(0.0, 0.3), (0.3, 0.1), (0.1, 1.0)])
+def test_an_alpha_range_outside_0_1_is_refused(alpha_range: tuple[float, float]) -> None:
+    with pytest.raises(ValueError, match="alpha_range must satisfy"):
+        ADIDA(alpha_range).forecast(np.ones((1, 12)), 3)
