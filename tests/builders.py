@@ -55,10 +55,20 @@ def an_order(
     ))  # fmt: skip
 
 
-def a_customer(session: Any, customer: str, *, name: str | None = None, locale: str = "en") -> None:
-    """A customer reachable at ``{customer}@example.com``; the caller commits."""
+def a_customer(
+    session: Any,
+    customer: str,
+    *,
+    name: str | None = None,
+    locale: str = "en",
+    email: str | None = None,
+    email_consent_at: datetime | None = None,
+) -> None:
+    """A customer reachable at ``email`` (default ``{customer}@example.com``), with e-mail
+    marketing consent given at ``email_consent_at`` (default none); the caller commits."""
     session.execute(insert(t.table_of(t.CustomerRow)).values(
-        external_id=customer, email=f"{customer}@example.com", name=name, locale=locale
+        external_id=customer, email=email or f"{customer}@example.com", name=name,
+        locale=locale, email_consent_at=email_consent_at,
     ))  # fmt: skip
 
 

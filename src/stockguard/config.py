@@ -236,6 +236,18 @@ class ConsentSettings(BaseModel):
     per_ip_per_hour: int = Field(
         default=20, ge=1, description="Subscription requests per client IP in a sliding hour."
     )
+    customer_token_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared with the shop's server, which signs the signed-in shopper's "
+        "customer id for the widget (docs/back-in-stock.md); unset: nobody is identified.",
+    )
+
+    @field_validator("customer_token_secret")
+    @classmethod
+    def _long_enough(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is not None and len(secret.get_secret_value()) < 16:
+            raise ValueError("customer_token_secret must have at least 16 characters")
+        return secret
 
 
 class WavesSettings(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -16,6 +17,7 @@ from stockguard.adapters.db.tables import table_of
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.entrypoints.cli.main import app
+from stockguard.services.consent import customer_tokens
 from stockguard.services.subscriptions.handlers import SubscribeBackInStock
 
 runner = CliRunner()
@@ -66,3 +68,27 @@ def test_export_then_erase_a_contact(tmp_path: Path) -> None:
     assert events[-3:] == ["exported", "erased", "exported"]
     bad = _run(database, "contacts", "export", "not-a-contact", code=1)
     assert "international format" in " ".join(bad.split())
+
+
+def test_customer_token_is_one_the_api_accepts_and_needs_the_shared_secret(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    database = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    refused = runner.invoke(app, ["--database", database, "contacts", "customer-token", "C-1"])
+    assert refused.exit_code == 1
+    assert "STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET" in refused.output
+    monkeypatch.setenv("STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET", "a-secret-of-more-than-16")
+    token = _run(database, "contacts", "customer-token", "C-1", "--hours", "2").strip()
+    now = datetime.now(UTC)
+    assert customer_tokens.verify(b"a-secret-of-more-than-16", token, now) == "C-1"
+    too_long = runner.invoke(app, ["--database", database, "contacts", "customer-token", "C" * 65])
+    assert too_long.exit_code == 1
+    assert "1 to 64 characters" in too_long.output
+    monkeypatch.setenv("STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET", "short")
+    weak = runner.invoke(app, ["--database", database, "contacts", "customer-token", "C-1"])
+    assert weak.exit_code == 1
+    said = " ".join(weak.output.split())  # the error console wraps long lines
+    assert (
+        "STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET: customer_token_secret must have at least 16"
+        in said
+    )

@@ -29,16 +29,20 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import select
+from pydantic import SecretStr
+from sqlalchemy import insert, select
 
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
+from stockguard.adapters.db import tables as t
 from stockguard.adapters.db import tables_subscriptions as ts
+from stockguard.adapters.db import tables_waves as tw
 from stockguard.adapters.db.tables import table_of
 from stockguard.bootstrap import App
-from stockguard.config import DatabaseSettings, Settings
+from stockguard.config import ConsentSettings, DatabaseSettings, Settings
 from stockguard.domain import access, commands
 from stockguard.entrypoints.api.app import create_app
+from stockguard.services.consent import customer_tokens
 from stockguard.services.importing import service
 from stockguard.services.storefront.refresh import refresh_availability
 from stockguard.services.substitutes.refresh import refresh_substitutes
@@ -56,6 +60,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TODAY = datetime.now(UTC)
 PO_DUE = (TODAY + timedelta(days=12)).date()
+CUSTOMER_SECRET = "the-shop-server-and-stockguard-share-it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +124,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Shop, App
     engine = db_engine.make_engine(url)
     migrations.upgrade(engine)
     engine.dispose()
-    api = create_app(Settings(database=DatabaseSettings(url=url)))
+    consent = ConsentSettings(customer_token_secret=SecretStr(CUSTOMER_SECRET))
+    api = create_app(Settings(database=DatabaseSettings(url=url), consent=consent))
     app: App = api.state.stockguard
     prefix, secret = "wdg0e2e", "widget-browser-secret"
     app.bus.handle(
@@ -419,3 +425,57 @@ def test_the_widget_works_on_a_shop_page_of_another_origin(
             other.shutdown()
             other.server_close()
     assert errors == []
+
+
+def _views(url: str, sku: str) -> list[Any]:
+    engine = db_engine.make_engine(url)
+    table = table_of(tw.ProductViewRow)
+    try:
+        with engine.connect() as connection:
+            return list(connection.execute(select(table).where(table.c.sku == sku)).all())
+    finally:
+        engine.dispose()
+
+
+def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_as_a_view(
+    server: tuple[Shop, App, str],
+) -> None:
+    """The shop's server puts ``data-customer-token`` (signed with the shared secret) on
+    the widget; on an out-of-stock page the widget reports the view, and stockguard keeps
+    it with the address and consent of its own customer record."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shop, app, base = server
+    with app.sessions() as session:
+        session.execute(insert(table_of(t.CustomerRow)).values(
+            external_id="C-77", email="Cleo@Example.com", name="Cléo", locale="fr",
+            email_consent_at=TODAY - timedelta(days=90),
+        ))  # fmt: skip
+        session.commit()
+    token = customer_tokens.sign(
+        CUSTOMER_SECRET.encode(), "C-77", datetime.now(UTC) + timedelta(hours=1)
+    )
+    page_html = SHOP_PAGE.format(base=base, key=shop.key, sku=shop.out_of_stock).replace(
+        "<div data-stockguard-sku", f'<div data-customer-token="{token}" data-stockguard-sku'
+    )
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        other = shop_server(page_html)
+        try:
+            with page.expect_response(lambda r: r.url.endswith("/storefront/v1/views")) as sent:
+                page.goto(f"http://127.0.0.1:{other.server_address[1]}/products/yellow-mug")
+            assert sent.value.status == 202
+            assert sent.value.json() == {"recorded": True}
+        finally:
+            browser.close()
+            other.shutdown()
+            other.server_close()
+    [view] = _views(shop.url, shop.out_of_stock)
+    assert (view.customer, view.email, view.marketing_consent) == (
+        "C-77", "cleo@example.com", True,
+    )  # fmt: skip

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, select
 
-from integration.web.messaging_shop import NOW, Shop, a_shop
+from integration.web.messaging_shop import NOW, Shop, a_shop, consenting_viewer
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.deliveries import DELIVERIES
 from stockguard.adapters.db.messaging_analytics import SqlCallbackStore
@@ -36,7 +36,6 @@ from stockguard.services.messaging.analytics_callbacks import (
     record_provider_report,
 )
 from stockguard.services.waves.ports import WaveSettings
-from stockguard.services.waves.views import record_view
 from stockguard.services.waves.waves import advance
 
 COMMUNICATION_TABLES = [
@@ -115,8 +114,7 @@ def test_erasure_leaves_no_communication_row_naming_the_contact(app: App) -> Non
     shop = a_shop(app)
     contact = shop.contacts[0]  # first in the queue (told in the wave) and a pre-order customer
     viewer_id = f"cust-{contact.split('@')[0]}"
-    record_view(lambda: SqlRelayUnitOfWork(app.sessions), shop.other_sku, viewer_id,
-                contact, True, NOW - timedelta(hours=1))  # fmt: skip
+    consenting_viewer(app, viewer_id, contact, shop.other_sku, NOW - timedelta(hours=1))
     _viewer_told(app, shop)
     _provider_reports_a_bounce(app, contact)
 

@@ -26,7 +26,7 @@ from stockguard.services.waves.ports import WaveSettings
 from stockguard.services.waves.subscriber import recheck
 from stockguard.services.waves.views import record_view
 
-from builders import a_location, a_product, a_supplier
+from builders import a_customer, a_location, a_product, a_supplier
 from conftest import random_sku
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -98,12 +98,19 @@ def a_shop(app: App, *, subscribers: int = 6, viewer: str | None = None) -> Shop
         subscribe(app, shop.sku, contact, start + timedelta(minutes=i))
     subscribe(app, shop.sku, shop.pending, start + timedelta(minutes=30), confirm=False)
     if viewer:
-        record_view(lambda: SqlRelayUnitOfWork(app.sessions), shop.other_sku,
-                    f"cust-{viewer.split('@')[0]}", viewer, True, start)  # fmt: skip
+        consenting_viewer(app, f"cust-{viewer.split('@')[0]}", viewer, shop.other_sku, start)
     restock_wave(app, shop, 2, NOW - timedelta(hours=2), f"{shop.sku}-in")
     restock_wave(app, shop, -2, NOW - timedelta(hours=1), f"{shop.sku}-out")
     _slipped_preorders(app, shop, supplier, po)
     return shop
+
+
+def consenting_viewer(app: App, customer: str, email: str, sku: str, at: datetime) -> None:
+    """A customer on record at ``email`` with marketing consent views out-of-stock ``sku``."""
+    with app.sessions() as session:
+        a_customer(session, customer, email=email, email_consent_at=at - timedelta(days=30))
+        session.commit()
+    assert record_view(lambda: SqlRelayUnitOfWork(app.sessions), sku, customer, at)
 
 
 def _slipped_preorders(app: App, shop: Shop, supplier: str, po: str) -> None:

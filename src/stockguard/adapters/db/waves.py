@@ -265,6 +265,14 @@ class SqlWaveStore:
     def substitute_reader(self) -> SubstituteReader:
         return SqlSubstituteRepository(self._session)
 
+    def customer_email(self, customer: str) -> tuple[str | None, bool] | None:
+        row = self._session.execute(
+            select(t.CustomerRow.email, t.CustomerRow.email_consent_at).where(
+                t.CustomerRow.external_id == customer
+            )
+        ).first()
+        return None if row is None else (row.email, row.email_consent_at is not None)
+
     def add_view(self, sku: str, customer: str, email: str, consent: bool, now: datetime) -> None:
         self._session.execute(
             insert(VIEW).values(

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stockguard.domain import errors, reservations, shipping
+from stockguard.services.consent import customer_tokens
 from stockguard.services.importing.problems import ImportRejected
 
 PROBLEM_BASE = "https://stockguard.dev/problems/"
@@ -54,6 +55,9 @@ STATUS_BY_ERROR: dict[type[errors.StockguardError], int] = {
     reservations.UnknownReservation: 404,
     reservations.UnknownPreorder: 404,
     reservations.PreorderClosed: 409,
+    customer_tokens.ForgedCustomerToken: 400,
+    customer_tokens.ExpiredCustomerToken: 410,
+    customer_tokens.CustomerTokensOff: 403,
 }
 
 

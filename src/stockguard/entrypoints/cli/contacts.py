@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
+from stockguard.services.consent import customer_tokens
 from stockguard.services.consent import handlers as h
 
 app = typer.Typer(
-    help="A shopper's data (subscriptions, consent log, messages): export or erase it.",
+    help="A shopper's data (subscriptions, consent log, messages): export or erase it; "
+    "customer tokens for the widget.",
     no_args_is_help=True,
 )
 
@@ -54,3 +56,24 @@ def erase(
     counts = state.app().bus.handle(h.EraseContact(contact, datetime.now(UTC), source="cli"))
     summary = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items())
     console.print(f"Erased {contact}: {summary}.")
+
+
+@app.command("customer-token")
+@handles_domain_errors
+def customer_token(
+    customer: Annotated[str, typer.Argument(help="The shop's customer id (external id).")],
+    hours: Annotated[
+        float, typer.Option(min=0.01, max=24 * 30, help="Hours the token stays valid.")
+    ] = 1.0,
+) -> None:
+    """Print a customer token for CUSTOMER, as the shop's server makes one for the widget's
+    data-customer-token (signed with STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET); to try the
+    integration or compare with the shop's own code."""
+    secret = customer_tokens.secret_of(state.settings().consent.customer_token_secret)
+    if secret is None:
+        raise fail(str(customer_tokens.CustomerTokensOff()))
+    expires = datetime.now(UTC) + timedelta(hours=hours)
+    try:
+        typer.echo(customer_tokens.sign(secret, customer, expires))
+    except ValueError as error:
+        raise fail(f"{error}; got {len(customer)} characters.") from error

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 
 from stockguard.bootstrap import App, bootstrap
@@ -28,7 +29,12 @@ class CliState:
     _app: App | None = field(default=None, repr=False)
 
     def settings(self) -> Settings:
-        settings = Settings()
+        """The settings from the environment (``STOCKGUARD_...``); an invalid value stops
+        the command with one line per field naming its variable and the reason."""
+        try:
+            settings = Settings()
+        except ValidationError as error:
+            raise fail(settings_problem(error)) from None
         if self.database_url:
             settings.database = DatabaseSettings(
                 **{**settings.database.model_dump(), "url": self.database_url}
@@ -46,6 +52,16 @@ class CliState:
 
 
 state = CliState()
+
+
+def settings_problem(error: ValidationError) -> str:
+    """``ValidationError`` of ``Settings`` as sentences naming the environment variables."""
+    lines = []
+    for issue in error.errors():
+        path = "__".join(str(part) for part in issue["loc"]).upper()
+        reason = str(issue["msg"]).removeprefix("Value error, ")
+        lines.append(f"STOCKGUARD_{path}: {reason}.")
+    return "The configuration is invalid:\n" + "\n".join(lines)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

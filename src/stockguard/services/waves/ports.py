@@ -159,6 +159,11 @@ class WaveStore(Protocol):
         """The substitutes' reader on the same transaction."""
         ...
 
+    def customer_email(self, customer: str) -> tuple[str | None, bool] | None:
+        """The customer's e-mail address and whether they gave e-mail marketing consent
+        (``email_consent_at`` set), from the shop's customer record; None when unknown."""
+        ...
+
     def add_view(
         self, sku: str, customer: str, email: str, consent: bool, now: datetime
     ) -> None: ...

@@ -17,30 +17,41 @@ from stockguard.services.waves.ports import WaveStore, WaveUnitOfWork
 
 
 def record_view(
-    uow_factory: Callable[[], WaveUnitOfWork],
-    sku: str,
-    customer: str,
-    email: str,
-    marketing_consent: bool,
-    now: datetime,
+    uow_factory: Callable[[], WaveUnitOfWork], sku: str, customer: str, now: datetime
 ) -> bool:
-    """Keep a product view of an identified customer while ``sku`` is out of stock
-    (available <= 0 over the sellable locations); True when kept.
+    """Keep a product view of the identified ``customer`` (the shop's external id, from a
+    verified customer token) while ``sku`` is out of stock (available <= 0 over the
+    sellable locations); True when kept.
 
-    A view with the SKU in stock, or without marketing consent, is not kept: only
-    consenting customers who met an empty shelf may be told after the subscribers.
-    Raises ``UnknownSku``; ``InvalidSubscription`` for an invalid e-mail address.
+    The e-mail address and the marketing consent come from the shop's customer record,
+    never from the request: a view is kept only when that record has an address and
+    ``email_consent_at`` set, so consenting customers who met an empty shelf may be told
+    after the subscribers. Raises ``UnknownSku``, ``UnknownCustomer``.
     """
-    address = normalize_email(email)
     with uow_factory() as uow:
         facts = uow.waves.product(sku)
         if facts is None:
             raise errors.UnknownSku(sku)
-        if not marketing_consent or facts.available > 0:
+        contact = uow.waves.customer_email(customer)
+        if contact is None:
+            raise errors.UnknownCustomer(customer)
+        email, consent = contact
+        address = _usable(email)
+        if not consent or address is None or facts.available > 0:
             return False
-        uow.waves.add_view(sku, customer, address, marketing_consent, now)
+        uow.waves.add_view(sku, customer, address, consent, now)
         uow.commit()
     return True
+
+
+def _usable(email: str | None) -> str | None:
+    """The normalised address, or None when the record holds none or an invalid one."""
+    if not email:
+        return None
+    try:
+        return normalize_email(email)
+    except errors.DomainError:
+        return None
 
 
 def waiting_signal(store: WaveStore, skus: Sequence[str]) -> npt.NDArray[np.float64]:

@@ -13,6 +13,7 @@ from stockguard.adapters.db.outbox_relay import SqlRelayUnitOfWork
 from stockguard.adapters.db.waves import SqlWaveStore
 from stockguard.entrypoints.api.deps import AppDep, Planner, SessionDep, Storefront
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
+from stockguard.services.consent import customer_tokens
 from stockguard.services.waves.views import record_view
 
 router = APIRouter(tags=["waves"], responses=PROBLEM_RESPONSES, dependencies=[Planner])
@@ -49,23 +50,25 @@ class ProductViewCreate(BaseModel):
             "examples": [
                 {
                     "sku": "MUG-RED-L",
-                    "customer": "C-1042",
-                    "email": "ann@example.com",
-                    "marketing_consent": True,
+                    "customer_token": "Qy0xMDQy.1767225600.2bT1...",
                 }
             ]
         },
     )
 
     sku: str = Field(min_length=1, max_length=64)
-    customer: str = Field(min_length=1, max_length=64, description="The shop's customer id.")
-    email: str = Field(min_length=3, max_length=254)
-    marketing_consent: bool = Field(description="The customer accepted marketing messages.")
+    customer_token: str = Field(
+        min_length=1,
+        max_length=customer_tokens.MAX_TOKEN_LENGTH,
+        description="The signed-in shopper, as the shop's server signed it "
+        "(docs/back-in-stock.md); e-mail and consent come from the customer record.",
+    )
 
 
 class ProductViewRead(BaseModel):
     recorded: bool = Field(
-        description="False when the SKU is in stock or the customer gave no marketing consent."
+        description="False when the SKU is in stock or the customer record has no e-mail "
+        "address or no marketing consent."
     )
 
 
@@ -110,15 +113,13 @@ def waiting(
 
 @storefront_router.post("/views", status_code=202)
 def record_product_view(stockguard: AppDep, view: ProductViewCreate) -> ProductViewRead:
-    """A product page seen by an identified customer. Kept only when the SKU is out of
-    stock and the customer gave marketing consent; such customers may be told after the
-    subscribers when the shop enables it. 404 ``unknown_sku``, 422 invalid e-mail."""
-    kept = record_view(
-        lambda: SqlRelayUnitOfWork(stockguard.sessions),
-        view.sku,
-        view.customer,
-        view.email,
-        view.marketing_consent,
-        datetime.now(UTC),
-    )
+    """A product page seen by a signed-in customer. Kept only when the SKU is out of
+    stock and the shop's record of the customer has an e-mail address and marketing
+    consent; such customers may be told after the subscribers when the shop enables it.
+    400 ``invalid_customer_token``, 410 ``expired_customer_token``, 403
+    ``customer_tokens_off`` (no secret set), 404 ``unknown_sku`` / ``unknown_customer``."""
+    now = datetime.now(UTC)
+    secret = customer_tokens.secret_of(stockguard.settings.consent.customer_token_secret)
+    customer = customer_tokens.identify(secret, view.customer_token, now)
+    kept = record_view(lambda: SqlRelayUnitOfWork(stockguard.sessions), view.sku, customer, now)
     return ProductViewRead(recorded=kept)

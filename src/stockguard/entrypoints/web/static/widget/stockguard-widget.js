@@ -9,7 +9,10 @@
  * Optional attributes on the div: data-location (a sellable location code),
  * data-product-url="/products/{sku}" (links of substitutes without their own URL),
  * data-preorder-url="/checkout/preorder?sku={sku}" (where the pre-order button goes;
- * without it the button only fires a "stockguard:preorder" DOM event for the shop).
+ * without it the button only fires a "stockguard:preorder" DOM event for the shop),
+ * data-customer-token="..." (the signed-in shopper, signed by the shop's server; when the
+ * SKU is out of stock the widget reports the view, so a consenting customer may be told
+ * of the restock after the subscribers: docs/back-in-stock.md).
  *
  * The widget talks only to the stockguard origin it was loaded from, with the
  * storefront API key of the script tag. Each section hides itself when its endpoint
@@ -429,6 +432,17 @@
     }).catch(function () { /* counting never disturbs the page */ });
   }
 
+  /* An out-of-stock page seen by a signed-in shopper (fire and forget). */
+  function reportView(widget) {
+    var token = widget.host.getAttribute("data-customer-token");
+    if (!token) { return; }
+    fetch(API + "/views", {
+      method: "POST", credentials: "omit", keepalive: true,
+      headers: { "Authorization": "Bearer " + API_KEY, "Content-Type": "application/json" },
+      body: JSON.stringify({ sku: widget.sku, customer_token: token })
+    }).catch(function () { /* reporting never disturbs the page */ });
+  }
+
   function loadSubstitutes(widget) {
     var query = "?limit=4" + (widget.location ? "&location=" +
       encodeURIComponent(widget.location) : "");
@@ -454,6 +468,7 @@
     if (state === "out_of_stock" || state === "discontinued" || state === "preorder") {
       loadSubstitutes(widget);
     }
+    if (state === "out_of_stock") { reportView(widget); }
     widget.host.setAttribute("data-stockguard-state", state);
   }
 
