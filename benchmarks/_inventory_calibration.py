@@ -1,12 +1,13 @@
 """stockguard's settings calibrated on its own history, before the replayed window.
 
-The product replays its own policy (``_inventory_policies.StockguardPolicy``) on the
-last ``window`` periods of the history exactly as it runs in the replay (forecasts
-refitted on its own observed sales, its stock-out periods unobserved; the recorded
-history is read as demand), with lead times drawn from the supplier's past record only
-(the older half of the SCMS lines; the history's inferred stock-out runs filled in,
-``history_demand``), at a grid of nominal fill rates with the negative
-binomial model of ``inventory.lost_sales``. Censoring matters: forecasts fitted on
+Optional (``inventory_replay.py --calibrate``): the product does not calibrate, so these
+rows are not the headline. The product's policy (``_inventory_policies.StockguardPolicy``,
+lost-sales model) is replayed on the last ``window`` periods of the history exactly as it
+runs in the replay (forecasts refitted on its own observed sales, its stock-out periods
+unobserved; the recorded history is read as demand), with lead times drawn from the
+supplier's past record only (the older half of the SCMS lines; the history's inferred
+stock-out runs filled in, ``history_demand``), at a grid of nominal fill rates with the
+negative binomial model of ``inventory.lost_sales``. Censoring matters: forecasts fitted on
 sales that miss the stock-out periods run low (the periods with high demand are the
 ones that stock out), so a replay with uncensored forecasts would promise more than
 the policy delivers. For each target it takes, per model, the nominal fill rate whose
@@ -33,8 +34,8 @@ from stockguard.planning.inventory.distributions import DemandDistribution
 GRID = (0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999)
 """Nominal fill rates replayed on the history."""
 MODELS = (DemandDistribution.NEGATIVE_BINOMIAL,)
-"""Lead-time demand models tried: the negative binomial only (count demand, over-dispersed
-in all three data sets; the normal needed more stock on the history in earlier runs)."""
+"""Lead-time demand models: the negative binomial only, the lost-sales model's (count
+demand, over-dispersed in all three data sets)."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,7 @@ def calibrate(
                 lead_times=lead_times,
                 refit_every=refit_every,
                 cycle=cycle,
-                distribution=int(model),
-                undershoot_window=undershoot_window,
+                history_window=undershoot_window,
             )
             results.append(run(scenario, planner)[0])
         achieved[model.name] = tuple(r.total_fill_rate for r in results)

@@ -10,12 +10,15 @@ against its variability and trigger an order.
   of sales (peer a, what Odoo/ERPNext users set) or of the last ``window`` in-stock
   periods (peer b, Inventory Planner's velocity); ``sigma`` their standard deviation;
   ``min = a L + z sigma sqrt(L)`` with the stated lead time ``L``; ``max = min + a C``.
-* ``StockguardPolicy``, (s,S): ``AutoForecaster`` refitted every ``refit_every`` periods on the
-  observed sales (stock-out periods are unobserved, NaN), then the fill-rate reorder
-  point of ``inventory.lost_sales`` (negative binomial protection demand over the
-  periods before arrival plus the undershoot; lead-time variance with crossing orders
-  from the supplier's observed lead times; the lost-sales form of the fill-rate
-  equation).
+* ``StockguardPolicy``, (s,S): what the product's planning run computes, replayed. An
+  ``AutoForecaster`` refitted every ``refit_every`` periods on the observed sales
+  (stock-out periods unobserved, NaN, as the product's forecast treats them), then the
+  product's planning entry ``inventory.policies.compute_policies`` (the function
+  ``services.replenishment.compute.plan_replenishment`` calls) with the run's
+  ``fill_rate_model``: ``LOST_SALES`` (the product's default: undershoot and dispersion
+  from the last ``history_window`` periods of observed sales, stock-out periods NaN, as
+  a run reads its ledger; lead-time variance with crossing orders from the supplier's
+  observed lead times; the lost-sales target) or ``BACKORDER`` (the textbook equations).
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import censoring, leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
 from stockguard.planning.inventory import lost_sales, policies
-from stockguard.planning.inventory.distributions import DemandDistribution
 from stockguard.planning.inventory.kinds import PolicyKind
+from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
 
 FloatArray = npt.NDArray[np.float64]
@@ -121,26 +124,23 @@ def forecaster_fit(season_length: int, horizon: int) -> Fit:
 
 @dataclass
 class StockguardPolicy:
-    """stockguard's (s,S) policy: forecast, then ``inventory.lost_sales_levels``.
+    """stockguard's (s,S) policy as the product's planning run computes it, replayed.
 
     The forecast (means, per-period std) is refitted every ``refit_every`` periods on
     the history (its inferred stock-out runs unobserved, ``infer_stockouts``) and the
-    sales of the replay so far. A stock-out period's demand is censored: it was at
-    least the sales ``x_t``. With ``impute_stockouts`` (the default) it is refitted as
-    ``max(x_t, mu_t)``, ``mu_t`` the forecast in force for that period: a lower bound of
-    ``E[D_t | D_t >= x_t]`` under the forecast. Leaving the period out (NaN) drops
-    exactly the high-demand periods and biases the level low. This is a conservative
-    single imputation, not a full censored-demand estimate.
+    sales of the replay so far, stock-out periods unobserved (NaN) as the product's
+    forecast reads its ledger. ``impute_stockouts`` (off by default: the product does
+    not do it) refits a stock-out period as ``max(x_t, mu_t)`` instead, ``mu_t`` the
+    forecast in force for that period.
 
-    The levels correct the textbook fill-rate equation for what the replay is: review
-    once per period (protection demand ``D_{L-1} + U``, with the undershoot ``U`` and
-    the dispersion read from the last ``undershoot_window`` periods of the fitting
-    history, which is uncensored: the replay's own sales miss the stock-out days, the
-    days of big demand), crossing orders (lead-time variance from the supplier's
-    observed ``lead_times``) and lost sales (target ``(2 beta - 1) / beta``); equations
-    in ``stockguard.planning.inventory.lost_sales``. ``Q`` is the expected demand of
-    ``cycle`` periods, at least one unit, so a SKU forecast at zero still keeps one
-    unit (``s = 0``, ``S = 1``) and its next sale is seen.
+    Levels: ``policies.compute_policies`` with kind (s,S), fill-rate measure, the lot
+    ``Q`` (the expected demand of ``cycle`` periods, at least one unit, so a SKU
+    forecast at zero still keeps one unit and its next sale is seen), the supplier's
+    lead time (mean, standard deviation and crossing spread of ``lead_times``) and
+    ``fill_rate_model``. The lost-sales model reads the last ``history_window``
+    periods of observed sales (history, then the replay's own sales with stock-out
+    periods NaN) as a planning run reads its ledger; with ``fixed_history`` it reads
+    the end of the fitting history only (the replay-only variant of earlier sessions).
     """
 
     history: FloatArray
@@ -149,16 +149,12 @@ class StockguardPolicy:
     lead_times: FloatArray
     refit_every: int
     cycle: int
-    distribution: int = int(DemandDistribution.NEGATIVE_BINOMIAL)
-    undershoot_window: int = 91
+    fill_rate_model: int = int(FillRateModel.LOST_SALES)
+    history_window: int = 91
     infer_stockouts: bool = True
-    impute_stockouts: bool = True
+    impute_stockouts: bool = False
+    fixed_history: bool = False
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
-    planning_run: bool = False
-    """Levels from ``inventory.compute_policies`` as the product's planning run calls it
-    today (textbook fill-rate equation, normal demand, the lead time's mean and spread
-    from ``lead_times``) instead of ``lost_sales``; stock-out periods unobserved (NaN),
-    as the product's forecasting treats them."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:
@@ -168,6 +164,7 @@ class StockguardPolicy:
         self.observed = self.history
         self.mean, self.std = self.fit(-1, self.history)
         self.fits = 1
+        self.crossing = lost_sales.crossing_spread(self.lead_times)
 
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the latest forecast (refitted when it is due)."""
@@ -187,23 +184,6 @@ class StockguardPolicy:
         else:
             self.expected = np.concatenate([self.expected, mean[:, :1]], axis=1)
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
-        if self.planning_run:
-            return self._planning_run_levels(mean, std, lot)
-        levels = lost_sales.lost_sales_levels(
-            demand_mean=mean,
-            demand_std=std,
-            lead_times=self.lead_times,
-            fill_rate=np.full(mean.shape[0], self.fill_rate),
-            order_quantity=lot,
-            sales=self.history,
-            undershoot_window=self.undershoot_window,
-            distribution=DemandDistribution(self.distribution),
-        )
-        return sim.PolicyLevels(levels.reorder_point, levels.order_up_to, lot)
-
-    def _planning_run_levels(
-        self, mean: FloatArray, std: FloatArray, lot: FloatArray
-    ) -> sim.PolicyLevels:
         n_sku = mean.shape[0]
         table = policies.compute_policies(
             kind=np.full(n_sku, self.kind, dtype=np.int64),
@@ -213,10 +193,22 @@ class StockguardPolicy:
             lead_time_std=np.full(n_sku, float(self.lead_times.std())),
             service_level=np.full(n_sku, self.fill_rate),
             service_measure=ServiceMeasure.FILL_RATE,
-            distribution=DemandDistribution.NORMAL,
             fixed_order_quantity=lot,
+            fill_rate_model=self.fill_rate_model,
+            demand_history=self._recent_sales(state),
+            lead_time_crossing=np.full(n_sku, self.crossing),
+            history_window=self.history_window,
         )
         return sim.PolicyLevels.from_table(table)
+
+    def _recent_sales(self, state: sim.ReplayState | None) -> FloatArray:
+        """The last ``history_window`` periods of observed sales, stock-outs NaN."""
+        if state is None or self.fixed_history:
+            return self.history[:, -self.history_window :]
+        seen = np.where(state.stocked_out, np.nan, state.sales)[:, -self.history_window :]
+        return np.concatenate([self.history[:, -self.history_window :], seen], axis=1)[
+            :, -self.history_window :
+        ]
 
     def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
         return self.levels(state)

@@ -71,10 +71,11 @@ def print_data_set(
     data: data_sets.ReplayData,
     curves: dict[str, list[Point]],
     oracle: Point,
-    stockguard: tuple[list[Point], list[Point]],
-    summaries: tuple[dict[str, Any], dict[str, Any]],
+    stockguard: dict[str, list[Point]],
+    summaries: dict[str, dict[str, Any]],
+    labels: dict[str, str],
 ) -> None:
-    """The peers' curves, then stockguard (calibrated, then uncalibrated) and the oracle."""
+    """The peers' curves, then each stockguard variant (``labels``) and the oracle."""
     unit = "days" if data.period == "day" else "months"
     title = f"{data.name}: {data.n_sku} SKUs, {data.replay.shape[1]} {unit} replayed"
     peers = Table(title=f"{title}: peers' trade-off curves")
@@ -96,10 +97,9 @@ def print_data_set(
         "/ oracle",
     ):  # fmt: skip
         table.add_column(column, justify="right")
-    labels = ("stockguard", "uncalibrated")
-    for label, points, summary in zip(labels, stockguard, summaries, strict=True):
-        for point, row in zip(points, summary["per_target"], strict=True):
-            _stockguard_row(table, label, point, row)
+    for key, points in stockguard.items():
+        for point, row in zip(points, summaries[key]["per_target"], strict=True):
+            _stockguard_row(table, labels[key], point, row)
     table.add_row(
         "oracle", "-", "-", "-", _fmt(oracle.fill_rate), "-", "-",
         _fmt(oracle.cycle_service_level, 1), _fmt(oracle.stockout_share, 1),

@@ -17,26 +17,29 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
 * oracle: perfect foresight of demand and of the real delivery days; each day's demand
   arrives as late as the lead times allow (``simulation.perfect_foresight``): the least
   stock for full service;
-* stockguard, the product's default policy kind and measure ((s,S), fill rate):
-  ``AutoForecaster`` refitted every 28 days (3 months for car parts) on its own observed
-  sales, stock-out days imputed as ``max(sales, forecast)``, and on the history with its
-  inferred stock-out runs (``forecasting.censoring.infer_stockouts``) unobserved; per-day
-  spread from the forecast's p10-p90; levels from
-  ``stockguard.planning.inventory.lost_sales``: negative binomial demand over the periods
-  before arrival plus the review undershoot, the SKU's own dispersion of demand totals,
-  lead-time variance with crossing orders from the supplier's observed lead times (the older
-  half of the SCMS records: the supplier's past; the draws come from all records), and the
-  lost-sales form of the fill-rate equation. Before the replay it calibrates its nominal
-  fill rate on its own history (``_inventory_calibration``): it replays its policy on the
-  periods before the window at a grid of nominal fill rates and takes per target the nominal
-  level that reached the target there. The rows "uncalibrated" (nominal = target, the same
-  model) are shown for comparison and are in the JSON under ``stockguard_uncalibrated`` with
-  the same keys.
-* the planning run's equations: the same forecasts (stock-out days unobserved, as the
-  product's forecasting treats them) with ``inventory.compute_policies`` as the product's
-  planning run calls it today (textbook fill-rate equation, normal demand, the lead
-  time's mean and spread, nominal = target). ``lost_sales`` is not wired into the
-  planning run yet; these rows (JSON ``planning_run``) say what a merchant gets today.
+* stockguard (the headline rows, JSON top level and ``stockguard``): the product's
+  planning run replayed, with its default policy kind and measure ((s,S), fill rate) and
+  its default ``fill_rate_model = lost_sales``. ``AutoForecaster`` refitted every 28 days
+  (3 months for car parts) on its own observed sales with stock-out days unobserved (as
+  the product's forecast reads its ledger), and on the history with its inferred
+  stock-out runs (``forecasting.censoring.infer_stockouts``) unobserved; per-day spread
+  from the forecast's quantiles; levels from ``inventory.policies.compute_policies``, the
+  planning entry ``services.replenishment.compute.plan_replenishment`` calls, nominal =
+  target: negative binomial demand over the periods before arrival plus the review
+  undershoot, the SKU's own dispersion of demand totals (both from the last 91 days, 24
+  months for car parts, of observed sales), lead-time variance with crossing orders from
+  the supplier's observed lead times (the older half of the SCMS records: the supplier's
+  past; the draws come from all records), and the lost-sales form of the fill-rate
+  equation.
+* backorder (JSON ``backorder``): the same run with ``fill_rate_model = backorder``, the
+  textbook equations (normal demand over the lead time, the whole lead-time variance).
+* lost_sales replay variant (JSON ``replay_variant``): the lost-sales model as earlier
+  sessions replayed it before it was in the product: stock-out days refitted as
+  ``max(sales, forecast)`` and the undershoot and dispersion read from the fitting
+  history only. It shows what the product's own inputs cost.
+* calibrated (``--calibrate``, JSON ``calibrated``): the product's policy with a nominal
+  fill rate fitted per target by replaying it on its own history before the window
+  (``_inventory_calibration``). The product does not calibrate.
 
 Measures (all units of demand together): fill rate, gap to the target in points, share
 of SKUs (with demand) more than 5 points below the target, cycle service level,
@@ -49,8 +52,8 @@ of that best point). Nothing is tuned on the replayed window.
 
     python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
 
-About 15 minutes on 2 cores, most of it the forecasts refitted in stockguard's replays
-and in its calibration.
+About 3 minutes on 2 cores when quiet (twice that with ``--calibrate``), most of it the
+forecasts refitted in stockguard's replays.
 
 Prints tables and writes benchmarks/results/inventory_replay.json.
 """
@@ -77,7 +80,8 @@ from _inventory_calibration import Choice, calibrate
 from _inventory_policies import MovingAverageMinMax, StockguardPolicy, forecaster_fit, run
 from _inventory_report import Point, measure, print_calibration, print_data_set, print_summary
 from stockguard.planning import simulation as sim
-from stockguard.planning.inventory.distributions import DemandDistribution
+from stockguard.planning.inventory import lost_sales
+from stockguard.planning.inventory.lost_sales import FillRateModel
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -151,17 +155,31 @@ def run_oracle(scenario: sim.Scenario) -> Point:
     return measure("oracle", 1.0, result, time.perf_counter() - started, 1.0)
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One way of running stockguard in the replay (module docstring)."""
+
+    key: str
+    label: str
+    fill_rate_model: FillRateModel
+    impute_stockouts: bool = False
+    fixed_history: bool = False
+
+
+PRODUCT = Variant("stockguard", "stockguard", FillRateModel.LOST_SALES)
+BACKORDER = Variant("backorder", "backorder", FillRateModel.BACKORDER)
+REPLAY_VARIANT = Variant("replay_variant", "replay variant", FillRateModel.LOST_SALES, True, True)
+
+
 def run_stockguard(
     data: data_sets.ReplayData,
     scenario: sim.Scenario,
     settings: Settings,
     lead_times: FloatArray,
     choices: Sequence[Choice],
-    *,
-    planning_run: bool = False,
+    variant: Variant = PRODUCT,
 ) -> list[Point]:
-    """stockguard at each target, with the chosen model and nominal fill rate (with
-    ``planning_run``: the equations of today's planning run, ``compute_policies``)."""
+    """stockguard at each target with the nominal fill rate of its choice."""
     points = []
     for choice in choices:
         planner = StockguardPolicy(
@@ -171,15 +189,21 @@ def run_stockguard(
             lead_times=lead_times,
             refit_every=settings.refit_every,
             cycle=settings.cycle,
-            distribution=int(DemandDistribution[choice.distribution]),
-            undershoot_window=settings.undershoot_window,
-            impute_stockouts=not planning_run,
-            planning_run=planning_run,
+            fill_rate_model=int(variant.fill_rate_model),
+            history_window=settings.undershoot_window,
+            impute_stockouts=variant.impute_stockouts,
+            fixed_history=variant.fixed_history,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
         points.append(replace(point, nominal=choice.nominal, distribution=choice.distribution))
     return points
+
+
+def nominal_choices(targets: Sequence[float], variant: Variant) -> list[Choice]:
+    """Nominal = target; the model's demand distribution named for the tables."""
+    model = "NEGATIVE_BINOMIAL" if variant.fill_rate_model == FillRateModel.LOST_SALES else "NORMAL"
+    return [Choice(t, model, t, float("nan")) for t in targets]
 
 
 def summarise(
@@ -223,18 +247,6 @@ def summarise(
     }
 
 
-def print_planning_run(console: Console, name: str, summary: dict[str, Any]) -> None:
-    """One line per target for the planning run's equations (``compute_policies``)."""
-    for row in summary["per_target"]:
-        ratio = row["ratio_vs_minmax_ma30"]
-        console.print(
-            f"{name}: planning run's equations (compute_policies, normal, nominal = target) "
-            f"at {100 * row['target']:.0f}%: achieved {row['achieved_fill_rate']:.2f}% "
-            f"(gap {row['gap_points']:+.2f}), units {row['average_units']:.1f}, "
-            f"ratio vs min/max {'n/a' if ratio is None else f'{ratio:.3f}'}"
-        )
-
-
 def run_data_set(
     key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace, console: Console
 ) -> dict[str, Any]:
@@ -252,29 +264,36 @@ def run_data_set(
     curves = run_peers(data, scenario, settings, args.safety_factors)
     oracle = run_oracle(scenario)
     lead_times = past_lead_times(data, delays)
-    calibration = calibrate(
-        data,
-        lead_times=lead_times,
-        past_delays=delays.before_median_date().in_periods(data.period),
-        undershoot_window=settings.undershoot_window,
-        targets=args.targets,
-        refit_every=settings.refit_every,
-        cycle=settings.cycle,
-        horizon=settings.horizon,
-        rng=np.random.default_rng(streams[1]),
-    )
-    stockguard = run_stockguard(data, scenario, settings, lead_times, calibration.choices)
-    model = DemandDistribution.NEGATIVE_BINOMIAL.name
-    plain = [Choice(t, model, t, float("nan")) for t in args.targets]
-    uncalibrated = run_stockguard(data, scenario, settings, lead_times, plain)
-    normal = [Choice(t, DemandDistribution.NORMAL.name, t, float("nan")) for t in args.targets]
-    planning = run_stockguard(data, scenario, settings, lead_times, normal, planning_run=True)
-    summary = summarise(stockguard, curves, oracle)
-    raw = summarise(uncalibrated, curves, oracle)
-    today = summarise(planning, curves, oracle)
-    print_planning_run(console, data.name, today)
-    print_data_set(console, data, curves, oracle, (stockguard, uncalibrated), (summary, raw))
-    print_calibration(console, data, calibration)
+    runs = {
+        variant.key: run_stockguard(
+            data, scenario, settings, lead_times, nominal_choices(args.targets, variant), variant
+        )
+        for variant in (PRODUCT, BACKORDER, REPLAY_VARIANT)
+    }
+    labels = {PRODUCT.key: PRODUCT.label, BACKORDER.key: BACKORDER.label}
+    labels[REPLAY_VARIANT.key] = REPLAY_VARIANT.label
+    calibration = None
+    if args.calibrate:
+        calibration = calibrate(
+            data,
+            lead_times=lead_times,
+            past_delays=delays.before_median_date().in_periods(data.period),
+            undershoot_window=settings.undershoot_window,
+            targets=args.targets,
+            refit_every=settings.refit_every,
+            cycle=settings.cycle,
+            horizon=settings.horizon,
+            rng=np.random.default_rng(streams[1]),
+        )
+        runs["calibrated"] = run_stockguard(
+            data, scenario, settings, lead_times, calibration.choices, PRODUCT
+        )
+        labels["calibrated"] = "calibrated"
+    summaries = {key: summarise(points, curves, oracle) for key, points in runs.items()}
+    print_data_set(console, data, curves, oracle, runs, summaries, labels)
+    if calibration is not None:
+        print_calibration(console, data, calibration)
+    summary = summaries[PRODUCT.key]
     return {
         "name": data.name,
         "n_sku": data.n_sku,
@@ -286,12 +305,16 @@ def run_data_set(
         "drawn_lead_time_mean": float(lead.mean()),
         "drawn_lead_time_p95": float(np.percentile(lead, 95)),
         "stockguard_lead_time_mean_std": [float(lead_times.mean()), float(lead_times.std())],
+        "stockguard_lead_time_crossing_spread": lost_sales.crossing_spread(lead_times),
         "demand_units": float(data.replay.sum()),
         **summary,
-        "stockguard": [asdict(p) for p in stockguard],
-        "stockguard_uncalibrated": {**raw, "points": [asdict(p) for p in uncalibrated]},
-        "planning_run": {**today, "points": [asdict(p) for p in planning]},
-        "calibration": asdict(calibration),
+        "stockguard": [asdict(p) for p in runs[PRODUCT.key]],
+        **{
+            key: {**summaries[key], "points": [asdict(p) for p in points]}
+            for key, points in runs.items()
+            if key != PRODUCT.key
+        },
+        "calibration": None if calibration is None else asdict(calibration),
         "peers": {name: [asdict(p) for p in curve] for name, curve in curves.items()},
         "oracle": asdict(oracle),
         "seconds": time.perf_counter() - started,
@@ -316,6 +339,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         default=list(SAFETY_FACTORS),
         help="z values swept for the min/max peers",
+    )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="also fit a nominal fill rate per target on the history (not what the product does)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

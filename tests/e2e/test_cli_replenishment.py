@@ -85,6 +85,7 @@ def test_a_forecast_becomes_a_proposal_then_an_approved_draft_purchase_order(
     shown = _run(database, "proposals", "explain", "1", "1")
     assert "Inventory position 20 (on hand 20, on order 0, in draft POs 0" in shown
     assert '"service_level": "sku MUG"' in shown
+    assert '"reorder_point_model": "lost_sales"' in shown
 
     approved = _run(database, "proposals", "approve", "1")
     assert "RP1-1" in approved
@@ -113,6 +114,10 @@ def test_bad_options_are_refused_with_the_way_to_write_them(tmp_path: Path) -> N
     database = f"sqlite:///{tmp_path / 'bad.sqlite3'}"
     cases = [
         (["plan", "replenish", "--budget", "lots"], "--budget 'lots' is not an amount"),
+        (
+            ["plan", "replenish", "--fill-rate-model", "textbook"],
+            "fill_rate_model = 'textbook' is not a fill-rate model; use lost_sales",
+        ),
         (["plan", "replenish"], "run `stockguard plan forecast` first"),
         (["proposals", "approve", "1", "--lines", "2-x"], "'2-x' is not a line number or range"),
         (["rules", "set", "--sku", "MUG"], "nothing to set"),

@@ -135,12 +135,18 @@ def test_runs_refuse_bad_parameters_and_need_a_forecast(
 ) -> None:
     bad = client.post(
         "/replenishment/runs",
-        json={"budget": "-5", "currency": "eur", "holding_rate": 0},
+        json={"budget": "-5", "currency": "eur", "holding_rate": 0, "fill_rate_model": "x"},
         headers=planner_headers,
     )
     assert bad.status_code == 422
-    fields = {problem["field"] for problem in bad.json()["invalid"]}
-    assert fields == {"body.budget", "body.currency", "body.holding_rate"}
+    problems = {problem["field"]: problem for problem in bad.json()["invalid"]}
+    assert set(problems) == {
+        "body.budget",
+        "body.currency",
+        "body.holding_rate",
+        "body.fill_rate_model",
+    }
+    assert "lost_sales" in str(problems["body.fill_rate_model"])
 
     without_forecast = client.post(
         "/replenishment/runs", json={"run_id": 999_999}, headers=planner_headers

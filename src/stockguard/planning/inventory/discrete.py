@@ -231,11 +231,12 @@ def smallest_whole_with_shortage_at_most(
 
     ``shortage(rows, s)`` gives the expected shortage of ``rows`` (an index array into
     the n rows) at ``s`` (one value per row of ``rows``); it must be non-increasing in
-    ``s`` with ``shortage(s) >= mean - s``. The search brackets the answer around the
+    ``s`` with ``shortage(s) >= mean - s``. The search brackets the answer from the
     normal approximation ``s_0`` (``G(k) = target / sigma``, ``s_0 = mu + k sigma``):
-    ``low = s_0 - w`` and ``high = s_0 + w`` with ``w = ceil(sigma / 2) + 2``, each
-    moved outwards (doubling the step) until ``low`` is infeasible and ``high``
-    feasible, ``low`` never below ``floor(mu - target) - 1`` (infeasible, since
+    ``low = s_0 - 1`` and ``high = s_0 + w`` with ``w = ceil(sigma / 2) + 1`` (count
+    demand is skewed to the right, so its ``s`` is rarely below ``s_0``), each moved
+    outwards (doubling the step) until ``low`` is infeasible and ``high`` feasible,
+    ``low`` never below ``floor(mu - target) - 1`` (infeasible, since
     ``ES(low) >= mu - low > target``). Each step then halves ``high - low`` on the rows
     not yet settled. The answer is the same as from any other valid bracket: the search
     only narrows sooner, since count demand is close
@@ -248,11 +249,12 @@ def smallest_whole_with_shortage_at_most(
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(std > 0, target / np.where(std > 0, std, 1.0), 1.0)
     guess = np.round(mean + std * normal_loss_inverse(ratio))
-    width = np.ceil(0.5 * std) + 2.0
-    low = np.maximum(guess - width, floor_low)
+    width = np.ceil(0.5 * std) + 1.0
+    low = np.maximum(guess - 1.0, floor_low)
     high = np.maximum(guess + width, low + 1.0)
+    unsure = np.flatnonzero(low > floor_low)
+    low = _widen(shortage, low, width, target, unsure, feasible=False, limit=floor_low)
     everything = np.arange(mean.size)
-    low = _widen(shortage, low, width, target, everything, feasible=False, limit=floor_low)
     high = _widen(shortage, high, width, target, everything, feasible=True, limit=None)
     active = np.flatnonzero(high - low > 1.0)
     while active.size:

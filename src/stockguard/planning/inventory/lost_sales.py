@@ -185,13 +185,15 @@ def undershoot_moments(*, sales: Any, window: int) -> tuple[FloatArray, FloatArr
     if values.ndim != 2:
         raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
     recent = values[:, -window:]
-    seen = np.isfinite(recent)
-    if np.any(recent[seen] < 0):
+    if np.any(recent < 0):
         raise ValueError("sales: expected units >= 0")
+    seen = ~np.isnan(recent)
     count = np.maximum(seen.sum(axis=1), 1)
     y = np.where(seen, recent, 0.0)
     squares = y * y
-    m1, m2, m3 = (part.sum(axis=1) / count for part in (y, squares, squares * y))
+    m1 = y.sum(axis=1) / count
+    m2 = squares.sum(axis=1) / count
+    m3 = np.einsum("ij,ij->i", squares, y) / count
     safe = np.where(m1 > 0, m1, 1.0)
     mean = np.where(m1 > 0, (m2 - m1) / (2.0 * safe), 0.0)
     second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
@@ -203,7 +205,8 @@ def dispersion_index(*, sales: Any, window: int, periods: int) -> FloatArray:
     """Variance-to-mean ratio of ``periods``-period demand totals per row (item 4).
 
     Over the last ``window`` periods of ``sales``, every run of ``periods`` consecutive
-    observed periods gives a total ``y``; ``phi = var(y) / mean(y)`` (sample variance).
+    observed periods gives a total ``y``; ``phi = var(y) / mean(y)`` (sample variance,
+    ``(sum y^2 - m ybar^2) / (m - 1)`` over the ``m`` totals: one pass over the array).
     Rows with fewer than two totals or no demand get 1 (Poisson).
 
     Args:
@@ -222,34 +225,20 @@ def dispersion_index(*, sales: Any, window: int, periods: int) -> FloatArray:
     if values.ndim != 2:
         raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
     recent = values[:, -window:]
-    seen = np.isfinite(recent)
-    if seen.all():
-        return _complete_dispersion(recent, periods)
-    zero = np.zeros((recent.shape[0], 1))
-    total = np.concatenate([zero, np.cumsum(np.where(seen, recent, 0.0), axis=1)], axis=1)
-    count = np.concatenate([zero, np.cumsum(seen, axis=1)], axis=1)
+    seen = ~np.isnan(recent)
+    n_rows, width = recent.shape
+    total = np.zeros((n_rows, width + 1))
+    np.cumsum(np.where(seen, recent, 0.0), axis=1, out=total[:, 1:])
+    count = np.zeros((n_rows, width + 1), dtype=np.int32)
+    np.cumsum(seen, axis=1, out=count[:, 1:])
     sums = total[:, periods:] - total[:, :-periods]
     full = (count[:, periods:] - count[:, :-periods]) == periods
+    sums *= full
     n_sums = full.sum(axis=1)
-    mean = np.where(full, sums, 0.0).sum(axis=1) / np.maximum(n_sums, 1)
-    squares = np.where(full, (sums - mean[:, None]) ** 2, 0.0).sum(axis=1)
-    variance = squares / np.maximum(n_sums - 1, 1)
+    mean = sums.sum(axis=1) / np.maximum(n_sums, 1)
+    squares = np.einsum("ij,ij->i", sums, sums) - n_sums * mean**2
+    variance = np.maximum(squares, 0.0) / np.maximum(n_sums - 1, 1)
     usable = (n_sums >= 2) & (mean > 0)
-    ratio = np.where(usable, variance / np.where(usable, mean, 1.0), 1.0)
-    return np.asarray(ratio, dtype=np.float64)
-
-
-def _complete_dispersion(recent: FloatArray, periods: int) -> FloatArray:
-    """``dispersion_index`` of rows observed in every period (the same equation, fewer
-    passes over the array)."""
-    zero = np.zeros((recent.shape[0], 1))
-    total = np.concatenate([zero, np.cumsum(recent, axis=1)], axis=1)
-    sums = total[:, periods:] - total[:, :-periods]
-    if sums.shape[1] < 2:
-        return np.ones(recent.shape[0])
-    mean = sums.mean(axis=1)
-    variance = sums.var(axis=1, ddof=1)
-    usable = mean > 0
     ratio = np.where(usable, variance / np.where(usable, mean, 1.0), 1.0)
     return np.asarray(ratio, dtype=np.float64)
 
@@ -504,7 +493,8 @@ def dispersion_by_row(*, sales: Any, window: int, periods: Any) -> FloatArray:
     phi = np.ones(values.shape[0])
     for length in np.unique(span).tolist():
         rows = np.flatnonzero(span == length)
-        phi[rows] = dispersion_index(sales=values[rows], window=max(window, length), periods=length)
+        chosen = values if rows.size == span.size else values[rows]
+        phi[rows] = dispersion_index(sales=chosen, window=max(window, length), periods=length)
     return phi
 
 
@@ -520,7 +510,7 @@ def _history_terms(
     phi = np.ones(history.shape[0])
     rows = np.flatnonzero(seen)
     if rows.size:
-        observed = history[rows]
+        observed = history if rows.size == history.shape[0] else history[rows]
         found_mean, found_variance = undershoot_moments(sales=observed, window=window)
         under_mean[rows], under_variance[rows] = found_mean, found_variance
         span = np.maximum(np.round(lead_mean[rows] - 1.0), 1.0)

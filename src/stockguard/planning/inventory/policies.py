@@ -343,9 +343,9 @@ def _history(values: Any, size: int, rows: IntArray) -> FloatArray | None:
     history = np.asarray(values, dtype=np.float64)
     if history.ndim != 2 or history.shape[0] != size:
         raise ValueError(f"demand_history: expected ({size}, n_days), got {history.shape}")
-    if np.any(history[np.isfinite(history)] < 0):
+    if np.any(history < 0):  # NaN compares False: unobserved days pass
         raise ValueError("demand_history: expected units sold >= 0 (NaN where not observed)")
-    return history[rows]
+    return history if rows.size == size else history[rows]
 
 
 def _safety_stock(

@@ -9,8 +9,8 @@ record, and the stock figures behind the position. The policy of a SKU x locatio
 the lead time of its best-scored supplier (``policy_lead_time_days``); each line also
 shows its own supplier's stated and observed lead time. ``reorder_point_model`` names the
 equation of the reorder point (``lost_sales``, ``backorder``, ``cycle_service``) and
-``model_explanation`` says it in one sentence (``model_text``), with the lost-sales
-model's undershoot, dispersion and lead-time variance beside it.
+the lost-sales model's undershoot, dispersion and lead-time variance stand beside it
+(``model_text.describe`` says it in a sentence when the line is read).
 
 The arrays are turned into Python lists once (``_Columns``), so building a line is a few
 list look-ups rather than numpy scalar accesses.
@@ -182,15 +182,14 @@ def _row_explanations(
     policies = settings["policy"][wanted].astype(np.int64).tolist()
     measures = settings["service_measure"][wanted].astype(np.int64).tolist()
     labels = settings.labels(wanted)
+    models = model_text.model_names(settings, plan, wanted)
     found: dict[int, dict[str, object]] = {}
     for i, row in enumerate(wanted):
         entry: dict[str, object] = {name: values[i] for name, values in columns.items()}
         entry["policy"] = POLICIES[policies[i]].value
         entry["service_measure"] = MEASURES[measures[i]].value
         entry["rules"] = labels[i]
-        facts = model_text.model_facts(settings, plan, row)
-        entry["reorder_point_model"] = model_text.model_name(facts)
-        entry["model_explanation"] = model_text.describe(facts)
+        entry["reorder_point_model"] = models[i]
         found[row] = entry
     return found
 

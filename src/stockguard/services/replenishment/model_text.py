@@ -5,6 +5,10 @@ lost-sales fill-rate model (``planning.inventory.lost_sales``) names the days of
 before an order arrives, the review undershoot, the demand's dispersion, the lead-time
 spread left once late orders are overtaken and the target it solves for; the textbook
 equations name the protection interval and the lead-time spread.
+
+A run stores only the model's name and figures with each line (``model_names``, cheap
+for 100,000 lines); the sentence is written when a line or a policy is read
+(``describe``).
 """
 
 from __future__ import annotations
@@ -12,25 +16,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from stockguard.domain import replenishment as r
-from stockguard.planning.inventory.lost_sales import FillRateModel, lost_sales_target
+from stockguard.planning.inventory.lost_sales import SMALLEST_TARGET, FillRateModel
 from stockguard.services.replenishment.compute import ReplenishmentPlan
 from stockguard.services.replenishment.settings import MEASURES, POLICIES, ResolvedSettings
 
-MODEL_NAMES = {FillRateModel.LOST_SALES: "lost_sales", FillRateModel.BACKORDER: "backorder"}
+LOST_SALES, BACKORDER, CYCLE_SERVICE = "lost_sales", "backorder", "cycle_service"
 
 
 @dataclass(frozen=True, slots=True)
 class ModelFacts:
     """What one row's reorder point came from (days and units).
 
-    ``measure`` is ``fill`` or ``cycle``; ``stocked`` False for just-in-time and manual
-    rows (no computed reorder point).
+    ``name``: ``lost_sales``, ``backorder``, ``cycle_service``, or None for rows without
+    a computed reorder point (just-in-time, manual).
     """
 
-    model: int
-    measure: str
-    stocked: bool
+    name: str | None
     service_level: float
     protection_days: float
     undershoot: float
@@ -39,13 +43,32 @@ class ModelFacts:
     lead_time_std: float
 
 
-def model_name(facts: ModelFacts) -> str | None:
-    """``lost_sales``, ``backorder`` (fill-rate rows), ``cycle_service`` or None."""
-    if not facts.stocked:
-        return None
-    if facts.measure != "fill":
-        return "cycle_service"
-    return MODEL_NAMES[FillRateModel(facts.model)]
+def model_names(
+    settings: ResolvedSettings, plan: ReplenishmentPlan, rows: list[int]
+) -> list[str | None]:
+    """The model name of each of ``rows`` (``ModelFacts.name``), vectorised."""
+    policy = plan.rows.policy
+    kind = settings["policy"][rows].astype(np.int64)
+    unstocked = [POLICIES.index(r.PolicyName.JUST_IN_TIME), POLICIES.index(r.PolicyName.MANUAL)]
+    fill = settings["service_measure"][rows] == MEASURES.index(r.ServiceMeasure.FILL)
+    lost = policy.fill_rate_model[rows] == FillRateModel.LOST_SALES
+    names = np.where(fill, np.where(lost, LOST_SALES, BACKORDER), CYCLE_SERVICE).astype(object)
+    names[np.isin(kind, unstocked)] = None
+    return list(names.tolist())
+
+
+def row_facts(settings: ResolvedSettings, plan: ReplenishmentPlan, row: int) -> ModelFacts:
+    """``ModelFacts`` of row ``row`` of a plan."""
+    policy = plan.rows.policy
+    return ModelFacts(
+        name=model_names(settings, plan, [row])[0],
+        service_level=float(settings["service_level"][row]),
+        protection_days=float(policy.protection_interval[row]),
+        undershoot=float(policy.undershoot_mean[row]),
+        dispersion=float(policy.demand_dispersion[row]),
+        lead_time_variance=float(policy.lead_time_variance[row]),
+        lead_time_std=float(plan.rows.lead_time_std[row]),
+    )
 
 
 def describe(facts: ModelFacts) -> str:
@@ -54,17 +77,17 @@ def describe(facts: ModelFacts) -> str:
     Example (lost sales): ``Lost-sales fill-rate model: 6 days of demand before an
     order arrives + 2.4 units by which a daily review undershoots the reorder point;
     demand 3.1x as variable as Poisson (last 13 weeks of sales); lead-time spread 1.2
-    days once late orders are overtaken (supplier record 3.0 days); solved for 94.7% in
-    the backorder equation, which gives a 95% fill rate when sales are lost.``
+    days once late orders are overtaken (supplier record 3.0 days); solved for 94.74%
+    in the backorder equation, which gives a 95% fill rate when sales are lost.``
     """
-    name = model_name(facts)
-    if name is None:
+    if facts.name is None or not math.isfinite(facts.service_level):
         return ""
     level = f"{100 * facts.service_level:.4g}%"
     spread = math.sqrt(max(facts.lead_time_variance, 0.0))
-    if name == "lost_sales":
+    if facts.name == LOST_SALES:
         phi = facts.dispersion if math.isfinite(facts.dispersion) else 1.0
-        target = float(lost_sales_target(facts.service_level))
+        beta = facts.service_level
+        target = max((2.0 * beta - 1.0) / beta, SMALLEST_TARGET)
         return (
             f"Lost-sales fill-rate model: {facts.protection_days:,.0f} days of demand before "
             f"an order arrives + {facts.undershoot:,.1f} units by which a daily review "
@@ -74,26 +97,9 @@ def describe(facts: ModelFacts) -> str:
             f"{100 * target:.4g}% in the backorder equation, which gives a {level} fill "
             "rate when sales are lost."
         )
-    what = "fill rate" if name == "backorder" else "chance of no stock-out per order cycle"
+    what = "fill rate" if facts.name == BACKORDER else "chance of no stock-out per order cycle"
     return (
         f"Textbook {what} equation (normal demand, unmet demand backordered): demand over "
         f"{facts.protection_days:,.0f} days, lead-time spread {spread:.1f} days, for a "
         f"{level} {what}."
-    )
-
-
-def model_facts(settings: ResolvedSettings, plan: ReplenishmentPlan, row: int) -> ModelFacts:
-    """What row ``row``'s reorder point came from."""
-    policy = plan.rows.policy
-    name = POLICIES[int(settings["policy"][row])]
-    return ModelFacts(
-        model=int(policy.fill_rate_model[row]),
-        measure=MEASURES[int(settings["service_measure"][row])].value,
-        stocked=name not in (r.PolicyName.JUST_IN_TIME, r.PolicyName.MANUAL),
-        service_level=float(settings["service_level"][row]),
-        protection_days=float(policy.protection_interval[row]),
-        undershoot=float(policy.undershoot_mean[row]),
-        dispersion=float(policy.demand_dispersion[row]),
-        lead_time_variance=float(policy.lead_time_variance[row]),
-        lead_time_std=float(plan.rows.lead_time_std[row]),
     )

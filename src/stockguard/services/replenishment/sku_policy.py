@@ -161,7 +161,7 @@ def _location(
 ) -> LocationPolicy:
     rows, policy = plan.rows, plan.rows.policy
     best = int(rows.best_offer[row])
-    facts = model_text.model_facts(settings, plan, row)
+    facts = model_text.row_facts(settings, plan, row)
 
     def value(name: str) -> float:
         return float(settings[name][row])
@@ -194,7 +194,7 @@ def _location(
         transfer_in=int(rows.transfer_in[row]),
         transfer_out=int(rows.transfer_out[row]),
         need=float(rows.need[row]),
-        reorder_point_model=model_text.model_name(facts),
+        reorder_point_model=facts.name,
         model_explanation=model_text.describe(facts),
         undershoot=float(policy.undershoot_mean[row]),
         demand_dispersion=_optional(float(policy.demand_dispersion[row])),

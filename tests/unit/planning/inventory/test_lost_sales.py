@@ -176,3 +176,84 @@ def test_dispersion_index_of_alternating_demand() -> None:
     np.testing.assert_allclose(
         lost_sales.dispersion_index(sales=sales, window=4, periods=2), [0.0, 1.0], atol=1e-12
     )
+
+
+def test_crossing_spread_is_half_the_mean_absolute_difference() -> None:
+    assert lost_sales.crossing_spread([1, 3]) == pytest.approx(0.5)
+    assert lost_sales.crossing_spread([7, 7, 7]) == 0.0
+    assert lost_sales.normal_crossing_spread(2.0) == pytest.approx(2 / np.sqrt(np.pi))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=30))
+def test_crossing_spread_equals_the_sum_over_ages_for_whole_periods(lead: list[int]) -> None:
+    ages = np.arange(max(lead) + 1)
+    beyond = (np.array(lead)[None, :] > ages[:, None]).mean(axis=1)
+    assert lost_sales.crossing_spread(lead) == pytest.approx(np.sum(beyond * (1 - beyond)))
+
+
+def test_forecast_undershoot_of_poisson_demand() -> None:
+    # Poisson 2: raw moments 2, 6, 22; E[U] = (6 - 2) / 4 = 1, E[U^2] = (44 - 18 + 2) / 12
+    mean, variance = lost_sales.forecast_undershoot_moments(
+        demand_mean=[2.0, 0.0], demand_std=[np.sqrt(2.0), 0.0]
+    )
+    np.testing.assert_allclose(mean, [1.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(variance, [7 / 3 - 1, 0.0], atol=1e-12)
+
+
+def test_rows_with_their_own_suppliers_equal_each_row_computed_alone() -> None:
+    """The vectorised per-row levels equal the one-sample function row by row."""
+    rng = np.random.default_rng(3)
+    samples = [np.array([2, 3, 3, 9]), np.array([5, 5, 6]), np.array([1, 1, 4, 12, 2])]
+    sales = rng.poisson(4.0, size=(3, 91)).astype(float)
+    sales[1, ::9] = np.nan
+    mean = rng.uniform(1.0, 6.0, size=(3, 20))
+    std = np.sqrt(mean) * 1.5
+    alone = [
+        lost_sales.lost_sales_levels(
+            demand_mean=mean[i : i + 1],
+            demand_std=std[i : i + 1],
+            lead_times=samples[i],
+            fill_rate=[0.95],
+            order_quantity=[20.0],
+            sales=sales[i : i + 1],
+            undershoot_window=91,
+        )
+        for i in range(3)
+    ]
+    together = lost_sales.lost_sales_rows(
+        demand_mean=mean,
+        demand_std=std,
+        lead_time_mean=[x.mean() for x in samples],
+        lead_time_variance=[x.var() for x in samples],
+        lead_time_crossing=[lost_sales.crossing_spread(x) for x in samples],
+        fill_rate=[0.95] * 3,
+        order_quantity=[20.0] * 3,
+        sales=sales,
+        undershoot_window=91,
+    )
+    np.testing.assert_allclose(
+        together.reorder_point, [x.reorder_point[0] for x in alone], atol=1e-9
+    )
+    np.testing.assert_allclose(
+        together.protection_std, [x.protection_std[0] for x in alone], atol=1e-9
+    )
+
+
+def test_a_row_without_history_reads_its_undershoot_off_the_forecast() -> None:
+    sales = np.full((2, 91), np.nan)
+    sales[0] = 3.0
+    levels = lost_sales.lost_sales_rows(
+        demand_mean=np.full((2, 10), 3.0),
+        demand_std=np.full((2, 10), np.sqrt(3.0)),
+        lead_time_mean=[4.0, 4.0],
+        lead_time_variance=[0.0, 0.0],
+        lead_time_crossing=[0.0, 0.0],
+        fill_rate=[0.9, 0.9],
+        order_quantity=[21.0, 21.0],
+        sales=sales,
+        undershoot_window=91,
+    )
+    # constant 3: (9 - 3) / 6 = 1; Poisson 3 off the forecast: (3 + 9 - 3) / 6 = 1.5
+    np.testing.assert_allclose(levels.undershoot_mean, [1.0, 1.5], atol=1e-12)
+    np.testing.assert_allclose(levels.dispersion, [0.0, 1.0], atol=1e-12)

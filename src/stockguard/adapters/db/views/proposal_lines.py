@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from stockguard.services.replenishment import model_text
 from stockguard.services.replenishment.sku_policy import LocationPolicy
 
 POLICY_LABELS = {
@@ -158,8 +159,33 @@ def line_facts(row: Any) -> LineFacts:
         lost_margin_avoided=row.lost_margin_avoided,
         rules={str(k): str(v) for k, v in dict(why_.get("rules") or {}).items()},
         reorder_point_model=_text(why_.get("reorder_point_model")),
-        model_explanation=str(why_.get("model_explanation") or ""),
+        model_explanation=_model_explanation(why_),
         undershoot=_number(why_.get("undershoot_units")),
+    )
+
+
+def _model_explanation(why_: dict[str, Any]) -> str:
+    """The sentence of ``model_text.describe`` from a line's stored figures ("" on lines
+    stored before runs named their model)."""
+    name = _text(why_.get("reorder_point_model"))
+    level = _number(why_.get("service_level"))
+    if name is None or level is None:
+        return ""
+
+    def figure(key: str, default: float) -> float:
+        found = _number(why_.get(key))
+        return default if found is None else found
+
+    return model_text.describe(
+        model_text.ModelFacts(
+            name=name,
+            service_level=level,
+            protection_days=figure("protection_days", math.nan),
+            undershoot=figure("undershoot_units", 0.0),
+            dispersion=figure("demand_dispersion", 1.0),
+            lead_time_variance=figure("lead_time_variance_days2", 0.0),
+            lead_time_std=figure("policy_lead_time_std_days", 0.0),
+        )
     )
 
 
