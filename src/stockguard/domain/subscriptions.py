@@ -152,6 +152,16 @@ class Subscription:
     family: str | None = None
     """Set when the contact waits for any variant of the SKU's family (the SKU is the
     variant they asked from); None for this SKU alone."""
+    customer: str | None = None
+    """The shop's customer id when a signed-in shopper asked; None for a contact alone."""
+
+    def link_customer(self, customer: str | None) -> bool:
+        """Record that the signed-in ``customer`` asked; True when it changed (an
+        anonymous request never unlinks a customer)."""
+        if customer is None or self.customer == customer:
+            return False
+        self.customer = customer
+        return True
 
     def follow_family(self, family: str) -> bool:
         """Widen a subscription to every variant of ``family``; True when it changed."""

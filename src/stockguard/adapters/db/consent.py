@@ -118,6 +118,7 @@ class SqlConsentRepository:
                 [
                     "id", "sku", "channel", "status", "locale", "consent_text", "consent_at",
                     "consent_source", "created_at", "confirmed_at", "unsubscribed_at", "family",
+                    "customer",
                 ],
             ),
             "consent_log": _records(
@@ -156,7 +157,12 @@ class SqlConsentRepository:
         subscriptions = run(
             update(SUBSCRIPTIONS)
             .where(SUBSCRIPTIONS.c.contact == contact)
-            .values(contact=erased_as, ip_hash=None, status=s.SubscriptionStatus.UNSUBSCRIBED.value)
+            .values(
+                contact=erased_as,
+                ip_hash=None,
+                customer=None,
+                status=s.SubscriptionStatus.UNSUBSCRIBED.value,
+            )
         )
         log = run(
             update(LOG).where(LOG.c.contact_hmac == contact_hmac).values(contact=None, ip_hmac=None)

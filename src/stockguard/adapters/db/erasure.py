@@ -51,7 +51,15 @@ def customer_keys(session: Session, contact: str) -> list[str]:
         or_(func.lower(CUSTOMERS.c.email) == contact, CUSTOMERS.c.phone == contact)
     )
     by_view = select(VIEWS.c.customer).where(func.lower(VIEWS.c.email) == contact)
-    keys = [contact, *session.scalars(by_record), *session.scalars(by_view)]
+    by_subscription = select(SUBSCRIPTIONS.c.customer).where(
+        SUBSCRIPTIONS.c.contact == contact, SUBSCRIPTIONS.c.customer.is_not(None)
+    )
+    keys = [
+        contact,
+        *session.scalars(by_record),
+        *session.scalars(by_view),
+        *session.scalars(by_subscription),
+    ]
     return list(dict.fromkeys(keys))
 
 

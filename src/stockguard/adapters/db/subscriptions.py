@@ -31,6 +31,7 @@ def subscription_from_row(row: Row[Any]) -> s.Subscription:
         status=s.SubscriptionStatus(row.status),
         id=row.id,
         family=row.family,
+        customer=row.customer,
     )
 
 
@@ -45,6 +46,7 @@ def _values(subscription: s.Subscription) -> dict[str, Any]:
         "ip_hash": consent.ip_hash,
         "created_at": subscription.created_at,
         "family": subscription.family,
+        "customer": subscription.customer,
     }
 
 

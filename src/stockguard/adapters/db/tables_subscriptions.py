@@ -40,3 +40,5 @@ class BackInStockSubscriptionRow(Base):
     unsubscribed_at: Mapped[datetime | None]
     family: Mapped[str | None] = mapped_column(String(64))
     """Any variant of this product family will do (migration 0023); None: the SKU only."""
+    customer: Mapped[str | None] = mapped_column(String(64), index=True)
+    """The shop's customer id when a signed-in shopper subscribed (migration 0024)."""

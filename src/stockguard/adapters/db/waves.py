@@ -34,6 +34,7 @@ EPISODE = t.table_of(RestockEpisodeRow)
 NOTIFIED = t.table_of(WaveNotificationRow)
 VIEW = t.table_of(ProductViewRow)
 SUBSCRIPTION = t.table_of(BackInStockSubscriptionRow)
+CUSTOMER = t.table_of(t.CustomerRow)
 PRODUCT = t.table_of(t.ProductRow)
 LEVEL = t.table_of(t.StockLevelRow)
 LOCATION = t.table_of(t.LocationRow)
@@ -143,7 +144,8 @@ class SqlWaveStore:
             exists().where(NOTIFIED.c.subscription_id == SUBSCRIPTION.c.id).correlate(SUBSCRIPTION)
         )
         rows = self._session.execute(
-            select(SUBSCRIPTION)
+            select(SUBSCRIPTION, CUSTOMER.c.name)
+            .outerjoin(CUSTOMER, CUSTOMER.c.external_id == SUBSCRIPTION.c.customer)
             .where(
                 _for_sku(sku),
                 _waiting(),
@@ -154,7 +156,7 @@ class SqlWaveStore:
             .limit(limit)
         ).all()
         return [
-            Recipient(row.id, None, row.channel, row.contact, row.locale, row.created_at)
+            Recipient(row.id, None, row.channel, row.contact, row.locale, row.created_at, row.name)
             for row in rows
         ]
 
@@ -169,7 +171,14 @@ class SqlWaveStore:
             SUBSCRIPTION.c.sku == sku, SUBSCRIPTION.c.contact == func.lower(VIEW.c.email)
         )
         rows = self._session.execute(
-            select(VIEW.c.customer, func.min(VIEW.c.email).label("email"), first)
+            select(
+                VIEW.c.customer,
+                func.min(VIEW.c.email).label("email"),
+                first,
+                func.min(CUSTOMER.c.name).label("name"),
+                func.min(CUSTOMER.c.locale).label("locale"),
+            )
+            .outerjoin(CUSTOMER, CUSTOMER.c.external_id == VIEW.c.customer)
             .where(
                 VIEW.c.sku == sku,
                 VIEW.c.marketing_consent.is_(True),
@@ -182,7 +191,16 @@ class SqlWaveStore:
             .limit(limit)
         ).all()
         return [
-            Recipient(None, row.customer, "email", row.email, "en", row.first_view) for row in rows
+            Recipient(
+                None,
+                row.customer,
+                "email",
+                row.email,
+                row.locale or "en",
+                row.first_view,
+                row.name,
+            )
+            for row in rows
         ]
 
     def add_notifications(

@@ -48,6 +48,11 @@ def install(renderer: MessageRenderer) -> None:
     _installed[:] = [renderer]
 
 
+def uninstall() -> None:
+    """Remove the installed renderer (messages fall back to plain text); for tests."""
+    _installed.clear()
+
+
 def installed() -> MessageRenderer | None:
     """The renderer :func:`render` uses, if one was installed."""
     return _installed[0] if _installed else None

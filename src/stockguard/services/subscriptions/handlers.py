@@ -32,6 +32,9 @@ class SubscribeBackInStock(commands.Command):
     client_ip: str | None = None
     any_variant: bool = False
     """Wait for any variant of the SKU's family (size, colour...), not this SKU alone."""
+    customer: str | None = None
+    """The signed-in shopper's customer id, from a verified customer token; None when
+    the request names a contact only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +103,17 @@ def subscribe_back_in_stock(cmd: SubscribeBackInStock, uow: UnitOfWork) -> Subsc
             existing = uow.subscriptions.get_in_family(contact, family)
         if existing is None:
             subscription = s.Subscription(
-                cmd.sku, channel, contact, consent, cmd.requested_at, family=family
-            )
+                cmd.sku, channel, contact, consent, cmd.requested_at, family=family,
+                customer=cmd.customer,
+            )  # fmt: skip
             subscription.id = uow.subscriptions.add(subscription)
             created = True
         else:
             subscription, created = existing, False
             renewed = subscription.renew(consent)
             widened = family is not None and subscription.follow_family(family)
-            if renewed or widened:
+            linked = subscription.link_customer(cmd.customer)
+            if renewed or widened or linked:
                 uow.subscriptions.save(subscription)
         assert subscription.id is not None
         if subscription.status is s.SubscriptionStatus.PENDING:

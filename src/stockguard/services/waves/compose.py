@@ -25,7 +25,7 @@ from stockguard.services.waves.ports import ProductFacts, Recipient, WaveSetting
 BACK_IN_STOCK = "back_in_stock"
 DISCONTINUED = "discontinued_substitutes"
 GREETING = {"fr": "à vous", "en": "there"}
-"""Subscriptions carry no name: ``Hello there`` / ``Bonjour à vous``."""
+"""Without the customer's name: ``Hello there`` / ``Bonjour à vous``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def _render(
         raise RuntimeError("no message renderer is installed")
     language = _language(recipient)
     context: dict[str, Any] = {
-        "name": GREETING[language],
+        "name": recipient.name or GREETING[language],
         "product": {
             "sku": facts.sku,
             "name": facts.title,
@@ -122,14 +122,14 @@ def compose_many(
     """``[compose(template, facts, r, settings, now, substitutes) for r in recipients]``,
     rendering the template once per locale and channel instead of once per recipient.
 
-    In a wave the only part that differs between two subscribers of one locale is their
-    signed unsubscribe link: each group is rendered with ``UNSUBSCRIBE_SLOT`` in its
-    place, then each recipient's link is put in the slot. A link that the HTML template
-    would escape (it holds one of ``& < > " '``) is rendered alone, so the result is
-    always exactly ``compose``'s.
+    In a wave the only part that differs between two subscribers of one locale (and
+    greeting name) is their signed unsubscribe link: each group is rendered with
+    ``UNSUBSCRIBE_SLOT`` in its place, then each recipient's link is put in the slot. A
+    link that the HTML template would escape (it holds one of ``& < > " '``) is rendered
+    alone, so the result is always exactly ``compose``'s.
     """
     renderer, links = installed(), settings.links
-    shared: dict[tuple[str, str], Composed] = {}
+    shared: dict[tuple[str, str, str | None], Composed] = {}
     out = []
     for recipient in recipients:
         if renderer is None or links is None or recipient.subscription_id is None:
@@ -139,7 +139,7 @@ def compose_many(
         if _ESCAPED & set(link):
             out.append(compose(template, facts, recipient, settings, now, substitutes))
             continue
-        group = (_language(recipient), recipient.channel)
+        group = (_language(recipient), recipient.channel, recipient.name)
         if group not in shared:
             shared[group] = _render(template, facts, recipient, settings, substitutes,
                                     UNSUBSCRIBE_SLOT)  # fmt: skip

@@ -77,7 +77,8 @@ class Episode:
 @dataclass(frozen=True, slots=True)
 class Recipient:
     """A contact a wave may tell: a subscription (``subscription_id``) or a viewing
-    customer (``customer``); ``channel`` is ``email`` or ``sms``."""
+    customer (``customer``, None for subscribers: their key is the subscription);
+    ``channel`` is ``email`` or ``sms``."""
 
     subscription_id: int | None
     customer: str | None
@@ -85,6 +86,9 @@ class Recipient:
     contact: str
     locale: str
     created_at: datetime
+    name: str | None = None
+    """The customer's name from the shop's record (a signed-in subscriber, or a viewer);
+    messages greet with it, else with a neutral greeting."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from stockguard.domain import subscriptions as s
-from stockguard.entrypoints.api.deps import BusDep, Storefront
+from stockguard.entrypoints.api.deps import AppDep, BusDep, Storefront
 from stockguard.entrypoints.api.routers.consent import consent_problem
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
+from stockguard.services.consent import customer_tokens
 from stockguard.services.consent.ratelimit import RateLimited
 from stockguard.services.subscriptions.handlers import SubscribeBackInStock
 
@@ -67,6 +68,14 @@ class SubscriptionCreate(BaseModel):
         description="Tell me when any variant of this product (another size or colour of "
         "its family) is back, not only this SKU. 422 when the product has no variants.",
     )
+    customer_token: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=customer_tokens.MAX_TOKEN_LENGTH,
+        description="The signed-in shopper, as the shop's server signed them (the widget's "
+        "data-customer-token, docs/back-in-stock.md): the subscription is linked to the "
+        "customer and messages greet them by name. Double opt-in still applies.",
+    )
 
 
 class SubscriptionAccepted(BaseModel):
@@ -84,13 +93,19 @@ class SubscriptionAccepted(BaseModel):
 
 @router.post("/subscriptions", status_code=202, response_model=SubscriptionAccepted)
 def create_subscription(
-    body: SubscriptionCreate, request: Request, bus: BusDep
+    body: SubscriptionCreate, request: Request, bus: BusDep, stockguard: AppDep
 ) -> SubscriptionAccepted | JSONResponse:
     """Ask to be told when a SKU is back (202: pending until confirmed; a confirmation
     message with a signed link is queued). 422 ``invalid_subscription`` names the
     ``field`` (contact, consent...) and the ``reason``; 404 ``unknown_sku``; 429
     ``rate_limited`` with ``Retry-After`` (seconds) past the limits per contact and per
-    client address."""
+    client address. With ``customer_token``: 400 ``invalid_customer_token``, 410
+    ``expired_customer_token``, 403 ``customer_tokens_off``."""
+    now = datetime.now(UTC)
+    customer = None
+    if body.customer_token is not None:
+        secret = customer_tokens.secret_of(stockguard.settings.consent.customer_token_secret)
+        customer = customer_tokens.identify(secret, body.customer_token, now)
     try:
         bus.handle(
             SubscribeBackInStock(
@@ -100,10 +115,11 @@ def create_subscription(
                 consent_given=body.consent,
                 consent_text=body.consent_text,
                 locale=body.locale,
-                requested_at=datetime.now(UTC),
+                requested_at=now,
                 source=body.source,
                 client_ip=request.client.host if request.client else None,
                 any_variant=body.any_variant,
+                customer=customer,
             )
         )
     except RateLimited as error:

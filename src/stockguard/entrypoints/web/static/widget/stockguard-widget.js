@@ -10,9 +10,10 @@
  * data-product-url="/products/{sku}" (links of substitutes without their own URL),
  * data-preorder-url="/checkout/preorder?sku={sku}" (where the pre-order button goes;
  * without it the button only fires a "stockguard:preorder" DOM event for the shop),
- * data-customer-token="..." (the signed-in shopper, signed by the shop's server; when the
- * SKU is out of stock the widget reports the view, so a consenting customer may be told
- * of the restock after the subscribers: docs/back-in-stock.md).
+ * data-customer-token="..." (the signed-in shopper, signed by the shop's server: their
+ * notify-me request is linked to the customer, and when the SKU is out of stock the widget
+ * reports the view, so a consenting customer may be told of the restock after the
+ * subscribers: docs/back-in-stock.md).
  *
  * The widget talks only to the stockguard origin it was loaded from, with the
  * storefront API key of the script tag. Each section hides itself when its endpoint
@@ -335,11 +336,14 @@
     parts.button.disabled = true;
     parts.button.textContent = t.sending;
     parts.form.setAttribute("aria-busy", "true");
-    request("POST", "/subscriptions", {
+    var body = {
       sku: widget.sku, channel: sms ? "sms" : "email", contact: contact, consent: true,
       consent_text: t.consent, locale: widget.lang, source: "widget",
       any_variant: Boolean(parts.anyVariant && parts.anyVariant.checked)
-    }).then(function (answer) {
+    };
+    var token = widget.host.getAttribute("data-customer-token");
+    if (token) { body.customer_token = token; }  /* links the subscription to the customer */
+    request("POST", "/subscriptions", body).then(function (answer) {
       if (answer.status === 202 || answer.ok) {
         parts.form.querySelector("fieldset").hidden = true;
         showResult(parts, true, t.done);
