@@ -437,12 +437,13 @@ def _views(url: str, sku: str) -> list[Any]:
         engine.dispose()
 
 
-def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_as_a_view(
+def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_and_linked(
     server: tuple[Shop, App, str],
 ) -> None:
     """The shop's server puts ``data-customer-token`` (signed with the shared secret) on
     the widget; on an out-of-stock page the widget reports the view, and stockguard keeps
-    it with the address and consent of its own customer record."""
+    it with the address and consent of its own customer record; the notify-me request
+    made there is linked to the customer."""
     if not CHROMIUM.exists():
         pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -471,6 +472,11 @@ def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_as_a_view(
                 page.goto(f"http://127.0.0.1:{other.server_address[1]}/products/yellow-mug")
             assert sent.value.status == 202
             assert sent.value.json() == {"recorded": True}
+            host = page.locator('[data-stockguard-ready="true"]')
+            host.get_by_label("Adresse e-mail").fill("cleo@example.com")
+            host.get_by_role("checkbox").check()
+            host.get_by_role("button", name="Me prévenir").click()
+            host.locator(".sg-result").filter(has_text="Merci").wait_for()
         finally:
             browser.close()
             other.shutdown()
@@ -479,3 +485,5 @@ def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_as_a_view(
     assert (view.customer, view.email, view.marketing_consent) == (
         "C-77", "cleo@example.com", True,
     )  # fmt: skip
+    [linked] = [r for r in _subscriptions(shop.url, shop.out_of_stock) if r.customer == "C-77"]
+    assert (linked.contact, linked.status) == ("cleo@example.com", "pending")
