@@ -121,7 +121,11 @@ def lead_time_pmf(
 
 
 def trailing_demand(
-    history: FloatArray, paths: sim.ReplayPaths, initial_on_hand: FloatArray
+    history: FloatArray,
+    paths: sim.ReplayPaths,
+    initial_on_hand: FloatArray,
+    *,
+    impute_censored: bool = False,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(n_sku, n_days) mean and variance of the last ``DEMAND_WINDOW`` in-stock days'
     sales up to and including each replay day (history NaN = not on sale, skipped), and
@@ -132,19 +136,29 @@ def trailing_demand(
     product's forecast does, runs of zero sales too long to be chance for the series
     (``forecasting.censoring.infer_stockouts``: stock-outs of the real store, which the
     sales history carries) are left out too; that mask is refreshed every
-    ``MASK_EVERY`` days from the sales known then, like a periodic refit."""
+    ``MASK_EVERY`` days from the sales known then, like a periodic refit.
+
+    ``impute_censored`` (a diagnostic, not what the product's forecast does): a censored
+    replay day is read as ``max(sales, m)`` with ``m`` the estimate in force the day
+    before (its demand was at least its sales), instead of being left out; leaving them
+    out drops the days whose demand exceeded the stock, the high ones."""
     sales = paths.sales
     n_sku, n_days = sales.shape
     before = np.concatenate([initial_on_hand[:, None], paths.on_hand[:, :-1]], axis=1)
     empty = before + paths.receipts <= 0
     past = history[:, -DEMAND_WINDOW * 6 :]
-    values = np.concatenate([past, np.where(paths.stocked_out | empty, np.nan, sales)], axis=1)
+    censored = paths.stocked_out | empty
+    values = np.concatenate([past, np.where(censored, np.nan, sales)], axis=1)
     offset = past.shape[1]
+    in_force = np.nan_to_num(np.nanmean(past[:, -DEMAND_WINDOW:], axis=1))
     mean = np.zeros((n_sku, n_days))
     var = np.zeros((n_sku, n_days))
     used_days = np.zeros((n_sku, n_days))
     masked = values
     for day in range(n_days):
+        if impute_censored:
+            guess = np.maximum(sales[:, day], in_force)
+            values[:, offset + day] = np.where(censored[:, day], guess, values[:, offset + day])
         if day % MASK_EVERY == 0:
             known = values[:, : offset + day + 1]
             masked = np.where(infer_stockouts(y=known), np.nan, known)
@@ -162,7 +176,29 @@ def trailing_demand(
         m = np.where(used, block, 0.0).sum(axis=1) / count
         v = np.where(used, (block - m[:, None]) ** 2, 0.0).sum(axis=1) / np.maximum(count - 1, 1)
         mean[:, day], var[:, day], used_days[:, day] = m, v, used.sum(axis=1)
+        in_force = m
     return mean, var, used_days
+
+
+def _after_reorder_point(
+    reorder_point: FloatArray,
+    mu: FloatArray,
+    sigma2: FloatArray,
+    level_var: FloatArray,
+    pmf: FloatArray,
+) -> FloatArray:
+    """(n,) the product's figure for SKU-days with nothing on order
+    (``planning.risk.figures.assess``): the ``IP - s`` units sold before the order goes
+    out are known demand, so ``P = sum_L P(L) P(D(max(L - 1, 0)) > s)`` with ``s`` the
+    reorder point in force, the level term on the lead time's days only."""
+    exposure = np.zeros(max(pmf.size - 1, 1))
+    exposure[0] = pmf[: min(2, pmf.size)].sum()
+    exposure[1:] = pmf[2:]
+    rows = np.broadcast_to(exposure, (mu.size, exposure.size))
+    spread = DemandSpread(level_var=level_var)
+    return stockout_probability_over_horizons(
+        np.ceil(np.maximum(reorder_point, 0.0)), mu, sigma2, rows, spread
+    )
 
 
 def _drift_c2(drift: float | LevelDrift, mu: FloatArray) -> FloatArray:
@@ -306,13 +342,17 @@ def sku_days(
     warm_up: int,
     drift: float | LevelDrift = 0.0,
     fit: Fit | None = None,
+    impute_censored: bool = False,
+    known_wait: bool = False,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
     ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
     (``planning.risk.drift.LevelDrift``, as the product stores it)."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
-        mu, sigma2, observed_days = trailing_demand(history, paths, initial_on_hand)
+        mu, sigma2, observed_days = trailing_demand(
+            history, paths, initial_on_hand, impute_censored=impute_censored
+        )
     else:
         mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
         observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
@@ -324,14 +364,21 @@ def sku_days(
     # so while that is at or above s the policy orders nothing before a receipt
     wait = np.where((on_order > 0) & (on_order >= reorder_point), n_days, wait)
     wait_days = np.minimum(np.ceil(wait), n_days).astype(np.int64)
+    level_var = level_variance(sigma2, observed_days) + _drift_c2(drift, mu) * mu**2
     mean_t, var_t, mixed, days_only, open_order, receipt, first_placed = _horizon_survival(
         scenario,
         paths.orders,
         pmf,
         wait_days,
         demand=(mu, sigma2, paths.on_hand),
-        level_var=level_variance(sigma2, observed_days) + _drift_c2(drift, mu) * mu**2,
+        level_var=level_var,
     )
+    if known_wait:
+        waiting = ~open_order & (mu > 0)
+        mixed = mixed.copy()
+        mixed[waiting] = _after_reorder_point(
+            reorder_point[waiting], mu[waiting], sigma2[waiting], level_var[waiting], pmf
+        )
     # the true next receipt when no order is open: the first order placed later
     days = np.arange(n_days)
     next_receipt = receipt.copy()

@@ -226,6 +226,8 @@ def replay_rows(
         warm_up=7,
         drift=drift,
         fit=forecaster_fit(data.season_length, 49) if args.demand == "forecast" else None,
+        impute_censored=args.censored == "impute",
+        known_wait=args.no_order == "known-wait",
     )
     return data, rows, result, lead, drift
 
@@ -391,6 +393,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="trailing",
         help="demand estimate: trailing 56 in-stock days, or the product's AutoForecaster "
         "refitted every 28 days (mean and p10-p90 spread of the next 14 days)",
+    )
+    parser.add_argument(
+        "--no-order",
+        choices=("replay", "known-wait"),
+        default="replay",
+        help="SKU-days with nothing on order: the replay's mixture over the wait plus the "
+        "lead time, or the product's figure (the wait for the reorder point as known "
+        "demand, P(D(L - 1) > s))",
+    )
+    parser.add_argument(
+        "--censored",
+        choices=("drop", "impute"),
+        default="drop",
+        help="stock-out days in the trailing demand: left out (as the product's forecast "
+        "does), or read as max(sales, estimate in force) (a diagnostic)",
     )
     parser.add_argument(
         "--half-life",

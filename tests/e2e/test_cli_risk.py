@@ -38,6 +38,8 @@ def test_a_refreshed_risk_is_listed_exported_shown_and_followed_by_a_sale(
     assert "Risk of 1 SKU x locations from planning run 1" in _words(refreshed)
     assert "1 at risk" in _words(refreshed)
     assert "0 state change event(s)" in _words(refreshed)  # the planning run refreshed it
+    # the rate's drift per velocity band, estimated from the shop's sales (ADR 0015)
+    assert "Rate drift c^2 by velocity (units/day), from 38 SKU-weeks" in _words(refreshed)
 
     listed = _run(database, "risk")
     assert "MUG" in listed

@@ -20,7 +20,7 @@ from stockguard.entrypoints.cli.context import (
     state,
 )
 from stockguard.entrypoints.cli.export import Format, export_records
-from stockguard.planning.risk import calibration
+from stockguard.planning.risk import calibration, drift
 from stockguard.services.risk import calibrate
 from stockguard.services.risk.refresh import RefreshSummary, refresh_risk
 
@@ -199,8 +199,31 @@ def refresh_line(summary: RefreshSummary) -> str:
     parts = ", ".join(f"{summary.states.get(s, 0):,} {s.replace('_', ' ')}" for s in order)
     return (
         f"Risk of {summary.rows:,} SKU x locations from planning run {summary.run_id} in "
-        f"{summary.seconds:.1f} s: {parts}; {summary.events:,} state change event(s) recorded."
+        f"{summary.seconds:.1f} s: {parts}; {summary.events:,} state change event(s) recorded. "
+        f"{drift_line(summary.level_drift)}"
     )
+
+
+def drift_line(found: drift.LevelDrift) -> str:
+    """The demand rate's drift the refresh estimated, in words (ADR 0015)."""
+    if int(found.origins.sum()) == 0:
+        return f"Rate drift c^2 {found.c2[0]:.3f} (the default: too little sales history)."
+    bands = ", ".join(f"{_band(found, i)} {c2:.3f}" for i, c2 in enumerate(found.c2.tolist()))
+    return (
+        f"Rate drift c^2 by velocity (units/day), from {int(found.origins.sum()):,} "
+        f"SKU-weeks of sales: {bands}."
+    )
+
+
+def _band(found: drift.LevelDrift, i: int) -> str:
+    edges = found.edges.tolist()
+    if not edges:
+        return "all"
+    if i == 0:
+        return f"< {edges[0]:.3g}"
+    if i == len(edges):
+        return f">= {edges[-1]:.3g}"
+    return f"{edges[i - 1]:.3g}-{edges[i]:.3g}"
 
 
 def _states(given: list[str] | None) -> tuple[str, ...]:
