@@ -86,7 +86,8 @@ def server(own_database: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     log_file = log.open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "stockguard.entrypoints.api.asgi:build",
-         "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+         "--workers", "2", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--timeout-worker-healthcheck", "60"],
         env=env, stdout=log_file, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

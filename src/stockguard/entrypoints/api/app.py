@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from stockguard import __version__
+from stockguard.adapters.db.engine import POOL_SIZE
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import Settings
 from stockguard.entrypoints.api.errors import register_error_handlers
@@ -138,9 +143,20 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+@asynccontextmanager
+async def _threads_within_the_pool(_app: FastAPI) -> AsyncIterator[None]:
+    """Run at most ``POOL_SIZE`` synchronous endpoints and dependencies at once (anyio's
+    default is 40 threads): each holds at most one pooled database connection, so a
+    busy worker queues requests for a thread instead of opening and closing overflow
+    PostgreSQL connections (a backend fork and a SCRAM handshake each)."""
+    to_thread.current_default_thread_limiter().total_tokens = POOL_SIZE
+    yield
+
+
 def create_app(settings: Settings, *, stockguard: App | None = None) -> FastAPI:
     """Build the API (and dashboard) around ``stockguard`` or a freshly wired app."""
     app = FastAPI(
+        lifespan=_threads_within_the_pool,
         title="stockguard",
         version=__version__,
         description=DESCRIPTION,

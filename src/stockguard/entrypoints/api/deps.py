@@ -23,7 +23,8 @@ bearer = HTTPBearer(
 )
 
 
-def get_stockguard(request: Request) -> App:
+async def get_stockguard(request: Request) -> App:
+    """The wired app (``async``: no I/O, so FastAPI runs it inline, not in a thread)."""
     stockguard: App = request.app.state.stockguard
     return stockguard
 

@@ -13,6 +13,12 @@ from stockguard.entrypoints.api.app import create_app
 from stockguard.entrypoints.cli.context import console, state
 from stockguard.entrypoints.cli.secret_check import check_messaging_secret
 
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long uvicorn's supervisor waits for a worker to answer its health ping before it
+kills and replaces it. Uvicorn's 5 s default is shorter than a worker's start (importing
+and wiring the app takes 3-10 s on a busy 2-core machine): every worker was killed
+before it served, in a loop, and ``serve --workers 2`` never answered."""
+
 
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -30,7 +36,7 @@ def serve(
             os.environ["STOCKGUARD_DASHBOARD__SESSION_SECRET"] = secrets.token_urlsafe(32)
         uvicorn.run(
             "stockguard.entrypoints.api.asgi:build", factory=True, host=host, port=port,
-            workers=workers,
+            workers=workers, timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         )  # fmt: skip
         return
     uvicorn.run(create_app(state.settings(), stockguard=state.app()), host=host, port=port)

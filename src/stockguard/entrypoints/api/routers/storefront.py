@@ -3,6 +3,11 @@
 Each answer is one indexed read of precomputed rows (no planning work per request),
 kept for ``CACHE_SECONDS`` in an in-process cache and sent with an ``ETag`` and a short
 ``Cache-Control`` so browsers and CDNs revalidate cheaply (304 on ``If-None-Match``).
+
+The endpoints are ``async``: a cached answer is sent without a database session or a
+worker thread; only a miss reads the rows, in the thread pool (``run_in_threadpool``).
+The API key check (``deps.require``) still reads the key row on every request, so a
+revoked key is refused at once (ADR 0005).
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from stockguard.adapters.db import storefront as rows
+from stockguard.bootstrap import App
 from stockguard.domain import errors
-from stockguard.entrypoints.api.deps import SessionDep, Storefront
+from stockguard.entrypoints.api.deps import AppDep, Storefront
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
 from stockguard.entrypoints.api.schemas.storefront import (
     AvailabilityBatchRead,
@@ -77,11 +84,14 @@ cache = _TtlCache(CACHE_SECONDS)
 
 
 def _shown(
-    session: SessionDep, skus: list[str], location: str | None, lang: Lang
+    stockguard: App, skus: list[str], location: str | None, lang: Lang
 ) -> tuple[list[AvailabilityRead], list[str]]:
-    stored = rows.rows_of(session, skus, location)
-    missing = [sku for sku in skus if sku not in stored]
-    statuses = rows.product_statuses(session, missing) if missing else {}
+    """The shown rows of ``skus`` (in order) and the SKUs with no such product; blocking
+    (two indexed reads): call it in the thread pool."""
+    with stockguard.reader() as session:
+        stored = rows.rows_of(session, skus, location)
+        missing = [sku for sku in skus if sku not in stored]
+        statuses = rows.product_statuses(session, missing) if missing else {}
     shown: list[AvailabilityRead] = []
     for sku in skus:
         found = stored.get(sku, [])
@@ -109,9 +119,9 @@ def _send(request: Request, body: bytes) -> Response:
 
 
 @router.get("/availability/{sku}", response_model=AvailabilityRead)
-def get_availability(
+async def get_availability(
     request: Request,
-    session: SessionDep,
+    stockguard: AppDep,
     sku: SkuPath,
     location: LocationQuery = None,
     lang: LangQuery = Lang.EN,
@@ -122,7 +132,7 @@ def get_availability(
     key: tuple[object, ...] = ("one", sku, location, lang)
     body = cache.get(key)
     if body is None:
-        shown, _ = _shown(session, [sku], location, lang)
+        shown, _ = await run_in_threadpool(_shown, stockguard, [sku], location, lang)
         if not shown:
             raise errors.UnknownSku(sku)
         body = shown[0].model_dump_json().encode()
@@ -131,9 +141,9 @@ def get_availability(
 
 
 @router.get("/availability", response_model=AvailabilityBatchRead)
-def list_availability(
+async def list_availability(
     request: Request,
-    session: SessionDep,
+    stockguard: AppDep,
     skus: Annotated[
         str, Query(min_length=1, max_length=6500, description="Comma-separated SKUs (<= 100).")
     ],
@@ -148,13 +158,13 @@ def list_availability(
     key: tuple[object, ...] = ("many", tuple(wanted), location, lang)
     body = cache.get(key)
     if body is None:
-        shown, unknown = _shown(session, wanted, location, lang)
+        shown, unknown = await run_in_threadpool(_shown, stockguard, wanted, location, lang)
         body = AvailabilityBatchRead(items=shown, unknown=unknown).model_dump_json().encode()
         cache.put(key, body)
     return _send(request, body)
 
 
 @router.get("/ping")
-def ping() -> Pong:
+async def ping() -> Pong:
     """A trivial answer behind the same key check (the load benchmark's reference)."""
     return Pong()
