@@ -59,6 +59,9 @@ AHEAD = 14
 EVERY = 7
 """Days between two origins."""
 
+CHUNK_SERIES = 20_000
+"""Series estimated at a time (about 180 MB of window sums at 365 days)."""
+
 HISTORY_DAYS = 364
 """Days of sales history a refresh estimates from (a year: one turn of the seasons,
 about 43 origins per series)."""
@@ -140,18 +143,34 @@ def drift_terms(
             (stock-outs, not on sale); a SKU-origin counts only when all of its
             ``window + ahead`` days are observed.
 
-    Window sums come from cumulative sums, so the cost is O(n_series x n_days).
+    Window sums come from cumulative sums, so the cost is O(n_series x n_days); series
+    are taken ``CHUNK_SERIES`` at a time, so the sums' memory stays bounded.
     """
     values = np.asarray(history, dtype=np.float64)
     if values.ndim != 2:
         raise ValueError(f"history must be (n_series, n_days), got shape {values.shape}")
+    parts = [
+        _chunk_terms(values[start : start + CHUNK_SERIES], start, window, ahead, every)
+        for start in range(0, values.shape[0], CHUNK_SERIES)
+    ]
+    if not parts:
+        return DriftTerms(np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64))
+    return DriftTerms(
+        np.concatenate([p.mean for p in parts]),
+        np.concatenate([p.excess for p in parts]),
+        np.concatenate([p.series for p in parts]),
+    )
+
+
+def _chunk_terms(values: FloatArray, first: int, window: int, ahead: int, every: int) -> DriftTerms:
+    """``drift_terms`` of a block of series, numbered from ``first``."""
     seen = np.isfinite(values)
     x = np.where(seen, values, 0.0)
     zeros = np.zeros((values.shape[0], 1))
     total = np.concatenate([zeros, np.cumsum(x, axis=1)], axis=1)
     square = np.concatenate([zeros, np.cumsum(x * x, axis=1)], axis=1)
     count = np.concatenate([zeros, np.cumsum(seen, axis=1, dtype=np.float64)], axis=1)
-    means, excesses, series = [], [], []
+    means, excesses, series = [np.zeros(0)], [np.zeros(0)], [np.zeros(0, dtype=np.int64)]
     for t in range(window, values.shape[1] - ahead + 1, every):
         ok = (count[:, t] - count[:, t - window] == window) & (
             count[:, t + ahead] - count[:, t] == ahead
@@ -162,12 +181,8 @@ def drift_terms(
         f = (total[ok, t + ahead] - total[ok, t]) / ahead
         means.append(m)
         excesses.append((f - m) ** 2 - s2 / ahead - s2 / window)
-        series.append(np.flatnonzero(ok))
-    if not means:
-        return DriftTerms(np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64))
-    return DriftTerms(
-        np.concatenate(means), np.concatenate(excesses), np.concatenate(series).astype(np.int64)
-    )
+        series.append(np.flatnonzero(ok).astype(np.int64) + first)
+    return DriftTerms(np.concatenate(means), np.concatenate(excesses), np.concatenate(series))
 
 
 def estimate_level_drift(
