@@ -22,7 +22,10 @@ happens to be low does not pick its own band), with ``n_b`` SKU-origins:
 
 i.e. the ratio of sums (SKU-origins weigh by volume) with ``k`` pseudo SKU-origins at
 the band's mean volume carrying the prior ``c^2_0``: with ``n_b = 0`` the band is the
-prior, with ``n_b >> k`` its own figure.
+prior, with ``n_b >> k`` its own figure. Level changes inside the trailing window add to
+its ``s^2`` and are subtracted as if they were noise, so the estimate runs somewhat low
+(by about an eighth for levels that change weekly; tests/unit/services/
+test_risk_level_drift.py).
 
 Worked example: one band, 200 SKU-origins whose 14-day means stray 30% from their
 56-day means beyond noise (``E_b / V_b = 0.09``), ``k = 200``, prior 0.04: ``c^2 =
