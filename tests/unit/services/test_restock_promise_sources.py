@@ -1,5 +1,6 @@
-"""Restock promises from each purchase order's supplier record (pooled below 20
-receipts) and, without a purchase order, from the policy's next order date."""
+"""Restock promises from each purchase order's supplier record (blended with the pooled
+record below 20 receipts) and, without a purchase order, from the policy's next order
+date."""
 
 from __future__ import annotations
 
@@ -25,13 +26,27 @@ def test_the_empirical_pmf_counts_shares_of_each_value() -> None:
     assert records.empirical_pmf([]) == []
 
 
-def test_a_supplier_below_the_minimum_is_promised_from_the_pooled_record() -> None:
+def test_a_supplier_below_the_minimum_is_blended_with_the_pooled_record() -> None:
     found = _records()
 
     assert found.source("PUNCTUAL") == found.source("SLOW") == "supplier"
-    assert found.source("NEW") == found.source("UNKNOWN") == "pooled"
-    assert found.delay_pmf("NEW") == found.pooled
-    assert records.MIN_SUPPLIER_RECEIPTS == 20
+    assert (found.source("NEW"), found.source("UNKNOWN")) == ("blended", "pooled")
+    # pooled: 185 of 205 receipts on time, 20 at 20 days; NEW's 5 on time weigh beside
+    # it as 20 pseudo-receipts: (5 + 20 x 185/205) / 25 on time
+    on_time = (5 + 20 * 185 / 205) / 25
+    pmf = found.delay_pmf("NEW")
+    assert pmf is not None
+    assert [days for days, _ in pmf] == [0.0, 20.0]
+    assert abs(pmf[0][1] - on_time) < 1e-12
+    assert abs(pmf[1][1] - (1 - on_time)) < 1e-12
+    assert found.delay_pmf("UNKNOWN") == found.pooled
+    assert records.MIN_SUPPLIER_RECEIPTS == records.POOLED_WEIGHT == 20
+
+
+def test_the_worked_example_of_a_short_record() -> None:
+    short = records.blended([[0.0, 1.0]], 5, [[0.0, 0.9], [20.0, 0.1]], 20)
+
+    assert [[d, round(p, 12)] for d, p in short] == [[0.0, 0.92], [20.0, 0.08]]
 
 
 def test_each_record_comes_with_its_receipt_count_for_the_promise_to_shrink() -> None:
@@ -39,7 +54,10 @@ def test_each_record_comes_with_its_receipt_count_for_the_promise_to_shrink() ->
 
     assert found.delay_pmf("SLOW") == [[0.0, 0.8], [20.0, 0.2]]
     assert found.delay_count("SLOW") == 100
-    assert found.delay_count("NEW") == found.delay_count("UNKNOWN") == 205  # pooled
+    # in NEW's blend the pooled record is evidence on the shop's suppliers, not on this
+    # one: it counts as 20; a supplier without receipts gets the pooled total
+    assert (found.delay_count("NEW"), found.delay_count("UNKNOWN")) == (25, 205)
+    assert found.delay_count(None) == 205
 
 
 def test_without_any_receipt_the_promise_keeps_its_default() -> None:

@@ -10,7 +10,7 @@ the quantile of the earliest arrival among them (and of an order placed on the b
 placed on the basis's ``next_order_on`` (the stored policy's next order date:
 ``storefront.policy``), or a review period away (``ORDER_LAG_DAYS``) when the basis
 names none. The database bases give each open purchase order ITS supplier's lateness
-record (``storefront.records``: the pooled record below 20 receipts).
+record (``storefront.records``: blended with the pooled record below 20 receipts).
 """
 
 from __future__ import annotations
