@@ -32,7 +32,10 @@ Data sets:
     the future);
   - ``pooled_draw`` (the previous benchmark, kept as a reported row): every delay is
     drawn from the whole newer half, the promise learns the whole older half. A
-    calibrated 95% promise cannot be tight here: the pooled tail is every supplier's.
+    calibrated 95% promise cannot be tight here: the pooled tail is every supplier's;
+  - ``lane`` (a diagnostic row): as ``supplier``, with a supplier split by the
+    shipment's destination country (vendor x mode x country, the "route" of a
+    shipment): how much a finer record, and its oracle, tighten the promise.
 
 Measures, per data set and pooled over them: ``promises_kept_share`` (realised restock
 on or before the promised day; target >= 0.95) and ``median_lateness_ratio`` (the
@@ -57,8 +60,8 @@ Prints the tables and writes benchmarks/results/promise_calibration.json with th
 ``promises_kept_share``, ``median_lateness_ratio``, ``ratio_of_medians``,
 ``median_days_late`` (pooled over the data sets, HEADLINE = ``supplier`` variant,
 ``headline_variant``), ``datasets`` (its rows), ``oracle`` (the same with the true
-distribution), ``pooled_draw`` (the pooled-draw variant, with its own ``datasets`` and
-``oracle``) and ``tradeoff``.
+distribution), ``pooled_draw`` and ``lane`` (those variants, each with its own
+``datasets`` and ``oracle``), ``tradeoff``, ``window`` and ``delay_record_method``.
 """
 
 from __future__ import annotations
@@ -150,8 +153,13 @@ MIN_SUPPLIER_DRAWS = supplier_records.MIN_SUPPLIER_RECEIPTS
 """Newer deliveries a supplier needs to be drawn from (the product's 20, a priori)."""
 
 
-def scms_suppliers(data_dir: Path, window: str = "headline") -> SupplierDelays:
+def scms_suppliers(
+    data_dir: Path, window: str = "headline", *, lanes: bool = False
+) -> SupplierDelays:
     """``SupplierDelays`` of the SCMS file (lines without a shipment mode dropped).
+
+    ``lanes``: a supplier is a vendor x shipment mode x destination country (a lane)
+    instead of a vendor x shipment mode (the ``lane`` diagnostic variant).
 
     ``window="development"``: the same split within the older half only (older quarter
     learned, second quarter drawn): figures to choose a method on, held out from the
@@ -161,7 +169,13 @@ def scms_suppliers(data_dir: Path, window: str = "headline") -> SupplierDelays:
         raise DataMissingError(f"{path} is missing (see ../shared/data/SOURCES.md)")
     frame = pd.read_csv(
         path,
-        usecols=["Vendor", "Shipment Mode", "Scheduled Delivery Date", "Delivered to Client Date"],
+        usecols=[
+            "Vendor",
+            "Shipment Mode",
+            "Country",
+            "Scheduled Delivery Date",
+            "Delivered to Client Date",
+        ],
     )
     scheduled = pd.to_datetime(frame["Scheduled Delivery Date"], format="%d-%b-%y")
     delivered = pd.to_datetime(frame["Delivered to Client Date"], format="%d-%b-%y")
@@ -171,7 +185,8 @@ def scms_suppliers(data_dir: Path, window: str = "headline") -> SupplierDelays:
         cut = scheduled.sort_values().iloc[len(scheduled) // 2]
     frame = frame.assign(
         delay=(delivered - scheduled).dt.days, older=scheduled < cut,
-        supplier=frame["Vendor"].str.strip() + " / " + frame["Shipment Mode"],
+        supplier=frame["Vendor"].str.strip() + " / " + frame["Shipment Mode"]
+        + ((" / " + frame["Country"]) if lanes else ""),
     ).dropna(subset=["supplier"])  # fmt: skip
     names, older, newer = [], [], []
     for name, group in frame.groupby("supplier", sort=True):
@@ -500,7 +515,7 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-VARIANTS = ("supplier", "pooled_draw")
+VARIANTS = ("supplier", "pooled_draw", "lane")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -555,8 +570,10 @@ def run(
             )
         else:
             data = (data_sets.m5 if key == "m5" else data_sets.online_retail)(args.data_dir)
-            if variant == "supplier":
-                suppliers = suppliers or scms_suppliers(args.data_dir, args.window)
+            if variant in ("supplier", "lane"):
+                suppliers = suppliers or scms_suppliers(
+                    args.data_dir, args.window, lanes=variant == "lane"
+                )
                 model = supplier_model(
                     data.n_sku, suppliers, data.stated_lead_time, args.seed, oracle=oracle
                 )
@@ -628,7 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     output = args.output or (DEVELOPMENT_RESULTS if development else RESULTS)
     found: dict[tuple[str, bool], tuple[dict[str, Any], dict[str, Any]]] = {}
     try:
-        for variant in VARIANTS[:1] if development else VARIANTS:
+        for variant in ("supplier", "lane") if development else VARIANTS:
             for oracle in (False, True):
                 found[variant, oracle] = run(args, variant=variant, oracle=oracle)
     except DataMissingError as error:
@@ -640,6 +657,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("supplier", True): "supplier variant, oracle: the true delay distribution",
         ("pooled_draw", False): "pooled draw: delays from the whole SCMS file, records",
         ("pooled_draw", True): "pooled draw, oracle",
+        ("lane", False): "lane diagnostic: suppliers split by destination country, records",
+        ("lane", True): "lane diagnostic, oracle",
     }
     for key, title in titles.items():
         if key not in found:
@@ -660,6 +679,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "targets": {"promises_kept_share": ">= 0.95", "median_lateness_ratio": "<= 1.20"},
         "datasets": results,
         "oracle": _headline(found["supplier", True][1]) | {"datasets": found["supplier", True][0]},
+        "lane": _headline(found["lane", False][1])
+        | {
+            "datasets": found["lane", False][0],
+            "oracle": _headline(found["lane", True][1]) | {"datasets": found["lane", True][0]},
+        },
         "window": args.window,
         "delay_record_method": supplier_records.METHOD,
         "tradeoff": tradeoff,
