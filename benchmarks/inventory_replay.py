@@ -33,7 +33,8 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   equation.
 * backorder (JSON ``backorder``): the same run with ``fill_rate_model = backorder``, the
   textbook equations (normal demand over the lead time, the whole lead-time variance).
-* lost_sales replay variant (JSON ``replay_variant``): the lost-sales model as earlier
+* lost_sales replay variant (``--replay-variant``, JSON ``replay_variant``): the
+  lost-sales model as earlier
   sessions replayed it before it was in the product: stock-out days refitted as
   ``max(sales, forecast)`` and the undershoot and dispersion read from the fitting
   history only. It shows what the product's own inputs cost.
@@ -268,7 +269,7 @@ def run_data_set(
         variant.key: run_stockguard(
             data, scenario, settings, lead_times, nominal_choices(args.targets, variant), variant
         )
-        for variant in (PRODUCT, BACKORDER, REPLAY_VARIANT)
+        for variant in (PRODUCT, BACKORDER, *([REPLAY_VARIANT] if args.replay_variant else []))
     }
     labels = {PRODUCT.key: PRODUCT.label, BACKORDER.key: BACKORDER.label}
     labels[REPLAY_VARIANT.key] = REPLAY_VARIANT.label
@@ -339,6 +340,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         type=float,
         default=list(SAFETY_FACTORS),
         help="z values swept for the min/max peers",
+    )
+    parser.add_argument(
+        "--replay-variant",
+        action="store_true",
+        help="also replay the lost-sales model as earlier sessions did (JSON replay_variant)",
     )
     parser.add_argument(
         "--calibrate",

@@ -6,7 +6,9 @@ Modules:
     empirical: lead-time demand from samples, forecast quantiles or a bootstrap.
     distributions: ``DemandDistribution`` and the per-row dispatch to the kernels above.
     kinds / policies: ``PolicyKind``, ``compute_policies`` -> ``PolicyTable``, EOQ,
-        ``inventory_position`` and ``order_quantity_needed``.
+        ``inventory_position`` and ``order_quantity_needed``; the planning run's entry.
+    lost_sales: fill-rate (s,S) levels under lost sales, period review and crossing
+        orders (``FillRateModel.LOST_SALES``, the planning run's default).
     rounding: order quantities rounded up to MOQ and pack size (int64).
     abc: ABC classes by revenue share and default service targets per class.
 """

@@ -259,6 +259,10 @@ def smallest_whole_with_shortage_at_most(
     active = np.flatnonzero(high - low > 1.0)
     while active.size:
         middle = np.floor(0.5 * (low[active] + high[active]))
+        # beyond 2^53 whole numbers are no longer all floats: a middle equal to an end
+        # cannot narrow the bracket, and the row keeps its feasible end
+        moving = (middle > low[active]) & (middle < high[active])
+        active, middle = active[moving], middle[moving]
         feasible = shortage(active, middle) <= target[active]
         high[active] = np.where(feasible, middle, high[active])
         low[active] = np.where(feasible, low[active], middle)
