@@ -44,7 +44,9 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
 
 Measures (all units of demand together): fill rate, gap to the target in points, share
 of SKUs (with demand) more than 5 points below the target, cycle service level,
-stock-out days, average on hand (units; value at the unit price), orders. The ratio to
+stock-out days, average on hand (units; value at the unit price), orders, and for
+stockguard the forecast bias (``forecast_to_demand``: the next-period forecast means in
+force, summed over the replay, divided by the demand). The ratio to
 peer (a) divides stockguard's average inventory by the inventory peer (a) needs for the
 same achieved fill rate, read off its curve by linear interpolation between safety
 factors (none when stockguard's fill rate is outside the curve; when it is above the
@@ -197,7 +199,16 @@ def run_stockguard(
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
-        points.append(replace(point, nominal=choice.nominal, distribution=choice.distribution))
+        periods = data.replay.shape[1]
+        bias = float(planner.expected[:, :periods].sum() / max(data.replay.sum(), 1e-9))
+        points.append(
+            replace(
+                point,
+                nominal=choice.nominal,
+                distribution=choice.distribution,
+                forecast_to_demand=bias,
+            )
+        )
     return points
 
 
