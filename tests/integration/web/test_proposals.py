@@ -134,6 +134,9 @@ def test_the_sku_page_shows_the_policy_per_location_and_the_latest_line(
     assert "% fill rate" in panel
     assert "rule: abc_class A" in panel
     assert panel.count("No proposal has ordered for this location yet.") == 2
+    # the summary says which equation set the reorder point, and from what
+    assert panel.count("Lost-sales fill-rate model: ") == 2
+    assert "by which a daily review undershoots the reorder point" in panel
 
     summary = _propose(app)
     after = signed_in.get(f"/dashboard/sku/{shop.sku}").text
@@ -141,6 +144,7 @@ def test_the_sku_page_shows_the_policy_per_location_and_the_latest_line(
     assert f"Proposal {summary.proposal_id}</a>, line" in panel
     assert "Stock position 5 is at or below the reorder point" in panel
     assert "No proposal has ordered" not in panel
+    assert "which gives a" in panel.split("Stock position 5")[1]  # the line's why, too
 
 
 def test_a_sku_without_forecast_says_it_has_no_policy_yet(app: App, signed_in: TestClient) -> None:
