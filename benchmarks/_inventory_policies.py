@@ -155,6 +155,9 @@ class StockguardPolicy:
     impute_stockouts: bool = False
     fixed_history: bool = False
     kind: int = int(PolicyKind.REORDER_POINT_ORDER_UP_TO)
+    correct_bias: bool = False
+    """Diagnostic, not the product: scale the forecast by its recent aggregate bias
+    (``recent_bias``)."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:
@@ -183,6 +186,9 @@ class StockguardPolicy:
             self.expected = mean[:, :1]
         else:
             self.expected = np.concatenate([self.expected, mean[:, :1]], axis=1)
+        if self.correct_bias and state is not None:
+            factor = self.recent_bias(state)
+            mean, std = mean * factor, std * factor
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         n_sku = mean.shape[0]
         table = policies.compute_policies(
@@ -200,6 +206,19 @@ class StockguardPolicy:
             history_window=self.history_window,
         )
         return sim.PolicyLevels.from_table(table)
+
+    def recent_bias(self, state: sim.ReplayState) -> float:
+        """Sales / forecast in force over the in-stock periods of the last
+        ``refit_every`` periods, all SKUs pooled (1 with too little to go on).
+
+        Only periods already past are read, and stock-out periods are left out of both
+        sums (their sales are censored), so the factor understates a low bias."""
+        start = max(state.day + 1 - self.refit_every, 0)
+        seen = ~state.stocked_out[:, start:]
+        expected = self.expected[:, start : state.day + 1]
+        forecast = float(np.where(seen, expected, 0.0).sum())
+        sold = float(np.where(seen, state.sales[:, start:], 0.0).sum())
+        return sold / forecast if forecast > 0 and seen.mean() > 0.5 else 1.0
 
     def _recent_sales(self, state: sim.ReplayState | None) -> FloatArray:
         """The last ``history_window`` periods of observed sales, stock-outs NaN."""

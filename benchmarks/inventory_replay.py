@@ -38,6 +38,11 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   sessions replayed it before it was in the product: stock-out days refitted as
   ``max(sales, forecast)`` and the undershoot and dispersion read from the fitting
   history only. It shows what the product's own inputs cost.
+* bias-corrected (``--bias-diagnostic``, JSON ``bias_diagnostic``; a diagnostic, not the
+  product): the product's policy with its forecast multiplied by the forecast's recent
+  aggregate bias, the sales over the forecasts in force on the in-stock periods of the
+  last ``refit_every`` periods, all SKUs pooled (past periods only). It measures how much
+  of the gap the forecast's level explains.
 * calibrated (``--calibrate``, JSON ``calibrated``): the product's policy with a nominal
   fill rate fitted per target by replaying it on its own history before the window
   (``_inventory_calibration``). The product does not calibrate.
@@ -167,11 +172,15 @@ class Variant:
     fill_rate_model: FillRateModel
     impute_stockouts: bool = False
     fixed_history: bool = False
+    correct_bias: bool = False
 
 
 PRODUCT = Variant("stockguard", "stockguard", FillRateModel.LOST_SALES)
 BACKORDER = Variant("backorder", "backorder", FillRateModel.BACKORDER)
 REPLAY_VARIANT = Variant("replay_variant", "replay variant", FillRateModel.LOST_SALES, True, True)
+BIAS_DIAGNOSTIC = Variant(
+    "bias_diagnostic", "bias-corrected", FillRateModel.LOST_SALES, correct_bias=True
+)
 
 
 def run_stockguard(
@@ -196,6 +205,7 @@ def run_stockguard(
             history_window=settings.undershoot_window,
             impute_stockouts=variant.impute_stockouts,
             fixed_history=variant.fixed_history,
+            correct_bias=variant.correct_bias,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -280,10 +290,14 @@ def run_data_set(
         variant.key: run_stockguard(
             data, scenario, settings, lead_times, nominal_choices(args.targets, variant), variant
         )
-        for variant in (PRODUCT, BACKORDER, *([REPLAY_VARIANT] if args.replay_variant else []))
+        for variant in (
+            PRODUCT,
+            BACKORDER,
+            *([REPLAY_VARIANT] if args.replay_variant else []),
+            *([BIAS_DIAGNOSTIC] if args.bias_diagnostic else []),
+        )
     }
-    labels = {PRODUCT.key: PRODUCT.label, BACKORDER.key: BACKORDER.label}
-    labels[REPLAY_VARIANT.key] = REPLAY_VARIANT.label
+    labels = {x.key: x.label for x in (PRODUCT, BACKORDER, REPLAY_VARIANT, BIAS_DIAGNOSTIC)}
     calibration = None
     if args.calibrate:
         calibration = calibrate(
@@ -356,6 +370,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--replay-variant",
         action="store_true",
         help="also replay the lost-sales model as earlier sessions did (JSON replay_variant)",
+    )
+    parser.add_argument(
+        "--bias-diagnostic",
+        action="store_true",
+        help="also replay the product's policy with its forecast scaled by the forecast's "
+        "recent aggregate bias (JSON bias_diagnostic; a diagnostic, not the product)",
     )
     parser.add_argument(
         "--calibrate",
