@@ -64,7 +64,7 @@ from typing import Self
 import numpy as np
 
 from stockguard.planning.forecasting import classification, intervals
-from stockguard.planning.forecasting.backtest import backtest, rolling_origins, subset_windows
+from stockguard.planning.forecasting.backtest import backtest, later_windows, rolling_origins
 from stockguard.planning.forecasting.base import (
     FloatArray,
     Forecaster,
@@ -264,7 +264,9 @@ class AutoForecaster:
             include_final=True,
             origins=np.concatenate([calibrated_on, chosen_on]),
         )
-        result = subset_windows(everything, np.arange(calibrated_on.size, everything.n_windows), y)
+        result = (
+            later_windows(everything, calibrated_on.size, y) if calibrated_on.size else everything
+        )
         selection = select_models(
             result=result,
             combine=self.combine,

@@ -193,17 +193,17 @@ def backtest(
     )
 
 
-def subset_windows(result: BacktestResult, windows: IntArray, y: FloatArray) -> BacktestResult:
-    """The backtest of ``result``'s windows ``windows`` only (no ``final``), as if run on
-    them alone: the scale is the naive scale (season 1) of the training data of its
-    first window, and the errors are recomputed with it.
+def later_windows(result: BacktestResult, first: int, y: FloatArray) -> BacktestResult:
+    """The backtest of ``result``'s windows ``first`` onwards only (no ``final``), as if
+    run on them alone: the scale is the naive scale (season 1) of the training data of
+    window ``first``, and the errors are recomputed with it. The arrays are views of
+    ``result``'s (no copy of the forecasts).
 
-    Shapes: windows (k,) increasing indices into ``result.origins``; y the panel the
-    backtest ran on, (n_series, n_periods).
+    Shapes: y the panel the backtest ran on, (n_series, n_periods).
     """
-    origins = result.origins[windows]
-    forecasts = result.forecasts[:, windows]
-    actuals = result.actuals[windows]
+    origins = result.origins[first:]
+    forecasts = result.forecasts[:, first:]
+    actuals = result.actuals[first:]
     scale = naive_scale(insample=y[:, : origins[0]], season=1, power=2)
     return BacktestResult(
         aliases=result.aliases,

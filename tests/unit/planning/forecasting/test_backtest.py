@@ -104,7 +104,7 @@ def test_a_model_that_cannot_forecast_a_scored_series_has_infinite_error() -> No
 
 
 def test_explicit_origins_give_the_rolling_windows_and_a_subset_is_a_backtest_of_its_own() -> None:
-    from stockguard.planning.forecasting.backtest import subset_windows
+    from stockguard.planning.forecasting.backtest import later_windows
 
     y = np.random.default_rng(31).poisson(4.0, size=(5, 60)).astype(np.float64)
     y[1, :20] = NAN
@@ -115,7 +115,7 @@ def test_explicit_origins_give_the_rolling_windows_and_a_subset_is_a_backtest_of
     np.testing.assert_array_equal(explicit.errors, rolling.errors)
     wider = backtest(models=models, y=y, horizon=7, n_windows=1, origins=np.array([10, 25, 46, 53]))
     alone = backtest(models=models, y=y, horizon=7, n_windows=1, origins=np.array([46, 53]))
-    part = subset_windows(wider, np.array([2, 3]), y)
+    part = later_windows(wider, 2, y)
     np.testing.assert_array_equal(part.origins, alone.origins)
     np.testing.assert_array_equal(part.forecasts, alone.forecasts)
     np.testing.assert_array_equal(part.scale, alone.scale)
