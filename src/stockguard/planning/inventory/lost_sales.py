@@ -370,8 +370,9 @@ def lost_sales_rows(
     ``ceil(E[L])`` periods; ``T = Q / d``; ``sigma_LT,eff^2 = min(Var[L], max(T, 1)
     c)`` with ``c`` the crossing spread; ``E[X]``, ``Var[X]`` and ``s`` as in the module
     docstring. A row without an observed period in the last ``undershoot_window`` of
-    ``sales`` (a new product) takes its undershoot from its forecast instead
-    (``forecast_undershoot_moments``) and ``phi = 1``.
+    ``sales`` (a new product, or one out of stock all that time) takes its undershoot
+    from its forecast mean read as Poisson instead (``forecast_undershoot_moments``) and
+    ``phi = 1``.
 
     Args:
         demand_mean: (n, horizon) forecast mean per period, units.
@@ -418,9 +419,7 @@ def lost_sales_rows(
         lead_time_std=np.zeros(n_rows),
         levels=(0.5,),
     )
-    under_mean, under_variance, phi = _history_terms(
-        history, mean, std, undershoot_window, lead_mean
-    )
+    under_mean, under_variance, phi = _history_terms(history, mean, undershoot_window, lead_mean)
     demand_variance = np.maximum(demand.std**2, phi * demand.mean)
     protection_mean = demand.mean + under_mean
     protection_std = np.sqrt(demand_variance + daily**2 * lead_variance + under_variance)
@@ -499,13 +498,21 @@ def dispersion_by_row(*, sales: Any, window: int, periods: Any) -> FloatArray:
 
 
 def _history_terms(
-    history: FloatArray, mean: FloatArray, std: FloatArray, window: int, lead_mean: FloatArray
+    history: FloatArray, mean: FloatArray, window: int, lead_mean: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Undershoot mean and variance and ``phi_P`` per row: from the history where it has
-    an observed period in the window, from the first forecast period elsewhere."""
+    an observed period in the window, elsewhere from the first forecast period's mean
+    read as Poisson (``phi = 1``, the same assumption as the rows' dispersion).
+
+    Not the forecast's std: for a row without observed sales that spread is the
+    forecaster's uncertainty, not demand's lumpiness, and read as a negative binomial it
+    makes ``E[U] = (sigma^2 + mu^2 - mu) / (2 mu)`` run away as ``mu -> 0`` (a SKU out of
+    stock for the whole window, forecast 3e-9 units/day with sigma 0.16, got a reorder
+    point of 14 million units)."""
     seen = np.isfinite(history[:, -window:]).any(axis=1)
+    first = np.maximum(mean[:, 0], 0.0)
     under_mean, under_variance = forecast_undershoot_moments(
-        demand_mean=mean[:, 0], demand_std=std[:, 0]
+        demand_mean=first, demand_std=np.sqrt(first)
     )
     phi = np.ones(history.shape[0])
     rows = np.flatnonzero(seen)

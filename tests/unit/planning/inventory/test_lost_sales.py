@@ -257,3 +257,21 @@ def test_a_row_without_history_reads_its_undershoot_off_the_forecast() -> None:
     # constant 3: (9 - 3) / 6 = 1; Poisson 3 off the forecast: (3 + 9 - 3) / 6 = 1.5
     np.testing.assert_allclose(levels.undershoot_mean, [1.0, 1.5], atol=1e-12)
     np.testing.assert_allclose(levels.dispersion, [0.0, 1.0], atol=1e-12)
+
+
+def test_a_row_out_of_stock_all_window_with_a_vanishing_forecast_orders_almost_nothing() -> None:
+    """Regression: a forecast of 3e-9 units/day with a spread of 0.16 and no observed
+    sales in the window read as a negative binomial gave E[U] of 4.7 million units."""
+    levels = lost_sales.lost_sales_rows(
+        demand_mean=np.full((1, 49), 3e-9),
+        demand_std=np.full((1, 49), 0.156),
+        lead_time_mean=[7.85],
+        lead_time_variance=[10.75**2],
+        lead_time_crossing=[3.05],
+        fill_rate=[0.9],
+        order_quantity=[1.0],
+        sales=np.full((1, 91), np.nan),
+        undershoot_window=91,
+    )
+    assert levels.undershoot_mean[0] < 1e-8
+    assert levels.reorder_point[0] <= 1.0
