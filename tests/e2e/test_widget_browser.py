@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -151,6 +152,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Shop, App
     app.engine.dispose()
 
 
+@contextmanager
+def browser_page(width: int = 1280, height: int = 720) -> Iterator[Page]:
+    """A page of headless Chromium (10 s timeouts), closed afterwards; skips the test
+    when Chromium or Playwright is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(10_000)
+            yield page
+        finally:
+            browser.close()
+
+
 def _availability(base: str, key: str, sku: str) -> dict[str, Any]:
     """What the API itself answers, to compare the widget with."""
     answer = httpx.get(
@@ -236,18 +256,10 @@ def _notify_with_the_keyboard(page: Page, host: Locator) -> None:
 def test_the_widget_shows_each_state_and_takes_a_notify_me_request(
     server: tuple[Shop, App, str],
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     shop, _app, base = server
     problems: list[str] = []
     foreign: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        page = browser.new_page(viewport={"width": 900, "height": 640})
-        page.set_default_timeout(10_000)
+    with browser_page(900, 640) as page:
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("request", lambda r: None if r.url.startswith(base) else foreign.append(r.url))
@@ -255,37 +267,34 @@ def test_the_widget_shows_each_state_and_takes_a_notify_me_request(
             "response",
             lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
         )
-        try:
-            _check_state(page, base, shop, shop.in_stock, {"in_stock"})
-            low = _check_state(page, base, shop, shop.low_stock, {"low_stock"})
-            assert "3" in low.locator(".sg-message").inner_text()
-            assert low.locator("form").count() == 0
-            gone = _check_state(page, base, shop, shop.discontinued, {"discontinued"})
-            assert gone.locator("form").count() == 0
-            out = _check_state(page, base, shop, shop.out_of_stock, {"out_of_stock"})
-            assert out.get_by_role("button", name="Notify me").is_visible()
-            coming = _check_state(page, base, shop, shop.on_order, {"out_of_stock", "preorder"})
-            alternative = coming.get_by_role("link", name="Red mug (large)")
-            alternative.wait_for()
-            assert f"/storefront/demo/product/{shop.alternative}" in str(
-                alternative.get_attribute("href")
-            )
-            assert "€16.00" in coming.locator(f'li[data-sku="{shop.alternative}"]').inner_text()
-            if coming.get_attribute("data-stockguard-state") == "preorder":
-                _pre_order_hands_over_to_the_shop(page, coming, shop.on_order)
-            page.screenshot(path=str(ARTIFACTS / "widget-on-order.png"))
-            promise = coming.locator(".sg-promise")
-            assert promise.get_attribute("data-promise-date") is not None
-            promised = date.fromisoformat(str(promise.get_attribute("data-promise-date")))
-            assert promised >= PO_DUE  # conservative: not before the PO is due
-            assert str(promised.year) in promise.inner_text()
-            assert "95% confidence" in promise.inner_text()
-            french = _open(page, base, shop, shop.on_order, lang="fr")
-            assert re.search(r"fiabilité 95\s%", french.locator(".sg-promise").inner_text())
-            _notify_with_the_keyboard(page, french)
-            page.screenshot(path=str(ARTIFACTS / "widget-notify-me-sent.png"))
-        finally:
-            browser.close()
+        _check_state(page, base, shop, shop.in_stock, {"in_stock"})
+        low = _check_state(page, base, shop, shop.low_stock, {"low_stock"})
+        assert "3" in low.locator(".sg-message").inner_text()
+        assert low.locator("form").count() == 0
+        gone = _check_state(page, base, shop, shop.discontinued, {"discontinued"})
+        assert gone.locator("form").count() == 0
+        out = _check_state(page, base, shop, shop.out_of_stock, {"out_of_stock"})
+        assert out.get_by_role("button", name="Notify me").is_visible()
+        coming = _check_state(page, base, shop, shop.on_order, {"out_of_stock", "preorder"})
+        alternative = coming.get_by_role("link", name="Red mug (large)")
+        alternative.wait_for()
+        assert f"/storefront/demo/product/{shop.alternative}" in str(
+            alternative.get_attribute("href")
+        )
+        assert "€16.00" in coming.locator(f'li[data-sku="{shop.alternative}"]').inner_text()
+        if coming.get_attribute("data-stockguard-state") == "preorder":
+            _pre_order_hands_over_to_the_shop(page, coming, shop.on_order)
+        page.screenshot(path=str(ARTIFACTS / "widget-on-order.png"))
+        promise = coming.locator(".sg-promise")
+        assert promise.get_attribute("data-promise-date") is not None
+        promised = date.fromisoformat(str(promise.get_attribute("data-promise-date")))
+        assert promised >= PO_DUE  # conservative: not before the PO is due
+        assert str(promised.year) in promise.inner_text()
+        assert "95% confidence" in promise.inner_text()
+        french = _open(page, base, shop, shop.on_order, lang="fr")
+        assert re.search(r"fiabilité 95\s%", french.locator(".sg-promise").inner_text())
+        _notify_with_the_keyboard(page, french)
+        page.screenshot(path=str(ARTIFACTS / "widget-notify-me-sent.png"))
     assert problems == [], problems  # no script error, no CSP violation, no failed request
     assert foreign == []  # the widget talks to its own origin only
     [row] = _subscriptions(shop.url, shop.on_order)
@@ -299,37 +308,26 @@ def test_the_widget_shows_each_state_and_takes_a_notify_me_request(
 def test_the_widget_hides_an_unknown_sku_and_explains_a_refused_phone_number(
     server: tuple[Shop, App, str],
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     shop, _app, base = server
     errors: list[str] = []
     answers: list[tuple[int, str]] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        page = browser.new_page(viewport={"width": 900, "height": 640})
-        page.set_default_timeout(10_000)
+    with browser_page(900, 640) as page:
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on("response", lambda r: answers.append((r.status, r.url.split("?")[0])))
-        try:
-            unknown = _open(page, base, shop, "NO-SUCH-SKU")
-            assert unknown.locator(".sg-status").is_hidden()  # 404: the section hides
-            assert unknown.locator("form").count() == 0
-            out = _open(page, base, shop, shop.out_of_stock)
-            out.get_by_label("SMS (text message)").check()
-            number = out.get_by_label(re.compile(r"^Mobile number"))
-            assert number.get_attribute("type") == "tel"
-            number.fill("06 12 34 56 78")  # no country code: the server refuses it
-            out.get_by_role("checkbox").check()
-            out.get_by_role("button", name="Notify me").click()
-            out.locator(".sg-result.sg-error").filter(has_text="international format").wait_for()
-            assert number.get_attribute("aria-invalid") == "true"
-            assert number.evaluate("n => n === n.getRootNode().activeElement")
-            page.screenshot(path=str(ARTIFACTS / "widget-refused-number.png"))
-        finally:
-            browser.close()
+        unknown = _open(page, base, shop, "NO-SUCH-SKU")
+        assert unknown.locator(".sg-status").is_hidden()  # 404: the section hides
+        assert unknown.locator("form").count() == 0
+        out = _open(page, base, shop, shop.out_of_stock)
+        out.get_by_label("SMS (text message)").check()
+        number = out.get_by_label(re.compile(r"^Mobile number"))
+        assert number.get_attribute("type") == "tel"
+        number.fill("06 12 34 56 78")  # no country code: the server refuses it
+        out.get_by_role("checkbox").check()
+        out.get_by_role("button", name="Notify me").click()
+        out.locator(".sg-result.sg-error").filter(has_text="international format").wait_for()
+        assert number.get_attribute("aria-invalid") == "true"
+        assert number.evaluate("n => n === n.getRootNode().activeElement")
+        page.screenshot(path=str(ARTIFACTS / "widget-refused-number.png"))
     assert errors == []
     assert (404, f"{base}/storefront/v1/availability/NO-SUCH-SKU") in answers
     assert (422, f"{base}/storefront/v1/subscriptions") in answers
@@ -341,28 +339,17 @@ def test_the_widget_offers_any_variant_when_the_shop_asks(
 ) -> None:
     """``data-any-variant="true"``: a second checkbox, and the subscription it creates
     waits for the whole family."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     shop, _app, base = server
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        page = browser.new_page(viewport={"width": 900, "height": 640})
-        page.set_default_timeout(10_000)
-        try:
-            sku = shop.out_of_stock
-            page.goto(f"{base}/storefront/demo/product/{sku}?key={shop.key}&any_variant=true")
-            host = page.locator(f'[data-stockguard-sku="{sku}"][data-stockguard-ready="true"]')
-            host.wait_for()
-            host.get_by_label("E-mail address").fill("any.size@example.com")
-            host.get_by_label("Another size or colour of this product will do").check()
-            host.get_by_label(re.compile(r"^I agree to receive")).check()
-            host.get_by_role("button", name="Notify me").click()
-            host.locator(".sg-result").filter(has_text="Thank you").wait_for()
-        finally:
-            browser.close()
+    with browser_page(900, 640) as page:
+        sku = shop.out_of_stock
+        page.goto(f"{base}/storefront/demo/product/{sku}?key={shop.key}&any_variant=true")
+        host = page.locator(f'[data-stockguard-sku="{sku}"][data-stockguard-ready="true"]')
+        host.wait_for()
+        host.get_by_label("E-mail address").fill("any.size@example.com")
+        host.get_by_label("Another size or colour of this product will do").check()
+        host.get_by_label(re.compile(r"^I agree to receive")).check()
+        host.get_by_role("button", name="Notify me").click()
+        host.locator(".sg-result").filter(has_text="Thank you").wait_for()
     rows = [r for r in _subscriptions(shop.url, sku) if r.contact == "any.size@example.com"]
     assert [(r.status, r.family) for r in rows] == [("pending", "MUG-YEL")]
 
@@ -398,18 +385,10 @@ def test_the_widget_works_on_a_shop_page_of_another_origin(
 ) -> None:
     """The shop's page, served by a server of its own on another port (another origin),
     loads the script from stockguard and calls the API across origins (CORS preflight)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     shop, _app, base = server
     page_html = SHOP_PAGE.format(base=base, key=shop.key, sku=shop.low_stock)
     errors: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        page = browser.new_page(viewport={"width": 900, "height": 400})
-        page.set_default_timeout(10_000)
+    with browser_page(900, 400) as page:
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
         other = shop_server(page_html)
@@ -421,7 +400,6 @@ def test_the_widget_works_on_a_shop_page_of_another_origin(
             assert "Plus que 3" in host.locator(".sg-message").inner_text()  # <html lang="fr">
             page.screenshot(path=str(ARTIFACTS / "widget-other-origin.png"))
         finally:
-            browser.close()
             other.shutdown()
             other.server_close()
     assert errors == []
@@ -444,9 +422,6 @@ def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_and_linked(
     the widget; on an out-of-stock page the widget reports the view, and stockguard keeps
     it with the address and consent of its own customer record; the notify-me request
     made there is linked to the customer."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"the browser test needs Chromium at {CHROMIUM} (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
     shop, app, base = server
     with app.sessions() as session:
         session.execute(insert(table_of(t.CustomerRow)).values(
@@ -460,12 +435,7 @@ def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_and_linked(
     page_html = SHOP_PAGE.format(base=base, key=shop.key, sku=shop.out_of_stock).replace(
         "<div data-stockguard-sku", f'<div data-customer-token="{token}" data-stockguard-sku'
     )
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        page = browser.new_page()
-        page.set_default_timeout(10_000)
+    with browser_page() as page:
         other = shop_server(page_html)
         try:
             with page.expect_response(lambda r: r.url.endswith("/storefront/v1/views")) as sent:
@@ -478,7 +448,6 @@ def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_and_linked(
             host.get_by_role("button", name="Me prévenir").click()
             host.locator(".sg-result").filter(has_text="Merci").wait_for()
         finally:
-            browser.close()
             other.shutdown()
             other.server_close()
     [view] = _views(shop.url, shop.out_of_stock)
