@@ -229,7 +229,7 @@ def _approve_the_demo_proposal(page: Page) -> None:
     message = page.get_by_role("status").inner_text()
     assert message.startswith("Approved.")
     assert "RP1-1" in message
-    page.locator("#draft-orders").get_by_role("link", name="RP1-1").click()
+    page.locator("#draft-orders").get_by_role("link", name="RP1-1", exact=True).click()
     heading = page.get_by_role("heading", level=1).inner_text()
     assert "RP1-1" in heading
     assert "draft" in heading

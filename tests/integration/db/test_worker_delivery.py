@@ -142,7 +142,10 @@ def test_a_sale_that_empties_the_shelf_reaches_the_webhook_through_the_outbox(ap
         handlers.save_rules(rules, "r.yaml", lambda: SqlRelayUnitOfWork(app.sessions), T0)
         app.bus.handle(commands.RecordAdjustment(sku, "PAR", 5, T0, f"{sku}-found"))
         app.bus.handle(commands.RecordSale(sku, "PAR", 5, T0, f"{sku}-sale"))
-        worker = build_worker(app, clock=lambda: T0 + timedelta(minutes=1))
+        # the events are stamped when recorded (real time), so the worker's clock must be
+        # past that, not past T0: a fixed clock made this test fail once T0 was in the past
+        soon = datetime.now(UTC) + timedelta(minutes=1)
+        worker = build_worker(app, clock=lambda: soon)
         stop = threading.Event()
         reports: list[CycleReport] = []
 
