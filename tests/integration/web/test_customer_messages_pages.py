@@ -57,6 +57,7 @@ def test_subscriptions_page_counts_states_per_sku_and_lists_the_queue_masked(
     pending_only = signed_in.get("/dashboard/subscriptions", params={"state": "unsubscribed",
                                                                      "sku": shop.sku})  # fmt: skip
     assert "No subscription matches." in pending_only.text
+    assert '<option value="unsubscribed" selected>' in pending_only.text  # the filter keeps it
 
     queue = signed_in.get(f"/dashboard/subscriptions/{shop.sku}")
     assert queue.status_code == 200
@@ -68,6 +69,8 @@ def test_subscriptions_page_counts_states_per_sku_and_lists_the_queue_masked(
     assert first[-2:] == ["widget", "en"]
     notified = signed_in.get(f"/dashboard/subscriptions/{shop.sku}", params={"state": "notified"})
     assert notified.text.count("badge-notified") == 4
+    assert '<option value="notified" selected>' in notified.text
+    assert f'href="/dashboard/subscriptions/{shop.sku}">Clear</a>' in notified.text
     assert signed_in.get("/dashboard/subscriptions/NOPE-404").status_code == 404
 
 
