@@ -215,14 +215,19 @@ def _check_state(page: Page, base: str, shop: Shop, sku: str, expected: set[str]
     return host
 
 
-def _subscriptions(url: str, sku: str) -> list[Any]:
+def _rows_of(url: str, row_class: Any, sku: str) -> list[Any]:
+    """The rows of ``row_class``'s table for ``sku``, read in a connection of their own."""
     engine = db_engine.make_engine(url)
-    table = table_of(ts.BackInStockSubscriptionRow)
+    table = table_of(row_class)
     try:
         with engine.connect() as connection:
             return list(connection.execute(select(table).where(table.c.sku == sku)).all())
     finally:
         engine.dispose()
+
+
+def _subscriptions(url: str, sku: str) -> list[Any]:
+    return _rows_of(url, ts.BackInStockSubscriptionRow, sku)
 
 
 def _pre_order_hands_over_to_the_shop(page: Page, host: Locator, sku: str) -> None:
@@ -405,16 +410,6 @@ def test_the_widget_works_on_a_shop_page_of_another_origin(
     assert errors == []
 
 
-def _views(url: str, sku: str) -> list[Any]:
-    engine = db_engine.make_engine(url)
-    table = table_of(tw.ProductViewRow)
-    try:
-        with engine.connect() as connection:
-            return list(connection.execute(select(table).where(table.c.sku == sku)).all())
-    finally:
-        engine.dispose()
-
-
 def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_and_linked(
     server: tuple[Shop, App, str],
 ) -> None:
@@ -450,7 +445,7 @@ def test_a_signed_in_shopper_on_an_empty_shelf_is_reported_and_linked(
         finally:
             other.shutdown()
             other.server_close()
-    [view] = _views(shop.url, shop.out_of_stock)
+    [view] = _rows_of(shop.url, tw.ProductViewRow, shop.out_of_stock)
     assert (view.customer, view.email, view.marketing_consent) == (
         "C-77", "cleo@example.com", True,
     )  # fmt: skip
