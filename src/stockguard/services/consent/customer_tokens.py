@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -27,8 +26,8 @@ from typing import ClassVar
 from pydantic import SecretStr
 
 from stockguard.domain import errors
+from stockguard.services.consent import tokens
 
-PURPOSE = "customer"
 MAX_CUSTOMER_ID_LENGTH = 64
 MAX_TOKEN_LENGTH = 420
 """64 characters of up to 4 UTF-8 bytes in base64url (342), an expiry (<= 11), the
@@ -76,11 +75,6 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def _signature(secret: bytes, customer: str, expiry: int) -> str:
-    message = f"{PURPOSE}:{customer}:{expiry}".encode()
-    return _b64(hmac.new(secret, message, hashlib.sha256).digest())
-
-
 def sign(secret: bytes, customer: str, expires_at: datetime) -> str:
     """A token naming ``customer`` (the shop's external id) until ``expires_at`` (aware)."""
     if expires_at.tzinfo is None:
@@ -88,7 +82,8 @@ def sign(secret: bytes, customer: str, expires_at: datetime) -> str:
     if not customer or len(customer) > MAX_CUSTOMER_ID_LENGTH:
         raise ValueError(f"a customer id has 1 to {MAX_CUSTOMER_ID_LENGTH} characters")
     expiry = int(expires_at.timestamp())
-    return f"{_b64(customer.encode())}.{expiry}.{_signature(secret, customer, expiry)}"
+    signed = tokens.signature(secret, tokens.Purpose.CUSTOMER, customer, expiry)
+    return f"{_b64(customer.encode())}.{expiry}.{signed}"
 
 
 def _customer_id(encoded: str) -> str | None:
@@ -112,7 +107,7 @@ def verify(secret: bytes, token: str, now: datetime) -> str:
     if customer is None or not parts[1].isdigit():
         raise ForgedCustomerToken()
     expiry = int(parts[1])
-    expected = _signature(secret, customer, expiry)
+    expected = tokens.signature(secret, tokens.Purpose.CUSTOMER, customer, expiry)
     if not hmac.compare_digest(expected.encode(), parts[2].encode("ascii", "replace")):
         raise ForgedCustomerToken()
     expires_at = datetime.fromtimestamp(expiry, UTC)

@@ -27,6 +27,8 @@ class Purpose(enum.StrEnum):
     CONFIRM = "confirm"
     UNSUBSCRIBE = "unsubscribe"
     CLICK = "click"
+    CUSTOMER = "customer"
+    """A shopper named by the shop's server (``customer_tokens``), not a link."""
 
 
 class ForgedToken(errors.DomainError):
@@ -56,8 +58,10 @@ class ExpiredToken(errors.DomainError):
         )
 
 
-def _signature(secret: bytes, purpose: Purpose, subscription_id: int, expiry: int) -> str:
-    message = f"{purpose.value}:{subscription_id}:{expiry}".encode()
+def signature(secret: bytes, purpose: Purpose, subject: int | str, expiry: int) -> str:
+    """``base64url(HMAC-SHA256(secret, "<purpose>:<subject>:<expiry>"))`` without padding;
+    ``subject`` is a subscription id, or a customer id for ``customer_tokens``."""
+    message = f"{purpose.value}:{subject}:{expiry}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
@@ -67,7 +71,7 @@ def sign(secret: bytes, purpose: Purpose, subscription_id: int, expires_at: date
     if expires_at.tzinfo is None:
         raise ValueError("token expiry must be timezone-aware")
     expiry = int(expires_at.timestamp())
-    return f"{subscription_id}.{expiry}.{_signature(secret, purpose, subscription_id, expiry)}"
+    return f"{subscription_id}.{expiry}.{signature(secret, purpose, subscription_id, expiry)}"
 
 
 def verify(secret: bytes, purpose: Purpose, token: str, now: datetime) -> int:
@@ -81,7 +85,7 @@ def verify(secret: bytes, purpose: Purpose, token: str, now: datetime) -> int:
     if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
         raise ForgedToken(purpose.value)
     subscription_id, expiry = int(parts[0]), int(parts[1])
-    expected = _signature(secret, purpose, subscription_id, expiry)
+    expected = signature(secret, purpose, subscription_id, expiry)
     if not hmac.compare_digest(expected.encode(), parts[2].encode("ascii", "replace")):
         raise ForgedToken(purpose.value)
     expires_at = datetime.fromtimestamp(expiry, UTC)
