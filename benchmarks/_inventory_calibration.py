@@ -71,6 +71,7 @@ def calibrate(
     cycle: int,
     horizon: int,
     rng: np.random.Generator,
+    fit_window: int | None = None,
 ) -> Calibration:
     """Replay the grid for each model on the history's last periods; choose per target."""
     started = time.perf_counter()
@@ -84,7 +85,7 @@ def calibrate(
     )
     demand = history_demand(data.history[:, cut:], rng)
     scenario = sim.Scenario.build(demand=demand, lead_time=lead, unit_cost=data.unit_value)
-    fit = forecaster_fit(data.season_length, horizon)
+    fit = forecaster_fit(data.season_length, horizon, fit_window)
     achieved: dict[str, tuple[float, ...]] = {}
     units: dict[str, tuple[float, ...]] = {}
     for model in MODELS:

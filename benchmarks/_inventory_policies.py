@@ -110,11 +110,17 @@ Fit = Callable[[int, FloatArray], tuple[FloatArray, FloatArray]]
 """(fit day, observed history up to it) -> per-period forecast mean and std, (n, horizon)."""
 
 
-def forecaster_fit(season_length: int, horizon: int) -> Fit:
-    """stockguard's forecast: AutoForecaster means, per-period std from the p10-p90 spread."""
+def forecaster_fit(season_length: int, horizon: int, window: int | None = None) -> Fit:
+    """stockguard's forecast: AutoForecaster means, per-period std from the p10-p90 spread.
+
+    ``window`` (periods, None: all): fit on the last ``window`` periods of the observed
+    history only, as a planning run learns from its last ``history_days`` (730) of ledger.
+    """
 
     def fit(fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
         del fit_day
+        if window is not None:
+            observed = observed[:, -window:]
         result = AutoForecaster(season_length=season_length).fit(observed, horizon).predict()
         spread = leadtime.std_from_quantiles(quantiles=result.quantiles, levels=result.levels)
         return result.mean, np.maximum(spread, 0.0)
@@ -158,6 +164,11 @@ class StockguardPolicy:
     correct_bias: bool = False
     """Diagnostic, not the product: scale the forecast by its recent aggregate bias
     (``recent_bias``)."""
+    ended_empty_unobserved: bool = True
+    """Periods that ended with nothing on hand count as stock-outs (unobserved), as the
+    product's ledger mask does (``planning.audit.stockouts``: end-of-day on hand <= 0),
+    besides the simulator's stock-out periods (nothing at the start, or demand lost).
+    False: the simulator's flags only (earlier sessions)."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:
@@ -165,20 +176,23 @@ class StockguardPolicy:
             self.history = np.where(flagged, np.nan, self.history)
         self.fit_day = -1
         self.observed = self.history
-        self.mean, self.std = self.fit(-1, self.history)
+        self.fit_seconds = 0.0
+        self.mean, self.std = self._timed_fit(-1, self.history)
         self.fits = 1
         self.crossing = lost_sales.crossing_spread(self.lead_times)
+        self.ended_empty = np.zeros((self.history.shape[0], 0), dtype=bool)
 
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the latest forecast (refitted when it is due)."""
-        if state is not None and (state.day + 1) % self.refit_every == 0:
+        unobserved = None if state is None else self._unobserved(state)
+        if state is not None and unobserved is not None and (state.day + 1) % self.refit_every == 0:
             if self.impute_stockouts:
                 expected = self.expected[:, : state.day + 1]
                 sales = np.where(state.stocked_out, np.maximum(state.sales, expected), state.sales)
             else:
-                sales = np.where(state.stocked_out, np.nan, state.sales)
+                sales = np.where(unobserved, np.nan, state.sales)
             self.observed = np.concatenate([self.history, sales], axis=1)
-            self.mean, self.std = self.fit(state.day, self.observed)
+            self.mean, self.std = self._timed_fit(state.day, self.observed)
             self.fit_day, self.fits = state.day, self.fits + 1
         step = 0 if state is None else state.day - self.fit_day
         mean, std = self.mean[:, step:], self.std[:, step:]
@@ -201,11 +215,18 @@ class StockguardPolicy:
             service_measure=ServiceMeasure.FILL_RATE,
             fixed_order_quantity=lot,
             fill_rate_model=self.fill_rate_model,
-            demand_history=self._recent_sales(state),
+            demand_history=self._recent_sales(state, unobserved),
             lead_time_crossing=np.full(n_sku, self.crossing),
             history_window=self.history_window,
         )
         return sim.PolicyLevels.from_table(table)
+
+    def _timed_fit(self, fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``fit``, its seconds added to ``fit_seconds``."""
+        started = time.perf_counter()
+        fitted = self.fit(fit_day, observed)
+        self.fit_seconds += time.perf_counter() - started
+        return fitted
 
     def recent_bias(self, state: sim.ReplayState) -> float:
         """Sales / forecast in force over the in-stock periods of the last
@@ -220,11 +241,27 @@ class StockguardPolicy:
         sold = float(np.where(seen, state.sales[:, start:], 0.0).sum())
         return sold / forecast if forecast > 0 and seen.mean() > 0.5 else 1.0
 
-    def _recent_sales(self, state: sim.ReplayState | None) -> FloatArray:
+    def _unobserved(self, state: sim.ReplayState) -> BoolArray:
+        """(n, day + 1) replay periods whose sales a planning run reads as unobserved:
+        the simulator's stock-out periods, and (``ended_empty_unobserved``) those that
+        ended with nothing on hand (recorded at each call; ``state.on_hand`` is after the
+        period's sales)."""
+        missing = state.day + 1 - self.ended_empty.shape[1]
+        if missing > 0:
+            unseen = np.zeros((self.ended_empty.shape[0], missing - 1), dtype=bool)
+            now = (state.on_hand <= 0)[:, None]
+            self.ended_empty = np.concatenate([self.ended_empty, unseen, now], axis=1)
+        if not self.ended_empty_unobserved:
+            return np.asarray(state.stocked_out, dtype=np.bool_)
+        return np.asarray(state.stocked_out | self.ended_empty[:, : state.day + 1], np.bool_)
+
+    def _recent_sales(
+        self, state: sim.ReplayState | None, unobserved: BoolArray | None
+    ) -> FloatArray:
         """The last ``history_window`` periods of observed sales, stock-outs NaN."""
-        if state is None or self.fixed_history:
+        if state is None or unobserved is None or self.fixed_history:
             return self.history[:, -self.history_window :]
-        seen = np.where(state.stocked_out, np.nan, state.sales)[:, -self.history_window :]
+        seen = np.where(unobserved, np.nan, state.sales)[:, -self.history_window :]
         return np.concatenate([self.history[:, -self.history_window :], seen], axis=1)[
             :, -self.history_window :
         ]

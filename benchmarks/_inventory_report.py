@@ -37,6 +37,10 @@ class Point:
     distribution: str = ""
     forecast_to_demand: float = float("nan")
     """stockguard: next-period forecast means in force, summed over the replay, / demand."""
+    fits: int = 0
+    """stockguard: forecasts fitted (the one before the replay included)."""
+    fit_seconds: float = float("nan")
+    """stockguard: seconds spent fitting them (part of ``seconds``)."""
 
 
 def measure(
@@ -96,7 +100,7 @@ def print_data_set(
     for column in (
         "policy", "target", "model", "nominal %", "fill %", "gap pts", "SKUs >5 pts below %",
         "CSL %", "stock-out days %", "avg units", "avg value", "orders", "/ (a)", "/ (b)",
-        "/ oracle", "fcst / demand",
+        "/ oracle", "fcst / demand", "fits", "fit s",
     ):  # fmt: skip
         table.add_column(column, justify="right")
     for key, points in stockguard.items():
@@ -106,7 +110,7 @@ def print_data_set(
         "oracle", "-", "-", "-", _fmt(oracle.fill_rate), "-", "-",
         _fmt(oracle.cycle_service_level, 1), _fmt(oracle.stockout_share, 1),
         _fmt(oracle.average_units, 0), _fmt(oracle.average_value, 0), str(oracle.orders),
-        "-", "-", "1.00", "-",
+        "-", "-", "1.00", "-", "-", "-",
     )  # fmt: skip
     console.print(table)
 
@@ -120,6 +124,7 @@ def _stockguard_row(table: Table, label: str, point: Point, row: dict[str, Any])
         _fmt(point.average_units, 0), _fmt(point.average_value, 0), str(point.orders),
         _fmt(row["ratio_vs_minmax_ma30"], 3), _fmt(row["ratio_vs_minmax_velocity"], 3),
         _fmt(row["ratio_vs_oracle"], 2), _fmt(point.forecast_to_demand, 3),
+        str(point.fits), _fmt(point.fit_seconds, 1),
     )  # fmt: skip
 
 

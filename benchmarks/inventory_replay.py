@@ -101,17 +101,44 @@ SEED = 20_260_905
 
 @dataclass(frozen=True)
 class Settings:
-    """Period settings of one data set."""
+    """Period settings of one data set (all in periods: days, or months for car parts).
+
+    Attributes:
+        window: the peers' moving-average window.
+        cycle: the order cycle; ``max - min`` (and stockguard's lot) is its expected demand.
+        refit_every: periods between two forecasts of stockguard's replay; 1 = every
+            period, as the product's planning run forecasts afresh on every run.
+        horizon: periods a forecast looks ahead from the period it is in force (the
+            product's run forecasts 28 days); it is fitted for ``horizon + refit_every - 1``
+            periods so the last period it is in force still sees ``horizon`` ahead.
+        fit_window: periods of history the forecast is fitted on (the product's run learns
+            from the last 730 days; 24 months for car parts), None = all.
+        undershoot_window: periods of sales the lost-sales model reads (91 days, 24 months).
+        ended_empty_unobserved: stockguard reads a period that ended with nothing on hand
+            as a stock-out (unobserved), as the product's ledger mask does; False: only
+            the simulator's stock-out periods (earlier sessions).
+    """
 
     window: int
     cycle: int
     refit_every: int
     horizon: int
+    fit_window: int | None
     undershoot_window: int
+    ended_empty_unobserved: bool = True
+
+    @property
+    def fitted_horizon(self) -> int:
+        """Periods each fit forecasts: ``horizon + refit_every - 1``."""
+        return self.horizon + self.refit_every - 1
 
 
-DAILY = Settings(window=30, cycle=7, refit_every=28, horizon=49, undershoot_window=91)
-MONTHLY = Settings(window=12, cycle=1, refit_every=3, horizon=6, undershoot_window=24)
+DAILY = Settings(
+    window=30, cycle=7, refit_every=1, horizon=28, fit_window=730, undershoot_window=91
+)
+MONTHLY = Settings(
+    window=12, cycle=1, refit_every=1, horizon=6, fit_window=24, undershoot_window=24
+)
 LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
     "m5": data_sets.m5,
     "carparts": data_sets.carparts,
@@ -196,7 +223,7 @@ def run_stockguard(
     for choice in choices:
         planner = StockguardPolicy(
             history=data.history,
-            fit=forecaster_fit(data.season_length, settings.horizon),
+            fit=forecaster_fit(data.season_length, settings.fitted_horizon, settings.fit_window),
             fill_rate=choice.nominal,
             lead_times=lead_times,
             refit_every=settings.refit_every,
@@ -206,6 +233,7 @@ def run_stockguard(
             impute_stockouts=variant.impute_stockouts,
             fixed_history=variant.fixed_history,
             correct_bias=variant.correct_bias,
+            ended_empty_unobserved=settings.ended_empty_unobserved,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -217,6 +245,8 @@ def run_stockguard(
                 nominal=choice.nominal,
                 distribution=choice.distribution,
                 forecast_to_demand=bias,
+                fits=planner.fits,
+                fit_seconds=planner.fit_seconds,
             )
         )
     return points
@@ -275,6 +305,12 @@ def run_data_set(
     started = time.perf_counter()
     data = LOADERS[key](data_dir)
     settings = DAILY if data.period == "day" else MONTHLY
+    if args.refit_every is not None:
+        settings = replace(settings, refit_every=args.refit_every)
+    if args.fit_window is not None:
+        settings = replace(settings, fit_window=args.fit_window or None)
+    if args.stockout_mask == "simulator":
+        settings = replace(settings, ended_empty_unobserved=False)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(2)
     lead = sim.draw_lead_times(
         stated_lead_time=data.stated_lead_time,
@@ -308,8 +344,9 @@ def run_data_set(
             targets=args.targets,
             refit_every=settings.refit_every,
             cycle=settings.cycle,
-            horizon=settings.horizon,
+            horizon=settings.fitted_horizon,
             rng=np.random.default_rng(streams[1]),
+            fit_window=settings.fit_window,
         )
         runs["calibrated"] = run_stockguard(
             data, scenario, settings, lead_times, calibration.choices, PRODUCT
@@ -382,10 +419,37 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="also fit a nominal fill rate per target on the history (not what the product does)",
     )
+    parser.add_argument(
+        "--refit-every",
+        type=int,
+        default=None,
+        help="periods between stockguard's forecasts (default 1: every period, as the "
+        "product's planning run; earlier sessions replayed 28 days and 3 months)",
+    )
+    parser.add_argument(
+        "--fit-window",
+        type=int,
+        default=None,
+        help="periods of history each forecast is fitted on, 0 = all (default: 730 days, "
+        "24 months: the product's --history-days)",
+    )
+    parser.add_argument(
+        "--stockout-mask",
+        choices=["ledger", "simulator"],
+        default="ledger",
+        help="which of stockguard's own periods it reads as unobserved: 'ledger' (default, "
+        "as the product: periods that ended with nothing on hand, and those that lost "
+        "demand) or 'simulator' (only periods that started empty or lost demand; earlier "
+        "sessions)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not any(abs(t - 0.95) < 1e-9 for t in args.targets):
         parser.error("--targets must include 0.95 (the issue's ratio is taken there)")
+    if args.refit_every is not None and args.refit_every < 1:
+        parser.error("--refit-every must be at least 1 period")
+    if args.fit_window is not None and args.fit_window < 0:
+        parser.error("--fit-window must be 0 (all history) or a positive number of periods")
     return args
 
 
@@ -402,7 +466,7 @@ def finite(value: Any) -> Any:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    console = Console(width=170)
+    console = Console(width=190)
     started = time.perf_counter()
     try:
         delays = data_sets.scms_delays(args.data_dir)
