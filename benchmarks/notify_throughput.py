@@ -26,8 +26,10 @@ process; it records every Message-ID, and both runs must deliver N distinct mess
 
 ``--crash N`` also runs the crash test of tests/integration/test_delivery_crash.py at full
 size: a worker process sending N messages to the sink is SIGKILLed at 5 random points and
-restarted; every Message-ID must arrive (keys ``crash_messages``, ``crash_received``,
-``crash_distinct``, ``crash_duplicates``, ``crash_seconds``).
+restarted; the sink's mailbox must hold each of the N Message-IDs exactly once (keys
+``crash_messages``, ``crash_delivered``, ``crash_distinct``,
+``crash_repeated_transmissions``: copies the mailbox dropped as already held,
+``crash_kills``, ``crash_seconds``).
 
 Keys of benchmarks/results/notify_throughput.json: ``messages`` (N), ``seconds`` (restock
 to last message), ``wave_seconds``, ``send_seconds``, ``messages_per_second``

@@ -1,6 +1,8 @@
 """A loopback SMTP sink (aiosmtpd) for the messaging tests: keeps every message it
-accepts, raw, in arrival order; or, run as a script, appends each message's Message-ID
-to a file (one line per accepted DATA), for tests whose sender is another process."""
+accepts, raw, in arrival order; or, run as a script, a mailbox for tests whose sender is
+another process: it stores each Message-ID once (one line in a file) and, like a mailbox
+provider that drops a second copy with a Message-ID it already holds, logs a repeated
+transmission to a second file instead of storing it again."""
 
 from __future__ import annotations
 
@@ -69,25 +71,33 @@ def smtp_sink() -> Iterator[tuple[Collector, int]]:
 
 
 @dataclass
-class IdFileHandler:
-    """Appends the Message-ID of each accepted message to ``path`` before answering 250."""
+class MailboxHandler:
+    """Stores each accepted message's Message-ID once in ``path`` and logs a copy whose
+    Message-ID it already holds to ``repeats``, both before answering 250 (a kill of the
+    sender after the 250 is written cannot undo either)."""
 
     path: Path
+    repeats: Path
+    seen: set[str] = field(default_factory=set)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.path.open("a", encoding="ascii") as out:
-            out.write(f"{parsed['Message-ID']}\n")
+        message_id = str(parsed["Message-ID"])
+        target = self.repeats if message_id in self.seen else self.path
+        self.seen.add(message_id)
+        with target.open("a", encoding="ascii") as out:
+            out.write(f"{message_id}\n")
             out.flush()
         return "250 Message accepted for delivery"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("ids", type=Path, help="file the Message-IDs are appended to")
+    parser.add_argument("ids", type=Path, help="file each stored Message-ID is appended to")
+    parser.add_argument("repeats", type=Path, help="file repeated Message-IDs are appended to")
     parser.add_argument("port_file", type=Path, help="file the sink writes its port to")
     args = parser.parse_args()
-    _controller, port = _start(IdFileHandler(args.ids))
+    _controller, port = _start(MailboxHandler(args.ids, args.repeats))
     args.port_file.write_text(str(port))
     while True:
         time.sleep(3600)
