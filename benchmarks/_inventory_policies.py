@@ -11,8 +11,10 @@ against its variability and trigger an order.
   periods (peer b, Inventory Planner's velocity); ``sigma`` their standard deviation;
   ``min = a L + z sigma sqrt(L)`` with the stated lead time ``L``; ``max = min + a C``.
 * ``StockguardPolicy``, (s,S): what the product's planning run computes, replayed. An
-  ``AutoForecaster`` refitted every ``refit_every`` periods on the observed sales
-  (stock-out periods unobserved, NaN, as the product's forecast treats them), then the
+  ``AutoForecaster`` refitted every ``refit_every`` periods (1 in the benchmark: a run
+  forecasts afresh) on the observed sales (stock-out periods unobserved, NaN, as the
+  product's ledger mask has them: periods that ended with nothing on hand or lost
+  demand), then the
   product's planning entry ``inventory.policies.compute_policies`` (the function
   ``services.replenishment.compute.plan_replenishment`` calls) with the run's
   ``fill_rate_model``: ``LOST_SALES`` (the product's default: undershoot and dispersion
@@ -135,7 +137,8 @@ class StockguardPolicy:
     The forecast (means, per-period std) is refitted every ``refit_every`` periods on
     the history (its inferred stock-out runs unobserved, ``infer_stockouts``) and the
     sales of the replay so far, stock-out periods unobserved (NaN) as the product's
-    forecast reads its ledger. ``impute_stockouts`` (off by default: the product does
+    forecast reads its ledger (``ended_empty_unobserved``). ``fits`` counts the fits
+    and ``fit_seconds`` their time. ``impute_stockouts`` (off by default: the product does
     not do it) refits a stock-out period as ``max(x_t, mu_t)`` instead, ``mu_t`` the
     forecast in force for that period.
 
@@ -164,6 +167,8 @@ class StockguardPolicy:
     correct_bias: bool = False
     """Diagnostic, not the product: scale the forecast by its recent aggregate bias
     (``recent_bias``)."""
+    bias_window: int = 28
+    """Periods ``recent_bias`` reads (28 days; 3 months for car parts)."""
     ended_empty_unobserved: bool = True
     """Periods that ended with nothing on hand count as stock-outs (unobserved), as the
     product's ledger mask does (``planning.audit.stockouts``: end-of-day on hand <= 0),
@@ -230,11 +235,11 @@ class StockguardPolicy:
 
     def recent_bias(self, state: sim.ReplayState) -> float:
         """Sales / forecast in force over the in-stock periods of the last
-        ``refit_every`` periods, all SKUs pooled (1 with too little to go on).
+        ``bias_window`` periods, all SKUs pooled (1 with too little to go on).
 
         Only periods already past are read, and stock-out periods are left out of both
         sums (their sales are censored), so the factor understates a low bias."""
-        start = max(state.day + 1 - self.refit_every, 0)
+        start = max(state.day + 1 - self.bias_window, 0)
         seen = ~state.stocked_out[:, start:]
         expected = self.expected[:, start : state.day + 1]
         forecast = float(np.where(seen, expected, 0.0).sum())

@@ -19,18 +19,28 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   stock for full service;
 * stockguard (the headline rows, JSON top level and ``stockguard``): the product's
   planning run replayed, with its default policy kind and measure ((s,S), fill rate) and
-  its default ``fill_rate_model = lost_sales``. ``AutoForecaster`` refitted every 28 days
-  (3 months for car parts) on its own observed sales with stock-out days unobserved (as
-  the product's forecast reads its ledger), and on the history with its inferred
-  stock-out runs (``forecasting.censoring.infer_stockouts``) unobserved; per-day spread
-  from the forecast's quantiles; levels from ``inventory.policies.compute_policies``, the
+  its default ``fill_rate_model = lost_sales``, at the product's cadence: a planning run
+  forecasts afresh on every run, and a shop that reviews once a day runs it every day, so
+  ``AutoForecaster`` is refitted every period (every day; every month for car parts;
+  ``--refit-every N`` for the 28 days / 3 months of earlier sessions), looking 28 days
+  ahead (the run's ``--horizon``; 6 months for car parts) and fitted on the last 730 days
+  (the run's ``--history-days``; 24 months for car parts; ``--fit-window``). It learns
+  from its own observed sales with stock-out periods unobserved as the product's ledger
+  mask has them (a period that ended with nothing on hand, or lost demand;
+  ``--stockout-mask simulator`` for the simulator's flags only, as earlier sessions),
+  and from the history with its inferred stock-out runs
+  (``forecasting.censoring.infer_stockouts``) unobserved; per-day spread from the
+  forecast's p10-p90; levels from ``inventory.policies.compute_policies``, the
   planning entry ``services.replenishment.compute.plan_replenishment`` calls, nominal =
   target: negative binomial demand over the periods before arrival plus the review
   undershoot, the SKU's own dispersion of demand totals (both from the last 91 days, 24
   months for car parts, of observed sales), lead-time variance with crossing orders from
   the supplier's observed lead times (the older half of the SCMS records: the supplier's
   past; the draws come from all records), and the lost-sales form of the fill-rate
-  equation.
+  equation. One input differs from a default run on purpose: the lot ``Q`` is the
+  expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
+  (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers
+  measures protection, not lot sizing.
 * backorder (JSON ``backorder``): the same run with ``fill_rate_model = backorder``, the
   textbook equations (normal demand over the lead time, the whole lead-time variance).
 * lost_sales replay variant (``--replay-variant``, JSON ``replay_variant``): the
@@ -41,7 +51,7 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
 * bias-corrected (``--bias-diagnostic``, JSON ``bias_diagnostic``; a diagnostic, not the
   product): the product's policy with its forecast multiplied by the forecast's recent
   aggregate bias, the sales over the forecasts in force on the in-stock periods of the
-  last ``refit_every`` periods, all SKUs pooled (past periods only). It measures how much
+  last 28 days (3 months), all SKUs pooled (past periods only). It measures how much
   of the gap the forecast's level explains.
 * calibrated (``--calibrate``, JSON ``calibrated``): the product's policy with a nominal
   fill rate fitted per target by replaying it on its own history before the window
@@ -60,8 +70,10 @@ of that best point). Nothing is tuned on the replayed window.
 
     python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
 
-About 3 minutes on 2 cores when quiet (twice that with ``--calibrate``), most of it the
-forecasts refitted in stockguard's replays.
+About 5.5 minutes on 2 cores (321 s at load average 3-4; M5 235 s, car parts 18 s,
+Online Retail 68 s), most of it the 366 (25 for car parts) forecasts each stockguard row
+fits (25-46 s per M5 row; the table's ``fits`` and ``fit s``). ``--calibrate`` replays
+the grid at the same cadence and takes much longer.
 
 Prints tables and writes benchmarks/results/inventory_replay.json.
 """
@@ -234,6 +246,7 @@ def run_stockguard(
             fixed_history=variant.fixed_history,
             correct_bias=variant.correct_bias,
             ended_empty_unobserved=settings.ended_empty_unobserved,
+            bias_window=28 if data.period == "day" else 3,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
