@@ -20,12 +20,14 @@ of defaults must not be made on those windows, so this script scores the candida
 Rows: the automatic selection as shipped (``AutoForecaster``); without the default of
 intermittent series (``intermittent_default=None``, the selection before 2026-11-25);
 single models; the intermittent models with statsforecast's SES alpha range [0.1, 0.3]
-(``alpha_range``), alone and inside the selection; and, for the intervals, the
-settings of ``intervals`` before 2026-11-25 (whole-unit count quantiles, residuals
-divided by a scale they are part of) and each change alone
-(``intervals.CONTINUOUS_COUNTS``, ``intervals.CROSS_FIT_SCALE``), and quantiles
-calibrated on 2 earlier windows not used for the choice
-(``AutoForecaster(calibration_windows=2)``). Only stockguard is run here (no
+(``alpha_range``), alone and inside the selection; and, for the intervals
+(``INTERVAL_ROWS``), the four settings of ``intervals`` switched off together and
+alone: ``CONTINUOUS_COUNTS`` and ``CROSS_FIT_SCALE`` (on since the morning of
+2026-11-25), ``FINITE_SAMPLE_QUANTILES`` and ``TAIL_SIZED_POOLS`` (on since noon
+that day, for the drivers step's small one-window pools), and quantiles calibrated on
+2 earlier windows not used for the choice (``AutoForecaster(calibration_windows=2)``).
+With ``--drivers`` a last table splits the default path's coverage by the candidate
+each series took (statistical, drivers, mean; ``by_choice``). Only stockguard is run here (no
 statsforecast), so ratios are to stockguard's own ADIDA, the same method as
 statsforecast's ADIDA (its scores differ slightly: 1.1757 against 1.1665 on the scored
 car-parts origins; 1.4294 against 1.4507 on these).
@@ -144,14 +146,42 @@ def m5_figures(
     }
 
 
-INTERVALS_BEFORE = {"CONTINUOUS_COUNTS": False, "CROSS_FIT_SCALE": False}
+SMALL_POOLS_BEFORE = {"FINITE_SAMPLE_QUANTILES": False, "TAIL_SIZED_POOLS": False}
+"""The two settings for small pools off: pooled residual quantiles at numpy's default
+position (n - 1) tau + 1, and a demand class pooled alone from 30 residuals a step."""
+INTERVALS_BEFORE = {"CONTINUOUS_COUNTS": False, "CROSS_FIT_SCALE": False, **SMALL_POOLS_BEFORE}
 INTERVAL_ROWS: dict[str, dict[str, bool]] = {
-    "shipped (continuous counts, leave-one-out scale)": {},
-    "intervals before 2026-11-25": INTERVALS_BEFORE,
-    "continuous counts only": {"CROSS_FIT_SCALE": False},
-    "leave-one-out scale only": {"CONTINUOUS_COUNTS": False},
+    "shipped (all four interval settings)": {},
+    "without the small-pool settings (shipped until 2026-11-25 noon)": SMALL_POOLS_BEFORE,
+    "finite-sample quantiles, not tail-sized pools": {"TAIL_SIZED_POOLS": False},
+    "tail-sized pools, not finite-sample quantiles": {"FINITE_SAMPLE_QUANTILES": False},
+    "none of the four (intervals before 2026-11-25)": INTERVALS_BEFORE,
+    "continuous counts only": {"CROSS_FIT_SCALE": False, **SMALL_POOLS_BEFORE},
+    "leave-one-out scale only": {"CONTINUOUS_COUNTS": False, **SMALL_POOLS_BEFORE},
 }
-"""Interval rows: the ``intervals`` module settings each row runs with."""
+"""Interval rows: the ``intervals`` module settings each row runs with (unnamed
+settings keep their default, on). The four: ``CONTINUOUS_COUNTS``, ``CROSS_FIT_SCALE``,
+``FINITE_SAMPLE_QUANTILES`` and ``TAIL_SIZED_POOLS``."""
+
+
+def by_choice(actual: np.ndarray, outcome: Any) -> dict[str, float]:
+    """Central 80% / 95% coverage of the default path per chosen candidate (statistical,
+    drivers, mean): where the intervals are thin. NaN when no series took it."""
+    from stockguard.planning.forecasting import driver_choice
+
+    q = outcome.forecast.quantile
+    inside = {
+        80: (actual >= q(0.1)) & (actual <= q(0.9)),
+        95: (actual >= q(0.025)) & (actual <= q(0.975)),
+    }
+    out: dict[str, float] = {}
+    for index, name in enumerate(driver_choice.CANDIDATES):
+        chosen = outcome.choice.choice == index
+        out[f"series_{name}"] = float(chosen.sum())
+        for nominal, hits in inside.items():
+            share = float(np.mean(hits[chosen])) if chosen.any() else float("nan")
+            out[f"two_sided_{nominal}_{name}"] = share
+    return out
 
 
 def with_settings(settings: dict[str, bool], run: Callable[[], Any]) -> Any:
@@ -174,7 +204,7 @@ def m5_cuts(panel: Any) -> list[int]:
 
 
 def summarise(figures: dict[str, list[float]]) -> dict[str, Any]:
-    return {key: {"per_origin": v, "mean": float(np.mean(v))} for key, v in figures.items()}
+    return {key: {"per_origin": v, "mean": float(np.nanmean(v))} for key, v in figures.items()}
 
 
 def m5(data_dir: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -249,7 +279,9 @@ def m5_default_path(data_dir: Path) -> dict[str, dict[str, Any]]:
                 ),
             )
             weights = panel.revenue_weights(cut)
-            for key, value in m5_figures(actual, outcome.forecast, train, weights).items():
+            row = {**m5_figures(actual, outcome.forecast, train, weights)}
+            row.update(by_choice(actual, outcome))
+            for key, value in row.items():
                 figures.setdefault(key, []).append(value)
         out[name] = summarise(figures)
         print(f"default path, {name}: done")
@@ -285,6 +317,26 @@ def print_tables(result: dict[str, Any], console: Console) -> None:
             ]
             table.add_row(name, *cells)
         console.print(table)
+    if "m5_default_path" in result:
+        choice_table(result["m5_default_path"], console)
+
+
+def choice_table(rows: dict[str, Any], console: Console) -> None:
+    """The default path's coverage per chosen candidate (mean over the origins)."""
+    from stockguard.planning.forecasting.driver_choice import CANDIDATES
+
+    table = Table(title="Default path, central 80% / 95% coverage by the series' choice")
+    table.add_column("row")
+    for name in CANDIDATES:
+        table.add_column(f"{name} (series/origin)", justify="right")
+    for label, row in rows.items():
+        cells = []
+        for name in CANDIDATES:
+            inner, outer = (row[f"two_sided_{n}_{name}"]["mean"] for n in (80, 95))
+            series = row[f"series_{name}"]["mean"]
+            cells.append(f"{100 * inner:.1f}% / {100 * outer:.1f}% ({series:.0f})")
+        table.add_row(label, *cells)
+    console.print(table)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,7 +145,12 @@ def test_cross_fitted_standardisation_leaves_each_residual_out_of_its_scale() ->
 def test_conformal_uses_per_cell_quantiles_when_there_are_enough_windows() -> None:
     residuals = np.random.default_rng(6).normal(size=(40, 2, 3))
     offsets = intervals.conformal_offsets(residuals=residuals, levels=LEVELS, min_residuals=30)
-    np.testing.assert_allclose(offsets[1, :, 2], np.quantile(residuals[:, 1, 2], LEVELS))
+    expected = np.quantile(residuals[:, 1, 2], LEVELS, method="weibull")  # (n + 1) tau
+    np.testing.assert_allclose(offsets[1, :, 2], expected)
+    linear = intervals.conformal_offsets(
+        residuals=residuals, levels=LEVELS, min_residuals=30, finite_sample=False
+    )
+    np.testing.assert_allclose(linear[1, :, 2], np.quantile(residuals[:, 1, 2], LEVELS))
 
 
 def test_count_quantiles_are_poisson_or_negative_binomial_quantiles() -> None:
@@ -201,3 +206,50 @@ def test_quantiles_are_non_negative_and_non_decreasing_in_level() -> None:
     assert (np.diff(calibrated.quantiles, axis=1) >= 0).all()
     chosen = calibrated.loss[calibrated.method, np.arange(n_series)]
     assert (chosen <= calibrated.loss.min(axis=0)).all()
+
+
+def test_pool_minimum_puts_every_levels_plotting_position_inside_the_sample() -> None:
+    assert intervals.pool_minimum(LEVELS) == 99  # (n + 1) 0.99 <= n
+    assert intervals.pool_minimum(np.array([0.025, 0.5, 0.975])) == 39
+    assert intervals.pool_minimum(np.array([0.1, 0.9])) == 9
+
+
+@pytest.mark.parametrize("n_series", [40, 70])
+def test_finite_sample_quantiles_keep_small_pools_at_nominal_coverage(n_series: int) -> None:
+    """One window of 28 steps per series and a small panel: each step's pooled quantile
+    rests on n_series residuals. numpy's default position (n - 1) tau + 1 moves each
+    bound inward by (2 tau - 1) / (n + 1) of coverage (95%: 2.7 points for 70 residuals,
+    4.6 for 40); the plotting position (n + 1) tau does not. 400 repetitions of a
+    normal panel make the mean coverage exact to about 0.1 point."""
+    rng = np.random.default_rng(n_series)
+    covered = {True: [], False: []}
+    for _ in range(400):
+        sigma = rng.uniform(0.5, 20.0, size=n_series)
+        residuals = rng.normal(0.0, sigma[None, :, None], size=(1, n_series, 28))
+        future = rng.normal(0.0, sigma[:, None], size=(n_series, 28))
+        for finite in (True, False):
+            offsets = intervals.conformal_offsets(
+                residuals=residuals, levels=LEVELS, finite_sample=finite
+            )
+            covered[finite].append(_coverages(offsets, future))
+    inner, outer = np.mean(covered[True], axis=0)
+    old_inner, old_outer = np.mean(covered[False], axis=0)
+    assert inner == pytest.approx(0.80, abs=0.01)
+    assert outer == pytest.approx(0.95, abs=0.01)
+    assert old_outer < 0.95 - 1.5 / (n_series + 1)
+    assert old_inner < 0.80 - 1.0 / (n_series + 1)
+
+
+def test_a_class_too_small_for_the_top_level_pools_with_every_series() -> None:
+    rng = np.random.default_rng(8)
+    residuals = rng.standard_t(3, size=(1, 600, 5))
+    residuals[:, :50] = rng.normal(size=(1, 50, 5))  # class 0: 50 series, thin tails
+    groups = np.repeat([0, 1], [50, 550])
+    sized = intervals.conformal_offsets(residuals=residuals, levels=LEVELS, groups=groups)
+    together = intervals.conformal_offsets(residuals=residuals, levels=LEVELS)
+    own = intervals.conformal_offsets(
+        residuals=residuals, levels=LEVELS, groups=groups, tail_sized=False
+    )
+    np.testing.assert_allclose(sized[:50], together[:50])  # 50 < 99: the pool of all
+    assert not np.allclose(own[:50], together[:50])  # without the rule: its own pool
+    np.testing.assert_allclose(sized[50:], own[50:])  # 550 >= 99: its own pool
