@@ -34,7 +34,12 @@ times here put a fifth of their mass on one day, an atom two moments cannot carr
 
 Rows are dropped (and counted) when no receipt arrives before the replay ends (the
 outcome is unknown), when the shelf is already empty (``a = 0``: out of stock now, not
-a forecast), and on the first ``warm_up`` days (the first order's cycle).
+a forecast), and on the first ``warm_up`` days (the first order's cycle). With
+``unknown_demand`` (``real_stockout_days``), rows whose outcome window ``t + 1 .. r - 1``
+holds a day on which the real store's sales were censored are dropped too (and counted):
+the replayed "demand" of such a day is the 0 the store sold with an empty shelf, not
+demand, so whether the SKU-day stocked out is unknown; the demand estimate leaves the
+same days out for the same reason.
 """
 
 from __future__ import annotations
@@ -58,7 +63,14 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 DEMAND_WINDOW = 56
-MASK_EVERY = 28
+MASK_EVERY = 1
+"""Days between two refreshes of the inferred stock-out mask of the trailing demand: every
+day, as a shop's daily planning run recomputes it (``services.queries.demand_panel``) and
+the risk refresh reads the latest run. It was 28 until ADR 0019: between two refreshes
+the zero days of a new run of the real store's stock-outs counted as observed demand."""
+FORECAST_REFIT_EVERY = 28
+"""Days between two refits of the forecast of ``--demand forecast`` (a diagnostic; a
+daily refit of the AutoForecaster over the replay would take hours)."""
 FORECAST_AHEAD = 14
 
 
@@ -87,6 +99,8 @@ class SkuDays:
         day: the replay day ``t`` of the prediction; settled_day: the day ``r`` its next
             receipt arrived, from which the outcome is known (the prequential
             recalibration of ``risk_calibration`` only fits on rows with ``r <= t``).
+        dropped_censored_outcome: SKU-days left out because their outcome window holds
+            a day of the real store's stock-outs (``real_stockout_days``).
     """
 
     available: FloatArray
@@ -108,6 +122,31 @@ class SkuDays:
     settled_day: IntArray
     mixed_days_only: FloatArray
     sku: IntArray
+    dropped_censored_outcome: int = 0
+
+
+def real_stockout_days(history: FloatArray, demand: FloatArray) -> BoolArray:
+    """(n_sku, n_days) replayed days whose demand the data does not show: the real store's
+    inferred stock-out runs (``forecasting.censoring.infer_stockouts``, the product's rule
+    for a sales-only history) over the whole series, history (n_sku, n_hist) then the
+    replayed demand (n_sku, n_days), read on the replayed columns.
+
+    The evaluator's hindsight (the whole series), used only to decide which outcomes are
+    known; no model sees it. Example: a series selling about every day that shows 40
+    zero days in a row has those 40 days flagged."""
+    full = np.concatenate([history, demand], axis=1)
+    return np.asarray(infer_stockouts(y=full)[:, history.shape[1] :], dtype=np.bool_)
+
+
+def _touches(flags: BoolArray, first: IntArray, end: IntArray) -> BoolArray:
+    """(n_sku, n_days) whether ``flags[i, first[i, t] .. end[i, t] - 1]`` holds a True
+    (empty windows: False), from cumulative counts."""
+    n_sku, n_days = flags.shape
+    counts = np.concatenate([np.zeros((n_sku, 1)), np.cumsum(flags, axis=1)], axis=1)
+    rows = np.arange(n_sku)[:, None]
+    lo = np.minimum(first, n_days)
+    hi = np.clip(end, lo, n_days)
+    return np.asarray(counts[rows, hi] - counts[rows, lo] > 0, dtype=np.bool_)
 
 
 def lead_time_pmf(
@@ -136,7 +175,8 @@ def trailing_demand(
     product's forecast does, runs of zero sales too long to be chance for the series
     (``forecasting.censoring.infer_stockouts``: stock-outs of the real store, which the
     sales history carries) are left out too; that mask is refreshed every
-    ``MASK_EVERY`` days from the sales known then, like a periodic refit.
+    ``MASK_EVERY`` days (every day, as a daily planning run does) from the sales known
+    then.
 
     ``impute_censored`` (a diagnostic, not what the product's forecast does): a censored
     replay day is read as ``max(sales, m)`` with ``m`` the estimate in force the day
@@ -218,7 +258,7 @@ def forecast_demand(
     initial_on_hand: FloatArray,
     fit: Fit,
     *,
-    refit_every: int = MASK_EVERY,
+    refit_every: int = FORECAST_REFIT_EVERY,
     ahead: int = FORECAST_AHEAD,
 ) -> tuple[FloatArray, FloatArray]:
     """(n_sku, n_days) demand mean (units/day) and variance (units^2/day) from the
@@ -344,10 +384,13 @@ def sku_days(
     fit: Fit | None = None,
     impute_censored: bool = False,
     known_wait: bool = False,
+    unknown_demand: BoolArray | None = None,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
     ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
-    (``planning.risk.drift.LevelDrift``, as the product stores it)."""
+    (``planning.risk.drift.LevelDrift``, as the product stores it); ``unknown_demand``
+    (n_sku, n_days): days whose demand the data does not show (``real_stockout_days``;
+    None: every day's demand known); rows whose outcome needs one are dropped."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
         mu, sigma2, observed_days = trailing_demand(
@@ -398,7 +441,10 @@ def sku_days(
     fixed = np.where(open_order, np.maximum(first_placed + stated - days - 1, 0), stated - 1)
     counted = days[None, :] >= warm_up
     already_out = paths.on_hand <= 0
-    keep = known & counted & ~already_out
+    censored = np.zeros((n_sku, n_days), dtype=bool)
+    if unknown_demand is not None:
+        censored = _touches(unknown_demand, days[None, :] + 1, end) & known
+    keep = known & counted & ~already_out & ~censored
     dropped = int((~known & counted & ~already_out).sum())
     return SkuDays(
         available=paths.on_hand[keep],
@@ -420,4 +466,5 @@ def sku_days(
         settled_day=end[keep].astype(np.int64),
         mixed_days_only=days_only[keep],
         sku=np.broadcast_to(np.arange(n_sku)[:, None], (n_sku, n_days))[keep].astype(np.int64),
+        dropped_censored_outcome=int((censored & counted & ~already_out).sum()),
     )

@@ -36,6 +36,15 @@ the replay shows whether it did:
 * peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
   time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
 
+The trailing demand's inferred stock-out mask is refreshed every day, as a daily planning
+run recomputes it. SKU-days whose outcome window (the days before the receipt) holds a
+day of the real store's own stock-outs (a run of zero sales too long to be chance,
+inferred over the whole series: the evaluator's hindsight, never shown to a model) are
+left out and counted, like those without a receipt before the end: the replayed demand of
+such a day is the 0 the store sold from an empty shelf, so the outcome is unknown, and
+the demand estimate leaves the same days out (ADR 0019; ``--censored-outcomes score``
+scores them as before).
+
 Reliability table per model and data set (and pooled): bins of predicted probability
 0.0-0.1, ..., 0.9-1.0; SKU-days in each, mean predicted, observed frequency, gap =
 observed - mean predicted, in points. ``max_bin_gap_points`` is the largest |gap| over the
@@ -53,7 +62,7 @@ were chosen after trying a few variants on this replay with the default seed.
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
         [--seed N] [--more-seeds N ...] [--safety-factor Z] [--min-bin N]
         [--demand trailing|forecast] [--half-life DAYS] [--min-settled N] [--drift C2]
-        [--drift-bands N]
+        [--drift-bands N] [--censored-outcomes skip|score]
         [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
@@ -66,7 +75,9 @@ every model, to the centre, per data set, Brier), ``max_bin_gap_to_centre_points
 headline seed, ``datasets.<name>.tables.<model>`` (rows with ``low``, ``high``,
 ``sku_days``, ``mean_predicted``, ``observed``, ``gap_points``,
 ``gap_to_centre_points``, ``sd_naive_points``, ``sd_episodes_points``, ``episodes``),
-``datasets.<name>.level_drift_c2`` and ``max_bin_gap_points_independent_days`` (the
+``datasets.<name>.level_drift_c2``, ``datasets.<name>.sku_days_dropped_censored_outcome``,
+``censored_outcomes``, ``stockout_mask_every_days`` and
+``max_bin_gap_points_independent_days`` (the
 figure without the rate's uncertainty, before recalibration). About 15 seconds per seed
 on 2 cores (80 s for five under a load of 7).
 """
@@ -183,7 +194,7 @@ def max_gap(table: list[dict[str, Any]], key: str = "gap_points") -> float:
 
 def replay_rows(
     key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace
-) -> tuple[data_sets.ReplayData, risk_replay.SkuDays, sim.ReplayResult, Any, float]:
+) -> tuple[data_sets.ReplayData, risk_replay.SkuDays, sim.ReplayResult, Any, float | LevelDrift]:
     """Replay one data set and read back its SKU-days."""
     data = LOADERS[key](data_dir)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(1)
@@ -228,6 +239,11 @@ def replay_rows(
         fit=forecaster_fit(data.season_length, 49) if args.demand == "forecast" else None,
         impute_censored=args.censored == "impute",
         known_wait=args.no_order == "known-wait",
+        unknown_demand=(
+            risk_replay.real_stockout_days(data.history, data.replay)
+            if args.censored_outcomes == "skip"
+            else None
+        ),
     )
     return data, rows, result, lead, drift
 
@@ -392,7 +408,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         choices=("trailing", "forecast"),
         default="trailing",
         help="demand estimate: trailing 56 in-stock days, or the product's AutoForecaster "
-        "refitted every 28 days (mean and p10-p90 spread of the next 14 days)",
+        "refitted every 28 days (mean and p10-p90 spread of the next 14 days; a "
+        "diagnostic: a shop's daily planning run refits daily)",
     )
     parser.add_argument(
         "--no-order",
@@ -408,6 +425,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="drop",
         help="stock-out days in the trailing demand: left out (as the product's forecast "
         "does), or read as max(sales, estimate in force) (a diagnostic)",
+    )
+    parser.add_argument(
+        "--censored-outcomes",
+        choices=("skip", "score"),
+        default="skip",
+        help="SKU-days whose outcome window holds a day of the real store's inferred "
+        "stock-outs (its replayed demand is the 0 sold from an empty shelf): left out as "
+        "unknown (default), or scored with that 0 as demand (before ADR 0019)",
     )
     parser.add_argument(
         "--half-life",
@@ -484,6 +509,7 @@ def run_seed(
             "sku_days_recalibrated": mapped,
             "inputs_vs_outcomes": inputs_vs_outcomes(rows),
             "sku_days_dropped_no_receipt_before_end": rows.dropped_unknown,
+            "sku_days_dropped_censored_outcome": rows.dropped_censored_outcome,
             "sku_days_already_out_left_out": rows.already_out,
             "already_out_with_loss_before_receipt": [
                 rows.already_out_stocked_out,
@@ -587,6 +613,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "safety_factor": args.safety_factor,
         "min_bin_sku_days": args.min_bin,
         "demand_estimate": args.demand,
+        "censored_outcomes": args.censored_outcomes,
+        "stockout_mask_every_days": risk_replay.MASK_EVERY,
         "max_bin_gap_points": head["max_bin_gap_points"],
         "max_bin_gap_to_centre_points": head["max_bin_gap_to_centre_points"],
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
