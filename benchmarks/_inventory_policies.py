@@ -169,6 +169,11 @@ class StockguardPolicy:
     (``recent_bias``)."""
     bias_window: int = 28
     """Periods ``recent_bias`` reads (28 days; 3 months for car parts)."""
+    order_lead_times: npt.NDArray[np.int64] | None = None
+    """(n, n_periods) the lead time of an order placed in each period (the scenario's
+    draws). Given: the supplier's record grows with the receipts of the replay's own
+    orders (an order placed at the end of period ``t`` joins it from the end of period
+    ``t + L``), as a run reads every delivery recorded so far; None: ``lead_times`` only."""
     ended_empty_unobserved: bool = True
     """Periods that ended with nothing on hand count as stock-outs (unobserved), as the
     product's ledger mask does (``planning.audit.stockouts``: end-of-day on hand <= 0),
@@ -186,6 +191,7 @@ class StockguardPolicy:
         self.fits = 1
         self.crossing = lost_sales.crossing_spread(self.lead_times)
         self.ended_empty = np.zeros((self.history.shape[0], 0), dtype=bool)
+        self.ordered = np.zeros((self.history.shape[0], 0), dtype=bool)
 
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the latest forecast (refitted when it is due)."""
@@ -210,21 +216,53 @@ class StockguardPolicy:
             mean, std = mean * factor, std * factor
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         n_sku = mean.shape[0]
+        record = self._lead_time_record(state)
+        crossing = (
+            self.crossing if record is self.lead_times else lost_sales.crossing_spread(record)
+        )
         table = policies.compute_policies(
             kind=np.full(n_sku, self.kind, dtype=np.int64),
             demand_mean=mean,
             demand_std=std,
-            lead_time_mean=np.full(n_sku, float(self.lead_times.mean())),
-            lead_time_std=np.full(n_sku, float(self.lead_times.std())),
+            lead_time_mean=np.full(n_sku, float(record.mean())),
+            lead_time_std=np.full(n_sku, float(record.std())),
             service_level=np.full(n_sku, self.fill_rate),
             service_measure=ServiceMeasure.FILL_RATE,
             fixed_order_quantity=lot,
             fill_rate_model=self.fill_rate_model,
             demand_history=self._recent_sales(state, unobserved),
-            lead_time_crossing=np.full(n_sku, self.crossing),
+            lead_time_crossing=np.full(n_sku, crossing),
             history_window=self.history_window,
         )
-        return sim.PolicyLevels.from_table(table)
+        levels = sim.PolicyLevels.from_table(table)
+        if state is not None:
+            self._record_orders(state, levels)
+        return levels
+
+    def _record_orders(self, state: sim.ReplayState, levels: sim.PolicyLevels) -> None:
+        """Note which SKUs order at the end of ``state.day`` (the simulator's rule for
+        (s,S), ``units_needed``, on the levels just returned)."""
+        need = sim.units_needed(
+            kind=np.full(state.on_hand.shape[0], self.kind, dtype=np.int64),
+            levels=levels,
+            position=state.on_hand + state.on_order,
+            review_due=np.ones(state.on_hand.shape[0], dtype=bool),
+        )
+        missing = state.day - self.ordered.shape[1]
+        gap = np.zeros((self.ordered.shape[0], max(missing, 0)), dtype=bool)
+        self.ordered = np.concatenate([self.ordered, gap, (need > 0)[:, None]], axis=1)
+
+    def _lead_time_record(self, state: sim.ReplayState | None) -> FloatArray:
+        """The supplier's lead times known at the end of ``state.day``: ``lead_times``
+        plus those of the replay's orders received by then (``order_lead_times``)."""
+        if state is None or self.order_lead_times is None or not self.ordered.shape[1]:
+            return self.lead_times
+        days = self.ordered.shape[1]
+        lead = self.order_lead_times[:, :days]
+        received = self.ordered & (np.arange(days)[None, :] + lead <= state.day)
+        if not received.any():
+            return self.lead_times
+        return np.concatenate([self.lead_times, lead[received].astype(np.float64)])
 
     def _timed_fit(self, fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``fit``, its seconds added to ``fit_seconds``."""

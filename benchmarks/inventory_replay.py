@@ -129,6 +129,10 @@ class Settings:
         ended_empty_unobserved: stockguard reads a period that ended with nothing on hand
             as a stock-out (unobserved), as the product's ledger mask does; False: only
             the simulator's stock-out periods (earlier sessions).
+        growing_record: stockguard's supplier record (lead-time mean, spread, crossing)
+            grows with the receipts of its own orders, as a run reads every delivery
+            recorded so far; False: the older half of the SCMS record only (earlier
+            sessions).
     """
 
     window: int
@@ -138,6 +142,7 @@ class Settings:
     fit_window: int | None
     undershoot_window: int
     ended_empty_unobserved: bool = True
+    growing_record: bool = True
 
     @property
     def fitted_horizon(self) -> int:
@@ -247,6 +252,7 @@ def run_stockguard(
             correct_bias=variant.correct_bias,
             ended_empty_unobserved=settings.ended_empty_unobserved,
             bias_window=28 if data.period == "day" else 3,
+            order_lead_times=scenario.lead_time if settings.growing_record else None,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -324,6 +330,8 @@ def run_data_set(
         settings = replace(settings, fit_window=args.fit_window or None)
     if args.stockout_mask == "simulator":
         settings = replace(settings, ended_empty_unobserved=False)
+    if args.lead_time_record == "fixed":
+        settings = replace(settings, growing_record=False)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(2)
     lead = sim.draw_lead_times(
         stated_lead_time=data.stated_lead_time,
@@ -454,6 +462,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "as the product: periods that ended with nothing on hand, and those that lost "
         "demand) or 'simulator' (only periods that started empty or lost demand; earlier "
         "sessions)",
+    )
+    parser.add_argument(
+        "--lead-time-record",
+        choices=["growing", "fixed"],
+        default="growing",
+        help="stockguard's supplier record: 'growing' (default, as the product: the older "
+        "SCMS records plus the receipts of its own orders so far) or 'fixed' (the older "
+        "records only; earlier sessions)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
