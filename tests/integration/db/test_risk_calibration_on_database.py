@@ -126,3 +126,39 @@ def test_too_few_settled_snapshots_keep_the_identity(app: App) -> None:
         stored = session.execute(select(t.table_of(RiskCalibrationRow))).all()
         assert latest_corrections(session).recalibrate.settled == 0
     assert [row.knots["map"] for row in stored] == [[]]  # the refresh's row only
+
+
+def test_a_stored_map_runs_to_certainty_beyond_its_top_knot(app: App) -> None:
+    """ADR 0019: beyond its outermost knot the map runs straight to (1, 1) instead of
+    staying flat. One settled snapshot that did not stock out gives the one-knot map
+    (x, 0); a later row predicted above x is then shown ``(p - x) / (1 - x)``, not 0."""
+    shop = _shop_with_a_snapshot(app)
+    (snapshot,) = _snapshots(app)
+    app.bus.handle(commands.RecordSale(shop.sku, shop.paris, 20, _at(1), f"{shop.sku}-s1"))
+    number = f"PO-{shop.sku}"
+    line = commands.PurchaseOrderLineInput(shop.sku, 50, Decimal("4.00"))
+    app.bus.handle(commands.CreatePurchaseOrder(number, shop.acme, shop.paris, (line,)))
+    app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
+    app.bus.handle(
+        commands.ReceivePurchaseOrderLine(number, shop.sku, 50, _at(2), f"{shop.sku}-rcv")
+    )
+    summary = calibrate.calibrate(app.unit_of_work(), now=_at(40), min_settled=1)
+    assert (summary.stored, summary.stocked_out_share) == (True, 0.0)
+    x = snapshot.raw_probability
+    assert summary.knots == [[pytest.approx(x), 0.0]]
+
+    sale = commands.RecordSale(shop.sku, shop.paris, 200, _at(41), f"{shop.sku}-big")
+    app.bus.handle(sale)  # 30 units left: the model says about 0.83, above x
+    with app.unit_of_work() as uow:
+        moved = uow.risk.get(shop.sku, shop.paris)
+    assert moved is not None
+    (raw,) = assess.reassess([moved], today=_at(41).date(), now=_at(41))
+    assert x < raw.probability < 0.95
+    assert moved.probability == pytest.approx((raw.probability - x) / (1.0 - x))
+    assert 0.3 < moved.probability < raw.probability  # a flat end would have shown 0
+    refresh_risk(app.unit_of_work(), now=_at(41))
+    with app.unit_of_work() as uow:
+        refreshed = uow.risk.get(shop.sku, shop.paris)
+    assert refreshed is not None
+    (fresh,) = assess.reassess([refreshed], today=_at(41).date(), now=_at(41))
+    assert refreshed.probability == pytest.approx((fresh.probability - x) / (1.0 - x))

@@ -23,7 +23,29 @@ def test_worked_example_pools_the_violating_pair() -> None:
     assert fitted.knots_x == pytest.approx([0.1, 0.25, 0.4])
     assert fitted.knots_y == pytest.approx([0.0, 0.5, 1.0])
     assert fitted([0.3])[0] == pytest.approx(0.5 + 0.05 / 0.15 * 0.5)
-    assert fitted([0.0, 1.0]) == pytest.approx([0.0, 1.0])  # flat beyond the ends
+    assert fitted([0.0, 1.0]) == pytest.approx([0.0, 1.0])
+
+
+def test_beyond_the_outermost_knots_the_map_runs_to_zero_and_one() -> None:
+    """ADR 0019: the one-knot map (0.5, 0.8) of the module docstring's example."""
+    one = IsotonicMap(np.array([0.5]), np.array([0.8]), 1)
+    assert one([0.0, 0.25, 0.5, 0.75, 1.0]) == pytest.approx([0.0, 0.4, 0.8, 0.9, 1.0])
+    # a knot already at 0 or 1 is kept as it is
+    ends = IsotonicMap(np.array([0.0, 1.0]), np.array([0.1, 0.7]), 1)
+    assert ends([0.0, 0.5, 1.0]) == pytest.approx([0.1, 0.4, 0.7])
+
+
+def test_a_calibrated_model_with_mostly_low_predictions_is_not_capped() -> None:
+    """Outcomes drawn with frequency p, p mostly low (Beta(1, 4)): the top knot (the mean
+    of the highest 1/16 of predictions) sits near 0.58, and a flat end would show 0.9 as
+    0.58; the map runs on to (1, 1) and stays within 3 points of the truth."""
+    rng = np.random.default_rng(11)
+    p = rng.beta(1.0, 4.0, 40_000)
+    y = (rng.uniform(size=p.size) < p).astype(float)
+    fitted = fit_isotonic(p, y)
+    assert fitted.knots_x[-1] < 0.65
+    grid = np.array([0.6, 0.75, 0.9])
+    assert np.max(np.abs(fitted(grid) - grid)) < 0.03
 
 
 def test_fits_a_known_miscalibration() -> None:

@@ -9,8 +9,19 @@ known, the non-decreasing map ``g`` that best fits the outcomes in least squares
 is found by pool-adjacent-violators (PAV; Ayer et al. 1955, Zadrozny & Elkan 2002):
 sort by ``p``, then merge neighbouring blocks while a block's mean outcome exceeds the
 next one's. Each block keeps its weighted mean outcome; ``g`` between blocks is read by
-linear interpolation between the blocks' mean predictions (flat beyond the ends), so it
-stays non-decreasing and continuous.
+linear interpolation between the blocks' mean predictions, so it stays non-decreasing
+and continuous. Beyond the outermost knots ``(x_1, y_1)`` and ``(x_k, y_k)`` it runs
+straight to the anchors ``(0, 0)`` and ``(1, 1)`` (ADR 0019):
+
+    ``g(p) = y_1 p / x_1``                              for ``p < x_1``,
+    ``g(p) = y_k + (1 - y_k) (p - x_k) / (1 - x_k)``    for ``p > x_k``.
+
+A knot is the mean of a group holding about 1/16 of the settled predictions, so the top
+group of a shop whose predictions are mostly low spans a wide range (say 0.6 to 1.0,
+mean 0.7): read flat beyond it, every prediction above 0.7 was shown as the group's
+frequency, a cap the outcomes never asked for (ADR 0019 measured 0.85 shown as 0.73
+where such predictions came true 84% of the time). The anchors say nothing new inside
+the knots' range: they only stop the map from capping (or flooring) what lies beyond.
 
 Honesty rule: a map applied to a prediction made on day ``t`` may only be fitted on
 predictions whose outcome was known before ``t`` (prequential, Dawid 1984). The product
@@ -19,7 +30,8 @@ every few days from the SKU-days already settled.
 
 Worked example: predictions (0.1, 0.2, 0.3, 0.4) with outcomes (0, 1, 0, 1) pool the
 middle pair: blocks at p = 0.1 (y = 0), p = 0.25 (y = 0.5), p = 0.4 (y = 1); the map
-sends 0.3 to 0.5 + (0.3 - 0.25) / (0.4 - 0.25) x 0.5 = 0.667.
+sends 0.3 to 0.5 + (0.3 - 0.25) / (0.4 - 0.25) x 0.5 = 0.667. A one-knot map
+(0.5, 0.8) sends 0.25 to 0.4 and 0.75 to 0.8 + 0.2 x 0.25 / 0.5 = 0.9.
 """
 
 from __future__ import annotations
@@ -60,11 +72,14 @@ class IsotonicMap:
     settled: int
 
     def __call__(self, probability: Any) -> FloatArray:
-        """The calibrated probabilities of (n,) predictions (identity without knots)."""
+        """The calibrated probabilities of (n,) predictions (identity without knots):
+        linear between the knots and from the outermost knots to the anchors (0, 0)
+        and (1, 1) (module docstring)."""
         p = np.asarray(probability, dtype=np.float64)
         if self.knots_x.size == 0:
             return np.array(p, dtype=np.float64, copy=True)
-        return np.asarray(np.interp(p, self.knots_x, self.knots_y), dtype=np.float64)
+        xs, ys = anchored(self.knots_x, self.knots_y)
+        return np.asarray(np.interp(p, xs, ys), dtype=np.float64)
 
     def to_pairs(self) -> list[list[float]]:
         """The knots as ``[[x, y], ...]`` (JSON-friendly)."""
@@ -77,6 +92,18 @@ class IsotonicMap:
 
 
 IDENTITY = IsotonicMap(np.zeros(0), np.zeros(0), 0)
+
+
+def anchored(knots_x: FloatArray, knots_y: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(k',) knots with the anchors (0, 0) and (1, 1) added where the knots stop short of
+    0 and 1 (a knot already at 0 or 1 is kept as it is). Example: ([0.5], [0.8]) gives
+    ([0, 0.5, 1], [0, 0.8, 1])."""
+    xs, ys = np.asarray(knots_x, np.float64), np.asarray(knots_y, np.float64)
+    if xs[0] > 0.0:
+        xs, ys = np.concatenate([[0.0], xs]), np.concatenate([[0.0], ys])
+    if xs[-1] < 1.0:
+        xs, ys = np.concatenate([xs, [1.0]]), np.concatenate([ys, [1.0]])
+    return xs, ys
 
 
 def fit_isotonic(
