@@ -35,9 +35,11 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   target: negative binomial demand over the periods before arrival plus the review
   undershoot, the SKU's own dispersion of demand totals (both from the last 91 days, 24
   months for car parts, of observed sales), lead-time variance with crossing orders from
-  the supplier's observed lead times (the older half of the SCMS records: the supplier's
-  past; the draws come from all records), and the lost-sales form of the fill-rate
-  equation. One input differs from a default run on purpose: the lot ``Q`` is the
+  the supplier's observed lead times (the older half of the SCMS records, the supplier's
+  past, plus the lead times of the replay's own orders received so far, as a run reads
+  every delivery recorded; ``--lead-time-record fixed``: the older half only; the draws
+  come from all records), and the lost-sales form of the fill-rate equation. One input
+  differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers
   measures protection, not lot sizing.
@@ -70,10 +72,10 @@ of that best point). Nothing is tuned on the replayed window.
 
     python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
 
-About 5.5 minutes on 2 cores (321 s at load average 3-4; M5 235 s, car parts 18 s,
-Online Retail 68 s), most of it the 366 (25 for car parts) forecasts each stockguard row
-fits (25-46 s per M5 row; the table's ``fits`` and ``fit s``). ``--calibrate`` replays
-the grid at the same cadence and takes much longer.
+About 6 minutes on 2 cores (367 s at load average 4-6: M5 283 s, car parts 22 s, Online
+Retail 62 s), most of it the forecasts each stockguard row fits (366 on M5, 42-45 s per
+row; 25 on car parts; 121 on Online Retail; the table's ``fits`` and ``fit s``).
+``--calibrate`` replays the grid at the same cadence and takes much longer.
 
 Prints tables and writes benchmarks/results/inventory_replay.json.
 """
