@@ -42,7 +42,9 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers
-  measures protection, not lot sizing.
+  measures protection, not lot sizing. And the forecast is ``AutoForecaster`` alone: a run
+  with 30 series or more also fits the LightGBM drivers model, which is not replayed (a
+  fit every day would take hours).
 * backorder (JSON ``backorder``): the same run with ``fill_rate_model = backorder``, the
   textbook equations (normal demand over the lead time, the whole lead-time variance).
 * lost_sales replay variant (``--replay-variant``, JSON ``replay_variant``): the
