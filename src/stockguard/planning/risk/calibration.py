@@ -19,7 +19,7 @@ straight to the anchors ``(0, 0)`` and ``(1, 1)`` (ADR 0019):
 A knot is the mean of a group holding about 1/16 of the settled predictions, so the top
 group of a shop whose predictions are mostly low spans a wide range (say 0.6 to 1.0,
 mean 0.7): read flat beyond it, every prediction above 0.7 was shown as the group's
-frequency, a cap the outcomes never asked for (ADR 0019 measured 0.85 shown as 0.73
+frequency, a cap the outcomes never asked for (ADR 0019 measured 0.85 shown as 0.69-0.75
 where such predictions came true 84% of the time). The anchors say nothing new inside
 the knots' range: they only stop the map from capping (or flooring) what lies beyond.
 
