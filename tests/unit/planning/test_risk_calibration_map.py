@@ -124,3 +124,26 @@ def test_the_prequential_rule_uses_no_future_outcome(monkeypatch: pytest.MonkeyP
     changed, _ = risk_calibration.prequential(raw, np.where(unknown, y, 1.0 - y), day, settled, 500)
     assert not np.allclose(changed[block], out[block])
     sys.modules.pop("risk_calibration", None)
+
+
+def test_the_replay_leaves_out_outcomes_that_need_a_censored_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ADR 0019: a SKU-day's outcome needs the demand of days t + 1 .. r - 1; when one of
+    them lies in the real store's own stock-out run (a zero run too long to be chance over
+    the whole series), the row is left out; the receipt day and the day itself are not
+    in its window."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    risk_replay = importlib.import_module("_risk_replay")
+
+    history = np.ones((1, 60))
+    demand = np.ones((1, 30))
+    demand[0, 10:25] = 0.0  # 15 zero days of a series that sells every day
+    flags = risk_replay.real_stockout_days(history, demand)
+    assert flags[0].tolist() == [False] * 10 + [True] * 15 + [False] * 5
+    # windows t + 1 .. end - 1 of days t = 3, 8, 9, 24 with receipts on 10, 10, 12, 27
+    first = np.array([[4, 9, 10, 25]])
+    end = np.array([[10, 10, 12, 27]])
+    touched = risk_replay._touches(flags, first, end)
+    assert touched.tolist() == [[False, False, True, False]]
+    sys.modules.pop("_risk_replay", None)
