@@ -35,7 +35,7 @@ import numpy.typing as npt
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import censoring, leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
-from stockguard.planning.inventory import lost_sales, policies
+from stockguard.planning.inventory import censored, lost_sales, policies
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
@@ -174,6 +174,12 @@ class StockguardPolicy:
     draws). Given: the supplier's record grows with the receipts of the replay's own
     orders (an order placed at the end of period ``t`` joins it from the end of period
     ``t + L``), as a run reads every delivery recorded so far; None: ``lead_times`` only."""
+    censor_open_orders: bool = True
+    """With ``order_lead_times``: the replay's orders still open count in the record as
+    right-censored lead times (at least their age so far), the record's figures are the
+    Kaplan-Meier ones (``inventory.censored``, plug-in std as ``lead_times.std()``), as
+    the product's run reads its open purchase orders; False: receipts only (the growing
+    record before this change)."""
     ended_empty_unobserved: bool = True
     """Periods that ended with nothing on hand count as stock-outs (unobserved), as the
     product's ledger mask does (``planning.audit.stockouts``: end-of-day on hand <= 0),
@@ -216,16 +222,13 @@ class StockguardPolicy:
             mean, std = mean * factor, std * factor
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         n_sku = mean.shape[0]
-        record = self._lead_time_record(state)
-        crossing = (
-            self.crossing if record is self.lead_times else lost_sales.crossing_spread(record)
-        )
+        lead_mean, lead_std, crossing = self._lead_time_figures(state)
         table = policies.compute_policies(
             kind=np.full(n_sku, self.kind, dtype=np.int64),
             demand_mean=mean,
             demand_std=std,
-            lead_time_mean=np.full(n_sku, float(record.mean())),
-            lead_time_std=np.full(n_sku, float(record.std())),
+            lead_time_mean=np.full(n_sku, lead_mean),
+            lead_time_std=np.full(n_sku, lead_std),
             service_level=np.full(n_sku, self.fill_rate),
             service_measure=ServiceMeasure.FILL_RATE,
             fixed_order_quantity=lot,
@@ -252,17 +255,30 @@ class StockguardPolicy:
         gap = np.zeros((self.ordered.shape[0], max(missing, 0)), dtype=bool)
         self.ordered = np.concatenate([self.ordered, gap, (need > 0)[:, None]], axis=1)
 
-    def _lead_time_record(self, state: sim.ReplayState | None) -> FloatArray:
-        """The supplier's lead times known at the end of ``state.day``: ``lead_times``
-        plus those of the replay's orders received by then (``order_lead_times``)."""
+    def _lead_time_figures(self, state: sim.ReplayState | None) -> tuple[float, float, float]:
+        """The supplier record's lead-time mean, std and crossing spread at the end of
+        ``state.day``, periods: ``lead_times`` plus the replay's orders received by then
+        and (``censor_open_orders``) those still open, censored at their age
+        ``state.day - t`` (the order placed at the end of ``t`` arrives after it)."""
         if state is None or self.order_lead_times is None or not self.ordered.shape[1]:
-            return self.lead_times
+            return float(self.lead_times.mean()), float(self.lead_times.std()), self.crossing
         days = self.ordered.shape[1]
         lead = self.order_lead_times[:, :days]
-        received = self.ordered & (np.arange(days)[None, :] + lead <= state.day)
-        if not received.any():
-            return self.lead_times
-        return np.concatenate([self.lead_times, lead[received].astype(np.float64)])
+        placed = np.arange(days)[None, :]
+        received = self.ordered & (placed + lead <= state.day)
+        still_open = self.ordered & ~received & self.censor_open_orders
+        if not received.any() and not still_open.any():
+            return float(self.lead_times.mean()), float(self.lead_times.std()), self.crossing
+        if not still_open.any():
+            record = np.concatenate([self.lead_times, lead[received].astype(np.float64)])
+            return float(record.mean()), float(record.std()), lost_sales.crossing_spread(record)
+        ages = np.broadcast_to(state.day - placed, lead.shape)[still_open]
+        values = np.concatenate([self.lead_times, lead[received], ages]).astype(np.float64)
+        exact = np.r_[np.ones(values.size - ages.size, bool), np.zeros(ages.size, bool)]
+        figures = censored.kaplan_meier_lead_times(
+            days=values, received=exact, group=np.zeros(values.size, np.int64), n_groups=1, ddof=0
+        )
+        return float(figures.mean[0]), float(figures.std[0]), float(figures.crossing[0])
 
     def _timed_fit(self, fit_day: int, observed: FloatArray) -> tuple[FloatArray, FloatArray]:
         """``fit``, its seconds added to ``fit_seconds``."""

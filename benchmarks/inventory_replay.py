@@ -37,9 +37,12 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   months for car parts, of observed sales), lead-time variance with crossing orders from
   the supplier's observed lead times (the older half of the SCMS records, the supplier's
   past, plus the lead times of the replay's own orders received so far, as a run reads
-  every delivery recorded; ``--lead-time-record fixed``: the older half only; the draws
-  come from all records), and the lost-sales form of the fill-rate equation. One input
-  differs from a default run on purpose: the lot ``Q`` is the
+  every delivery recorded, and its orders still open as right-censored lead times, at
+  least their age so far, read with the Kaplan-Meier estimator as a run reads its open
+  purchase orders; ``--lead-time-record receipts``: receipts only, the default before;
+  ``fixed``: the older half only; the draws come from all records), and the lost-sales
+  form of the fill-rate equation. One input differs from a default run on purpose: the
+  lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers
   measures protection, not lot sizing. And the forecast is ``AutoForecaster`` alone: a run
@@ -137,6 +140,11 @@ class Settings:
             grows with the receipts of its own orders, as a run reads every delivery
             recorded so far; False: the older half of the SCMS record only (earlier
             sessions).
+        censor_open_orders: with ``growing_record``, its own orders still open count as
+            right-censored lead times (at least their age so far; Kaplan-Meier figures,
+            ``planning.inventory.censored``), as the product's run reads its open purchase
+            orders; False: receipts only (``--lead-time-record receipts``, the growing
+            record before open orders counted).
     """
 
     window: int
@@ -147,6 +155,7 @@ class Settings:
     undershoot_window: int
     ended_empty_unobserved: bool = True
     growing_record: bool = True
+    censor_open_orders: bool = True
 
     @property
     def fitted_horizon(self) -> int:
@@ -257,6 +266,7 @@ def run_stockguard(
             ended_empty_unobserved=settings.ended_empty_unobserved,
             bias_window=28 if data.period == "day" else 3,
             order_lead_times=scenario.lead_time if settings.growing_record else None,
+            censor_open_orders=settings.censor_open_orders,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -336,6 +346,8 @@ def run_data_set(
         settings = replace(settings, ended_empty_unobserved=False)
     if args.lead_time_record == "fixed":
         settings = replace(settings, growing_record=False)
+    if args.lead_time_record == "receipts":
+        settings = replace(settings, censor_open_orders=False)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(2)
     lead = sim.draw_lead_times(
         stated_lead_time=data.stated_lead_time,
@@ -469,11 +481,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--lead-time-record",
-        choices=["growing", "fixed"],
+        choices=["growing", "receipts", "fixed"],
         default="growing",
         help="stockguard's supplier record: 'growing' (default, as the product: the older "
-        "SCMS records plus the receipts of its own orders so far) or 'fixed' (the older "
-        "records only; earlier sessions)",
+        "SCMS records plus the receipts of its own orders so far and its open orders "
+        "right-censored at their age, Kaplan-Meier), 'receipts' (the same without the "
+        "open orders; the default before) or 'fixed' (the older records only; earlier "
+        "sessions)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
