@@ -198,6 +198,7 @@ class StockguardPolicy:
         self.crossing = lost_sales.crossing_spread(self.lead_times)
         self.ended_empty = np.zeros((self.history.shape[0], 0), dtype=bool)
         self.ordered = np.zeros((self.history.shape[0], 0), dtype=bool)
+        self.record_means: list[float] = []
 
     def levels(self, state: sim.ReplayState | None) -> sim.PolicyLevels:
         """Levels from the latest forecast (refitted when it is due)."""
@@ -223,6 +224,7 @@ class StockguardPolicy:
         lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         n_sku = mean.shape[0]
         lead_mean, lead_std, crossing = self._lead_time_figures(state)
+        self.record_means.append(lead_mean)
         table = policies.compute_policies(
             kind=np.full(n_sku, self.kind, dtype=np.int64),
             demand_mean=mean,

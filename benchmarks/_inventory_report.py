@@ -41,6 +41,9 @@ class Point:
     """stockguard: forecasts fitted (the one before the replay included)."""
     fit_seconds: float = float("nan")
     """stockguard: seconds spent fitting them (part of ``seconds``)."""
+    record_lead_time_mean: float = float("nan")
+    """stockguard: its supplier record's lead-time mean, periods, averaged over the
+    replay's plans (the figure its policy read; ``--lead-time-record``)."""
 
 
 def measure(

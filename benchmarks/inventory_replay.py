@@ -280,6 +280,7 @@ def run_stockguard(
                 forecast_to_demand=bias,
                 fits=planner.fits,
                 fit_seconds=planner.fit_seconds,
+                record_lead_time_mean=float(np.mean(planner.record_means)),
             )
         )
     return points
