@@ -10,13 +10,17 @@ score (``services.suppliers.risk``).
 
 For the lost-sales fill-rate model each row also carries its recent daily sales (stock-out
 days unobserved) and each offer its supplier's crossing spread (``history``).
+
+Open purchase-order lines count in these lead-time figures as right-censored (at least
+their age so far; Kaplan-Meier, ``open_orders``), so late orders still outstanding
+lengthen the record instead of dropping out of it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -25,7 +29,7 @@ from stockguard.domain import errors, parties
 from stockguard.planning.forecasting import leadtime
 from stockguard.planning.inventory import sourcing
 from stockguard.services import ports
-from stockguard.services.replenishment import history
+from stockguard.services.replenishment import history, open_orders
 from stockguard.services.replenishment.settings import FloatArray, IntArray
 from stockguard.services.suppliers import sourcing_facts as supplier_facts
 
@@ -112,9 +116,16 @@ def gather_inputs(
     levels = {(p.sku, p.location): p for p in source.positions()}
     offers, notes = _offers_by_sku(source.offers(), currency)
     deliveries = source.deliveries()
+    today = forecast.first_day - timedelta(days=1)
+    purchases = source.supplier_history()
+    lines = purchases.order_lines()
     reliability, suppliers = _reliability(deliveries, offers)
+    delays = open_orders.censored_delays(deliveries, lines, suppliers, today)
+    reliability = open_orders.with_open_delays(reliability, delays)
     crossing = history.crossing_by_supplier(deliveries, suppliers)
-    observed = supplier_facts.sourcing_facts(source.supplier_history())
+    crossing = open_orders.with_open_crossing(crossing, delays)
+    observed = supplier_facts.sourcing_facts(purchases)
+    observed = open_orders.with_open_lead_times(observed, lines, today)
     table, facts = _offer_table(skus, offers, reliability, suppliers, observed)
     sales = None
     if with_sales_history:

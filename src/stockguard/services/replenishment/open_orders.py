@@ -1,0 +1,144 @@
+"""Open purchase orders in the supplier's lead-time record (right-censored lead times).
+
+A planning run reads its lead-time figures from recorded deliveries. An order still open
+tells something too: its lead time is at least its age so far. Left out, a record runs
+short while late orders are outstanding (the late ones are exactly those not yet in it).
+Here every line of a sent, confirmed or shipped purchase order without a receipt counts
+as right-censored, ``L > today - ordered_on`` (and its delay ``> today - expected_on``),
+where ``today`` is the last day the run's data covers (the day before the forecast's
+first day). The figures are those of the Kaplan-Meier distribution over received and
+open lines (``planning.inventory.censored``; an open order older than every receipt keeps
+its mass at its age, a lower bound).
+
+Only groups with at least one open line change; every other figure is the receipts-only
+one, unchanged:
+
+* **observed lead time** per supplier x SKU (``sourcing_facts``, at least
+  ``MIN_RECEIPTS`` receipts): mean and std (ddof 1) from order day to first receipt;
+* **delay** per supplier (``sourcing.supplier_reliability``): the KM mean ``m`` and
+  plug-in variance ``v`` over received and open lines take the places of the sample's
+  in its shrinkage to the prior, weighted by the ``n`` receipts (an open line is not a
+  whole observation), ``delay_mean = n m / (n + w)``, ``delay_std = sqrt((n v + w
+  s0^2) / (n + w))`` (with no open line: ``n m`` is the sum of delays and ``n v`` the sum
+  of squares, the receipts-only figures);
+* **crossing spread** per supplier (``history.crossing_by_supplier``, at least
+  ``MIN_DELIVERIES`` receipts): ``sum S (1 - S)`` of the KM distribution of delays.
+
+The on-time rate stays a share of receipts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+
+from stockguard.planning.inventory import censored, sourcing
+from stockguard.services import ports
+from stockguard.services.replenishment.history import MIN_DELIVERIES
+from stockguard.services.replenishment.settings import FloatArray
+from stockguard.services.suppliers import sourcing_facts as supplier_facts
+from stockguard.services.suppliers.model import OrderLineFacts
+
+OPEN_STATUSES = frozenset({"sent", "confirmed", "shipped"})
+"""Statuses of a purchase order whose unreceived lines are still expected."""
+PRIOR_DELAY_STD = 2.0
+PRIOR_WEIGHT = 3.0
+"""``s0`` and ``w`` of ``sourcing.supplier_reliability`` (its defaults, as the run uses)."""
+
+
+def open_lines(lines: Sequence[OrderLineFacts]) -> list[OrderLineFacts]:
+    """Lines of sent, confirmed or shipped orders with nothing received yet."""
+    return [x for x in lines if x.status in OPEN_STATUSES and x.first_received_on is None]
+
+
+def censored_delays(
+    deliveries: Sequence[ports.Delivery],
+    lines: Sequence[OrderLineFacts],
+    suppliers: dict[str, int],
+    today: date,
+) -> censored.CensoredLeadTimes | None:
+    """Per supplier index: KM figures of delays (days past the expected day), receipts
+    exact and open lines censored at ``today - expected_on`` (ddof 0); None when no
+    open line of a known supplier states an expected day."""
+    waiting = [
+        x for x in open_lines(lines) if x.expected_on is not None and x.supplier in suppliers
+    ]
+    if not waiting:
+        return None
+    days = [d.delay_days for d in deliveries] + [
+        (today - x.expected_on).days for x in waiting if x.expected_on is not None
+    ]
+    group = [suppliers[d.supplier] for d in deliveries] + [suppliers[x.supplier] for x in waiting]
+    received = np.r_[np.ones(len(deliveries), bool), np.zeros(len(waiting), bool)]
+    return censored.kaplan_meier_lead_times(
+        days=np.array(days, dtype=np.float64),
+        received=received,
+        group=np.array(group, dtype=np.int64),
+        n_groups=len(suppliers),
+        ddof=0,
+    )
+
+
+def with_open_delays(
+    reliability: sourcing.SupplierReliability, delays: censored.CensoredLeadTimes | None
+) -> sourcing.SupplierReliability:
+    """``reliability`` with the delay mean and std of suppliers with open lines read from
+    ``delays`` (module docstring: the same shrinkage to the prior)."""
+    if delays is None:
+        return reliability
+    changed = delays.censored > 0
+    n = delays.exact.astype(np.float64)
+    weight = n + PRIOR_WEIGHT
+    mean = np.nan_to_num(delays.mean) * n / weight
+    variance = np.nan_to_num(delays.std) ** 2 * n
+    std = np.sqrt((variance + PRIOR_WEIGHT * PRIOR_DELAY_STD**2) / weight)
+    return replace(
+        reliability,
+        delay_mean=np.where(changed, mean, reliability.delay_mean),
+        delay_std=np.where(changed, std, reliability.delay_std),
+    )
+
+
+def with_open_crossing(
+    crossing: FloatArray, delays: censored.CensoredLeadTimes | None
+) -> FloatArray:
+    """(n_suppliers,) crossing spread, days: the KM one where a supplier with at least
+    ``MIN_DELIVERIES`` receipts has open lines, ``crossing`` elsewhere."""
+    if delays is None:
+        return crossing
+    changed = (delays.censored > 0) & (delays.exact >= MIN_DELIVERIES)
+    return np.asarray(np.where(changed, delays.crossing, crossing), dtype=np.float64)
+
+
+def with_open_lead_times(
+    facts: supplier_facts.SourcingFacts, lines: Sequence[OrderLineFacts], today: date
+) -> supplier_facts.SourcingFacts:
+    """``facts`` with each observed supplier x SKU lead time that has open lines replaced
+    by its KM mean and std (ddof 1): receipts exact (order day to first receipt), open
+    lines censored at ``today - ordered_on``."""
+    keys = list(facts.lead_times)
+    index = {key: i for i, key in enumerate(keys)}
+    waiting = [x for x in open_lines(lines) if x.ordered_on and (x.supplier, x.sku) in index]
+    if not waiting:
+        return facts
+    received = [x for x in lines if (x.supplier, x.sku) in index and x.lead_time_days is not None]
+    days = [float(x.lead_time_days or 0) for x in received]
+    days += [float((today - x.ordered_on).days) for x in waiting if x.ordered_on]
+    group = [index[(x.supplier, x.sku)] for x in received + waiting]
+    figures = censored.kaplan_meier_lead_times(
+        days=np.array(days, dtype=np.float64),
+        received=np.r_[np.ones(len(received), bool), np.zeros(len(waiting), bool)],
+        group=np.array(group, dtype=np.int64),
+        n_groups=len(keys),
+        ddof=1,
+    )
+    lead_times = dict(facts.lead_times)
+    for i in np.flatnonzero(figures.censored > 0):
+        before = lead_times[keys[i]]
+        lead_times[keys[i]] = replace(
+            before, mean=float(figures.mean[i]), std=float(np.nan_to_num(figures.std[i]))
+        )
+    return replace(facts, lead_times=lead_times)
