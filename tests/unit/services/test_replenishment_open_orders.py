@@ -80,6 +80,8 @@ def test_open_orders_not_yet_due_barely_move_the_record_and_none_change_nothing(
     assert _bolt_mug(plain) == (31.0, 0.0, 0.0)  # the receipts-only figures
     for name in ("lead_time_mean", "lead_time_std", "on_time_rate"):
         assert np.array_equal(getattr(young.offers, name), getattr(plain.offers, name))
+    assert young.offer_crossing is not None
+    assert plain.offer_crossing is not None
     assert np.array_equal(young.offer_crossing, plain.offer_crossing, equal_nan=True)
 
 
