@@ -10,5 +10,7 @@ Modules:
     lost_sales: fill-rate (s,S) levels under lost sales, period review and crossing
         orders (``FillRateModel.LOST_SALES``, the planning run's default).
     rounding: order quantities rounded up to MOQ and pack size (int64).
+    censored: lead-time mean, std and crossing spread per supplier from receipts and
+        open orders (right-censored at their age; Kaplan-Meier).
     abc: ABC classes by revenue share and default service targets per class.
 """
