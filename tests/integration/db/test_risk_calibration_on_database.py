@@ -49,17 +49,24 @@ def _shop_with_a_snapshot(app: App) -> ReplenishmentShop:
     return shop
 
 
-def _sell_out_then_receive(app: App, shop: ReplenishmentShop) -> None:
-    for day, units in ((1, 120), (2, 80)):
-        key = f"{shop.sku}-sale-{day}"
-        app.bus.handle(commands.RecordSale(shop.sku, shop.paris, units, _at(day), key))
+def _order_and_receive(app: App, shop: ReplenishmentShop, received_day: int) -> None:
+    """A purchase order of 50 units, sent, then received whole on ``received_day``."""
     number = f"PO-{shop.sku}"
     line = commands.PurchaseOrderLineInput(shop.sku, 50, Decimal("4.00"))
     app.bus.handle(commands.CreatePurchaseOrder(number, shop.acme, shop.paris, (line,)))
     app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
     app.bus.handle(
-        commands.ReceivePurchaseOrderLine(number, shop.sku, 50, _at(3), f"{shop.sku}-rcv")
+        commands.ReceivePurchaseOrderLine(
+            number, shop.sku, 50, _at(received_day), f"{shop.sku}-rcv"
+        )
     )
+
+
+def _sell_out_then_receive(app: App, shop: ReplenishmentShop) -> None:
+    for day, units in ((1, 120), (2, 80)):
+        key = f"{shop.sku}-sale-{day}"
+        app.bus.handle(commands.RecordSale(shop.sku, shop.paris, units, _at(day), key))
+    _order_and_receive(app, shop, 3)
 
 
 def test_a_snapshot_stays_open_until_its_receipt_then_settles_as_stocked_out(app: App) -> None:
@@ -135,13 +142,7 @@ def test_a_stored_map_runs_to_certainty_beyond_its_top_knot(app: App) -> None:
     shop = _shop_with_a_snapshot(app)
     (snapshot,) = _snapshots(app)
     app.bus.handle(commands.RecordSale(shop.sku, shop.paris, 20, _at(1), f"{shop.sku}-s1"))
-    number = f"PO-{shop.sku}"
-    line = commands.PurchaseOrderLineInput(shop.sku, 50, Decimal("4.00"))
-    app.bus.handle(commands.CreatePurchaseOrder(number, shop.acme, shop.paris, (line,)))
-    app.bus.handle(commands.ChangePurchaseOrderStatus(number, "sent"))
-    app.bus.handle(
-        commands.ReceivePurchaseOrderLine(number, shop.sku, 50, _at(2), f"{shop.sku}-rcv")
-    )
+    _order_and_receive(app, shop, 2)
     summary = calibrate.calibrate(app.unit_of_work(), now=_at(40), min_settled=1)
     assert (summary.stored, summary.stocked_out_share) == (True, 0.0)
     x = snapshot.raw_probability
