@@ -8,6 +8,8 @@ from datetime import date
 import numpy as np
 import numpy.typing as npt
 
+from stockguard.planning.forecasting.lower_bound import emptying_day_demand
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -47,5 +49,19 @@ class DemandPanel:
         return int(self.values.shape[1])
 
     def observed(self) -> FloatArray:
-        """Demand with censored (stock-out) days set to NaN, shape (n_series, n_days)."""
+        """Demand as the forecast reads it, shape (n_series, n_days).
+
+        Uncensored days keep their sales. A stock-out day that sold ``s > 0`` units (the
+        day the shelf emptied) is a lower bound of demand and reads ``max(s, m)``, ``m``
+        the mean of the series' uncensored days among the 28 before it
+        (``forecasting.lower_bound.emptying_day_demand``). A stock-out day with no sale
+        is NaN (unobserved). Example: sales 4, 2, 6 then a stock-out day selling 1 reads
+        max(1, 4) = 4; the next stock-out day, selling 0, reads NaN.
+        """
+        return emptying_day_demand(self.values, self.stockout)
+
+    def uncensored(self) -> FloatArray:
+        """Sales with every stock-out day NaN, shape (n_series, n_days): what was seen
+        sold on days that ended in stock (the forecast input before the emptying-day
+        rule; charts of units sold use it)."""
         return np.where(self.stockout, np.nan, self.values)

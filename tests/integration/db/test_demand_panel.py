@@ -45,8 +45,10 @@ def test_panel_counts_daily_sales_and_masks_days_that_end_out_of_stock(app: App)
     np.testing.assert_array_equal(panel.values[0], [0, 3, 2, 0, 0, 0])
     np.testing.assert_array_equal(panel.stockout[0], [False, False, True, True, False, False])
     observed = panel.observed()[0]
-    assert np.isnan(observed[2])
     assert observed[1] == 3
+    assert observed[2] == 2  # emptied the shelf: max(2 sold, 1.5 mean of days before)
+    assert np.isnan(observed[3])  # out of stock all day, nothing sold: unobserved
+    assert np.isnan(panel.uncensored()[0][2])
 
 
 def test_panel_starts_from_the_balance_before_the_window(app: App) -> None:

@@ -106,7 +106,7 @@ def forecast_fans(panel: DemandPanel, rows: Sequence[Any]) -> list[dict[str, Any
 def _history_trace(panel: DemandPanel, location: str) -> list[dict[str, Any]]:
     if location not in panel.locations:
         return []
-    observed = panel.observed()[panel.locations.index(location), -FAN_HISTORY_DAYS:]
+    observed = panel.uncensored()[panel.locations.index(location), -FAN_HISTORY_DAYS:]
     first = panel.start + timedelta(days=panel.n_days - observed.size)
     days = [(first + timedelta(days=i)).isoformat() for i in range(observed.size)]
     sold = [None if np.isnan(v) else int(v) for v in observed]
