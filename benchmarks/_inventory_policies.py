@@ -12,9 +12,11 @@ against its variability and trigger an order.
   ``min = a L + z sigma sqrt(L)`` with the stated lead time ``L``; ``max = min + a C``.
 * ``StockguardPolicy``, (s,S): what the product's planning run computes, replayed. An
   ``AutoForecaster`` refitted every ``refit_every`` periods (1 in the benchmark: a run
-  forecasts afresh) on the observed sales (stock-out periods unobserved, NaN, as the
-  product's ledger mask has them: periods that ended with nothing on hand or lost
-  demand), then the
+  forecasts afresh) on the observed sales (stock-out periods as the product's ledger
+  mask has them: periods that ended with nothing on hand or lost demand; one that sold
+  ``s > 0`` reads ``max(s, m)``, ``m`` the mean of the observed periods among the 28
+  before it, as ``DemandPanel.observed`` reads the day the shelf emptied; one that sold
+  nothing is unobserved, NaN), then the
   product's planning entry ``inventory.policies.compute_policies`` (the function
   ``services.replenishment.compute.plan_replenishment`` calls) with the run's
   ``fill_rate_model``: ``LOST_SALES`` (the product's default: undershoot and dispersion
@@ -35,6 +37,7 @@ import numpy.typing as npt
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import censoring, leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
+from stockguard.planning.forecasting.lower_bound import DEFAULT_WINDOW, emptying_day_demand
 from stockguard.planning.inventory import censored, lost_sales, policies
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.lost_sales import FillRateModel
@@ -185,6 +188,13 @@ class StockguardPolicy:
     product's ledger mask does (``planning.audit.stockouts``: end-of-day on hand <= 0),
     besides the simulator's stock-out periods (nothing at the start, or demand lost).
     False: the simulator's flags only (earlier sessions)."""
+    emptying_day_lower_bound: bool = True
+    """A stock-out period that sold ``s > 0`` units is refitted as ``max(s, m)``, ``m`` the
+    mean of the observed periods among the 28 before it (history and replay together;
+    ``forecasting.lower_bound.emptying_day_demand``), as the product's panel reads the
+    day the shelf emptied; False: NaN like every stock-out period (the rule before). The
+    lost-sales model's recent sales (``_recent_sales``) keep stock-out periods NaN, as the
+    product's replenishment history does."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:
@@ -207,6 +217,8 @@ class StockguardPolicy:
             if self.impute_stockouts:
                 expected = self.expected[:, : state.day + 1]
                 sales = np.where(state.stocked_out, np.maximum(state.sales, expected), state.sales)
+            elif self.emptying_day_lower_bound:
+                sales = self._lower_bound_sales(state, unobserved)
             else:
                 sales = np.where(unobserved, np.nan, state.sales)
             self.observed = np.concatenate([self.history, sales], axis=1)
@@ -315,6 +327,16 @@ class StockguardPolicy:
         if not self.ended_empty_unobserved:
             return np.asarray(state.stocked_out, dtype=np.bool_)
         return np.asarray(state.stocked_out | self.ended_empty[:, : state.day + 1], np.bool_)
+
+    def _lower_bound_sales(self, state: sim.ReplayState, unobserved: BoolArray) -> FloatArray:
+        """(n, day + 1) the replay's sales as the forecast reads them: stock-out periods
+        with sales ``max(s, m)``, without sales NaN (``emptying_day_demand`` on history and
+        replay together, so ``m`` sees the history's observed periods; the history's NaN
+        periods stay unobserved)."""
+        past = self.history[:, -DEFAULT_WINDOW:]  # all that m can see
+        values = np.concatenate([past, state.sales], axis=1)
+        censored_periods = np.concatenate([np.zeros(past.shape, dtype=np.bool_), unobserved], 1)
+        return emptying_day_demand(values, censored_periods, DEFAULT_WINDOW)[:, past.shape[1] :]
 
     def _recent_sales(
         self, state: sim.ReplayState | None, unobserved: BoolArray | None

@@ -28,6 +28,10 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   from its own observed sales with stock-out periods unobserved as the product's ledger
   mask has them (a period that ended with nothing on hand, or lost demand;
   ``--stockout-mask simulator`` for the simulator's flags only, as earlier sessions),
+  except that a stock-out period that sold ``s > 0`` units is a lower bound of demand
+  and reads ``max(s, m)``, ``m`` the mean of the observed periods among the 28 before it,
+  as the product's panel reads the day the shelf emptied (``--emptying-day nan``: NaN,
+  the rule before),
   and from the history with its inferred stock-out runs
   (``forecasting.censoring.infer_stockouts``) unobserved; per-day spread from the
   forecast's p10-p90; levels from ``inventory.policies.compute_policies``, the
@@ -140,6 +144,10 @@ class Settings:
             grows with the receipts of its own orders, as a run reads every delivery
             recorded so far; False: the older half of the SCMS record only (earlier
             sessions).
+        emptying_day_lower_bound: stockguard refits a stock-out period that sold
+            ``s > 0`` units as ``max(s, m)`` (``m`` the observed mean of the 28 periods
+            before), as the product's ``DemandPanel.observed``; False: NaN
+            (``--emptying-day nan``, the rule before).
         censor_open_orders: with ``growing_record``, its own orders still open count as
             right-censored lead times (at least their age so far; Kaplan-Meier figures,
             ``planning.inventory.censored``), as the product's run reads its open purchase
@@ -156,6 +164,7 @@ class Settings:
     ended_empty_unobserved: bool = True
     growing_record: bool = True
     censor_open_orders: bool = True
+    emptying_day_lower_bound: bool = True
 
     @property
     def fitted_horizon(self) -> int:
@@ -267,6 +276,7 @@ def run_stockguard(
             bias_window=28 if data.period == "day" else 3,
             order_lead_times=scenario.lead_time if settings.growing_record else None,
             censor_open_orders=settings.censor_open_orders,
+            emptying_day_lower_bound=settings.emptying_day_lower_bound,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -345,6 +355,8 @@ def run_data_set(
         settings = replace(settings, fit_window=args.fit_window or None)
     if args.stockout_mask == "simulator":
         settings = replace(settings, ended_empty_unobserved=False)
+    if args.emptying_day == "nan":
+        settings = replace(settings, emptying_day_lower_bound=False)
     if args.lead_time_record == "fixed":
         settings = replace(settings, growing_record=False)
     if args.lead_time_record == "receipts":
@@ -479,6 +491,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "as the product: periods that ended with nothing on hand, and those that lost "
         "demand) or 'simulator' (only periods that started empty or lost demand; earlier "
         "sessions)",
+    )
+    parser.add_argument(
+        "--emptying-day",
+        choices=["lower-bound", "nan"],
+        default="lower-bound",
+        help="how stockguard's forecast reads a stock-out period that sold s > 0 units: "
+        "'lower-bound' (default, as the product: max(s, mean of the observed periods "
+        "among the 28 before)) or 'nan' (unobserved, the rule before)",
     )
     parser.add_argument(
         "--lead-time-record",
