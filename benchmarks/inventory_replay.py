@@ -81,9 +81,10 @@ of that best point). Nothing is tuned on the replayed window.
 
     python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
 
-About 6 minutes on 2 cores (367 s at load average 4-6: M5 283 s, car parts 22 s, Online
-Retail 62 s), most of it the forecasts each stockguard row fits (366 on M5, 42-45 s per
-row; 25 on car parts; 121 on Online Retail; the table's ``fits`` and ``fit s``).
+About 5-6 minutes on 2 cores (301 s at load average 1.5-2.2: M5 204 s, car parts 19 s,
+Online Retail 79 s; 367 s at load 4-6), most of it the forecasts each stockguard row fits
+(366 on M5, 28-45 s per row; 25 on car parts; 121 on Online Retail; the table's ``fits``
+and ``fit s``).
 ``--calibrate`` replays the grid at the same cadence and takes much longer.
 
 Prints tables and writes benchmarks/results/inventory_replay.json.
