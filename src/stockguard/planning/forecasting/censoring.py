@@ -18,7 +18,10 @@ its days needs 135 (0.95 ** 135 = 0.00098).
 
 Unobserved days (NaN) and days off sale neither extend nor break a run: they are skipped,
 as a model skips them. Flagged days become unobserved for the forecast
-(``np.where(mask, nan, y)``), which is how the ledger's stock-out mask is used too.
+(``np.where(mask, nan, y)``). Flagged days sold nothing, so this agrees with the ledger's
+stock-out mask as the panel reads it (``DemandPanel.observed``): a stock-out day that sold
+nothing is unobserved there too, while one that sold ``s > 0`` (the day the shelf
+emptied) reads the lower bound of ``lower_bound.emptying_day_demand``.
 """
 
 from __future__ import annotations
