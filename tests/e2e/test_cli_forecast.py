@@ -211,3 +211,13 @@ def test_bad_options_exit_1_with_a_clear_message(
     code, _, err = _run("-i", str(history), "-o", str(tmp_path / "out.csv"), *arguments)
     assert code == 1
     assert message in " ".join(err.split())
+
+
+def test_a_history_separated_by_semicolons_is_named_as_such(tmp_path: Path) -> None:
+    history, output = tmp_path / "long.csv", tmp_path / "out.csv"
+    history.write_text("unique_id;ds;y\nA;2026-01-01;3\n", encoding="utf-8")
+    code, _, err = _run("-i", str(history), "--horizon", "7", "-o", str(output))
+    assert code == 1
+    assert "long.csv, line 1: The columns are separated by semicolons (;), not commas" in err
+    assert "is missing" not in err
+    assert not output.exists()

@@ -66,3 +66,23 @@ def test_a_good_file_with_a_byte_order_mark_is_imported_once(database: str, tmp_
     assert "Skipped 1 rows: already in the ledger (same idempotency key)." in output
     levels = CliRunner().invoke(app, ["--database", database, "levels"])
     assert "12" in levels.stdout
+
+
+@pytest.mark.parametrize(("separator", "named"), [(";", "semicolons (;)"), ("\t", "tabs")])
+def test_a_file_saved_with_another_separator_is_named_as_such(
+    database: str, tmp_path: Path, separator: str, named: str
+) -> None:
+    """One problem naming the separator, not one unknown column and every column missing."""
+    products = tmp_path / "products.csv"
+    products.write_text(
+        separator.join(["sku", "title", "price"]) + "\n" + separator.join(["A1", "Mug", "9.90"]),
+        encoding="utf-8",
+    )
+    code, _, errors = _run(database, "products", str(products))
+    assert code == 1
+    assert "products.csv was not imported: 1 problem(s) found, nothing was written." in errors
+    assert (
+        f"products.csv, line 1: The columns are separated by {named}, not commas; save the "
+        "file as 'CSV UTF-8 (comma delimited)' and try again." in " ".join(errors.split())
+    )
+    assert "is missing" not in errors

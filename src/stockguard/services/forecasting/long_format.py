@@ -233,6 +233,9 @@ def _header_names(content: str) -> list[str]:
 
 
 def _require_columns(file_name: str, names: Sequence[str]) -> None:
+    wrong_separator = csv_rows.separator_problem(file_name, names)
+    if wrong_separator is not None:
+        raise ImportRejected(file_name, [wrong_separator])
     missing = [name for name in (*KEY, Y) if name not in names]
     problems = [
         ImportProblem(

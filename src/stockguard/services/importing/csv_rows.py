@@ -24,6 +24,9 @@ from stockguard.services.importing.problems import (
 PROGRESS_STEP = 500
 """Rows read between two progress reports."""
 
+OTHER_SEPARATORS = {";": "semicolons (;)", "\t": "tabs"}
+"""Separators spreadsheet programs often save with, and how a message names them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -119,6 +122,9 @@ def _header(
     record: tuple[int, list[str]] | None, file_name: str, columns: Sequence[Column]
 ) -> list[str]:
     names = [name.strip().lower() for name in record[1]] if record is not None else []
+    wrong_separator = separator_problem(file_name, names)
+    if wrong_separator is not None:
+        raise ImportRejected(file_name, [wrong_separator])
     expected = describe_columns(columns)
     problems = [
         ImportProblem(file_name, 1, None, None, f"The column {name!r} appears twice.")
@@ -141,6 +147,24 @@ def _header(
     if problems:
         raise ImportRejected(file_name, problems)
     return names
+
+
+def separator_problem(file_name: str, names: Sequence[str]) -> ImportProblem | None:
+    """The problem of a header read as one column that holds semicolons or tabs, else None.
+
+    Such a file was saved with another separator than the comma; naming that is clearer
+    than reporting one unknown column and every required column as missing.
+    """
+    if len(names) != 1:
+        return None
+    for separator, described in OTHER_SEPARATORS.items():
+        if separator in names[0]:
+            reason = (
+                f"The columns are separated by {described}, not commas; save the file as "
+                "'CSV UTF-8 (comma delimited)' and try again."
+            )
+            return ImportProblem(file_name, 1, None, None, reason)
+    return None
 
 
 def describe_columns(columns: Sequence[Column]) -> str:
