@@ -90,3 +90,23 @@ def test_an_invalid_body_is_a_422_naming_the_field(
     response = client.post("/movements", json=body, headers=planner_headers)
     assert response.status_code == 422
     assert any(i["field"] == "body.kind" for i in response.json()["invalid"])
+
+
+def test_listing_movements_of_an_unknown_kind_is_a_422_naming_the_kinds(
+    app: App, client: TestClient, planner_headers: dict[str, str]
+) -> None:
+    """A misspelt kind used to answer 200 with an empty page, as if the ledger had none."""
+    sku = random_sku()
+    _seed(app, sku)
+    body = {"sku": sku, "location": "WH1", "kind": "adjustment", "quantity": 3,
+            "idempotency_key": f"{sku}-kind"}  # fmt: skip
+    assert client.post("/movements", json=body, headers=planner_headers).status_code == 201
+    wrong = client.get("/movements", params={"sku": sku, "kind": "adjustments"},
+                       headers=planner_headers)  # fmt: skip
+    assert wrong.status_code == 422
+    assert wrong.json()["invalid"][0]["field"] == "query.kind"
+    assert "'adjustment'" in wrong.json()["invalid"][0]["reason"]
+    right = client.get("/movements", params={"sku": sku, "kind": "adjustment"},
+                       headers=planner_headers)  # fmt: skip
+    assert right.status_code == 200
+    assert [item["quantity"] for item in right.json()["items"]] == [3]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 
 from stockguard.adapters.db.views import stock
 from stockguard.domain import commands
+from stockguard.domain.ledger import MovementKind
 from stockguard.entrypoints.api.deps import BusDep, Limit, Offset, Planner, SessionDep
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES, Page
 from stockguard.entrypoints.api.schemas.stock import (
@@ -48,7 +49,7 @@ def list_movements(
     session: SessionDep,
     sku: Annotated[str | None, Query(max_length=64)] = None,
     location: Annotated[str | None, Query(max_length=32)] = None,
-    kind: Annotated[str | None, Query(max_length=16)] = None,
+    kind: Annotated[MovementKind | None, Query(description="Only movements of this kind.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[MovementRead]:
