@@ -1,0 +1,71 @@
+"""``stockguard levels`` end to end: a filter naming an unknown SKU or location is an error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stockguard.entrypoints.cli.context import state
+from stockguard.entrypoints.cli.main import app
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[str]:
+    """A SQLite shop with one product counted at one location."""
+    state._app = None
+    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    files = {
+        "locations": "code,name\nWH1,Main warehouse\n",
+        "products": "sku,title,price\nMUG,Mug,9.90\nCUP,Cup,4.50\n",
+        "stock-levels": "sku,location,on_hand\nMUG,WH1,12\n",
+    }
+    for entity, text in files.items():
+        path = tmp_path / f"{entity}.csv"
+        path.write_text(text, encoding="utf-8")
+        assert _run(url, "import", entity, str(path))[0] == 0
+    yield url
+    if state._app is not None:
+        state._app.engine.dispose()
+    state._app = None
+    state.database_url = None
+
+
+def _run(database: str, *arguments: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["--database", database, *arguments])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_levels_of_a_known_sku_show_its_stock(database: str) -> None:
+    code, out, _ = _run(database, "levels", "--sku", "MUG")
+    assert code == 0
+    assert "MUG" in out
+    assert "12" in out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--sku", "MUG-TYPO"], "There is no product with SKU 'MUG-TYPO'."),
+        (["--location", "WH9"], "There is no location with code 'WH9'."),
+        (["--sku", "MUG", "--location", "PAR"], "There is no location with code 'PAR'."),
+    ],
+)
+def test_a_filter_naming_an_unknown_sku_or_location_exits_1_and_says_so(
+    database: str, arguments: list[str], message: str
+) -> None:
+    code, out, err = _run(database, "levels", *arguments)
+    assert code == 1
+    assert message in err
+    assert out == ""
+
+
+def test_a_known_sku_without_stock_anywhere_shows_an_empty_table(database: str) -> None:
+    code, out, err = _run(database, "levels", "--sku", "CUP")
+    assert code == 0
+    assert "On hand" in out
+    assert err == ""
