@@ -19,10 +19,15 @@ app = typer.Typer(help="Create and list dashboard operators.", no_args_is_help=T
 
 def create_operator(stockguard: App, email: str, password: str) -> Operator:
     """Hash ``password`` and store the operator; raises WeakPassword or OperatorExists."""
-    if "@" not in email or any(c.isspace() for c in email.strip()):
-        raise ValueError(f"{email!r} is not an e-mail address")
+    check_email(email)
     password_hash = PasswordHasher().hash(password)
     return SqlOperators(stockguard.sessions).add(email, password_hash, created_at=datetime.now(UTC))
+
+
+def check_email(email: str) -> None:
+    """Raise ValueError when ``email`` cannot be an e-mail address (no @, or spaces)."""
+    if "@" not in email or any(c.isspace() for c in email.strip()):
+        raise ValueError(f"{email!r} is not an e-mail address")
 
 
 @app.command()
@@ -34,6 +39,10 @@ def create(
     ] = False,
 ) -> None:
     """Create an operator; prompts for the password twice unless --password-stdin."""
+    try:
+        check_email(email)  # before asking for a password that would be thrown away
+    except ValueError as error:
+        raise fail(str(error)) from error
     password = _read_password(password_stdin)
     try:
         operator = create_operator(state.app(), email, password)
