@@ -221,3 +221,20 @@ def test_a_history_separated_by_semicolons_is_named_as_such(tmp_path: Path) -> N
     assert "long.csv, line 1: The columns are separated by semicolons (;), not commas" in err
     assert "is missing" not in err
     assert not output.exists()
+
+
+def test_a_history_without_any_sale_forecasts_zero_with_the_drivers_model(tmp_path: Path) -> None:
+    """LightGBM's Tweedie objective refuses labels summing to zero; 30 series (drivers on by
+    default) that never sold used to stop the command with a raw LightGBMError."""
+    history, output = tmp_path / "long.csv", tmp_path / "out.csv"
+    lines = ["unique_id,ds,y"]
+    for series in range(30):
+        lines += [f"S{series},{FIRST_DAY + timedelta(days=day)},0" for day in range(60)]
+    history.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _run("-i", str(history), "--horizon", "7", "-o", str(output))
+    assert code == 0, err
+    assert "Drivers model GlobalGBM" in out
+    with output.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 30 * 7
+    assert {float(row[column]) for row in rows for column in ("mean", *QUANTILES)} == {0.0}

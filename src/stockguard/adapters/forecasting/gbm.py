@@ -147,10 +147,15 @@ class GlobalGbmForecaster:
         keep = ~np.isnan(target)
         if not keep.any():
             raise ValueError("no observed target to train on")
+        self.feature_names_ = features.names
+        if not (target[keep] > 0).any():
+            # The Tweedie objective refuses labels summing to zero ("sum of labels is
+            # zero"); with no unit sold in the training window the mean forecast is 0.
+            self.booster_ = None
+            return self
         dataset = lgb.Dataset(
             rows[keep], label=target[keep], feature_name=list(features.names), free_raw_data=True
         )
-        self.feature_names_ = features.names
         callbacks = [] if progress is None else [_rounds_callback(progress)]
         self.booster_ = lgb.train(
             self._params(), dataset, num_boost_round=self.num_boost_round, callbacks=callbacks
@@ -175,6 +180,8 @@ class GlobalGbmForecaster:
                 with the same names as in ``fit``.
         """
         n_series = self.y_.shape[0]
+        if self.booster_ is None:  # nothing was sold in the training window (``fit``)
+            return np.zeros((n_series, self.horizon), dtype=np.float64)
         prices = None
         if self.prices_ is not None:
             if future_prices is None:
