@@ -411,7 +411,10 @@ def lost_sales_rows(
     daily = _mean_over_first(mean, np.maximum(np.ceil(lead_mean), 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         interval = np.where(daily > 0, lot / daily, np.inf)
-    lead_variance = np.minimum(lead_var, np.maximum(interval, 1.0) * crossing)
+        # with no crossing spread the term is 0 whatever the interval (an infinite
+        # interval, zero daily demand, times 0 would be NaN)
+        crossing_variance = np.where(crossing > 0, np.maximum(interval, 1.0) * crossing, 0.0)
+    lead_variance = np.minimum(lead_var, crossing_variance)
     demand = leadtime.lead_time_demand(
         demand_mean=mean,
         demand_std=std,

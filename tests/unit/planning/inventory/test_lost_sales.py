@@ -275,3 +275,25 @@ def test_a_row_out_of_stock_all_window_with_a_vanishing_forecast_orders_almost_n
     )
     assert levels.undershoot_mean[0] < 1e-8
     assert levels.reorder_point[0] <= 1.0
+
+
+@pytest.mark.parametrize("lead_time_variance", [0.0, 4.0])
+def test_a_row_forecast_at_zero_with_a_fixed_lead_time_keeps_no_stock(
+    lead_time_variance: float,
+) -> None:
+    """Regression (found by the QA pass): a row forecast at 0 every day, with no sales in
+    the window and no crossing spread, had an infinite order interval times a zero
+    crossing spread, NaN, and stopped the planning run; the crossing term is 0 there."""
+    levels = lost_sales.lost_sales_rows(
+        demand_mean=np.zeros((1, 28)),
+        demand_std=np.zeros((1, 28)),
+        lead_time_mean=[7.0],
+        lead_time_variance=[lead_time_variance],
+        lead_time_crossing=[0.0],
+        fill_rate=[0.95],
+        order_quantity=[1.0],
+        sales=np.full((1, 91), np.nan),
+        undershoot_window=91,
+    )
+    assert np.isfinite(levels.protection_std[0])
+    assert levels.reorder_point[0] == 0.0
