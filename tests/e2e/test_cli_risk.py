@@ -98,3 +98,20 @@ def test_snapshot_then_calibrate_reports_what_is_settled_and_keeps_the_identity(
     calibrated = _words(_run(database, "risk", "calibrate"))
     assert "Settled 0 snapshots (1 still waiting for their receipt)" in calibrated
     assert "Map not refitted: it needs 2,000 settled snapshots" in calibrated
+
+
+def test_a_forecast_whose_window_holds_no_sale_says_how_to_reach_the_sales(
+    tmp_path: Path,
+) -> None:
+    """An imported data set ends years ago: the default window (today back 730 days)
+    holds none of it, every forecast is 0, and the command says so and what to pass."""
+    database = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    _shop(database)
+    later = (TODAY.replace(year=TODAY.year + 5)).isoformat()
+    stale = _run(database, "plan", "forecast", "--today", later, "--history-days", "60",
+                 "--horizon", "14", "--no-drivers")  # fmt: skip
+    assert "no sale in the ledger falls between" in _words(stale)
+    assert "--today YYYY-MM-DD" in _words(stale)
+    fresh = _run(database, "plan", "forecast", "--today", TODAY.isoformat(),
+                 "--history-days", "60", "--horizon", "14", "--no-drivers")  # fmt: skip
+    assert "no sale in the ledger" not in _words(fresh)

@@ -70,6 +70,8 @@ def forecast(
         highlight=False,
         soft_wrap=True,
     )
+    if summary.n_series and summary.units_in_history == 0:
+        err_console.print(empty_history_hint(summary), markup=False, highlight=False)
     risk_cli.refresh_after_planning(state.app())
     storefront_cli.refresh_after_planning(state.app())
 
@@ -98,6 +100,16 @@ def run_planning(
             horizon=horizon,
             drivers=stockguard.planning_drivers(drivers),
         )
+
+
+def empty_history_hint(summary: PlanningRunSummary) -> str:
+    """What to do when no sale falls in the history window (every forecast is then 0)."""
+    return (
+        f"Note: no sale in the ledger falls between {summary.history_start_on} and "
+        f"{summary.history_end_on}, so every forecast is 0. If your sales are older (an "
+        "imported data set, for example), forecast from the day after the last one with "
+        "--today YYYY-MM-DD, or learn from more days with --history-days."
+    )
 
 
 def summary_line(summary: PlanningRunSummary) -> str:

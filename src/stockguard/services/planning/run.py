@@ -96,6 +96,9 @@ class PlanningRunSummary:
     seconds: float
     model_counts: Mapping[str, int]
     """Series per chosen model alias (or combination), most frequent first."""
+    units_in_history: float
+    """Units sold in the history window, all series; 0 means the forecasts learned nothing
+    (for example a ledger whose sales all predate the window)."""
     drivers: DriversReport | None = None
     """What the drivers step did, or None when it was off."""
 
@@ -162,6 +165,7 @@ def run_forecast(
         rows=len(rows),
         seconds=time.perf_counter() - started,
         model_counts=dict(Counter(forecast.model).most_common()),
+        units_in_history=float(np.nansum(panel.values)),
         drivers=report,
     )
 
