@@ -115,3 +115,20 @@ def test_a_forecast_whose_window_holds_no_sale_says_how_to_reach_the_sales(
     fresh = _run(database, "plan", "forecast", "--today", TODAY.isoformat(),
                  "--history-days", "60", "--horizon", "14", "--no-drivers")  # fmt: skip
     assert "no sale in the ledger" not in _words(fresh)
+
+
+def test_a_location_or_category_filter_naming_nothing_known_is_refused(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'typo.sqlite3'}"
+    _shop(database)
+    _run(database, "plan", "forecast", "--today", TODAY.isoformat(), "--history-days", "60",
+         "--horizon", "14", "--no-drivers")  # fmt: skip
+    for option, value, message in (
+        ("--location", "PARIS", "There is no location with code 'PARIS'."),
+        ("--category", "Mugz", "No product is in the category 'Mugz'."),
+    ):
+        result = runner.invoke(app, ["--database", database, "risk", option, value])
+        assert result.exit_code == 1
+        assert message in _words(result.output)
+    assert "MUG" in _run(database, "risk", "--location", "PAR")
+    # a known location with nothing matching still lists nothing, without an error
+    assert "Showing 0 of 0" in _words(_run(database, "risk", "--location", "PAR", "--state", "ok"))

@@ -8,7 +8,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.views import risk as views
 from stockguard.bootstrap import App
 from stockguard.domain import errors
@@ -87,6 +90,8 @@ def risk(
             session, states=chosen, location=location, category=category, limit=limit
         )
         counts = views.state_counts(session)
+        if counts and not found.rows:
+            _require_known(session, location=location, category=category)
     if not counts:
         raise fail(
             "No risk figures yet: run `stockguard plan forecast`, then `stockguard risk refresh`."
@@ -99,6 +104,17 @@ def risk(
         console.print(_footer(found.total, len(records), counts), markup=False, highlight=False)
         return
     export_records(records, FIELDS, output_format, output)
+
+
+def _require_known(session: Session, *, location: str | None, category: str | None) -> None:
+    """Fail when --location or --category names nothing stockguard knows (a typo would
+    otherwise show an empty list, as if nothing there were at risk)."""
+    code = t.table_of(t.LocationRow).c.code
+    if location and session.execute(select(code).where(code == location)).first() is None:
+        raise fail(f"There is no location with code {location!r}.")
+    kind = t.table_of(t.ProductRow).c.category
+    if category and session.execute(select(kind).where(kind == category)).first() is None:
+        raise fail(f"No product is in the category {category!r}.")
 
 
 @app.command("refresh")
