@@ -20,6 +20,7 @@ from stockguard.adapters.db import migrations
 from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from stockguard.bootstrap import App
 from stockguard.config import DatabaseSettings, Settings
+from stockguard.entrypoints.cli.context import state
 from stockguard.services.messagebus import MessageBus
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -99,3 +100,14 @@ def app(connection: Connection) -> App:
     settings = Settings(database=DatabaseSettings(url=str(connection.engine.url)))
     bus = MessageBus(lambda: SqlAlchemyUnitOfWork(sessions))
     return App(settings=settings, engine=connection.engine, sessions=sessions, bus=bus)
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite database URL for the CLI; its cached wiring is dropped afterwards."""
+    state._app = None
+    yield f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    if state._app is not None:
+        state._app.engine.dispose()
+    state._app = None
+    state.database_url = None

@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from stockguard.entrypoints.cli.context import state
 from stockguard.entrypoints.cli.main import app
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite database URL; the CLI's cached wiring is dropped afterwards."""
-    state._app = None
-    yield f"sqlite:///{tmp_path / 'shop.sqlite3'}"
-    if state._app is not None:
-        state._app.engine.dispose()
-    state._app = None
-    state.database_url = None
+def database(cli_database: str) -> str:
+    """The shared ``cli_database`` (tests/conftest.py) under this module's name."""
+    return cli_database
 
 
 def _run(database: str, *arguments: str) -> tuple[int, str, str]:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from stockguard.entrypoints.cli.context import state
 from stockguard.entrypoints.cli.main import app
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[str]:
+def database(cli_database: str, tmp_path: Path) -> str:
     """A SQLite shop with one product counted at one location."""
-    state._app = None
-    url = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
+    url = cli_database
     files = {
         "locations": "code,name\nWH1,Main warehouse\n",
         "products": "sku,title,price\nMUG,Mug,9.90\nCUP,Cup,4.50\n",
@@ -28,11 +25,7 @@ def database(tmp_path: Path) -> Iterator[str]:
         path = tmp_path / f"{entity}.csv"
         path.write_text(text, encoding="utf-8")
         assert _run(url, "import", entity, str(path))[0] == 0
-    yield url
-    if state._app is not None:
-        state._app.engine.dispose()
-    state._app = None
-    state.database_url = None
+    return url
 
 
 def _run(database: str, *arguments: str) -> tuple[int, str, str]:

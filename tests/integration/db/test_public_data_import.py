@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,6 @@ from typer.testing import CliRunner
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import App
 from stockguard.entrypoints.cli import public_data
-from stockguard.entrypoints.cli.context import state
 from stockguard.entrypoints.cli.main import app as cli
 from stockguard.services.importing import m5, online_retail
 from stockguard.services.importing.problems import ImportRejected
@@ -256,17 +254,6 @@ def test_missing_column_rejects_the_file_before_any_row(app: App, tmp_path: Path
     (problem,) = rejected.value.problems
     assert problem.line == 1
     assert "Description" in problem.reason
-
-
-@pytest.fixture
-def cli_database(tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite database URL for the CLI; its cached wiring is dropped afterwards."""
-    state._app = None
-    yield f"sqlite:///{tmp_path / 'shop.sqlite3'}"
-    if state._app is not None:
-        state._app.engine.dispose()
-    state._app = None
-    state.database_url = None
 
 
 @pytest.mark.e2e
