@@ -124,7 +124,7 @@ def gather_inputs(
     reliability = open_orders.with_open_delays(reliability, delays)
     crossing = history.crossing_by_supplier(deliveries, suppliers)
     crossing = open_orders.with_open_crossing(crossing, delays)
-    observed = supplier_facts.sourcing_facts(purchases)
+    observed = supplier_facts.sourcing_facts(purchases, lines=lines)
     observed = open_orders.with_open_lead_times(observed, lines, today)
     table, facts = _offer_table(skus, offers, reliability, suppliers, observed)
     sales = None

@@ -9,10 +9,12 @@ default formula, ``services.suppliers.risk``) for the offer scores of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from stockguard.services.suppliers import kpis, risk
 from stockguard.services.suppliers.leadtime import MIN_RECEIPTS
+from stockguard.services.suppliers.model import OrderLineFacts
 from stockguard.services.suppliers.ports import SupplierHistory
 from stockguard.services.suppliers.risk_settings import RiskSettings
 
@@ -40,9 +42,13 @@ def sourcing_facts(
     *,
     settings: RiskSettings | None = None,
     min_receipts: int = MIN_RECEIPTS,
+    lines: Sequence[OrderLineFacts] | None = None,
 ) -> SourcingFacts:
-    """Risk per supplier and observed lead times per supplier x SKU (module docstring)."""
-    lines = history.order_lines()
+    """Risk per supplier and observed lead times per supplier x SKU (module docstring).
+
+    ``lines``: the history's order lines when the caller has read them already (they
+    are read from ``history`` otherwise)."""
+    lines = history.order_lines() if lines is None else lines
     suppliers = history.suppliers()
     offers = history.offers()
     inputs = risk.RiskInputs(
