@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stockguard.planning.forecasting.censoring import DEFAULT_SIGNIFICANCE, infer_stockouts
+from stockguard.planning.forecasting.lower_bound import observed_prefix_sums
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -198,11 +199,7 @@ def _trailing_rate(
     sales: FloatArray, mask: BoolArray, series: IntArray, start: IntArray, window: int
 ) -> FloatArray:
     """Mean in-stock sales per day over the ``window`` days before each period."""
-    in_stock = ~mask & ~np.isnan(sales)
-    units = np.where(in_stock, sales, 0.0)
-    zeros = np.zeros((sales.shape[0], 1))
-    cum_units = np.concatenate([zeros, np.cumsum(units, axis=1)], axis=1)
-    cum_days = np.concatenate([zeros, np.cumsum(in_stock, axis=1)], axis=1)
+    cum_units, cum_days = observed_prefix_sums(sales, ~mask)
     first = np.maximum(start - window, 0)
     total = cum_units[series, start] - cum_units[series, first]
     count = cum_days[series, start] - cum_days[series, first]

@@ -41,6 +41,21 @@ DEFAULT_WINDOW = 28
 """Periods before a censored day whose observed mean stands in for E[D] (``m_t``)."""
 
 
+def observed_prefix_sums(values: FloatArray, observed: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Running totals of observed units and observed periods, each with a leading 0.
+
+    Shapes: values, observed (n_series, n_periods); returns two (n_series, n_periods + 1)
+    float64 arrays ``T``, ``C`` with ``T[:, t] = sum_{u<t} o_u y_u`` and
+    ``C[:, t] = sum_{u<t} o_u`` (``o_u``: observed and not NaN), so the sums over periods
+    ``a .. b - 1`` are ``T[:, b] - T[:, a]`` and ``C[:, b] - C[:, a]``.
+    """
+    seen = observed & ~np.isnan(values)
+    zeros = np.zeros((values.shape[0], 1))
+    total = np.concatenate([zeros, np.cumsum(np.where(seen, values, 0.0), axis=1)], axis=1)
+    count = np.concatenate([zeros, np.cumsum(seen, axis=1, dtype=np.float64)], axis=1)
+    return total, count
+
+
 def trailing_observed_mean(
     values: FloatArray, observed: BoolArray, window: int = DEFAULT_WINDOW
 ) -> FloatArray:
@@ -55,13 +70,8 @@ def trailing_observed_mean(
     """
     if window < 1:
         raise ValueError(f"window must be at least 1 period, got {window}")
-    seen = observed & ~np.isnan(values)
-    amount = np.where(seen, values, 0.0)
-    n_series, n_periods = values.shape
-    zeros = np.zeros((n_series, 1))
-    total = np.concatenate([zeros, np.cumsum(amount, axis=1)], axis=1)
-    count = np.concatenate([zeros, np.cumsum(seen, axis=1, dtype=np.float64)], axis=1)
-    end = np.arange(n_periods)
+    total, count = observed_prefix_sums(values, observed)
+    end = np.arange(values.shape[1])
     begin = np.maximum(end - window, 0)
     summed = total[:, end] - total[:, begin]
     counted = count[:, end] - count[:, begin]
