@@ -104,10 +104,16 @@ def scorecard(
     output_format: FormatOption = Format.TABLE,
     output: OutputOption = None,
 ) -> None:
-    """One supplier's KPIs per month or quarter, with the change from the period before."""
-    rows = reports.supplier_scorecard(
-        _history(), supplier=supplier, period=period, since=_day(since)
-    )
+    """One supplier's KPIs per month or quarter, with the change from the period before.
+
+    Open order lines count: lead times censored at their age, overdue ones late."""
+    history = _history()
+    if supplier not in {s.code for s in history.suppliers()}:
+        raise fail(
+            f"There is no supplier with code {supplier!r}. `stockguard suppliers risk` "
+            "lists every supplier, `stockguard suppliers kpis` those with orders."
+        )
+    rows = reports.supplier_scorecard(history, supplier=supplier, period=period, since=_day(since))
     if not rows:
         raise fail(f"No dated purchase order lines for supplier {supplier!r}.")
     found = [records.scorecard_record(row) for row in rows]

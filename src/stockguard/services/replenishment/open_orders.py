@@ -24,7 +24,9 @@ one, unchanged:
 * **crossing spread** per supplier (``history.crossing_by_supplier``, at least
   ``MIN_DELIVERIES`` receipts): ``sum S (1 - S)`` of the KM distribution of delays.
 
-The on-time rate stays a share of receipts.
+The on-time rate stays a share of receipts here. Which lines are open is
+``services.suppliers.open_lines``'s rule, shared with the supplier KPIs and scorecards
+(which also count an overdue open line late).
 """
 
 from __future__ import annotations
@@ -41,17 +43,11 @@ from stockguard.services.replenishment.history import MIN_DELIVERIES
 from stockguard.services.replenishment.settings import FloatArray
 from stockguard.services.suppliers import sourcing_facts as supplier_facts
 from stockguard.services.suppliers.model import OrderLineFacts
+from stockguard.services.suppliers.open_lines import open_lines
 
-OPEN_STATUSES = frozenset({"sent", "confirmed", "shipped"})
-"""Statuses of a purchase order whose unreceived lines are still expected."""
 PRIOR_DELAY_STD = 2.0
 PRIOR_WEIGHT = 3.0
 """``s0`` and ``w`` of ``sourcing.supplier_reliability`` (its defaults, as the run uses)."""
-
-
-def open_lines(lines: Sequence[OrderLineFacts]) -> list[OrderLineFacts]:
-    """Lines of sent, confirmed or shipped orders with nothing received yet."""
-    return [x for x in lines if x.status in OPEN_STATUSES and x.first_received_on is None]
 
 
 def censored_delays(

@@ -7,18 +7,26 @@ units rejected / units received; **price variance** = quantity-weighted relative
 between the price paid and the reference (the offer's cost, else the SKU's mean price).
 Lead-time distributions are fitted by ``planning.suppliers.leadtime`` (gamma or
 lognormal by AIC when a 5 % Kolmogorov-Smirnov test accepts it, else empirical).
+
+With ``today`` given (the reports pass it), open lines count as a planning run counts
+them (``open_lines``): the lead-time mean and std of a group with open lines are the
+Kaplan-Meier ones, open lines censored at their age (a lower bound when the oldest open
+line is older than every receipt); an open line past its promised day counts as late
+in the on-time rate. Quantiles and the fitted family stay the receipts' (no censored
+estimate of them); ``lead_time.open_orders`` says how many open lines went in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 
 from stockguard.planning.suppliers import kpis as kernels
 from stockguard.planning.suppliers import leadtime
-from stockguard.services.suppliers import arrays
+from stockguard.services.suppliers import arrays, open_lines
 from stockguard.services.suppliers.model import OfferFacts, OrderLineFacts, SupplierFacts
 
 LEVELS = (0.5, 0.9, 0.95)
@@ -28,7 +36,11 @@ MIN_OBSERVATIONS = 20
 @dataclass(frozen=True, slots=True)
 class LeadTimeSummary:
     """Lead times of one group, days. ``p50/p90/p95`` are the observations' quantiles;
-    ``fitted`` holds the chosen distribution's (equal to them when it is empirical)."""
+    ``fitted`` holds the chosen distribution's (equal to them when it is empirical).
+
+    ``open_orders``: open lines counted as right-censored at their age (the oldest
+    ``oldest_open_days`` old); when above 0, ``mean`` and ``std`` are the Kaplan-Meier
+    ones over receipts and open lines, the quantiles and fit the receipts' alone."""
 
     observations: int
     mean: float | None
@@ -39,11 +51,16 @@ class LeadTimeSummary:
     family: str
     parameters: dict[str, float]
     fitted: dict[str, float]
+    open_orders: int = 0
+    oldest_open_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SupplierKpis:
-    """KPIs of one supplier (``sku`` None) or one supplier x SKU; shares in [0, 1]."""
+    """KPIs of one supplier (``sku`` None) or one supplier x SKU; shares in [0, 1].
+
+    ``overdue_open``: open lines past their promised day, counted late in
+    ``on_time_rate`` (0 when computed without ``today``)."""
 
     supplier: str
     name: str
@@ -59,6 +76,7 @@ class SupplierKpis:
     ordered_units: int
     spend: float
     currency: str | None
+    overdue_open: int = 0
 
 
 def compute_kpis(
@@ -69,11 +87,14 @@ def compute_kpis(
     by_sku: bool = False,
     currency: str | None = None,
     min_observations: int = MIN_OBSERVATIONS,
+    today: date | None = None,
 ) -> list[SupplierKpis]:
     """KPIs per supplier (or supplier x SKU), most lines first.
 
     ``currency``: spend and price variance count the lines in this currency (default:
-    the one most lines use); every other KPI counts every line.
+    the one most lines use); every other KPI counts every line. ``today``: count open
+    lines as of this day (module docstring); None: receipts only (a planning run's
+    ``sourcing_facts``, which censors open lines at its own day afterwards).
     """
     if not lines:
         return []
@@ -103,6 +124,8 @@ def compute_kpis(
         _row(found, fits, g, key, names, spend_currency)  # type: ignore[arg-type]
         for g, key in enumerate(keys)
     ]
+    if today is not None:
+        rows = _with_open_lines(rows, lines, group, found, today)
     return sorted(rows, key=lambda r: (-r.lines, r.supplier, r.sku or ""))
 
 
@@ -131,6 +154,38 @@ def _row(
         spend=float(found.spend[g]),
         currency=currency,
     )
+
+
+def _with_open_lines(
+    rows: list[SupplierKpis],
+    lines: Sequence[OrderLineFacts],
+    group: np.ndarray,
+    found: kernels.DeliveryKpis,
+    today: date,
+) -> list[SupplierKpis]:
+    """``rows`` (in group order) with open lines counted (module docstring)."""
+    figures = open_lines.open_line_figures(lines, group, len(rows), today)
+    on_time = open_lines.on_time_with_overdue(found.on_time_rate, found.delivered, figures.overdue)
+    out = []
+    for g, row in enumerate(rows):
+        lead = row.lead_time
+        if figures.open[g]:
+            lead = replace(
+                lead,
+                mean=number(figures.mean[g]),
+                std=number(figures.std[g]),
+                open_orders=int(figures.open[g]),
+                oldest_open_days=int(figures.oldest_open[g]),
+            )
+        out.append(
+            replace(
+                row,
+                lead_time=lead,
+                on_time_rate=number(on_time[g]),
+                overdue_open=int(figures.overdue[g]),
+            )
+        )
+    return out
 
 
 def lead_time_summary(fits: leadtime.LeadTimeFits, g: int) -> LeadTimeSummary:

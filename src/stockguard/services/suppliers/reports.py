@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from stockguard.domain import errors
 from stockguard.services.suppliers import diversification, kpis, risk, scorecard
 from stockguard.services.suppliers.ports import SupplierHistory
 from stockguard.services.suppliers.risk_settings import RiskSettings
@@ -18,8 +19,12 @@ def supplier_kpis(
     by_sku: bool = False,
     since: date | None = None,
     currency: str | None = None,
+    today: date | None = None,
 ) -> list[kpis.SupplierKpis]:
-    """KPIs per supplier (or supplier x SKU), optionally of one supplier and since a day."""
+    """KPIs per supplier (or supplier x SKU), optionally of one supplier and since a day.
+
+    Open lines count as of ``today`` (default: today, UTC): lead times censored at
+    their age, overdue ones late (``open_lines``)."""
     lines = history.order_lines(supplier=supplier, since=since)
     return kpis.compute_kpis(
         lines,
@@ -27,6 +32,7 @@ def supplier_kpis(
         offers=history.offers(),
         by_sku=by_sku,
         currency=currency,
+        today=today or _today(),
     )
 
 
@@ -36,9 +42,24 @@ def supplier_scorecard(
     supplier: str | None = None,
     period: scorecard.Period = scorecard.Period.QUARTER,
     since: date | None = None,
+    today: date | None = None,
 ) -> list[scorecard.ScorecardRow]:
+    """One supplier's (or every supplier's) scorecard; open lines count as of ``today``
+    (default: today, UTC) as in ``supplier_kpis``.
+
+    Raises:
+        errors.UnknownSupplier: when ``supplier`` names no supplier.
+    """
+    if supplier is not None and supplier not in {s.code for s in history.suppliers()}:
+        raise errors.UnknownSupplier(supplier)
     lines = history.order_lines(supplier=supplier, since=since)
-    return scorecard.scorecard(lines, offers=history.offers(), period=period)
+    return scorecard.scorecard(
+        lines, offers=history.offers(), period=period, today=today or _today()
+    )
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
 
 
 def supplier_risks(

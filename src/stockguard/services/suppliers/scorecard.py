@@ -3,6 +3,12 @@
 A line belongs to the period of its promised day (``expected_on``), else of its order
 day; lines with neither are left out. The trend compares each period with the one before
 (the change of the on-time rate in points, of the mean lead time in days).
+
+With ``today`` given (the reports pass it), open lines count as a planning run counts
+them (``open_lines``): the lead-time mean and std are the Kaplan-Meier ones, each open
+line censored at its age, and an open line past its promised day counts as late in the
+on-time rate. ``lead_time_p90`` stays the receipts' 90th percentile. ``open_lines`` and
+``overdue_lines`` say how many went in.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import numpy as np
 
 from stockguard.planning.suppliers import kpis as kernels
 from stockguard.planning.suppliers import leadtime
-from stockguard.services.suppliers import arrays
+from stockguard.services.suppliers import arrays, open_lines
 from stockguard.services.suppliers.kpis import number
 from stockguard.services.suppliers.model import OfferFacts, OrderLineFacts
 
@@ -29,7 +35,11 @@ class Period(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ScorecardRow:
-    """One supplier in one period; changes are against its previous period (None: first)."""
+    """One supplier in one period; changes are against its previous period (None: first).
+
+    ``lead_time_mean``/``lead_time_std``: days, open lines censored (module docstring);
+    ``open_lines``: open lines counted in them; ``overdue_lines``: open lines past their
+    promised day, counted late in ``on_time_rate``."""
 
     supplier: str
     period: str
@@ -43,6 +53,9 @@ class ScorecardRow:
     rejected_share: float | None
     price_variance: float | None
     spend: float
+    lead_time_std: float | None = None
+    open_lines: int = 0
+    overdue_lines: int = 0
 
 
 def period_of(day: date, period: Period) -> str:
@@ -58,8 +71,12 @@ def scorecard(
     offers: Sequence[OfferFacts],
     period: Period = Period.QUARTER,
     currency: str | None = None,
+    today: date | None = None,
 ) -> list[ScorecardRow]:
-    """Rows per supplier x period, by supplier then period."""
+    """Rows per supplier x period, by supplier then period.
+
+    ``today``: count open lines as of this day (module docstring); None: receipts only.
+    """
     days = [(line, line.expected_on or line.ordered_on) for line in lines]
     dated = [line for line, day in days if day is not None]
     if not dated:
@@ -82,6 +99,8 @@ def scorecard(
         _row(found, fits, g, key)  # type: ignore[arg-type]
         for g, key in enumerate(keys)
     ]
+    if today is not None:
+        rows = _with_open_lines(rows, dated, group, found, today)
     rows.sort(key=lambda r: (r.supplier, r.period))
     return _with_changes(rows)
 
@@ -102,7 +121,31 @@ def _row(
         rejected_share=number(found.rejected_share[g]),
         price_variance=number(found.price_variance[g]),
         spend=float(found.spend[g]),
+        lead_time_std=number(fits.std[g]),
     )
+
+
+def _with_open_lines(
+    rows: list[ScorecardRow],
+    lines: Sequence[OrderLineFacts],
+    group: np.ndarray,
+    found: kernels.DeliveryKpis,
+    today: date,
+) -> list[ScorecardRow]:
+    """``rows`` (in group order) with open lines counted (module docstring)."""
+    figures = open_lines.open_line_figures(lines, group, len(rows), today)
+    on_time = open_lines.on_time_with_overdue(found.on_time_rate, found.delivered, figures.overdue)
+    return [
+        dataclasses.replace(
+            row,
+            on_time_rate=number(on_time[g]),
+            lead_time_mean=number(figures.mean[g]),
+            lead_time_std=number(figures.std[g]),
+            open_lines=int(figures.open[g]),
+            overdue_lines=int(figures.overdue[g]),
+        )
+        for g, row in enumerate(rows)
+    ]
 
 
 def _with_changes(rows: list[ScorecardRow]) -> list[ScorecardRow]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from stockguard.adapters.db.suppliers_kpi import SqlRatingStore, SqlSupplierHistory
 from stockguard.bootstrap import App
@@ -80,12 +80,16 @@ def get_supplier_kpis(
     since: Since = None,
     period: Annotated[Period, Query(description="Scorecard periods.")] = Period.QUARTER,
 ) -> SupplierKpisDetailRead:
-    """One supplier's KPIs, per SKU, and its scorecard per period. 404 when the supplier
-    has no purchase order lines (or does not exist)."""
+    """One supplier's KPIs, per SKU, and its scorecard per period; open order lines
+    count (lead times censored at their age, overdue lines late). 404
+    ``unknown_supplier`` when no supplier has this code (``GET /suppliers`` lists them),
+    404 ``not_found`` when it has no purchase order lines (since ``since``)."""
     history = _history(stockguard)
+    if code not in {s.code for s in history.suppliers()}:
+        raise errors.UnknownSupplier(code)
     found = reports.supplier_kpis(history, supplier=code, since=since)
     if not found:
-        raise errors.UnknownSupplier(code)
+        raise HTTPException(404, f"Supplier {code!r} has no purchase order lines yet.")
     skus = reports.supplier_kpis(history, supplier=code, by_sku=True, since=since)
     card = reports.supplier_scorecard(history, supplier=code, period=period, since=since)
     return SupplierKpisDetailRead(
