@@ -21,7 +21,8 @@ KPI_FIELDS = (
     "lead_time_observations", "lead_time_mean", "lead_time_std", "lead_time_p50",
     "lead_time_p90", "lead_time_p95", "lead_time_family", "lead_time_parameters",
     "lead_time_fitted_p90", "lead_time_fitted_p95", "fill_rate", "rejected_share",
-    "price_variance", "ordered_units", "spend", "currency",
+    "price_variance", "ordered_units", "spend", "currency", "overdue_open",
+    "lead_time_open_orders", "lead_time_oldest_open_days",
 )  # fmt: skip
 SCORECARD_FIELDS = tuple(f.name for f in dataclasses.fields(ScorecardRow))
 RISK_FIELDS = (
@@ -46,6 +47,8 @@ def kpi_record(row: SupplierKpis) -> dict[str, Any]:
         "lead_time_fitted_p95": lead.fitted.get("p95"), "fill_rate": row.fill_rate,
         "rejected_share": row.rejected_share, "price_variance": row.price_variance,
         "ordered_units": row.ordered_units, "spend": row.spend, "currency": row.currency,
+        "overdue_open": row.overdue_open, "lead_time_open_orders": lead.open_orders,
+        "lead_time_oldest_open_days": lead.oldest_open_days,
     }  # fmt: skip
 
 

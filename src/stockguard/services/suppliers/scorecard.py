@@ -135,17 +135,22 @@ def _with_open_lines(
     """``rows`` (in group order) with open lines counted (module docstring)."""
     figures = open_lines.open_line_figures(lines, group, len(rows), today)
     on_time = open_lines.on_time_with_overdue(found.on_time_rate, found.delivered, figures.overdue)
-    return [
-        dataclasses.replace(
-            row,
-            on_time_rate=number(on_time[g]),
-            lead_time_mean=number(figures.mean[g]),
-            lead_time_std=number(figures.std[g]),
-            open_lines=int(figures.open[g]),
-            overdue_lines=int(figures.overdue[g]),
+    out = []
+    for g, found_row in enumerate(rows):
+        row = found_row
+        if figures.open[g]:
+            row = dataclasses.replace(
+                row,
+                lead_time_mean=number(figures.mean[g]),
+                lead_time_std=number(figures.std[g]),
+                open_lines=int(figures.open[g]),
+            )
+        out.append(
+            dataclasses.replace(
+                row, on_time_rate=number(on_time[g]), overdue_lines=int(figures.overdue[g])
+            )
         )
-        for g, row in enumerate(rows)
-    ]
+    return out
 
 
 def _with_changes(rows: list[ScorecardRow]) -> list[ScorecardRow]:

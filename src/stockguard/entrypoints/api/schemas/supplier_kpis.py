@@ -24,6 +24,12 @@ class LeadTimeRead(_Read):
     family: str = Field(description="gamma, lognormal, empirical or none.")
     parameters: dict[str, float]
     fitted: dict[str, float]
+    open_orders: int = Field(
+        0,
+        description="Open order lines counted as right-censored at their age; when above "
+        "0, mean and std are the Kaplan-Meier ones (quantiles and fit: receipts only).",
+    )
+    oldest_open_days: int | None = Field(None, description="Age of the oldest open line.")
 
 
 class SupplierKpisRead(_Read):
@@ -32,7 +38,10 @@ class SupplierKpisRead(_Read):
     sku: str | None
     lines: int
     delivered: int
-    on_time_rate: float | None = Field(description="Share received on or before the promise.")
+    on_time_rate: float | None = Field(
+        description="Share received on or before the promise, open lines already past it "
+        "counted late."
+    )
     delay_mean: float | None = Field(description="Days late on average (negative: early).")
     lead_time: LeadTimeRead
     fill_rate: float | None
@@ -41,6 +50,9 @@ class SupplierKpisRead(_Read):
     ordered_units: int
     spend: float
     currency: str | None
+    overdue_open: int = Field(
+        0, description="Open lines past their promised day, counted late in on_time_rate."
+    )
 
 
 class ScorecardRead(_Read):
@@ -56,6 +68,9 @@ class ScorecardRead(_Read):
     rejected_share: float | None
     price_variance: float | None
     spend: float
+    lead_time_std: float | None = None
+    open_lines: int = Field(0, description="Open lines censored in the lead-time mean/std.")
+    overdue_lines: int = Field(0, description="Open lines past due, counted late.")
 
 
 class SupplierKpisDetailRead(BaseModel):

@@ -40,6 +40,8 @@ def supplier_scorecard(
     period: Annotated[Period, Query()] = Period.QUARTER,
 ) -> Response:
     history = _history(stockguard)
+    if code not in {s.code for s in history.suppliers()}:
+        raise HTTPException(404, f"There is no supplier with code {code!r}.")
     found = reports.supplier_kpis(history, supplier=code)
     if not found:
         raise HTTPException(404, f"No purchase order lines from supplier {code!r}.")
