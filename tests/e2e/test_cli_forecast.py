@@ -124,7 +124,7 @@ def test_a_future_file_missing_days_is_refused_line_by_series(tmp_path: Path) ->
         "-i", str(history), "--horizon", "7", "--future", str(future), "-o", str(output)
     )
     assert code == 1
-    assert "x.csv was not imported: 3 problem(s) found" in err
+    assert "x.csv could not be read: 3 problem(s) found, nothing was forecast." in err
     assert "this series lacks 2 of them (first missing: 2026-03-17)" in " ".join(err.split())
     assert not output.exists()
 
@@ -173,7 +173,8 @@ def test_a_broken_file_exits_1_and_lists_every_problem_precisely(tmp_path: Path)
     )
     code, out, err = _run("--input", str(broken), "--horizon", "7", "--output", str(output))
     assert code == 1
-    assert "long.csv was not imported: 3 problem(s) found" in err
+    assert "long.csv could not be read: 3 problem(s) found, nothing was forecast." in err
+    assert "not imported" not in err
     assert (
         "long.csv, line 3, column 'ds' (value '01/02/2026'): "
         "Not a date; write dates as YYYY-MM-DD, like 2026-09-01." in err

@@ -28,7 +28,7 @@ from stockguard.adapters.forecasting.gbm import GbmDriversModel
 from stockguard.entrypoints.cli.context import console, err_console, fail
 from stockguard.services.forecasting import drivers as drivers_step
 from stockguard.services.forecasting import long_format, partition, run
-from stockguard.services.importing.problems import ImportRejected
+from stockguard.services.importing.problems import MAX_PROBLEMS_SHOWN, ImportRejected
 
 T = TypeVar("T")
 COMBINATION_PREFIX = "combo("
@@ -248,8 +248,25 @@ def _reject(check: Callable[[], T]) -> T:
     try:
         return check()
     except ImportRejected as rejected:
-        err_console.print(str(rejected), markup=False, highlight=False, soft_wrap=True)
+        err_console.print(rejection_text(rejected), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from rejected
+
+
+def rejection_text(rejected: ImportRejected) -> str:
+    """A refused input file in a forecast's words (the problems as the import lists them:
+    file, line, column, value and reason):
+
+    ``long.csv could not be read: 3 problem(s) found, nothing was forecast.``
+    followed by one ``  - long.csv, line 3, column 'ds' (value ...): reason`` per problem.
+    """
+    problems = rejected.problems
+    shown = "\n".join(f"  - {p}" for p in problems[:MAX_PROBLEMS_SHOWN])
+    more = len(problems) - MAX_PROBLEMS_SHOWN
+    tail = f"\n  ... and {more} more problems" if more > 0 else ""
+    return (
+        f"{rejected.file} could not be read: {len(problems)} problem(s) found, "
+        f"nothing was forecast.\n{shown}{tail}"
+    )
 
 
 def _print_summary(result: run.LongForecast, output: Path, written: int, seconds: float) -> None:
