@@ -77,18 +77,23 @@ def _last_finite(values: FloatArray) -> FloatArray:
     return np.where(finite.any(axis=1), picked, np.nan)
 
 
-def m5(data_dir: Path = DEFAULT_DATA_DIR, replay_days: int = 365) -> ReplayData:
-    """The M5 subset, last ``replay_days`` days replayed (series on sale before the cut)."""
+def m5(data_dir: Path = DEFAULT_DATA_DIR, replay_days: int = 365, held_out: int = 0) -> ReplayData:
+    """The M5 subset, last ``replay_days`` days replayed (series on sale before the cut).
+
+    ``held_out`` > 0 drops the last ``held_out`` days first (never read): with 365 the
+    replay is the development window, the 365 days before the scored one.
+    """
     panel = load_m5(data_dir)
-    cut = panel.y.shape[1] - replay_days
-    keep = np.isfinite(panel.y[:, :cut]).sum(axis=1) >= 28
     assert panel.price is not None
+    end = panel.y.shape[1] - held_out
+    cut = end - replay_days
+    keep = np.isfinite(panel.y[:, :cut]).sum(axis=1) >= 28
     price = _last_finite(panel.price[keep, :cut])
     return ReplayData(
-        name="M5 subset",
+        name="M5 subset" + (" (development window)" if held_out else ""),
         ids=panel.ids[keep],
         history=panel.y[keep, :cut],
-        replay=np.nan_to_num(panel.y[keep, cut:]),
+        replay=np.nan_to_num(panel.y[keep, cut:end]),
         unit_value=np.where(np.isfinite(price), price, 1.0),
         period="day",
         season_length=7,

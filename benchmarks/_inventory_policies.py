@@ -195,6 +195,10 @@ class StockguardPolicy:
     day the shelf emptied; False: NaN like every stock-out period (the rule before). The
     lost-sales model's recent sales (``_recent_sales``) keep stock-out periods NaN, as the
     product's replenishment history does."""
+    lost_sales_floor_at_mean: bool = False
+    """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
+    product's rule before ADR 0017; False: the equation's reorder point, at least 0, as
+    the product now computes it (``compute_policies(lost_sales_floor_at_mean=...)``)."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:
@@ -250,6 +254,7 @@ class StockguardPolicy:
             demand_history=self._recent_sales(state, unobserved),
             lead_time_crossing=np.full(n_sku, crossing),
             history_window=self.history_window,
+            lost_sales_floor_at_mean=self.lost_sales_floor_at_mean,
         )
         levels = sim.PolicyLevels.from_table(table)
         if state is not None:

@@ -121,6 +121,8 @@ RESULTS = REPO / "benchmarks" / "results" / "inventory_replay.json"
 TARGETS = (0.90, 0.95, 0.98)
 SAFETY_FACTORS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 13.0, 16.0, 20.0)
 SEED = 20_260_905
+DEVELOPMENT_HELD_OUT = 365
+"""Days dropped from the end of M5 for ``--window development`` (its scored window)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,9 @@ class Settings:
             ``planning.inventory.censored``), as the product's run reads its open purchase
             orders; False: receipts only (``--lead-time-record receipts``, the growing
             record before open orders counted).
+        lost_sales_floor_at_mean: the lost-sales reorder point is kept at or above
+            ``E[X]`` (``--lost-sales-floor mean``, the product's rule before ADR 0017);
+            False: the equation's reorder point, at least 0, as the product now does.
     """
 
     window: int
@@ -166,6 +171,7 @@ class Settings:
     growing_record: bool = True
     censor_open_orders: bool = True
     emptying_day_lower_bound: bool = True
+    lost_sales_floor_at_mean: bool = False
 
     @property
     def fitted_horizon(self) -> int:
@@ -278,6 +284,7 @@ def run_stockguard(
             order_lead_times=scenario.lead_time if settings.growing_record else None,
             censor_open_orders=settings.censor_open_orders,
             emptying_day_lower_bound=settings.emptying_day_lower_bound,
+            lost_sales_floor_at_mean=settings.lost_sales_floor_at_mean,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -344,12 +351,17 @@ def summarise(
     }
 
 
-def run_data_set(
-    key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace, console: Console
-) -> dict[str, Any]:
-    started = time.perf_counter()
-    data = LOADERS[key](data_dir)
-    settings = DAILY if data.period == "day" else MONTHLY
+def load(key: str, data_dir: Path, window: str) -> data_sets.ReplayData:
+    """The data set ``key``: its scored window, or (M5) the development window before."""
+    if window == "development":
+        if key != "m5":
+            raise DataMissingError(f"--window development: only M5 has one, not {key}")
+        return data_sets.m5(data_dir, held_out=DEVELOPMENT_HELD_OUT)
+    return LOADERS[key](data_dir)
+
+
+def options(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``settings`` with the command line's choices applied."""
     if args.refit_every is not None:
         settings = replace(settings, refit_every=args.refit_every)
     if args.fit_window is not None:
@@ -362,6 +374,17 @@ def run_data_set(
         settings = replace(settings, growing_record=False)
     if args.lead_time_record == "receipts":
         settings = replace(settings, censor_open_orders=False)
+    if args.lost_sales_floor == "mean":
+        settings = replace(settings, lost_sales_floor_at_mean=True)
+    return settings
+
+
+def run_data_set(
+    key: str, data_dir: Path, delays: data_sets.Delays, args: argparse.Namespace, console: Console
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    data = load(key, data_dir, args.window)
+    settings = options(DAILY if data.period == "day" else MONTHLY, args)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(2)
     lead = sim.draw_lead_times(
         stated_lead_time=data.stated_lead_time,
@@ -511,6 +534,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "open orders; the default before) or 'fixed' (the older records only; earlier "
         "sessions)",
     )
+    parser.add_argument(
+        "--lost-sales-floor",
+        choices=("zero", "mean"),
+        default="zero",
+        help="lowest reorder point of the lost-sales model: 'zero' (default, as the "
+        "product since ADR 0017: the equation's, at least 0) or 'mean' (at least E[X], "
+        "safety stock >= 0, the rule before)",
+    )
+    parser.add_argument(
+        "--window",
+        choices=("scored", "development"),
+        default="scored",
+        help="'scored' (default): the windows the issue's targets are measured on; "
+        "'development' (M5 only): the 365 days before M5's scored window, the scored "
+        "days dropped, for decisions that must not be read off the scored window",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if not any(abs(t - 0.95) < 1e-9 for t in args.targets):
@@ -519,6 +558,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--refit-every must be at least 1 period")
     if args.fit_window is not None and args.fit_window < 0:
         parser.error("--fit-window must be 0 (all history) or a positive number of periods")
+    if args.window == "development" and set(args.datasets) != {"m5"}:
+        parser.error("--window development: only M5 has one (add --datasets m5)")
     return args
 
 

@@ -1,0 +1,236 @@
+"""Where stockguard's fill rate departs from its target in the replay: a decomposition.
+
+    python benchmarks/_inventory_diagnosis.py [--window development|scored] [--targets 0.9]
+
+Replays the product's policy (``_inventory_policies.StockguardPolicy``, the settings of
+``inventory_replay.py``) on M5 and records, every day for every SKU, the lost-sales
+model's pieces (``PolicyTable``): protection demand ``X`` (mean, std), the lot
+``Q + E[U]`` and the reorder point ``s``. From them, per SKU:
+
+* ``predicted``: the model's own fill rate at the ``s`` it chose,
+  ``beta(s) = (Q + E[U]) / (Q + E[U] + ES(s))`` (negative binomial ``ES``), averaged over
+  the days weighted by the forecast's daily mean; ``target`` is what it aimed at. Their
+  difference is what whole-unit rounding (the smallest whole ``s`` meeting the target)
+  and the floor ``s >= E[X]`` add on the model's own terms;
+* ``floored``: share of days whose ``s`` is the floor ``E[X]`` (the equation asked less);
+* ``achieved``: the replay's fill rate; ``achieved - predicted`` is what the model
+  misses about the replay (forecast, dispersion, undershoot, lead times).
+
+Pooled over SKUs with the demand as weight, per group of SKUs by daily demand. The
+development window (default) replays the 365 days before the scored window, so what
+is read here is not read off the window the targets are measured on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+import _inventory_data as data_sets
+import _inventory_policies as replay_policies
+from _forecast_data import DEFAULT_DATA_DIR
+from stockguard.planning import simulation as sim
+from stockguard.planning.inventory import lost_sales, policies
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def expected_shortage(mean: FloatArray, std: FloatArray, s: FloatArray) -> FloatArray:
+    """``E[(X - s)^+]`` for a negative binomial (Poisson where var <= mean) ``X``."""
+    var = std**2
+    over = (var > mean * (1 + 1e-6)) & (mean > 0)
+    p = np.where(over, mean / np.where(over, var, 1.0), 1.0)
+    r = np.where(over, mean**2 / np.where(over, var - mean, 1.0), 1.0)
+    nb = mean * stats.nbinom.sf(s - 1.0, r + 1.0, p) - s * stats.nbinom.sf(s, r, p)
+    po = (mean - s) * stats.poisson.sf(s, mean) + mean * stats.poisson.pmf(s, mean)
+    value = np.where(over, nb, po)
+    return np.asarray(np.where(s < 0, mean - s, np.maximum(value, 0.0)), np.float64)
+
+
+@dataclass
+class Recorder:
+    """Sums per SKU of the model's pieces over the days (weights: daily forecast)."""
+
+    weight: list[FloatArray] = field(default_factory=list)
+    predicted: list[FloatArray] = field(default_factory=list)
+    floored: list[FloatArray] = field(default_factory=list)
+    lot: list[FloatArray] = field(default_factory=list)
+    mean: list[FloatArray] = field(default_factory=list)
+    fractional: list[FloatArray] = field(default_factory=list)
+    demand_mean: list[FloatArray] = field(default_factory=list)
+    demand_variance: list[FloatArray] = field(default_factory=list)
+    lead_part: list[FloatArray] = field(default_factory=list)
+    under_variance: list[FloatArray] = field(default_factory=list)
+    span: list[FloatArray] = field(default_factory=list)
+
+    def add_terms(self, kwargs: dict[str, Any], table: policies.PolicyTable) -> None:
+        """The variance terms of ``X``: demand over ``E[L] - 1`` periods, lead time, U."""
+        mean = np.asarray(kwargs["demand_mean"], np.float64)
+        lead = np.maximum(np.asarray(kwargs["lead_time_mean"], np.float64), 1.0)
+        history = np.asarray(kwargs["demand_history"], np.float64)
+        under_mean, under_var, _ = lost_sales._history_terms(
+            history, mean, kwargs["history_window"], lead
+        )
+        daily = lost_sales._mean_over_first(mean, np.maximum(np.ceil(lead), 1.0))
+        lead_part = daily**2 * table.lead_time_variance
+        total = table.protection_demand_std**2
+        self.demand_mean.append(table.protection_demand_mean - under_mean)
+        self.demand_variance.append(np.maximum(total - lead_part - under_var, 0.0))
+        self.lead_part.append(lead_part)
+        self.under_variance.append(under_var)
+        self.span.append(lead - 1.0)
+
+    def add(self, table: policies.PolicyTable, daily: FloatArray) -> None:
+        mean, std = table.protection_demand_mean, table.protection_demand_std
+        lot = table.order_quantity + table.undershoot_mean
+        s = table.reorder_point
+        whole = np.floor(s + 1e-9)  # the simulator orders when IP <= s: IP is whole
+        short = expected_shortage(mean, std, whole)
+        self.weight.append(daily)
+        self.predicted.append(lot / (lot + short))
+        self.floored.append(((np.abs(s - mean) < 1e-9) & (std > 0)).astype(np.float64))
+        self.fractional.append(s - whole)
+        self.lot.append(lot)
+        self.mean.append(mean)
+
+
+def run(window: str, targets: Sequence[float]) -> None:
+    """Replay each target and print the decomposition tables."""
+    import inventory_replay as replay  # the benchmark's settings and draws
+
+    data = data_sets.m5(DEFAULT_DATA_DIR, held_out=365 if window == "development" else 0)
+    settings = replay.DAILY
+    delays = data_sets.scms_delays(DEFAULT_DATA_DIR)
+    streams = np.random.SeedSequence([replay.SEED, 0]).spawn(2)
+    lead = sim.draw_lead_times(
+        stated_lead_time=data.stated_lead_time,
+        delays=delays.in_periods(data.period),
+        shape=data.replay.shape,
+        rng=np.random.default_rng(streams[0]),
+    )
+    scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
+    lead_times = replay.past_lead_times(data, delays)
+    original = policies.compute_policies
+    for target in targets:
+        recorder = Recorder()
+
+        def recording(recorder: Recorder = recorder, **kwargs: Any) -> policies.PolicyTable:
+            table = original(**kwargs)
+            mean = np.asarray(kwargs["demand_mean"])
+            recorder.add(table, np.maximum(mean[:, :7].mean(axis=1), 0.0))
+            recorder.add_terms(kwargs, table)
+            return table
+
+        policies.compute_policies = recording  # read by _inventory_policies
+        try:
+            planner = replay_policies.StockguardPolicy(
+                history=data.history,
+                fit=replay_policies.forecaster_fit(
+                    data.season_length, settings.fitted_horizon, settings.fit_window
+                ),
+                fill_rate=target,
+                lead_times=lead_times,
+                refit_every=1,
+                cycle=settings.cycle,
+                history_window=settings.undershoot_window,
+                order_lead_times=scenario.lead_time,
+            )
+            result, _ = replay_policies.run(scenario, planner)
+        finally:
+            policies.compute_policies = original
+        report(data, result, recorder, target)
+        report_terms(data, recorder)
+
+
+def report(
+    data: data_sets.ReplayData, result: sim.ReplayResult, rec: Recorder, target: float
+) -> None:
+    """Per group of SKUs by daily demand: share of demand, achieved, predicted, floored."""
+    w = np.stack(rec.weight[1:], axis=1)  # the first call is before the replay
+    w = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
+    predicted = (np.stack(rec.predicted[1:], axis=1) * w).sum(axis=1)
+    floored = np.stack(rec.floored[1:], axis=1).mean(axis=1)
+    fraction = np.stack(rec.fractional[1:], axis=1).mean(axis=1)
+    demand, served = result.demand, result.served
+    rate = demand / data.replay.shape[1]
+    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
+    total = demand.sum()
+    print(
+        f"\n{data.name}, target {target:.2f}: achieved {served.sum() / total:.4f}, "
+        f"predicted {float((predicted * demand).sum() / total):.4f}"
+    )
+    print(
+        "daily demand | SKUs | demand share | achieved | predicted | excess pts (share) "
+        "| s at E[X] days | mean s - floor(s)"
+    )
+    for low, high in itertools.pairwise(edges):
+        rows = (rate >= low) & (rate < high) & (demand > 0)
+        if not rows.any():
+            continue
+        d = demand[rows].sum()
+        achieved = served[rows].sum() / d
+        pred = float((predicted[rows] * demand[rows]).sum() / d)
+        excess = 100 * (served[rows].sum() - target * d) / total
+        print(
+            f"{low:>4}-{high:<4} | {rows.sum():4d} | {d / total:6.3f} | {achieved:.4f} | "
+            f"{pred:.4f} | {excess:+.3f} | {floored[rows].mean():.3f} | "
+            f"{fraction[rows].mean():.3f}"
+        )
+
+
+def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
+    """Forecast over ``E[L] - 1`` periods against the demand that came, per group: the
+    bias (demand / forecast) and the demand part of ``Var[X]`` against the residuals'
+    mean square, with the lead-time and undershoot variances beside them."""
+    demand = data.replay
+    n_sku, days = demand.shape
+    cum = np.concatenate([np.zeros((n_sku, 1)), np.cumsum(demand, axis=1)], axis=1)
+    mean = np.stack(rec.demand_mean[1:], axis=1)
+    var = np.stack(rec.demand_variance[1:], axis=1)
+    lead = np.stack(rec.lead_part[1:], axis=1)
+    under = np.stack(rec.under_variance[1:], axis=1)
+    span = np.rint(np.stack(rec.span[1:], axis=1)).astype(int)
+    t = np.arange(mean.shape[1])[None, :]
+    end = t + 1 + span
+    ok = end <= days
+    rows = np.arange(n_sku)[:, None]
+    came = np.where(ok, cum[rows, np.minimum(end, days)] - cum[rows, t + 1], np.nan)
+    rate = demand.sum(axis=1) / days
+    print(
+        "\ndaily demand | demand/forecast over E[L]-1 | residual MS / model demand var "
+        "| model demand var | lead-time var | undershoot var"
+    )
+    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
+    for low, high in itertools.pairwise(edges):
+        pick = (rate >= low) & (rate < high)
+        if not pick.any():
+            continue
+        m, v, c = mean[pick], var[pick], came[pick]
+        good = np.isfinite(c)
+        bias = c[good].sum() / max(m[good].sum(), 1e-9)
+        ms = np.mean((c[good] - m[good]) ** 2)
+        print(
+            f"{low:>4}-{high:<4} | {bias:.3f} | {ms / max(v[good].mean(), 1e-9):.3f} | "
+            f"{v[good].mean():10.1f} | {lead[pick].mean():10.1f} | {under[pick].mean():8.1f}"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--window", choices=("development", "scored"), default="development")
+    parser.add_argument("--targets", type=float, nargs="+", default=[0.90])
+    args = parser.parse_args(argv)
+    run(args.window, args.targets)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
