@@ -12,6 +12,7 @@ from rich.table import Table
 from stockguard.adapters.db.views import replenishment as views
 from stockguard.domain import commands
 from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
+from stockguard.services.replenishment import lead_time_text
 from stockguard.services.replenishment.handlers import Decision
 
 app = typer.Typer(help="Replenishment proposals: review, approve, reject.", no_args_is_help=True)
@@ -189,6 +190,7 @@ def explanation_text(line: Any) -> str:
             f"Need {line.need:.1f} units, rounded up by {rounding} (MOQ "
             f"+{line.added_by_minimum}, pack +{line.added_by_pack}).",
             f"Lost margin avoided {line.lost_margin_avoided:,.2f}; budget: {line.budget_status}.",
+            *filter(None, [lead_time_text.from_explanation(line.supplier, why)]),
             json.dumps(why, indent=2, sort_keys=True),
         ]
     )

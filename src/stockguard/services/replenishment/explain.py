@@ -7,8 +7,10 @@ the reorder and order-up-to levels, what rounding added, the budget status, and 
 ``explanation``) the policy and the rule each setting came from, the supplier's score and
 record, and the stock figures behind the position. The policy of a SKU x location uses
 the lead time of its best-scored supplier (``policy_lead_time_days``); each line also
-shows its own supplier's stated and observed lead time. ``reorder_point_model`` names the
-equation of the reorder point (``lost_sales``, ``backorder``, ``cycle_service``) and
+shows its own supplier's stated and observed lead time, and the open orders counted in
+it (``supplier_open_orders``, right-censored at their age, ``open_orders``;
+``lead_time_text`` says it in a sentence). ``reorder_point_model`` names the equation
+of the reorder point (``lost_sales``, ``backorder``, ``cycle_service``) and
 the lost-sales model's undershoot, dispersion and lead-time variance stand beside it
 (``model_text.describe`` says it in a sentence when the line is read).
 
@@ -31,7 +33,7 @@ from stockguard.services.replenishment.compute import (
     OVER_BUDGET,
     ReplenishmentPlan,
 )
-from stockguard.services.replenishment.inputs import PlanInputs
+from stockguard.services.replenishment.inputs import OfferFacts, PlanInputs
 from stockguard.services.replenishment.settings import MEASURES, POLICIES, ResolvedSettings
 
 _BUDGET_STATUS = {
@@ -215,8 +217,22 @@ def _offer_explanations(
     for i, offer in enumerate(wanted):
         entry: dict[str, object] = {name: values[i] for name, values in columns.items()}
         entry["score"] = {name: values[i] for name, values in parts.items()}
-        found[offer] = entry
+        found[offer] = entry | _open_orders(facts, offer)
     return found
+
+
+def _open_orders(facts: OfferFacts, offer: int) -> dict[str, object]:
+    """The open orders that went into the offer's lead time (none: no entries, as on
+    lines stored before): ``supplier_open_orders``, ``supplier_oldest_open_days`` (days
+    since the oldest was ordered) and ``supplier_lead_time_receipts``."""
+    counts = facts.open_orders
+    if counts is None or not counts.open[offer]:
+        return {}
+    return {
+        "supplier_open_orders": int(counts.open[offer]),
+        "supplier_oldest_open_days": int(counts.oldest[offer]),
+        "supplier_lead_time_receipts": int(counts.receipts[offer]),
+    }
 
 
 def _rounded(values: Any) -> list[float]:

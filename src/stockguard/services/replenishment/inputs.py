@@ -19,7 +19,7 @@ lengthen the record instead of dropping out of it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -42,6 +42,8 @@ class OfferFacts:
     unit_cost: tuple[Decimal, ...]
     stated_lead_time: IntArray
     deliveries: IntArray
+    open_orders: open_orders.OpenOrderCounts | None = None
+    """What each offer's lead time rests on (receipts, open lines), for explanations."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,11 @@ def gather_inputs(
     observed = supplier_facts.sourcing_facts(purchases, lines=lines)
     observed = open_orders.with_open_lead_times(observed, lines, today)
     table, facts = _offer_table(skus, offers, reliability, suppliers, observed)
+    offer_skus = [skus[i] for i in np.repeat(np.arange(len(skus)), np.diff(table.indptr))]
+    counts = open_orders.open_order_counts(
+        (facts.supplier, offer_skus), facts.deliveries, observed, lines, today
+    )
+    facts = replace(facts, open_orders=counts)
     sales = None
     if with_sales_history:
         sales = history.sales_history(

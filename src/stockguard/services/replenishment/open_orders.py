@@ -32,7 +32,7 @@ The on-time rate stays a share of receipts here. Which lines are open is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -40,7 +40,8 @@ import numpy as np
 from stockguard.planning.inventory import censored, sourcing
 from stockguard.services import ports
 from stockguard.services.replenishment.history import MIN_DELIVERIES
-from stockguard.services.replenishment.settings import FloatArray
+from stockguard.services.replenishment.settings import FloatArray, IntArray
+from stockguard.services.suppliers import open_lines as suppliers_open_lines
 from stockguard.services.suppliers import sourcing_facts as supplier_facts
 from stockguard.services.suppliers.model import OrderLineFacts
 from stockguard.services.suppliers.open_lines import open_lines
@@ -114,27 +115,73 @@ def with_open_lead_times(
 ) -> supplier_facts.SourcingFacts:
     """``facts`` with each observed supplier x SKU lead time that has open lines replaced
     by its KM mean and std (ddof 1): receipts exact (order day to first receipt), open
-    lines censored at ``today - ordered_on``."""
+    lines censored at ``today - ordered_on`` (``suppliers.open_lines.open_line_figures``,
+    the figures the supplier KPIs show)."""
     keys = list(facts.lead_times)
     index = {key: i for i, key in enumerate(keys)}
-    waiting = [x for x in open_lines(lines) if x.ordered_on and (x.supplier, x.sku) in index]
-    if not waiting:
+    if not any((x.supplier, x.sku) in index and x.ordered_on for x in open_lines(lines)):
         return facts
-    received = [x for x in lines if (x.supplier, x.sku) in index and x.lead_time_days is not None]
-    days = [float(x.lead_time_days or 0) for x in received]
-    days += [float((today - x.ordered_on).days) for x in waiting if x.ordered_on]
-    group = [index[(x.supplier, x.sku)] for x in received + waiting]
-    figures = censored.kaplan_meier_lead_times(
-        days=np.array(days, dtype=np.float64),
-        received=np.r_[np.ones(len(received), bool), np.zeros(len(waiting), bool)],
-        group=np.array(group, dtype=np.int64),
-        n_groups=len(keys),
-        ddof=1,
-    )
+    kept = [x for x in lines if (x.supplier, x.sku) in index]
+    group = np.array([index[(x.supplier, x.sku)] for x in kept], dtype=np.int64)
+    figures = suppliers_open_lines.open_line_figures(kept, group, len(keys), today)
     lead_times = dict(facts.lead_times)
-    for i in np.flatnonzero(figures.censored > 0):
+    for i in np.flatnonzero(figures.open > 0):
         before = lead_times[keys[i]]
         lead_times[keys[i]] = replace(
             before, mean=float(figures.mean[i]), std=float(np.nan_to_num(figures.std[i]))
         )
     return replace(facts, lead_times=lead_times)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrderCounts:
+    """Per offer (n_offers,), the record its lead time rests on, for the explanation.
+
+    Attributes:
+        receipts: int64 receipts of the supplier x SKU when its observed lead time is
+            used, else the supplier's deliveries (its mean delay's record).
+        open: int64 open lines counted in that figure (censored at their age).
+        oldest: int64 days since the oldest of them was ordered (-1: none).
+    """
+
+    receipts: IntArray
+    open: IntArray
+    oldest: IntArray
+
+
+def open_order_counts(
+    offers: tuple[Sequence[str], Sequence[str]],
+    deliveries: IntArray,
+    facts: supplier_facts.SourcingFacts,
+    lines: Sequence[OrderLineFacts],
+    today: date,
+) -> OpenOrderCounts:
+    """What each offer's lead time rests on: ``offers`` = (suppliers, SKUs), aligned
+    (n_offers,); ``deliveries`` the suppliers' delivery counts. An offer with an observed
+    supplier x SKU lead time counts that pair's open lines with an order day (as
+    ``with_open_lead_times``), any other its supplier's open lines with a promised day
+    (as ``censored_delays``; none when the supplier has no delivery, since open lines
+    weigh by the receipts there)."""
+    by_pair: dict[tuple[str, str], list[int]] = {}
+    by_supplier: dict[str, list[int]] = {}
+    for x in open_lines(lines):
+        if x.ordered_on is None:
+            continue
+        age = (today - x.ordered_on).days
+        by_pair.setdefault((x.supplier, x.sku), []).append(age)
+        if x.expected_on is not None:
+            by_supplier.setdefault(x.supplier, []).append(age)
+    receipts, counted, oldest = [], [], []
+    for i, (supplier, sku) in enumerate(zip(*offers, strict=True)):
+        observed = facts.lead_times.get((supplier, sku))
+        ages = by_pair.get((supplier, sku), []) if observed else by_supplier.get(supplier, [])
+        if not observed and not deliveries[i]:
+            ages = []  # no delivery: the delay's prior alone (open lines weigh by receipts)
+        receipts.append(observed.receipts if observed else int(deliveries[i]))
+        counted.append(len(ages))
+        oldest.append(max(ages, default=-1))
+    return OpenOrderCounts(
+        receipts=np.array(receipts, dtype=np.int64),
+        open=np.array(counted, dtype=np.int64),
+        oldest=np.array(oldest, dtype=np.int64),
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from stockguard.services.replenishment import model_text
+from stockguard.services.replenishment import lead_time_text, model_text
 from stockguard.services.replenishment.sku_policy import LocationPolicy
 
 POLICY_LABELS = {
@@ -58,6 +58,19 @@ class SupplierFacts:
     score: dict[str, float]
     max_supplier_share: float | None
     diversified: bool
+    lead_time_receipts: int | None = None
+    open_orders: int = 0
+    """Open orders counted in ``lead_time_days`` (at least their age; 0 on older lines)."""
+    oldest_open_days: int | None = None
+
+    @property
+    def lead_time_text(self) -> str:
+        """``lead_time_text.describe``: "" unless open orders went into the lead time."""
+        return lead_time_text.describe(
+            supplier=self.code, lead_time_days=self.lead_time_days,
+            receipts=self.lead_time_receipts, open_orders=self.open_orders,
+            oldest_open_days=self.oldest_open_days,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +255,8 @@ def why(line: LineFacts) -> str:
     if line.supplier.rank is not None:
         rank = _ordinal(line.supplier.rank)
         sentences.append(f"{line.supplier.code} ranks {rank} of the offers.")
+    if line.supplier.lead_time_text:
+        sentences.append(line.supplier.lead_time_text)
     if line.budget_status == "over":
         sentences.append("Over budget: left out unless chosen.")
     if line.model_explanation:
@@ -308,7 +323,15 @@ def _supplier(code: str, why_: dict[str, Any]) -> SupplierFacts:
         score={str(k): float(v) for k, v in (score or {}).items() if _number(v) is not None},
         max_supplier_share=_number(why_.get("max_supplier_share")),
         diversified=bool(why_.get("diversified", False)),
+        lead_time_receipts=_whole(why_.get("supplier_lead_time_receipts")),
+        open_orders=_whole(why_.get("supplier_open_orders")) or 0,
+        oldest_open_days=_whole(why_.get("supplier_oldest_open_days")),
     )
+
+
+def _whole(value: Any) -> int | None:
+    found = _number(value)
+    return None if found is None else int(found)
 
 
 def _number(value: Any) -> float | None:

@@ -155,6 +155,13 @@ class SupplierChoiceRead(BaseModel):
     score: dict[str, float] = Field(description="Cost parts per unit (lower is better).")
     max_supplier_share: float | None
     diversified: bool = Field(description="Split across suppliers by the share rule.")
+    lead_time_receipts: int | None = Field(
+        None, description="Receipts the lead time rests on (with open orders counted)."
+    )
+    open_orders: int = Field(
+        0, description="Open orders counted in lead_time_days, each as at least its age."
+    )
+    oldest_open_days: int | None = Field(None, description="Days since the oldest was ordered.")
 
 
 class BudgetRead(BaseModel):
