@@ -15,6 +15,17 @@ Peers, in the same run:
   share of the vendor's own lead times at or below a p95 (in sample; 0.95 is right), for
   the normal p95 and for the fitted distribution's p95.
 
+As-of check (open lines, same run): the file's lines are all received, so today's
+figures have no open line. To see what counting open lines does, the history is cut at
+fixed days (1 January and 1 July, 2008 to 2015; chosen before any figure was seen, no
+parameter is tuned): at a cut-off ``d`` a line sent before ``d`` and delivered after it
+is open (shipped, nothing received), and ``services.suppliers.kpis.compute_kpis`` is
+run on that record twice, receipts only (``today=None``) and with open lines
+(``today=d``: Kaplan-Meier lead times, overdue lines late). Each is compared with what
+the vendor's lines sent before ``d`` turned out to be (eventual mean lead time; eventual
+on-time share of the lines due before ``d``), per vendor with at least 20 receipts and
+one open line at the cut-off.
+
     python benchmarks/supplier_kpis.py [--data-dir DIR] [--top 12]
 
 A few seconds. Prints a table and writes benchmarks/results/supplier_kpis.json with keys
@@ -22,18 +33,24 @@ A few seconds. Prints a table and writes benchmarks/results/supplier_kpis.json w
 ``lead_time_observations``, ``lead_time_mean``, ``lead_time_std``, ``lead_time_p50``,
 ``lead_time_p90``, ``lead_time_p95``, ``lead_time_family``, ``fitted_p95``,
 ``normal_p95``, ``coverage_fitted_p95``, ``coverage_normal_p95``, ``fill_rate``),
-``import_seconds``, ``kpi_seconds``, ``lines``, ``max_abs_difference_vs_pandas`` and
-``mean_coverage`` (fitted and normal, over vendors with at least 20 lead times).
+``import_seconds``, ``kpi_seconds``, ``lines``, ``max_abs_difference_vs_pandas``,
+``mean_coverage`` (fitted and normal, over vendors with at least 20 lead times) and
+``as_of`` (``cutoffs``, ``cases`` (vendor x cut-off), ``open_lines`` and
+``overdue_lines`` summed over the cases, and for ``receipts_only`` and
+``open_lines_counted``: ``lead_time_mean_bias_days``, ``lead_time_mean_mae_days``,
+``on_time_bias_points``, ``on_time_mae_points``; error = estimate - eventual).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +64,7 @@ from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.services.importing import scms
 from stockguard.services.suppliers import kpis, reports
+from stockguard.services.suppliers.model import OrderLineFacts
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "supplier_kpis.json"
@@ -132,9 +150,11 @@ def run(data_dir: Path) -> dict[str, Any]:
         rows = reports.supplier_kpis(history)
         kpi_seconds = time.perf_counter() - started
         leads: dict[str, list[int]] = {}
-        for line in history.order_lines():
+        all_lines = history.order_lines()
+        for line in all_lines:
             if line.lead_time_days is not None:
                 leads.setdefault(line.supplier, []).append(line.lead_time_days)
+        suppliers, offers = history.suppliers(), history.offers()
         stockguard.engine.dispose()
     vendors = [vendor_figures(r, np.array(leads.get(r.supplier, []))) for r in rows]
     return {
@@ -144,7 +164,78 @@ def run(data_dir: Path) -> dict[str, Any]:
         "kpi_seconds": kpi_seconds,
         "max_abs_difference_vs_pandas": _difference(vendors, independent_figures(path)),
         "mean_coverage": _mean_coverage(vendors),
+        "as_of": as_of_check(all_lines, suppliers, offers),
     }
+
+
+CUTOFFS = [date(year, month, 1) for year in range(2008, 2016) for month in (1, 7)]
+MIN_RECEIPTS_AS_OF = 20
+
+
+def as_of(lines: list[OrderLineFacts], cutoff: date) -> list[OrderLineFacts]:
+    """The record as it stood on ``cutoff``: lines sent before it; those delivered after
+    it open (shipped, nothing received)."""
+    found = []
+    for line in lines:
+        if line.ordered_on is None or line.ordered_on >= cutoff:
+            continue
+        late = line.first_received_on is not None and line.first_received_on > cutoff
+        found.append(
+            dataclasses.replace(
+                line, status="shipped", first_received_on=None, received=0, rejected=0
+            )
+            if late
+            else line
+        )
+    return found
+
+
+def as_of_check(lines: list[OrderLineFacts], suppliers: Any, offers: Any) -> dict[str, Any]:
+    """Receipts-only and open-lines-counted KPIs at each cut-off against the eventual
+    figures (module docstring)."""
+    errors: dict[str, dict[str, list[float]]] = {
+        k: {"lead": [], "on_time": []} for k in ("receipts_only", "open_lines_counted")
+    }
+    open_counts = [0, 0]
+    for cutoff in CUTOFFS:
+        sent = [x for x in lines if x.ordered_on is not None and x.ordered_on < cutoff]
+        record = as_of(lines, cutoff)
+        plain = {r.supplier: r for r in kpis.compute_kpis(record, suppliers=suppliers,
+                                                          offers=offers)}  # fmt: skip
+        counted = kpis.compute_kpis(record, suppliers=suppliers, offers=offers, today=cutoff)
+        for row in counted:
+            if row.lead_time.open_orders < 1 or row.lead_time.observations < MIN_RECEIPTS_AS_OF:
+                continue
+            own = [x for x in sent if x.supplier == row.supplier]
+            eventual_lead = float(np.mean([x.lead_time_days for x in own
+                                           if x.lead_time_days is not None]))  # fmt: skip
+            due = [x.delay_days for x in own if x.expected_on is not None
+                   and x.expected_on < cutoff and x.delay_days is not None]  # fmt: skip
+            eventual_on_time = float(np.mean(np.array(due) <= 0)) if due else np.nan
+            open_counts[0] += row.lead_time.open_orders
+            open_counts[1] += row.overdue_open
+            for name, found in (
+                ("receipts_only", plain[row.supplier]),
+                ("open_lines_counted", row),
+            ):
+                errors[name]["lead"].append((found.lead_time.mean or np.nan) - eventual_lead)
+                rate = found.on_time_rate if found.on_time_rate is not None else np.nan
+                errors[name]["on_time"].append(100 * (rate - eventual_on_time))
+    out: dict[str, Any] = {
+        "cutoffs": [d.isoformat() for d in CUTOFFS],
+        "cases": len(errors["receipts_only"]["lead"]),
+        "open_lines": open_counts[0],
+        "overdue_lines": open_counts[1],
+    }
+    for name, gaps in errors.items():
+        lead, on_time = np.array(gaps["lead"]), np.array(gaps["on_time"])
+        out[name] = {
+            "lead_time_mean_bias_days": float(np.nanmean(lead)) if lead.size else None,
+            "lead_time_mean_mae_days": float(np.nanmean(np.abs(lead))) if lead.size else None,
+            "on_time_bias_points": float(np.nanmean(on_time)) if on_time.size else None,
+            "on_time_mae_points": float(np.nanmean(np.abs(on_time))) if on_time.size else None,
+        }
+    return out
 
 
 def _difference(vendors: list[dict[str, Any]], peer: pd.DataFrame) -> float:
@@ -202,6 +293,26 @@ def print_table(results: dict[str, Any], top: int, console: Console) -> None:
         f"normal {_cell(coverage['normal'], '{:.1%}')}",
         highlight=False,
     )
+    print_as_of(results["as_of"], console)
+
+
+def print_as_of(found: dict[str, Any], console: Console) -> None:
+    table = Table(
+        title=f"As of {len(found['cutoffs'])} cut-offs ({found['cases']} vendor x cut-off cases; "
+        f"{found['open_lines']:,} open lines, {found['overdue_lines']:,} overdue): error = "
+        "figure then - what the lines turned out to be"
+    )
+    table.add_column("KPIs")
+    for name in ("LT mean bias (d)", "LT mean MAE (d)", "On-time bias (pt)", "On-time MAE (pt)"):
+        table.add_column(name, justify="right")
+    for name in ("receipts_only", "open_lines_counted"):
+        v = found[name]
+        table.add_row(
+            name.replace("_", " "), _cell(v["lead_time_mean_bias_days"], "{:+.1f}"),
+            _cell(v["lead_time_mean_mae_days"], "{:.1f}"),
+            _cell(v["on_time_bias_points"], "{:+.1f}"), _cell(v["on_time_mae_points"], "{:.1f}"),
+        )  # fmt: skip
+    console.print(table)
 
 
 def main() -> None:
