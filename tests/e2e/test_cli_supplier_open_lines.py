@@ -106,3 +106,7 @@ def test_scorecard_of_an_unknown_supplier_says_so(cli_database: str, tmp_path: P
     assert "There is no supplier with code 'NOPE'" in refused.output
     assert "stockguard suppliers risk" in refused.output
     assert "no dated" not in refused.output.lower()
+    kpis = runner.invoke(app, ["--database", cli_database, "suppliers", "kpis", "--supplier",
+                               "NOPE"], terminal_width=200)  # fmt: skip
+    assert kpis.exit_code == 1
+    assert "There is no supplier with code 'NOPE'" in kpis.output

@@ -65,12 +65,24 @@ def kpis(
 ) -> None:
     """On-time rate, lead-time distribution, fill rate, rejected share and price variance
     per supplier (or supplier x SKU), the most order lines first."""
-    rows = reports.supplier_kpis(_history(), supplier=supplier, by_sku=by_sku, since=_day(since))
+    history = _history()
+    if supplier is not None:
+        _known(history, supplier)
+    rows = reports.supplier_kpis(history, supplier=supplier, by_sku=by_sku, since=_day(since))
     if not rows:
         raise fail("No purchase order lines yet: import purchase orders (or `import scms`).")
     found = [records.kpi_record(row) for row in rows]
     shown = found[:limit] if output_format is Format.TABLE else found
     emit(shown, records.KPI_FIELDS, output_format, output, _kpi_table)
+
+
+def _known(history: SqlSupplierHistory, supplier: str) -> None:
+    """Exit 1 naming ``supplier`` and how to list suppliers when no supplier has it."""
+    if supplier not in {s.code for s in history.suppliers()}:
+        raise fail(
+            f"There is no supplier with code {supplier!r}. `stockguard suppliers risk` "
+            "lists every supplier, `stockguard suppliers kpis` those with orders."
+        )
 
 
 def _kpi_table(rows: list[dict[str, Any]]) -> Table:
@@ -113,11 +125,7 @@ def scorecard(
 
     Open order lines count: lead times censored at their age, overdue ones late."""
     history = _history()
-    if supplier not in {s.code for s in history.suppliers()}:
-        raise fail(
-            f"There is no supplier with code {supplier!r}. `stockguard suppliers risk` "
-            "lists every supplier, `stockguard suppliers kpis` those with orders."
-        )
+    _known(history, supplier)
     rows = reports.supplier_scorecard(history, supplier=supplier, period=period, since=_day(since))
     if not rows:
         raise fail(f"No dated purchase order lines for supplier {supplier!r}.")
