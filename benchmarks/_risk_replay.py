@@ -138,6 +138,90 @@ def real_stockout_days(history: FloatArray, demand: FloatArray) -> BoolArray:
     return np.asarray(infer_stockouts(y=full)[:, history.shape[1] :], dtype=np.bool_)
 
 
+@dataclass(frozen=True)
+class RateRatio:
+    """What followed a trailing mean, per unit of it, by band of that mean (ADR 0020).
+
+    A trailing mean ``m`` of ``DEMAND_WINDOW`` in-stock days regresses toward the
+    series' level: among the SKU-origins whose ``m`` is low, more of the ``m`` are low by
+    chance than high, so the days after run above ``m`` on average (and a little below
+    in the fastest band). The product's rate is its forecast, which is fitted to predict
+    the days ahead; the benchmark's stand-in, a plain trailing mean, is not, and this
+    ratio is what turns it into a predictor of the days ahead.
+
+    Attributes:
+        edges: (B - 1,) rates (units/day) between the bands (the drift's edges).
+        ratio: (B,) ``b`` per band (> 0).
+        origins: (B,) SKU-origins with ``m > 0`` each band was estimated from.
+    """
+
+    edges: FloatArray
+    ratio: FloatArray
+    origins: IntArray
+
+    def __call__(self, mu: FloatArray) -> FloatArray:
+        """``b`` of each rate (any shape); its band as ``np.searchsorted(edges, mu,
+        side="right")``. Example: edges (1.0,), ratio (1.3, 0.98): mu = 0.4 gives 1.3."""
+        band = np.searchsorted(self.edges, np.asarray(mu).ravel(), side="right")
+        return np.asarray(self.ratio[band].reshape(np.shape(mu)), dtype=np.float64)
+
+    def to_json(self) -> dict[str, list[float] | list[int]]:
+        return {
+            "edges": [float(x) for x in self.edges],
+            "ratio": [float(x) for x in self.ratio],
+            "origins": [int(x) for x in self.origins],
+        }
+
+
+def estimate_rate_ratio(
+    history: FloatArray,
+    edges: FloatArray,
+    *,
+    ahead: int = 14,
+    every: int = 7,
+    prior_origins: float = 200.0,
+) -> RateRatio:
+    """``b`` per band of the trailing mean, from a history before the replayed window.
+
+    At origins ``t`` every ``every`` days with ``DEMAND_WINDOW`` days behind and
+    ``ahead`` days after, all observed (no NaN), per series: the trailing mean ``m`` and
+    the mean ``f`` of the days ahead (the origins of ``planning.risk.drift``). Per band
+    of ``m`` (``edges``; SKU-origins with ``m > 0``), with ``F = sum f``, ``M = sum m``,
+    ``n`` origins and ``m_bar = M / n``:
+
+        ``b = (F + k m_bar) / (M + k m_bar)``,
+
+    shrunk toward 1 by ``k = prior_origins`` pseudo SKU-origins (the drift's 200, fixed
+    beforehand); 1 for a band without origins. ``history``: (n_series, n_days) units/day,
+    NaN where not observed.
+
+    Example: 200 SKU-origins with m = 1 and f = 1.3 in one band, k = 200:
+    b = (260 + 200) / (200 + 200) = 1.15.
+    """
+    values = np.asarray(history, dtype=np.float64)
+    seen = np.isfinite(values)
+    zeros = np.zeros((values.shape[0], 1))
+    total = np.concatenate([zeros, np.cumsum(np.where(seen, values, 0.0), axis=1)], axis=1)
+    count = np.concatenate([zeros, np.cumsum(seen, axis=1, dtype=np.float64)], axis=1)
+    size = edges.size + 1
+    n, past, came = np.zeros(size), np.zeros(size), np.zeros(size)
+    window = DEMAND_WINDOW
+    for t in range(window, values.shape[1] - ahead + 1, every):
+        ok = (count[:, t] - count[:, t - window] == window) & (
+            count[:, t + ahead] - count[:, t] == ahead
+        )
+        m = (total[ok, t] - total[ok, t - window]) / window
+        f = (total[ok, t + ahead] - total[ok, t]) / ahead
+        band = np.searchsorted(edges, m[m > 0], side="right")
+        n += np.bincount(band, minlength=size)
+        past += np.bincount(band, weights=m[m > 0], minlength=size)
+        came += np.bincount(band, weights=f[m > 0], minlength=size)
+    pseudo = prior_origins * past / np.maximum(n, 1.0)
+    below = past + pseudo
+    ratio = np.where(below > 0.0, (came + pseudo) / np.where(below > 0.0, below, 1.0), 1.0)
+    return RateRatio(np.asarray(edges, np.float64), ratio, n.astype(np.int64))
+
+
 def _touches(flags: BoolArray, first: IntArray, end: IntArray) -> BoolArray:
     """(n_sku, n_days) whether ``flags[i, first[i, t] .. end[i, t] - 1]`` holds a True
     (empty windows: False), from cumulative counts."""
@@ -385,12 +469,15 @@ def sku_days(
     impute_censored: bool = False,
     known_wait: bool = False,
     unknown_demand: BoolArray | None = None,
+    rate_ratio: RateRatio | None = None,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
     ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
     (``planning.risk.drift.LevelDrift``, as the product stores it); ``unknown_demand``
     (n_sku, n_days): days whose demand the data does not show (``real_stockout_days``;
-    None: every day's demand known); rows whose outcome needs one are dropped."""
+    None: every day's demand known); rows whose outcome needs one are dropped;
+    ``rate_ratio``: the trailing mean ``mu`` is read as ``b(mu) mu`` with the variance
+    ``b sigma^2`` (``RateRatio``; None: ``b = 1``; never with a forecast, ``fit``)."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
         mu, sigma2, observed_days = trailing_demand(
@@ -399,28 +486,31 @@ def sku_days(
     else:
         mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
         observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
+    # the rate the figure reads: b mu for a trailing mean (``RateRatio``, ADR 0020)
+    ratio = rate_ratio(mu) if rate_ratio is not None and fit is None else np.ones(mu.shape)
+    rate, rate_var = mu * ratio, sigma2 * ratio
     on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
     position = paths.on_hand + on_order
     with np.errstate(divide="ignore", invalid="ignore"):
-        wait = np.where(mu > 0, np.maximum(position - reorder_point, 0.0) / mu, n_days)
+        wait = np.where(rate > 0, np.maximum(position - reorder_point, 0.0) / rate, n_days)
     # lost sales stop at an empty shelf: the position cannot fall below what is on order,
     # so while that is at or above s the policy orders nothing before a receipt
     wait = np.where((on_order > 0) & (on_order >= reorder_point), n_days, wait)
     wait_days = np.minimum(np.ceil(wait), n_days).astype(np.int64)
-    level_var = level_variance(sigma2, observed_days) + _drift_c2(drift, mu) * mu**2
+    level_var = level_variance(rate_var, observed_days) + _drift_c2(drift, mu) * rate**2
     mean_t, var_t, mixed, days_only, open_order, receipt, first_placed = _horizon_survival(
         scenario,
         paths.orders,
         pmf,
         wait_days,
-        demand=(mu, sigma2, paths.on_hand),
+        demand=(rate, rate_var, paths.on_hand),
         level_var=level_var,
     )
     if known_wait:
         waiting = ~open_order & (mu > 0)
         mixed = mixed.copy()
         mixed[waiting] = _after_reorder_point(
-            reorder_point[waiting], mu[waiting], sigma2[waiting], level_var[waiting], pmf
+            reorder_point[waiting], rate[waiting], rate_var[waiting], level_var[waiting], pmf
         )
     # the true next receipt when no order is open: the first order placed later
     days = np.arange(n_days)
