@@ -1,6 +1,7 @@
 """Where stockguard's fill rate departs from its target in the replay: a decomposition.
 
-    python benchmarks/_inventory_diagnosis.py [--window development|scored] [--targets 0.9]
+    python benchmarks/_inventory_diagnosis.py [--data m5|carparts] [--window development|scored]
+        [--targets 0.9]
 
 Replays the product's policy (``_inventory_policies.StockguardPolicy``, the settings of
 ``inventory_replay.py``) on M5 and records, every day for every SKU, the lost-sales
@@ -102,14 +103,14 @@ class Recorder:
         self.mean.append(mean)
 
 
-def run(window: str, targets: Sequence[float]) -> None:
+def run(key: str, window: str, targets: Sequence[float]) -> None:
     """Replay each target and print the decomposition tables."""
     import inventory_replay as replay  # the benchmark's settings and draws
 
-    data = data_sets.m5(DEFAULT_DATA_DIR, held_out=365 if window == "development" else 0)
-    settings = replay.DAILY
+    data = replay.load(key, DEFAULT_DATA_DIR, window)
+    settings = replay.DAILY if data.period == "day" else replay.MONTHLY
     delays = data_sets.scms_delays(DEFAULT_DATA_DIR)
-    streams = np.random.SeedSequence([replay.SEED, 0]).spawn(2)
+    streams = np.random.SeedSequence([replay.SEED, list(replay.LOADERS).index(key)]).spawn(2)
     lead = sim.draw_lead_times(
         stated_lead_time=data.stated_lead_time,
         delays=delays.in_periods(data.period),
@@ -125,7 +126,8 @@ def run(window: str, targets: Sequence[float]) -> None:
         def recording(recorder: Recorder = recorder, **kwargs: Any) -> policies.PolicyTable:
             table = original(**kwargs)
             mean = np.asarray(kwargs["demand_mean"])
-            recorder.add(table, np.maximum(mean[:, :7].mean(axis=1), 0.0))
+            cycle = settings.cycle
+            recorder.add(table, np.maximum(mean[:, :cycle].mean(axis=1), 0.0))
             recorder.add_terms(kwargs, table)
             return table
 
@@ -161,6 +163,14 @@ def report(
     fraction = np.stack(rec.fractional[1:], axis=1).mean(axis=1)
     demand, served = result.demand, result.served
     rate = demand / data.replay.shape[1]
+    never = np.nansum(data.history, axis=1) == 0
+    for label, rows in (("never sold before", never), ("sold before", ~never)):
+        d = max(float(demand[rows].sum()), 1e-9)
+        print(
+            f"{label}: {int(rows.sum())} SKUs, {d / demand.sum():.3f} of demand, achieved "
+            f"{served[rows].sum() / d:.4f}, predicted "
+            f"{float((predicted[rows] * demand[rows]).sum() / d):.4f}"
+        )
     edges = [0, 0.5, 1, 2, 5, 10, np.inf]
     total = demand.sum()
     print(
@@ -225,10 +235,16 @@ def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--window", choices=("development", "scored"), default="development")
+    parser.add_argument("--data", choices=("m5", "carparts", "retail"), default="m5")
+    parser.add_argument(
+        "--window",
+        choices=("development", "scored"),
+        default="development",
+        help="development (M5 only): the 365 days before the scored window",
+    )
     parser.add_argument("--targets", type=float, nargs="+", default=[0.90])
     args = parser.parse_args(argv)
-    run(args.window, args.targets)
+    run(args.data, args.window, args.targets)
     return 0
 
 

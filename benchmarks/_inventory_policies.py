@@ -195,10 +195,10 @@ class StockguardPolicy:
     day the shelf emptied; False: NaN like every stock-out period (the rule before). The
     lost-sales model's recent sales (``_recent_sales``) keep stock-out periods NaN, as the
     product's replenishment history does."""
-    lost_sales_floor_at_mean: bool = False
+    lost_sales_floor_at_mean: bool = True
     """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
-    product's rule before ADR 0017; False: the equation's reorder point, at least 0, as
-    the product now computes it (``compute_policies(lost_sales_floor_at_mean=...)``)."""
+    product's rule (ADR 0017); False: the equation's reorder point, at least 0
+    (``compute_policies(lost_sales_floor_at_mean=False)``)."""
 
     def __post_init__(self) -> None:
         if self.infer_stockouts:

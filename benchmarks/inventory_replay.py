@@ -157,8 +157,8 @@ class Settings:
             orders; False: receipts only (``--lead-time-record receipts``, the growing
             record before open orders counted).
         lost_sales_floor_at_mean: the lost-sales reorder point is kept at or above
-            ``E[X]`` (``--lost-sales-floor mean``, the product's rule before ADR 0017);
-            False: the equation's reorder point, at least 0, as the product now does.
+            ``E[X]``, as the product does (ADR 0017); False (``--lost-sales-floor
+            zero``): the equation's reorder point, at least 0.
     """
 
     window: int
@@ -171,7 +171,7 @@ class Settings:
     growing_record: bool = True
     censor_open_orders: bool = True
     emptying_day_lower_bound: bool = True
-    lost_sales_floor_at_mean: bool = False
+    lost_sales_floor_at_mean: bool = True
 
     @property
     def fitted_horizon(self) -> int:
@@ -374,8 +374,8 @@ def options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, growing_record=False)
     if args.lead_time_record == "receipts":
         settings = replace(settings, censor_open_orders=False)
-    if args.lost_sales_floor == "mean":
-        settings = replace(settings, lost_sales_floor_at_mean=True)
+    if args.lost_sales_floor == "zero":
+        settings = replace(settings, lost_sales_floor_at_mean=False)
     return settings
 
 
@@ -537,10 +537,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--lost-sales-floor",
         choices=("zero", "mean"),
-        default="zero",
-        help="lowest reorder point of the lost-sales model: 'zero' (default, as the "
-        "product since ADR 0017: the equation's, at least 0) or 'mean' (at least E[X], "
-        "safety stock >= 0, the rule before)",
+        default="mean",
+        help="lowest reorder point of the lost-sales model: 'mean' (default, as the "
+        "product, ADR 0017: at least E[X], safety stock >= 0) or 'zero' (the "
+        "equation's, at least 0)",
     )
     parser.add_argument(
         "--window",

@@ -70,13 +70,18 @@ Putting them together, with ``mu_t`` and ``sigma_t`` the forecast per period:
    the SKU's own ``P``-period demand totals (overlapping windows, ``P = round(E[L] - 1)``,
    at least 1) over its recent history (``dispersion_index``).
 
-5. **No floor at the mean.** A lost-sales target with a lot that is large against the
-   spread of ``X`` (a fast mover at 90%) is met with ``s < E[X]``: the equation's
-   shortage ``(1 - beta') (Q + E[U])`` is then larger than ``ES(E[X])``. Flooring the
-   safety stock at 0, as the textbook tables do, serves more than the target (a replay
-   of Poisson demand of 30 a day, lot a week's demand, fixed 8-day lead time: 96.7%
-   at a 90% target with the floor, 90.5% without). ``s`` is floored at 0 only: the
-   position of a lost-sales shop never goes below 0, so a lower ``s`` would never order.
+5. **The floor at the mean (``floor_at_mean``).** A lost-sales target with a lot that is
+   large against the spread of ``X`` (a fast mover at 90%) is met with ``s < E[X]``:
+   the equation's shortage ``(1 - beta') (Q + E[U])`` is then larger than ``ES(E[X])``.
+   Flooring the safety stock at 0, as the textbook tables do, serves more than the
+   target where the model is right (a replay of Poisson demand of 30 a day, lot a week's
+   demand, fixed 8-day lead time: 96.7% at a 90% target with the floor, 90.5% without).
+   The product keeps the floor all the same (ADR 0017): on real lumpy demand (car
+   parts) the model under-states the shortage and the floor is what holds the fill rate
+   up (without it: 80.4 / 84.2 / 89.6% at 90 / 95 / 98% instead of 83.6 / 87.1 /
+   90.9%), while on M5 it changes under 0.15 points. ``floor_at_mean=False`` gives the
+   equation's ``s``, floored at 0 only: the position of a lost-sales shop never goes
+   below 0, so a lower ``s`` would never order.
 
 The undershoot moments and ``phi_P`` are read from the SKU's own per-period demand
 history (the caller passes the uncensored fitting history: a replay's own sales miss
@@ -311,7 +316,7 @@ def lost_sales_levels(
     sales: Any,
     undershoot_window: int,
     distribution: DemandDistribution = DemandDistribution.NEGATIVE_BINOMIAL,
-    floor_at_mean: bool = False,
+    floor_at_mean: bool = True,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, one supplier's sample.
 
@@ -330,7 +335,7 @@ def lost_sales_levels(
             history), NaN where not observed.
         undershoot_window: periods of ``sales`` read for the undershoot and ``phi_P``.
         distribution: the model of ``X`` (NORMAL, POISSON or NEGATIVE_BINOMIAL).
-        floor_at_mean: keep ``s >= E[X]`` (the rule before ADR 0017; ``lost_sales_rows``).
+        floor_at_mean: keep ``s >= E[X]`` (default; ``lost_sales_rows``, item 5).
 
     Returns: LostSalesLevels.
 
@@ -373,7 +378,7 @@ def lost_sales_rows(
     sales: Any,
     undershoot_window: int,
     distribution: Any = DemandDistribution.NEGATIVE_BINOMIAL,
-    floor_at_mean: bool = False,
+    floor_at_mean: bool = True,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, each row its own
     supplier (module docstring, items 1-4).
@@ -400,8 +405,8 @@ def lost_sales_rows(
             None: no history for any row.
         undershoot_window: periods of ``sales`` read for the undershoot and ``phi_P``.
         distribution: DemandDistribution of ``X`` for all rows, or (n,) ints.
-        floor_at_mean: keep ``s >= E[X]`` (safety stock >= 0), the rule before ADR 0017.
-            Default False: ``s`` is what the equation gives, at least 0 (item 5).
+        floor_at_mean: keep ``s >= E[X]`` (safety stock >= 0), the product's default
+            (ADR 0017). False: ``s`` is what the equation gives, at least 0 (item 5).
 
     Returns: LostSalesLevels.
     """

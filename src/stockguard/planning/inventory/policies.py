@@ -32,9 +32,8 @@ reorder point from one of two models (``fill_rate_model``, ``lost_sales.FillRate
   the lead-time variance with crossing orders ``min(Var[L], max(Q / d, 1) c)``, the
   lost-sales target ``(2 beta - 1) / beta`` and a negative binomial ``X``. Then
   ``mu``/``sigma`` are those of ``X``, the protection interval is ``L - 1`` days and
-  ``SS = s - E[X]``, negative where the equation asks for less than ``E[X]`` (a large
-  lot at a low target; ``s >= 0``, ADR 0017; ``lost_sales_floor_at_mean`` restores
-  ``SS >= 0``).
+  ``SS = s - E[X]``, at least 0 (``lost_sales_floor_at_mean=False``: negative where
+  the equation asks for less than ``E[X]``, ``s >= 0``; ADR 0017).
 
 (R,S) rows and cycle-service rows always use the textbook equations.
 """
@@ -146,7 +145,7 @@ def compute_policies(
     demand_history: Any = None,
     lead_time_crossing: Any = None,
     history_window: int = lost_sales.HISTORY_WINDOW,
-    lost_sales_floor_at_mean: bool = False,
+    lost_sales_floor_at_mean: bool = True,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -187,8 +186,8 @@ def compute_policies(
             value ``sigma_LT / sqrt(pi)``.
         history_window: days of ``demand_history`` read by the lost-sales model.
         lost_sales_floor_at_mean: keep the lost-sales rows' reorder point at or above
-            ``E[X]`` (safety stock >= 0, the rule before ADR 0017); default False: the
-            reorder point the equation gives, at least 0 (``lost_sales.lost_sales_rows``).
+            ``E[X]`` (safety stock >= 0; the default, ADR 0017); False: the reorder point
+            the equation gives, at least 0 (``lost_sales.lost_sales_rows``, item 5).
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.

@@ -1,4 +1,7 @@
-"""The lost-sales reorder point is the equation's, at least 0, not at least E[X] (ADR 0017)."""
+"""The lost-sales reorder point: at least E[X] by default, the equation's (at least 0) on request.
+
+ADR 0017 keeps the floor at E[X] as the default; ``floor_at_mean=False`` is the option.
+"""
 
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def test_a_large_lot_at_a_low_target_gets_a_reorder_point_below_the_mean() -> No
     assert levels.order_up_to[0] == pytest.approx(levels.reorder_point[0] + 40.0, abs=1e-12)
 
 
-def test_the_rule_before_keeps_the_reorder_point_at_the_mean() -> None:
+def test_the_default_keeps_the_reorder_point_at_the_mean() -> None:
     levels = _constant_demand_levels(0.90, floor_at_mean=True)
     assert levels.reorder_point[0] == pytest.approx(24.5, abs=1e-12)
 
@@ -59,11 +62,12 @@ def test_a_reorder_point_the_equation_puts_below_zero_is_zero() -> None:
         order_quantity=[100.0],
         sales=np.ones((1, 30)),
         undershoot_window=30,
+        floor_at_mean=False,
     )
     assert levels.reorder_point[0] == 0.0
 
 
-def test_compute_policies_takes_the_rule_before_as_an_option() -> None:
+def test_compute_policies_floors_at_the_mean_unless_asked_not_to() -> None:
     common = {
         "kind": [int(PolicyKind.REORDER_POINT_ORDER_UP_TO)],
         "demand_mean": np.full((1, 28), 30.0),
@@ -75,8 +79,8 @@ def test_compute_policies_takes_the_rule_before_as_an_option() -> None:
         "fill_rate_model": FillRateModel.LOST_SALES,
         "demand_history": np.full((1, 91), 30.0),
     }
-    now = policies.compute_policies(**common)
-    before = policies.compute_policies(**common, lost_sales_floor_at_mean=True)
+    now = policies.compute_policies(**common, lost_sales_floor_at_mean=False)
+    before = policies.compute_policies(**common)
     assert now.safety_stock[0] < 0.0
     assert before.safety_stock[0] == pytest.approx(0.0, abs=1e-9)
     assert now.reorder_point[0] < before.reorder_point[0]
@@ -102,8 +106,8 @@ def test_without_the_floor_the_reorder_point_is_never_higher_and_never_negative(
         "sales": rng.poisson(mean, size=(1, 60)).astype(float),
         "undershoot_window": 60,
     }
-    now = lost_sales.lost_sales_levels(**kwargs)
-    before = lost_sales.lost_sales_levels(**kwargs, floor_at_mean=True)
+    now = lost_sales.lost_sales_levels(**kwargs, floor_at_mean=False)
+    before = lost_sales.lost_sales_levels(**kwargs)
     assert now.reorder_point[0] >= 0.0
     assert now.reorder_point[0] <= before.reorder_point[0] + 1e-9
     assert before.reorder_point[0] >= before.protection_mean[0] - 1e-9
