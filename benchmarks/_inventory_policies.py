@@ -195,6 +195,11 @@ class StockguardPolicy:
     day the shelf emptied; False: NaN like every stock-out period (the rule before). The
     lost-sales model's recent sales (``_recent_sales``) keep stock-out periods NaN, as the
     product's replenishment history does."""
+    history_lower_bound: bool = False
+    """Not the product (a proposal, ADR 0017): the lost-sales model's recent sales read a
+    stock-out period that sold ``s > 0`` as ``max(s, m)`` like the forecast does
+    (``_lower_bound_sales``) instead of NaN; False: NaN, as the product's replenishment
+    history (``services/replenishment/history.py``) does."""
     lost_sales_floor_at_mean: bool = True
     """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
     product's rule (ADR 0017); False: the equation's reorder point, at least 0
@@ -349,7 +354,10 @@ class StockguardPolicy:
         """The last ``history_window`` periods of observed sales, stock-outs NaN."""
         if state is None or unobserved is None or self.fixed_history:
             return self.history[:, -self.history_window :]
-        seen = np.where(unobserved, np.nan, state.sales)[:, -self.history_window :]
+        if self.history_lower_bound:
+            seen = self._lower_bound_sales(state, unobserved)[:, -self.history_window :]
+        else:
+            seen = np.where(unobserved, np.nan, state.sales)[:, -self.history_window :]
         return np.concatenate([self.history[:, -self.history_window :], seen], axis=1)[
             :, -self.history_window :
         ]

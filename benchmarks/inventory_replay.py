@@ -159,6 +159,10 @@ class Settings:
         lost_sales_floor_at_mean: the lost-sales reorder point is kept at or above
             ``E[X]``, as the product does (ADR 0017); False (``--lost-sales-floor
             zero``): the equation's reorder point, at least 0.
+        history_lower_bound: the lost-sales model's recent sales read a stock-out period
+            that sold ``s > 0`` as ``max(s, m)``, as the forecast does
+            (``--lost-sales-history lower-bound``; not the product, whose replenishment
+            history keeps it NaN, the default).
     """
 
     window: int
@@ -172,6 +176,7 @@ class Settings:
     censor_open_orders: bool = True
     emptying_day_lower_bound: bool = True
     lost_sales_floor_at_mean: bool = True
+    history_lower_bound: bool = False
 
     @property
     def fitted_horizon(self) -> int:
@@ -285,6 +290,7 @@ def run_stockguard(
             censor_open_orders=settings.censor_open_orders,
             emptying_day_lower_bound=settings.emptying_day_lower_bound,
             lost_sales_floor_at_mean=settings.lost_sales_floor_at_mean,
+            history_lower_bound=settings.history_lower_bound,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -376,6 +382,8 @@ def options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, censor_open_orders=False)
     if args.lost_sales_floor == "zero":
         settings = replace(settings, lost_sales_floor_at_mean=False)
+    if args.lost_sales_history == "lower-bound":
+        settings = replace(settings, history_lower_bound=True)
     return settings
 
 
@@ -541,6 +549,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="lowest reorder point of the lost-sales model: 'mean' (default, as the "
         "product, ADR 0017: at least E[X], safety stock >= 0) or 'zero' (the "
         "equation's, at least 0)",
+    )
+    parser.add_argument(
+        "--lost-sales-history",
+        choices=("nan", "lower-bound"),
+        default="nan",
+        help="how the lost-sales model's recent sales read a stock-out period that sold "
+        "s > 0: 'nan' (default, as the product's replenishment history) or "
+        "'lower-bound' (max(s, m) as the forecast reads it; not the product)",
     )
     parser.add_argument(
         "--window",
