@@ -77,7 +77,11 @@ peer (a) divides stockguard's average inventory by the inventory peer (a) needs 
 same achieved fill rate, read off its curve by linear interpolation between safety
 factors (none when stockguard's fill rate is outside the curve; when it is above the
 curve's best point, ``inventory_ratio_vs_minmax_at_95_upper_bound`` divides by the stock
-of that best point). Nothing is tuned on the replayed window.
+of that best point). Nothing is tuned on the replayed window. ``--window development``
+(M5 only) replays the 365 days before M5's scored window instead, the scored days
+dropped, for questions that must not be answered on the scored window;
+``_inventory_diagnosis.py`` decomposes where the fill rate departs from the target
+(docs/replenishment.md, "Where M5's excess is"; ADR 0017).
 
     python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
 
