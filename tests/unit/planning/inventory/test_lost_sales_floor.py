@@ -5,6 +5,8 @@ ADR 0017 keeps the floor at E[X] as the default; ``floor_at_mean=False`` is the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -68,7 +70,7 @@ def test_a_reorder_point_the_equation_puts_below_zero_is_zero() -> None:
 
 
 def test_compute_policies_floors_at_the_mean_unless_asked_not_to() -> None:
-    common = {
+    common: dict[str, Any] = {
         "kind": [int(PolicyKind.REORDER_POINT_ORDER_UP_TO)],
         "demand_mean": np.full((1, 28), 30.0),
         "demand_std": np.full((1, 28), np.sqrt(30.0)),
@@ -97,7 +99,7 @@ def test_without_the_floor_the_reorder_point_is_never_higher_and_never_negative(
     mean: float, cycle: float, fill_rate: float, lead: int
 ) -> None:
     rng = np.random.default_rng(lead)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "demand_mean": np.full((1, 20), mean),
         "demand_std": np.full((1, 20), np.sqrt(mean)),
         "lead_times": [float(lead), float(lead + 2)],

@@ -1,0 +1,70 @@
+"""The inventory replay's options for ADR 0017: the lost-sales floor and the recent sales
+the lost-sales model reads (``benchmarks/inventory_replay.py``, ``_inventory_policies``)."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+
+
+def _module(monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    return importlib.import_module(name)
+
+
+def test_defaults_replay_the_product_and_flags_switch_each_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replay = _module(monkeypatch, "inventory_replay")
+    default = replay.options(replay.DAILY, replay.parse_args([]))
+    assert default.lost_sales_floor_at_mean is True
+    assert default.history_lower_bound is False
+    changed = replay.options(
+        replay.DAILY,
+        replay.parse_args(["--lost-sales-floor", "zero", "--lost-sales-history", "lower-bound"]),
+    )
+    assert changed.lost_sales_floor_at_mean is False
+    assert changed.history_lower_bound is True
+
+
+def test_the_development_window_is_m5_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    replay = _module(monkeypatch, "inventory_replay")
+    with pytest.raises(SystemExit):
+        replay.parse_args(["--window", "development"])
+    args = replay.parse_args(["--window", "development", "--datasets", "m5"])
+    assert args.window == "development"
+
+
+def _levels(monkeypatch: pytest.MonkeyPatch, *, floor: bool) -> Any:
+    """A SKU selling 30 a day, a fixed 8-day supplier, a week's lot, 90% target."""
+    policies = _module(monkeypatch, "_inventory_policies")
+    rng = np.random.default_rng(3)
+
+    def flat(_day: int, observed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows = observed.shape[0]
+        return np.full((rows, 40), 30.0), np.full((rows, 40), np.sqrt(30.0))
+
+    planner = policies.StockguardPolicy(
+        history=rng.poisson(30.0, size=(1, 120)).astype(float),
+        fit=flat,
+        fill_rate=0.90,
+        lead_times=np.array([8.0, 8.0]),
+        refit_every=1000,
+        cycle=7,
+        infer_stockouts=False,
+        lost_sales_floor_at_mean=floor,
+    )
+    return planner.levels(None)
+
+
+def test_without_the_floor_the_replay_orders_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    floored = _levels(monkeypatch, floor=True)
+    bare = _levels(monkeypatch, floor=False)
+    assert bare.reorder_point[0] < floored.reorder_point[0]
+    assert bare.reorder_point[0] >= 0.0
