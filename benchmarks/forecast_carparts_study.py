@@ -118,8 +118,8 @@ def panel_bias_factor(train: np.ndarray) -> np.ndarray:
     )
     chosen = weighted_forecast(forecasts=result.forecasts, weights=auto.selection_.weights)
     scored = np.isfinite(result.actuals)
-    factor = result.actuals[scored].sum() / max(float(chosen[scored].sum()), 1e-12)
-    return auto.predict().mean * factor
+    factor = float(result.actuals[scored].sum()) / max(float(chosen[scored].sum()), 1e-12)
+    return np.asarray(auto.predict().mean * factor, dtype=np.float64)
 
 
 def monthly_features(y: np.ndarray, origin: int, step: int, first_month: int) -> np.ndarray:
@@ -164,7 +164,16 @@ def global_lightgbm(train: np.ndarray, objective: str, first_month: int) -> np.n
     data = lightgbm.Dataset(np.concatenate(rows), np.concatenate(targets))
     booster = lightgbm.train(parameters, data, num_boost_round=200)
     steps = [booster.predict(monthly_features(train, n, s, first_month)) for s in range(1, H + 1)]
-    return np.maximum(np.stack(steps, axis=1), 0.0)
+    return np.maximum(np.stack(steps, axis=1).astype(np.float64), 0.0)
+
+
+def gbm_model(objective: str, first_month: int) -> Model:
+    """The global LightGBM row for ``objective`` as a function of the training part."""
+
+    def model(train: np.ndarray) -> np.ndarray:
+        return global_lightgbm(train, objective, first_month)
+
+    return model
 
 
 def models(with_gbm: bool, first_month: int) -> dict[str, Model]:
@@ -179,7 +188,7 @@ def models(with_gbm: bool, first_month: int) -> dict[str, Model]:
     }
     if with_gbm:
         for name, objective in GBM_OBJECTIVES.items():
-            rows[name] = lambda train, o=objective: global_lightgbm(train, o, first_month)
+            rows[name] = gbm_model(objective, first_month)
     rows["zero (not a mean)"] = lambda train: np.zeros((train.shape[0], H))
     return rows
 
