@@ -38,12 +38,14 @@ the replay shows whether it did:
 
 The trailing mean stands in for the product's forecast, and a forecast is fitted to
 predict the days ahead; a trailing mean is not: one that is low is more often low by
-chance than high, so what follows it runs above it (regression to the level). The figure
-therefore reads ``b mu``, ``b`` the rate ratio of ``mu``'s velocity band (the drift's
-edges), estimated like the drift on the history *before* the replayed window: what the
-next 14 days brought per unit of the trailing 56-day mean, shrunk toward 1 by 200 pseudo
-SKU-origins (``_risk_replay.estimate_rate_ratio``; ADR 0020; ``--rate-ratio off`` gives
-the figure before it; not with ``--demand forecast``).
+chance than high, so what follows it runs above it (regression to the level). ``--rate-ratio
+estimated`` (a diagnostic, not the headline) reads ``b mu``, ``b`` the rate ratio of
+``mu``'s velocity band (the drift's edges), estimated like the drift on the history
+*before* the replayed window: what the next 14 days brought per unit of the trailing
+56-day mean, shrunk toward 1 by 200 pseudo SKU-origins (``_risk_replay.estimate_rate_ratio``;
+ADR 0020; never with ``--demand forecast``). The headline keeps ``b = 1``: the product
+applies no such ratio, and its own forecast shows the same under-prediction of slow
+movers (ADR 0020), so a corrected stand-in would score a rate the product does not have.
 
 The trailing demand's inferred stock-out mask is refreshed every day, as a daily planning
 run recomputes it. SKU-days whose outcome window (the days before the receipt) holds a
@@ -492,7 +494,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rate-ratio",
         choices=("estimated", "off"),
-        default="estimated",
+        default="off",
         help="the rate ratio b per velocity band of the trailing mean (ADR 0020): "
         "estimated on the history before the replay as a refresh does, or off (b = 1, "
         "the figure before ADR 0020); only with an estimated drift",
