@@ -31,6 +31,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from _forecast_data import DEFAULT_DATA_DIR, _require, load_carparts, load_m5
+from stockguard.planning import simulation as sim
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -192,3 +193,22 @@ def scms_delays(data_dir: Path = DEFAULT_DATA_DIR) -> Delays:
         days=(delivered - scheduled).dt.days.to_numpy(dtype=np.int64),
         scheduled=pd.DatetimeIndex(scheduled),
     )
+
+
+def replay_scenario(data: ReplayData, delays: Delays, seed: int, index: int) -> sim.Scenario:
+    """The replay of ``data``: its demand and, for an order placed on each period, the
+    stated lead time plus a delay drawn from ``delays`` (in the data's periods).
+
+    The draws come from the first child of ``SeedSequence([seed, index])`` (``index``: the
+    data set's place in the benchmark's loaders), so every benchmark that replays the
+    same data set with the same seed faces the same lead times. Shapes: demand and lead
+    times (n_sku, n_periods).
+    """
+    stream = np.random.SeedSequence([seed, index]).spawn(1)[0]
+    lead = sim.draw_lead_times(
+        stated_lead_time=data.stated_lead_time,
+        delays=delays.in_periods(data.period),
+        shape=data.replay.shape,
+        rng=np.random.default_rng(stream),
+    )
+    return sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)

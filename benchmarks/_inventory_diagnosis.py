@@ -110,14 +110,7 @@ def run(key: str, window: str, targets: Sequence[float]) -> None:
     data = replay.load(key, DEFAULT_DATA_DIR, window)
     settings = replay.DAILY if data.period == "day" else replay.MONTHLY
     delays = data_sets.scms_delays(DEFAULT_DATA_DIR)
-    streams = np.random.SeedSequence([replay.SEED, list(replay.LOADERS).index(key)]).spawn(2)
-    lead = sim.draw_lead_times(
-        stated_lead_time=data.stated_lead_time,
-        delays=delays.in_periods(data.period),
-        shape=data.replay.shape,
-        rng=np.random.default_rng(streams[0]),
-    )
-    scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
+    scenario = data_sets.replay_scenario(data, delays, replay.SEED, list(replay.LOADERS).index(key))
     lead_times = replay.past_lead_times(data, delays)
     original = policies.compute_policies
     for target in targets:

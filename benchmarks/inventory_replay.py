@@ -398,13 +398,7 @@ def run_data_set(
     data = load(key, data_dir, args.window)
     settings = options(DAILY if data.period == "day" else MONTHLY, args)
     streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(2)
-    lead = sim.draw_lead_times(
-        stated_lead_time=data.stated_lead_time,
-        delays=delays.in_periods(data.period),
-        shape=data.replay.shape,
-        rng=np.random.default_rng(streams[0]),
-    )
-    scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
+    scenario = data_sets.replay_scenario(data, delays, args.seed, list(LOADERS).index(key))
     curves = run_peers(data, scenario, settings, args.safety_factors)
     oracle = run_oracle(scenario)
     lead_times = past_lead_times(data, delays)
@@ -451,8 +445,8 @@ def run_data_set(
         "history_periods": int(data.history.shape[1]),
         "settings": asdict(settings),
         "stated_lead_time": data.stated_lead_time,
-        "drawn_lead_time_mean": float(lead.mean()),
-        "drawn_lead_time_p95": float(np.percentile(lead, 95)),
+        "drawn_lead_time_mean": float(scenario.lead_time.mean()),
+        "drawn_lead_time_p95": float(np.percentile(scenario.lead_time, 95)),
         "stockguard_lead_time_mean_std": [float(lead_times.mean()), float(lead_times.std())],
         "stockguard_lead_time_crossing_spread": lost_sales.crossing_spread(lead_times),
         "demand_units": float(data.replay.sum()),

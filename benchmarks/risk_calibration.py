@@ -224,14 +224,7 @@ def replay_rows(
     """Replay one data set and read back its SKU-days (and the drift and rate ratio the
     figure read)."""
     data = LOADERS[key](data_dir)
-    streams = np.random.SeedSequence([args.seed, list(LOADERS).index(key)]).spawn(1)
-    lead = sim.draw_lead_times(
-        stated_lead_time=data.stated_lead_time,
-        delays=delays.in_periods(data.period),
-        shape=data.replay.shape,
-        rng=np.random.default_rng(streams[0]),
-    )
-    scenario = sim.Scenario.build(demand=data.replay, lead_time=lead, unit_cost=data.unit_value)
+    scenario = data_sets.replay_scenario(data, delays, args.seed, list(LOADERS).index(key))
     planner = RecordingPlanner(
         MovingAverageMinMax(
             history=data.history,
@@ -277,7 +270,7 @@ def replay_rows(
         ),
         rate_ratio=ratio,
     )
-    return data, rows, result, lead, drift, ratio
+    return data, rows, result, scenario.lead_time, drift, ratio
 
 
 def inputs_vs_outcomes(rows: risk_replay.SkuDays) -> dict[str, Any]:

@@ -3,50 +3,24 @@ censored at their age, overdue lines late); unknown supplier vs no order lines."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from integration.open_order_history import SCMS_ACME, add_scms_supplier_with_open_order
 from stockguard.bootstrap import App
-from stockguard.domain import purchasing
-from stockguard.services.importing import scms
 
 from builders import a_supplier
 
 Headers = dict[str, str]
-ACME = "ACME-PHARMA-LTD"
-
-
-def _history(app: App, tmp_path: Path) -> None:
-    """Acme: 6 lines received on their promised day after 31..36 days (Jan 2014), and
-    one shipped order placed 100 days ago, promised 14 days after: overdue."""
-    rows = [
-        f"{i},SCMS-{i},Kenya,1/1/14,{i}-Feb-14,{i}-Feb-14,ARV,Adult,Acme Pharma Ltd,Drug X,100,10"
-        for i in range(1, 7)
-    ]
-    path = tmp_path / "scms.csv"
-    path.write_text("\n".join((",".join(scms.COLUMNS), *rows)) + "\n", encoding="utf-8")
-    scms.import_scms(path, app.unit_of_work())
-    ordered = datetime.now(UTC).date() - timedelta(days=100)
-    with app.unit_of_work() as uow:
-        uow.purchase_orders.add(
-            purchasing.PurchaseOrder(
-                number="OPEN-1", supplier=ACME, location=scms.location_code("Kenya"),
-                lines=[purchasing.PurchaseOrderLine(scms.product_sku("Drug X"), 5, Decimal("10"))],
-                status=purchasing.PurchaseOrderStatus.SHIPPED, ordered_on=ordered,
-                expected_on=ordered + timedelta(days=14),
-            )
-        )  # fmt: skip
-        uow.commit()
+ACME = SCMS_ACME
 
 
 def test_supplier_detail_counts_open_lines(
     app: App, client: TestClient, planner_headers: Headers, tmp_path: Path
 ) -> None:
-    _history(app, tmp_path)
+    add_scms_supplier_with_open_order(app, tmp_path, receipts=6, open_age_days=100)
     detail = client.get(f"/suppliers/{ACME}/kpis", headers=planner_headers)
     assert detail.status_code == 200, detail.text
     body = detail.json()
@@ -68,7 +42,7 @@ def test_supplier_detail_counts_open_lines(
 def test_unknown_supplier_and_supplier_without_lines_are_told_apart(
     app: App, client: TestClient, planner_headers: Headers, tmp_path: Path
 ) -> None:
-    _history(app, tmp_path)
+    add_scms_supplier_with_open_order(app, tmp_path, receipts=6, open_age_days=100)
     unknown = client.get("/suppliers/NOPE/kpis", headers=planner_headers)
     assert unknown.status_code == 404
     assert unknown.json()["code"] == "unknown_supplier"
