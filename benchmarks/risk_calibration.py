@@ -75,18 +75,27 @@ ends run to (0, 0) and (1, 1) beyond its outermost knots (ADR 0019: chosen from 
 diagnosis that the flat top end capped calibrated predictions, not by trying values;
 anchoring the top end only scored about the same).
 
+Maps per velocity band (ADR 0021): ``--band-maps on`` fits the map as the product's
+``calibration.fit_by_band`` does (one map per band of the drift's edges for a band with
+at least ``--min-settled`` settled SKU-days, the pooled map for the others; the rate is
+the stand-in's trailing in-stock mean). Whichever choice is not the headline is scored
+in the same run as the model ``other_map``. The default follows the product's
+``calibration.BY_BAND`` (off: band maps made both gaps worse on every summary).
+
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
         [--seed N] [--more-seeds N ...] [--safety-factor Z] [--min-bin N]
         [--demand trailing|forecast] [--half-life DAYS] [--min-settled N] [--drift C2]
         [--drift-bands N] [--censored-outcomes skip|score] [--rate-ratio estimated|off]
-        [--output FILE]
+        [--band-maps on|off] [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
 ``max_bin_gap_points_mean_over_seeds``, ``seeds`` (one line per seed: the max gaps of
 every model, to the centre, per data set to the mean and to the centre, Brier),
 ``max_bin_gap_to_centre_points`` (and ``_worst_seed``; ``issue_target_key`` names it as
-the issue's target), ``rate_ratio`` (estimated or off) and
+the issue's target), ``band_maps`` (on or off), ``other_map_max_bin_gap_points`` and
+``other_map_max_bin_gap_to_centre_points`` (the other map, headline seed; per seed and
+data set in ``seeds``), ``rate_ratio`` (estimated or off) and
 ``datasets.<name>.rate_ratio`` (edges, ``b`` per band, SKU-origins),
 ``max_bin_gap_points_by_dataset``, ``peer_max_bin_gap_points``,
 ``max_bin_gap_points_before_recalibration`` (and ``_worst_seed``),
