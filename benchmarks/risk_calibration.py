@@ -75,27 +75,18 @@ ends run to (0, 0) and (1, 1) beyond its outermost knots (ADR 0019: chosen from 
 diagnosis that the flat top end capped calibrated predictions, not by trying values;
 anchoring the top end only scored about the same).
 
-Maps per velocity band (ADR 0021): ``--band-maps on`` fits the map as the product's
-``calibration.fit_by_band`` does (one map per band of the drift's edges for a band with
-at least ``--min-settled`` settled SKU-days, the pooled map for the others; the rate is
-the stand-in's trailing in-stock mean). Whichever choice is not the headline is scored
-in the same run as the model ``other_map``. The default follows the product's
-``calibration.BY_BAND`` (off: band maps made both gaps worse on every summary).
-
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
         [--seed N] [--more-seeds N ...] [--safety-factor Z] [--min-bin N]
         [--demand trailing|forecast] [--half-life DAYS] [--min-settled N] [--drift C2]
         [--drift-bands N] [--censored-outcomes skip|score] [--rate-ratio estimated|off]
-        [--band-maps on|off] [--output FILE]
+        [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
 ``max_bin_gap_points_mean_over_seeds``, ``seeds`` (one line per seed: the max gaps of
 every model, to the centre, per data set to the mean and to the centre, Brier),
 ``max_bin_gap_to_centre_points`` (and ``_worst_seed``; ``issue_target_key`` names it as
-the issue's target), ``band_maps`` (on or off), ``other_map_max_bin_gap_points`` and
-``other_map_max_bin_gap_to_centre_points`` (the other map, headline seed; per seed and
-data set in ``seeds``), ``rate_ratio`` (estimated or off) and
+the issue's target), ``rate_ratio`` (estimated or off) and
 ``datasets.<name>.rate_ratio`` (edges, ``b`` per band, SKU-origins),
 ``max_bin_gap_points_by_dataset``, ``peer_max_bin_gap_points``,
 ``max_bin_gap_points_before_recalibration`` (and ``_worst_seed``),
@@ -141,13 +132,9 @@ SEED = 20_261_125
 MORE_SEEDS = (1, 2, 3, 4)
 """Further lead-time draws: the target holds on every seed, not on one."""
 EDGES = np.linspace(0.0, 1.0, 11)
-MODELS = ("stockguard", "stockguard_raw", "two_moment", "normal_fixed_lead_time", "other_map")
-"""``other_map``: stockguard with the other recalibration (pooled map when the headline
-fits maps per velocity band, band maps when it does not; ADR 0021), same run."""
-PRINTED = MODELS[:4]
+MODELS = ("stockguard", "stockguard_raw", "two_moment", "normal_fixed_lead_time")
 LABELS = {
     "stockguard": "stockguard",
-    "other_map": "other map",
     "stockguard_raw": "raw mixture",
     "two_moment": "two moments",
     "normal_fixed_lead_time": "normal fixed L",
@@ -312,67 +299,37 @@ def recency_weights(past: data_sets.Delays, half_life: float) -> Any:
 
 
 def prequential(
-    predicted: Any,
-    observed: Any,
-    day: Any,
-    settled_day: Any,
-    min_settled: int,
-    rate: Any = None,
-    edges: Any = None,
+    predicted: Any, observed: Any, day: Any, settled_day: Any, min_settled: int
 ) -> tuple[Any, int]:
     """Predictions recalibrated by an isotonic map refitted every ``REFIT_EVERY`` days on
     the SKU-days settled (receipt arrived, ``settled_day <= t``) before the first day
     ``t`` of the block and predicted at least ``calibration.SETTLE_AGE_DAYS`` before it
     (as ``stockguard risk calibrate`` does); the identity while fewer than
-    ``min_settled`` are settled. With ``rate`` ((n,) trailing in-stock mean, units/day)
-    and ``edges`` (the drift's band edges) the map is fitted per velocity band as the
-    product's ``calibration.fit_by_band`` does (ADR 0021) and each SKU-day read through
-    its band's map. Returns the
+    ``min_settled`` are settled. Returns the
     recalibrated (n,) probabilities and the SKU-days a fitted map was applied to."""
     out = np.array(predicted, dtype=np.float64, copy=True)
     mapped = 0
-    banded = rate is not None and edges is not None and np.size(edges) > 0
     for first in range(0, int(day.max(initial=0)) + 1, REFIT_EVERY):
         block = (day >= first) & (day < first + REFIT_EVERY)
         if not block.any():
             continue
         settled = (settled_day <= first) & (day <= first - calibration.SETTLE_AGE_DAYS)
-        if banded:
-            fitted = calibration.fit_by_band(
-                predicted[settled],
-                observed[settled],
-                rate[settled],
-                edges,
-                min_settled=min_settled,
-            )
-        else:
-            fitted = calibration.fit_isotonic(
-                predicted[settled], observed[settled], min_settled=min_settled
-            )
+        fitted = calibration.fit_isotonic(
+            predicted[settled], observed[settled], min_settled=min_settled
+        )
         if fitted.settled:
-            out[block] = fitted(predicted[block], None if rate is None else rate[block])
+            out[block] = fitted(predicted[block])
             mapped += int(block.sum())
     return out, mapped
 
 
-def predictions(
-    rows: risk_replay.SkuDays, min_settled: int, edges: Any, band_maps: bool
-) -> tuple[dict[str, Any], int]:
-    """Each model's (n,) probabilities and the SKU-days the headline's map was applied
-    to; the headline recalibrates per velocity band of ``edges`` when ``band_maps``,
-    ``other_map`` the other way (the rate is the replay's trailing in-stock mean, the
-    stand-in's ``mu``)."""
+def predictions(rows: risk_replay.SkuDays, min_settled: int) -> tuple[dict[str, Any], int]:
     raw = np.where(rows.available <= 0, 1.0, rows.mixed)
-    outcome = rows.stocked_out.astype(np.float64)
-    pooled, mapped_pooled = prequential(raw, outcome, rows.day, rows.settled_day, min_settled)
-    banded, mapped_banded = prequential(
-        raw, outcome, rows.day, rows.settled_day, min_settled, rows.demand_mean, edges
+    recalibrated, mapped = prequential(
+        raw, rows.stocked_out.astype(np.float64), rows.day, rows.settled_day, min_settled
     )
-    recalibrated, other = (banded, pooled) if band_maps else (pooled, banded)
-    mapped = mapped_banded if band_maps else mapped_pooled
     return {
         "stockguard": recalibrated,
-        "other_map": other,
         "stockguard_raw": raw,
         "two_moment": stockout_probability(
             rows.available, rows.demand_mean, rows.demand_var, rows.horizon_mean, rows.horizon_var
@@ -384,12 +341,12 @@ def predictions(
 def print_table(console: Console, title: str, tables: dict[str, list[dict[str, Any]]]) -> None:
     table = Table(title=title)
     table.add_column("bin")
-    for model in PRINTED:
+    for model in MODELS:
         for column in ("SKU-days", "mean", "obs.", "gap"):
             table.add_column(f"{LABELS[model]} {column}", justify="right")
     for b in range(EDGES.size - 1):
         cells = [f"{EDGES[b]:.1f}-{EDGES[b + 1]:.1f}"]
-        for model in PRINTED:
+        for model in MODELS:
             row = tables[model][b]
             mark = "" if row["counted"] else "*"
             cells += [
@@ -535,14 +492,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "estimated on the history before the replay as a refresh does, or off (b = 1, "
         "the figure before ADR 0020); only with an estimated drift",
     )
-    parser.add_argument(
-        "--band-maps",
-        choices=("on", "off"),
-        default="on" if calibration.BY_BAND else "off",
-        help="recalibration map per velocity band of the drift's edges (ADR 0021) or one "
-        "pooled map, as `stockguard risk calibrate` does by default "
-        "(calibration.BY_BAND); the other choice is scored in the same run as other_map",
-    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     return parser.parse_args(argv)
 
@@ -571,8 +520,7 @@ def run_seed(
     for index, key in enumerate(args.datasets):
         begun = time.perf_counter()
         data, rows, result, lead, drift, ratio = replay_rows(key, args.data_dir, delays, seed_args)
-        edges = drift.edges if isinstance(drift, LevelDrift) else np.zeros(0)
-        predicted, mapped = predictions(rows, args.min_settled, edges, args.band_maps == "on")
+        predicted, mapped = predictions(rows, args.min_settled)
         cluster = episodes(rows, index)
         summary = summarise(predicted, rows.stocked_out, args.min_bin, cluster)
         if show:
@@ -644,18 +592,6 @@ def seed_line(seed: int, found: dict[str, Any]) -> dict[str, Any]:
             for key, value in found["datasets"].items()
         },
         "brier": pooled["brier"]["stockguard"],
-        "other_map_max_bin_gap_points": pooled["max_bin_gap_points"]["other_map"],
-        "other_map_max_bin_gap_to_centre_points": pooled["max_bin_gap_to_centre_points"][
-            "other_map"
-        ],
-        "other_map_max_bin_gap_to_centre_points_by_dataset": {
-            key: value["max_bin_gap_to_centre_points"]["other_map"]
-            for key, value in found["datasets"].items()
-        },
-        "other_map_max_bin_gap_points_by_dataset": {
-            key: value["max_bin_gap_points"]["other_map"]
-            for key, value in found["datasets"].items()
-        },
     }
 
 
@@ -667,19 +603,15 @@ def print_seeds(console: Console, lines: list[dict[str, Any]]) -> None:
         ("raw mixture", "max_bin_gap_points_before_recalibration"),
         ("two moments", "two_moment_max_bin_gap_points"),
         ("normal fixed L", "peer_max_bin_gap_points"),
-        ("other map", "other_map_max_bin_gap_points"),
-        ("other map to centre", "other_map_max_bin_gap_to_centre_points"),
     )
     table.add_column("seed")
     for label, _ in columns:
         table.add_column(label, justify="right")
-    table.add_column("per data set (stockguard, to mean / to centre; other map)")
+    table.add_column("per data set (stockguard, to mean / to centre)")
     table.add_column("Brier", justify="right")
     for line in lines:
         by = ", ".join(
             f"{k} {v:.1f} / {line['max_bin_gap_to_centre_points_by_dataset'][k]:.1f}"
-            f" ({line['other_map_max_bin_gap_points_by_dataset'][k]:.1f}"
-            f" / {line['other_map_max_bin_gap_to_centre_points_by_dataset'][k]:.1f})"
             for k, v in line["max_bin_gap_points_by_dataset"].items()
         )
         cells = [f"{line[key]:.1f}" for _, key in columns]
@@ -738,9 +670,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "max_bin_gap_to_centre_points": head["max_bin_gap_to_centre_points"],
         "issue_target_key": "max_bin_gap_to_centre_points",
         "rate_ratio": args.rate_ratio if args.demand == "trailing" else "off",
-        "band_maps": args.band_maps,
-        "other_map_max_bin_gap_to_centre_points": head["other_map_max_bin_gap_to_centre_points"],
-        "other_map_max_bin_gap_points": head["other_map_max_bin_gap_points"],
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(

@@ -7,17 +7,16 @@ suppliers at the most points a refresh stores, 8) is assessed by
 ``planning.risk.figures.assess``: days of cover, projected stock-out, receipt horizon,
 probability of stocking out before the next receipt, expected lost units and revenue,
 state, with the demand rate's drift in four velocity bands (``BANDED_DRIFT``, looked up
-per row) and a recalibration map per velocity band (``BANDED_MAP``, ADR 0021).
-``compute`` is that call alone (median of ``--repeat`` runs). ``with_db`` re-scans the
-stored basis on a SQLite file: read every ``stock_risk`` row's basis, pmfs (JSON) and
-stock, compute, and write the figures back (one ``executemany`` UPDATE by id) in one
-transaction; it is what a re-scan without re-planning costs (filling the table is not
-timed).
+per row). ``compute`` is that call alone (median
+of ``--repeat`` runs). ``with_db`` re-scans the stored basis on a SQLite file: read every
+``stock_risk`` row's basis, pmfs (JSON) and stock, compute, and write the figures back (one
+``executemany`` UPDATE by id) in one transaction; it is what a re-scan without
+re-planning costs (filling the table is not timed).
 
 (b) Movement. ``--movements`` sales of one unit go through the message bus
 (``RecordSale``) on a SQLite file, each its own transaction: ledger row, level update,
 then the risk row read, recomputed (with the stored four-band drift, read once with the
-four-band recalibration map and cached) and written, and the outbox. Timed per call, median
+recalibration map and cached) and written, and the outbox. Timed per call, median
 and p99 in ms, with the risk hook and without it (``UnitOfWork.follow_risk`` replaced by
 a no-op), interleaved call by call on the same database so both face the same load.
 
@@ -62,7 +61,7 @@ from stockguard.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import catalog, commands
-from stockguard.planning.risk import calibration, figures, horizon
+from stockguard.planning.risk import figures, horizon
 from stockguard.planning.risk.drift import LevelDrift
 
 REPO = Path(__file__).resolve().parents[1]
@@ -138,7 +137,6 @@ def time_compute(data: dict[str, Any], repeat: int) -> tuple[float, figures.Risk
             available=data["available"],
             position=data["position"],
             drift=BANDED_DRIFT,
-            recalibrate=BANDED_MAP,
         )
         times.append(time.perf_counter() - started)
     assert result is not None
@@ -264,7 +262,6 @@ def time_db_scan(app: App) -> dict[str, float]:
             available=columns["available"],
             position=columns["position"],
             drift=BANDED_DRIFT,
-            recalibrate=BANDED_MAP,
         )
         computed = time.perf_counter()
         cover = np.where(np.isfinite(result.days_of_cover), result.days_of_cover, np.nan)
@@ -353,7 +350,6 @@ def movement_shop(app: App) -> None:
         )
     with app.unit_of_work() as uow:  # as a refresh stores it: movements read it (cached)
         uow.risk.save_level_drift(BANDED_DRIFT, NOW)
-        uow.risk.save_calibration(BANDED_MAP, NOW)
         uow.commit()
 
 
@@ -362,23 +358,6 @@ BANDED_DRIFT = LevelDrift(
 )
 """A four-band drift of the size a refresh estimates on the M5 subset's year before the
 replay (``planning.risk.drift``): the scan and the movements look each row's band up."""
-
-
-def _knots(lift: float) -> calibration.IsotonicMap:
-    """A map with the most knots a fitted one keeps (16), ``x -> min(1, x (1 + lift))``."""
-    x = np.linspace(0.03, 0.97, calibration.MAX_KNOTS)
-    return calibration.IsotonicMap(x, np.minimum(x * (1.0 + lift), 1.0), 2000)
-
-
-BANDED_MAP = calibration.IsotonicMap(
-    _knots(0.1).knots_x,
-    _knots(0.1).knots_y,
-    8000,
-    BANDED_DRIFT.edges,
-    (_knots(0.3), _knots(0.2), _knots(0.1), _knots(0.0)),
-)
-"""The costliest stored recalibration: a 16-knot pooled map and a 16-knot map for each of
-the four velocity bands (ADR 0021): the scan and the movements read each row's band map."""
 
 MOVEMENT_DELAY_PMF = [
     [-2.0, 0.05], [-1.0, 0.1], [0.0, 0.45], [1.0, 0.15],

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap, fit_by_band, fit_isotonic
+from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap, fit_isotonic
 
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
 
@@ -147,36 +147,3 @@ def test_the_replay_leaves_out_outcomes_that_need_a_censored_day(
     touched = risk_replay._touches(flags, first, end)
     assert touched.tolist() == [[False, False, True, False]]
     sys.modules.pop("_risk_replay", None)
-
-
-def test_a_band_with_enough_predictions_gets_its_own_map_and_the_rest_the_pooled() -> None:
-    """The docstring example of ``fit_by_band``: 3000 slow predictions of 0.1 that came
-    true 20% of the time, 1000 fast ones 10%, edge 1 unit/day, minimum 2000."""
-    p = np.full(4000, 0.1)
-    y = np.r_[np.repeat([1.0, 0.0], [600, 2400]), np.repeat([1.0, 0.0], [100, 900])]
-    rate = np.r_[np.full(3000, 0.5), np.full(1000, 5.0)]
-
-    fitted = fit_by_band(p, y, rate, [1.0])
-
-    assert fitted.settled == 4000
-    assert fitted.to_pairs() == [[pytest.approx(0.1), pytest.approx(0.175)]]
-    assert [band.settled for band in fitted.bands] == [3000, 0]
-    assert fitted([0.1, 0.1, 0.1], [0.5, 5.0, np.nan]).tolist() == pytest.approx(
-        [0.2, 0.175, 0.175]
-    )
-    assert fitted([0.1]).tolist() == pytest.approx([0.175])  # no rate: the pooled map
-
-
-def test_band_maps_survive_their_json_and_too_few_predictions_give_the_identity() -> None:
-    p = np.full(4000, 0.1)
-    y = np.r_[np.ones(1000), np.zeros(3000)]
-    fitted = fit_by_band(p, y, np.r_[np.full(2000, 0.5), np.full(2000, 5.0)], [1.0])
-
-    back = IsotonicMap.from_pairs(fitted.to_pairs(), fitted.settled).with_bands(
-        fitted.bands_to_json()
-    )
-
-    assert back.bands_to_json() == fitted.bands_to_json()
-    assert back([0.1, 0.1], [0.5, 5.0]).tolist() == pytest.approx([0.5, 0.0])
-    assert fit_by_band(p[:1999], y[:1999], np.zeros(1999), [1.0]) is IDENTITY
-    assert fit_by_band(p, y, np.zeros(4000), []).bands == ()  # one band: pooled alone

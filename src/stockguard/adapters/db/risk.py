@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_risk import RiskCalibrationRow, RiskSnapshotRow, StockRiskRow
 from stockguard.domain import ledger, purchasing
+from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
 from stockguard.planning.risk.drift import PRIOR, LevelDrift
 from stockguard.services.risk import ports
@@ -177,20 +178,15 @@ class SqlStockRiskRepository:
         ]
         self._session.connection().execute(statement, values)
 
-    def settled_snapshots(self, *, before: date) -> ports.SettledSnapshots:
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
         table = t.table_of(RiskSnapshotRow)
-        columns = ("raw_probability", "stocked_out", "sku", "location", "day")
-        query = select(*(table.c[name] for name in columns)).where(
+        query = select(table.c.raw_probability, table.c.stocked_out).where(
             table.c.settled_on.is_not(None), table.c.day < before
         )
         found = self._session.execute(query).all()
-        return ports.SettledSnapshots(
-            predicted=np.array([row.raw_probability for row in found], dtype=np.float64),
-            observed=np.array([float(row.stocked_out) for row in found], dtype=np.float64),
-            skus=tuple(row.sku for row in found),
-            locations=tuple(row.location for row in found),
-            days=tuple(row.day for row in found),
-        )
+        predicted = np.array([row.raw_probability for row in found], dtype=np.float64)
+        observed = np.array([float(row.stocked_out) for row in found], dtype=np.float64)
+        return predicted, observed
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
         latest = latest_corrections(self._session)
@@ -218,8 +214,6 @@ class Corrections:
 
     One ``risk_calibration`` row holds both: ``knots`` is
     ``{"map": [[predicted, calibrated], ...], "level_drift": {"edges", "c2", "origins"}}``
-    plus ``"band_maps": {"edges": [...], "maps": [{"map", "settled"}, ...]}`` when the
-    map was fitted per velocity band (ADR 0021; absent: the pooled map alone)
     (rows written before the drift was stored hold the map's list alone: the prior
     drift then applies). Storing either appends a row carrying the other as it stood."""
 
@@ -248,7 +242,6 @@ def latest_corrections(session: Session) -> Corrections:
     if isinstance(row.knots, list):
         return Corrections(IsotonicMap.from_pairs(row.knots, row.settled))
     recalibrate = IsotonicMap.from_pairs(row.knots["map"], row.settled)
-    recalibrate = recalibrate.with_bands(row.knots.get("band_maps"))
     found = row.knots.get("level_drift")
     return Corrections(recalibrate, PRIOR if found is None else LevelDrift.from_json(found))
 
@@ -259,13 +252,10 @@ def latest_calibration(session: Session) -> IsotonicMap:
 
 
 def _save_corrections(session: Session, corrections: Corrections, at: datetime) -> None:
-    knots: dict[str, Any] = {
+    knots = {
         "map": corrections.recalibrate.to_pairs(),
         "level_drift": corrections.drift.to_json(),
     }
-    bands = corrections.recalibrate.bands_to_json()
-    if bands is not None:
-        knots["band_maps"] = bands
     row = {"fitted_at": at, "settled": corrections.recalibrate.settled, "knots": knots}
     session.execute(insert(t.table_of(RiskCalibrationRow)), [row])
     _CACHE.clear()

@@ -32,21 +32,11 @@ Worked example: predictions (0.1, 0.2, 0.3, 0.4) with outcomes (0, 1, 0, 1) pool
 middle pair: blocks at p = 0.1 (y = 0), p = 0.25 (y = 0.5), p = 0.4 (y = 1); the map
 sends 0.3 to 0.5 + (0.3 - 0.25) / (0.4 - 0.25) x 0.5 = 0.667. A one-knot map
 (0.5, 0.8) sends 0.25 to 0.4 and 0.75 to 0.8 + 0.2 x 0.25 / 0.5 = 0.9.
-
-Maps per velocity band (ADR 0021, ``fit_by_band``): one monotone map cannot correct a
-bias that differs by velocity (slow movers' low probabilities came true more often than
-fast movers' alike ones, ADR 0020). With the drift's band edges (units/day, ADR 0015) a
-map may carry one map per band ``b`` of the demand rate, fitted on the settled
-predictions whose rate fell in ``b``. The rule, fixed before any figure was looked at: a
-band gets its own map when it holds at least ``min_settled`` settled predictions (the
-pooled map's own minimum, 2000), else its predictions go through the pooled map. A
-prediction with rate ``mu`` is read through the map of band
-``searchsorted(edges, mu, side="right")`` (constant work per prediction).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -66,10 +56,6 @@ SETTLE_AGE_DAYS = 28
 settles when its receipt arrives, so the young settled ones are those whose receipt
 came soon (fewer stock-outs), a biased sample; after 28 days almost all are settled."""
 
-BY_BAND = False
-"""Whether ``stockguard risk calibrate`` fits a map per velocity band (``fit_by_band``,
-ADR 0021) or the pooled map alone."""
-
 
 @dataclass(frozen=True, slots=True)
 class IsotonicMap:
@@ -79,41 +65,21 @@ class IsotonicMap:
         knots_x: (k,) increasing predicted probabilities in [0, 1].
         knots_y: (k,) non-decreasing calibrated probabilities in [0, 1].
         settled: predictions it was fitted on (0 for the identity).
-        edges: (B - 1,) increasing demand rates (units/day) between velocity bands;
-            empty: one map for every rate (the pooled map alone).
-        bands: (B,) the map of each band, or none; a band whose map has ``settled == 0``
-            uses the pooled knots above (module docstring, ADR 0021).
     """
 
     knots_x: FloatArray
     knots_y: FloatArray
     settled: int
-    edges: FloatArray = field(default_factory=lambda: np.zeros(0))
-    bands: tuple[IsotonicMap, ...] = ()
 
-    def __call__(self, probability: Any, demand_mean: Any = None) -> FloatArray:
+    def __call__(self, probability: Any) -> FloatArray:
         """The calibrated probabilities of (n,) predictions (identity without knots):
         linear between the knots and from the outermost knots to the anchors (0, 0)
-        and (1, 1) (module docstring). With band maps and the (n,) demand rates
-        ``demand_mean`` (units/day), each prediction goes through its band's map
-        (``searchsorted(edges, mu, side="right")``; the pooled map where the band has
-        none or the rate is not finite).
-
-        Example: pooled knots ((0.5, 0.5)), edges (1.0,), bands (one knot (0.5, 0.8),
-        none): p = 0.25 at mu = 0.4 gives 0.4, at mu = 3 gives 0.25."""
+        and (1, 1) (module docstring)."""
         p = np.asarray(probability, dtype=np.float64)
         if self.knots_x.size == 0:
             return np.array(p, dtype=np.float64, copy=True)
         xs, ys = anchored(self.knots_x, self.knots_y)
-        found = np.asarray(np.interp(p, xs, ys), dtype=np.float64)
-        if not self.bands or demand_mean is None:
-            return found
-        mu = np.asarray(demand_mean, dtype=np.float64)
-        band = np.where(np.isfinite(mu), np.searchsorted(self.edges, mu, side="right"), -1)
-        for index, own in enumerate(self.bands):
-            if own.settled:
-                found = np.where(band == index, own(p), found)
-        return found
+        return np.asarray(np.interp(p, xs, ys), dtype=np.float64)
 
     def to_pairs(self) -> list[list[float]]:
         """The knots as ``[[x, y], ...]`` (JSON-friendly)."""
@@ -123,26 +89,6 @@ class IsotonicMap:
     def from_pairs(cls, pairs: list[list[float]], settled: int) -> IsotonicMap:
         array = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
         return cls(array[:, 0].copy(), array[:, 1].copy(), settled)
-
-    def bands_to_json(self) -> dict[str, Any] | None:
-        """``{"edges": [...], "maps": [{"map": [[x, y], ...], "settled": n}, ...]}``,
-        or None without band maps (JSON-friendly)."""
-        if not self.bands:
-            return None
-        return {
-            "edges": [float(x) for x in self.edges],
-            "maps": [{"map": own.to_pairs(), "settled": own.settled} for own in self.bands],
-        }
-
-    def with_bands(self, found: dict[str, Any] | None) -> IsotonicMap:
-        """This map with the band maps of ``bands_to_json`` (itself when None)."""
-        if not found:
-            return self
-        bands = tuple(IsotonicMap.from_pairs(m["map"], int(m["settled"])) for m in found["maps"])
-        edges = np.asarray(found["edges"], dtype=np.float64).reshape(-1)
-        if len(bands) != edges.size + 1:
-            raise ValueError(f"band maps need one more map than edges, got {len(bands)}")
-        return IsotonicMap(self.knots_x, self.knots_y, self.settled, edges, bands)
 
 
 IDENTITY = IsotonicMap(np.zeros(0), np.zeros(0), 0)
@@ -196,49 +142,6 @@ def fit_isotonic(
     xs, ys, ws = _pool_adjacent_violators(p[order], y[order], w[order])
     xs, ys, ws = _thin(xs, ys, ws, max_knots)
     return IsotonicMap(xs, np.clip(ys, 0.0, 1.0), int(p.size))
-
-
-def fit_by_band(
-    predicted: Any,
-    observed: Any,
-    rate: Any,
-    edges: Any,
-    *,
-    min_settled: int = MIN_SETTLED,
-    max_knots: int = MAX_KNOTS,
-) -> IsotonicMap:
-    """The pooled PAV map of all (n,) predictions plus one per velocity band of the
-    (n,) demand rates ``rate`` (units/day at the prediction; NaN: unknown, pooled only)
-    cut at ``edges`` ((B - 1,) increasing, units/day).
-
-    Rule (module docstring, fixed beforehand): band ``b`` gets its own map
-    (``fit_isotonic`` of its predictions) when it holds at least ``min_settled`` of
-    them, else it uses the pooled map. Returns ``IDENTITY`` when the pooled map has
-    fewer than ``min_settled``, and the pooled map alone when no band has enough or
-    there is a single band.
-
-    Example: 3000 predictions of 0.1 at rate 0.5 that came true 20% of the time and
-    1000 at rate 5 that came true 10% of the time, edges (1.0,): the pooled map sends
-    0.1 to 0.175, the slow band's own map to 0.2, the fast band (1000 < 2000) pooled.
-    """
-    p = np.asarray(predicted, dtype=np.float64).reshape(-1)
-    y = np.asarray(observed, dtype=np.float64).reshape(-1)
-    mu = np.asarray(rate, dtype=np.float64).reshape(-1)
-    cuts = np.asarray(edges, dtype=np.float64).reshape(-1)
-    if mu.shape != p.shape:
-        raise ValueError(f"predicted and rate differ in size: {p.size}, {mu.size}")
-    pooled = fit_isotonic(p, y, min_settled=min_settled, max_knots=max_knots)
-    if not pooled.settled or cuts.size == 0:
-        return pooled
-    known = np.isfinite(mu)
-    band = np.searchsorted(cuts, np.where(known, mu, 0.0), side="right")
-    own = tuple(
-        fit_isotonic(p[here], y[here], min_settled=min_settled, max_knots=max_knots)
-        for here in (known & (band == index) for index in range(cuts.size + 1))
-    )
-    if not any(m.settled for m in own):
-        return pooled
-    return IsotonicMap(pooled.knots_x, pooled.knots_y, pooled.settled, cuts.copy(), own)
 
 
 def _pool_adjacent_violators(

@@ -292,8 +292,7 @@ def assess(
         position: (n,) inventory position, units (available + on order).
         thresholds: probabilities of the ``at_risk`` and ``watch`` states.
         recalibrate: the stored recalibration map applied to the model's probability
-            (``planning.risk.calibration``; identity by default), the map of the row's
-            velocity band of ``mu`` when it has band maps. Rows with nothing
+            (``planning.risk.calibration``; identity by default). Rows with nothing
             available keep ``P = 1``; the expected lost units are not recalibrated.
 
     Equations: ``P = sum_j w_j P(D(t_j) > a - w)`` and lost units
@@ -319,7 +318,7 @@ def assess(
         a - known, *demand, demand_spread(basis, drift=drift)
     )
     if recalibrate.settled:
-        p = np.where(a <= 0.0, p, recalibrate(p, basis.demand_mean))
+        p = np.where(a <= 0.0, p, recalibrate(p))
     return RiskFigures(
         days_of_cover=cover,
         stockout_offset=stockout_offset(cover),

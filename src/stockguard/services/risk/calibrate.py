@@ -15,13 +15,6 @@
      snapshots taken at least ``SETTLE_AGE_DAYS`` before today (younger settled ones
      are biased toward short horizons) and stores it when at least ``MIN_SETTLED``
      are usable; with fewer the stored map stays as it was (the identity at first).
-     With ``by_band`` (``calibration.BY_BAND`` by default, ADR 0021) it also fits one
-     map per velocity band of the stored drift's edges (``calibration.fit_by_band``:
-     a band with at least ``min_settled`` snapshots gets its own, else the pooled map
-     serves it). A snapshot's rate is the mean of its SKU x location's sales over the
-     ``drift.WINDOW`` (56) days before its day, days the ledger shows out of stock left
-     out (the drift's trailing mean ``m``, known on the snapshot's day); movements and
-     refreshes pick the band from the row's ``mu``, as the drift does.
   Refreshes and movements apply the latest stored map; the map only ever sees outcomes
   known before it is fitted (prequential, ADR 0011).
 
@@ -37,12 +30,9 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 
-from stockguard.planning.inventory._arrays import FloatArray
-from stockguard.planning.risk import calibration, drift
-from stockguard.services import ports as service_ports
-from stockguard.services.queries import demand_panel
+from stockguard.planning.risk import calibration
 from stockguard.services.risk import assess
-from stockguard.services.risk.ports import LedgerStep, OpenSnapshot, SettledSnapshots, Snapshot
+from stockguard.services.risk.ports import LedgerStep, OpenSnapshot, Snapshot
 from stockguard.services.unit_of_work import UnitOfWork
 
 
@@ -81,7 +71,6 @@ def calibrate(
     now: datetime,
     min_settled: int = calibration.MIN_SETTLED,
     settle_age_days: int = calibration.SETTLE_AGE_DAYS,
-    by_band: bool = calibration.BY_BAND,
 ) -> CalibrationSummary:
     """Settle what the ledger now shows, then refit and store the map (module docstring)."""
     today = now.date()
@@ -90,15 +79,8 @@ def calibrate(
         since = min((s.day for s in open_ones), default=today)
         outcomes = settle(open_ones, uow.risk.ledger_steps(since))
         uow.risk.settle_snapshots(outcomes)
-        found = uow.risk.settled_snapshots(before=today - timedelta(settle_age_days))
-        predicted, observed = found.predicted, found.observed
+        predicted, observed = uow.risk.settled_snapshots(before=today - timedelta(settle_age_days))
         fitted = calibration.fit_isotonic(predicted, observed, min_settled=min_settled)
-        edges = uow.risk.level_drift().edges
-        if by_band and fitted.settled and edges.size:
-            rate = trailing_rates(uow.history, found)
-            fitted = calibration.fit_by_band(
-                predicted, observed, rate, edges, min_settled=min_settled
-            )
         if fitted.settled:
             uow.risk.save_calibration(fitted, now)
         uow.commit()
@@ -110,37 +92,6 @@ def calibrate(
         stored=bool(fitted.settled),
         knots=fitted.to_pairs(),
     )
-
-
-def trailing_rates(
-    history: service_ports.LedgerHistory, snapshots: SettledSnapshots, *, window: int = drift.WINDOW
-) -> FloatArray:
-    """(n,) mean units sold per day of each snapshot's SKU x location over the ``window``
-    days before its day, days the ledger shows censored left out (``queries.demand_panel``).
-
-    Equation: ``m = sum_{d in W} x_d / |W|`` over the observed days ``W`` of
-    ``[day - window, day - 1]``; NaN when none is observed or the series has no
-    movement (the snapshot then only counts toward the pooled map).
-
-    Example: sales of 2 on each of the 56 days before the snapshot's day give 2.0.
-    """
-    if not snapshots.days:
-        return np.zeros(0)
-    start = min(snapshots.days) - timedelta(window)
-    panel = demand_panel(history, start=start, end=max(snapshots.days) - timedelta(1))
-    seen = ~panel.stockout
-    zero = np.zeros((panel.values.shape[0], 1))
-    total = np.concatenate([zero, np.cumsum(np.where(seen, panel.values, 0.0), axis=1)], axis=1)
-    count = np.concatenate([zero, np.cumsum(seen, axis=1, dtype=np.float64)], axis=1)
-    row_of = {key: i for i, key in enumerate(zip(panel.skus, panel.locations, strict=True))}
-    keys = zip(snapshots.skus, snapshots.locations, strict=True)
-    row = np.array([row_of.get(key, -1) for key in keys], dtype=np.int64)
-    end = np.array([(day - start).days for day in snapshots.days], dtype=np.int64)
-    here = np.maximum(row, 0)
-    days = count[here, end] - count[here, end - window]
-    sold = total[here, end] - total[here, end - window]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where((row >= 0) & (days > 0), sold / days, np.nan)
 
 
 def settle(snapshots: list[OpenSnapshot], steps: list[LedgerStep]) -> dict[int, tuple[date, bool]]:

@@ -57,8 +57,8 @@ class StockRiskRepository(Protocol):
         ...
 
     def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None: ...
-    def settled_snapshots(self, *, before: date) -> SettledSnapshots:
-        """The settled snapshots taken before ``before``."""
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        """(raw probability, stocked out 0/1) of the settled snapshots taken before ``before``."""
         ...
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
@@ -107,8 +107,8 @@ class NoStockRisk:
     def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None:
         raise NotImplementedError("this unit of work stores no risk snapshots")
 
-    def settled_snapshots(self, *, before: date) -> SettledSnapshots:
-        return SettledSnapshots(np.zeros(0), np.zeros(0))
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        return np.zeros(0), np.zeros(0)
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
         raise NotImplementedError("this unit of work stores no calibration map")
@@ -124,18 +124,6 @@ class Snapshot:
     on_hand: int
     raw_probability: float
     probability: float
-
-
-@dataclass(frozen=True, slots=True)
-class SettledSnapshots:
-    """Settled snapshots, each field (n,) in one order: probability before
-    recalibration, stocked out (0/1), and the key (SKU, location, day) of each."""
-
-    predicted: FloatArray
-    observed: FloatArray
-    skus: tuple[str, ...] = ()
-    locations: tuple[str, ...] = ()
-    days: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
