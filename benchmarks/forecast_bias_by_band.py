@@ -27,7 +27,13 @@ Rows (forecast means clipped at 0): ``auto (shipped)`` (``AutoForecaster`` as
 ``forecast_development.py`` runs it); ``auto, inferred stock-outs unobserved`` (the same
 on the history with ``censoring.infer_stockouts`` runs set to NaN, as the inventory and
 risk replays feed it); ``auto without the intermittent default``; ``auto, one choice per
-demand class`` (``prior_windows`` = 1e6: no per-series choice); ``battery mean``
+demand class`` (``prior_windows`` = 1e6: no per-series choice); on origins 2 and later
+only, ``auto (shipped), origins 2+`` and ``auto x own-band ratio of earlier origins``
+(the shipped forecast times ``A_b / F_b``, actual over forecast units of its own-rate
+quartile ``b`` on all earlier origins: the product fix ADR 0020 names, out of sample,
+nothing tuned) and ``auto + own-band shortfall of earlier origins`` (the same band
+estimate applied additively, ``f + (A_b - F_b) / n_b`` per series-period, floored at
+0); ``battery mean``
 (equal-weight mean of the 10 battery models, no selection: the winner's-curse control);
 each battery model alone; ``trailing mean``; the statsforecast peers (Naive,
 SeasonalNaive, WindowAverage, SES, CrostonSBA, TSB, ADIDA, IMAPA, AutoETS, as
@@ -235,6 +241,47 @@ def slowest_causes(train: np.ndarray, band: np.ndarray, window: int) -> dict[str
     }
 
 
+LATER = "auto (shipped), origins 2+"
+CALIBRATED = "auto x own-band ratio of earlier origins, origins 2+"
+
+
+def band_calibrated(
+    mean: np.ndarray, keep: np.ndarray, own: np.ndarray, earlier: Totals
+) -> np.ndarray:
+    """The forecast times its own band's ratio on the earlier origins (the fix ADR 0020
+    names, measured out of sample): ``f' = f A_b / F_b`` with ``A_b``, ``F_b`` the actual
+    and forecast units of band ``b`` (quartile of the forecast's own rate) over all earlier
+    origins; ratio 1 where ``F_b = 0``. Shapes: mean (n_series, horizon), keep and own
+    (n_series,) and (n_kept,); returns (n_series, horizon)."""
+    factor = np.array(
+        [
+            earlier.actual[b] / earlier.forecast[b] if earlier.forecast[b] > 0 else 1.0
+            for b in range(N_BANDS)
+        ]
+    )
+    out = np.array(mean, dtype=np.float64, copy=True)
+    out[keep] = out[keep] * factor[own][:, None]
+    return out
+
+
+SHIFTED = "auto + own-band shortfall of earlier origins, origins 2+"
+
+
+def band_shifted(
+    mean: np.ndarray, keep: np.ndarray, own: np.ndarray, earlier: Totals, cells: Totals
+) -> np.ndarray:
+    """The forecast plus its own band's mean shortfall on the earlier origins, floored at
+    0: ``f' = max(f + (A_b - F_b) / n_b, 0)`` with ``n_b`` the series-periods of band
+    ``b`` on those origins (units/period). Additive, so it lifts forecasts of 0, which no
+    ratio can. Shapes as ``band_calibrated``."""
+    shift = np.array(
+        [(earlier.actual[b] - earlier.forecast[b]) / cells.forecast[b] for b in range(N_BANDS)]
+    )
+    out = np.array(mean, dtype=np.float64, copy=True)
+    out[keep] = np.maximum(out[keep] + shift[own][:, None], 0.0)
+    return out
+
+
 @dataclass(slots=True)
 class Totals:
     """Running sums of forecast and actual units per key (band, class...)."""
@@ -276,6 +323,7 @@ def measure(data: Data, peers: bool) -> dict[str, Any]:
     errors: dict[str, list[float]] = {}
     edges: list[list[float]] = []
     sizes = Totals.empty()
+    earlier, cells = Totals.empty(), Totals.empty()
     for cut in data.cuts:
         train, actual = data.y[:, :cut], data.y[:, cut : cut + data.horizon]
         level = trailing_mean(train, data.window)
@@ -290,6 +338,15 @@ def measure(data: Data, peers: bool) -> dict[str, Any]:
         causes = slowest_causes(train[keep], band, data.window)
         for b in range(N_BANDS):
             sizes.add(b, np.array(float(data.horizon * (band == b).sum())), kept_actual[band == b])
+        shipped_own = rank_bands(rows[SHIPPED][keep].mean(axis=1))
+        if earlier.actual:
+            rows[LATER] = rows[SHIPPED]
+            rows[CALIBRATED] = band_calibrated(rows[SHIPPED], keep, shipped_own, earlier)
+            rows[SHIFTED] = band_shifted(rows[SHIPPED], keep, shipped_own, earlier, cells)
+        for b in range(N_BANDS):
+            member = shipped_own == b
+            earlier.add(b, rows[SHIPPED][keep][member], actual[keep][member])
+            cells.add(b, np.array(float(member.sum() * data.horizon)), np.zeros(1))
         for name, mean in rows.items():
             forecast = np.maximum(np.nan_to_num(mean[keep]), 0.0)
             sums = totals.setdefault(name, {k: Totals.empty() for k in "tocaq"})
@@ -350,6 +407,9 @@ TABLE_ROWS = (
     "auto, inferred stock-outs unobserved",
     "auto without the intermittent default",
     "auto, one choice per demand class",
+    LATER,
+    CALIBRATED,
+    SHIFTED,
     "battery mean (no selection)",
     "trailing mean",
 )
