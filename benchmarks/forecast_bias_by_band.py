@@ -33,8 +33,8 @@ only, ``auto (shipped), origins 2+`` and ``auto x own-band ratio of earlier orig
 quartile ``b`` on all earlier origins: the product fix ADR 0020 names, out of sample,
 nothing tuned) and ``auto + own-band shortfall of earlier origins`` (the same band
 estimate applied additively, ``f + (A_b - F_b) / n_b`` per series-period, floored at
-0); ``battery mean``
-(equal-weight mean of the 10 battery models, no selection: the winner's-curse control);
+0); ``battery mean`` (equal-weight mean of the 10 battery models, no selection: the
+winner's-curse control);
 each battery model alone; ``trailing mean``; the statsforecast peers (Naive,
 SeasonalNaive, WindowAverage, SES, CrostonSBA, TSB, ADIDA, IMAPA, AutoETS, as
 ``forecast_accuracy.py`` builds them; ``--no-peers`` skips them). ``best peer`` names the
@@ -50,12 +50,11 @@ Prints one table per data set and writes benchmarks/results/forecast_bias_by_ban
 ``datasets`` -> name -> ``origins``, ``horizon``, ``trailing_window``, ``best_peer``,
 ``trailing_band_edges`` (per origin, the upper trailing mean of bands 1-3, units/period),
 ``trailing_band_actual_rate`` (actual units per series-period by trailing band),
-``trailing_band_series_origins``, ``slowest_band_by_cause`` (per row: the slowest
-trailing band split into series never sold before the origin, series with an inferred
-stock-out run in the trailing window, and the others: ``ratio``, ``actual``,
-``forecast`` units),
-``rows`` -> row -> ``overall``, ``trailing`` (4 ratios, slowest first),
-``trailing_per_origin`` (origins x 4), ``own`` (4), ``class`` (name -> ratio) and
+``trailing_band_series_origins``, ``rows`` -> row -> ``overall``, ``trailing`` (4
+ratios, slowest first), ``trailing_per_origin`` (origins x 4), ``own`` (4), ``class``
+(name -> ratio), ``slowest_band_by_cause`` (the slowest trailing band split into series
+never sold before the origin, series with an inferred stock-out run in the trailing
+window, and the others: ``ratio``, ``actual`` and ``forecast`` units) and
 ``point_error``; plus ``load`` (1 / 5 / 15-minute load averages at the end) and
 ``seconds``.
 """
