@@ -12,6 +12,7 @@ from stockguard.planning import simulation as sim
 from stockguard.planning.inventory import lost_sales, safety_stock
 from stockguard.planning.inventory.distributions import DemandDistribution
 from stockguard.planning.inventory.kinds import PolicyKind
+from unit.planning.inventory._replay import FixedLevels
 
 
 def test_crossover_variance_of_two_equally_likely_lead_times() -> None:
@@ -123,18 +124,6 @@ def test_reorder_point_rises_with_the_fill_rate(mean: float, spread: float, low:
     assert levels.reorder_point[0] <= levels.reorder_point[1] + 1e-9
 
 
-class _Fixed:
-    """Replanner holding the (s,S) levels computed once from the true demand law."""
-
-    def __init__(self, levels: lost_sales.LostSalesLevels) -> None:
-        self.levels = sim.PolicyLevels(
-            levels.reorder_point, levels.order_up_to, levels.order_quantity
-        )
-
-    def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
-        return self.levels
-
-
 @pytest.mark.parametrize("target", [0.90, 0.98])
 def test_replay_with_known_demand_reaches_the_target(target: float) -> None:
     """300 SKUs x 730 days of Poisson(3) demand, lead times 2..9 days that cross.
@@ -161,7 +150,7 @@ def test_replay_with_known_demand_reaches_the_target(target: float) -> None:
     scenario = sim.Scenario.build(demand=demand, lead_time=lead, unit_cost=np.ones(n_sku))
     policy = sim.ReplayPolicy(
         kind=np.full(n_sku, int(PolicyKind.REORDER_POINT_ORDER_UP_TO), dtype=np.int64),
-        levels=_Fixed(levels),
+        levels=FixedLevels(levels),
     )
     result = sim.simulate(scenario, policy, initial_on_hand=np.ceil(levels.order_up_to))
     assert abs(result.total_fill_rate - target) <= 0.015

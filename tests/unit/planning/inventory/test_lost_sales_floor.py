@@ -18,6 +18,7 @@ from stockguard.planning.inventory.distributions import DemandDistribution
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
+from unit.planning.inventory._replay import FixedLevels
 
 
 def _constant_demand_levels(fill_rate: float, *, floor_at_mean: bool) -> lost_sales.LostSalesLevels:
@@ -115,18 +116,6 @@ def test_without_the_floor_the_reorder_point_is_never_higher_and_never_negative(
     assert before.reorder_point[0] >= before.protection_mean[0] - 1e-9
 
 
-class _Fixed:
-    """Replanner holding levels computed once from the true demand law."""
-
-    def __init__(self, levels: lost_sales.LostSalesLevels) -> None:
-        self.levels = sim.PolicyLevels(
-            levels.reorder_point, levels.order_up_to, levels.order_quantity
-        )
-
-    def __call__(self, state: sim.ReplayState) -> sim.PolicyLevels:
-        return self.levels
-
-
 def _replayed_fill_rate(*, floor_at_mean: bool) -> float:
     """100 SKUs x 730 days of Poisson(30) demand, a fixed 8-day lead time, a lot of a
     week's demand, target 90%: every assumption of the model holds, so the replay
@@ -149,7 +138,7 @@ def _replayed_fill_rate(*, floor_at_mean: bool) -> float:
     )
     policy = sim.ReplayPolicy(
         kind=np.full(n_sku, int(PolicyKind.REORDER_POINT_ORDER_UP_TO), dtype=np.int64),
-        levels=_Fixed(levels),
+        levels=FixedLevels(levels),
     )
     result = sim.simulate(scenario, policy, initial_on_hand=np.ceil(levels.order_up_to))
     return float(result.total_fill_rate)
