@@ -62,6 +62,11 @@ from stockguard.planning.inventory.rounding import round_order_quantities
 LONGEST_OVERBUY_DAYS = 365.0
 """``H``: excess units from rounding count as held at most this many days."""
 
+PRIOR_ON_TIME_RATE = 0.9
+PRIOR_DELAY_STD = 2.0
+PRIOR_WEIGHT = 3.0
+"""``p0``, ``s0`` (days) and ``w`` (deliveries) of the reliability prior (module docstring)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SupplierReliability:
@@ -85,9 +90,9 @@ def supplier_reliability(
     supplier: Any,
     delay_days: Any,
     n_suppliers: int,
-    prior_on_time_rate: float = 0.9,
-    prior_delay_std: float = 2.0,
-    prior_weight: float = 3.0,
+    prior_on_time_rate: float = PRIOR_ON_TIME_RATE,
+    prior_delay_std: float = PRIOR_DELAY_STD,
+    prior_weight: float = PRIOR_WEIGHT,
 ) -> SupplierReliability:
     """On-time rate and delay distribution per supplier (module equations).
 
@@ -113,13 +118,41 @@ def supplier_reliability(
     with np.errstate(divide="ignore", invalid="ignore"):
         sample_mean = np.where(count > 0, total / count, 0.0)
     squares = np.bincount(index, weights=(delay - sample_mean[index]) ** 2, minlength=n_suppliers)
-    weight = count + prior_weight
+    delay_mean, delay_std = shrunk_delay(
+        count, total, squares, prior_delay_std=prior_delay_std, prior_weight=prior_weight
+    )
     return SupplierReliability(
         deliveries=count.astype(np.int64),
-        on_time_rate=(on_time + prior_weight * prior_on_time_rate) / weight,
-        delay_mean=total / weight,
-        delay_std=np.sqrt((squares + prior_weight * prior_delay_std**2) / weight),
+        on_time_rate=(on_time + prior_weight * prior_on_time_rate) / (count + prior_weight),
+        delay_mean=delay_mean,
+        delay_std=delay_std,
     )
+
+
+def shrunk_delay(
+    count: Any,
+    total: Any,
+    squares: Any,
+    *,
+    prior_delay_std: float = PRIOR_DELAY_STD,
+    prior_weight: float = PRIOR_WEIGHT,
+) -> tuple[FloatArray, FloatArray]:
+    """Delay mean and std per supplier shrunk to the prior (module docstring), days.
+
+    Args:
+        count: (n_suppliers,) ``n``, the deliveries the figures rest on.
+        total: (n_suppliers,) ``sum(delta)``, days (``n m`` for a mean ``m`` estimated
+            otherwise, e.g. with open orders censored).
+        squares: (n_suppliers,) ``sum((delta - mean_sample)^2)``, days^2 (``n v``).
+        prior_delay_std: ``s0``, days; prior_weight: ``w``, in deliveries.
+
+    Returns: ``(total / (n + w), sqrt((squares + w s0^2) / (n + w)))``; with ``n = 0``
+    the prior, ``(0, s0)``.
+    """
+    weight = count + prior_weight
+    mean = np.asarray(total / weight, dtype=np.float64)
+    std = np.asarray(np.sqrt((squares + prior_weight * prior_delay_std**2) / weight), np.float64)
+    return mean, std
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,10 +46,6 @@ from stockguard.services.suppliers import sourcing_facts as supplier_facts
 from stockguard.services.suppliers.model import OrderLineFacts
 from stockguard.services.suppliers.open_lines import open_lines
 
-PRIOR_DELAY_STD = 2.0
-PRIOR_WEIGHT = 3.0
-"""``s0`` and ``w`` of ``sourcing.supplier_reliability`` (its defaults, as the run uses)."""
-
 
 def censored_delays(
     deliveries: Sequence[ports.Delivery],
@@ -88,10 +84,9 @@ def with_open_delays(
         return reliability
     changed = delays.censored > 0
     n = delays.exact.astype(np.float64)
-    weight = n + PRIOR_WEIGHT
-    mean = np.nan_to_num(delays.mean) * n / weight
-    variance = np.nan_to_num(delays.std) ** 2 * n
-    std = np.sqrt((variance + PRIOR_WEIGHT * PRIOR_DELAY_STD**2) / weight)
+    mean, std = sourcing.shrunk_delay(
+        n, np.nan_to_num(delays.mean) * n, np.nan_to_num(delays.std) ** 2 * n
+    )
     return replace(
         reliability,
         delay_mean=np.where(changed, mean, reliability.delay_mean),
