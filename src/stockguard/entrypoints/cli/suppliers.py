@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from stockguard.adapters.db.suppliers_kpi import SqlRatingStore, SqlSupplierHistory
+from stockguard.domain import errors
 from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
 from stockguard.entrypoints.cli.export import Format, FormatOption, OutputOption
 from stockguard.entrypoints.cli.supplier_output import (
@@ -78,11 +79,13 @@ def kpis(
 
 def _known(history: SqlSupplierHistory, supplier: str) -> None:
     """Exit 1 naming ``supplier`` and how to list suppliers when no supplier has it."""
-    if supplier not in {s.code for s in history.suppliers()}:
+    try:
+        reports.require_supplier(history, supplier)
+    except errors.UnknownSupplier as unknown:
         raise fail(
-            f"There is no supplier with code {supplier!r}. `stockguard suppliers risk` "
-            "lists every supplier, `stockguard suppliers kpis` those with orders."
-        )
+            f"{unknown} `stockguard suppliers risk` lists every supplier, "
+            "`stockguard suppliers kpis` those with orders."
+        ) from unknown
 
 
 def _kpi_table(rows: list[dict[str, Any]]) -> Table:

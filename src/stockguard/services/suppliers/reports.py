@@ -50,12 +50,18 @@ def supplier_scorecard(
     Raises:
         errors.UnknownSupplier: when ``supplier`` names no supplier.
     """
-    if supplier is not None and supplier not in {s.code for s in history.suppliers()}:
-        raise errors.UnknownSupplier(supplier)
+    if supplier is not None:
+        require_supplier(history, supplier)
     lines = history.order_lines(supplier=supplier, since=since)
     return scorecard.scorecard(
         lines, offers=history.offers(), period=period, today=today or _today()
     )
+
+
+def require_supplier(history: SupplierHistory, supplier: str) -> None:
+    """Raise ``errors.UnknownSupplier`` when no supplier has the code ``supplier``."""
+    if supplier not in {s.code for s in history.suppliers()}:
+        raise errors.UnknownSupplier(supplier)
 
 
 def _today() -> date:

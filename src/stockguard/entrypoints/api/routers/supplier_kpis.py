@@ -12,7 +12,6 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from stockguard.adapters.db.suppliers_kpi import SqlRatingStore, SqlSupplierHistory
 from stockguard.bootstrap import App
-from stockguard.domain import errors
 from stockguard.entrypoints.api.deps import AppDep, Planner
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES
 from stockguard.entrypoints.api.schemas.supplier_kpis import (
@@ -85,8 +84,7 @@ def get_supplier_kpis(
     ``unknown_supplier`` when no supplier has this code (``GET /suppliers`` lists them),
     404 ``not_found`` when it has no purchase order lines (since ``since``)."""
     history = _history(stockguard)
-    if code not in {s.code for s in history.suppliers()}:
-        raise errors.UnknownSupplier(code)
+    reports.require_supplier(history, code)
     found = reports.supplier_kpis(history, supplier=code, since=since)
     if not found:
         raise HTTPException(404, f"Supplier {code!r} has no purchase order lines yet.")

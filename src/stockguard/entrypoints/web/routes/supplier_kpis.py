@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.responses import Response
 
 from stockguard.adapters.db.suppliers_kpi import SqlSupplierHistory
+from stockguard.domain import errors
 from stockguard.entrypoints.web.deps import AppDep, require_operator
 from stockguard.entrypoints.web.rendering import render
 from stockguard.services.suppliers import leadtime, reports, risk_settings
@@ -40,8 +41,10 @@ def supplier_scorecard(
     period: Annotated[Period, Query()] = Period.QUARTER,
 ) -> Response:
     history = _history(stockguard)
-    if code not in {s.code for s in history.suppliers()}:
-        raise HTTPException(404, f"There is no supplier with code {code!r}.")
+    try:
+        reports.require_supplier(history, code)
+    except errors.UnknownSupplier as unknown:
+        raise HTTPException(404, str(unknown)) from unknown
     found = reports.supplier_kpis(history, supplier=code)
     if not found:
         raise HTTPException(404, f"No purchase order lines from supplier {code!r}.")
