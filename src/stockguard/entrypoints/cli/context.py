@@ -11,7 +11,9 @@ from typing import ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy.orm import Session
 
+from stockguard.adapters.db.views import catalog
 from stockguard.bootstrap import App, bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import errors
@@ -78,6 +80,16 @@ def domain_errors() -> Iterator[None]:
         yield
     except errors.StockguardError as error:
         raise fail(str(error)) from error
+
+
+def require_known(session: Session, *, sku: str | None = None, location: str | None = None) -> None:
+    """Fail when a --sku or --location filter names nothing stockguard knows (a typo
+    would otherwise show an empty list, as if nothing there matched)."""
+    with domain_errors():
+        if sku and catalog.product(session, sku) is None:
+            raise errors.UnknownSku(sku)
+        if location and catalog.location(session, location) is None:
+            raise errors.UnknownLocation(location)
 
 
 def handles_domain_errors(function: Callable[P, R]) -> Callable[P, R]:

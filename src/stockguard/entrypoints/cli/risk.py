@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from stockguard.adapters.db import tables as t
+from stockguard.adapters.db.views import catalog
 from stockguard.adapters.db.views import risk as views
 from stockguard.bootstrap import App
 from stockguard.domain import errors
@@ -20,6 +19,7 @@ from stockguard.entrypoints.cli.context import (
     err_console,
     fail,
     handles_domain_errors,
+    require_known,
     state,
 )
 from stockguard.entrypoints.cli.export import Format, export_records
@@ -109,11 +109,8 @@ def risk(
 def _require_known(session: Session, *, location: str | None, category: str | None) -> None:
     """Fail when --location or --category names nothing stockguard knows (a typo would
     otherwise show an empty list, as if nothing there were at risk)."""
-    code = t.table_of(t.LocationRow).c.code
-    if location and session.execute(select(code).where(code == location)).first() is None:
-        raise fail(f"There is no location with code {location!r}.")
-    kind = t.table_of(t.ProductRow).c.category
-    if category and session.execute(select(kind).where(kind == category)).first() is None:
+    require_known(session, location=location)
+    if category and not catalog.has_category(session, category):
         raise fail(f"No product is in the category {category!r}.")
 
 

@@ -8,11 +8,17 @@ from uuid import uuid4
 
 import typer
 from rich.table import Table
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from stockguard.adapters.db import tables as t
 from stockguard.domain import commands
-from stockguard.entrypoints.cli.context import console, fail, handles_domain_errors, state
+from stockguard.entrypoints.cli.context import (
+    console,
+    fail,
+    handles_domain_errors,
+    require_known,
+    state,
+)
 from stockguard.services.handlers.reconcile import ReconciliationReport
 from stockguard.services.handlers.stock import MovementResult
 
@@ -122,8 +128,9 @@ def levels(
         query = query.where(table.c.location == location)
     with state.app().engine.connect() as connection:
         rows = connection.execute(query).all()
-        if not rows:
-            _require_known(connection, sku, location)
+    if not rows:
+        with state.app().reader() as session:
+            require_known(session, sku=sku, location=location)
     out = Table("SKU", "Location", "On hand", "Allocated", "Reserved", "On order", "Available")
     for row in rows:
         available = row.on_hand - row.allocated - row.reserved
@@ -133,20 +140,6 @@ def levels(
             *(str(v) for v in (row.on_hand, row.allocated, row.reserved, row.on_order, available)),
         )
     console.print(out)
-
-
-def _require_known(connection: Connection, sku: str | None, location: str | None) -> None:
-    """Fail when the --sku or --location filter names nothing stockguard knows (a typo
-    would otherwise show an empty table, as if the SKU had no stock anywhere)."""
-    sku_column = t.table_of(t.ProductRow).c.sku
-    code_column = t.table_of(t.LocationRow).c.code
-    if sku and connection.execute(select(sku_column).where(sku_column == sku)).first() is None:
-        raise fail(f"There is no product with SKU {sku!r}.")
-    if (
-        location
-        and connection.execute(select(code_column).where(code_column == location)).first() is None
-    ):
-        raise fail(f"There is no location with code {location!r}.")
 
 
 @handles_domain_errors

@@ -37,6 +37,18 @@ def product(session: Session, sku: str) -> Any | None:
     return session.execute(select(table).where(table.c.sku == sku)).first()
 
 
+def location(session: Session, code: str) -> Any | None:
+    table = t.table_of(t.LocationRow)
+    return session.execute(select(table).where(table.c.code == code)).first()
+
+
+def has_category(session: Session, category: str) -> bool:
+    """Whether some product is in ``category``."""
+    table = t.table_of(t.ProductRow)
+    found = select(table.c.category).where(table.c.category == category).limit(1)
+    return session.execute(found).first() is not None
+
+
 def locations(session: Session, *, sellable_only: bool = False) -> list[Any]:
     table = t.table_of(t.LocationRow)
     query = select(table).order_by(table.c.code)
