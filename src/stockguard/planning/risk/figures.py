@@ -21,6 +21,7 @@ days of cover ``10 / 2 = 5``, projected stock-out on day 5.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ import numpy as np
 from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
 from stockguard.planning.risk import calibration, horizon, probability
 from stockguard.planning.risk.drift import PRIOR, PRIOR_DRIFT, LevelDrift
+from stockguard.planning.risk.rate_ratio import NEUTRAL, RateRatio
 
 STATES = ("ok", "watch", "at_risk", "out_of_stock")
 """Risk states by rank: a higher code is a worse state."""
@@ -178,23 +180,29 @@ def dated_receipt(*, basis: RiskBasisArrays, available: Any, position: Any) -> B
 
 
 def demand_spread(
-    basis: RiskBasisArrays, *, level_days: float = LEVEL_DAYS, drift: LevelDrift = PRIOR
+    basis: RiskBasisArrays,
+    *,
+    level_days: float = LEVEL_DAYS,
+    drift: LevelDrift = PRIOR,
+    band_rate: FloatArray | None = None,
 ) -> probability.DemandSpread:
     """The level term of the demand over the horizon (``probability.DemandSpread``).
 
     Equation: the daily rate ``mu`` is itself uncertain, with variance
     ``tau^2 = sigma^2 / level_days + c^2(mu) mu^2`` (units^2/day^2): the sampling error
     of a mean of ``level_days`` days plus the rate's drift, ``c^2`` that of the rate's
-    velocity band (``drift``, the prior 0.04 in one band by default); an error in the
-    rate repeats on every day, so demand over ``t`` days has variance
-    ``sigma^2 t + tau^2 t^2``.
+    velocity band (``drift``, the prior 0.04 in one band by default; the band is looked
+    up from ``band_rate`` when given, the forecast's own rate before a rate ratio, else
+    from ``mu``); an error in the rate repeats on every day, so demand over ``t`` days
+    has variance ``sigma^2 t + tau^2 t^2``.
 
     Example: mu = 2, sigma^2 = 2, c^2 = 0.04: tau^2 = 2 / 56 + 0.04 x 4 = 0.1957; over
     10 days the variance is 20 + 19.57 = 39.57 units^2 instead of 20.
     """
     level = probability.level_variance(basis.demand_var, level_days)
     mu = basis.demand_mean
-    return probability.DemandSpread(level_var=level + drift(mu) * mu**2)
+    band = mu if band_rate is None else band_rate
+    return probability.DemandSpread(level_var=level + drift(band) * mu**2)
 
 
 def exposure_points(
@@ -283,6 +291,7 @@ def assess(
     thresholds: RiskThresholds = DEFAULT_THRESHOLDS,
     recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
     drift: LevelDrift = PRIOR,
+    rate_ratio: RateRatio = NEUTRAL,
 ) -> RiskFigures:
     """All risk figures of n rows from their basis and their current stock.
 
@@ -294,6 +303,11 @@ def assess(
         recalibrate: the stored recalibration map applied to the model's probability
             (``planning.risk.calibration``; identity by default). Rows with nothing
             available keep ``P = 1``; the expected lost units are not recalibrated.
+        drift: ``c^2`` per velocity band of the stored rate ``mu`` (``demand_spread``).
+        rate_ratio: ``b`` per velocity band of the stored rate (``planning.risk.
+            rate_ratio``, ADR 0022; 1 by default): every figure reads the rate
+            ``b mu`` and the daily variance ``b sigma^2`` (same dispersion), the drift's
+            band still that of ``mu``.
 
     Equations: ``P = sum_j w_j P(D(t_j) > a - w)`` and lost units
     ``sum_j w_j E[(D(t_j) - (a - w))^+]`` with ``w`` the units sold before an order is
@@ -306,6 +320,12 @@ def assess(
     Returns: ``RiskFigures`` of (n,) arrays; lost revenue is in the price's currency.
     """
     a = np.asarray(available, dtype=np.float64)
+    stored_rate = basis.demand_mean
+    if not rate_ratio.neutral:
+        ratio = rate_ratio(stored_rate)
+        basis = dataclasses.replace(
+            basis, demand_mean=stored_rate * ratio, demand_var=basis.demand_var * ratio
+        )
     cover = days_of_cover(available=a, demand_mean=basis.demand_mean)
     known = demand_before_order(basis=basis, available=a, position=position)
     points, mass = exposure_points(basis=basis, available=a, position=position)
@@ -315,7 +335,7 @@ def assess(
         horizon_mean = known / np.where(mu > 0.0, mu, 1.0) + mean_t
     demand = (basis.demand_mean, basis.demand_var, points, mass)
     p, lost = probability.tail_figures_over_points(
-        a - known, *demand, demand_spread(basis, drift=drift)
+        a - known, *demand, demand_spread(basis, drift=drift, band_rate=stored_rate)
     )
     if recalibrate.settled:
         p = np.where(a <= 0.0, p, recalibrate(p))
