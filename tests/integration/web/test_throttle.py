@@ -38,8 +38,11 @@ def test_success_clears_the_address_but_not_the_client() -> None:
     assert guard.retry_after("c@example.com", "10.0.0.1") > 0
 
 
-def test_memory_stays_bounded() -> None:
-    throttle = LoginThrottle(max_keys=10)
+def test_memory_stays_bounded_by_forgetting_the_oldest_addresses() -> None:
+    # One failure blocks (limit=1), so an address still remembered is blocked and one
+    # forgotten is not: only the 10 newest of 100 addresses may stay blocked.
+    throttle = LoginThrottle(limit=1, max_keys=10, clock=FakeClock())
     for n in range(100):
         throttle.failed(f"user{n}@example.com")
-    assert throttle.retry_after("user0@example.com") == 0
+    blocked = [n for n in range(100) if throttle.retry_after(f"user{n}@example.com") > 0]
+    assert blocked == list(range(90, 100))
