@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import App
-from stockguard.entrypoints.cli import public_data
 from stockguard.entrypoints.cli.main import app as cli
 from stockguard.services.importing import m5, online_retail
 from stockguard.services.importing.problems import ImportRejected
@@ -260,7 +259,6 @@ def test_missing_column_rejects_the_file_before_any_row(app: App, tmp_path: Path
 def test_cli_prints_a_summary_or_the_problems_with_exit_code_1(
     cli_database: str, tmp_path: Path
 ) -> None:
-    assert public_data.import_online_retail  # registers the commands on ``stockguard import``
     good = _retail_file(tmp_path, "85123A")
     bad = _write(tmp_path / "bad.csv", [RETAIL_HEADER, "1,A1,Mug,2,2011-13-01 10:00,1.0,,UK"])
     runner = CliRunner()

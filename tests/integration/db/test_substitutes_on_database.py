@@ -145,5 +145,15 @@ def test_a_second_refresh_replaces_the_lists(app: App) -> None:
     shop = new_shop()
     seed(app, shop)
     first = refresh_substitutes(app.unit_of_work(), now=NOW)
+    after_first, lists_after_first = _stored_rows(app), _ask(app, shop.mug_red)
     second = refresh_substitutes(app.unit_of_work(), now=NOW)
+    assert after_first == first.rows > 0
+    assert _stored_rows(app) == after_first  # replaced, not appended
     assert second.rows == first.rows
+    assert _ask(app, shop.mug_red) == lists_after_first
+
+
+def _stored_rows(stockguard: App) -> int:
+    with stockguard.reader() as session:
+        table = table_of(SubstituteNeighbourRow)
+        return int(session.execute(select(func.count()).select_from(table)).scalar_one())
