@@ -102,15 +102,23 @@ def m5(data_dir: Path = DEFAULT_DATA_DIR, replay_days: int = 365, held_out: int 
     )
 
 
-def carparts(data_dir: Path = DEFAULT_DATA_DIR, replay_months: int = 24) -> ReplayData:
-    """Car parts, complete series, last ``replay_months`` months replayed."""
+def carparts(
+    data_dir: Path = DEFAULT_DATA_DIR, replay_months: int = 24, held_out: int = 0
+) -> ReplayData:
+    """Car parts, complete series, last ``replay_months`` months replayed.
+
+    ``held_out`` > 0 drops the last ``held_out`` months first (never read): with 24 and
+    ``replay_months`` 12 the replay is the development window, the 12 months before the
+    scored 24 (15 months of history before it instead of 27).
+    """
     panel = load_carparts(data_dir)
-    cut = panel.y.shape[1] - replay_months
+    end = panel.y.shape[1] - held_out
+    cut = end - replay_months
     return ReplayData(
-        name="car parts",
+        name="car parts" + (" (development window)" if held_out else ""),
         ids=panel.ids,
         history=panel.y[:, :cut],
-        replay=panel.y[:, cut:],
+        replay=panel.y[:, cut:end],
         unit_value=np.ones(panel.y.shape[0]),
         period="month",
         season_length=12,
@@ -137,9 +145,15 @@ def _retail_lines(data_dir: Path) -> pd.DataFrame:
 
 
 def online_retail(
-    data_dir: Path = DEFAULT_DATA_DIR, n_sku: int = 300, replay_days: int = 120
+    data_dir: Path = DEFAULT_DATA_DIR, n_sku: int = 300, replay_days: int = 120, held_out: int = 0
 ) -> ReplayData:
-    """Online Retail: daily units of the ``n_sku`` codes with the most sale days."""
+    """Online Retail: daily units of the ``n_sku`` codes with the most sale days.
+
+    ``held_out`` > 0 drops the last ``held_out`` days first (never read): with 120 the
+    replay is the development window, the 120 days before the scored ones (Apr-Aug 2011,
+    134 days of history before it). The codes are still chosen by their sale days over
+    the whole file (the scored days included): which codes, not their demand.
+    """
     lines = _retail_lines(data_dir)
     lines = lines.assign(day=pd.to_datetime(lines["InvoiceDate"]).dt.normalize())
     daily = lines.groupby(["StockCode", "day"])["Quantity"].sum()
@@ -149,12 +163,13 @@ def online_retail(
     units = daily.loc[codes].unstack(fill_value=0.0).reindex(columns=calendar, fill_value=0.0)
     y = units.to_numpy(dtype=np.float64)
     price = lines[lines["StockCode"].isin(codes)].groupby("StockCode")["UnitPrice"].median()
-    cut = y.shape[1] - replay_days
+    end = y.shape[1] - held_out
+    cut = end - replay_days
     return ReplayData(
-        name="Online Retail",
+        name="Online Retail" + (" (development window)" if held_out else ""),
         ids=units.index.to_numpy(dtype=str),
         history=y[:, :cut],
-        replay=y[:, cut:],
+        replay=y[:, cut:end],
         unit_value=price.reindex(units.index).to_numpy(dtype=np.float64),
         period="day",
         season_length=7,

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,7 @@ from stockguard.planning.inventory import censored, lost_sales, policies
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
+from stockguard.services.replenishment import pooling
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -200,6 +201,15 @@ class StockguardPolicy:
     stock-out period that sold ``s > 0`` as ``max(s, m)`` like the forecast does
     (``_lower_bound_sales``) instead of NaN; False: NaN, as the product's replenishment
     history (``services/replenishment/history.py``) does."""
+    pooled_rates: bool = False
+    """Plan intermittent, lumpy and never-sold SKUs with pooled rates, as the product's
+    run with ``Parameters.pooled_rates`` (``services.replenishment.pooling.pool_demand``
+    on the lost-sales model's recent sales, groups ``group``): the pooled rate replaces
+    the forecast in ``X`` and in the lot; False: the forecast for every SKU."""
+    group: npt.NDArray[np.int64] | None = None
+    """(n,) group of each SKU for ``pooled_rates`` (None: one group)."""
+    pooled_share: list[float] = field(default_factory=list)
+    """Share of SKUs on a pooled or launch rate at each plan (``pooled_rates``)."""
     lost_sales_floor_at_mean: bool = True
     """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
     product's rule (ADR 0017); False: the equation's reorder point, at least 0
@@ -242,10 +252,23 @@ class StockguardPolicy:
         if self.correct_bias and state is not None:
             factor = self.recent_bias(state)
             mean, std = mean * factor, std * factor
-        lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         n_sku = mean.shape[0]
         lead_mean, lead_std, crossing = self._lead_time_figures(state)
         self.record_means.append(lead_mean)
+        recent = self._recent_sales(state, unobserved)
+        terms = None
+        if self.pooled_rates:
+            group = np.zeros(n_sku, np.int64) if self.group is None else self.group
+            pooled = pooling.pool_demand(
+                daily_mean=mean,
+                daily_std=std,
+                sales_history=recent,
+                group=group,
+                lead_time_mean=np.full(n_sku, lead_mean),
+            )
+            mean, std, terms = pooled.daily_mean, pooled.daily_std, pooled.terms
+            self.pooled_share.append(float(np.mean(pooled.rates.source > 0)))
+        lot = np.maximum(mean[:, : self.cycle].mean(axis=1) * self.cycle, 1.0)
         table = policies.compute_policies(
             kind=np.full(n_sku, self.kind, dtype=np.int64),
             demand_mean=mean,
@@ -256,10 +279,11 @@ class StockguardPolicy:
             service_measure=ServiceMeasure.FILL_RATE,
             fixed_order_quantity=lot,
             fill_rate_model=self.fill_rate_model,
-            demand_history=self._recent_sales(state, unobserved),
+            demand_history=recent,
             lead_time_crossing=np.full(n_sku, crossing),
             history_window=self.history_window,
             lost_sales_floor_at_mean=self.lost_sales_floor_at_mean,
+            lost_sales_terms=terms,
         )
         levels = sim.PolicyLevels.from_table(table)
         if state is not None:

@@ -44,6 +44,9 @@ class Point:
     record_lead_time_mean: float = float("nan")
     """stockguard: its supplier record's lead-time mean, periods, averaged over the
     replay's plans (the figure its policy read; ``--lead-time-record``)."""
+    pooled_share: float = 0.0
+    """stockguard: share of SKUs planned on a pooled or launch rate, averaged over the
+    plans (``--pooled-rates on``)."""
 
 
 def measure(

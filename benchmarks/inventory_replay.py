@@ -78,8 +78,9 @@ same achieved fill rate, read off its curve by linear interpolation between safe
 factors (none when stockguard's fill rate is outside the curve; when it is above the
 curve's best point, ``inventory_ratio_vs_minmax_at_95_upper_bound`` divides by the stock
 of that best point). Nothing is tuned on the replayed window. ``--window development``
-(M5 only) replays the 365 days before M5's scored window instead, the scored days
-dropped, for questions that must not be answered on the scored window;
+replays the periods before each scored window instead (M5 365 days, car parts 12
+months, Online Retail 120 days), the scored periods dropped, for questions that must
+not be answered on the scored window;
 ``_inventory_diagnosis.py`` decomposes where the fill rate departs from the target
 (docs/replenishment.md, "Where M5's excess is"; ADR 0017).
 
@@ -127,6 +128,14 @@ SAFETY_FACTORS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 1
 SEED = 20_260_905
 DEVELOPMENT_HELD_OUT = 365
 """Days dropped from the end of M5 for ``--window development`` (its scored window)."""
+DEVELOPMENT: dict[str, Callable[[Path], data_sets.ReplayData]] = {
+    "m5": lambda path: data_sets.m5(path, held_out=DEVELOPMENT_HELD_OUT),
+    "carparts": lambda path: data_sets.carparts(path, replay_months=12, held_out=24),
+    "retail": lambda path: data_sets.online_retail(path, replay_days=120, held_out=120),
+}
+"""``--window development``: each data set's scored window dropped (never read) and the
+periods before it replayed: M5 365 days, car parts 12 months (15 of history), Online
+Retail 120 days (134 of history)."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,10 @@ class Settings:
             that sold ``s > 0`` as ``max(s, m)``, as the forecast does
             (``--lost-sales-history lower-bound``; not the product, whose replenishment
             history keeps it NaN, the default).
+        pooled_rates: intermittent, lumpy and never-sold SKUs plan with pooled rates
+            (``--pooled-rates on``; ``services.replenishment.pooling``), grouped by M5's
+            department (one group for car parts and Online Retail, which have no
+            categories).
     """
 
     window: int
@@ -181,6 +194,7 @@ class Settings:
     emptying_day_lower_bound: bool = True
     lost_sales_floor_at_mean: bool = True
     history_lower_bound: bool = False
+    pooled_rates: bool = False
 
     @property
     def fitted_horizon(self) -> int:
@@ -295,6 +309,8 @@ def run_stockguard(
             emptying_day_lower_bound=settings.emptying_day_lower_bound,
             lost_sales_floor_at_mean=settings.lost_sales_floor_at_mean,
             history_lower_bound=settings.history_lower_bound,
+            pooled_rates=settings.pooled_rates,
+            group=departments(data),
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -309,9 +325,21 @@ def run_stockguard(
                 fits=planner.fits,
                 fit_seconds=planner.fit_seconds,
                 record_lead_time_mean=float(np.mean(planner.record_means)),
+                pooled_share=float(np.mean(planner.pooled_share)) if planner.pooled_share else 0.0,
             )
         )
     return points
+
+
+def departments(data: data_sets.ReplayData) -> npt.NDArray[np.int64]:
+    """(n,) group per SKU for pooled rates: M5's department (``FOODS_3`` of
+    ``FOODS_3_090_CA_3``), one group for data sets without categories."""
+    parts = [str(name).split("_") for name in data.ids]
+    if data.period != "day" or not all(len(p) >= 3 for p in parts):
+        return np.zeros(data.n_sku, dtype=np.int64)
+    names = ["_".join(p[:2]) for p in parts]
+    codes = {name: code for code, name in enumerate(sorted(set(names)))}
+    return np.array([codes[name] for name in names], dtype=np.int64)
 
 
 def nominal_choices(targets: Sequence[float], variant: Variant) -> list[Choice]:
@@ -362,11 +390,9 @@ def summarise(
 
 
 def load(key: str, data_dir: Path, window: str) -> data_sets.ReplayData:
-    """The data set ``key``: its scored window, or (M5) the development window before."""
+    """The data set ``key``: its scored window, or the development window before it."""
     if window == "development":
-        if key != "m5":
-            raise DataMissingError(f"--window development: only M5 has one, not {key}")
-        return data_sets.m5(data_dir, held_out=DEVELOPMENT_HELD_OUT)
+        return DEVELOPMENT[key](data_dir)
     return LOADERS[key](data_dir)
 
 
@@ -388,6 +414,8 @@ def options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, lost_sales_floor_at_mean=False)
     if args.lost_sales_history == "lower-bound":
         settings = replace(settings, history_lower_bound=True)
+    if args.pooled_rates == "on":
+        settings = replace(settings, pooled_rates=True)
     return settings
 
 
@@ -408,7 +436,7 @@ def run_data_set(
         )
         for variant in (
             PRODUCT,
-            BACKORDER,
+            *([] if args.product_only else [BACKORDER]),
             *([REPLAY_VARIANT] if args.replay_variant else []),
             *([BIAS_DIAGNOSTIC] if args.bias_diagnostic else []),
         )
@@ -495,6 +523,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "recent aggregate bias (JSON bias_diagnostic; a diagnostic, not the product)",
     )
     parser.add_argument(
+        "--product-only",
+        action="store_true",
+        help="leave out the backorder rows (a quicker run when only the product's rows "
+        "are compared)",
+    )
+    parser.add_argument(
         "--calibrate",
         action="store_true",
         help="also fit a nominal fill rate per target on the history (not what the product does)",
@@ -557,12 +591,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "'lower-bound' (max(s, m) as the forecast reads it; not the product)",
     )
     parser.add_argument(
+        "--pooled-rates",
+        choices=("off", "on"),
+        default="off",
+        help="'on': intermittent, lumpy and never-sold SKUs plan with pooled "
+        "(empirical-Bayes) rates and their group's launch rate "
+        "(services.replenishment.pooling); 'off' (default): every SKU's forecast",
+    )
+    parser.add_argument(
         "--window",
         choices=("scored", "development"),
         default="scored",
         help="'scored' (default): the windows the issue's targets are measured on; "
-        "'development' (M5 only): the 365 days before M5's scored window, the scored "
-        "days dropped, for decisions that must not be read off the scored window",
+        "'development': the periods before each scored window, the scored periods "
+        "dropped (M5 365 days, car parts 12 months, Online Retail 120 days), for "
+        "decisions that must not be read off the scored window",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -572,8 +615,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         parser.error("--refit-every must be at least 1 period")
     if args.fit_window is not None and args.fit_window < 0:
         parser.error("--fit-window must be 0 (all history) or a positive number of periods")
-    if args.window == "development" and set(args.datasets) != {"m5"}:
-        parser.error("--window development: only M5 has one (add --datasets m5)")
     return args
 
 

@@ -379,6 +379,7 @@ def lost_sales_rows(
     undershoot_window: int,
     distribution: Any = DemandDistribution.NEGATIVE_BINOMIAL,
     floor_at_mean: bool = True,
+    history_terms: Any = None,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, each row its own
     supplier (module docstring, items 1-4).
@@ -407,6 +408,9 @@ def lost_sales_rows(
         distribution: DemandDistribution of ``X`` for all rows, or (n,) ints.
         floor_at_mean: keep ``s >= E[X]`` (safety stock >= 0), the product's default
             (ADR 0017). False: ``s`` is what the equation gives, at least 0 (item 5).
+        history_terms: (n, 3) ``E[U]``, ``Var[U]`` and ``phi_P`` given per row (e.g. a
+            never-sold SKU's group launch, ``pooled_rate``), NaN rows (or None) from
+            ``sales`` as above.
 
     Returns: LostSalesLevels.
     """
@@ -442,6 +446,12 @@ def lost_sales_rows(
         levels=(0.5,),
     )
     under_mean, under_variance, phi = _history_terms(history, mean, undershoot_window, lead_mean)
+    if history_terms is not None:
+        given = np.asarray(history_terms, dtype=np.float64).reshape(n_rows, 3)
+        known = np.isfinite(given).all(axis=1)
+        under_mean = np.where(known, given[:, 0], under_mean)
+        under_variance = np.where(known, given[:, 1], under_variance)
+        phi = np.where(known, given[:, 2], phi)
     demand_variance = np.maximum(demand.std**2, phi * demand.mean)
     protection_mean = demand.mean + under_mean
     protection_std = np.sqrt(demand_variance + daily**2 * lead_variance + under_variance)

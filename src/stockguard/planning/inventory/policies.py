@@ -146,6 +146,7 @@ def compute_policies(
     lead_time_crossing: Any = None,
     history_window: int = lost_sales.HISTORY_WINDOW,
     lost_sales_floor_at_mean: bool = True,
+    lost_sales_terms: Any = None,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -188,6 +189,9 @@ def compute_policies(
         lost_sales_floor_at_mean: keep the lost-sales rows' reorder point at or above
             ``E[X]`` (safety stock >= 0; the default, ADR 0017); False: the reorder point
             the equation gives, at least 0 (``lost_sales.lost_sales_rows``, item 5).
+        lost_sales_terms: (n, 3) undershoot mean, variance and dispersion given per row
+            (``pooled_rate.PooledRates.history_terms``: a never-sold SKU's group launch),
+            NaN rows (or None) from ``demand_history``.
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.
@@ -251,6 +255,9 @@ def compute_policies(
             sales=_history(demand_history, size, rows),
             undershoot_window=history_window,
             floor_at_mean=lost_sales_floor_at_mean,
+            history_terms=None
+            if lost_sales_terms is None
+            else np.asarray(lost_sales_terms, dtype=np.float64).reshape(size, 3)[rows],
         )
         parts.fill_lost_sales(rows, levels)
         interval[rows] = levels.protection_interval

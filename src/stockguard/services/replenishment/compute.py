@@ -44,6 +44,8 @@ from stockguard.planning.inventory.policies import (
     inventory_position,
     order_quantity_needed,
 )
+from stockguard.planning.inventory.pooled_rate import PooledRates
+from stockguard.services.replenishment import pooling
 from stockguard.services.replenishment.inputs import PlanInputs
 from stockguard.services.replenishment.settings import (
     POLICIES,
@@ -65,6 +67,8 @@ KIND_OF_POLICY = np.array([_KIND[name] for name in POLICIES], dtype=np.int64)
 """``PolicyKind`` of each entry of ``settings.POLICIES``."""
 
 NO_BUDGET, WITHIN_BUDGET, OVER_BUDGET = 0, 1, 2
+POOLED_RATES_DEFAULT = False
+"""Whether a run pools slow rows' rates by default (ADR 0018 records the decision)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,9 @@ class Parameters:
     default_review_period_days: float = 7.0
     fill_rate_model: FillRateModel = FillRateModel.LOST_SALES
     """Equation of fill-rate rows' reorder points (``policies`` module docstring)."""
+    pooled_rates: bool = POOLED_RATES_DEFAULT
+    """Intermittent, lumpy and never-sold rows plan with pooled rates (``pooling``;
+    needs the rows' sales history); False: every row's forecast."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +112,8 @@ class RowPlan:
     transfer_out: IntArray
     need: FloatArray
     diversified: npt.NDArray[np.bool_]
+    pooled: PooledRates | None = None
+    """The pooling's figures per row (``Parameters.pooled_rates``), None when off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +151,9 @@ def plan_replenishment(
     order = sourcing.rank_offers(scores.total, inputs.offers.indptr)
     best = sourcing.best_offer(scores.total, inputs.offers.indptr, order)
     lead, lead_std, cost = _chosen(inputs, best, parameters)
+    pooled = _pooled(inputs, parameters, lead)
     policy = _policies(
-        inputs, settings, parameters, (lead, lead_std, _crossing(inputs, best)), cost
+        inputs, settings, parameters, (lead, lead_std, _crossing(inputs, best)), cost, pooled
     )
     backorders = np.maximum(-inputs.on_hand, 0)
     position = inventory_position(
@@ -171,6 +181,7 @@ def plan_replenishment(
         transfer_out=given.astype(np.int64),
         need=need,
         diversified=allocation.diversified,
+        pooled=None if pooled is None else pooled.rates,
     )
     return ReplenishmentPlan(rows=rows, lines=lines, transfers=moves)
 
@@ -235,21 +246,38 @@ def _fallback_cost(inputs: PlanInputs, offer_cost: FloatArray) -> FloatArray:
     return np.asarray(np.maximum(cost, 0.01), dtype=np.float64)
 
 
+def _pooled(
+    inputs: PlanInputs, parameters: Parameters, lead: FloatArray
+) -> pooling.PooledDemand | None:
+    """The rows' demand with pooled rates (``pooling``), None when off or without history."""
+    if not parameters.pooled_rates or inputs.sales_history is None or not inputs.n_rows:
+        return None
+    return pooling.pool_demand(
+        daily_mean=inputs.daily_mean,
+        daily_std=inputs.daily_std,
+        sales_history=inputs.sales_history,
+        group=pooling.group_codes(inputs.categories),
+        lead_time_mean=lead,
+    )
+
+
 def _policies(
     inputs: PlanInputs,
     settings: ResolvedSettings,
     parameters: Parameters,
     lead_time: tuple[FloatArray, FloatArray, FloatArray | None],
     cost: FloatArray,
+    pooled: pooling.PooledDemand | None = None,
 ) -> PolicyTable:
-    """Each row's policy; ``lead_time`` is its mean, std and crossing spread, days."""
+    """Each row's policy; ``lead_time`` is its mean, std and crossing spread, days;
+    ``pooled`` replaces the forecast where it applies."""
     lead, lead_std, crossing = lead_time
     kind = KIND_OF_POLICY[settings["policy"].astype(np.int64)]
     review = settings["review_period_days"]
     return compute_policies(
         kind=kind,
-        demand_mean=inputs.daily_mean,
-        demand_std=inputs.daily_std,
+        demand_mean=inputs.daily_mean if pooled is None else pooled.daily_mean,
+        demand_std=inputs.daily_std if pooled is None else pooled.daily_std,
         lead_time_mean=lead,
         lead_time_std=lead_std,
         service_level=settings["service_level"],
@@ -263,6 +291,7 @@ def _policies(
         fill_rate_model=parameters.fill_rate_model,
         demand_history=inputs.sales_history,
         lead_time_crossing=crossing,
+        lost_sales_terms=None if pooled is None else pooled.terms,
     )
 
 

@@ -6,6 +6,9 @@ and each supplier's crossing spread.
   (``services.queries.demand_panel``); days that ended out of stock (or before the
   series' first stock) are NaN, not zero: their sales understate demand. Rows without
   any movement in the window are all NaN (the model then reads the forecast instead).
+  With ``lower_bound`` a stock-out day that sold ``s > 0`` reads ``max(s, m)`` instead,
+  ``m`` the mean of the observed days among the 28 before it, as the forecast reads the
+  day the shelf emptied (``forecasting.lower_bound.emptying_day_demand``; ADR 0018).
   ``planning.inventory.lost_sales`` takes the undershoot moments and the dispersion of
   demand totals from it.
 * **Crossing spread** (``crossing_by_supplier``): ``sum_k p_k (1 - p_k)`` of a supplier's
@@ -22,6 +25,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from stockguard.planning.forecasting.lower_bound import DEFAULT_WINDOW, emptying_day_demand
 from stockguard.planning.inventory import lost_sales
 from stockguard.services import ports, queries
 from stockguard.services.replenishment.settings import FloatArray
@@ -41,14 +45,18 @@ def sales_history(
     first_day: date,
     days: int = HISTORY_DAYS,
     only_skus: Sequence[str] = (),
+    lower_bound: bool = False,
 ) -> FloatArray:
     """(n, days) units sold per day before ``first_day`` for the rows ``(skus[i],
     locations[i])``, NaN on stock-out days and where nothing is known (module docstring).
 
-    ``only_skus`` narrows the ledger query (empty: every SKU).
+    ``only_skus`` narrows the ledger query (empty: every SKU). ``lower_bound``: a
+    stock-out day with sales reads ``max(s, m)`` (module docstring); the ``m`` of the
+    first days sees the 28 days before the window.
     """
+    before = DEFAULT_WINDOW if lower_bound else 0
     end = first_day - timedelta(days=1)
-    start = first_day - timedelta(days=days)
+    start = first_day - timedelta(days=days + before)
     panel = queries.demand_panel(ledger, start=start, end=end, skus=only_skus)
     history = np.full((len(skus), days), np.nan)
     if not len(skus) or panel.values.shape[0] == 0:
@@ -57,8 +65,11 @@ def sales_history(
     found = [index.get(key, -1) for key in zip(skus, locations, strict=True)]
     rows = np.flatnonzero(np.array(found) >= 0)
     picked = np.array(found, dtype=np.int64)[rows]
-    values = np.where(panel.stockout, np.nan, panel.values)
-    history[rows] = values[picked]
+    if lower_bound:
+        values = emptying_day_demand(panel.values, panel.stockout, DEFAULT_WINDOW)
+    else:
+        values = np.where(panel.stockout, np.nan, panel.values)
+    history[rows] = values[picked][:, -days:]
     return history
 
 

@@ -1,0 +1,355 @@
+"""Pooled demand rates for slow and never-sold SKUs (empirical Bayes, gamma-Poisson).
+
+A SKU that sold 2 units in 27 periods has a rate estimate ``2 / 27`` that is mostly
+noise: among a group of such SKUs the ones that sold nothing are estimated at 0 and the
+ones that sold a lump are over-estimated (regression to the mean; docs/forecasting.md,
+"Bias by velocity band"). Pooling the SKUs of a group shares their information.
+
+**Rate of a SKU that has sold (``POOLED``).** SKU ``i`` of group ``g`` sells a Poisson
+number of units per period with its own rate ``lambda_i``, and the rates of the group's
+slow SKUs spread as ``Gamma(a0, b0)`` (shape, rate). After ``S_i`` units in ``n_i``
+observed periods the rate is ``Gamma(a0 + S_i, b0 + n_i)``, so
+
+    lambda_hat_i = (a0 + S_i) / (b0 + n_i)                      units per period
+
+and the demand over ``h`` periods is negative binomial with
+
+    E[D_h]   = h lambda_hat_i
+    Var[D_h] = h lambda_hat_i + h^2 lambda_hat_i / (b0 + n_i)
+
+(Poisson noise plus what is still unknown about the rate). The prior comes from the
+group by the method of moments with unequal exposures: with ``N = sum n_i``, the pooled
+rate ``m = sum S_i / N`` and the rates ``r_i = S_i / n_i`` of its ``k`` SKUs,
+
+    E[ sum n_i (r_i - m)^2 ] = (k - 1) m + Var[lambda] (N - sum n_i^2 / N)
+
+gives ``Var[lambda]``, and ``a0 = m^2 / Var[lambda]``, ``b0 = m / Var[lambda]``. A group
+whose rates spread no more than Poisson noise (``Var[lambda] <= 0``) pools completely
+(``lambda_hat = m``); a group with fewer than ``min_group_rows`` SKUs borrows the prior
+of all the slow SKUs together. This is the empirical-Bayes (compound) estimator
+for many slow-moving items with short histories, as in Dolgui & Pashkevich (2008),
+Int. J. Production Economics 112(2), who pool the items' demand probabilities through a
+beta prior; here the counts are Poisson and the prior gamma (written for this module).
+
+**Rate of a SKU that has never sold (``LAUNCH``).** Its own record says only "not yet".
+Its group's **launch rate** is read off the history: the SKUs of the group that sold
+nothing in the first half of the window, and what they sold in the second half. Their
+per-period demand there has raw moments
+
+    l_j = sum y_t^j / (observed periods),   j = 1, 2, 3
+
+over those SKUs' second-half periods (``l_1`` is the launch rate, units per period).
+The never-sold SKU takes ``l_1`` as its rate, ``l_2 - l_1^2`` as its per-period
+variance, and its undershoot moments ``E[U] = (l_2 - l_1) / (2 l_1)``, ``E[U^2] =
+(2 l_3 - 3 l_2 + l_1) / (6 l_1)`` and dispersion ``phi = (l_2 - l_1^2) / l_1`` (the
+lost-sales model's, ``lost_sales`` items 1 and 4) from the same moments: a launch comes
+as a lump (a first order of several units), which is what a stock of one unit misses.
+Fewer than ``min_group_rows`` such SKUs in a group: all groups' together.
+
+Which SKUs are pooled (``eligible``): those whose history is intermittent or lumpy
+(Syntetos-Boylan ADI >= 1.32, ``forecasting.classification``) or shows no sale, or
+whose forecast is zero, and that have at least one observed period. Smooth and erratic
+SKUs keep their forecast. Nothing is fitted to the period being planned: the prior and
+the launch moments come from the same history the SKU's own rate does.
+
+Worked example: a group of four slow SKUs observed 10 periods each sold 0, 1, 2 and 5
+units. ``m = 8 / 40 = 0.2``; ``r = (0, .1, .2, .5)``, ``sum n (r - m)^2 = 10 (0.04 +
+0.01 + 0 + 0.09) = 1.4``; ``(k - 1) m = 0.6``; ``N - sum n^2 / N = 40 - 10 = 30``;
+``Var[lambda] = 0.8 / 30 = 0.02667``; ``a0 = 0.04 / 0.02667 = 1.5``, ``b0 = 0.2 /
+0.02667 = 7.5``. The SKU that sold 1 unit gets ``(1.5 + 1) / (7.5 + 10) = 0.1429`` a
+period instead of 0.1; the one that sold 5 gets ``6.5 / 17.5 = 0.3714`` instead of 0.5;
+the one that sold none ``1.5 / 17.5 = 0.0857``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+import numpy as np
+
+from stockguard.planning.forecasting import classification
+from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
+
+MIN_GROUP_ROWS = 10
+"""SKUs a group needs for its own prior (and its own launch moments); fewer: all groups'."""
+COMPLETE_POOLING = 1e12
+"""``b0`` of a group whose rates spread no more than Poisson noise (``lambda_hat = m``)."""
+
+
+class RateSource(IntEnum):
+    """Where a row's demand rate comes from."""
+
+    FORECAST = 0
+    """Its own forecast (smooth or erratic demand, or no observed period)."""
+    POOLED = 1
+    """Its own sales shrunk toward its group's (gamma-Poisson posterior)."""
+    LAUNCH = 2
+    """It never sold: its group's launch rate and launch lumps."""
+
+
+@dataclass(frozen=True, slots=True)
+class GammaPrior:
+    """Per group (n_groups,): the gamma prior of the slow SKUs' rates.
+
+    Attributes:
+        shape: ``a0`` >= 0; rate: ``b0`` > 0 (periods); ``mean = a0 / b0`` units per period.
+        rows: SKUs the group's own figures rest on (0: it borrows all groups').
+    """
+
+    shape: FloatArray
+    rate: FloatArray
+    rows: IntArray
+
+    @property
+    def mean(self) -> FloatArray:
+        return np.asarray(self.shape / self.rate, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class LaunchMoments:
+    """Per group (n_groups,): raw moments of a launching SKU's demand per period.
+
+    Attributes:
+        m1, m2, m3: ``l_1`` (the launch rate, units per period), ``l_2``, ``l_3``.
+        rows: SKUs silent in the first half the group's figures rest on (0: borrowed).
+    """
+
+    m1: FloatArray
+    m2: FloatArray
+    m3: FloatArray
+    rows: IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class PooledRates:
+    """Per row (n,): the demand rate the policy uses and where it comes from.
+
+    Attributes:
+        source: ``RateSource`` per row.
+        rate: units per period (the forecast's mean over its horizon on FORECAST rows).
+        variance: per-period variance on POOLED and LAUNCH rows (for ``h`` periods of
+            POOLED rows: ``lambda_hat (1 + h / (b0 + n))``, so ``h`` of them add up to
+            the predictive ``Var[D_h]``); NaN on FORECAST rows.
+        units, periods: ``S_i`` and ``n_i``, the row's own sales and observed periods.
+        group_rate: the prior mean ``a0 / b0`` of the row's group (its launch rate on
+            LAUNCH rows), units per period.
+        undershoot_mean, undershoot_variance, dispersion: the lost-sales model's terms
+            from the launch moments on LAUNCH rows; NaN elsewhere (the row's own history).
+    """
+
+    source: IntArray
+    rate: FloatArray
+    variance: FloatArray
+    units: FloatArray
+    periods: FloatArray
+    group_rate: FloatArray
+    undershoot_mean: FloatArray
+    undershoot_variance: FloatArray
+    dispersion: FloatArray
+
+    @property
+    def history_terms(self) -> FloatArray:
+        """(n, 3) undershoot mean, variance and dispersion; NaN rows: own history."""
+        return np.stack([self.undershoot_mean, self.undershoot_variance, self.dispersion], 1)
+
+
+def gamma_prior(
+    *, units: Any, periods: Any, group: Any, n_groups: int, min_group_rows: int = MIN_GROUP_ROWS
+) -> GammaPrior:
+    """Method-of-moments gamma prior of each group's rates (module docstring).
+
+    Args:
+        units: (k,) ``S_i`` units sold by the group members, >= 0.
+        periods: (k,) ``n_i`` observed periods, > 0.
+        group: (k,) int group index in ``[0, n_groups)``.
+        n_groups: number of groups.
+        min_group_rows: members a group needs for its own prior.
+
+    Returns: GammaPrior per group; groups with fewer members take the prior of all.
+
+    Example: the module docstring's group (0, 1, 2, 5 units in 10 periods each):
+    ``a0 = 1.5``, ``b0 = 7.5``.
+    """
+    total = np.asarray(units, dtype=np.float64).reshape(-1)
+    exposure = np.asarray(periods, dtype=np.float64).reshape(-1)
+    member = np.asarray(group, dtype=np.int64).reshape(-1)
+    if total.shape != exposure.shape or total.shape != member.shape:
+        raise ValueError("units, periods, group: expected the same shape (k,)")
+    if np.any(~(exposure > 0)) or np.any(~(total >= 0)):
+        raise ValueError("units >= 0 and periods > 0 expected for every member")
+    count = np.bincount(member, minlength=n_groups).astype(np.int64)
+    sums = np.bincount(member, total, n_groups).astype(np.float64)
+    exposures = np.bincount(member, exposure, n_groups).astype(np.float64)
+    squares = np.bincount(member, exposure**2, n_groups).astype(np.float64)
+    shape, rate = _moments_prior(total, exposure, member, count, sums, exposures, squares)
+    all_shape, all_rate = _moments_prior(
+        total,
+        exposure,
+        np.zeros_like(member),
+        np.full(1, member.size, dtype=np.int64),
+        np.full(1, total.sum(), dtype=np.float64),
+        np.full(1, exposure.sum(), dtype=np.float64),
+        np.full(1, (exposure**2).sum(), dtype=np.float64),
+    )
+    own = count >= min_group_rows
+    return GammaPrior(
+        shape=np.where(own, shape, all_shape[0]),
+        rate=np.where(own, rate, all_rate[0]),
+        rows=np.where(own, count, 0),
+    )
+
+
+def _moments_prior(
+    total: FloatArray,
+    exposure: FloatArray,
+    member: IntArray,
+    count: IntArray,
+    sums: FloatArray,
+    exposures: FloatArray,
+    squares: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """(a0, b0) per group from its members (module docstring's moment equation)."""
+    n_groups = count.size
+    safe_exposure = np.where(exposures > 0, exposures, 1.0)
+    pooled = sums / safe_exposure
+    deviation = exposure * (total / exposure - pooled[member]) ** 2
+    spread = np.bincount(member, deviation, n_groups)
+    denominator = exposures - squares / safe_exposure
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (spread - (count - 1) * pooled) / denominator
+    heterogeneous = (count >= 2) & (denominator > 0) & (between > 0) & (pooled > 0)
+    safe_between = np.where(heterogeneous, between, 1.0)
+    rate = np.where(heterogeneous, pooled / safe_between, COMPLETE_POOLING)
+    shape = np.where(heterogeneous, pooled**2 / safe_between, pooled * COMPLETE_POOLING)
+    return np.asarray(shape, np.float64), np.asarray(rate, np.float64)
+
+
+def launch_moments(
+    *, sales: Any, group: Any, n_groups: int, min_group_rows: int = MIN_GROUP_ROWS
+) -> LaunchMoments:
+    """Raw moments of demand per period of the SKUs that were silent in the first half
+    of ``sales`` and then had their chance to launch, per group (module docstring).
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where not observed.
+        group: (n,) int group index in ``[0, n_groups)``.
+        n_groups: number of groups.
+        min_group_rows: silent SKUs a group needs for its own moments.
+
+    Returns: LaunchMoments per group (all 0 where no SKU was silent anywhere).
+
+    Example: 20 SKUs silent for 5 periods, one of which then sells 3 units in one of
+    the next 5 periods: ``l_1 = 3 / 100``, ``l_2 = 9 / 100``, ``l_3 = 27 / 100``.
+    """
+    values = np.asarray(sales, dtype=np.float64)
+    member = np.asarray(group, dtype=np.int64).reshape(-1)
+    if values.ndim != 2 or member.shape != (values.shape[0],):
+        raise ValueError("sales (n, n_periods) and group (n,) expected")
+    half = values.shape[1] // 2
+    first, second = values[:, :half], values[:, half:]
+    silent = (np.nansum(first, axis=1) == 0) & np.isfinite(first).any(axis=1)
+    seen = np.isfinite(second) & silent[:, None]
+    y = np.where(seen, second, 0.0)
+    periods = np.bincount(member, seen.sum(axis=1), n_groups)
+    powers = [np.bincount(member, (y**j).sum(axis=1), n_groups) for j in (1, 2, 3)]
+    count = np.bincount(member, silent & seen.any(axis=1), n_groups).astype(np.int64)
+    all_periods = max(float(periods.sum()), 1.0)
+    own = (count >= min_group_rows) & (periods > 0)
+    moments = [
+        np.where(own, p / np.where(periods > 0, periods, 1.0), p.sum() / all_periods)
+        for p in powers
+    ]
+    return LaunchMoments(m1=moments[0], m2=moments[1], m3=moments[2], rows=np.where(own, count, 0))
+
+
+def eligible_rows(*, sales: Any, forecast_rate: Any) -> BoolArray:
+    """(n,) rows whose rate is pooled: intermittent, lumpy or no sale in ``sales`` (or a
+    zero forecast), with at least one observed period (module docstring)."""
+    values = np.asarray(sales, dtype=np.float64)
+    rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
+    code = classification.classify_demand(values).code
+    slow = np.isin(code, [classification.INTERMITTENT, classification.LUMPY])
+    slow |= code == classification.NO_DEMAND
+    slow |= ~(rate > 0)
+    return np.asarray(slow & np.isfinite(values).any(axis=1), dtype=np.bool_)
+
+
+def pooled_rates(
+    *,
+    sales: Any,
+    group: Any,
+    forecast_rate: Any,
+    horizon: Any,
+    min_group_rows: int = MIN_GROUP_ROWS,
+) -> PooledRates:
+    """Each row's demand rate: pooled, launch or its forecast's (module docstring).
+
+    Args:
+        sales: (n, n_periods) units per period before now, NaN where not observed.
+        group: (n,) int >= 0, the row's group (category; one group for all is fine).
+        forecast_rate: (n,) the forecast's mean units per period (over the lead time).
+        horizon: (n,) periods ``h`` the pooled variance is spread over (the lead time's
+            protection interval), >= 0.
+        min_group_rows: members a group needs for its own prior and launch moments.
+
+    Returns: PooledRates.
+    """
+    values = np.asarray(sales, dtype=np.float64)
+    rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
+    h = np.maximum(np.asarray(horizon, dtype=np.float64).reshape(-1), 0.0)
+    member = np.asarray(group, dtype=np.int64).reshape(-1)
+    n_rows = values.shape[0] if values.ndim == 2 else -1
+    if rate.shape != (n_rows,) or member.shape != (n_rows,) or h.shape != (n_rows,):
+        raise ValueError("sales (n, n_periods), group, forecast_rate, horizon (n,) expected")
+    if np.any(member < 0):
+        raise ValueError("group: expected indices >= 0")
+    n_groups = int(member.max()) + 1 if n_rows else 0
+    units = np.nansum(values, axis=1)
+    periods = np.isfinite(values).sum(axis=1).astype(np.float64)
+    chosen = eligible_rows(sales=values, forecast_rate=rate)
+    launch = chosen & (units == 0)
+    pooled = chosen & ~launch
+    prior = gamma_prior(
+        units=units[chosen],
+        periods=periods[chosen],
+        group=member[chosen],
+        n_groups=n_groups,
+        min_group_rows=min_group_rows,
+    )
+    moments = launch_moments(
+        sales=values, group=member, n_groups=n_groups, min_group_rows=min_group_rows
+    )
+    a0, b0 = prior.shape[member], prior.rate[member]
+    posterior = (a0 + units) / (b0 + periods)
+    l1, l2, l3 = moments.m1[member], moments.m2[member], moments.m3[member]
+    launch_variance = np.maximum(l2 - l1**2, 0.0)
+    under_mean, under_variance, phi = _launch_terms(l1, l2, l3)
+    source = np.where(launch, RateSource.LAUNCH, np.where(pooled, RateSource.POOLED, 0))
+    nan = np.full(n_rows, np.nan)
+    return PooledRates(
+        source=source.astype(np.int64),
+        rate=np.where(launch, l1, np.where(pooled, posterior, rate)),
+        variance=np.where(
+            launch, launch_variance, np.where(pooled, posterior * (1 + h / (b0 + periods)), nan)
+        ),
+        units=units,
+        periods=periods,
+        group_rate=np.where(launch, l1, prior.mean[member]),
+        undershoot_mean=np.where(launch, under_mean, nan),
+        undershoot_variance=np.where(launch, under_variance, nan),
+        dispersion=np.where(launch, phi, nan),
+    )
+
+
+def _launch_terms(
+    m1: FloatArray, m2: FloatArray, m3: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Undershoot mean, variance and dispersion from raw moments per period (0, 0, 1
+    without demand); ``lost_sales.undershoot_moments`` on moments instead of sales."""
+    safe = np.where(m1 > 0, m1, 1.0)
+    mean = np.where(m1 > 0, np.maximum((m2 - m1) / (2.0 * safe), 0.0), 0.0)
+    second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
+    phi = np.where(m1 > 0, np.maximum(m2 - m1**2, 0.0) / safe, 1.0)
+    return mean, np.maximum(second - mean**2, 0.0), phi

@@ -1,0 +1,119 @@
+"""Which demand rate a replenishment row plans with: its forecast's, or a pooled one.
+
+A row (SKU x location) whose recent sales are intermittent, lumpy or nil plans with
+``planning.inventory.pooled_rate``: a SKU that has sold takes its own rate shrunk
+toward its category's (gamma-Poisson posterior), a SKU that never sold in the window
+takes its category's launch rate and launch lumps. Rows without a category form one
+group; a category with fewer than ``pooled_rate.MIN_GROUP_ROWS`` slow rows borrows the
+prior of all of them. Smooth and erratic rows, and rows without an observed day, keep
+their forecast. The run's ``Parameters.pooled_rates`` switches it (ADR 0018).
+
+``pool_demand`` returns the per-day means and spreads the policy reads (the pooled rows'
+replaced by a flat rate and the negative binomial predictive spread over their
+protection interval) and the undershoot terms of the never-sold rows;
+``pooled_sentence`` says it in words for a line's explanation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from stockguard.planning.inventory import pooled_rate
+from stockguard.planning.inventory.pooled_rate import PooledRates, RateSource
+from stockguard.services.replenishment.settings import FloatArray, IntArray
+
+
+@dataclass(frozen=True, slots=True)
+class PooledDemand:
+    """The demand the policy reads after pooling, per row.
+
+    Attributes:
+        daily_mean, daily_std: (n, horizon) units per period.
+        terms: (n, 3) undershoot mean, variance and dispersion of never-sold rows (NaN
+            rows: their own history), for ``compute_policies(lost_sales_terms=...)``.
+        rates: the pooling's figures per row (``PooledRates``), for explanations.
+    """
+
+    daily_mean: FloatArray
+    daily_std: FloatArray
+    terms: FloatArray
+    rates: PooledRates
+
+
+def group_codes(categories: Sequence[str | None]) -> IntArray:
+    """(n,) int group per row: one per category, rows without one together (code 0)."""
+    names = sorted({c for c in categories if c is not None})
+    index = {name: code + 1 for code, name in enumerate(names)}
+    return np.array([index.get(c, 0) if c is not None else 0 for c in categories], np.int64)
+
+
+def pool_demand(
+    *,
+    daily_mean: FloatArray,
+    daily_std: FloatArray,
+    sales_history: FloatArray,
+    group: IntArray,
+    lead_time_mean: FloatArray,
+) -> PooledDemand:
+    """The rows' demand with pooled rates where they apply (module docstring).
+
+    Args:
+        daily_mean, daily_std: (n, horizon) forecast per period, units.
+        sales_history: (n, periods) units sold per period before now, NaN unobserved.
+        group: (n,) int >= 0 (``group_codes``).
+        lead_time_mean: (n,) periods; the forecast's rate is its mean over the first
+            ``ceil(E[L])`` periods and the pooled variance is spread over ``E[L] - 1``.
+
+    Returns: PooledDemand (the forecast's own arrays on the other rows).
+    """
+    lead = np.maximum(np.asarray(lead_time_mean, dtype=np.float64), 1.0)
+    columns = np.arange(daily_mean.shape[1])
+    used = columns[None, :] < np.minimum(np.ceil(lead), daily_mean.shape[1])[:, None]
+    forecast_rate = np.where(used, daily_mean, 0.0).sum(axis=1) / np.maximum(used.sum(1), 1)
+    rates = pooled_rate.pooled_rates(
+        sales=sales_history, group=group, forecast_rate=forecast_rate, horizon=lead - 1.0
+    )
+    chosen = rates.source != RateSource.FORECAST
+    mean = np.where(chosen[:, None], rates.rate[:, None], daily_mean)
+    spread = np.sqrt(np.where(chosen, rates.variance, 0.0))
+    std = np.where(chosen[:, None], spread[:, None], daily_std)
+    return PooledDemand(
+        daily_mean=np.asarray(mean, np.float64),
+        daily_std=np.asarray(std, np.float64),
+        terms=rates.history_terms,
+        rates=rates,
+    )
+
+
+def pooled_sentence(
+    *,
+    sku: str,
+    source: int,
+    units: float,
+    periods: float,
+    rate: float,
+    group_rate: float,
+    group: str | None,
+    unit: str = "days",
+) -> str | None:
+    """One sentence on a pooled row's rate (None for a row on its own forecast).
+
+    Example: ``BOLT has sold 2 units in 91 days; its rate is pooled with its category's
+    (Fasteners: 0.0410 a day): 0.0315 a day.``
+    """
+    where = f"its category's ({group}" if group else "all slow SKUs' ("
+    if source == RateSource.POOLED:
+        return (
+            f"{sku} has sold {units:g} units in {periods:g} {unit}; its rate is pooled with "
+            f"{where}: {group_rate:.4f} a {unit[:-1]}): {rate:.4f} a {unit[:-1]}."
+        )
+    if source == RateSource.LAUNCH:
+        return (
+            f"{sku} has not sold in {periods:g} {unit}; it plans with the rate at which "
+            f"such SKUs started selling ({where[4:]}{rate:.4f} a {unit[:-1]}), in the "
+            f"lumps they started with."
+        )
+    return None
