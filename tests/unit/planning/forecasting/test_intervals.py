@@ -50,6 +50,8 @@ def _coverages(quantiles: np.ndarray, actual: np.ndarray) -> tuple[float, float]
 
 
 def test_interval_levels_add_the_bounds_of_80_and_95_percent_intervals() -> None:
+    # a level already there (0.9) is kept once, and the result is sorted
+    assert intervals.interval_levels((0.99, 0.5, 0.9)) == (0.025, 0.1, 0.5, 0.9, 0.975, 0.99)
     assert intervals.INTERVAL_LEVELS == (0.025, 0.1, 0.5, 0.8, 0.9, 0.95, 0.975, 0.99)
 
 
