@@ -118,3 +118,16 @@ def test_recorded_stock_is_the_stock_of_the_same_paths() -> None:
     assert stock.shape == (1, 1, 20, horizon)
     assert stock.min() >= 0
     assert stock[0, 0, :, 0].max() <= 25
+
+    # A row that never orders (reorder point below any position) sells its first 25 units
+    # minus what is left, so the recorded paths add up to the units ``simulate`` served on
+    # the same seed, and not on another (8 days of Poisson(3) leave some stock on most paths).
+    never = some_rows(3, 8, kind=PolicyKind.REORDER_POINT_ORDER_UP_TO, reorder_point=-1.0)
+    calendar = Calendar.open_every_day(n_suppliers=1, n_locations=1, horizon=8)
+    plans = Plans.baseline_only(n_rows=3, horizon=8)
+    recorded = engine.record_stock(never, calendar, plans, paths=20, seed=9, which=[2])[0, 0]
+    served = engine.simulate(never, calendar, plans, paths=20, seed=9).row_totals[2, 0]
+    other = engine.simulate(never, calendar, plans, paths=20, seed=10).row_totals[2, 0]
+    assert (np.diff(recorded, axis=1) <= 0).all()  # nothing received
+    assert served[k.M_SERVED] == (25 - recorded[:, -1]).sum()
+    assert other[k.M_SERVED] != served[k.M_SERVED]
