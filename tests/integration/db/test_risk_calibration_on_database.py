@@ -161,5 +161,13 @@ def test_a_stored_map_runs_to_certainty_beyond_its_top_knot(app: App) -> None:
     with app.unit_of_work() as uow:
         refreshed = uow.risk.get(shop.sku, shop.paris)
     assert refreshed is not None
-    (fresh,) = assess.reassess([refreshed], today=_at(41).date(), now=_at(41))
+    with app.sessions() as session:
+        stored = latest_corrections(session)  # the refresh's drift and rate ratio
+    (fresh,) = assess.reassess(
+        [refreshed],
+        today=_at(41).date(),
+        now=_at(41),
+        drift=stored.drift,
+        rate_ratio=stored.rate_ratio,
+    )
     assert refreshed.probability == pytest.approx((fresh.probability - x) / (1.0 - x))

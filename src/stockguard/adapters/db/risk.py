@@ -16,7 +16,7 @@ from time import monotonic
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, Row, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, Row, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from stockguard.adapters.db import tables as t
@@ -25,6 +25,7 @@ from stockguard.domain import ledger, purchasing
 from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
 from stockguard.planning.risk.drift import PRIOR, LevelDrift
+from stockguard.planning.risk.rate_ratio import NEUTRAL, RateRatio
 from stockguard.services.risk import ports
 from stockguard.services.risk.model import StockRisk
 
@@ -118,9 +119,16 @@ class SqlStockRiskRepository:
         """The drift the latest refresh stored, read with the map (same cache)."""
         return _cached_corrections(self._session).drift
 
-    def save_level_drift(self, drift: LevelDrift, estimated_at: datetime) -> None:
+    def rate_ratio(self) -> RateRatio:
+        """The rate ratio the latest refresh applied, read with the map (same cache)."""
+        return _cached_corrections(self._session).rate_ratio
+
+    def save_level_drift(
+        self, drift: LevelDrift, estimated_at: datetime, rate_ratio: RateRatio = NEUTRAL
+    ) -> None:
         latest = latest_corrections(self._session)
-        _save_corrections(self._session, Corrections(latest.recalibrate, drift), estimated_at)
+        found = Corrections(latest.recalibrate, drift, rate_ratio)
+        _save_corrections(self._session, found, estimated_at)
 
     def all_rows(self) -> list[StockRisk]:
         query = select(*(_TABLE.c[name] for name in COLUMNS)).order_by(_TABLE.c.id)
@@ -190,7 +198,8 @@ class SqlStockRiskRepository:
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
         latest = latest_corrections(self._session)
-        _save_corrections(self._session, Corrections(fitted, latest.drift), fitted_at)
+        found = Corrections(fitted, latest.drift, latest.rate_ratio)
+        _save_corrections(self._session, found, fitted_at)
 
     def flush(self) -> None:
         """Write the saved rows' stock and figures (movements never change the basis)."""
@@ -215,10 +224,13 @@ class Corrections:
     One ``risk_calibration`` row holds both: ``knots`` is
     ``{"map": [[predicted, calibrated], ...], "level_drift": {"edges", "c2", "origins"}}``
     (rows written before the drift was stored hold the map's list alone: the prior
-    drift then applies). Storing either appends a row carrying the other as it stood."""
+    drift then applies). Storing either appends a row carrying the other as it stood.
+    Since ADR 0022 ``knots`` also holds ``"rate_ratio": {"edges", "ratio", "origins"}``,
+    the rate ratio the refresh applied (rows without it: ``NEUTRAL``, b = 1)."""
 
     recalibrate: IsotonicMap = IDENTITY
     drift: LevelDrift = PRIOR
+    rate_ratio: RateRatio = NEUTRAL
 
 
 _CACHE: weakref.WeakKeyDictionary[Engine, tuple[float, Corrections]] = weakref.WeakKeyDictionary()
@@ -243,7 +255,12 @@ def latest_corrections(session: Session) -> Corrections:
         return Corrections(IsotonicMap.from_pairs(row.knots, row.settled))
     recalibrate = IsotonicMap.from_pairs(row.knots["map"], row.settled)
     found = row.knots.get("level_drift")
-    return Corrections(recalibrate, PRIOR if found is None else LevelDrift.from_json(found))
+    ratio = row.knots.get("rate_ratio")
+    return Corrections(
+        recalibrate,
+        PRIOR if found is None else LevelDrift.from_json(found),
+        NEUTRAL if ratio is None else RateRatio.from_json(ratio),
+    )
 
 
 def latest_calibration(session: Session) -> IsotonicMap:
@@ -255,6 +272,7 @@ def _save_corrections(session: Session, corrections: Corrections, at: datetime) 
     knots = {
         "map": corrections.recalibrate.to_pairs(),
         "level_drift": corrections.drift.to_json(),
+        "rate_ratio": corrections.rate_ratio.to_json(),
     }
     row = {"fitted_at": at, "settled": corrections.recalibrate.settled, "knots": knots}
     session.execute(insert(t.table_of(RiskCalibrationRow)), [row])
@@ -300,6 +318,37 @@ class SqlRiskInputs:
         """The latest stored recalibration map, read now (the refresh applies it)."""
         with self._sessions() as session:
             return latest_calibration(session)
+
+    def past_runs(self, *, first_day_from: date, first_day_to: date) -> list[tuple[int, date]]:
+        """Completed runs by their first forecast day (``history_end_on`` + 1 day, as
+        ``services.planning.run`` stores them), oldest first."""
+        runs = t.table_of(t.PlanningRunRow)
+        query = (
+            select(runs.c.id, runs.c.history_end_on)
+            .where(runs.c.status == "completed")
+            .where(runs.c.history_end_on >= first_day_from - timedelta(days=1))
+            .where(runs.c.history_end_on <= first_day_to - timedelta(days=1))
+            .order_by(runs.c.history_end_on, runs.c.id)
+        )
+        with self._sessions() as session:
+            found = session.execute(query).all()
+        return [(int(row.id), row.history_end_on + timedelta(days=1)) for row in found]
+
+    def past_forecasts(self, run_ids: Sequence[int]) -> list[ports.PastForecast]:
+        """Per run and series, the mean of the daily means and the first day, one
+        aggregate query per run (the ``(run_id, sku, location, day)`` index)."""
+        rows = t.table_of(t.DemandForecastRow)
+        query = (
+            select(rows.c.sku, rows.c.location, func.min(rows.c.day), func.avg(rows.c.mean))
+            .where(rows.c.run_id == bindparam("run"))
+            .group_by(rows.c.sku, rows.c.location)
+        )
+        found: list[ports.PastForecast] = []
+        with self._sessions() as session:
+            for run_id in run_ids:
+                for sku, location, first, rate in session.execute(query, {"run": run_id}):
+                    found.append(ports.PastForecast(run_id, first, sku, location, float(rate)))
+        return found
 
     def products(self, skus: Iterable[str] | None = None) -> list[ports.PricedProduct]:
         products = t.table_of(t.ProductRow)

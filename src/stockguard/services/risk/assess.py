@@ -12,6 +12,7 @@ import numpy as np
 
 from stockguard.planning.risk import calibration, figures, horizon
 from stockguard.planning.risk.drift import PRIOR, LevelDrift
+from stockguard.planning.risk.rate_ratio import NEUTRAL, RateRatio
 from stockguard.services.replenishment.settings import FloatArray
 from stockguard.services.risk.model import StockRisk
 
@@ -85,9 +86,11 @@ def reassess(
     thresholds: figures.RiskThresholds = figures.DEFAULT_THRESHOLDS,
     recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
     drift: LevelDrift = PRIOR,
+    rate_ratio: RateRatio = NEUTRAL,
 ) -> list[StockRisk]:
     """Recompute the figures of ``rows`` from their basis and their stored stock, with
-    the rate's drift ``drift`` (``planning.risk.drift``, the prior by default)."""
+    the rate's drift ``drift`` (``planning.risk.drift``, the prior by default) and the
+    rate ratio ``rate_ratio`` (``planning.risk.rate_ratio``, b = 1 by default)."""
     result = figures.assess(
         basis=basis_of(rows, today),
         available=np.array([row.available for row in rows], dtype=np.float64),
@@ -95,6 +98,7 @@ def reassess(
         thresholds=thresholds,
         recalibrate=recalibrate,
         drift=drift,
+        rate_ratio=rate_ratio,
     )
     return with_figures(rows, result, today=today, now=now)
 

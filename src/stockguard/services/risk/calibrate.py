@@ -55,7 +55,14 @@ def record_snapshots(uow: UnitOfWork, *, now: datetime) -> int:
     with uow:
         rows = [row for row in uow.risk.all_rows() if row.available > 0]
         shown = [row.probability for row in rows]
-        raw = assess.reassess(rows, today=today, now=now, thresholds=uow.risk_thresholds)
+        raw = assess.reassess(
+            rows,
+            today=today,
+            now=now,
+            thresholds=uow.risk_thresholds,
+            drift=uow.risk.level_drift(),
+            rate_ratio=uow.risk.rate_ratio(),
+        )
         snapshots = [
             Snapshot(row.sku, row.location, today, row.on_hand, fresh.probability, p)
             for row, fresh, p in zip(rows, raw, shown, strict=True)

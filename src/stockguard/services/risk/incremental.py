@@ -32,9 +32,10 @@ def follow_levels(
     The probability goes through the stored recalibration map (``risks.calibration()``,
     read once per process and minute by the SQL repository; the identity when none), and
     the demand rate's drift is the one the latest refresh estimated from the shop's sales
-    (``risks.level_drift()``, read with the map; never re-estimated here)."""
+    (``risks.level_drift()``, read with the map; never re-estimated here), as is the
+    rate ratio it applied (``risks.rate_ratio()``, same cache; ADR 0022)."""
     updated = 0
-    recalibrate, drift = None, None
+    recalibrate, drift, ratio = None, None, None
     for level in levels:
         before = risks.get(level.sku, level.location)
         if before is None:
@@ -47,6 +48,7 @@ def follow_levels(
         )
         recalibrate = recalibrate or risks.calibration()
         drift = drift or risks.level_drift()
+        ratio = ratio or risks.rate_ratio()
         (after,) = assess.reassess(
             [moved],
             today=now.date(),
@@ -54,6 +56,7 @@ def follow_levels(
             thresholds=thresholds,
             recalibrate=recalibrate,
             drift=drift,
+            rate_ratio=ratio,
         )
         after.events.extend(change_events(before.state, before.position, after))
         risks.save(after)

@@ -13,6 +13,7 @@ import numpy as np
 from stockguard.planning.inventory._arrays import FloatArray
 from stockguard.planning.risk.calibration import IDENTITY, IsotonicMap
 from stockguard.planning.risk.drift import PRIOR, LevelDrift
+from stockguard.planning.risk.rate_ratio import NEUTRAL, RateRatio
 from stockguard.services.risk.model import StockRisk
 
 
@@ -41,8 +42,16 @@ class StockRiskRepository(Protocol):
         """The demand rate's drift the latest refresh stored (the prior when none)."""
         ...
 
-    def save_level_drift(self, drift: LevelDrift, estimated_at: datetime) -> None:
-        """Store a refresh's estimate of the drift (the latest map stays in force)."""
+    def save_level_drift(
+        self, drift: LevelDrift, estimated_at: datetime, rate_ratio: RateRatio = NEUTRAL
+    ) -> None:
+        """Store a refresh's estimate of the drift and the rate ratio it applies (the
+        latest map stays in force)."""
+        ...
+
+    def rate_ratio(self) -> RateRatio:
+        """The rate ratio the latest refresh applied (``NEUTRAL`` when none), read with
+        the map and the drift (ADR 0022)."""
         ...
 
     # -- snapshots and the recalibration map (``services.risk.calibrate``) --
@@ -89,8 +98,13 @@ class NoStockRisk:
     def level_drift(self) -> LevelDrift:
         return PRIOR
 
-    def save_level_drift(self, drift: LevelDrift, estimated_at: datetime) -> None:
+    def save_level_drift(
+        self, drift: LevelDrift, estimated_at: datetime, rate_ratio: RateRatio = NEUTRAL
+    ) -> None:
         raise NotImplementedError("this unit of work stores no level drift")
+
+    def rate_ratio(self) -> RateRatio:
+        return NEUTRAL
 
     def all_rows(self) -> list[StockRisk]:
         return []
@@ -159,6 +173,19 @@ class OpenReceipt:
 
 
 @dataclass(frozen=True, slots=True)
+class PastForecast:
+    """A completed planning run's rate for one series, as a refresh would have read it:
+    the mean of the run's daily forecast means over its horizon (units/day), and the
+    first day it forecast (the day after the run's history ends)."""
+
+    run_id: int
+    first_day: date
+    sku: str
+    location: str
+    rate: float
+
+
+@dataclass(frozen=True, slots=True)
 class PricedProduct:
     sku: str
     category: str | None
@@ -179,4 +206,14 @@ class RiskInputs(Protocol):
 
     def calibration(self) -> IsotonicMap:
         """The latest stored recalibration map (identity when none)."""
+        ...
+
+    def past_runs(self, *, first_day_from: date, first_day_to: date) -> list[tuple[int, date]]:
+        """(run id, first forecast day) of the completed planning runs whose first
+        forecast day (the day after their history ends) lies in ``first_day_from ..
+        first_day_to`` (inclusive), oldest first."""
+        ...
+
+    def past_forecasts(self, run_ids: Sequence[int]) -> list[PastForecast]:
+        """Every series' rate (``PastForecast``) in the runs ``run_ids``."""
         ...

@@ -23,11 +23,19 @@ The basis of a row (a series of the latest forecast whose product exists):
   from the shop's own daily sales of the last ``drift.HISTORY_DAYS`` days (days the
   ledger shows out of stock or not yet on sale left out), shrunk toward the prior 0.04
   (all of it when the history is too short), and stored with the recalibration map so
-  that movements read it instead of estimating it again.
+  that movements read it instead of estimating it again;
+* the rate ratio ``b`` per velocity band (``services.risk.rate_ratio``, ADR 0022): what
+  the shop's settled planning runs' rates were followed by, per unit, on in-stock days,
+  from the same year of sales; when applied (``rate_ratio``, default
+  ``rate_ratio.APPLY_BY_DEFAULT``) every figure reads ``b mu`` (variance
+  ``b sigma^2``), and ``b`` is stored with the map and the drift so that movements
+  apply the same ratio; when not, ``b = 1`` is stored and the estimate only reported.
+  The stored basis keeps the forecast's own ``mu``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -37,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.inventory import sourcing
+from stockguard.planning.panel import DemandPanel
 from stockguard.planning.risk import drift, figures, horizon
 from stockguard.services import ports as service_ports
 from stockguard.services.queries import demand_panel
@@ -50,6 +59,7 @@ from stockguard.services.replenishment.settings import (
     resolve_settings,
 )
 from stockguard.services.risk import assess
+from stockguard.services.risk import rate_ratio as forecast_ratio
 from stockguard.services.risk.model import StockRisk, change_events
 from stockguard.services.risk.ports import OpenReceipt, RiskInputs
 from stockguard.services.unit_of_work import UnitOfWork
@@ -67,7 +77,8 @@ BASIS_FLOATS = (
 @dataclass(frozen=True, slots=True)
 class RefreshSummary:
     """What a refresh stored: rows per state, events recorded, time taken, and the
-    demand rate's drift it estimated from the shop's sales."""
+    demand rate's drift and rate ratio it estimated from the shop's sales (the ratio
+    with the runs it was read from and whether it was applied)."""
 
     run_id: int
     rows: int
@@ -75,6 +86,7 @@ class RefreshSummary:
     events: int
     seconds: float
     level_drift: drift.LevelDrift = drift.PRIOR
+    rate_ratio: forecast_ratio.RatioEstimate = forecast_ratio.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +110,11 @@ def refresh_risk(
     now: datetime,
     currency: str = "EUR",
     thresholds: figures.RiskThresholds | None = None,
+    rate_ratio: bool | None = None,
 ) -> RefreshSummary:
     """Recompute and store every row's basis and figures (module docstring), with the
-    unit of work's thresholds unless given and the latest recalibration map.
+    unit of work's thresholds unless given and the latest recalibration map; the rate
+    ratio applied when ``rate_ratio`` (None: ``forecast_ratio.APPLY_BY_DEFAULT``).
 
     Raises:
         errors.NoPlanningRun: when no forecast is stored yet.
@@ -109,7 +123,14 @@ def refresh_risk(
     started = time.perf_counter()
     inputs = gather_inputs(uow.replenishment, run_id=None, currency=currency)
     basis = build_basis(inputs, uow.replenishment, uow.risk_inputs, today=now.date())
-    level_drift = estimate_drift(uow.history, today=now.date())
+    panel = sales_panel(uow.history, today=now.date())
+    level_drift = drift.estimate_level_drift(np.where(panel.stockout, np.nan, panel.values))
+    ratio = forecast_ratio.estimate_forecast_ratio(
+        uow.risk_inputs, panel, today=now.date(), edges=level_drift.edges
+    )
+    applied = forecast_ratio.APPLY_BY_DEFAULT if rate_ratio is None else rate_ratio
+    ratio = dataclasses.replace(ratio, applied=applied)
+    in_force = ratio.ratio if applied else forecast_ratio.neutral(level_drift.edges)
     result = figures.assess(
         basis=basis.arrays,
         available=basis.available,
@@ -117,6 +138,7 @@ def refresh_risk(
         thresholds=thresholds or uow.risk_thresholds,
         recalibrate=uow.risk_inputs.calibration(),
         drift=level_drift,
+        rate_ratio=in_force,
     )
     rows = _rows(inputs, basis, uow.risk_inputs, now=now)
     rows = assess.with_figures(rows, result, today=now.date(), now=now)
@@ -129,7 +151,7 @@ def refresh_risk(
                 row.events.extend(change_events(before[0], before[1], row))
                 recorded += len(row.events)
         uow.risk.replace(rows)
-        uow.risk.save_level_drift(level_drift, now)
+        uow.risk.save_level_drift(level_drift, now, in_force)
         uow.commit()
     return RefreshSummary(
         run_id=inputs.run_id,
@@ -138,7 +160,16 @@ def refresh_risk(
         events=recorded,
         seconds=time.perf_counter() - started,
         level_drift=level_drift,
+        rate_ratio=ratio,
     )
+
+
+def sales_panel(
+    history: service_ports.LedgerHistory, *, today: date, days: int = drift.HISTORY_DAYS
+) -> DemandPanel:
+    """Daily sales and censored days of the ``days`` days before ``today`` (what the
+    drift and the rate ratio are estimated from)."""
+    return demand_panel(history, start=today - timedelta(days=days), end=today - timedelta(1))
 
 
 def estimate_drift(
@@ -151,7 +182,7 @@ def estimate_drift(
     stock; ``queries.demand_panel``) are unobserved: a SKU-origin needs its 70 days all
     observed. Too short a history gives the prior (0.04, one band).
     """
-    panel = demand_panel(history, start=today - timedelta(days=days), end=today - timedelta(1))
+    panel = sales_panel(history, today=today, days=days)
     observed = np.where(panel.stockout, np.nan, panel.values)
     return drift.estimate_level_drift(observed)
 
