@@ -40,6 +40,7 @@ ASSERTING_PYTEST_CALLS = frozenset({"raises", "warns", "approx", "fail", "deprec
 # Library calls that raise when their check fails (schemathesis validates a response).
 ASSERTING_LIBRARY_CALLS = frozenset({"call_and_validate", "validate_response"})
 TERMINATING_PYTEST_CALLS = frozenset({"skip", "fail", "xfail", "exit"})
+MAX_BASE_DEPTH = 10  # base classes followed this deep at most (a cycle proves nothing)
 SELF_TRUE_OPERATORS = (ast.Eq, ast.Is, ast.LtE, ast.GtE, ast.In)
 CONSTANT_NODES = (
     ast.Constant,
@@ -163,15 +164,22 @@ def load_module(path: Path, name: str) -> Module:
     return module
 
 
-def load_tree(root: Path) -> dict[str, Module]:
-    """Every ``.py`` file under ``root``, keyed by each dotted name it can be imported by."""
+def load_tree(root: Path) -> tuple[dict[str, Module], list[Finding]]:
+    """Every ``.py`` file under ``root``, keyed by each dotted name it can be imported by,
+    and a finding for each file that cannot be parsed (its tests cannot be checked)."""
     modules: dict[str, Module] = {}
+    broken: list[Finding] = []
     for path in sorted(root.rglob("*.py")):
         names = module_names(path, root)
-        module = load_module(path, names[0] if names else path.stem)
+        try:
+            module = load_module(path, names[0] if names else path.stem)
+        except (SyntaxError, UnicodeDecodeError) as error:
+            line = getattr(error, "lineno", None) or 1
+            broken.append(Finding(path, line, "(module)", f"cannot be parsed: {error}"))
+            continue
         for name in names:
             modules.setdefault(name, module)
-    return modules
+    return modules, broken
 
 
 def dotted_name(node: ast.expr) -> str:
@@ -247,13 +255,35 @@ class Checker:
     def attribute_target(
         self, base: str, attribute: str, scope: Scope
     ) -> tuple[Scope, FunctionNode | ast.ClassDef] | None:
-        """What ``base.attribute(...)`` runs: a method of the test's class or a module's."""
-        if base in {"self", "cls"} and scope.owner:
-            method = class_method(scope.owner, attribute)
-            return (Scope(scope.module, scope.owner), method) if method else None
+        """What ``base.attribute(...)`` runs: a method of the test's class (or of a class
+        named ``base``), or a function of the test-tree module ``base``."""
+        if base in {"self", "cls"}:
+            return self.method_of(scope.module, scope.owner, attribute) if scope.owner else None
         target_module = self.module_alias(scope.module, base)
-        found = None if target_module is None else self.resolve_name(target_module, attribute)
-        return None if found is None else (Scope(found[0]), found[1])
+        if target_module is not None:
+            found = self.resolve_name(target_module, attribute)
+            return None if found is None else (Scope(found[0]), found[1])
+        owner = self.resolve_name(scope.module, base)
+        if owner is not None and isinstance(owner[1], ast.ClassDef):
+            return self.method_of(owner[0], owner[1], attribute)
+        return None
+
+    def method_of(
+        self, module: Module, owner: ast.ClassDef, name: str, depth: int = 0
+    ) -> tuple[Scope, FunctionNode] | None:
+        """The method ``name`` of ``owner`` or, failing that, of its test-tree base classes."""
+        method = class_method(owner, name)
+        if method is not None:
+            return Scope(module, owner), method
+        if depth > MAX_BASE_DEPTH:
+            return None
+        for base in owner.bases:
+            found = self.resolve_name(module, base.id) if isinstance(base, ast.Name) else None
+            if found is not None and isinstance(found[1], ast.ClassDef):
+                inherited = self.method_of(found[0], found[1], name, depth + 1)
+                if inherited is not None:
+                    return inherited
+        return None
 
     def call_checks(self, call: ast.Call, scope: Scope) -> bool:
         """True when the call is an assertion API or runs test-tree code that asserts."""
@@ -266,8 +296,8 @@ class Checker:
             return last.startswith("assert") or last == "fail" or last in ASSERTING_LIBRARY_CALLS
         target_scope, node = target
         if isinstance(node, ast.ClassDef):
-            init = class_method(node, "__init__")
-            return init is not None and self.function_checks(init, Scope(target_scope.module, node))
+            init = self.method_of(target_scope.module, node, "__init__")
+            return init is not None and self.function_checks(init[1], init[0])
         return self.function_checks(node, target_scope)
 
     def function_checks(self, node: FunctionNode, scope: Scope) -> bool:
@@ -551,9 +581,8 @@ def is_test_file(path: Path) -> bool:
 def find_problems(root: Path) -> list[Finding]:
     """Every test under ``root`` that cannot fail, in file and line order."""
     root = root.resolve()
-    modules = load_tree(root)
+    modules, findings = load_tree(root)
     checker = Checker(modules)
-    findings: list[Finding] = []
     for module in unique(modules.values()):
         if not is_test_file(module.path):
             continue

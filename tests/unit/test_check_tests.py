@@ -245,6 +245,44 @@ def test_methods_of_test_classes_and_their_helpers(tmp_path: Path) -> None:
     assert found(tmp_path, source) == [("TestTotals.test_not_checked", "no assertion")]
 
 
+def test_methods_are_followed_into_base_classes_and_named_classes(tmp_path: Path) -> None:
+    source = """
+        from builders import Checks
+
+        class Base:
+            def _check(self, total):
+                assert total == 3
+
+            def _show(self, total):
+                print(total)
+
+        class TestTotals(Base):
+            def test_inherited_check(self):
+                self._check(3)
+
+            def test_inherited_show(self):
+                self._show(3)
+
+            def test_static_helper_of_another_class(self):
+                Checks.total(3)
+    """
+    builders = """
+        class Checks:
+            @staticmethod
+            def total(value):
+                assert value == 3
+    """
+    findings = found(tmp_path, source, **{"builders.py": builders})
+    assert findings == [("TestTotals.test_inherited_show", "no assertion")]
+
+
+def test_a_file_that_cannot_be_parsed_is_reported(tmp_path: Path) -> None:
+    tests = plant(tmp_path, {"test_broken.py": "def test_x(:\n    assert True\n"})
+    [finding] = check_tests.find_problems(tests)
+    assert (finding.line, finding.test) == (1, "(module)")
+    assert finding.reason.startswith("cannot be parsed: ")
+
+
 def test_hypothesis_tests_count_the_same_way(tmp_path: Path) -> None:
     source = """
         from hypothesis import given, strategies as st
