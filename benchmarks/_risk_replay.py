@@ -52,12 +52,14 @@ import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting.censoring import infer_stockouts
-from stockguard.planning.risk.drift import LevelDrift
+from stockguard.planning.risk import rate_ratio
+from stockguard.planning.risk.drift import PRIOR_ORIGINS, LevelDrift
 from stockguard.planning.risk.probability import (
     DemandSpread,
     level_variance,
     stockout_probability_over_horizons,
 )
+from stockguard.planning.risk.rate_ratio import RateRatio
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -138,64 +140,26 @@ def real_stockout_days(history: FloatArray, demand: FloatArray) -> BoolArray:
     return np.asarray(infer_stockouts(y=full)[:, history.shape[1] :], dtype=np.bool_)
 
 
-@dataclass(frozen=True)
-class RateRatio:
-    """What followed a trailing mean, per unit of it, by band of that mean (ADR 0020).
-
-    A trailing mean ``m`` of ``DEMAND_WINDOW`` in-stock days regresses toward the
-    series' level: among the SKU-origins whose ``m`` is low, more of the ``m`` are low by
-    chance than high, so the days after run above ``m`` on average (and a little below
-    in the fastest band). The product's rate is its forecast, which is fitted to predict
-    the days ahead; the benchmark's stand-in, a plain trailing mean, is not, and this
-    ratio is what turns it into a predictor of the days ahead.
-
-    Attributes:
-        edges: (B - 1,) rates (units/day) between the bands (the drift's edges).
-        ratio: (B,) ``b`` per band (> 0).
-        origins: (B,) SKU-origins with ``m > 0`` each band was estimated from.
-    """
-
-    edges: FloatArray
-    ratio: FloatArray
-    origins: IntArray
-
-    def __call__(self, mu: FloatArray) -> FloatArray:
-        """``b`` of each rate (any shape); its band as ``np.searchsorted(edges, mu,
-        side="right")``. Example: edges (1.0,), ratio (1.3, 0.98): mu = 0.4 gives 1.3."""
-        band = np.searchsorted(self.edges, np.asarray(mu).ravel(), side="right")
-        return np.asarray(self.ratio[band].reshape(np.shape(mu)), dtype=np.float64)
-
-    def to_json(self) -> dict[str, list[float] | list[int]]:
-        return {
-            "edges": [float(x) for x in self.edges],
-            "ratio": [float(x) for x in self.ratio],
-            "origins": [int(x) for x in self.origins],
-        }
-
-
 def estimate_rate_ratio(
     history: FloatArray,
     edges: FloatArray,
     *,
-    ahead: int = 14,
+    ahead: int = rate_ratio.AHEAD,
     every: int = 7,
-    prior_origins: float = 200.0,
+    prior_origins: float = PRIOR_ORIGINS,
 ) -> RateRatio:
-    """``b`` per band of the trailing mean, from a history before the replayed window.
+    """``b`` per band of the trailing mean, from a history before the replayed window
+    (``--rate-ratio pre-window``, ADR 0020: fixed for the whole replay).
 
     At origins ``t`` every ``every`` days with ``DEMAND_WINDOW`` days behind and
     ``ahead`` days after, all observed (no NaN), per series: the trailing mean ``m`` and
-    the mean ``f`` of the days ahead (the origins of ``planning.risk.drift``). Per band
-    of ``m`` (``edges``; SKU-origins with ``m > 0``), with ``F = sum f``, ``M = sum m``,
-    ``n`` origins and ``m_bar = M / n``:
+    the ``ahead`` days' sales, handed to the product's estimator
+    (``planning.risk.rate_ratio.estimate_rate_ratio``: per band of ``m``,
+    ``b = (F + k m_bar) / (M + k m_bar)``, shrunk toward 1 by ``k = prior_origins``
+    pseudo SKU-origins, the drift's 200). ``history``: (n_series, n_days) units/day, NaN
+    where not observed.
 
-        ``b = (F + k m_bar) / (M + k m_bar)``,
-
-    shrunk toward 1 by ``k = prior_origins`` pseudo SKU-origins (the drift's 200, fixed
-    beforehand); 1 for a band without origins. ``history``: (n_series, n_days) units/day,
-    NaN where not observed.
-
-    Example: 200 SKU-origins with m = 1 and f = 1.3 in one band, k = 200:
+    Example: 200 SKU-origins with m = 1 and 1.3 a day after in one band, k = 200:
     b = (260 + 200) / (200 + 200) = 1.15.
     """
     values = np.asarray(history, dtype=np.float64)
@@ -203,23 +167,108 @@ def estimate_rate_ratio(
     zeros = np.zeros((values.shape[0], 1))
     total = np.concatenate([zeros, np.cumsum(np.where(seen, values, 0.0), axis=1)], axis=1)
     count = np.concatenate([zeros, np.cumsum(seen, axis=1, dtype=np.float64)], axis=1)
-    size = edges.size + 1
-    n, past, came = np.zeros(size), np.zeros(size), np.zeros(size)
     window = DEMAND_WINDOW
+    rates, came = [np.zeros(0)], [np.zeros((0, ahead))]
     for t in range(window, values.shape[1] - ahead + 1, every):
         ok = (count[:, t] - count[:, t - window] == window) & (
             count[:, t + ahead] - count[:, t] == ahead
         )
-        m = (total[ok, t] - total[ok, t - window]) / window
-        f = (total[ok, t + ahead] - total[ok, t]) / ahead
-        band = np.searchsorted(edges, m[m > 0], side="right")
-        n += np.bincount(band, minlength=size)
-        past += np.bincount(band, weights=m[m > 0], minlength=size)
-        came += np.bincount(band, weights=f[m > 0], minlength=size)
-    pseudo = prior_origins * past / np.maximum(n, 1.0)
-    below = past + pseudo
-    ratio = np.where(below > 0.0, (came + pseudo) / np.where(below > 0.0, below, 1.0), 1.0)
-    return RateRatio(np.asarray(edges, np.float64), ratio, n.astype(np.int64))
+        rates.append((total[ok, t] - total[ok, t - window]) / window)
+        came.append(values[ok, t : t + ahead])
+    realised = np.concatenate(came)
+    return rate_ratio.estimate_rate_ratio(
+        estimated_rate=np.concatenate(rates),
+        realised=realised,
+        in_stock=np.ones(realised.shape, dtype=bool),
+        edges=edges,
+        prior_origins=prior_origins,
+    )
+
+
+@dataclass(frozen=True)
+class PrequentialRatio:
+    """The rate ratio the replay's stand-in reads on each day (``prequential_rate_ratio``).
+
+    Attributes:
+        ratio: (n_sku, n_days) ``b`` applied to the trailing mean of each SKU-day.
+        fits: (refit day, ``RateRatio``) of every refit, in order.
+    """
+
+    ratio: FloatArray
+    fits: list[tuple[int, RateRatio]]
+
+
+def prequential_rate_ratio(
+    history: FloatArray,
+    paths: sim.ReplayPaths,
+    initial_on_hand: FloatArray,
+    mu: FloatArray,
+    edges: FloatArray,
+    *,
+    ahead: int = rate_ratio.AHEAD,
+    every: int = 7,
+    days: int = 364,
+) -> PrequentialRatio:
+    """``b`` per band as the product estimates it (``services.risk.refresh``, ADR 0022),
+    refitted every ``every`` replay days from the stand-in's own past estimates.
+
+    At the end of replay day ``T`` (every ``every`` days) the estimate in force on days
+    ``T .. T + every - 1`` is fitted on the origins ``c = T - ahead - every j`` (j >= 0)
+    of the last ``days`` days whose ``ahead`` days after are all known by ``T``: before
+    the window too, as a shop with a year of stored daily runs has them. Each origin's
+    estimate is the stand-in's trailing mean at that origin (``mu`` (n_sku, n_days) in
+    the replay; on the history, the same mean of the last ``DEMAND_WINDOW`` in-stock days
+    under the history's inferred stock-out mask); the days after count only when in
+    stock, under the mask known at ``T`` (the replay's own stock-outs and the inferred
+    ones of ``forecasting.censoring.infer_stockouts`` on the sales known then), as the
+    product's ledger panel leaves out-of-stock days out. Outcomes after ``T`` are never
+    read (prequential)."""
+    sales = paths.sales
+    n_sku, n_days = sales.shape
+    before = np.concatenate([initial_on_hand[:, None], paths.on_hand[:, :-1]], axis=1)
+    empty = before + paths.receipts <= 0
+    censored = np.where(paths.stocked_out | empty, np.nan, sales)
+    values = np.concatenate([history, censored], axis=1)
+    offset = history.shape[1]
+    masked_history = np.where(infer_stockouts(y=history), np.nan, history)
+    history_means: dict[int, FloatArray] = {}
+    ratio = np.ones((n_sku, n_days))
+    fits: list[tuple[int, RateRatio]] = []
+    for first in range(0, n_days, every):
+        end = offset + first  # column of the end of replay day ``first``
+        known = values[:, : end + 1]
+        observed = np.where(infer_stockouts(y=known), np.nan, known)
+        columns = [c for c in range(end - ahead, end - days - 1, -every) if c >= DEMAND_WINDOW]
+        rates, came = [np.zeros(0)], [np.zeros((0, ahead))]
+        for c in columns:
+            if c >= offset:
+                rates.append(mu[:, c - offset])
+            else:
+                if c not in history_means:
+                    history_means[c] = _trailing_mean(masked_history[:, : c + 1])
+                rates.append(history_means[c])
+            came.append(observed[:, c + 1 : c + 1 + ahead])
+        realised = np.concatenate(came)
+        fitted = rate_ratio.estimate_rate_ratio(
+            estimated_rate=np.concatenate(rates),
+            realised=realised,
+            in_stock=np.isfinite(realised),
+            edges=edges,
+        )
+        block = slice(first, min(first + every, n_days))
+        ratio[:, block] = fitted(mu[:, block])
+        fits.append((first, fitted))
+    return PrequentialRatio(ratio, fits)
+
+
+def _trailing_mean(block: FloatArray) -> FloatArray:
+    """(n,) mean of the last ``DEMAND_WINDOW`` finite values of each row of ``block``
+    (0 without any), as ``trailing_demand`` reads its estimate."""
+    usable = np.isfinite(block)
+    rank = np.cumsum(usable[:, ::-1], axis=1)[:, ::-1]
+    used = usable & (rank <= DEMAND_WINDOW)
+    count = np.maximum(used.sum(axis=1), 1)
+    return np.asarray(np.where(used, block, 0.0).sum(axis=1) / count, dtype=np.float64)
 
 
 def _touches(flags: BoolArray, first: IntArray, end: IntArray) -> BoolArray:
@@ -469,15 +518,18 @@ def sku_days(
     impute_censored: bool = False,
     known_wait: bool = False,
     unknown_demand: BoolArray | None = None,
-    rate_ratio: RateRatio | None = None,
+    ratio_of: Callable[[FloatArray], FloatArray] | None = None,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
     ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
     (``planning.risk.drift.LevelDrift``, as the product stores it); ``unknown_demand``
     (n_sku, n_days): days whose demand the data does not show (``real_stockout_days``;
     None: every day's demand known); rows whose outcome needs one are dropped;
-    ``rate_ratio``: the trailing mean ``mu`` is read as ``b(mu) mu`` with the variance
-    ``b sigma^2`` (``RateRatio``; None: ``b = 1``; never with a forecast, ``fit``)."""
+    ``ratio_of``: from the trailing means ``mu`` (n_sku, n_days), the rate ratio ``b``
+    of each SKU-day (``RateRatio`` of ``mu``, or ``prequential_rate_ratio``); the rate is
+    read as ``b mu`` with the variance ``b sigma^2`` and the drift's band of ``mu``, as
+    ``planning.risk.figures.assess`` does (None: ``b = 1``; never with a forecast,
+    ``fit``)."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
         mu, sigma2, observed_days = trailing_demand(
@@ -486,8 +538,8 @@ def sku_days(
     else:
         mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
         observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
-    # the rate the figure reads: b mu for a trailing mean (``RateRatio``, ADR 0020)
-    ratio = rate_ratio(mu) if rate_ratio is not None and fit is None else np.ones(mu.shape)
+    # the rate the figure reads: b mu for a trailing mean (ADR 0020, ADR 0022)
+    ratio = ratio_of(mu) if ratio_of is not None and fit is None else np.ones(mu.shape)
     rate, rate_var = mu * ratio, sigma2 * ratio
     on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
     position = paths.on_hand + on_order

@@ -36,16 +36,22 @@ the replay shows whether it did:
 * peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
   time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
 
-The trailing mean stands in for the product's forecast, and a forecast is fitted to
-predict the days ahead; a trailing mean is not: one that is low is more often low by
-chance than high, so what follows it runs above it (regression to the level). ``--rate-ratio
-estimated`` (a diagnostic, not the headline) reads ``b mu``, ``b`` the rate ratio of
-``mu``'s velocity band (the drift's edges), estimated like the drift on the history
-*before* the replayed window: what the next 14 days brought per unit of the trailing
-56-day mean, shrunk toward 1 by 200 pseudo SKU-origins (``_risk_replay.estimate_rate_ratio``;
-ADR 0020; never with ``--demand forecast``). The headline keeps ``b = 1``: the product
-applies no such ratio, and its own forecast shows the same under-prediction of slow
-movers (ADR 0020), so a corrected stand-in would score a rate the product does not have.
+The trailing mean stands in for the product's forecast; both regress toward the level:
+one that is low is more often low by chance than high, so what follows it runs above it.
+The product's refresh reads its forecast's rate as ``b mu``, ``b`` the rate ratio of
+``mu``'s velocity band (the drift's edges) measured on its own settled planning runs
+against the ledger's in-stock sales (``services.risk.rate_ratio``, ADR 0022). The
+headline does the same with the stand-in (``--rate-ratio prequential``, the default):
+every 7 replay days ``b`` is refitted (``planning.risk.rate_ratio.estimate_rate_ratio``,
+shrunk toward 1 by 200 pseudo SKU-origins) on the stand-in's own estimates at weekly
+origins of the previous 364 days whose next 14 days are known by then (the history
+before the window included, as a shop with a year of stored runs has), in-stock days
+only (``_risk_replay.prequential_rate_ratio``); the rate is ``b mu``, the variance
+``b sigma^2``, the drift's band that of ``mu``. Comparison rows: ``--rate-ratio off``
+(``b = 1``, the headline before ADR 0022) and ``--rate-ratio pre-window`` (ADR 0020's
+diagnostic, formerly ``estimated``: one ``b`` for the whole replay, from full 70-day
+windows of the raw history before it, ``_risk_replay.estimate_rate_ratio``). Never
+with ``--demand forecast``.
 
 The trailing demand's inferred stock-out mask is refreshed every day, as a daily planning
 run recomputes it. SKU-days whose outcome window (the days before the receipt) holds a
@@ -78,7 +84,8 @@ anchoring the top end only scored about the same).
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
         [--seed N] [--more-seeds N ...] [--safety-factor Z] [--min-bin N]
         [--demand trailing|forecast] [--half-life DAYS] [--min-settled N] [--drift C2]
-        [--drift-bands N] [--censored-outcomes skip|score] [--rate-ratio estimated|off]
+        [--drift-bands N] [--censored-outcomes skip|score]
+        [--rate-ratio prequential|pre-window|off]
         [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
@@ -86,8 +93,9 @@ stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``
 ``max_bin_gap_points_mean_over_seeds``, ``seeds`` (one line per seed: the max gaps of
 every model, to the centre, per data set to the mean and to the centre, Brier),
 ``max_bin_gap_to_centre_points`` (and ``_worst_seed``; ``issue_target_key`` names it as
-the issue's target), ``rate_ratio`` (estimated or off) and
-``datasets.<name>.rate_ratio`` (edges, ``b`` per band, SKU-origins),
+the issue's target), ``rate_ratio`` (prequential, pre-window or off) and
+``datasets.<name>.rate_ratio`` (prequential: ``first_refit`` and ``last_refit`` with
+edges, ``b`` per band and SKU-origins, ``refits``; pre-window: ``pre_window``),
 ``max_bin_gap_points_by_dataset``, ``peer_max_bin_gap_points``,
 ``max_bin_gap_points_before_recalibration`` (and ``_worst_seed``),
 ``two_moment_max_bin_gap_points``, ``min_bin_sku_days``, ``brier`` and, for the
@@ -98,7 +106,8 @@ headline seed, ``datasets.<name>.tables.<model>`` (rows with ``low``, ``high``,
 ``censored_outcomes``, ``stockout_mask_every_days`` and
 ``max_bin_gap_points_independent_days`` (the
 figure without the rate's uncertainty, before recalibration). About 15 seconds per seed
-on 2 cores (80 s for five under a load of 7).
+on 2 cores (75 s for five at a load of 1-2 with ``--rate-ratio off``; the prequential
+refits of the rate ratio bring it to about 135 s at a load of 2-4).
 """
 
 from __future__ import annotations
@@ -139,6 +148,10 @@ LABELS = {
     "two_moment": "two moments",
     "normal_fixed_lead_time": "normal fixed L",
 }
+RATE_RATIOS = ("prequential", "pre-window", "estimated", "off")
+"""``--rate-ratio`` choices (``estimated`` is the former name of ``pre-window``)."""
+DEFAULT_RATE_RATIO = "prequential"
+"""The headline's rate ratio: what the product applies by default (ADR 0022)."""
 REFIT_EVERY = 7
 """Days between two refits of the prequential recalibration map."""
 LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
@@ -219,7 +232,7 @@ def replay_rows(
     sim.ReplayResult,
     Any,
     float | LevelDrift,
-    risk_replay.RateRatio | None,
+    dict[str, Any] | None,
 ]:
     """Replay one data set and read back its SKU-days (and the drift and rate ratio the
     figure read)."""
@@ -246,16 +259,33 @@ def replay_rows(
     if args.drift < 0:
         recent = data.history[:, -HISTORY_DAYS:]  # what a refresh reads
         drift = estimate_level_drift(recent, bands=args.drift_bands)
-    ratio = None
-    if args.rate_ratio == "estimated" and args.demand == "trailing":
-        edges = drift.edges if isinstance(drift, LevelDrift) else np.zeros(0)
-        ratio = risk_replay.estimate_rate_ratio(data.history[:, -HISTORY_DAYS:], edges)
+    paths = result.paths
+    initial_on_hand = np.ceil(planner.planner.levels(None).order_up_to)
+    edges = drift.edges if isinstance(drift, LevelDrift) else np.zeros(0)
+    ratio: dict[str, Any] | None = None
+    ratio_of: Callable[[Any], Any] | None = None
+    if args.rate_ratio == "pre-window" and args.demand == "trailing":
+        fixed = risk_replay.estimate_rate_ratio(data.history[:, -HISTORY_DAYS:], edges)
+        ratio, ratio_of = {"pre_window": fixed.to_json()}, fixed
+    elif args.rate_ratio == "prequential" and args.demand == "trailing":
+        ratio = {}
+
+        def ratio_of(mu: Any) -> Any:
+            found = risk_replay.prequential_rate_ratio(
+                data.history, paths, initial_on_hand, mu, edges
+            )
+            assert ratio is not None
+            ratio["first_refit"] = found.fits[0][1].to_json()
+            ratio["last_refit"] = {"day": found.fits[-1][0], **found.fits[-1][1].to_json()}
+            ratio["refits"] = len(found.fits)
+            return found.ratio
+
     rows = risk_replay.sku_days(
         scenario,
         result.paths,
         history=data.history,
         reorder_point=planner.reorder_point,
-        initial_on_hand=np.ceil(planner.planner.levels(None).order_up_to),
+        initial_on_hand=initial_on_hand,
         pmf=pmf,
         stated=data.stated_lead_time,
         warm_up=7,
@@ -268,7 +298,7 @@ def replay_rows(
             if args.censored_outcomes == "skip"
             else None
         ),
-        rate_ratio=ratio,
+        ratio_of=ratio_of,
     )
     return data, rows, result, scenario.lead_time, drift, ratio
 
@@ -486,14 +516,19 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rate-ratio",
-        choices=("estimated", "off"),
-        default="off",
-        help="the rate ratio b per velocity band of the trailing mean (ADR 0020): "
-        "estimated on the history before the replay as a refresh does, or off (b = 1, "
-        "the figure before ADR 0020); only with an estimated drift",
+        choices=RATE_RATIOS,
+        default=DEFAULT_RATE_RATIO,
+        help="the rate ratio b per velocity band of the trailing mean: prequential (as "
+        "the product's refresh estimates it, ADR 0022: refitted every 7 replay days on "
+        "the stand-in's own estimates whose 14 days after are known, over the last 364 "
+        "days), pre-window (ADR 0020: fixed, from the history before the replay; "
+        "'estimated' is its former name), or off (b = 1)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.rate_ratio == "estimated":
+        args.rate_ratio = "pre-window"
+    return args
 
 
 def finite(value: Any) -> Any:
@@ -538,7 +573,7 @@ def run_seed(
             "fill_rate": 100 * result.total_fill_rate,
             "drawn_lead_time_mean": float(lead.mean()),
             "level_drift_c2": drift.to_json() if isinstance(drift, LevelDrift) else drift,
-            "rate_ratio": None if ratio is None else ratio.to_json(),
+            "rate_ratio": ratio,
             "sku_days_with_open_order": int(rows.open_order.sum()),
             "sku_days_recalibrated": mapped,
             "inputs_vs_outcomes": inputs_vs_outcomes(rows),
