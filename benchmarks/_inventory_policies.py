@@ -206,6 +206,9 @@ class StockguardPolicy:
     run with ``Parameters.pooled_rates`` (``services.replenishment.pooling.pool_demand``
     on the lost-sales model's recent sales, groups ``group``): the pooled rate replaces
     the forecast in ``X`` and in the lot; False: the forecast for every SKU."""
+    pooled_shrink_forecast: bool = False
+    """With ``pooled_rates``: shrink the forecast's rate, not the sales mean, toward the
+    group (``pooled_rate.pooled_rates(shrink_forecast=True)``)."""
     group: npt.NDArray[np.int64] | None = None
     """(n,) group of each SKU for ``pooled_rates`` (None: one group)."""
     pooled_share: list[float] = field(default_factory=list)
@@ -265,6 +268,7 @@ class StockguardPolicy:
                 sales_history=recent,
                 group=group,
                 lead_time_mean=np.full(n_sku, lead_mean),
+                shrink_forecast=self.pooled_shrink_forecast,
             )
             mean, std, terms = pooled.daily_mean, pooled.daily_std, pooled.terms
             self.pooled_share.append(float(np.mean(pooled.rates.source > 0)))

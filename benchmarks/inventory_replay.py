@@ -195,6 +195,7 @@ class Settings:
     lost_sales_floor_at_mean: bool = True
     history_lower_bound: bool = False
     pooled_rates: bool = False
+    pooled_shrink_forecast: bool = False
 
     @property
     def fitted_horizon(self) -> int:
@@ -310,6 +311,7 @@ def run_stockguard(
             lost_sales_floor_at_mean=settings.lost_sales_floor_at_mean,
             history_lower_bound=settings.history_lower_bound,
             pooled_rates=settings.pooled_rates,
+            pooled_shrink_forecast=settings.pooled_shrink_forecast,
             group=departments(data),
         )
         result, seconds = run(scenario, planner)
@@ -412,10 +414,17 @@ def options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, censor_open_orders=False)
     if args.lost_sales_floor == "zero":
         settings = replace(settings, lost_sales_floor_at_mean=False)
+    return demand_options(settings, args)
+
+
+def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``settings`` with the command line's choices of the demand model applied."""
     if args.lost_sales_history == "lower-bound":
         settings = replace(settings, history_lower_bound=True)
-    if args.pooled_rates == "on":
+    if args.pooled_rates != "off":
         settings = replace(settings, pooled_rates=True)
+    if args.pooled_rates == "forecast":
+        settings = replace(settings, pooled_shrink_forecast=True)
     return settings
 
 
@@ -592,11 +601,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--pooled-rates",
-        choices=("off", "on"),
+        choices=("off", "on", "forecast"),
         default="off",
         help="'on': intermittent, lumpy and never-sold SKUs plan with pooled "
         "(empirical-Bayes) rates and their group's launch rate "
-        "(services.replenishment.pooling); 'off' (default): every SKU's forecast",
+        "(services.replenishment.pooling); 'forecast': the same with the forecast's "
+        "rate shrunk toward the group instead of the sales mean; 'off' (default): "
+        "every SKU's forecast",
     )
     parser.add_argument(
         "--window",

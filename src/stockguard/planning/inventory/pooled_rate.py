@@ -283,6 +283,7 @@ def pooled_rates(
     forecast_rate: Any,
     horizon: Any,
     min_group_rows: int = MIN_GROUP_ROWS,
+    shrink_forecast: bool = False,
 ) -> PooledRates:
     """Each row's demand rate: pooled, launch or its forecast's (module docstring).
 
@@ -293,6 +294,10 @@ def pooled_rates(
         horizon: (n,) periods ``h`` the pooled variance is spread over (the lead time's
             protection interval), >= 0.
         min_group_rows: members a group needs for its own prior and launch moments.
+        shrink_forecast: the posterior in its credibility form ``lambda_hat = w r + (1 -
+            w) a0 / b0``, ``w = n_i / (b0 + n_i)``, with the forecast's rate as ``r``
+            instead of ``S_i / n_i`` (the same weights; a SKU with much history keeps
+            its forecast, trend and season included).
 
     Returns: PooledRates.
     """
@@ -323,6 +328,9 @@ def pooled_rates(
     )
     a0, b0 = prior.shape[member], prior.rate[member]
     posterior = (a0 + units) / (b0 + periods)
+    if shrink_forecast:
+        weight = periods / (b0 + periods)
+        posterior = weight * np.maximum(rate, 0.0) + (1.0 - weight) * prior.mean[member]
     l1, l2, l3 = moments.m1[member], moments.m2[member], moments.m3[member]
     launch_variance = np.maximum(l2 - l1**2, 0.0)
     under_mean, under_variance, phi = _launch_terms(l1, l2, l3)

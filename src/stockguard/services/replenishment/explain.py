@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 
 from stockguard.domain import replenishment as r
-from stockguard.services.replenishment import model_text
+from stockguard.planning.inventory.pooled_rate import RateSource
+from stockguard.services.replenishment import model_text, pooling
 from stockguard.services.replenishment.compute import (
     NO_BUDGET,
     OVER_BUDGET,
@@ -193,7 +194,41 @@ def _row_explanations(
         entry["rules"] = labels[i]
         entry["reorder_point_model"] = models[i]
         found[row] = entry
+    _pooled_entries(inputs, plan, found)
     return found
+
+
+_RATE_SOURCES = {RateSource.FORECAST: "forecast", RateSource.POOLED: "pooled"}
+
+
+def _pooled_entries(
+    inputs: PlanInputs, plan: ReplenishmentPlan, found: dict[int, dict[str, object]]
+) -> None:
+    """Add where each row's demand rate came from when the run pooled slow rows
+    (``demand_rate`` figures, per day, and ``demand_rate_note`` in words)."""
+    pooled = plan.rows.pooled
+    if pooled is None:
+        return
+    for row, entry in found.items():
+        source = int(pooled.source[row])
+        entry["demand_rate"] = {
+            "source": _RATE_SOURCES.get(RateSource(source), "launch"),
+            "rate_per_day": round(float(pooled.rate[row]), 6),
+            "group_rate_per_day": round(float(pooled.group_rate[row]), 6),
+            "units_sold": float(pooled.units[row]),
+            "days_observed": float(pooled.periods[row]),
+        }
+        note = pooling.pooled_sentence(
+            sku=inputs.skus[row],
+            source=source,
+            units=float(pooled.units[row]),
+            periods=float(pooled.periods[row]),
+            rate=float(pooled.rate[row]),
+            group_rate=float(pooled.group_rate[row]),
+            group=inputs.categories[row],
+        )
+        if note is not None:
+            entry["demand_rate_note"] = note
 
 
 def _offer_explanations(

@@ -32,6 +32,9 @@ from stockguard.services.replenishment.settings import FloatArray
 
 HISTORY_DAYS = lost_sales.HISTORY_WINDOW
 """Days of sales read before the forecast's first day (13 weeks)."""
+LOWER_BOUND_DEFAULT = False
+"""Whether a run's sales history reads a stock-out day that sold as ``max(s, m)`` (ADR
+0018 records the decision)."""
 MIN_DELIVERIES = 8
 """Deliveries a supplier needs before its own delays give its crossing spread (the
 number of receipts after which a run trusts a supplier x SKU's observed lead time)."""

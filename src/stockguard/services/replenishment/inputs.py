@@ -97,10 +97,12 @@ def gather_inputs(
     run_id: int | None,
     currency: str,
     with_sales_history: bool = True,
+    lower_bound_history: bool | None = None,
 ) -> PlanInputs:
     """Read the run's forecast and today's positions, catalogue, offers and deliveries,
     and (``with_sales_history``) the rows' sales over the ``history.HISTORY_DAYS`` days
-    before the forecast.
+    before the forecast; ``lower_bound_history`` (None: ``history.LOWER_BOUND_DEFAULT``)
+    reads a stock-out day that sold as ``max(s, m)`` (``history`` docstring).
 
     Raises:
         errors.NoPlanningRun: when there is no (such) run.
@@ -136,8 +138,13 @@ def gather_inputs(
     facts = replace(facts, open_orders=counts)
     sales = None
     if with_sales_history:
+        bound = history.LOWER_BOUND_DEFAULT if lower_bound_history is None else lower_bound_history
         sales = history.sales_history(
-            source.ledger(), skus=skus, locations=locations, first_day=forecast.first_day
+            source.ledger(),
+            skus=skus,
+            locations=locations,
+            first_day=forecast.first_day,
+            lower_bound=bound,
         )
     stock = [levels.get(key) for key in zip(skus, locations, strict=True)]
     notes["series_without_product"] = len(forecast.skus) - len(keep)

@@ -57,6 +57,7 @@ def pool_demand(
     sales_history: FloatArray,
     group: IntArray,
     lead_time_mean: FloatArray,
+    shrink_forecast: bool = False,
 ) -> PooledDemand:
     """The rows' demand with pooled rates where they apply (module docstring).
 
@@ -74,7 +75,11 @@ def pool_demand(
     used = columns[None, :] < np.minimum(np.ceil(lead), daily_mean.shape[1])[:, None]
     forecast_rate = np.where(used, daily_mean, 0.0).sum(axis=1) / np.maximum(used.sum(1), 1)
     rates = pooled_rate.pooled_rates(
-        sales=sales_history, group=group, forecast_rate=forecast_rate, horizon=lead - 1.0
+        sales=sales_history,
+        group=group,
+        forecast_rate=forecast_rate,
+        horizon=lead - 1.0,
+        shrink_forecast=shrink_forecast,
     )
     chosen = rates.source != RateSource.FORECAST
     mean = np.where(chosen[:, None], rates.rate[:, None], daily_mean)
@@ -97,23 +102,25 @@ def pooled_sentence(
     rate: float,
     group_rate: float,
     group: str | None,
-    unit: str = "days",
 ) -> str | None:
-    """One sentence on a pooled row's rate (None for a row on its own forecast).
+    """One sentence on a row's pooled rate, days as the period (None: its own forecast).
 
     Example: ``BOLT has sold 2 units in 91 days; its rate is pooled with its category's
-    (Fasteners: 0.0410 a day): 0.0315 a day.``
+    (Fasteners, 0.0410 a day): 0.0315 a day.``
     """
-    where = f"its category's ({group}" if group else "all slow SKUs' ("
+    whose = f"its category's ({group}, {group_rate:.4f} a day)"
+    if group is None:
+        whose = f"that of all slow SKUs without a category ({group_rate:.4f} a day)"
     if source == RateSource.POOLED:
         return (
-            f"{sku} has sold {units:g} units in {periods:g} {unit}; its rate is pooled with "
-            f"{where}: {group_rate:.4f} a {unit[:-1]}): {rate:.4f} a {unit[:-1]}."
+            f"{sku} has sold {units:g} units in {periods:g} days; its rate is pooled with "
+            f"{whose}: {rate:.4f} a day."
         )
     if source == RateSource.LAUNCH:
+        where = f"in {group}" if group is not None else "without a category"
         return (
-            f"{sku} has not sold in {periods:g} {unit}; it plans with the rate at which "
-            f"such SKUs started selling ({where[4:]}{rate:.4f} a {unit[:-1]}), in the "
-            f"lumps they started with."
+            f"{sku} has not sold in {periods:g} days; it plans with the rate at which SKUs "
+            f"{where} that had not sold started selling ({rate:.4f} a day), in the lumps "
+            "they started with."
         )
     return None
