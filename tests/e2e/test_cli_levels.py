@@ -33,11 +33,17 @@ def _run(database: str, *arguments: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def _table_rows(out: str) -> list[list[str]]:
+    """The body rows of the printed table, as lists of stripped cells."""
+    return [[c.strip() for c in line.strip("│").split("│")] for line in out.splitlines()
+            if line.startswith("│")]  # fmt: skip
+
+
 def test_levels_of_a_known_sku_show_its_stock(database: str) -> None:
     code, out, _ = _run(database, "levels", "--sku", "MUG")
     assert code == 0
-    assert "MUG" in out
-    assert "12" in out
+    # sku, location, on hand, allocated, reserved, on order, available
+    assert _table_rows(out) == [["MUG", "WH1", "12", "0", "0", "0", "12"]]
 
 
 @pytest.mark.parametrize(
@@ -61,4 +67,5 @@ def test_a_known_sku_without_stock_anywhere_shows_an_empty_table(database: str) 
     code, out, err = _run(database, "levels", "--sku", "CUP")
     assert code == 0
     assert "On hand" in out
+    assert _table_rows(out) == []
     assert err == ""
