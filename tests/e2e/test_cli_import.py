@@ -57,8 +57,9 @@ def test_a_good_file_with_a_byte_order_mark_is_imported_once(database: str, tmp_
     assert "Imported counts.csv: 1 rows read; written: 1 stock_movement." in output
     code, output, _ = _run(database, "stock-levels", str(counts))
     assert "Skipped 1 rows: already in the ledger (same idempotency key)." in output
-    levels = CliRunner().invoke(app, ["--database", database, "levels"])
-    assert "12" in levels.stdout
+    levels = CliRunner().invoke(app, ["--database", database, "levels", "--sku", "A1"])
+    rows = [line.split("│")[1:4] for line in levels.stdout.splitlines() if line.startswith("│")]
+    assert [[cell.strip() for cell in row] for row in rows] == [["A1", "WH1", "12"]]
 
 
 @pytest.mark.parametrize(("separator", "named"), [(";", "semicolons (;)"), ("\t", "tabs")])
