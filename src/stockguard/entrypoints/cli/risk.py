@@ -24,7 +24,9 @@ from stockguard.entrypoints.cli.context import (
 )
 from stockguard.entrypoints.cli.export import Format, export_records
 from stockguard.planning.risk import calibration, drift
+from stockguard.planning.risk.rate_ratio import RateRatio
 from stockguard.services.risk import calibrate
+from stockguard.services.risk.rate_ratio import RatioEstimate
 from stockguard.services.risk.refresh import RefreshSummary, refresh_risk
 
 app = typer.Typer(
@@ -118,12 +120,24 @@ def _require_known(session: Session, *, location: str | None, category: str | No
 @handles_domain_errors
 def refresh(
     currency: Annotated[str, typer.Option(help="Currency of the supplier offers to use.")] = "EUR",
+    rate_ratio: Annotated[
+        bool | None,
+        typer.Option(
+            "--rate-ratio/--no-rate-ratio",
+            help="Read each forecast's rate times what past forecasts of its velocity band "
+            "were followed by (default: on, ADR 0022); --no-rate-ratio reports it only.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
     supplier lead times and open purchase orders; state changes go to the outbox."""
     with err_console.status("Refreshing stock-out risk..."):
         summary = refresh_risk(
-            state.app().unit_of_work(), now=datetime.now(UTC), currency=currency.upper()
+            state.app().unit_of_work(),
+            now=datetime.now(UTC),
+            currency=currency.upper(),
+            rate_ratio=rate_ratio,
         )
     console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
 
@@ -213,7 +227,26 @@ def refresh_line(summary: RefreshSummary) -> str:
     return (
         f"Risk of {summary.rows:,} SKU x locations from planning run {summary.run_id} in "
         f"{summary.seconds:.1f} s: {parts}; {summary.events:,} state change event(s) recorded. "
-        f"{drift_line(summary.level_drift)}"
+        f"{drift_line(summary.level_drift)} {ratio_line(summary.rate_ratio)}"
+    )
+
+
+def ratio_line(found: RatioEstimate) -> str:
+    """The rate ratio the refresh estimated from past planning runs, in words (ADR 0022)."""
+    use = "applied" if found.applied else "not applied (--no-rate-ratio)"
+    if found.runs == 0 or found.first_days is None:
+        return (
+            "Rate ratio 1 (no planning run is 14 days old yet within the last year: "
+            "forecasts are read as they are)."
+        )
+    pairs = zip(found.ratio.ratio.tolist(), found.ratio.origins.tolist(), strict=True)
+    bands = ", ".join(f"{_band(found.ratio, i)} x{b:.2f} ({n:,})" for i, (b, n) in enumerate(pairs))
+    rejected = f"; {found.rejected:,} stored rates left out (not a number >= 0)"
+    return (
+        f"Rate ratio by forecast velocity (units/day; SKU-weeks), sold per unit forecast "
+        f"over 14 in-stock days, from {found.runs} planning runs of {found.first_days[0]} to "
+        f"{found.first_days[1]}: {bands}; {use}"
+        f"{rejected if found.rejected else ''}."
     )
 
 
@@ -228,7 +261,7 @@ def drift_line(found: drift.LevelDrift) -> str:
     )
 
 
-def _band(found: drift.LevelDrift, i: int) -> str:
+def _band(found: drift.LevelDrift | RateRatio, i: int) -> str:
     edges = found.edges.tolist()
     if not edges:
         return "all"

@@ -12,7 +12,12 @@ from stockguard.adapters.db.views import risk as views
 from stockguard.domain import errors
 from stockguard.entrypoints.api.deps import AppDep, Limit, Offset, Planner, SessionDep
 from stockguard.entrypoints.api.schemas.common import PROBLEM_RESPONSES, Page
-from stockguard.entrypoints.api.schemas.risk import RiskRefreshRead, RiskState, StockRiskRead
+from stockguard.entrypoints.api.schemas.risk import (
+    RateRatioRead,
+    RiskRefreshRead,
+    RiskState,
+    StockRiskRead,
+)
 from stockguard.services.risk.refresh import refresh_risk
 
 router = APIRouter(tags=["risk"], responses=PROBLEM_RESPONSES, dependencies=[Planner])
@@ -62,14 +67,28 @@ def refresh_risks(
     currency: Annotated[str, Query(pattern="^[A-Z]{3}$", description="Offers' currency.")] = (
         "EUR"
     ),
+    rate_ratio: Annotated[
+        bool | None,
+        Query(description="Apply the rate ratio of past forecasts (default: on, ADR 0022)."),
+    ] = None,
 ) -> RiskRefreshRead:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
     lead times and open purchase orders. 409 ``no_planning_run`` before any forecast."""
-    summary = refresh_risk(stockguard.unit_of_work(), now=datetime.now(UTC), currency=currency)
+    summary = refresh_risk(
+        stockguard.unit_of_work(), now=datetime.now(UTC), currency=currency, rate_ratio=rate_ratio
+    )
+    found = summary.rate_ratio
     return RiskRefreshRead(
         run_id=summary.run_id,
         rows=summary.rows,
         states={RiskState(name): count for name, count in summary.states.items()},
         events=summary.events,
         seconds=summary.seconds,
+        rate_ratio=RateRatioRead(
+            **found.ratio.to_json(),
+            runs=found.runs,
+            first_days=list(found.first_days) if found.first_days else None,
+            rejected=found.rejected,
+            applied=found.applied,
+        ),
     )

@@ -53,9 +53,24 @@ class StockRiskRead(BaseModel):
     updated_at: datetime
 
 
+class RateRatioRead(BaseModel):
+    """Units sold per unit forecast, by velocity band of the forecast (ADR 0022)."""
+
+    edges: list[float] = Field(description="Rates (units/day) between the bands.")
+    ratio: list[float] = Field(description="b per band; the rate is read as b x forecast.")
+    origins: list[int] = Field(description="SKU-weeks each band was measured on.")
+    runs: int = Field(description="Settled planning runs read (0: b = 1).")
+    first_days: list[date] | None = Field(
+        default=None, description="First forecast day of the oldest and newest run read."
+    )
+    rejected: int = Field(description="Stored rates left out (not a number >= 0).")
+    applied: bool = Field(description="Whether the figures read it (else b = 1).")
+
+
 class RiskRefreshRead(BaseModel):
     run_id: int = Field(description="Planning run the basis comes from.")
     rows: int
     states: dict[RiskState, int]
     events: int = Field(description="State changes recorded in the outbox.")
     seconds: float
+    rate_ratio: RateRatioRead | None = None
