@@ -249,12 +249,17 @@ def launch_moments(
         raise ValueError("sales (n, n_periods) and group (n,) expected")
     half = values.shape[1] // 2
     first, second = values[:, :half], values[:, half:]
-    silent = (np.nansum(first, axis=1) == 0) & np.isfinite(first).any(axis=1)
-    seen = np.isfinite(second) & silent[:, None]
-    y = np.where(seen, second, 0.0)
-    periods = np.bincount(member, seen.sum(axis=1), n_groups)
-    powers = [np.bincount(member, (y**j).sum(axis=1), n_groups) for j in (1, 2, 3)]
-    count = np.bincount(member, silent & seen.any(axis=1), n_groups).astype(np.int64)
+    first_seen = np.isfinite(first)
+    silent = (np.where(first_seen, first, 0.0).sum(axis=1) == 0) & first_seen.any(axis=1)
+    rows = np.flatnonzero(silent)
+    seen = np.isfinite(second[rows])
+    y = np.where(seen, second[rows], 0.0)
+    squares = y * y
+    sums = (y.sum(axis=1), squares.sum(axis=1), np.einsum("ij,ij->i", squares, y))
+    chosen = member[rows]
+    periods = np.bincount(chosen, seen.sum(axis=1), n_groups)
+    powers = [np.bincount(chosen, total, n_groups) for total in sums]
+    count = np.bincount(chosen, seen.any(axis=1), n_groups).astype(np.int64)
     all_periods = max(float(periods.sum()), 1.0)
     own = (count >= min_group_rows) & (periods > 0)
     moments = [
@@ -269,11 +274,27 @@ def eligible_rows(*, sales: Any, forecast_rate: Any) -> BoolArray:
     zero forecast), with at least one observed period (module docstring)."""
     values = np.asarray(sales, dtype=np.float64)
     rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
-    code = classification.classify_demand(values).code
-    slow = np.isin(code, [classification.INTERMITTENT, classification.LUMPY])
-    slow |= code == classification.NO_DEMAND
-    slow |= ~(rate > 0)
+    slow = ~(demand_interval(values) < classification.ADI_CUTOFF) | ~(rate > 0)
     return np.asarray(slow & np.isfinite(values).any(axis=1), dtype=np.bool_)
+
+
+def demand_interval(sales: Any) -> FloatArray:
+    """(n,) ADI = observed periods through the last sale / periods with a sale (NaN
+    without a sale): ``classification.classify_demand``'s, without the size CV^2 the
+    choice here does not need (intermittent and lumpy are both ADI >= 1.32).
+
+    Example: 0, 3, NaN, 0, 2, 0 -> 4 observed periods through the last sale, 2 sales:
+    ADI = 2.
+    """
+    values = np.asarray(sales, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        sold = values > 0
+    n_sold = sold.sum(axis=1)
+    last = values.shape[1] - 1 - np.argmax(sold[:, ::-1], axis=1)
+    after = np.isfinite(values) & (np.arange(values.shape[1])[None, :] > last[:, None])
+    through = np.isfinite(values).sum(axis=1) - after.sum(axis=1)
+    safe = np.maximum(n_sold, 1)
+    return np.asarray(np.where(n_sold > 0, through / safe, np.nan), dtype=np.float64)
 
 
 def pooled_rates(
@@ -311,8 +332,9 @@ def pooled_rates(
     if np.any(member < 0):
         raise ValueError("group: expected indices >= 0")
     n_groups = int(member.max()) + 1 if n_rows else 0
-    units = np.nansum(values, axis=1)
-    periods = np.isfinite(values).sum(axis=1).astype(np.float64)
+    seen = np.isfinite(values)
+    units = np.where(seen, values, 0.0).sum(axis=1)
+    periods = seen.sum(axis=1).astype(np.float64)
     chosen = eligible_rows(sales=values, forecast_rate=rate)
     launch = chosen & (units == 0)
     pooled = chosen & ~launch

@@ -176,3 +176,19 @@ def test_posterior_lies_between_the_own_rate_and_the_group_mean(
         # more observed periods pull the posterior toward the SKU's own rate
         longer = (prior.shape[g] + 2 * units[i]) / (prior.rate[g] + 2 * periods[i])
         assert abs(longer - own) <= abs(posterior - own) + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=6, max_size=6),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_demand_interval_is_the_classifications_adi(rows: list[list[int | None]]) -> None:
+    from stockguard.planning.forecasting import classification
+
+    sales = np.array([[np.nan if v is None else float(v) for v in row] for row in rows])
+    expected = classification.demand_intervals(sales)[0]
+    np.testing.assert_allclose(pooled_rate.demand_interval(sales), expected, equal_nan=True)
