@@ -233,7 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--window",
         choices=("development", "scored"),
         default="development",
-        help="development (M5 only): the 365 days before the scored window",
+        help="development: the periods before each scored window (M5 365 days, car "
+        "parts 12 months, Online Retail 120 days; inventory_replay.DEVELOPMENT)",
     )
     parser.add_argument("--targets", type=float, nargs="+", default=[0.90])
     args = parser.parse_args(argv)
