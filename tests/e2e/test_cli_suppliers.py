@@ -45,8 +45,14 @@ def test_suppliers_cli_from_an_scms_import_to_risk_and_diversification(tmp_path:
     source.write_text("\n".join((",".join(scms.COLUMNS), *_rows())) + "\n", encoding="utf-8")
     _run(database, "db", "upgrade")
     imported = _run(database, "import", "scms", str(source))
-    assert "Purchase orders" in imported
-    assert "12" in imported
+    cells = [line.strip("│").split("│") for line in imported.splitlines() if line.startswith("│")]
+    counts = {name.strip(): value.strip() for name, value in cells}
+    assert (counts["Rows read"], counts["Suppliers (vendors)"], counts["Products"]) == (
+        "12",
+        "2",
+        "2",
+    )
+    assert (counts["Purchase orders"], counts["Receipts"]) == ("12", "12")
 
     (acme, bolt) = json.loads(_run(database, "suppliers", "kpis", "--format", "json"))
     assert (acme["supplier"], acme["lines"]) == ("ACME-PHARMA-LTD", 10)
