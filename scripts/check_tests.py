@@ -15,7 +15,9 @@ hypothesis ``@given`` tests alike) that
 - asserts only after an unconditional ``return``, ``raise`` or ``pytest.skip`` (dead code);
 - asserts something always true: ``assert True``, ``assert <non-empty literal>`` (a tuple
   ``assert (x, "message")`` included), an expression of constants only, a value compared with
-  itself (``assert x == x``), or ``len(...) >= 0``.
+  itself (``assert x == x``), or ``len(...) >= 0``;
+- is always skipped: marked ``@pytest.mark.skip`` (on the test, its class or the module's
+  ``pytestmark``), so it never runs (``skipif`` with a condition is fine).
 
 Output is one line per finding, ``file:line: test name: reason``; the exit status is 1 when
 anything is found, 0 otherwise. A comment ``# check-tests: <reason>`` on the ``def`` line
@@ -562,6 +564,8 @@ def check_test(
     scope = Scope(module, owner, nested_functions(node))
     evidence = checker.block(node.body, scope)
     problems = list(evidence.trivial)
+    if always_skipped(module, node, owner):
+        problems.append((node.lineno, "always skipped (@pytest.mark.skip)"))
     if evidence.checks or fixtures_check(checker, node, chain):
         return problems
     if evidence.in_except:
@@ -571,6 +575,23 @@ def check_test(
     else:
         problems.append((node.lineno, "no assertion"))
     return problems
+
+
+def always_skipped(module: Module, node: FunctionNode, owner: ast.ClassDef | None) -> bool:
+    """True when ``pytest.mark.skip`` marks the test, its class or the whole module."""
+    marks: list[ast.expr] = [*node.decorator_list, *(owner.decorator_list if owner else [])]
+    for statement in module.tree.body:
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark"
+            for target in statement.targets
+        ):
+            value = statement.value
+            marks.extend(value.elts if isinstance(value, ast.List | ast.Tuple) else [value])
+    for mark in marks:
+        target = mark.func if isinstance(mark, ast.Call) else mark
+        if dotted_name(target) in {"pytest.mark.skip", "mark.skip"}:
+            return True
+    return False
 
 
 def is_test_file(path: Path) -> bool:

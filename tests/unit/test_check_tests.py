@@ -276,6 +276,42 @@ def test_methods_are_followed_into_base_classes_and_named_classes(tmp_path: Path
     assert findings == [("TestTotals.test_inherited_show", "no assertion")]
 
 
+def test_a_test_that_is_always_skipped_is_reported(tmp_path: Path) -> None:
+    source = """
+        import sys
+        import pytest
+
+        @pytest.mark.skip(reason="later")
+        def test_marked():
+            assert sum([1, 2]) == 3
+
+        @pytest.mark.skipif(sys.platform == "win32", reason="posix only")
+        def test_skipped_on_one_platform():
+            assert sum([1, 2]) == 3
+
+        @pytest.mark.skip
+        class TestSkippedClass:
+            def test_in_class(self):
+                assert sum([1, 2]) == 3
+    """
+    assert found(tmp_path, source) == [
+        ("test_marked", "always skipped (@pytest.mark.skip)"),
+        ("TestSkippedClass.test_in_class", "always skipped (@pytest.mark.skip)"),
+    ]
+    module = """
+        import pytest
+
+        pytestmark = [pytest.mark.skip]
+
+        def test_a():
+            assert sum([1]) == 1
+    """
+    tests = plant(tmp_path / "module", {"test_module.py": module})
+    assert [f.reason for f in check_tests.find_problems(tests)] == [
+        "always skipped (@pytest.mark.skip)"
+    ]
+
+
 def test_a_file_that_cannot_be_parsed_is_reported(tmp_path: Path) -> None:
     tests = plant(tmp_path, {"test_broken.py": "def test_x(:\n    assert True\n"})
     [finding] = check_tests.find_problems(tests)
