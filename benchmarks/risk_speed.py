@@ -7,21 +7,24 @@ suppliers at the most points a refresh stores, 8) is assessed by
 ``planning.risk.figures.assess``: days of cover, projected stock-out, receipt horizon,
 probability of stocking out before the next receipt, expected lost units and revenue,
 state, with the demand rate's drift in four velocity bands (``BANDED_DRIFT``, looked up
-per row). ``compute`` is that call alone (median
-of ``--repeat`` runs). ``with_db`` re-scans the stored basis on a SQLite file: read every
-``stock_risk`` row's basis, pmfs (JSON) and stock, compute, and write the figures back (one
-``executemany`` UPDATE by id) in one transaction; it is what a re-scan without
-re-planning costs (filling the table is not timed).
+per row) and the rate ratio of ADR 0022 in the same bands (``BANDED_RATIO``). ``compute``
+is that call alone (median of ``--repeat`` runs; the same call with ``b = 1`` is timed
+interleaved with it, ``scan_seconds_without_rate_ratio``). ``with_db`` re-scans the stored
+basis on a SQLite file: read every ``stock_risk`` row's basis, pmfs (JSON) and stock,
+compute, and write the figures back (one ``executemany`` UPDATE by id) in one
+transaction; it is what a re-scan without re-planning costs (filling the table is not
+timed).
 
 (b) Movement. ``--movements`` sales of one unit go through the message bus
 (``RecordSale``) on a SQLite file, each its own transaction: ledger row, level update,
-then the risk row read, recomputed (with the stored four-band drift, read once with the
-recalibration map and cached) and written, and the outbox. Timed per call, median
+then the risk row read, recomputed (with the stored four-band drift and rate ratio, read
+once with the recalibration map and cached) and written, and the outbox. Timed per call, median
 and p99 in ms, with the risk hook and without it (``UnitOfWork.follow_risk`` replaced by
 a no-op), interleaved call by call on the same database so both face the same load.
 
 Keys of benchmarks/results/risk_speed.json: ``scan_seconds_100k`` (compute alone, full
-size only), ``scan_seconds`` (compute at the chosen size), ``scan_with_db_seconds`` (and
+size only), ``scan_seconds`` (compute at the chosen size),
+``scan_seconds_without_rate_ratio``, ``scan_with_db_seconds`` (and
 its ``scan_db_read_seconds`` / ``scan_db_write_seconds``), ``movement_update_ms_median``,
 ``movement_update_ms_p99`` (with the hook), ``movement_without_risk_ms_median``,
 ``movement_without_risk_ms_p99``, ``movement_risk_overhead_ms_median``, the same four
@@ -63,6 +66,7 @@ from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import catalog, commands
 from stockguard.planning.risk import figures, horizon
 from stockguard.planning.risk.drift import LevelDrift
+from stockguard.planning.risk.rate_ratio import NEUTRAL, RateRatio
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "risk_speed.json"
@@ -128,19 +132,25 @@ def synthetic_basis(n: int, seed: int) -> dict[str, Any]:
     }
 
 
-def time_compute(data: dict[str, Any], repeat: int) -> tuple[float, figures.RiskFigures]:
-    times, result = [], None
+def time_compute(data: dict[str, Any], repeat: int) -> tuple[float, float, figures.RiskFigures]:
+    """Median seconds of the scan with the four-band rate ratio and without it (b = 1),
+    interleaved run by run, and the figures with it."""
+    times: dict[bool, list[float]] = {True: [], False: []}
+    result = None
     for _ in range(repeat):
-        started = time.perf_counter()
-        result = figures.assess(
-            basis=data["basis"],
-            available=data["available"],
-            position=data["position"],
-            drift=BANDED_DRIFT,
-        )
-        times.append(time.perf_counter() - started)
+        for with_ratio in (True, False):
+            started = time.perf_counter()
+            found = figures.assess(
+                basis=data["basis"],
+                available=data["available"],
+                position=data["position"],
+                drift=BANDED_DRIFT,
+                rate_ratio=BANDED_RATIO if with_ratio else NEUTRAL,
+            )
+            times[with_ratio].append(time.perf_counter() - started)
+            result = found if with_ratio else result
     assert result is not None
-    return statistics.median(times), result
+    return statistics.median(times[True]), statistics.median(times[False]), result
 
 
 # --- (a) the scan with the database ------------------------------------------------------
@@ -262,6 +272,7 @@ def time_db_scan(app: App) -> dict[str, float]:
             available=columns["available"],
             position=columns["position"],
             drift=BANDED_DRIFT,
+            rate_ratio=BANDED_RATIO,
         )
         computed = time.perf_counter()
         cover = np.where(np.isfinite(result.days_of_cover), result.days_of_cover, np.nan)
@@ -349,7 +360,7 @@ def movement_shop(app: App) -> None:
             ],
         )
     with app.unit_of_work() as uow:  # as a refresh stores it: movements read it (cached)
-        uow.risk.save_level_drift(BANDED_DRIFT, NOW)
+        uow.risk.save_level_drift(BANDED_DRIFT, NOW, BANDED_RATIO)
         uow.commit()
 
 
@@ -358,6 +369,12 @@ BANDED_DRIFT = LevelDrift(
 )
 """A four-band drift of the size a refresh estimates on the M5 subset's year before the
 replay (``planning.risk.drift``): the scan and the movements look each row's band up."""
+
+BANDED_RATIO = RateRatio(
+    BANDED_DRIFT.edges, np.array([1.14, 1.01, 1.06, 0.99]), np.full(4, 2700, dtype=np.int64)
+)
+"""A four-band rate ratio of the size the calibration replay estimates on M5 (ADR 0022):
+the scan and the movements read each row's rate as ``b mu``."""
 
 MOVEMENT_DELAY_PMF = [
     [-2.0, 0.05], [-1.0, 0.1], [0.0, 0.45], [1.0, 0.15],
@@ -441,7 +458,7 @@ def main() -> None:
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:CPUS])
     n = args.skus * args.locations
     data = synthetic_basis(n, args.seed)
-    compute, result = time_compute(data, args.repeat)
+    compute, without_ratio, result = time_compute(data, args.repeat)
     out: dict[str, Any] = {
         "n_skus": args.skus,
         "n_locations": args.locations,
@@ -449,6 +466,7 @@ def main() -> None:
         "repeat": args.repeat,
         "seed": args.seed,
         "scan_seconds": compute,
+        "scan_seconds_without_rate_ratio": without_ratio,
         "states": {s: int(np.sum(result.state == i)) for i, s in enumerate(figures.STATES)},
         "movements": args.movements,
     }
@@ -489,6 +507,9 @@ def report(out: dict[str, Any]) -> None:
     table.add_column("Value", justify="right")
     table.add_column("Target", justify="right")
     table.add_row("Scan, compute alone (s)", f"{out['scan_seconds']:.3f}", "<= 2")
+    table.add_row(
+        "  same, without the rate ratio (s)", f"{out['scan_seconds_without_rate_ratio']:.3f}", ""
+    )
     if "scan_with_db_seconds" in out:
         table.add_row("Scan with SQLite read + write (s)", f"{out['scan_with_db_seconds']:.2f}", "")
         for part in ("read", "compute", "write"):
