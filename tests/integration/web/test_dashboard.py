@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+import plotly
 import pytest
 from fastapi.testclient import TestClient
 
 from integration.web.signing import PASSWORD, csrf_token, sign_in
+from stockguard import entrypoints
 from stockguard.adapters.db.views.dashboard import overview as overview_views
 from stockguard.bootstrap import App
 from stockguard.domain import commands
@@ -220,10 +223,19 @@ def test_a_bad_page_number_is_a_400_page_not_a_crash(signed_in: TestClient) -> N
     assert response.headers["content-type"].startswith("text/html")
 
 
+WEB = Path(entrypoints.__file__).parent / "web"
+PLOTLY = Path(plotly.__file__).parent / "package_data"
+
+
 @pytest.mark.parametrize(
-    "asset", ["static/dashboard.css", "static/charts.js", "vendor/plotly.min.js"]
+    ("asset", "source"),
+    [
+        ("static/dashboard.css", WEB / "static" / "dashboard.css"),
+        ("static/charts.js", WEB / "static" / "charts.js"),
+        ("vendor/plotly.min.js", PLOTLY / "plotly.min.js"),  # the installed copy, never a CDN
+    ],
 )
-def test_assets_are_served_from_the_package(client: TestClient, asset: str) -> None:
+def test_assets_are_served_from_the_package(client: TestClient, asset: str, source: Path) -> None:
     response = client.get(f"/dashboard/{asset}")
     assert response.status_code == 200
-    assert len(response.content) > 200
+    assert response.content == source.read_bytes()
