@@ -16,6 +16,8 @@ hypothesis ``@given`` tests alike) that
 - asserts something always true: ``assert True``, ``assert <non-empty literal>`` (a tuple
   ``assert (x, "message")`` included), an expression of constants only, a value compared with
   itself (``assert x == x``), or ``len(...) >= 0``;
+- asserts inside a ``with pytest.raises(...)`` block: once the error is raised the rest of
+  the block is skipped, so those asserts never check anything;
 - is always skipped: marked ``@pytest.mark.skip`` (on the test, its class or the module's
   ``pytestmark``), so it never runs (``skipif`` with a condition is fine).
 
@@ -346,6 +348,12 @@ class Checker:
             evidence.checks |= any(self.call_checks(call, scope) for call in calls_in(expression))
         for body in child_blocks(statement):
             evidence.merge(self.block(body, scope))
+        if is_raises_block(statement):
+            evidence.trivial.extend(
+                (node.lineno, "asserts inside a pytest.raises block (skipped once it raises)")
+                for node in ast.walk(statement)
+                if isinstance(node, ast.Assert)
+            )
         return evidence
 
     @staticmethod
@@ -356,6 +364,15 @@ class Checker:
             evidence.trivial.append((statement.lineno, reason))
         else:
             evidence.checks = True
+
+
+def is_raises_block(statement: ast.stmt) -> bool:
+    """True for ``with pytest.raises(...):`` (the block stops at the expected error)."""
+    return isinstance(statement, ast.With | ast.AsyncWith) and any(
+        isinstance(item.context_expr, ast.Call)
+        and dotted_name(item.context_expr.func) == "pytest.raises"
+        for item in statement.items
+    )
 
 
 def class_method(owner: ast.ClassDef, name: str) -> FunctionNode | None:

@@ -276,6 +276,26 @@ def test_methods_are_followed_into_base_classes_and_named_classes(tmp_path: Path
     assert findings == [("TestTotals.test_inherited_show", "no assertion")]
 
 
+def test_an_assert_inside_a_raises_block_is_reported(tmp_path: Path) -> None:
+    source = """
+        import pytest
+
+        def test_refuses_a_word():
+            with pytest.raises(ValueError) as raised:
+                int("x")
+                assert "invalid" in str(raised.value)
+
+        def test_checks_after_the_block():
+            with pytest.raises(ValueError) as raised:
+                int("x")
+            assert "invalid" in str(raised.value)
+    """
+    tests = plant(tmp_path, {"test_planted.py": source})
+    findings = [(f.line, f.test, f.reason) for f in check_tests.find_problems(tests)]
+    reason = "asserts inside a pytest.raises block (skipped once it raises)"
+    assert findings == [(7, "test_refuses_a_word", reason)]
+
+
 def test_a_test_that_is_always_skipped_is_reported(tmp_path: Path) -> None:
     source = """
         import sys
