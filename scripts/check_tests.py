@@ -45,7 +45,7 @@ ASSERTING_PYTEST_CALLS = frozenset({"raises", "warns", "approx", "fail", "deprec
 ASSERTING_LIBRARY_CALLS = frozenset({"call_and_validate", "validate_response"})
 TERMINATING_PYTEST_CALLS = frozenset({"skip", "fail", "xfail", "exit"})
 MAX_BASE_DEPTH = 10  # base classes followed this deep at most (a cycle proves nothing)
-SELF_TRUE_OPERATORS = (ast.Eq, ast.Is, ast.LtE, ast.GtE, ast.In)
+SELF_TRUE_OPERATORS = (ast.Eq, ast.Is, ast.LtE, ast.GtE)  # true of any x but NaN
 CONSTANT_NODES = (
     ast.Constant,
     ast.Tuple,
