@@ -208,6 +208,7 @@ def prequential_rate_ratio(
     ahead: int = rate_ratio.AHEAD,
     every: int = 7,
     days: int = 364,
+    history_origins: bool = True,
 ) -> PrequentialRatio:
     """``b`` per band as the product estimates it (``services.risk.refresh``, ADR 0022),
     refitted every ``every`` replay days from the stand-in's own past estimates.
@@ -222,7 +223,9 @@ def prequential_rate_ratio(
     stock, under the mask known at ``T`` (the replay's own stock-outs and the inferred
     ones of ``forecasting.censoring.infer_stockouts`` on the sales known then), as the
     product's ledger panel leaves out-of-stock days out. Outcomes after ``T`` are never
-    read (prequential)."""
+    read (prequential). ``history_origins=False`` uses replay origins only (``b = 1``
+    until the first 14 days are known): for ``--demand forecast``, whose estimates
+    exist only on the replay's days."""
     sales = paths.sales
     n_sku, n_days = sales.shape
     before = np.concatenate([initial_on_hand[:, None], paths.on_hand[:, :-1]], axis=1)
@@ -238,7 +241,8 @@ def prequential_rate_ratio(
         end = offset + first  # column of the end of replay day ``first``
         known = values[:, : end + 1]
         observed = np.where(infer_stockouts(y=known), np.nan, known)
-        columns = [c for c in range(end - ahead, end - days - 1, -every) if c >= DEMAND_WINDOW]
+        lowest = offset if not history_origins else DEMAND_WINDOW
+        columns = [c for c in range(end - ahead, end - days - 1, -every) if c >= lowest]
         rates, came = [np.zeros(0)], [np.zeros((0, ahead))]
         for c in columns:
             if c >= offset:
@@ -528,8 +532,7 @@ def sku_days(
     ``ratio_of``: from the trailing means ``mu`` (n_sku, n_days), the rate ratio ``b``
     of each SKU-day (``RateRatio`` of ``mu``, or ``prequential_rate_ratio``); the rate is
     read as ``b mu`` with the variance ``b sigma^2`` and the drift's band of ``mu``, as
-    ``planning.risk.figures.assess`` does (None: ``b = 1``; never with a forecast,
-    ``fit``)."""
+    ``planning.risk.figures.assess`` does (None: ``b = 1``)."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
         mu, sigma2, observed_days = trailing_demand(
@@ -539,7 +542,7 @@ def sku_days(
         mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
         observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
     # the rate the figure reads: b mu for a trailing mean (ADR 0020, ADR 0022)
-    ratio = ratio_of(mu) if ratio_of is not None and fit is None else np.ones(mu.shape)
+    ratio = ratio_of(mu) if ratio_of is not None else np.ones(mu.shape)
     rate, rate_var = mu * ratio, sigma2 * ratio
     on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
     position = paths.on_hand + on_order

@@ -50,8 +50,10 @@ only (``_risk_replay.prequential_rate_ratio``); the rate is ``b mu``, the varian
 ``b sigma^2``, the drift's band that of ``mu``. Comparison rows: ``--rate-ratio off``
 (``b = 1``, the headline before ADR 0022) and ``--rate-ratio pre-window`` (ADR 0020's
 diagnostic, formerly ``estimated``: one ``b`` for the whole replay, from full 70-day
-windows of the raw history before it, ``_risk_replay.estimate_rate_ratio``). Never
-with ``--demand forecast``.
+windows of the raw history before it, ``_risk_replay.estimate_rate_ratio``; never with
+``--demand forecast``). With ``--demand forecast`` the prequential ratio is read on the
+forecast's own rates at replay origins only (no forecast exists at history origins
+without refitting there), so it is 1 for the first 14 days of the replay.
 
 The trailing demand's inferred stock-out mask is refreshed every day, as a daily planning
 run recomputes it. SKU-days whose outcome window (the days before the receipt) holds a
@@ -267,12 +269,17 @@ def replay_rows(
     if args.rate_ratio == "pre-window" and args.demand == "trailing":
         fixed = risk_replay.estimate_rate_ratio(data.history[:, -HISTORY_DAYS:], edges)
         ratio, ratio_of = {"pre_window": fixed.to_json()}, fixed
-    elif args.rate_ratio == "prequential" and args.demand == "trailing":
-        ratio = {}
+    elif args.rate_ratio == "prequential":
+        ratio = {"history_origins": args.demand == "trailing"}
 
         def ratio_of(mu: Any) -> Any:
             found = risk_replay.prequential_rate_ratio(
-                data.history, paths, initial_on_hand, mu, edges
+                data.history,
+                paths,
+                initial_on_hand,
+                mu,
+                edges,
+                history_origins=args.demand == "trailing",
             )
             assert ratio is not None
             ratio["first_refit"] = found.fits[0][1].to_json()
@@ -704,7 +711,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "max_bin_gap_points": head["max_bin_gap_points"],
         "max_bin_gap_to_centre_points": head["max_bin_gap_to_centre_points"],
         "issue_target_key": "max_bin_gap_to_centre_points",
-        "rate_ratio": args.rate_ratio if args.demand == "trailing" else "off",
+        "rate_ratio": (
+            args.rate_ratio
+            if args.demand == "trailing" or args.rate_ratio != "pre-window"
+            else "off"
+        ),
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(
