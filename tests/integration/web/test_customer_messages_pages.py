@@ -187,8 +187,19 @@ def test_pages_need_a_signed_in_operator_and_take_no_posts(client: TestClient) -
         )
 
 
-def test_bad_filters_are_ignored_or_refused(signed_in: TestClient) -> None:
-    assert signed_in.get("/dashboard/subscriptions", params={"state": "bogus"}).status_code == 200
+def test_bad_filters_are_ignored_or_refused(signed_in: TestClient, shop: Shop) -> None:
+    # An unknown state or a month that is no YYYY-MM is dropped (the page as unfiltered,
+    # this month's budget); a page number below 1 or an over-long SKU is refused.
+    unfiltered = signed_in.get("/dashboard/subscriptions", params={"sku": shop.sku})
+    assert _cells(unfiltered.text, shop.sku)[1:] == ["Blue teapot", "1", "2", "4", "0", "6"]
+    bogus = signed_in.get("/dashboard/subscriptions", params={"sku": shop.sku, "state": "bogus"})
+    assert bogus.status_code == 200
+    assert bogus.text == unfiltered.text
     assert signed_in.get("/dashboard/waves", params={"page": 0}).status_code == 400
-    assert signed_in.get("/dashboard/compensations", params={"month": "2026-13"}).status_code == 200
+    customer = {"customer": shop.preorder_customers[1]}
+    this_month = signed_in.get("/dashboard/compensations", params=customer)
+    assert this_month.text.count("off your next order") == 1
+    bad_month = signed_in.get("/dashboard/compensations", params={**customer, "month": "2026-13"})
+    assert bad_month.status_code == 200
+    assert bad_month.text == this_month.text
     assert signed_in.get("/dashboard/notices", params={"sku": "x" * 65}).status_code == 400
