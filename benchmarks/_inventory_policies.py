@@ -20,9 +20,11 @@ against its variability and trigger an order.
   product's planning entry ``inventory.policies.compute_policies`` (the function
   ``services.replenishment.compute.plan_replenishment`` calls) with the run's
   ``fill_rate_model``: ``LOST_SALES`` (the product's default: undershoot and dispersion
-  from the last ``history_window`` periods of observed sales, stock-out periods NaN, as
-  a run reads its ledger; lead-time variance with crossing orders from the supplier's
-  observed lead times; the lost-sales target) or ``BACKORDER`` (the textbook equations).
+  from the last ``history_window`` periods of observed sales, a stock-out period that
+  sold read as ``max(s, m)`` as a run reads its ledger since ADR 0018; lead-time variance
+  with crossing orders from the supplier's observed lead times; the lost-sales target)
+  or ``BACKORDER`` (the textbook equations); intermittent, lumpy and never-sold SKUs plan
+  with pooled rates (``services.replenishment.pooling``, ADR 0018).
 """
 
 from __future__ import annotations
@@ -194,21 +196,16 @@ class StockguardPolicy:
     mean of the observed periods among the 28 before it (history and replay together;
     ``forecasting.lower_bound.emptying_day_demand``), as the product's panel reads the
     day the shelf emptied; False: NaN like every stock-out period (the rule before). The
-    lost-sales model's recent sales (``_recent_sales``) keep stock-out periods NaN, as the
-    product's replenishment history does."""
-    history_lower_bound: bool = False
-    """Not the product (a proposal, ADR 0017): the lost-sales model's recent sales read a
-    stock-out period that sold ``s > 0`` as ``max(s, m)`` like the forecast does
-    (``_lower_bound_sales``) instead of NaN; False: NaN, as the product's replenishment
-    history (``services/replenishment/history.py``) does."""
-    pooled_rates: bool = False
+    lost-sales model's recent sales (``_recent_sales``) follow ``history_lower_bound``."""
+    history_lower_bound: bool = True
+    """The lost-sales model's recent sales read a stock-out period that sold ``s > 0`` as
+    ``max(s, m)`` like the forecast does (``_lower_bound_sales``), as the product's
+    replenishment history does since ADR 0018; False: NaN (the rule before)."""
+    pooled_rates: bool = True
     """Plan intermittent, lumpy and never-sold SKUs with pooled rates, as the product's
-    run with ``Parameters.pooled_rates`` (``services.replenishment.pooling.pool_demand``
-    on the lost-sales model's recent sales, groups ``group``): the pooled rate replaces
-    the forecast in ``X`` and in the lot; False: the forecast for every SKU."""
-    pooled_shrink_forecast: bool = False
-    """With ``pooled_rates``: shrink the forecast's rate, not the sales mean, toward the
-    group (``pooled_rate.pooled_rates(shrink_forecast=True)``)."""
+    run does since ADR 0018 (``services.replenishment.pooling.pool_demand`` on the
+    lost-sales model's recent sales, groups ``group``): the pooled rate replaces the
+    forecast in ``X`` and in the lot; False: the forecast for every SKU."""
     group: npt.NDArray[np.int64] | None = None
     """(n,) group of each SKU for ``pooled_rates`` (None: one group)."""
     pooled_share: list[float] = field(default_factory=list)
@@ -268,7 +265,6 @@ class StockguardPolicy:
                 sales_history=recent,
                 group=group,
                 lead_time_mean=np.full(n_sku, lead_mean),
-                shrink_forecast=self.pooled_shrink_forecast,
             )
             mean, std, terms = pooled.daily_mean, pooled.daily_std, pooled.terms
             self.pooled_share.append(float(np.mean(pooled.rates.source > 0)))
@@ -379,7 +375,8 @@ class StockguardPolicy:
     def _recent_sales(
         self, state: sim.ReplayState | None, unobserved: BoolArray | None
     ) -> FloatArray:
-        """The last ``history_window`` periods of observed sales, stock-outs NaN."""
+        """The last ``history_window`` periods of observed sales, stock-outs NaN
+        (``history_lower_bound``: those that sold read ``max(s, m)``)."""
         if state is None or unobserved is None or self.fixed_history:
             return self.history[:, -self.history_window :]
         if self.history_lower_bound:

@@ -173,12 +173,13 @@ class Settings:
             ``E[X]``, as the product does (ADR 0017); False (``--lost-sales-floor
             zero``): the equation's reorder point, at least 0.
         history_lower_bound: the lost-sales model's recent sales read a stock-out period
-            that sold ``s > 0`` as ``max(s, m)``, as the forecast does
-            (``--lost-sales-history lower-bound``; not the product, whose replenishment
-            history keeps it NaN, the default).
-        pooled_rates: intermittent, lumpy and never-sold SKUs plan with pooled rates
-            (``--pooled-rates on``; ``services.replenishment.pooling``), grouped by M5's
-            department (one group for car parts and Online Retail, which have no
+            that sold ``s > 0`` as ``max(s, m)``, as the forecast does and as the
+            product's replenishment history does since ADR 0018 (``--lost-sales-history
+            nan``: NaN, the rule before).
+        pooled_rates: intermittent, lumpy and never-sold SKUs plan with pooled rates,
+            as the product's run does since ADR 0018 (``services.replenishment.pooling``;
+            ``--pooled-rates off``: every SKU's forecast, the rule before), grouped by
+            M5's department (one group for car parts and Online Retail, which have no
             categories).
     """
 
@@ -193,9 +194,8 @@ class Settings:
     censor_open_orders: bool = True
     emptying_day_lower_bound: bool = True
     lost_sales_floor_at_mean: bool = True
-    history_lower_bound: bool = False
-    pooled_rates: bool = False
-    pooled_shrink_forecast: bool = False
+    history_lower_bound: bool = True
+    pooled_rates: bool = True
 
     @property
     def fitted_horizon(self) -> int:
@@ -311,7 +311,6 @@ def run_stockguard(
             lost_sales_floor_at_mean=settings.lost_sales_floor_at_mean,
             history_lower_bound=settings.history_lower_bound,
             pooled_rates=settings.pooled_rates,
-            pooled_shrink_forecast=settings.pooled_shrink_forecast,
             group=departments(data),
         )
         result, seconds = run(scenario, planner)
@@ -419,12 +418,10 @@ def options(settings: Settings, args: argparse.Namespace) -> Settings:
 
 def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
     """``settings`` with the command line's choices of the demand model applied."""
-    if args.lost_sales_history == "lower-bound":
-        settings = replace(settings, history_lower_bound=True)
-    if args.pooled_rates != "off":
-        settings = replace(settings, pooled_rates=True)
-    if args.pooled_rates == "forecast":
-        settings = replace(settings, pooled_shrink_forecast=True)
+    if args.lost_sales_history == "nan":
+        settings = replace(settings, history_lower_bound=False)
+    if args.pooled_rates == "off":
+        settings = replace(settings, pooled_rates=False)
     return settings
 
 
@@ -593,21 +590,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--lost-sales-history",
-        choices=("nan", "lower-bound"),
-        default="nan",
+        choices=("lower-bound", "nan"),
+        default="lower-bound",
         help="how the lost-sales model's recent sales read a stock-out period that sold "
-        "s > 0: 'nan' (default, as the product's replenishment history) or "
-        "'lower-bound' (max(s, m) as the forecast reads it; not the product)",
+        "s > 0: 'lower-bound' (default, as the product's replenishment history since "
+        "ADR 0018: max(s, m) as the forecast reads it) or 'nan' (the rule before)",
     )
     parser.add_argument(
         "--pooled-rates",
-        choices=("off", "on", "forecast"),
-        default="off",
-        help="'on': intermittent, lumpy and never-sold SKUs plan with pooled "
-        "(empirical-Bayes) rates and their group's launch rate "
-        "(services.replenishment.pooling); 'forecast': the same with the forecast's "
-        "rate shrunk toward the group instead of the sales mean; 'off' (default): "
-        "every SKU's forecast",
+        choices=("on", "off"),
+        default="on",
+        help="'on' (default, as the product since ADR 0018): intermittent, lumpy and "
+        "never-sold SKUs plan with pooled (empirical-Bayes) rates and their group's "
+        "launch rate (services.replenishment.pooling); 'off': every SKU's forecast "
+        "(the rule before)",
     )
     parser.add_argument(
         "--window",

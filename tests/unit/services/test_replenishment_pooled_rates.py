@@ -4,7 +4,9 @@ layer (``services.replenishment``: ``gather_inputs`` on the in-memory unit of wo
 
 The planted shop: 30 fasteners at PAR, each received 50 units long before the 91 days
 of sales the run reads. Ten of them sat unsold for the first 60 days and then each sold a
-first order of 3 units; twenty never sold. The forecast says 0 for all of them. Their
+first order of 3 units; twenty never sold. The forecast says 3 / 91 a day for the ten
+(their mean: the credibility form then equals the posterior ``(a0 + S) / (b0 + n)``) and
+0 for the twenty. Their
 category's launch rate is therefore known exactly: the 30 SKUs silent in the first 45
 days sold 30 units in 30 x 46 observed days, ``l_1 = 1 / 46`` a day, in lumps of 3.
 """
@@ -36,7 +38,8 @@ NEVER = [f"B{i:02d}" for i in range(10, 30)]
 
 
 def _forecast(skus: list[str]) -> tuple[ports.PlanningRunRecord, list[dict[str, object]]]:
-    """A stored forecast of 0 a day (no spread) for every SKU at PAR."""
+    """A stored forecast (no spread) at PAR: 3 / 91 a day for the launched SKUs, 0 for
+    the others."""
     record = ports.PlanningRunRecord(
         started_at=NOW,
         finished_at=NOW,
@@ -54,9 +57,9 @@ def _forecast(skus: list[str]) -> tuple[ports.PlanningRunRecord, list[dict[str, 
             "sku": sku,
             "location": "PAR",
             "day": TODAY + timedelta(days=step),
-            "mean": 0.0,
-            "lower_80": 0.0,
-            "p90": 0.0,
+            "mean": 3 / WINDOW if sku in LAUNCHED else 0.0,
+            "lower_80": 3 / WINDOW if sku in LAUNCHED else 0.0,
+            "p90": 3 / WINDOW if sku in LAUNCHED else 0.0,
             "model": "test",
         }
         for sku in skus
@@ -98,7 +101,7 @@ def a_fastener_shop(*, allocated: int = 0) -> FakeUnitOfWork:
 
 def _plan(uow: FakeUnitOfWork, *, pooled: bool) -> tuple[PlanInputs, compute.ReplenishmentPlan]:
     inputs = gather_inputs(uow.replenishment, run_id=None, currency="EUR")
-    abc = ["C"] * inputs.n_rows  # no forecast revenue: every SKU is class C (90%)
+    abc = ["C"] * inputs.n_rows  # the fasteners' forecast revenue is tiny: class C (90%)
     settings = resolve_settings(
         uow.replenishment.rules(),
         RowKeys(inputs.skus, inputs.locations, inputs.categories, abc),

@@ -46,10 +46,14 @@ lost-sales model's, ``lost_sales`` items 1 and 4) from the same moments: a launc
 as a lump (a first order of several units), which is what a stock of one unit misses.
 Fewer than ``min_group_rows`` such SKUs in a group: all groups' together.
 
-Which SKUs are pooled (``eligible``): those whose history is intermittent or lumpy
+Which SKUs are pooled (``eligible_rows``): those whose history is intermittent or lumpy
 (Syntetos-Boylan ADI >= 1.32, ``forecasting.classification``) or shows no sale, or
 whose forecast is zero, and that have at least one observed period. Smooth and erratic
-SKUs keep their forecast. Nothing is fitted to the period being planned: the prior and
+SKUs keep their forecast. A SKU without a sale takes the launch only when its forecast
+is zero too (a positive forecast learnt from older history, a seasonal part, is not a
+part that never sold); the others are pooled. With fewer than ``min_group_rows`` slow
+SKUs in all (or silent SKUs, for the launch) there is no population to learn a prior
+from, and the forecast stays. Nothing is fitted to the period being planned: the prior and
 the launch moments come from the same history the SKU's own rate does.
 
 Worked example: a group of four slow SKUs observed 10 periods each sold 0, 1, 2 and 5
@@ -96,11 +100,14 @@ class GammaPrior:
     Attributes:
         shape: ``a0`` >= 0; rate: ``b0`` > 0 (periods); ``mean = a0 / b0`` units per period.
         rows: SKUs the group's own figures rest on (0: it borrows all groups').
+        total_rows: SKUs of all groups together (fewer than ``min_group_rows``: no
+            prior is usable, ``pooled_rates`` keeps the forecast).
     """
 
     shape: FloatArray
     rate: FloatArray
     rows: IntArray
+    total_rows: int = 0
 
     @property
     def mean(self) -> FloatArray:
@@ -114,12 +121,15 @@ class LaunchMoments:
     Attributes:
         m1, m2, m3: ``l_1`` (the launch rate, units per period), ``l_2``, ``l_3``.
         rows: SKUs silent in the first half the group's figures rest on (0: borrowed).
+        total_rows: silent SKUs of all groups together (fewer than ``min_group_rows``:
+            no launch is known, ``pooled_rates`` does not use them).
     """
 
     m1: FloatArray
     m2: FloatArray
     m3: FloatArray
     rows: IntArray
+    total_rows: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +208,7 @@ def gamma_prior(
         shape=np.where(own, shape, all_shape[0]),
         rate=np.where(own, rate, all_rate[0]),
         rows=np.where(own, count, 0),
+        total_rows=int(member.size),
     )
 
 
@@ -266,7 +277,13 @@ def launch_moments(
         np.where(own, p / np.where(periods > 0, periods, 1.0), p.sum() / all_periods)
         for p in powers
     ]
-    return LaunchMoments(m1=moments[0], m2=moments[1], m3=moments[2], rows=np.where(own, count, 0))
+    return LaunchMoments(
+        m1=moments[0],
+        m2=moments[1],
+        m3=moments[2],
+        rows=np.where(own, count, 0),
+        total_rows=int(count.sum()),
+    )
 
 
 def eligible_rows(*, sales: Any, forecast_rate: Any) -> BoolArray:
@@ -336,8 +353,6 @@ def pooled_rates(
     units = np.where(seen, values, 0.0).sum(axis=1)
     periods = seen.sum(axis=1).astype(np.float64)
     chosen = eligible_rows(sales=values, forecast_rate=rate)
-    launch = chosen & (units == 0)
-    pooled = chosen & ~launch
     prior = gamma_prior(
         units=units[chosen],
         periods=periods[chosen],
@@ -348,6 +363,8 @@ def pooled_rates(
     moments = launch_moments(
         sales=values, group=member, n_groups=n_groups, min_group_rows=min_group_rows
     )
+    launch = chosen & (units == 0) & ~(rate > 0) & (moments.total_rows >= min_group_rows)
+    pooled = chosen & ~launch & (prior.total_rows >= min_group_rows)
     a0, b0 = prior.shape[member], prior.rate[member]
     posterior = (a0 + units) / (b0 + periods)
     if shrink_forecast:

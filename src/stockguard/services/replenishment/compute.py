@@ -67,8 +67,9 @@ KIND_OF_POLICY = np.array([_KIND[name] for name in POLICIES], dtype=np.int64)
 """``PolicyKind`` of each entry of ``settings.POLICIES``."""
 
 NO_BUDGET, WITHIN_BUDGET, OVER_BUDGET = 0, 1, 2
-POOLED_RATES_DEFAULT = False
-"""Whether a run pools slow rows' rates by default (ADR 0018 records the decision)."""
+POOLED_RATES_DEFAULT = True
+"""A run pools slow rows' rates by default (ADR 0018: adopted on the development
+windows of the replay)."""
 
 
 @dataclass(frozen=True, slots=True)

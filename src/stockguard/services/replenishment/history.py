@@ -6,7 +6,8 @@ and each supplier's crossing spread.
   (``services.queries.demand_panel``); days that ended out of stock (or before the
   series' first stock) are NaN, not zero: their sales understate demand. Rows without
   any movement in the window are all NaN (the model then reads the forecast instead).
-  With ``lower_bound`` a stock-out day that sold ``s > 0`` reads ``max(s, m)`` instead,
+  With ``lower_bound`` (a run's default, ``LOWER_BOUND_DEFAULT``) a stock-out day that
+  sold ``s > 0`` reads ``max(s, m)`` instead,
   ``m`` the mean of the observed days among the 28 before it, as the forecast reads the
   day the shelf emptied (``forecasting.lower_bound.emptying_day_demand``; ADR 0018).
   ``planning.inventory.lost_sales`` takes the undershoot moments and the dispersion of
@@ -32,9 +33,9 @@ from stockguard.services.replenishment.settings import FloatArray
 
 HISTORY_DAYS = lost_sales.HISTORY_WINDOW
 """Days of sales read before the forecast's first day (13 weeks)."""
-LOWER_BOUND_DEFAULT = False
-"""Whether a run's sales history reads a stock-out day that sold as ``max(s, m)`` (ADR
-0018 records the decision)."""
+LOWER_BOUND_DEFAULT = True
+"""A run's sales history reads a stock-out day that sold as ``max(s, m)`` (ADR 0018:
+adopted on the development windows of the replay)."""
 MIN_DELIVERIES = 8
 """Deliveries a supplier needs before its own delays give its crossing spread (the
 number of receipts after which a run trusts a supplier x SKU's observed lead time)."""

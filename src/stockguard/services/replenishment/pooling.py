@@ -1,9 +1,11 @@
 """Which demand rate a replenishment row plans with: its forecast's, or a pooled one.
 
 A row (SKU x location) whose recent sales are intermittent, lumpy or nil plans with
-``planning.inventory.pooled_rate``: a SKU that has sold takes its own rate shrunk
-toward its category's (gamma-Poisson posterior), a SKU that never sold in the window
-takes its category's launch rate and launch lumps. Rows without a category form one
+``planning.inventory.pooled_rate``: a SKU that has sold takes its forecast's rate shrunk
+toward its category's with the gamma-Poisson posterior's weights (``w = n / (b0 + n)``
+on the forecast, the credibility form: a SKU with much history keeps its forecast's
+trend), a SKU that never sold in the window takes its category's launch rate and launch
+lumps. Rows without a category form one
 group; a category with fewer than ``pooled_rate.MIN_GROUP_ROWS`` slow rows borrows the
 prior of all of them. Smooth and erratic rows, and rows without an observed day, keep
 their forecast. The run's ``Parameters.pooled_rates`` switches it (ADR 0018).
@@ -57,7 +59,6 @@ def pool_demand(
     sales_history: FloatArray,
     group: IntArray,
     lead_time_mean: FloatArray,
-    shrink_forecast: bool = False,
 ) -> PooledDemand:
     """The rows' demand with pooled rates where they apply (module docstring).
 
@@ -79,7 +80,7 @@ def pool_demand(
         group=group,
         forecast_rate=forecast_rate,
         horizon=lead - 1.0,
-        shrink_forecast=shrink_forecast,
+        shrink_forecast=True,
     )
     chosen = rates.source != RateSource.FORECAST
     mean = np.where(chosen[:, None], rates.rate[:, None], daily_mean)

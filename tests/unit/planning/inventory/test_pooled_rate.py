@@ -40,8 +40,23 @@ def test_worked_example_of_the_docstring() -> None:
         horizon=np.zeros(4),
         min_group_rows=2,
     )
-    np.testing.assert_allclose(rates.rate[1:], [2.5 / 17.5, 3.5 / 17.5, 6.5 / 17.5], rtol=1e-12)
-    assert rates.source.tolist() == [RateSource.LAUNCH] + [RateSource.POOLED] * 3
+    expected = [1.5 / 17.5, 2.5 / 17.5, 3.5 / 17.5, 6.5 / 17.5]
+    np.testing.assert_allclose(rates.rate, expected, rtol=1e-12)
+    # the SKU without a sale has a positive forecast (and no launch is known): pooled
+    assert rates.source.tolist() == [RateSource.POOLED] * 4
+
+
+def test_without_a_population_of_slow_skus_the_forecast_stays() -> None:
+    sales = np.zeros((3, 10))
+    sales[1, 4] = 2.0
+    rates = pooled_rate.pooled_rates(
+        sales=sales,
+        group=np.zeros(3, np.int64),
+        forecast_rate=np.array([0.0, 0.3, 2.0]),
+        horizon=np.zeros(3),
+    )
+    assert rates.source.tolist() == [RateSource.FORECAST] * 3
+    np.testing.assert_array_equal(rates.rate, [0.0, 0.3, 2.0])
 
 
 def test_launch_moments_of_the_docstring() -> None:
