@@ -24,8 +24,8 @@ plus category rules; reading the database and storing the proposal are not timed
 
 * ``proposal_rules``: ABC classes of the SKUs and rule resolution per row
   (``services.replenishment.settings``);
-* ``proposal_plan``: ``compute.plan_replenishment`` (supplier scores, policies with the
-  run's default ``fill_rate_model`` = lost sales, transfers,
+* ``proposal_plan``: ``compute.plan_replenishment`` (supplier scores, pooled rates of
+  slow rows, policies with the run's default ``fill_rate_model`` = lost sales, transfers,
   order quantities, splitting, budget cap);
 * ``proposal_lines``: ``explain.build_proposal`` (the proposal with every line's
   explanation).
@@ -343,6 +343,12 @@ def run_once(data: Context) -> dict[str, float]:
     )
     seconds[REFERENCE] = time.perf_counter() - started
     seconds[f"cpu:{REFERENCE}"] = time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
+    compute.plan_replenishment(
+        context["plan_inputs"], context["proposal_settings"], compute.Parameters(pooled_rates=False)
+    )
+    seconds[UNPOOLED] = time.perf_counter() - started
+    seconds[f"cpu:{UNPOOLED}"] = time.process_time() - cpu
     data["last_context"] = context
     return seconds
 
@@ -350,6 +356,12 @@ def run_once(data: Context) -> dict[str, float]:
 REFERENCE = "reference_plan_backorder"
 """The same ``proposal_plan`` with ``fill_rate_model = backorder`` (the textbook
 equations), timed in the same run but counted in no total: the lost-sales model's cost."""
+
+
+UNPOOLED = "reference_plan_unpooled"
+"""The same ``proposal_plan`` with ``pooled_rates = False`` (every row on its forecast),
+timed in the same run but counted in no total: the cost of pooling slow rows' rates
+(ADR 0018)."""
 
 
 def summary(context: Context) -> dict[str, Any]:
@@ -381,7 +393,8 @@ def main() -> None:
     generation = time.perf_counter() - started
     runs = [run_once(data) for _ in range(args.repeat)]
     every = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
-    steps = {k: v for k, v in every.items() if not k.startswith("cpu:") and k != REFERENCE}
+    references = (REFERENCE, UNPOOLED)
+    steps = {k: v for k, v in every.items() if not k.startswith("cpu:") and k not in references}
     cpu = {k.removeprefix("cpu:"): v for k, v in every.items() if k.startswith("cpu:")}
     totals = [sum(run[name] for name in POLICY_STEPS) for run in runs]
     total = statistics.median(totals)
@@ -403,6 +416,8 @@ def main() -> None:
         "proposals_cpu_seconds": round(sum(cpu[name] for name in PROPOSAL_STEPS), 3),
         "reference_plan_backorder_seconds": round(every[REFERENCE], 3),
         "reference_plan_backorder_cpu_seconds": round(cpu[REFERENCE], 3),
+        "reference_plan_unpooled_seconds": round(every[UNPOOLED], 3),
+        "reference_plan_unpooled_cpu_seconds": round(cpu[UNPOOLED], 3),
         "proposals_seconds": round(proposals_total, 3),
         "proposals_seconds_runs": [round(t, 3) for t in proposal_totals],
         "proposal_lines": len(data["last_context"]["proposal"].lines),
@@ -450,6 +465,11 @@ def report(result: dict[str, Any]) -> None:
         "reference: proposal_plan with fill_rate_model = backorder (not in totals)",
         f"{result['reference_plan_backorder_seconds']:.3f}",
         f"{result['reference_plan_backorder_cpu_seconds']:.3f}",
+    )
+    table.add_row(
+        "reference: proposal_plan without pooled rates (not in totals)",
+        f"{result['reference_plan_unpooled_seconds']:.3f}",
+        f"{result['reference_plan_unpooled_cpu_seconds']:.3f}",
         end_section=True,
     )
     table.add_row(f"target <= {result['target_seconds']:.0f} s (wall)", verdict)
