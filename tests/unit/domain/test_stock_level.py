@@ -184,3 +184,6 @@ def test_stocked_out_is_recorded_exactly_when_available_falls_from_above_zero_to
             [events.StockedOut(SKU, LOCATION, level.on_hand)] if crossed_down else []
         )
         assert back == ([events.BackInStock(SKU, LOCATION, level.available)] if crossed_up else [])
+
+    # checked for every example, the empty list of quantities (no movement) included
+    assert level.available == initial - unavailable + sum(quantities)
