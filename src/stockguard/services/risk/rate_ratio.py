@@ -37,7 +37,9 @@ APPLY_BY_DEFAULT = True
 the rule before measuring: on by default only if, on the calibration replay's five
 seeds, the mean gap to the bin's centre is lower than without it and the worst seed no
 worse. Measured with the same estimator in the replay: mean 5.52 -> 5.25, worst 5.99 ->
-5.84 points, so it applies."""
+5.84 points, so it applies. Caveat (ADR 0022): with the product's forecast as the
+replay's rate (a diagnostic, 28-day refits) the ratio made every seed worse (mean 7.51 ->
+8.07); set this to False to turn it off."""
 
 
 @dataclass(frozen=True, slots=True)
