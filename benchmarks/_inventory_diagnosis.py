@@ -103,7 +103,7 @@ class Recorder:
         self.mean.append(mean)
 
 
-def run(key: str, window: str, targets: Sequence[float]) -> None:
+def run(key: str, window: str, targets: Sequence[float], before: bool = False) -> None:
     """Replay each target and print the decomposition tables."""
     import inventory_replay as replay  # the benchmark's settings and draws
 
@@ -137,6 +137,9 @@ def run(key: str, window: str, targets: Sequence[float]) -> None:
                 cycle=settings.cycle,
                 history_window=settings.undershoot_window,
                 order_lead_times=scenario.lead_time,
+                pooled_rates=not before,
+                history_lower_bound=not before,
+                group=replay.departments(data),
             )
             result, _ = replay_policies.run(scenario, planner)
         finally:
@@ -237,8 +240,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "parts 12 months, Online Retail 120 days; inventory_replay.DEVELOPMENT)",
     )
     parser.add_argument("--targets", type=float, nargs="+", default=[0.90])
+    parser.add_argument(
+        "--demand-model",
+        choices=("now", "before"),
+        default="now",
+        help="'now' (default): the product's demand model (pooled rates of slow SKUs, the "
+        "emptying day as max(s, m) in the recent sales; ADR 0018); 'before': neither",
+    )
     args = parser.parse_args(argv)
-    run(args.data, args.window, args.targets)
+    run(args.data, args.window, args.targets, args.demand_model == "before")
     return 0
 
 
