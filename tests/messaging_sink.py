@@ -39,10 +39,7 @@ class Collector:
     def parsed(self) -> list[EmailMessage]:
         with self.lock:
             raw = [content for _, _, content in self.messages]
-        return [
-            email.message_from_bytes(content, policy=email.policy.default)  # type: ignore[misc]
-            for content in raw
-        ]
+        return [email.message_from_bytes(content, policy=email.policy.default) for content in raw]
 
 
 def free_port() -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
@@ -55,7 +56,7 @@ def test_rules_codes_and_redeem_once(tmp_path: Path) -> None:
     assert [r["name"] for r in document["rules"]] == ["gold customers", "everyone late"]
 
     engine = db_engine.make_engine(database)
-    factory = lambda: SqlCompensationUnitOfWork(sessionmaker(bind=engine))  # noqa: E731
+    factory = partial(SqlCompensationUnitOfWork, sessionmaker(bind=engine))
     with factory() as uow:
         order = AffectedOrder("preorder", "PRE-1", "ada@example.com", "MUG", "PAR", 2,
                               Decimal("30.00"), "EUR")  # fmt: skip

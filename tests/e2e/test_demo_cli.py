@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from typer.testing import CliRunner, Result
 
 from stockguard.adapters.db import engine as db_engine
@@ -38,7 +38,7 @@ def _run(*args: str) -> Result:
     return CliRunner().invoke(main.app, ["demo", *args])
 
 
-def _count(url: str, table: type[t.Base], *where: object) -> int:
+def _count(url: str, table: type[t.Base], *where: ColumnElement[bool]) -> int:
     engine = db_engine.make_engine(url)
     try:
         with engine.connect() as connection:

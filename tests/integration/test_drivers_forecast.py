@@ -15,6 +15,7 @@ import pytest
 from stockguard.adapters.forecasting.gbm import GbmDriversModel
 from stockguard.planning.forecasting import auto
 from stockguard.planning.forecasting import driver_choice as dc
+from stockguard.planning.forecasting.base import ProbabilisticForecast
 from stockguard.services.forecasting import drivers
 
 pytestmark = pytest.mark.slow
@@ -34,7 +35,7 @@ def _panel() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return y, promo, mean[:, N_DAYS:], driven
 
 
-def _statistical(y: np.ndarray, horizon: int) -> auto.ProbabilisticForecast:
+def _statistical(y: np.ndarray, horizon: int) -> ProbabilisticForecast:
     return auto.AutoForecaster(season_length=7, n_windows=3).fit(y, horizon).predict()
 
 

@@ -49,8 +49,11 @@ def test_messages_share_one_connection_and_parse_back_whole() -> None:
     )
     assert second["List-Unsubscribe"] == HEADERS["List-Unsubscribe"]
     assert second["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert "5,00\u00a0€ de réduction" in second.get_body(("plain",)).get_content()
-    assert "<strong>SG-7QK2-M9</strong>" in second.get_body(("html",)).get_content()
+    plain_part, html_part = second.get_body(("plain",)), second.get_body(("html",))
+    assert plain_part is not None
+    assert html_part is not None
+    assert "5,00\u00a0€ de réduction" in plain_part.get_content()
+    assert "<strong>SG-7QK2-M9</strong>" in html_part.get_content()
 
 
 def test_a_dropped_connection_is_reopened_and_a_dead_server_is_retried() -> None:

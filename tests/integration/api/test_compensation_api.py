@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 from fastapi.testclient import TestClient
 
@@ -34,7 +35,7 @@ def test_rules_then_a_code_redeemed_once(
     assert client.get("/compensation/rules", headers=planner_headers).json() == put.json()
 
     customer = random_sku("C")
-    factory = lambda: SqlCompensationUnitOfWork(app.sessions)  # noqa: E731
+    factory = partial(SqlCompensationUnitOfWork, app.sessions)
     with factory() as uow:
         order = AffectedOrder("order", "SO-1", customer, "SKU", None, 1, Decimal(90), "EUR")
         code = handlers.compensate(uow.compensation, order, days_late=4, reason="late",

@@ -86,8 +86,10 @@ def test_back_in_stock_email_is_parsed_back_and_its_link_works(
     assert unsubscribe.startswith("<http://localhost:8000/storefront/v1/subscriptions/unsubscribe")
     assert received.get_content_type() == "multipart/alternative"
 
-    text = received.get_body(("plain",)).get_content()
-    html = received.get_body(("html",)).get_content()
+    plain_part, html_part = received.get_body(("plain",)), received.get_body(("html",))
+    assert plain_part is not None
+    assert html_part is not None
+    text, html = plain_part.get_content(), html_part.get_content()
     assert "Bonjour Zoé <l'admin>," in text
     assert "12,90\u00a0€" in text
     assert "3 décembre 2026" in text

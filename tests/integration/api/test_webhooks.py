@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -66,7 +66,7 @@ def post(
     shop: str,
     delivery: str = "d-1",
     signature: str | None = None,
-) -> httpx.Response:
+) -> httpx2.Response:
     headers = {"X-Stockguard-Shop": shop, "X-Stockguard-Delivery": delivery,
                "Content-Type": "application/json"}  # fmt: skip
     headers["X-Stockguard-Signature"] = signature or shops.signature(SECRET, body)

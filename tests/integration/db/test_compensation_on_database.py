@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import Engine, delete
@@ -27,7 +28,7 @@ def _order(ref: str, value: str = "100.00") -> AffectedOrder:
 
 
 def test_the_budget_cap_stops_issuing_when_the_month_would_exceed_it(app: App) -> None:
-    uow_factory = lambda: SqlCompensationUnitOfWork(app.sessions)  # noqa: E731
+    uow_factory = partial(SqlCompensationUnitOfWork, app.sessions)
     rules = {
         "monthly_budget": 25,
         "rules": [{"name": "ten off", "kind": "amount", "value": 10, "min_days_late": 1}],
@@ -60,7 +61,7 @@ def test_the_budget_cap_stops_issuing_when_the_month_would_exceed_it(app: App) -
 
 
 def test_a_code_is_redeemed_once_with_a_clear_message(app: App) -> None:
-    uow_factory = lambda: SqlCompensationUnitOfWork(app.sessions)  # noqa: E731
+    uow_factory = partial(SqlCompensationUnitOfWork, app.sessions)
     handlers.set_policy(
         uow_factory,
         {"monthly_budget": 100, "rules": [{"name": "ship", "kind": "free_shipping"}],
@@ -90,7 +91,7 @@ def test_a_code_is_redeemed_once_with_a_clear_message(app: App) -> None:
 
 
 def test_a_bad_policy_leaves_the_stored_one_untouched(app: App) -> None:
-    uow_factory = lambda: SqlCompensationUnitOfWork(app.sessions)  # noqa: E731
+    uow_factory = partial(SqlCompensationUnitOfWork, app.sessions)
     good = handlers.set_policy(uow_factory, {"monthly_budget": 50}, "good.yaml", NOW)
     with pytest.raises(c.PolicyRejected):
         handlers.set_policy(uow_factory, {"monthly_budget": "lots"}, "bad.yaml", NOW)
@@ -101,7 +102,7 @@ def test_a_bad_policy_leaves_the_stored_one_untouched(app: App) -> None:
 def test_concurrent_redeems_exactly_one_wins(engine: Engine) -> None:
     """Eight threads, each with its own connection, redeem the same committed code."""
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
-    uow_factory = lambda: SqlCompensationUnitOfWork(sessions)  # noqa: E731
+    uow_factory = partial(SqlCompensationUnitOfWork, sessions)
     code = c.new_code()
     with uow_factory() as uow:
         uow.compensation.add_code(

@@ -69,7 +69,7 @@ def _on_hand(app: App, sku: str, location: str) -> int:
 
 def _count(app: App, table: Any, *where: Any) -> int:
     with app.sessions() as session:
-        return int(session.execute(select(func.count()).select_from(table).where(*where)).scalar())
+        return session.execute(select(func.count()).select_from(table).where(*where)).scalar_one()
 
 
 def test_invoices_become_orders_and_cancellations_become_returns(app: App, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from stockguard.adapters.db.suppliers_kpi import SqlRatingStore, SqlSupplierHist
 from stockguard.bootstrap import App
 from stockguard.services import ports
 from stockguard.services.suppliers import rating, reports, risk_settings
+from stockguard.services.suppliers.risk import SupplierRisk
 
 from conftest import random_sku
 
@@ -32,7 +33,7 @@ def test_a_rating_replaces_the_previous_one_and_a_country_override_changes_the_s
         "D", 0.9, "flood",
     )  # fmt: skip
 
-    def mine() -> reports.risk.SupplierRisk:
+    def mine() -> SupplierRisk:
         return next(r for r in reports.supplier_risks(history, settings) if r.supplier == code)
 
     assert mine().components["country"] == 3 / 7  # OECD-based default for India

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from tests.unit.planning.test_montecarlo_engine import some_rows
 
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.simulation.montecarlo import _kernels as k
@@ -16,6 +15,7 @@ from stockguard.planning.simulation.montecarlo.model import (
     Plans,
     Rows,
 )
+from unit.planning.test_montecarlo_engine import some_rows
 
 
 def one(state: np.uint64, t: int, mean: np.ndarray, terms: np.ndarray, cdf: np.ndarray) -> int:

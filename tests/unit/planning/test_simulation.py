@@ -156,7 +156,7 @@ def test_invalid_scenarios_are_refused_naming_the_field_and_cell(
     arguments: dict[str, object], message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        sim.Scenario.build(**arguments)  # type: ignore[arg-type]
+        sim.Scenario.build(**arguments)
 
 
 def test_invalid_policies_are_refused_naming_the_field() -> None:
@@ -245,7 +245,8 @@ class Outcome:
 
 def scalar_replay(row: Row) -> Outcome:
     """One SKU, day by day, with a list of (due day, units) for the pipeline."""
-    on_hand, held, pipeline = row.on_hand, 0.0, []
+    on_hand, held = row.on_hand, 0.0
+    pipeline: list[tuple[int, float]] = []
     out = Outcome(on_hand=[], orders=[])
     cycle_lost = False
     days = len(row.demand)

@@ -6,11 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from scipy import sparse
 
 from stockguard.planning.substitutes import copurchase, ranking, similarity
 
 
-def _baskets(*baskets: list[int], n_items: int) -> copurchase.sparse.csr_matrix:
+def _baskets(*baskets: list[int], n_items: int) -> sparse.csr_matrix:
     basket = [b for b, items in enumerate(baskets) for _ in items]
     item = [i for items in baskets for i in items]
     return copurchase.basket_matrix(

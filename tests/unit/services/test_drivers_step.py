@@ -10,7 +10,7 @@ from typing import TypeVar
 import numpy as np
 import pytest
 
-from stockguard.planning.forecasting.base import FloatArray
+from stockguard.planning.forecasting.base import FloatArray, ProbabilisticForecast
 from stockguard.services.forecasting import drivers, partition, run
 from stockguard.services.forecasting.long_format import FutureRegressors, LongPanel
 
@@ -179,10 +179,14 @@ def test_blocks_partition_the_statistical_part_and_the_drivers_model_runs_once_p
     np.testing.assert_array_equal(alone.forecast.quantiles, one.quantiles)
 
 
+def _not_reached(y: FloatArray, horizon: int) -> ProbabilisticForecast:
+    raise AssertionError("the statistical model ran on refused regressors")
+
+
 def test_regressors_that_do_not_cover_the_horizon_are_refused() -> None:
     panel, _ = _panel(n_series=2)
     inputs = drivers.DriverInputs(START, regressors={"promo": np.zeros((2, N_DAYS))})
     with pytest.raises(ValueError, match="promo has shape"):
         drivers.forecast_with_drivers(
-            panel.values, HORIZON, statistical=lambda y, h: None, model=PromoOracle(), inputs=inputs
+            panel.values, HORIZON, statistical=_not_reached, model=PromoOracle(), inputs=inputs
         )

@@ -159,4 +159,4 @@ def test_promotions_on_a_category_reach_its_skus_and_the_deepest_discount_wins()
         start=date(2026, 1, 1), n_days=4,
     )  # fmt: skip
     np.testing.assert_array_equal(promotion, [[0, 1, 1, 1], [1, 0, 0, 0], [0, 1, 1, 0]])
-    np.testing.assert_allclose(discount, [[0, 0.1, 0.3, 0.3], [0, 0, 0, 0], [0, 0.1, 0.1, 0]])
+    np.testing.assert_allclose(discount, [[0, 0.1, 0.3, 0.3], [0.0, 0, 0, 0], [0, 0.1, 0.1, 0]])

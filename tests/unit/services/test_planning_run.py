@@ -32,9 +32,12 @@ def _uow_with_sales(days: int = 40, *, out_of_stock_last: int = 0) -> FakeUnitOf
     return uow
 
 
-def _run(uow: FakeUnitOfWork, **overrides: int) -> run.PlanningRunSummary:
-    options = {"seed": 3, "history_days": 40, "horizon": 7} | overrides
-    return run.run_forecast(uow, today=TODAY, clock=lambda: NOW, **options)
+def _run(
+    uow: FakeUnitOfWork, *, seed: int = 3, history_days: int = 40, horizon: int = 7
+) -> run.PlanningRunSummary:
+    return run.run_forecast(
+        uow, today=TODAY, clock=lambda: NOW, seed=seed, history_days=history_days, horizon=horizon
+    )
 
 
 def test_a_run_commits_one_record_with_a_row_per_day_of_the_horizon() -> None:

@@ -34,6 +34,10 @@ class FakeSubscriptions:
     def get(self, contact: str, sku: str) -> s.Subscription | None:
         return copy.deepcopy(self.working.get((contact, sku)))
 
+    def get_in_family(self, contact: str, family: str) -> s.Subscription | None:
+        found = [x for (c, _), x in self.working.items() if c == contact and x.family == family]
+        return copy.deepcopy(min(found, key=lambda x: x.id or 0)) if found else None
+
     def add(self, subscription: s.Subscription) -> int:
         key = (subscription.contact, subscription.sku)
         if key in self.working:

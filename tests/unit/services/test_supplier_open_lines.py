@@ -4,7 +4,7 @@ right-censored at their age (Kaplan-Meier), lines past their promised day late."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -16,6 +16,7 @@ from stockguard.services.suppliers.model import (
     OfferFacts,
     OrderLineFacts,
     SupplierFacts,
+    SupplierRating,
 )
 
 TODAY = date(2026, 6, 30)
@@ -50,6 +51,18 @@ class History:
 
     def offers(self) -> list[OfferFacts]:
         return []
+
+    def ratings(self) -> list[SupplierRating]:
+        return []
+
+    def country_scores(self) -> dict[str, float]:
+        return {}
+
+    def product_categories(self) -> dict[str, str | None]:
+        return {}
+
+    def revenue_by_sku(self, *, since: datetime) -> dict[str, Decimal]:
+        return {}
 
 
 def _receipts() -> list[OrderLineFacts]:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from stockguard.planning.forecasting.auto import AutoForecaster, window_average
+from stockguard.planning.forecasting.base import Forecaster
 
 NAN = np.nan
 
@@ -121,7 +122,7 @@ def test_young_series_without_scored_windows_use_the_default_model() -> None:
 
 def test_short_panels_use_fewer_windows() -> None:
     y = _random_walks_and_noise(n_each=3, n_periods=50)
-    models = [LastValue(), ShiftedAverage()]
+    models: list[Forecaster] = [LastValue(), ShiftedAverage()]
     apart = AutoForecaster(models=models, n_windows=3, min_training=14, step=14).fit(y, 14)
     assert apart.n_windows_ == 2  # origins 22 and 36: 22 - 14 leaves no room for a third
     overlapping = AutoForecaster(models=models, n_windows=4, min_training=14).fit(y, 14)
@@ -142,7 +143,7 @@ def test_forecast_keeps_no_state() -> None:
 def test_default_battery_is_used_when_no_models_are_given() -> None:
     pytest.importorskip("stockguard.planning.forecasting.models")
     rng = np.random.default_rng(22)
-    y = (rng.random((30, 150)) < 0.4) * rng.poisson(3.0, size=(30, 150)).astype(np.float64)
+    y = ((rng.random((30, 150)) < 0.4) * rng.poisson(3.0, size=(30, 150))).astype(np.float64)
     forecast = AutoForecaster(n_windows=2).fit(y, horizon=14).predict()
     assert len(forecast.model) == 30
     assert all(name for name in forecast.model)
@@ -156,7 +157,7 @@ def test_calibration_windows_calibrate_quantiles_on_windows_not_used_for_the_cho
     rng = np.random.default_rng(41)
     spread = np.where(np.arange(160) < 132, 10.0, 1.0)
     y = np.maximum(50.0 + rng.normal(0.0, 1.0, size=(40, 160)) * spread, 0.0)
-    models = [LastValue(), ShiftedAverage()]
+    models: list[Forecaster] = [LastValue(), ShiftedAverage()]
     plain = AutoForecaster(models=models, n_windows=3, step=7).fit(y, 14)
     split = AutoForecaster(models=models, n_windows=3, step=7, calibration_windows=2).fit(y, 14)
     assert plain.calibration_windows_ == 0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from stockguard.planning.forecasting.backtest import backtest, rolling_origins, scaled_errors
+from stockguard.planning.forecasting.base import Forecaster
 
 NAN = np.nan
 
@@ -108,7 +109,7 @@ def test_explicit_origins_give_the_rolling_windows_and_a_subset_is_a_backtest_of
 
     y = np.random.default_rng(31).poisson(4.0, size=(5, 60)).astype(np.float64)
     y[1, :20] = NAN
-    models = [LastValue(), Constant(4.0)]
+    models: list[Forecaster] = [LastValue(), Constant(4.0)]
     rolling = backtest(models=models, y=y, horizon=7, n_windows=3, step=4)
     explicit = backtest(models=models, y=y, horizon=7, n_windows=99, origins=rolling.origins)
     np.testing.assert_array_equal(explicit.forecasts, rolling.forecasts)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from hypothesis import given, settings
 
+from stockguard.planning.forecasting.base import Forecaster
 from stockguard.planning.forecasting.baselines import (
     HistoricAverage,
     Naive,
@@ -45,7 +46,7 @@ def ref_historic(row: list[float]) -> float:
 def test_baselines_equal_scalar_reference(y: np.ndarray) -> None:
     rows = y.tolist()
     n = y.shape[0]
-    cases = [
+    cases: list[tuple[Forecaster, list[list[float]]]] = [
         (Naive(), [[ref_last(r)] * H for r in rows]),
         (SeasonalNaive(season_length=3), [ref_seasonal_naive(r, 3, H) for r in rows]),
         (WindowAverage(window_size=5), [[ref_window(r, 5)] * H for r in rows]),

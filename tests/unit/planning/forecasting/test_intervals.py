@@ -224,7 +224,7 @@ def test_finite_sample_quantiles_keep_small_pools_at_nominal_coverage(n_series: 
     4.6 for 40); the plotting position (n + 1) tau does not. 400 repetitions of a
     normal panel make the mean coverage exact to about 0.1 point."""
     rng = np.random.default_rng(n_series)
-    covered = {True: [], False: []}
+    covered: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for _ in range(400):
         sigma = rng.uniform(0.5, 20.0, size=n_series)
         residuals = rng.normal(0.0, sigma[None, :, None], size=(1, n_series, 28))

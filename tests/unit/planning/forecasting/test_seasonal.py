@@ -58,7 +58,7 @@ def test_filter_equals_scalar_reference(
 def test_profile_is_the_centred_mean_of_each_position_over_observed_days() -> None:
     y = np.array([[1.0, 5.0, np.nan, 3.0, 7.0, 2.0]])  # positions 0, 1, 2, 0, 1, 2 (m = 3)
     profile = position_profile(y=y, season_length=3)
-    np.testing.assert_allclose(profile, [[2.0, 6.0, 2.0]] - np.float64(10.0 / 3.0))
+    np.testing.assert_allclose(profile, np.array([[2.0, 6.0, 2.0]]) - 10.0 / 3.0)
 
 
 def test_a_pure_weekly_pattern_is_continued_on_the_right_weekdays() -> None:

@@ -78,7 +78,9 @@ def ref_holt_forecast(row: list[float], damped: bool) -> list[float]:
     return out
 
 
-def ref_hw(row: list[float], init: list[float], a: float, b: float, g: float) -> tuple:
+def ref_hw(
+    row: list[float], init: list[float], a: float, b: float, g: float
+) -> tuple[float, float, list[float], float]:
     m = len(init)
     season = list(init)
     start = next((t for t, v in enumerate(row) if not math.isnan(v)), 0)
@@ -177,7 +179,10 @@ def test_holt_winters_repeats_a_pure_weekly_pattern() -> None:
 def test_holt_winters_yearly_fourier_terms_capture_the_year() -> None:
     t = np.arange(3 * 365, dtype=np.float64)
     week = np.array([0.0, 1.0, 2.0, 1.0, 0.0, -2.0, -2.0])
-    truth = lambda s: 20 + 5 * np.sin(2 * np.pi * s / 365.25) + week[s.astype(int) % 7]  # noqa: E731
+
+    def truth(s: np.ndarray) -> np.ndarray:
+        return np.asarray(20 + 5 * np.sin(2 * np.pi * s / 365.25) + week[s.astype(int) % 7])
+
     y = truth(t)[None, :]
     y[0, ::11] = np.nan
     future = truth(np.arange(t.size, t.size + 28, dtype=np.float64))
