@@ -33,8 +33,13 @@ as CPU time of the calling thread (``movement_update_cpu_ms_median``,
 with other work the wall-clock tail mostly measures waiting for a core), the targets
 (``scan_target_seconds`` 2, ``movement_target_ms_p99`` 5) and ``meets_targets``.
 
+(c) With ``--compare-rate-ratio N``: N sales on a database storing the four-band rate
+ratio and N on one storing ``b = 1``, interleaved, CPU ms per sale
+(``movement_cpu_ms_median_with_ratio``, ``..._p99_with_ratio``, and ``_without_ratio``).
+
     python benchmarks/risk_speed.py [--skus 100000] [--locations 3] [--repeat 3]
                                     [--movements 2000] [--no-db-scan]
+                                    [--compare-rate-ratio N]
 
 Needs no data files; about a minute on 2 cores (most of it filling the scan's table).
 """
@@ -445,6 +450,35 @@ def run_movements(folder: Path, count: int) -> dict[str, float]:
     }
 
 
+def compare_rate_ratio(folder: Path, count: int) -> dict[str, float]:
+    """``count`` sales on each of two databases, interleaved one by one: one stores the
+    four-band rate ratio (``BANDED_RATIO``), the other ``b = 1``; both hooked. Returns
+    the CPU median and p99 (ms) of each (``movement_cpu_ms_*_with_ratio`` /
+    ``_without_ratio``): the ratio's own cost per movement, under the same load."""
+    apps = {}
+    for name, ratio in (("with_ratio", BANDED_RATIO), ("without_ratio", NEUTRAL)):
+        app = _app(folder, f"{name}.sqlite3")
+        movement_shop(app)
+        with app.unit_of_work() as uow:
+            uow.risk.save_level_drift(BANDED_DRIFT, NOW, ratio)
+            uow.commit()
+        apps[name] = app
+    cpu: dict[str, list[float]] = {name: [] for name in apps}
+    for i in range(count):
+        for name in sorted(apps, reverse=i % 2 == 1):
+            sale = commands.RecordSale("MUG", "PAR", 1, NOW, f"{name}-{i}")
+            started = time.thread_time()
+            apps[name].bus.handle(sale)
+            cpu[name].append((time.thread_time() - started) * 1000)
+    for app in apps.values():
+        app.engine.dispose()
+    found = {}
+    for name, values in cpu.items():
+        found[f"movement_cpu_ms_median_{name}"] = statistics.median(values[25:])
+        found[f"movement_cpu_ms_p99_{name}"] = p99(values[25:])
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skus", type=int, default=FULL_SKUS)
@@ -453,6 +487,14 @@ def main() -> None:
     parser.add_argument("--movements", type=int, default=2000, help="sales per mode")
     parser.add_argument("--seed", type=int, default=20_261_125)
     parser.add_argument("--no-db-scan", action="store_true", help="skip the scan on SQLite")
+    parser.add_argument(
+        "--compare-rate-ratio",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also N sales on a database storing the rate ratio and N on one storing b = 1, "
+        "interleaved (CPU ms per sale; 0: skip)",
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > CPUS:
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:CPUS])
@@ -479,6 +521,8 @@ def main() -> None:
             out.update(time_db_scan(app))
             app.engine.dispose()
         out.update(run_movements(Path(folder), args.movements))
+        if args.compare_rate_ratio:
+            out.update(compare_rate_ratio(Path(folder), args.compare_rate_ratio))
     out["scan_target_seconds"] = SCAN_TARGET_SECONDS
     out["movement_target_ms_p99"] = MOVEMENT_TARGET_MS
     out["meets_targets"] = (
@@ -536,6 +580,15 @@ def report(out: dict[str, Any]) -> None:
             f"Movement {name}, CPU median / p99 (ms)",
             f"{out[f'movement_{hooked}_cpu_ms_median']:.2f} / "
             f"{out[f'movement_{hooked}_cpu_ms_p99']:.2f}",
+            "",
+        )
+    if "movement_cpu_ms_median_with_ratio" in out:
+        table.add_row(
+            "Sale, CPU median / p99, ratio stored vs b = 1 (ms)",
+            f"{out['movement_cpu_ms_median_with_ratio']:.2f} / "
+            f"{out['movement_cpu_ms_p99_with_ratio']:.2f} vs "
+            f"{out['movement_cpu_ms_median_without_ratio']:.2f} / "
+            f"{out['movement_cpu_ms_p99_without_ratio']:.2f}",
             "",
         )
     Console().print(table)
