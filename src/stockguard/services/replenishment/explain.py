@@ -209,26 +209,32 @@ def _pooled_entries(
     pooled = plan.rows.pooled
     if pooled is None:
         return
-    for row, entry in found.items():
-        source = int(pooled.source[row])
+    rows = list(found)
+    sources = pooled.source[rows].tolist()
+    rates = np.round(pooled.rate[rows], 6).tolist()
+    group_rates = np.round(pooled.group_rate[rows], 6).tolist()
+    units, periods = pooled.units[rows].tolist(), pooled.periods[rows].tolist()
+    names = {int(x): name for x, name in _RATE_SOURCES.items()}
+    for i, row in enumerate(rows):
+        entry = found[row]
         entry["demand_rate"] = {
-            "source": _RATE_SOURCES.get(RateSource(source), "launch"),
-            "rate_per_day": round(float(pooled.rate[row]), 6),
-            "group_rate_per_day": round(float(pooled.group_rate[row]), 6),
-            "units_sold": float(pooled.units[row]),
-            "days_observed": float(pooled.periods[row]),
+            "source": names.get(sources[i], "launch"),
+            "rate_per_day": rates[i],
+            "group_rate_per_day": group_rates[i],
+            "units_sold": units[i],
+            "days_observed": periods[i],
         }
-        note = pooling.pooled_sentence(
+        if sources[i] == RateSource.FORECAST:
+            continue
+        entry["demand_rate_note"] = pooling.pooled_sentence(
             sku=inputs.skus[row],
-            source=source,
-            units=float(pooled.units[row]),
-            periods=float(pooled.periods[row]),
-            rate=float(pooled.rate[row]),
-            group_rate=float(pooled.group_rate[row]),
+            source=sources[i],
+            units=units[i],
+            periods=periods[i],
+            rate=rates[i],
+            group_rate=group_rates[i],
             group=inputs.categories[row],
         )
-        if note is not None:
-            entry["demand_rate_note"] = note
 
 
 def _offer_explanations(
