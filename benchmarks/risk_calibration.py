@@ -38,17 +38,18 @@ the replay shows whether it did:
 
 The trailing mean stands in for the product's forecast; both regress toward the level:
 one that is low is more often low by chance than high, so what follows it runs above it.
-The product's refresh reads its forecast's rate as ``b mu``, ``b`` the rate ratio of
+The product's refresh can read its forecast's rate as ``b mu``, ``b`` the rate ratio of
 ``mu``'s velocity band (the drift's edges) measured on its own settled planning runs
-against the ledger's in-stock sales (``services.risk.rate_ratio``, ADR 0022). The
-headline does the same with the stand-in (``--rate-ratio prequential``, the default):
-every 7 replay days ``b`` is refitted (``planning.risk.rate_ratio.estimate_rate_ratio``,
+against the ledger's in-stock sales (``services.risk.rate_ratio``, ADR 0022; off by
+default, so the headline is ``--rate-ratio off``, ``b = 1``). ``--rate-ratio
+prequential`` does the same with the stand-in: every 7 replay days ``b`` is refitted
+(``planning.risk.rate_ratio.estimate_rate_ratio``,
 shrunk toward 1 by 200 pseudo SKU-origins) on the stand-in's own estimates at weekly
 origins of the previous 364 days whose next 14 days are known by then (the history
 before the window included, as a shop with a year of stored runs has), in-stock days
 only (``_risk_replay.prequential_rate_ratio``); the rate is ``b mu``, the variance
-``b sigma^2``, the drift's band that of ``mu``. Comparison rows: ``--rate-ratio off``
-(``b = 1``, the headline before ADR 0022) and ``--rate-ratio pre-window`` (ADR 0020's
+``b sigma^2``, the drift's band that of ``mu``. Comparison row: ``--rate-ratio
+pre-window`` (ADR 0020's
 diagnostic, formerly ``estimated``: one ``b`` for the whole replay, from full 70-day
 windows of the raw history before it, ``_risk_replay.estimate_rate_ratio``; never with
 ``--demand forecast``). With ``--demand forecast`` the prequential ratio is read on the
@@ -152,7 +153,7 @@ LABELS = {
 }
 RATE_RATIOS = ("prequential", "pre-window", "estimated", "off")
 """``--rate-ratio`` choices (``estimated`` is the former name of ``pre-window``)."""
-DEFAULT_RATE_RATIO = "prequential"
+DEFAULT_RATE_RATIO = "off"
 """The headline's rate ratio: what the product applies by default (ADR 0022)."""
 REFIT_EVERY = 7
 """Days between two refits of the prequential recalibration map."""

@@ -28,10 +28,11 @@ def _run(database: str, *args: str) -> str:
     return result.output
 
 
-def _shop(database: str) -> None:
-    """MUG sells 4 a day in PAR for 60 days and has 20 left; ACME sells it in packs of 12."""
+def _shop(database: str, today: date = TODAY) -> None:
+    """MUG sells 4 a day in PAR for the 60 days before ``today`` and has 20 left; ACME
+    sells it in packs of 12."""
     shop = bootstrap(Settings(database=DatabaseSettings(url=database)))
-    first = TODAY - timedelta(days=60)
+    first = today - timedelta(days=60)
     moves = [_move(ledger.MovementKind.RECEIPT, 260, first, "in")]
     moves += [
         _move(ledger.MovementKind.SALE, -4, first + timedelta(days=i), f"s{i}") for i in range(60)

@@ -1,6 +1,6 @@
 """End to end through the CLI: `risk refresh` reports the rate ratio it measured on the
-shop's settled planning runs (ADR 0022), applied by default, reported only with
---no-rate-ratio, and says so when no run is old enough."""
+shop's settled planning runs (ADR 0022) when --rate-ratio asks for it (off by default),
+and says so when no run is old enough."""
 
 from __future__ import annotations
 
@@ -28,20 +28,22 @@ def _forecast(database: str, today: str) -> str:
 
 def test_the_refresh_reports_the_rate_ratio_of_past_runs(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'ratio.sqlite3'}"
-    _shop(database)  # MUG sells 4 a day in PAR for the 60 days before TODAY
-    earlier = TODAY - timedelta(days=21)
+    # the refresh reads the real clock: the shop's last run starts 30 days before it, so
+    # both runs' 14 days are settled and within the last year whatever the date
+    last = datetime.now(UTC).date() - timedelta(days=30)
+    _shop(database, today=last)  # MUG sells 4 a day in PAR for the 60 days before it
+    earlier = last - timedelta(days=21)
     _forecast(database, earlier.isoformat())
-    _forecast(database, TODAY.isoformat())
+    _forecast(database, last.isoformat())
 
-    applied = _run(database, "risk", "refresh")
-    reported = _run(database, "risk", "refresh", "--no-rate-ratio")
+    applied = _run(database, "risk", "refresh", "--rate-ratio")
+    by_default = _run(database, "risk", "refresh")
 
-    # the earlier run's 14 days are settled (so is TODAY's by the real clock, whose days
-    # sold nothing); both are within the last year while the clock reads before 2027
     assert "Rate ratio by forecast velocity (units/day; SKU-weeks)" in applied
-    assert f"planning runs of {earlier.isoformat()} to" in applied
-    assert applied.endswith("applied.") or "; applied" in applied
-    assert "not applied (--no-rate-ratio)" in reported
+    assert f"planning runs of {earlier.isoformat()} to {last.isoformat()}" in applied
+    assert "; applied (--rate-ratio)" in applied
+    expected = "Rate ratio 1 (off by default, ADR 0022; --rate-ratio estimates and applies it)."
+    assert expected in by_default
 
 
 def test_without_settled_runs_the_refresh_says_the_ratio_is_1(tmp_path: Path) -> None:
@@ -52,6 +54,6 @@ def test_without_settled_runs_the_refresh_says_the_ratio_is_1(tmp_path: Path) ->
     _run(database, "plan", "forecast", "--today", today.isoformat(),
          "--history-days", days, "--horizon", "14", "--no-drivers")  # fmt: skip
 
-    refreshed = _run(database, "risk", "refresh")
+    refreshed = _run(database, "risk", "refresh", "--rate-ratio")
 
     assert "Rate ratio 1 (no planning run is 14 days old yet within the last year" in refreshed

@@ -1,5 +1,6 @@
 """The refresh's rate ratio (ADR 0022) through the API: the response shows what was
-estimated from past planning runs and whether the figures read it."""
+estimated from past planning runs and whether the figures read it (only when asked:
+off by default)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ from stockguard.bootstrap import App
 Headers = dict[str, str]
 
 
-def test_the_refresh_shows_the_rate_ratio_and_can_leave_it_out(
+def test_the_refresh_shows_the_rate_ratio_and_applies_it_when_asked(
     app: App, client: TestClient, planner_headers: Headers
 ) -> None:
     seed_replenishment_shop(app)
 
-    applied = client.post("/risk/refresh", headers=planner_headers)
-    reported = client.post("/risk/refresh", params={"rate_ratio": "false"}, headers=planner_headers)
+    applied = client.post("/risk/refresh", params={"rate_ratio": "true"}, headers=planner_headers)
+    reported = client.post("/risk/refresh", headers=planner_headers)
     invalid = client.post("/risk/refresh", params={"rate_ratio": "maybe"}, headers=planner_headers)
 
     assert applied.status_code == 200, applied.text
@@ -26,6 +27,7 @@ def test_the_refresh_shows_the_rate_ratio_and_can_leave_it_out(
     assert len(found["ratio"]) == len(found["edges"]) + 1 == len(found["origins"])
     assert all(b > 0 for b in found["ratio"])
     assert found["runs"] == 0 or len(found["first_days"]) == 2
-    assert reported.json()["rate_ratio"]["applied"] is False
-    assert reported.json()["rate_ratio"]["ratio"] == found["ratio"]
+    by_default = reported.json()["rate_ratio"]
+    assert by_default["applied"] is False
+    assert by_default["runs"] == 0 and set(by_default["ratio"]) == {1.0}
     assert invalid.status_code == 422

@@ -187,7 +187,7 @@ def test_without_settled_runs_the_rate_is_unchanged(app: App) -> None:
         assert latest_corrections(session).rate_ratio.neutral
 
 
-def test_an_estimate_not_applied_is_reported_and_b_1_is_stored(app: App) -> None:
+def test_without_the_ratio_no_run_is_read_and_b_1_is_stored(app: App) -> None:
     _plant_history(app, with_runs=True)  # before the shop's run, the latest
     shop = seed_replenishment_shop(app)
     app.bus.handle(commands.RecordStockCount(shop.sku, shop.paris, 40, NOW, f"{shop.sku}-r"))
@@ -195,7 +195,8 @@ def test_an_estimate_not_applied_is_reported_and_b_1_is_stored(app: App) -> None
     summary = refresh_risk(app.unit_of_work(), now=NOW, rate_ratio=False)
 
     assert not summary.rate_ratio.applied
-    assert summary.rate_ratio.ratio.ratio[0] > 1.5
+    assert summary.rate_ratio.runs == 0
+    assert set(summary.rate_ratio.ratio.ratio.tolist()) == {1.0}
     with app.unit_of_work() as uow:
         paris = uow.risk.get(shop.sku, shop.paris)
     assert paris is not None

@@ -125,7 +125,8 @@ def refresh(
         typer.Option(
             "--rate-ratio/--no-rate-ratio",
             help="Read each forecast's rate times what past forecasts of its velocity band "
-            "were followed by (default: on, ADR 0022); --no-rate-ratio reports it only.",
+            "were followed by (default: off, ADR 0022: it did not help with the product's own "
+            "forecast in the replay).",
             show_default=False,
         ),
     ] = None,
@@ -233,7 +234,9 @@ def refresh_line(summary: RefreshSummary) -> str:
 
 def ratio_line(found: RatioEstimate) -> str:
     """The rate ratio the refresh estimated from past planning runs, in words (ADR 0022)."""
-    use = "applied" if found.applied else "not applied (--no-rate-ratio)"
+    if not found.applied:
+        return "Rate ratio 1 (off by default, ADR 0022; --rate-ratio estimates and applies it)."
+    use = "applied (--rate-ratio)"
     if found.runs == 0 or found.first_days is None:
         return (
             "Rate ratio 1 (no planning run is 14 days old yet within the last year: "

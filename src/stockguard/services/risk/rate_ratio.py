@@ -32,14 +32,15 @@ from stockguard.planning.risk.drift import EVERY, HISTORY_DAYS
 from stockguard.planning.risk.rate_ratio import AHEAD, RateRatio
 from stockguard.services.risk.ports import PastForecast, RiskInputs
 
-APPLY_BY_DEFAULT = True
-"""Whether a refresh applies the estimated ratio unless told otherwise. ADR 0022 fixed
-the rule before measuring: on by default only if, on the calibration replay's five
-seeds, the mean gap to the bin's centre is lower than without it and the worst seed no
-worse. Measured with the same estimator in the replay: mean 5.52 -> 5.25, worst 5.99 ->
-5.84 points, so it applies. Caveat (ADR 0022): with the product's forecast as the
-replay's rate (a diagnostic, 28-day refits) the ratio made every seed worse (mean 7.51 ->
-8.07); set this to False to turn it off."""
+APPLY_BY_DEFAULT = False
+"""Whether a refresh applies the estimated ratio unless told otherwise (it is always
+estimated and reported). ADR 0022 fixed a rule before measuring: on by default if, on
+the calibration replay's five seeds, the mean gap to the bin's centre is lower than
+without it and the worst seed no worse. With the replay's trailing-mean stand-in it
+passed by a margin within the bins' sampling noise (mean 5.52 -> 5.25, worst 5.99 ->
+5.84 points); with the product's own forecast as the replay's rate, the closer copy of a
+refresh, it made every seed worse (mean 7.51 -> 8.07). On review the product follows the
+closer copy: off by default, ``--rate-ratio`` / ``rate_ratio=true`` applies it."""
 
 
 @dataclass(frozen=True, slots=True)

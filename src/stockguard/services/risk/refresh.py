@@ -26,10 +26,10 @@ The basis of a row (a series of the latest forecast whose product exists):
   that movements read it instead of estimating it again;
 * the rate ratio ``b`` per velocity band (``services.risk.rate_ratio``, ADR 0022): what
   the shop's settled planning runs' rates were followed by, per unit, on in-stock days,
-  from the same year of sales; when applied (``rate_ratio``, default
-  ``rate_ratio.APPLY_BY_DEFAULT``) every figure reads ``b mu`` (variance
+  from the same year of sales, only when asked (``rate_ratio``; off by default,
+  ``rate_ratio.APPLY_BY_DEFAULT``): then every figure reads ``b mu`` (variance
   ``b sigma^2``), and ``b`` is stored with the map and the drift so that movements
-  apply the same ratio; when not, ``b = 1`` is stored and the estimate only reported.
+  apply the same ratio; otherwise no past run is read and ``b = 1`` is stored.
   The stored basis keeps the forecast's own ``mu``.
 """
 
@@ -114,7 +114,8 @@ def refresh_risk(
 ) -> RefreshSummary:
     """Recompute and store every row's basis and figures (module docstring), with the
     unit of work's thresholds unless given and the latest recalibration map; the rate
-    ratio applied when ``rate_ratio`` (None: ``forecast_ratio.APPLY_BY_DEFAULT``).
+    ratio estimated from past runs and applied when ``rate_ratio`` (None:
+    ``forecast_ratio.APPLY_BY_DEFAULT``, off); otherwise ``b = 1`` and no run is read.
 
     Raises:
         errors.NoPlanningRun: when no forecast is stored yet.
@@ -125,12 +126,14 @@ def refresh_risk(
     basis = build_basis(inputs, uow.replenishment, uow.risk_inputs, today=now.date())
     panel = sales_panel(uow.history, today=now.date())
     level_drift = drift.estimate_level_drift(np.where(panel.stockout, np.nan, panel.values))
-    ratio = forecast_ratio.estimate_forecast_ratio(
-        uow.risk_inputs, panel, today=now.date(), edges=level_drift.edges
-    )
     applied = forecast_ratio.APPLY_BY_DEFAULT if rate_ratio is None else rate_ratio
-    ratio = dataclasses.replace(ratio, applied=applied)
-    in_force = ratio.ratio if applied else forecast_ratio.neutral(level_drift.edges)
+    ratio = forecast_ratio.RatioEstimate(forecast_ratio.neutral(level_drift.edges), 0)
+    if applied:  # past runs are read only when asked: a year of them is a big read
+        ratio = forecast_ratio.estimate_forecast_ratio(
+            uow.risk_inputs, panel, today=now.date(), edges=level_drift.edges
+        )
+        ratio = dataclasses.replace(ratio, applied=True)
+    in_force = ratio.ratio
     result = figures.assess(
         basis=basis.arrays,
         available=basis.available,

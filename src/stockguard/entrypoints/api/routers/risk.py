@@ -69,7 +69,7 @@ def refresh_risks(
     ),
     rate_ratio: Annotated[
         bool | None,
-        Query(description="Apply the rate ratio of past forecasts (default: on, ADR 0022)."),
+        Query(description="Apply the rate ratio of past forecasts (default: off, ADR 0022)."),
     ] = None,
 ) -> RiskRefreshRead:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
