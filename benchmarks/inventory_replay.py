@@ -45,8 +45,11 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   least their age so far, read with the Kaplan-Meier estimator as a run reads its open
   purchase orders; ``--lead-time-record receipts``: receipts only, the default before;
   ``fixed``: the older half only; the draws come from all records), and the lost-sales
-  form of the fill-rate equation. One input differs from a default run on purpose: the
-  lot ``Q`` is the
+  form of the fill-rate equation; its recent sales read a stock-out period that sold as
+  ``max(s, m)`` too, and intermittent, lumpy and never-sold SKUs plan with pooled rates
+  (``services.replenishment.pooling``, grouped by M5's department; ADR 0018;
+  ``--lost-sales-history nan`` and ``--pooled-rates off`` replay the rules before). One
+  input differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers
   measures protection, not lot sizing. And the forecast is ``AutoForecaster`` alone: a run
@@ -86,8 +89,9 @@ not be answered on the scored window;
 
     python benchmarks/inventory_replay.py [--data-dir DIR] [--datasets m5 carparts retail]
 
-About 5-6 minutes on 2 cores (301 s at load average 1.5-2.2: M5 204 s, car parts 19 s,
-Online Retail 79 s; 367 s at load 4-6), most of it the forecasts each stockguard row fits
+About 5-6 minutes on 2 cores (363 s at load average 1.9-2.0 on 2026-11-25 16:30: M5
+283 s, car parts 17 s, Online Retail 63 s; 301 s at load 1.5-2.2 before ADR 0018), most
+of it the forecasts each stockguard row fits
 (366 on M5, 28-45 s per row; 25 on car parts; 121 on Online Retail; the table's ``fits``
 and ``fit s``).
 ``--calibrate`` replays the grid at the same cadence and takes much longer.
