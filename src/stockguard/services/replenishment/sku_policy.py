@@ -5,6 +5,10 @@ run's read port narrowed to the SKU (``adapters.db.views.policies``); the steps 
 run's own: ``gather_inputs``, ``resolve_settings`` with the SKU's ABC class (from every
 SKU's forecast revenue, ``classify_abc``), and ``compute.plan_replenishment``. Transfers
 are per SKU, so they come out as in a full run; the budget does not change the levels.
+Pooled rates (ADR 0018) are not: they need the slow rows of a whole run (at least
+``pooled_rate.MIN_GROUP_ROWS``) and the page reads one SKU's, so a slow or never-sold
+SKU is shown on its own forecast here while a run's line of it plans with the pooled
+rate (and says so in its explanation).
 """
 
 from __future__ import annotations
