@@ -1,5 +1,6 @@
-"""The inventory replay's options for ADR 0017: the lost-sales floor and the recent sales
-the lost-sales model reads (``benchmarks/inventory_replay.py``, ``_inventory_policies``)."""
+"""The inventory replay's options for ADRs 0017 and 0018: the lost-sales floor, the recent
+sales the lost-sales model reads, pooled rates and the development windows
+(``benchmarks/inventory_replay.py``, ``_inventory_policies``)."""
 
 from __future__ import annotations
 
@@ -24,21 +25,36 @@ def test_defaults_replay_the_product_and_flags_switch_each_rule(
     replay = _module(monkeypatch, "inventory_replay")
     default = replay.options(replay.DAILY, replay.parse_args([]))
     assert default.lost_sales_floor_at_mean is True
-    assert default.history_lower_bound is False
+    assert default.history_lower_bound is True  # the product's history since ADR 0018
+    assert default.pooled_rates is True
     changed = replay.options(
         replay.DAILY,
-        replay.parse_args(["--lost-sales-floor", "zero", "--lost-sales-history", "lower-bound"]),
+        replay.parse_args(
+            ["--lost-sales-floor", "zero", "--lost-sales-history", "nan", "--pooled-rates", "off"]
+        ),
     )
     assert changed.lost_sales_floor_at_mean is False
-    assert changed.history_lower_bound is True
+    assert changed.history_lower_bound is False
+    assert changed.pooled_rates is False
 
 
-def test_the_development_window_is_m5_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_data_set_has_a_development_window(monkeypatch: pytest.MonkeyPatch) -> None:
     replay = _module(monkeypatch, "inventory_replay")
-    with pytest.raises(SystemExit):
-        replay.parse_args(["--window", "development"])
-    args = replay.parse_args(["--window", "development", "--datasets", "m5"])
+    args = replay.parse_args(["--window", "development"])
     assert args.window == "development"
+    assert set(replay.DEVELOPMENT) == set(replay.LOADERS)
+
+
+def test_m5_departments_group_the_pooled_rates(monkeypatch: pytest.MonkeyPatch) -> None:
+    replay = _module(monkeypatch, "inventory_replay")
+    data = _module(monkeypatch, "_inventory_data")
+    ids = np.array(["FOODS_3_090_CA_3", "HOBBIES_1_008_CA_1", "FOODS_3_120_TX_2"])
+    m5 = data.ReplayData("M5", ids, np.zeros((3, 2)), np.zeros((3, 2)), np.ones(3), "day", 7, 7)
+    assert replay.departments(m5).tolist() == [0, 1, 0]
+    parts = data.ReplayData(
+        "car parts", ids, np.zeros((3, 2)), np.zeros((3, 2)), np.ones(3), "month", 12, 1
+    )
+    assert replay.departments(parts).tolist() == [0, 0, 0]
 
 
 def _levels(monkeypatch: pytest.MonkeyPatch, *, floor: bool) -> Any:

@@ -11,6 +11,7 @@ import numpy as np
 
 from stockguard.domain import ledger
 from stockguard.services.replenishment import history
+from stockguard.services.replenishment.settings import FloatArray
 from unit.services.fakes import FakeUnitOfWork
 from unit.services.replenishment_shop import TODAY, a_shop
 
@@ -30,16 +31,17 @@ def _tee_running_out(uow: FakeUnitOfWork) -> FakeUnitOfWork:
     return uow
 
 
-def _history(lower_bound: bool) -> np.ndarray:
+def _history(lower_bound: bool) -> FloatArray:
     uow = _tee_running_out(a_shop())
-    return history.sales_history(
+    rows: FloatArray = history.sales_history(
         uow.replenishment.ledger(),
         skus=["TEE"],
         locations=["PAR"],
         first_day=TODAY,
         days=40,
         lower_bound=lower_bound,
-    )[0]
+    )
+    return np.asarray(rows[0], dtype=np.float64)
 
 
 def test_the_day_the_shelf_emptied_reads_as_a_lower_bound_of_demand() -> None:

@@ -7,6 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stockguard.planning.forecasting import classification
 from stockguard.planning.inventory import pooled_rate
 from stockguard.planning.inventory.pooled_rate import RateSource
 
@@ -202,8 +203,6 @@ def test_posterior_lies_between_the_own_rate_and_the_group_mean(
     )
 )
 def test_demand_interval_is_the_classifications_adi(rows: list[list[int | None]]) -> None:
-    from stockguard.planning.forecasting import classification
-
     sales = np.array([[np.nan if v is None else float(v) for v in row] for row in rows])
-    expected = classification.demand_intervals(sales)[0]
+    expected = classification.classify_demand(sales).adi
     np.testing.assert_allclose(pooled_rate.demand_interval(sales), expected, equal_nan=True)
