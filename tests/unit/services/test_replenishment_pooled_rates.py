@@ -23,7 +23,7 @@ from stockguard.domain import ledger, parties, stock
 from stockguard.planning.inventory import pooled_rate
 from stockguard.planning.inventory.pooled_rate import RateSource
 from stockguard.services import ports
-from stockguard.services.replenishment import compute, pooling
+from stockguard.services.replenishment import compute, explain, pooling
 from stockguard.services.replenishment.compute import Parameters, plan_replenishment
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
 from stockguard.services.replenishment.settings import RowKeys, resolve_settings
@@ -147,8 +147,6 @@ def test_sold_parts_are_shrunk_toward_their_category_exactly_as_the_scalar_poste
 def test_a_line_of_a_pooled_row_says_so_in_words() -> None:
     uow = a_fastener_shop(allocated=50)  # position 0 (3 below for the launched parts)
     inputs, plan = _plan(uow, pooled=True)
-    from stockguard.services.replenishment import explain
-
     abc = ["C"] * inputs.n_rows
     settings = resolve_settings(
         uow.replenishment.rules(),
