@@ -8,7 +8,7 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -e '.[dev]'
 export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff" && ruff check src tests benchmarks scripts
-echo "== mypy --strict" && mypy && mypy scripts/check_tests.py
+echo "== mypy --strict" && mypy && mypy scripts/check_tests.py && mypy tests
 echo "== import-linter" && lint-imports
 echo "== tests that cannot fail" && python scripts/check_tests.py tests
 echo "== pytest" && pytest "$@"
