@@ -110,6 +110,7 @@ def test_the_policy_matches_the_lines_a_run_proposes(
     policy = client.get(f"/policies/{shop.sku}", headers=planner_headers).json()
 
     by_location = {x["location"]: x for x in policy["locations"]}
+    assert lines["lines"], "the seeded shop's run proposes no line to compare"
     for line in lines["lines"]:
         expected = by_location[line["location"]]
         why = line["explanation"]

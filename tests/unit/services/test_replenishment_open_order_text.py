@@ -64,6 +64,7 @@ def test_lines_say_which_open_orders_went_into_the_lead_time() -> None:
 
 def test_lines_without_open_orders_keep_their_explanation() -> None:
     lines = _mug_lines(_split_mug_shop())
+    assert lines, "the split MUG shop proposes no line to check"
     for line in lines.values():
         assert not {k for k in line.explanation if "open" in k}
         assert lead_time_text.from_explanation(line.supplier, line.explanation) == ""
