@@ -71,7 +71,8 @@ def test_a_refresh_stores_the_basis_and_figures_of_every_forecast_row(app: App) 
         probability.DemandSpread(level_var=level),
     )
     assert paris.probability == pytest.approx(expected[0])
-    assert paris.state == ("watch" if 0.2 <= paris.probability < 0.5 else "ok")
+    assert 0.2 <= paris.probability < 0.5  # 0.37 on this shop: the watch band
+    assert paris.state == "watch"
     assert lyon.state == "out_of_stock"
     assert lyon.probability == 1.0
     assert lyon.expected_lost_units > 0
@@ -113,10 +114,12 @@ def test_stock_coming_back_clears_the_risk(app: App) -> None:
     app.bus.handle(commands.RecordReturn(shop.sku, shop.paris, 300, NOW, f"{shop.sku}-ret"))
 
     after = _rows(app)[shop.paris]
-    assert after.state in {"ok", "watch"}
+    assert after.state == "watch"  # the position is above s again (0.37, as with 200)
     assert after.probability < 0.5
     cleared = _outbox(app, "RiskCleared")
     assert [(e["state"], e["previous_state"]) for e in cleared] == [(after.state, "out_of_stock")]
+    refresh_risk(app.unit_of_work(), now=NOW)  # the movement's update agrees with a refresh
+    assert _rows(app)[shop.paris].probability == pytest.approx(after.probability)
 
 
 def test_a_refused_movement_leaves_the_risk_rows_unchanged(app: App) -> None:
@@ -169,6 +172,6 @@ def test_a_transfer_updates_the_rows_of_both_locations(app: App) -> None:
 
     rows = _rows(app)
     assert (rows[shop.paris].available, rows[shop.lyon].available) == (50, 150)
-    assert rows[shop.lyon].state != "out_of_stock"
+    assert rows[shop.lyon].state == "watch"  # 150 units: above s, as Paris with 200
     cleared = _outbox(app, "RiskCleared")
     assert [(e["location"], e["previous_state"]) for e in cleared] == [(shop.lyon, "out_of_stock")]
