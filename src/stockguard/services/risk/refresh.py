@@ -8,7 +8,10 @@ The basis of a row (a series of the latest forecast whose product exists):
 
 * demand ``mu``: the forecast's mean over its horizon, units/day; variance ``sigma^2``:
   the mean of the daily variances read from the p10..p90 spread as normal
-  (``(p90 - p10) / 2.563``, squared), units^2/day;
+  (``(p90 - p10) / 2.563``, squared), units^2/day; on the rows the replenishment run
+  pools (slow and never-sold rows, ``services.replenishment.pooling``, ADR 0018) the
+  run's pooled rate and its per-day variance instead, so a risk row reads the rate its
+  reorder point was planned with (``demand_rate``, ADR 0024);
 * reorder point and lead time: those the replenishment run would use today (policies
   from the rules, supplier chosen by score; the stated lead time plus the supplier's
   mean delay, its spread from past deliveries; 7 days without an offer);
@@ -45,6 +48,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.inventory import sourcing
+from stockguard.planning.inventory.pooled_rate import PooledRates, RateSource
 from stockguard.planning.panel import DemandPanel
 from stockguard.planning.risk import drift, figures, horizon
 from stockguard.services import ports as service_ports
@@ -64,6 +68,8 @@ from stockguard.services.risk.model import StockRisk, change_events
 from stockguard.services.risk.ports import OpenReceipt, RiskInputs
 from stockguard.services.unit_of_work import UnitOfWork
 
+POOLED_RATES_DEFAULT = True
+"""The rows a replenishment run pools read its pooled rate (ADR 0024)."""
 BASIS_FLOATS = (
     "demand_mean",
     "demand_var",
@@ -111,11 +117,14 @@ def refresh_risk(
     currency: str = "EUR",
     thresholds: figures.RiskThresholds | None = None,
     rate_ratio: bool | None = None,
+    pooled_rates: bool | None = None,
 ) -> RefreshSummary:
     """Recompute and store every row's basis and figures (module docstring), with the
     unit of work's thresholds unless given and the latest recalibration map; the rate
     ratio estimated from past runs and applied when ``rate_ratio`` (None:
     ``forecast_ratio.APPLY_BY_DEFAULT``, off); otherwise ``b = 1`` and no run is read.
+    ``pooled_rates`` (None: ``POOLED_RATES_DEFAULT``): pooled rows read the run's pooled
+    rate (``demand_rate``); False: every row its forecast's.
 
     Raises:
         errors.NoPlanningRun: when no forecast is stored yet.
@@ -123,7 +132,10 @@ def refresh_risk(
     """
     started = time.perf_counter()
     inputs = gather_inputs(uow.replenishment, run_id=None, currency=currency)
-    basis = build_basis(inputs, uow.replenishment, uow.risk_inputs, today=now.date())
+    pooled = POOLED_RATES_DEFAULT if pooled_rates is None else pooled_rates
+    basis = build_basis(
+        inputs, uow.replenishment, uow.risk_inputs, today=now.date(), pooled_rates=pooled
+    )
     panel = sales_panel(uow.history, today=now.date())
     level_drift = drift.estimate_level_drift(np.where(panel.stockout, np.nan, panel.values))
     applied = forecast_ratio.APPLY_BY_DEFAULT if rate_ratio is None else rate_ratio
@@ -196,9 +208,11 @@ def build_basis(
     extra: RiskInputs,
     *,
     today: date,
+    pooled_rates: bool = True,
 ) -> Basis:
-    """The basis arrays of the forecast's rows (module docstring)."""
-    reorder_point, lead_mean, lead_std, best = _policy(inputs, source)
+    """The basis arrays of the forecast's rows (module docstring); ``pooled_rates``:
+    the rows the run pools read its pooled rate (``demand_rate``)."""
+    reorder_point, lead_mean, lead_std, best, pooled = run_policy(inputs, source)
     deliveries = source.deliveries()
     receipts = _receipts(inputs, extra.open_receipts(), deliveries, today)
     delays = _delays_by_supplier(deliveries)
@@ -207,9 +221,7 @@ def build_basis(
     delay = horizon.padded(delay_pmfs, np.maximum(receipts[2], 0.0), receipts[3], -np.inf)
     lead = horizon.padded(lead_pmfs, lead_mean, lead_std**2)
     available = (inputs.on_hand - inputs.allocated - inputs.reserved).astype(np.float64)
-    n = inputs.n_rows
-    mean = inputs.daily_mean.mean(axis=1) if n else np.zeros(0)
-    var = (inputs.daily_std**2).mean(axis=1) if n else np.zeros(0)
+    mean, var = demand_rate(inputs, pooled if pooled_rates else None)
     return Basis(
         skus=inputs.skus,
         locations=inputs.locations,
@@ -218,8 +230,8 @@ def build_basis(
         position=available + inputs.on_order,
         next_receipt_on=receipts[0],
         arrays=figures.RiskBasisArrays(
-            demand_mean=np.maximum(mean, 0.0),
-            demand_var=np.maximum(var, 0.0),
+            demand_mean=mean,
+            demand_var=var,
             lead_time_mean=lead_mean,
             lead_time_var=lead_std**2,
             reorder_point=reorder_point,
@@ -237,13 +249,36 @@ def build_basis(
     )
 
 
-def _policy(
-    inputs: PlanInputs, source: service_ports.ReplenishmentSource
-) -> tuple[FloatArray, FloatArray, FloatArray, Any]:
-    """Reorder point (whole units), lead time mean and std per row, as a run sets them,
-    and the best offer per row (index into ``inputs.offer_facts``, -1: none)."""
+def demand_rate(inputs: PlanInputs, pooled: PooledRates | None) -> tuple[FloatArray, FloatArray]:
+    """(n,) daily rate ``mu`` (units/day) and variance ``sigma^2`` (units^2/day) of the
+    rows, as the replenishment run plans them (ADR 0024).
+
+    Rows whose rate the run pools (``pooled.source`` POOLED or LAUNCH,
+    ``services.replenishment.pooling``, ADR 0018) read the pooled rate and its
+    per-day variance (POOLED: ``lambda_hat (1 + h / (b0 + n))``, the negative binomial
+    predictive spread over the protection interval ``h``; LAUNCH: ``l_2 - l_1^2``);
+    the other rows (and all rows when ``pooled`` is None) the forecast's:
+    ``mu = mean_t m_t``, ``sigma^2 = mean_t s_t^2`` over its horizon. Both floored at 0.
+    """
     if inputs.n_rows == 0:
-        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
+        return np.zeros(0), np.zeros(0)
+    mean = inputs.daily_mean.mean(axis=1)
+    var = (inputs.daily_std**2).mean(axis=1)
+    if pooled is not None:
+        chosen = pooled.source != RateSource.FORECAST
+        mean = np.where(chosen, pooled.rate, mean)
+        var = np.where(chosen, pooled.variance, var)
+    return np.maximum(mean, 0.0), np.maximum(var, 0.0)
+
+
+def run_policy(
+    inputs: PlanInputs, source: service_ports.ReplenishmentSource
+) -> tuple[FloatArray, FloatArray, FloatArray, Any, PooledRates | None]:
+    """Reorder point (whole units), lead time mean and std per row, as a run sets them,
+    the best offer per row (index into ``inputs.offer_facts``, -1: none) and the run's
+    pooled rates (None: the run pooled nothing)."""
+    if inputs.n_rows == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), None
     revenue = inputs.daily_mean.mean(axis=1) * inputs.price
     abc = classify_abc(group=inputs.sku_index, revenue=revenue, n_groups=len(inputs.unique_skus))
     keys = RowKeys(
@@ -258,6 +293,7 @@ def _policy(
         np.asarray(plan.rows.lead_time_mean, dtype=np.float64),
         np.nan_to_num(np.asarray(plan.rows.lead_time_std, dtype=np.float64)),
         np.asarray(plan.rows.best_offer, dtype=np.int64),
+        plan.rows.pooled,
     )
 
 
