@@ -52,14 +52,19 @@ import numpy.typing as npt
 
 from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting.censoring import infer_stockouts
+from stockguard.planning.forecasting.lower_bound import DEFAULT_WINDOW, emptying_day_demand
+from stockguard.planning.inventory.lost_sales import HISTORY_WINDOW
+from stockguard.planning.inventory.pooled_rate import RateSource
 from stockguard.planning.risk import rate_ratio
 from stockguard.planning.risk.drift import PRIOR_ORIGINS, LevelDrift
+from stockguard.planning.risk.pooled import pooled_rate_and_variance
 from stockguard.planning.risk.probability import (
     DemandSpread,
     level_variance,
     stockout_probability_over_horizons,
 )
 from stockguard.planning.risk.rate_ratio import RateRatio
+from stockguard.services.replenishment import pooling
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -103,6 +108,8 @@ class SkuDays:
             recalibration of ``risk_calibration`` only fits on rows with ``r <= t``).
         dropped_censored_outcome: SKU-days left out because their outcome window holds
             a day of the real store's stock-outs (``real_stockout_days``).
+        pooled_share: share of the SKU-days after the warm-up whose rate was pooled or
+            a launch rate (``pooled_demand``; 0 without pooling).
     """
 
     available: FloatArray
@@ -125,6 +132,7 @@ class SkuDays:
     mixed_days_only: FloatArray
     sku: IntArray
     dropped_censored_outcome: int = 0
+    pooled_share: float = 0.0
 
 
 def real_stockout_days(history: FloatArray, demand: FloatArray) -> BoolArray:
@@ -357,6 +365,110 @@ def trailing_demand(
     return mean, var, used_days
 
 
+def departments(ids: npt.NDArray[np.str_]) -> IntArray:
+    """(n,) pooling group per SKU: M5's department (``FOODS_3`` of ``FOODS_3_090_CA_3``,
+    the shop's category of the replay; the same rule as ``inventory_replay``), one group
+    (0) for data sets whose names carry none (Online Retail's codes), as the product pools
+    rows without a category together (``pooling.group_codes``)."""
+    parts = [str(name).split("_") for name in ids]
+    if not parts or not all(len(p) >= 4 for p in parts):
+        return np.zeros(len(parts), dtype=np.int64)
+    names = ["_".join(p[:2]) for p in parts]
+    codes = {name: code for code, name in enumerate(sorted(set(names)))}
+    return np.array([codes[name] for name in names], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class PooledDemand:
+    """The rate the product's refresh would read on each replay day (``pooled_demand``),
+    all (n_sku, n_days).
+
+    Attributes:
+        mean, var: units/day and units^2/day (the input's own on rows not pooled).
+        source: ``RateSource`` per SKU-day (0: the input's own rate).
+    """
+
+    mean: FloatArray
+    var: FloatArray
+    source: IntArray
+
+
+def pooled_demand(
+    history: FloatArray,
+    paths: sim.ReplayPaths,
+    initial_on_hand: FloatArray,
+    mu: FloatArray,
+    sigma2: FloatArray,
+    *,
+    group: IntArray,
+    lead_time_mean: float,
+    days: int = HISTORY_WINDOW,
+    variance: str = "dispersion",
+) -> PooledDemand:
+    """``mu`` and ``sigma2`` (n_sku, n_days) with the pooled rates of ADR 0018 where the
+    product's replenishment run would pool them, as its risk refresh reads them since
+    ADR 0024 (``--pooled-rates on``).
+
+    At the end of each replay day ``t`` the product's own function
+    (``services.replenishment.pooling.pool_demand``, groups ``group``, the lead time's
+    mean ``lead_time_mean`` days) gets the ``days`` (91) days of sales up to ``t`` as a
+    run reads them (``services.replenishment.history.sales_history`` with its default
+    lower bound): days the replay ended out of stock or began empty read ``max(s, m)``
+    when they sold ``s > 0`` (``m`` the mean of the observed days among the 28 before;
+    NaN when they sold nothing), and the real store's inferred stock-out runs
+    (``infer_stockouts`` on the sales known at ``t``) and days before the series was on
+    sale are NaN (the mask read on the last 336 days of history and the replay, as
+    ``trailing_demand``'s). The forecast handed to it is the input's rate ``mu[:, t]`` (flat) with
+    spread ``sqrt(sigma2[:, t])``. Pooled and launch rows take its rate, the others
+    keep their own. The per-day variance of a pooled row (``variance``):
+
+    * ``dispersion`` (ADR 0024's rule, the refresh's ``planning.risk.pooled``): the
+      input's own dispersion at the pooled rate, ``sigma^2 lambda_hat / mu`` (as a rate
+      ratio scales it, ADR 0022), where ``mu > 0`` and ``sigma^2 > 0``; the pooling's
+      own variance elsewhere (launch rows: ``l_2 - l_1^2``);
+    * ``predictive``: the pooling's variance on every pooled row (POOLED:
+      ``lambda_hat (1 + h / (b0 + n))``, Poisson units: too narrow for lumpy demand).
+    """
+    sales = paths.sales
+    n_sku, n_days = sales.shape
+    history = history[:, -DEMAND_WINDOW * 6 :]  # the mask's context, as trailing_demand's
+    before = np.concatenate([initial_on_hand[:, None], paths.on_hand[:, :-1]], axis=1)
+    replay_out = paths.stocked_out | (before + paths.receipts <= 0)
+    values = np.concatenate([history, sales.astype(np.float64)], axis=1)
+    ended_out = np.concatenate([np.zeros(history.shape, dtype=bool), replay_out], axis=1)
+    offset = history.shape[1]
+    span = days + DEFAULT_WINDOW
+    mean, var = mu.copy(), sigma2.copy()
+    source = np.zeros((n_sku, n_days), dtype=np.int64)
+    lead = np.full(n_sku, float(lead_time_mean))
+    for day in range(n_days):
+        end = offset + day + 1
+        known = np.where(ended_out[:, :end], np.nan, values[:, :end])
+        inferred = infer_stockouts(y=known)
+        window = values[:, max(end - span, 0) : end]
+        censored = ended_out[:, max(end - span, 0) : end]
+        window = np.where(inferred[:, max(end - span, 0) :] & ~censored, np.nan, window)
+        recent = emptying_day_demand(window, censored, DEFAULT_WINDOW)[:, -days:]
+        pooled = pooling.pool_demand(
+            daily_mean=mu[:, day : day + 1],
+            daily_std=np.sqrt(np.maximum(sigma2[:, day : day + 1], 0.0)),
+            sales_history=recent,
+            group=group,
+            lead_time_mean=lead,
+        )
+        rates = pooled.rates
+        chosen = rates.source != RateSource.FORECAST
+        mean[:, day], var[:, day] = pooled_rate_and_variance(
+            pooled=chosen,
+            rate=rates.rate,
+            pooled_variance=rates.variance,
+            mu=mu[:, day],
+            sigma2=sigma2[:, day] if variance == "dispersion" else np.zeros(n_sku),
+        )
+        source[:, day] = pooled.rates.source
+    return PooledDemand(mean, var, source)
+
+
 def _after_reorder_point(
     reorder_point: FloatArray,
     mu: FloatArray,
@@ -523,6 +635,7 @@ def sku_days(
     known_wait: bool = False,
     unknown_demand: BoolArray | None = None,
     ratio_of: Callable[[FloatArray], FloatArray] | None = None,
+    pool: Callable[[FloatArray, FloatArray], PooledDemand] | None = None,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
     ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
@@ -532,7 +645,11 @@ def sku_days(
     ``ratio_of``: from the trailing means ``mu`` (n_sku, n_days), the rate ratio ``b``
     of each SKU-day (``RateRatio`` of ``mu``, or ``prequential_rate_ratio``); the rate is
     read as ``b mu`` with the variance ``b sigma^2`` and the drift's band of ``mu``, as
-    ``planning.risk.figures.assess`` does (None: ``b = 1``)."""
+    ``planning.risk.figures.assess`` does (None: ``b = 1``); ``pool``: from ``mu`` and
+    ``sigma^2``, the rates the refresh reads where the run pools (``pooled_demand``,
+    ADR 0024; applied before the ratio, whose band is then the pooled rate's, as the
+    product looks it up from the stored rate). The peers (``demand_mean``,
+    ``demand_var``) keep the input's own rate."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
         mu, sigma2, observed_days = trailing_demand(
@@ -541,7 +658,14 @@ def sku_days(
     else:
         mu, sigma2 = forecast_demand(history, paths, initial_on_hand, fit)
         observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
-    # the rate the figure reads: b mu for a trailing mean (ADR 0020, ADR 0022)
+    # the rate the figure reads: pooled where the run pools (ADR 0024), then b mu
+    # (ADR 0020, ADR 0022)
+    own_mu, own_var = mu, sigma2
+    pooled_share = 0.0
+    if pool is not None:
+        found = pool(mu, sigma2)
+        mu, sigma2 = found.mean, found.var
+        pooled_share = float(np.mean(found.source[:, warm_up:] != RateSource.FORECAST))
     ratio = ratio_of(mu) if ratio_of is not None else np.ones(mu.shape)
     rate, rate_var = mu * ratio, sigma2 * ratio
     on_order = np.cumsum(paths.orders, axis=1) - np.cumsum(paths.receipts, axis=1)
@@ -593,8 +717,8 @@ def sku_days(
     dropped = int((~known & counted & ~already_out).sum())
     return SkuDays(
         available=paths.on_hand[keep],
-        demand_mean=mu[keep],
-        demand_var=sigma2[keep],
+        demand_mean=own_mu[keep],
+        demand_var=own_var[keep],
         horizon_mean=np.maximum(mean_t[keep], 0.0),
         horizon_var=var_t[keep],
         fixed_horizon=fixed[keep].astype(np.float64),
@@ -612,4 +736,5 @@ def sku_days(
         mixed_days_only=days_only[keep],
         sku=np.broadcast_to(np.arange(n_sku)[:, None], (n_sku, n_days))[keep].astype(np.int64),
         dropped_censored_outcome=int((censored & counted & ~already_out).sum()),
+        pooled_share=pooled_share,
     )

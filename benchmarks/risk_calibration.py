@@ -155,6 +155,8 @@ RATE_RATIOS = ("prequential", "pre-window", "estimated", "off")
 """``--rate-ratio`` choices (``estimated`` is the former name of ``pre-window``)."""
 DEFAULT_RATE_RATIO = "off"
 """The headline's rate ratio: what the product applies by default (ADR 0022)."""
+DEFAULT_POOLED_RATES = "on"
+"""The headline's pooling: what the product's refresh does by default (ADR 0024)."""
 REFIT_EVERY = 7
 """Days between two refits of the prequential recalibration map."""
 LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
@@ -288,6 +290,23 @@ def replay_rows(
             ratio["refits"] = len(found.fits)
             return found.ratio
 
+    pool: Callable[[Any, Any], risk_replay.PooledDemand] | None = None
+    if args.pooled_rates == "on":
+        group = risk_replay.departments(data.ids)
+        lead_mean = float(np.arange(pmf.size) @ pmf)
+
+        def pool(mu: Any, sigma2: Any) -> risk_replay.PooledDemand:
+            return risk_replay.pooled_demand(
+                data.history,
+                paths,
+                initial_on_hand,
+                mu,
+                sigma2,
+                group=group,
+                lead_time_mean=lead_mean,
+                variance=args.pooled_variance,
+            )
+
     rows = risk_replay.sku_days(
         scenario,
         result.paths,
@@ -307,6 +326,7 @@ def replay_rows(
             else None
         ),
         ratio_of=ratio_of,
+        pool=pool,
     )
     return data, rows, result, scenario.lead_time, drift, ratio
 
@@ -532,6 +552,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "days), pre-window (ADR 0020: fixed, from the history before the replay; "
         "'estimated' is its former name), or off (b = 1)",
     )
+    parser.add_argument(
+        "--pooled-rates",
+        choices=("on", "off"),
+        default=DEFAULT_POOLED_RATES,
+        help="on: where the product's replenishment run would pool a SKU's rate (slow and "
+        "never-sold SKUs, ADR 0018; groups: M5's departments, one group for Online "
+        "Retail) the figure reads the pooled rate, as the refresh does (ADR 0024); off: "
+        "the demand estimate's own rate everywhere",
+    )
+    parser.add_argument(
+        "--pooled-variance",
+        choices=("dispersion", "predictive"),
+        default="dispersion",
+        help="per-day variance of a pooled row: the estimate's own dispersion at the pooled "
+        "rate (sigma^2 rate / mu, as the refresh stores it, ADR 0024), or the pooling's "
+        "negative binomial predictive variance (Poisson units; a comparison row)",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.rate_ratio == "estimated":
@@ -582,6 +619,7 @@ def run_seed(
             "drawn_lead_time_mean": float(lead.mean()),
             "level_drift_c2": drift.to_json() if isinstance(drift, LevelDrift) else drift,
             "rate_ratio": ratio,
+            "pooled_share": rows.pooled_share,
             "sku_days_with_open_order": int(rows.open_order.sum()),
             "sku_days_recalibrated": mapped,
             "inputs_vs_outcomes": inputs_vs_outcomes(rows),
@@ -717,6 +755,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.demand == "trailing" or args.rate_ratio != "pre-window"
             else "off"
         ),
+        "pooled_rates": args.pooled_rates,
+        "pooled_variance": args.pooled_variance,
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(

@@ -167,7 +167,7 @@ def test_a_slow_skus_risk_row_reads_the_runs_pooled_rate_and_a_smooth_sku_its_fo
     assert rows[smooth].demand_var == pytest.approx(((4.3 - 1.7) / 2.5631) ** 2, rel=1e-3)
 
 
-def test_the_slow_rows_variance_is_the_pooled_predictive_one_and_the_switch_turns_it_off(
+def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_switch_turns_it_off(
     app: App,
 ) -> None:
     slow, smooth, store = _slow_shop(app)
@@ -184,9 +184,11 @@ def test_the_slow_rows_variance_is_the_pooled_predictive_one_and_the_switch_turn
     for sku in slow:
         i = index[sku]
         assert rows[sku].demand_mean == pytest.approx(pooled.rate[i], rel=1e-12)
-        # Poisson noise plus what is unknown of the rate, spread over the lead time
-        assert rows[sku].demand_var == pytest.approx(pooled.variance[i], rel=1e-12)
-        assert rows[sku].demand_var > rows[sku].demand_mean
+        # the forecast's dispersion at the pooled rate: sigma^2 lambda_hat / mu
+        forecast_var = float((inputs.daily_std[i] ** 2).mean())
+        assert forecast_var == pytest.approx((0.15 / 2.5631) ** 2, rel=1e-3)
+        expected = forecast_var * pooled.rate[i] / SLOW_FORECAST
+        assert rows[sku].demand_var == pytest.approx(expected, rel=1e-9)
 
     refresh_risk(app.unit_of_work(), now=NOW, pooled_rates=False)
     unpooled = _risk_rows(app, store)

@@ -10,8 +10,9 @@ The basis of a row (a series of the latest forecast whose product exists):
   the mean of the daily variances read from the p10..p90 spread as normal
   (``(p90 - p10) / 2.563``, squared), units^2/day; on the rows the replenishment run
   pools (slow and never-sold rows, ``services.replenishment.pooling``, ADR 0018) the
-  run's pooled rate and its per-day variance instead, so a risk row reads the rate its
-  reorder point was planned with (``demand_rate``, ADR 0024);
+  run's pooled rate instead, with the forecast's dispersion (``planning.risk.pooled``),
+  so a risk row reads the rate its reorder point was planned with (``demand_rate``,
+  ADR 0024);
 * reorder point and lead time: those the replenishment run would use today (policies
   from the rules, supplier chosen by score; the stated lead time plus the supplier's
   mean delay, its spread from past deliveries; 7 days without an offer);
@@ -51,6 +52,7 @@ from stockguard.planning.inventory import sourcing
 from stockguard.planning.inventory.pooled_rate import PooledRates, RateSource
 from stockguard.planning.panel import DemandPanel
 from stockguard.planning.risk import drift, figures, horizon
+from stockguard.planning.risk.pooled import pooled_rate_and_variance
 from stockguard.services import ports as service_ports
 from stockguard.services.queries import demand_panel
 from stockguard.services.replenishment import compute
@@ -253,21 +255,25 @@ def demand_rate(inputs: PlanInputs, pooled: PooledRates | None) -> tuple[FloatAr
     """(n,) daily rate ``mu`` (units/day) and variance ``sigma^2`` (units^2/day) of the
     rows, as the replenishment run plans them (ADR 0024).
 
+    The forecast's: ``mu = mean_t m_t``, ``sigma^2 = mean_t s_t^2`` over its horizon.
     Rows whose rate the run pools (``pooled.source`` POOLED or LAUNCH,
-    ``services.replenishment.pooling``, ADR 0018) read the pooled rate and its
-    per-day variance (POOLED: ``lambda_hat (1 + h / (b0 + n))``, the negative binomial
-    predictive spread over the protection interval ``h``; LAUNCH: ``l_2 - l_1^2``);
-    the other rows (and all rows when ``pooled`` is None) the forecast's:
-    ``mu = mean_t m_t``, ``sigma^2 = mean_t s_t^2`` over its horizon. Both floored at 0.
+    ``services.replenishment.pooling``, ADR 0018) read the pooled rate with the
+    forecast's dispersion, ``sigma^2 lambda_hat / mu`` (the pooling's own variance where
+    the forecast has no rate or no spread; ``planning.risk.pooled``). None: every row
+    its forecast's. Both floored at 0.
     """
     if inputs.n_rows == 0:
         return np.zeros(0), np.zeros(0)
     mean = inputs.daily_mean.mean(axis=1)
     var = (inputs.daily_std**2).mean(axis=1)
     if pooled is not None:
-        chosen = pooled.source != RateSource.FORECAST
-        mean = np.where(chosen, pooled.rate, mean)
-        var = np.where(chosen, pooled.variance, var)
+        mean, var = pooled_rate_and_variance(
+            pooled=pooled.source != RateSource.FORECAST,
+            rate=pooled.rate,
+            pooled_variance=pooled.variance,
+            mu=mean,
+            sigma2=var,
+        )
     return np.maximum(mean, 0.0), np.maximum(var, 0.0)
 
 
