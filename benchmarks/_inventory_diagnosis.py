@@ -39,7 +39,7 @@ import _inventory_data as data_sets
 import _inventory_policies as replay_policies
 from _forecast_data import DEFAULT_DATA_DIR
 from stockguard.planning import simulation as sim
-from stockguard.planning.inventory import lost_sales, policies
+from stockguard.planning.inventory import lost_sales, policies, undershoot
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -71,6 +71,10 @@ class Recorder:
     lead_part: list[FloatArray] = field(default_factory=list)
     under_variance: list[FloatArray] = field(default_factory=list)
     span: list[FloatArray] = field(default_factory=list)
+    reorder: list[FloatArray] = field(default_factory=list)
+    under_model: list[FloatArray] = field(default_factory=list)
+    under_lot: list[FloatArray] = field(default_factory=list)
+    history_rate: list[FloatArray] = field(default_factory=list)
 
     def add_terms(self, kwargs: dict[str, Any], table: policies.PolicyTable) -> None:
         """The variance terms of ``X``: demand over ``E[L] - 1`` periods, lead time, U."""
@@ -88,6 +92,15 @@ class Recorder:
         self.lead_part.append(lead_part)
         self.under_variance.append(under_var)
         self.span.append(lead - 1.0)
+        lot = np.asarray(kwargs["fixed_order_quantity"], np.float64)
+        window = int(kwargs["history_window"])
+        exact, _, done = undershoot.lot_undershoot_moments(
+            sales=history, window=window, lot=lot, max_units=10_000
+        )
+        self.reorder.append(table.reorder_point)
+        self.under_model.append(table.undershoot_mean)
+        self.under_lot.append(np.where(done, exact, table.undershoot_mean))
+        self.history_rate.append(np.nanmean(history[:, -window:], axis=1))
 
     def add(self, table: policies.PolicyTable, daily: FloatArray) -> None:
         mean, std = table.protection_demand_mean, table.protection_demand_std
@@ -103,7 +116,9 @@ class Recorder:
         self.mean.append(mean)
 
 
-def run(key: str, window: str, targets: Sequence[float], before: bool = False) -> None:
+def run(
+    key: str, window: str, targets: Sequence[float], before: bool = False, lot: bool = False
+) -> None:
     """Replay each target and print the decomposition tables."""
     import inventory_replay as replay  # the benchmark's settings and draws
 
@@ -140,12 +155,15 @@ def run(key: str, window: str, targets: Sequence[float], before: bool = False) -
                 pooled_rates=not before,
                 history_lower_bound=not before,
                 group=replay.departments(data),
+                lot_undershoot=lot,
             )
             result, _ = replay_policies.run(scenario, planner)
         finally:
             policies.compute_policies = original
         report(data, result, recorder, target)
         report_terms(data, recorder)
+        report_undershoot(data, result, recorder)
+        report_ex_ante(data, result, recorder)
 
 
 def report(
@@ -229,6 +247,81 @@ def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
         )
 
 
+def report_undershoot(data: data_sets.ReplayData, result: sim.ReplayResult, rec: Recorder) -> None:
+    """The undershoot at the replay's orders against the model's, per group.
+
+    At a period ``t`` that orders, the position before the order, less the demand lost
+    in that period, is the uncensored position ``y_t``; the realized undershoot is
+    ``s_t - y_t`` (``s_t`` the reorder point in force, set at ``t - 1``). Beside it: the
+    model's ``E[U]`` (renewal law, ``lost_sales``), the finite-lot one
+    (``undershoot.lot_undershoot_moments`` for the same lot and history), the history's
+    mean demand per period against the replay's, and the lot."""
+    paths = result.paths
+    assert paths is not None
+    demand = data.replay
+    days = demand.shape[1]
+    orders_placed = np.cumsum(paths.orders, axis=1)
+    received = np.cumsum(paths.receipts, axis=1)
+    on_order = orders_placed - paths.orders - received  # before the day's order
+    position = paths.on_hand + on_order - (demand - paths.sales)
+    s = np.stack(rec.reorder[:days], axis=1)  # rec[t] is set at the end of t - 1
+    model = np.stack(rec.under_model[:days], axis=1)
+    exact = np.stack(rec.under_lot[:days], axis=1)
+    lot = np.stack(rec.lot[:days], axis=1) - model
+    hist_rate = np.stack(rec.history_rate[:days], axis=1)
+    ordered = paths.orders > 0
+    realized = s - position
+    rate = demand.sum(axis=1) / days
+    print(
+        "\ndaily demand | orders | realized U at orders | model E[U] | finite-lot E[U] "
+        "| lot | history rate / replay rate | lost units share in order periods "
+        "| forecast / demand"
+    )
+    forecast = np.stack(rec.weight[1 : days + 1], axis=1).sum(axis=1)
+    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
+    for low, high in itertools.pairwise(edges):
+        pick = ((rate >= low) & (rate < high))[:, None] & ordered
+        if not pick.any():
+            continue
+        rows = (rate >= low) & (rate < high)
+        lost = demand - paths.sales
+        print(
+            f"{low:>4}-{high:<4} | {int(pick.sum()):6d} | {realized[pick].mean():7.2f} | "
+            f"{model[pick].mean():7.2f} | {exact[pick].mean():7.2f} | {lot[pick].mean():6.2f} | "
+            f"{hist_rate[rows].mean() / max(demand[rows].mean(), 1e-9):.3f} | "
+            f"{lost[pick].sum() / max(lost[rows].sum(), 1e-9):.3f} | "
+            f"{forecast[rows].sum() / max(demand[rows].sum(), 1e-9):.3f}"
+        )
+
+
+def report_ex_ante(data: data_sets.ReplayData, result: sim.ReplayResult, rec: Recorder) -> None:
+    """Groups by the rate known before the replay (the mean of the last ``window``
+    observed periods of history), not by the demand that came: grouping by the outcome
+    puts the parts whose demand rose into the fast groups. Per group: demand share,
+    fill rate achieved, forecast in force / demand (the first forecast period of each
+    plan, summed over the replay), the history rate / the replay's rate."""
+    demand, served = result.demand, result.served
+    days = data.replay.shape[1]
+    before = rec.history_rate[0]
+    forecast = np.stack(rec.weight[1 : days + 1], axis=1).sum(axis=1)
+    total = demand.sum()
+    print(
+        "\nrate before the replay | SKUs | demand share | achieved | forecast / demand | "
+        "history rate / replay rate"
+    )
+    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
+    for low, high in itertools.pairwise(edges):
+        rows = (before >= low) & (before < high)
+        if not rows.any():
+            continue
+        d = max(float(demand[rows].sum()), 1e-9)
+        print(
+            f"{low:>4}-{high:<4} | {rows.sum():4d} | {d / total:6.3f} | "
+            f"{served[rows].sum() / d:.4f} | "
+            f"{forecast[rows].sum() / d:.3f} | {before[rows].sum() * days / d:.3f}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", choices=("m5", "carparts", "retail"), default="m5")
@@ -247,8 +340,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="'now' (default): the product's demand model (pooled rates of slow SKUs, the "
         "emptying day as max(s, m) in the recent sales; ADR 0018); 'before': neither",
     )
+    parser.add_argument(
+        "--undershoot",
+        choices=("renewal", "lot"),
+        default="renewal",
+        help="the lost-sales undershoot: renewal limit or the walk over the lot (ADR 0023)",
+    )
     args = parser.parse_args(argv)
-    run(args.data, args.window, args.targets, args.demand_model == "before")
+    run(
+        args.data,
+        args.window,
+        args.targets,
+        args.demand_model == "before",
+        args.undershoot == "lot",
+    )
     return 0
 
 

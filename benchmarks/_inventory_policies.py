@@ -210,6 +210,9 @@ class StockguardPolicy:
     """(n,) group of each SKU for ``pooled_rates`` (None: one group)."""
     pooled_share: list[float] = field(default_factory=list)
     """Share of SKUs on a pooled or launch rate at each plan (``pooled_rates``)."""
+    lot_undershoot: bool = False
+    """The lost-sales undershoot from the walk over each row's lot
+    (``compute_policies(lot_undershoot=True)``, ADR 0023); False: the renewal limit."""
     lost_sales_floor_at_mean: bool = True
     """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
     product's rule (ADR 0017); False: the equation's reorder point, at least 0
@@ -284,6 +287,7 @@ class StockguardPolicy:
             history_window=self.history_window,
             lost_sales_floor_at_mean=self.lost_sales_floor_at_mean,
             lost_sales_terms=terms,
+            lot_undershoot=self.lot_undershoot,
         )
         levels = sim.PolicyLevels.from_table(table)
         if state is not None:

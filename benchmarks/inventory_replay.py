@@ -185,6 +185,9 @@ class Settings:
             ``--pooled-rates off``: every SKU's forecast, the rule before), grouped by
             M5's department (one group for car parts and Online Retail, which have no
             categories).
+        lot_undershoot: the lost-sales undershoot from the walk over each row's own lot
+            (``planning.inventory.undershoot``; ``--undershoot lot``, ADR 0023) instead
+            of the renewal limit (``renewal``).
     """
 
     window: int
@@ -200,12 +203,16 @@ class Settings:
     lost_sales_floor_at_mean: bool = True
     history_lower_bound: bool = True
     pooled_rates: bool = True
+    lot_undershoot: bool = False
 
     @property
     def fitted_horizon(self) -> int:
         """Periods each fit forecasts: ``horizon + refit_every - 1``."""
         return self.horizon + self.refit_every - 1
 
+
+UNDERSHOOT_DEFAULT = "renewal"
+"""``--undershoot``'s default, the product's (``compute.Parameters.lot_undershoot``)."""
 
 DAILY = Settings(
     window=30, cycle=7, refit_every=1, horizon=28, fit_window=730, undershoot_window=91
@@ -316,6 +323,7 @@ def run_stockguard(
             history_lower_bound=settings.history_lower_bound,
             pooled_rates=settings.pooled_rates,
             group=departments(data),
+            lot_undershoot=settings.lot_undershoot,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -426,6 +434,8 @@ def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, history_lower_bound=False)
     if args.pooled_rates == "off":
         settings = replace(settings, pooled_rates=False)
+    if args.undershoot != UNDERSHOOT_DEFAULT:
+        settings = replace(settings, lot_undershoot=args.undershoot == "lot")
     return settings
 
 
@@ -608,6 +618,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "never-sold SKUs plan with pooled (empirical-Bayes) rates and their group's "
         "launch rate (services.replenishment.pooling); 'off': every SKU's forecast "
         "(the rule before)",
+    )
+    parser.add_argument(
+        "--undershoot",
+        choices=("renewal", "lot"),
+        default=UNDERSHOOT_DEFAULT,
+        help="the lost-sales model's review undershoot: 'renewal' (the limit of a large "
+        "lot, lost_sales item 1) or 'lot' (the walk over each row's own lot, "
+        "planning.inventory.undershoot, ADR 0023)",
     )
     parser.add_argument(
         "--window",

@@ -99,6 +99,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.forecasting import leadtime
+from stockguard.planning.inventory import undershoot
 from stockguard.planning.inventory._arrays import FloatArray, as_float, check_range
 from stockguard.planning.inventory.distributions import (
     DemandDistribution,
@@ -380,6 +381,7 @@ def lost_sales_rows(
     distribution: Any = DemandDistribution.NEGATIVE_BINOMIAL,
     floor_at_mean: bool = True,
     history_terms: Any = None,
+    lot_undershoot: bool = False,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, each row its own
     supplier (module docstring, items 1-4).
@@ -411,6 +413,10 @@ def lost_sales_rows(
         history_terms: (n, 3) ``E[U]``, ``Var[U]`` and ``phi_P`` given per row (e.g. a
             never-sold SKU's group launch, ``pooled_rate``), NaN rows (or None) from
             ``sales`` as above.
+        lot_undershoot: take the undershoot of rows with a history from the walk over
+            their own lot (``undershoot.lot_undershoot_moments``: exact for i.i.d.
+            demand, lots up to ``undershoot.MAX_LOT_UNITS``) instead of the renewal
+            limit of item 1; False (default): the renewal limit.
 
     Returns: LostSalesLevels.
     """
@@ -446,6 +452,12 @@ def lost_sales_rows(
         levels=(0.5,),
     )
     under_mean, under_variance, phi = _history_terms(history, mean, undershoot_window, lead_mean)
+    if lot_undershoot:
+        exact_mean, exact_variance, done = undershoot.lot_undershoot_moments(
+            sales=history, window=undershoot_window, lot=lot
+        )
+        under_mean = np.where(done, exact_mean, under_mean)
+        under_variance = np.where(done, exact_variance, under_variance)
     if history_terms is not None:
         given = np.asarray(history_terms, dtype=np.float64).reshape(n_rows, 3)
         known = np.isfinite(given).all(axis=1)

@@ -147,6 +147,7 @@ def compute_policies(
     history_window: int = lost_sales.HISTORY_WINDOW,
     lost_sales_floor_at_mean: bool = True,
     lost_sales_terms: Any = None,
+    lot_undershoot: bool = False,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -192,6 +193,8 @@ def compute_policies(
         lost_sales_terms: (n, 3) undershoot mean, variance and dispersion given per row
             (``pooled_rate.PooledRates.history_terms``: a never-sold SKU's group launch),
             NaN rows (or None) from ``demand_history``.
+        lot_undershoot: the lost-sales rows' undershoot from the walk over their own lot
+            (``undershoot``) instead of the renewal limit (``lost_sales`` item 1).
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.
@@ -258,6 +261,7 @@ def compute_policies(
             history_terms=None
             if lost_sales_terms is None
             else np.asarray(lost_sales_terms, dtype=np.float64).reshape(size, 3)[rows],
+            lot_undershoot=lot_undershoot,
         )
         parts.fill_lost_sales(rows, levels)
         interval[rows] = levels.protection_interval
