@@ -117,7 +117,12 @@ class Recorder:
 
 
 def run(
-    key: str, window: str, targets: Sequence[float], before: bool = False, lot: bool = False
+    key: str,
+    window: str,
+    targets: Sequence[float],
+    before: bool = False,
+    lot: bool = False,
+    shape: bool = False,
 ) -> None:
     """Replay each target and print the decomposition tables."""
     import inventory_replay as replay  # the benchmark's settings and draws
@@ -156,6 +161,7 @@ def run(
                 history_lower_bound=not before,
                 group=replay.departments(data),
                 lot_undershoot=lot,
+                common_shape=shape,
             )
             result, _ = replay_policies.run(scenario, planner)
         finally:
@@ -346,6 +352,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="renewal",
         help="the lost-sales undershoot: renewal limit or the walk over the lot (ADR 0023)",
     )
+    parser.add_argument(
+        "--lumps",
+        choices=("own", "group"),
+        default="own",
+        help="the undershoot's lumps: each SKU's own or its group's common shape (ADR 0023)",
+    )
     args = parser.parse_args(argv)
     run(
         args.data,
@@ -353,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.targets,
         args.demand_model == "before",
         args.undershoot == "lot",
+        args.lumps == "group",
     )
     return 0
 

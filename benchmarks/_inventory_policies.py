@@ -213,6 +213,9 @@ class StockguardPolicy:
     lot_undershoot: bool = False
     """The lost-sales undershoot from the walk over each row's lot
     (``compute_policies(lot_undershoot=True)``, ADR 0023); False: the renewal limit."""
+    common_shape: bool = False
+    """The lost-sales undershoot from each SKU's rate and its group's common lump shape
+    (``compute_policies(lost_sales_shape_group=group)``); False: its own moments."""
     lost_sales_floor_at_mean: bool = True
     """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
     product's rule (ADR 0017); False: the equation's reorder point, at least 0
@@ -288,11 +291,18 @@ class StockguardPolicy:
             lost_sales_floor_at_mean=self.lost_sales_floor_at_mean,
             lost_sales_terms=terms,
             lot_undershoot=self.lot_undershoot,
+            lost_sales_shape_group=self._shape_group(n_sku),
         )
         levels = sim.PolicyLevels.from_table(table)
         if state is not None:
             self._record_orders(state, levels)
         return levels
+
+    def _shape_group(self, n_sku: int) -> npt.NDArray[np.int64] | None:
+        """The groups of ``common_shape`` (``group``, or one), None when it is off."""
+        if not self.common_shape:
+            return None
+        return np.zeros(n_sku, np.int64) if self.group is None else self.group
 
     def _record_orders(self, state: sim.ReplayState, levels: sim.PolicyLevels) -> None:
         """Note which SKUs order at the end of ``state.day`` (the simulator's rule for

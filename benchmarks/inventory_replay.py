@@ -188,6 +188,9 @@ class Settings:
         lot_undershoot: the lost-sales undershoot from the walk over each row's own lot
             (``planning.inventory.undershoot``; ``--undershoot lot``, ADR 0023) instead
             of the renewal limit (``renewal``).
+        common_shape: the lost-sales undershoot from each SKU's rate and its group's
+            common lump shape (``undershoot.common_shape_undershoot``; ``--lumps group``)
+            instead of its own sample moments (``own``).
     """
 
     window: int
@@ -204,6 +207,7 @@ class Settings:
     history_lower_bound: bool = True
     pooled_rates: bool = True
     lot_undershoot: bool = False
+    common_shape: bool = False
 
     @property
     def fitted_horizon(self) -> int:
@@ -324,6 +328,7 @@ def run_stockguard(
             pooled_rates=settings.pooled_rates,
             group=departments(data),
             lot_undershoot=settings.lot_undershoot,
+            common_shape=settings.common_shape,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -436,6 +441,8 @@ def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, pooled_rates=False)
     if args.undershoot != UNDERSHOOT_DEFAULT:
         settings = replace(settings, lot_undershoot=args.undershoot == "lot")
+    if args.lumps == "group":
+        settings = replace(settings, common_shape=True)
     return settings
 
 
@@ -626,6 +633,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="the lost-sales model's review undershoot: 'renewal' (the limit of a large "
         "lot, lost_sales item 1) or 'lot' (the walk over each row's own lot, "
         "planning.inventory.undershoot, ADR 0023)",
+    )
+    parser.add_argument(
+        "--lumps",
+        choices=("own", "group"),
+        default="own",
+        help="the undershoot's lumps: 'own' (default, each SKU's sample moments) or "
+        "'group' (its rate with its group's common negative-binomial shape, "
+        "undershoot.common_shape_undershoot, ADR 0023)",
     )
     parser.add_argument(
         "--window",

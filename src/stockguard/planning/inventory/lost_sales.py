@@ -382,6 +382,7 @@ def lost_sales_rows(
     floor_at_mean: bool = True,
     history_terms: Any = None,
     lot_undershoot: bool = False,
+    shape_group: Any = None,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, each row its own
     supplier (module docstring, items 1-4).
@@ -417,6 +418,10 @@ def lost_sales_rows(
             their own lot (``undershoot.lot_undershoot_moments``: exact for i.i.d.
             demand, lots up to ``undershoot.MAX_LOT_UNITS``) instead of the renewal
             limit of item 1; False (default): the renewal limit.
+        shape_group: (n,) group codes: rows with a sale in the window take the
+            undershoot of a negative binomial with their own rate and their group's
+            common shape (``undershoot.common_shape_undershoot``; over ``lot_undershoot``);
+            None (default): their own sample moments.
 
     Returns: LostSalesLevels.
     """
@@ -458,6 +463,13 @@ def lost_sales_rows(
         )
         under_mean = np.where(done, exact_mean, under_mean)
         under_variance = np.where(done, exact_variance, under_variance)
+    if shape_group is not None:
+        common_mean, common_variance, _ = undershoot.common_shape_undershoot(
+            sales=history, window=undershoot_window, group=shape_group
+        )
+        sold = common_mean > 0
+        under_mean = np.where(sold, common_mean, under_mean)
+        under_variance = np.where(sold, common_variance, under_variance)
     if history_terms is not None:
         given = np.asarray(history_terms, dtype=np.float64).reshape(n_rows, 3)
         known = np.isfinite(given).all(axis=1)

@@ -148,6 +148,7 @@ def compute_policies(
     lost_sales_floor_at_mean: bool = True,
     lost_sales_terms: Any = None,
     lot_undershoot: bool = False,
+    lost_sales_shape_group: Any = None,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -195,6 +196,9 @@ def compute_policies(
             NaN rows (or None) from ``demand_history``.
         lot_undershoot: the lost-sales rows' undershoot from the walk over their own lot
             (``undershoot``) instead of the renewal limit (``lost_sales`` item 1).
+        lost_sales_shape_group: (n,) group codes: the lost-sales rows' undershoot from
+            their own rate and their group's common lump shape
+            (``undershoot.common_shape_undershoot``); None: their own sample moments.
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.
@@ -262,6 +266,9 @@ def compute_policies(
             if lost_sales_terms is None
             else np.asarray(lost_sales_terms, dtype=np.float64).reshape(size, 3)[rows],
             lot_undershoot=lot_undershoot,
+            shape_group=None
+            if lost_sales_shape_group is None
+            else np.asarray(lost_sales_shape_group).reshape(size)[rows],
         )
         parts.fill_lost_sales(rows, levels)
         interval[rows] = levels.protection_interval

@@ -113,3 +113,74 @@ def _overshoot(
         first += weight * excess.sum(axis=1)
         second += weight * np.einsum("ij,ij->i", excess, excess)
     return first, second
+
+
+SHAPE_GROUP_ROWS = 10
+"""Rows a group needs for its own shape; fewer: the shape of all rows together."""
+
+
+def common_shape_undershoot(
+    *, sales: Any, window: int, group: Any, min_group_rows: int = SHAPE_GROUP_ROWS
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Undershoot moments of a negative binomial per-period law whose shape is its group's.
+
+    A part's lumps learnt from a short history are too small: most short samples of a
+    lumpy law miss its big periods, so ``m_2 / m_1`` comes out low (docs/replenishment.md,
+    "Car parts' fast parts": 24 periods of a shape-0.5 law give 87.6% at a 95% target,
+    200 periods 94.2%). Here each row keeps its own rate ``mu_i`` (the mean of its last
+    ``window`` observed periods) and takes the **common** squared-CV excess ``k`` of its
+    group (the negative binomial's ``1 / r``; a common dispersion, as in the
+    empirical-Bayes count models of genomics, Robinson & Smyth 2008), by the method of
+    moments over the group's rows with at least two observed periods and a sale:
+
+        E[s_i^2 - ybar_i] = k mu_i^2,   E[ybar_i^2 - s_i^2 / n_i] = mu_i^2
+        k = max(0, sum_i (s_i^2 - ybar_i) / sum_i (ybar_i^2 - s_i^2 / n_i))
+
+    (``s_i^2`` the unbiased sample variance over the ``n_i`` observed periods). The row's
+    law has ``v = mu + k mu^2`` and third central moment ``mu (1 + k mu) (1 + 2 k mu)``;
+    its raw moments give ``E[U]`` and ``Var[U]`` as in ``lost_sales.undershoot_moments``
+    (``E[U] = mu (1 + k) / 2``).
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where unobserved.
+        window: periods read from the end, >= 1.
+        group: (n,) integer group of each row (a category).
+        min_group_rows: rows a group needs for its own ``k``.
+
+    Returns: ((n,) units, (n,) units^2, (n,) ``k`` used); rows without a sale get 0.
+
+    Example: mu = 2, k = 0.5: v = 4, m_2 = 8, mu_3 = 2 * 2 * 3 = 12, m_3 = 12 + 3 * 2 *
+    4 + 8 = 44; E[U] = (8 - 2) / 4 = 1.5 (= 2 * 1.5 / 2), E[U^2] = (88 - 24 + 2) / 12 =
+    5.5, Var[U] = 3.25.
+    """
+    if window < 1:
+        raise ValueError(f"window: expected >= 1 period, got {window}")
+    values = np.asarray(sales, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
+    codes = np.asarray(group).reshape(-1)
+    if codes.shape != (values.shape[0],):
+        raise ValueError(f"group: expected ({values.shape[0]},) codes, got {codes.shape}")
+    recent = values[:, -window:]
+    seen = np.isfinite(recent)
+    n = seen.sum(axis=1).astype(np.float64)
+    y = np.where(seen, recent, 0.0)
+    mean = y.sum(axis=1) / np.maximum(n, 1.0)
+    squares = np.einsum("ij,ij->i", y, y) - n * mean**2
+    variance = np.maximum(squares, 0.0) / np.maximum(n - 1.0, 1.0)
+    usable = (n >= 2) & (mean > 0)
+    top = np.where(usable, variance - mean, 0.0)
+    bottom = np.where(usable, mean**2 - variance / np.maximum(n, 1.0), 0.0)
+    _, index = np.unique(codes, return_inverse=True)
+    members = np.bincount(index, weights=usable.astype(np.float64))
+    own = np.bincount(index, weights=top) / np.maximum(np.bincount(index, weights=bottom), 1e-12)
+    overall = top.sum() / max(float(bottom.sum()), 1e-12)
+    shape = np.maximum(np.where(members >= min_group_rows, own, overall), 0.0)[index]
+    mu = mean
+    v = mu + shape * mu**2
+    m2 = v + mu**2
+    m3 = mu * (1 + shape * mu) * (1 + 2 * shape * mu) + 3 * mu * v + mu**3
+    safe = np.where(mu > 0, mu, 1.0)
+    first = np.where(mu > 0, (m2 - mu) / (2 * safe), 0.0)
+    second = np.where(mu > 0, (2 * m3 - 3 * m2 + mu) / (6 * safe), 0.0)
+    return first, np.maximum(second - first**2, 0.0), shape

@@ -130,3 +130,65 @@ def test_compute_policies_passes_the_choice_to_the_lost_sales_rows() -> None:
     ]
     assert tables[0].undershoot_mean[0] == pytest.approx(7.0)
     assert tables[1].undershoot_mean[0] == pytest.approx(4.5)
+
+
+def test_common_shape_of_a_group_without_excess_over_poisson() -> None:
+    """A group whose rows all alternate 1, 3 (mean 2, sample variance 4/3) has no excess
+    over Poisson by the estimator (k = 0): E[U] = mu / 2 = 1, Var[U] = E[U^2] - 1 with
+    Poisson's raw moments (2, 6, 22): (44 - 18 + 2) / 12 - 1 = 4/3."""
+    sales = np.tile([1.0, 3.0], (12, 6))
+    mean, variance, shape = undershoot.common_shape_undershoot(
+        sales=sales, window=12, group=np.zeros(12, np.int64)
+    )
+    assert shape == pytest.approx(np.zeros(12))
+    assert mean == pytest.approx(np.ones(12))
+    assert variance == pytest.approx(np.full(12, 4.0 / 3.0))
+
+
+def test_common_shape_recovers_a_lumpy_law_that_short_histories_miss() -> None:
+    """500 rows of negative binomial demand (shape 0.5, squared-CV excess k = 2), rates 1-5
+    a period, 24 periods each: the pooled k is near 2, each row's E[U] is its rate
+    times (1 + k) / 2, and on average above what the rows' own short samples give."""
+    rng = np.random.default_rng(0)
+    rates = rng.uniform(1.0, 5.0, size=500)
+    sales = rng.negative_binomial(0.5, 0.5 / (0.5 + rates[:, None]), size=(500, 24)).astype(float)
+    mean, _, shape = undershoot.common_shape_undershoot(
+        sales=sales, window=24, group=np.zeros(500, np.int64)
+    )
+    own, _ = lost_sales.undershoot_moments(sales=sales, window=24)
+    assert shape[0] == pytest.approx(2.0, abs=0.3)
+    observed = np.nanmean(sales, axis=1)
+    assert mean == pytest.approx(observed * (1.0 + shape[0]) / 2.0)
+    true = rates * 3.0 / 2.0
+    assert abs(np.mean(mean - true)) < abs(np.mean(own - true))
+
+
+def test_a_small_group_takes_the_shape_of_all_rows() -> None:
+    rng = np.random.default_rng(5)
+    sales = rng.poisson(2.0, size=(15, 30)).astype(float)
+    sales[:3] = np.tile([0.0, 8.0], 15)  # three lumpy rows in their own group
+    group = np.array([1] * 3 + [0] * 12)
+    _, _, shape = undershoot.common_shape_undershoot(sales=sales, window=30, group=group)
+    _, _, together = undershoot.common_shape_undershoot(
+        sales=sales, window=30, group=np.zeros(15, np.int64)
+    )
+    assert shape[:3] == pytest.approx(together[:3])
+
+
+def test_lost_sales_rows_take_the_group_shape_when_asked() -> None:
+    history = np.tile([1.0, 3.0], (12, 6))
+    common: dict[str, Any] = {
+        "demand_mean": np.full((12, 6), 2.0),
+        "demand_std": np.full((12, 6), 1.0),
+        "lead_time_mean": np.ones(12),
+        "lead_time_variance": np.zeros(12),
+        "lead_time_crossing": np.zeros(12),
+        "fill_rate": np.full(12, 0.95),
+        "order_quantity": np.full(12, 2.0),
+        "sales": history,
+        "undershoot_window": 12,
+    }
+    grouped = lost_sales.lost_sales_rows(**common, shape_group=np.zeros(12, np.int64))
+    own = lost_sales.lost_sales_rows(**common)
+    assert grouped.undershoot_mean == pytest.approx(np.ones(12))
+    assert own.undershoot_mean == pytest.approx(np.full(12, (5.0 - 2.0) / 4.0))
