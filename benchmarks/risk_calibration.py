@@ -155,8 +155,9 @@ RATE_RATIOS = ("prequential", "pre-window", "estimated", "off")
 """``--rate-ratio`` choices (``estimated`` is the former name of ``pre-window``)."""
 DEFAULT_RATE_RATIO = "off"
 """The headline's rate ratio: what the product applies by default (ADR 0022)."""
-DEFAULT_POOLED_RATES = "on"
-"""The headline's pooling: what the product's refresh does by default (ADR 0024)."""
+DEFAULT_POOLED_RATES = "off"
+"""The headline's pooling: what the product's refresh does by default (ADR 0024: off,
+the adoption rule failed on the worst seed)."""
 REFIT_EVERY = 7
 """Days between two refits of the prequential recalibration map."""
 LOADERS: dict[str, Callable[[Path], data_sets.ReplayData]] = {
@@ -558,8 +559,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=DEFAULT_POOLED_RATES,
         help="on: where the product's replenishment run would pool a SKU's rate (slow and "
         "never-sold SKUs, ADR 0018; groups: M5's departments, one group for Online "
-        "Retail) the figure reads the pooled rate, as the refresh does (ADR 0024); off: "
-        "the demand estimate's own rate everywhere",
+        "Retail) the figure reads the pooled rate, as the refresh does with "
+        "refresh_risk(pooled_rates=True) (ADR 0024); off (default, the product's "
+        "default): the demand estimate's own rate everywhere",
     )
     parser.add_argument(
         "--pooled-variance",

@@ -1,5 +1,6 @@
-"""The risk refresh reads the pooled rate the replenishment run plans with (ADR 0024), on
-SQLite and PostgreSQL, through the service layer (``ProposeReplenishment`` on the bus,
+"""The risk refresh reads the pooled rate the replenishment run plans with when asked
+(``refresh_risk(pooled_rates=True)``; off by default, ADR 0024), on SQLite and
+PostgreSQL, through the service layer (``ProposeReplenishment`` on the bus,
 ``refresh_risk``).
 
 The planted shop, at one store, all in one category: twelve slow fasteners, each
@@ -149,7 +150,7 @@ def test_a_slow_skus_risk_row_reads_the_runs_pooled_rate_and_a_smooth_sku_its_fo
     slow, smooth, store = _slow_shop(app)
     summary: ProposalSummary = app.bus.handle(commands.ProposeReplenishment(created_at=NOW))
 
-    refresh_risk(app.unit_of_work(), now=NOW)
+    refresh_risk(app.unit_of_work(), now=NOW, pooled_rates=True)
 
     rows, lines = _risk_rows(app, store), _lines(app, summary.proposal_id)
     ordered = [sku for sku in slow if sku in lines]
@@ -167,7 +168,7 @@ def test_a_slow_skus_risk_row_reads_the_runs_pooled_rate_and_a_smooth_sku_its_fo
     assert rows[smooth].demand_var == pytest.approx(((4.3 - 1.7) / 2.5631) ** 2, rel=1e-3)
 
 
-def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_switch_turns_it_off(
+def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_default_is_off(
     app: App,
 ) -> None:
     slow, smooth, store = _slow_shop(app)
@@ -179,7 +180,7 @@ def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_switch_turn
     assert {int(pooled.source[index[sku]]) for sku in slow} == {RateSource.POOLED}
     assert int(pooled.source[index[smooth]]) == RateSource.FORECAST
 
-    refresh_risk(app.unit_of_work(), now=NOW)
+    refresh_risk(app.unit_of_work(), now=NOW, pooled_rates=True)
     rows = _risk_rows(app, store)
     for sku in slow:
         i = index[sku]
@@ -190,7 +191,7 @@ def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_switch_turn
         expected = forecast_var * pooled.rate[i] / SLOW_FORECAST
         assert rows[sku].demand_var == pytest.approx(expected, rel=1e-9)
 
-    refresh_risk(app.unit_of_work(), now=NOW, pooled_rates=False)
+    refresh_risk(app.unit_of_work(), now=NOW)  # the default: off (ADR 0024)
     unpooled = _risk_rows(app, store)
     assert all(unpooled[sku].demand_mean == pytest.approx(SLOW_FORECAST) for sku in slow)
     assert unpooled[smooth].demand_mean == pytest.approx(rows[smooth].demand_mean)

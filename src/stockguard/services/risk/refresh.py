@@ -10,7 +10,8 @@ The basis of a row (a series of the latest forecast whose product exists):
   the mean of the daily variances read from the p10..p90 spread as normal
   (``(p90 - p10) / 2.563``, squared), units^2/day; on the rows the replenishment run
   pools (slow and never-sold rows, ``services.replenishment.pooling``, ADR 0018) the
-  run's pooled rate instead, with the forecast's dispersion (``planning.risk.pooled``),
+  run's pooled rate instead when asked (``pooled_rates``; off by default,
+  ``POOLED_RATES_DEFAULT``), with the forecast's dispersion (``planning.risk.pooled``),
   so a risk row reads the rate its reorder point was planned with (``demand_rate``,
   ADR 0024);
 * reorder point and lead time: those the replenishment run would use today (policies
@@ -70,8 +71,10 @@ from stockguard.services.risk.model import StockRisk, change_events
 from stockguard.services.risk.ports import OpenReceipt, RiskInputs
 from stockguard.services.unit_of_work import UnitOfWork
 
-POOLED_RATES_DEFAULT = True
-"""The rows a replenishment run pools read its pooled rate (ADR 0024)."""
+POOLED_RATES_DEFAULT = False
+"""Whether the rows a replenishment run pools read its pooled rate (ADR 0024: off, the
+replay's adoption rule failed on the worst seed; ``refresh_risk(pooled_rates=True)``
+turns it on)."""
 BASIS_FLOATS = (
     "demand_mean",
     "demand_var",
