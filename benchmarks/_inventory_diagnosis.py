@@ -1,7 +1,8 @@
 """Where stockguard's fill rate departs from its target in the replay: a decomposition.
 
-    python benchmarks/_inventory_diagnosis.py [--data m5|carparts] [--window development|scored]
-        [--targets 0.9]
+    python benchmarks/_inventory_diagnosis.py [--data m5|carparts|retail]
+        [--window development|scored] [--targets 0.9] [--demand-model now|before]
+        [--undershoot renewal|lot] [--lumps own|group]
 
 Replays the product's policy (``_inventory_policies.StockguardPolicy``, the settings of
 ``inventory_replay.py``) on M5 and records, every day for every SKU, the lost-sales
@@ -16,6 +17,14 @@ model's pieces (``PolicyTable``): protection demand ``X`` (mean, std), the lot
 * ``floored``: share of days whose ``s`` is the floor ``E[X]`` (the equation asked less);
 * ``achieved``: the replay's fill rate; ``achieved - predicted`` is what the model
   misses about the replay (forecast, dispersion, undershoot, lead times).
+
+Then (``report_undershoot``) the undershoot at the replay's own orders against the
+model's ``E[U]`` and the walk over the lot's (``planning.inventory.undershoot``), the
+lot, the history's rate against the window's and the forecast against the demand; and
+(``report_ex_ante``) the same SKUs grouped by the rate known before the window, since
+grouping by the demand that came selects the SKUs whose demand rose (docs/
+replenishment.md, "Car parts' fast parts"). ``--undershoot lot`` and ``--lumps group``
+replay ADR 0023's candidates.
 
 Pooled over SKUs with the demand as weight, per group of SKUs by daily demand. The
 development window (default) replays the 365 days before the scored window, so what
@@ -244,7 +253,13 @@ def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
         if not pick.any():
             continue
         m, v, c = mean[pick], var[pick], came[pick]
-        good = np.isfinite(c)
+        good = np.isfinite(c) & (span[pick] > 0)
+        if not good.any():  # E[L] - 1 rounds to 0 periods (car parts): nothing to compare
+            print(
+                f"{low:>4}-{high:<4} | n/a | n/a | {v.mean():10.1f} | "
+                f"{lead[pick].mean():10.1f} | {under[pick].mean():8.1f}"
+            )
+            continue
         bias = c[good].sum() / max(m[good].sum(), 1e-9)
         ms = np.mean((c[good] - m[good]) ** 2)
         print(
