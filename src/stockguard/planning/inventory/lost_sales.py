@@ -88,6 +88,12 @@ history (the caller passes the uncensored fitting history: a replay's own sales 
 the stock-out days, which are the big-demand days, and would bias both low), not from
 the forecast: a forecast's quantile spread read as normal misstates the shape of count
 demand. Nothing here is fitted to the period that is being planned.
+
+Item 1's law is the limit of a lot of many periods, read off the SKU's own sample.
+``undershoot`` has the two alternatives of ADR 0023, off by default: the exact walk over
+the row's own lot (``lot_undershoot``) and the row's rate with its group's common lump
+shape (``shape_group``), for lots of about one period and for lumps a short history
+misses.
 """
 
 from __future__ import annotations
