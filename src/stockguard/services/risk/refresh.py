@@ -213,7 +213,7 @@ def build_basis(
     extra: RiskInputs,
     *,
     today: date,
-    pooled_rates: bool = True,
+    pooled_rates: bool = POOLED_RATES_DEFAULT,
 ) -> Basis:
     """The basis arrays of the forecast's rows (module docstring); ``pooled_rates``:
     the rows the run pools read its pooled rate (``demand_rate``)."""
