@@ -44,6 +44,9 @@ def test_the_refresh_reports_the_rate_ratio_of_past_runs(tmp_path: Path) -> None
     assert "; applied (--rate-ratio)" in applied
     expected = "Rate ratio 1 (off by default, ADR 0022; --rate-ratio estimates and applies it)."
     assert expected in by_default
+    assert "pooled rate" not in by_default
+    pooled = _run(database, "risk", "refresh", "--pooled-rates")
+    assert pooled.endswith("read the replenishment run's pooled rate (--pooled-rates).")
 
 
 def test_without_settled_runs_the_refresh_says_the_ratio_is_1(tmp_path: Path) -> None:

@@ -32,3 +32,19 @@ def test_the_refresh_shows_the_rate_ratio_and_applies_it_when_asked(
     assert by_default["runs"] == 0
     assert set(by_default["ratio"]) == {1.0}
     assert invalid.status_code == 422
+
+
+def test_the_refresh_reads_pooled_rates_only_when_asked(
+    app: App, client: TestClient, planner_headers: Headers
+) -> None:
+    seed_replenishment_shop(app)
+
+    by_default = client.post("/risk/refresh", headers=planner_headers)
+    pooled = client.post("/risk/refresh", params={"pooled_rates": "true"}, headers=planner_headers)
+    invalid = client.post("/risk/refresh", params={"pooled_rates": "2"}, headers=planner_headers)
+
+    assert by_default.status_code == 200, by_default.text
+    assert by_default.json()["pooled_rates"] is False
+    assert pooled.status_code == 200, pooled.text
+    assert pooled.json()["pooled_rates"] is True
+    assert invalid.status_code == 422

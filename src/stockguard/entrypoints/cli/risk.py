@@ -130,6 +130,15 @@ def refresh(
             show_default=False,
         ),
     ] = None,
+    pooled_rates: Annotated[
+        bool | None,
+        typer.Option(
+            "--pooled-rates/--no-pooled-rates",
+            help="Slow and never-sold rows read the replenishment run's pooled rate, as their "
+            "reorder points do (default: off, ADR 0024: it did not pass the replay's rule).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
     supplier lead times and open purchase orders; state changes go to the outbox."""
@@ -139,6 +148,7 @@ def refresh(
             now=datetime.now(UTC),
             currency=currency.upper(),
             rate_ratio=rate_ratio,
+            pooled_rates=pooled_rates,
         )
     console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
 
@@ -229,7 +239,11 @@ def refresh_line(summary: RefreshSummary) -> str:
         f"Risk of {summary.rows:,} SKU x locations from planning run {summary.run_id} in "
         f"{summary.seconds:.1f} s: {parts}; {summary.events:,} state change event(s) recorded. "
         f"{drift_line(summary.level_drift)} {ratio_line(summary.rate_ratio)}"
+        f"{POOLED_LINE if summary.pooled_rates else ''}"
     )
+
+
+POOLED_LINE = " Slow and never-sold rows read the replenishment run's pooled rate (--pooled-rates)."
 
 
 def ratio_line(found: RatioEstimate) -> str:

@@ -98,6 +98,7 @@ class RefreshSummary:
     seconds: float
     level_drift: drift.LevelDrift = drift.PRIOR
     rate_ratio: forecast_ratio.RatioEstimate = forecast_ratio.NONE
+    pooled_rates: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,7 @@ def refresh_risk(
         seconds=time.perf_counter() - started,
         level_drift=level_drift,
         rate_ratio=ratio,
+        pooled_rates=pooled,
     )
 
 

@@ -71,11 +71,22 @@ def refresh_risks(
         bool | None,
         Query(description="Apply the rate ratio of past forecasts (default: off, ADR 0022)."),
     ] = None,
+    pooled_rates: Annotated[
+        bool | None,
+        Query(
+            description="Slow and never-sold rows read the replenishment run's pooled rate "
+            "(default: off, ADR 0024)."
+        ),
+    ] = None,
 ) -> RiskRefreshRead:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
     lead times and open purchase orders. 409 ``no_planning_run`` before any forecast."""
     summary = refresh_risk(
-        stockguard.unit_of_work(), now=datetime.now(UTC), currency=currency, rate_ratio=rate_ratio
+        stockguard.unit_of_work(),
+        now=datetime.now(UTC),
+        currency=currency,
+        rate_ratio=rate_ratio,
+        pooled_rates=pooled_rates,
     )
     found = summary.rate_ratio
     return RiskRefreshRead(
@@ -91,4 +102,5 @@ def refresh_risks(
             rejected=found.rejected,
             applied=found.applied,
         ),
+        pooled_rates=summary.pooled_rates,
     )

@@ -74,3 +74,6 @@ class RiskRefreshRead(BaseModel):
     events: int = Field(description="State changes recorded in the outbox.")
     seconds: float
     rate_ratio: RateRatioRead | None = None
+    pooled_rates: bool = Field(
+        False, description="Whether slow rows read the replenishment run's pooled rate."
+    )
