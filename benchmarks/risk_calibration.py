@@ -36,6 +36,15 @@ the replay shows whether it did:
 * peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
   time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
 
+``--demand forecast`` reads the product's own forecast instead (the AutoForecaster on
+the observed history, censored and inferred stock-out days unobserved; on day ``t`` the
+mean and the mean squared p10-p90 spread of days ``t + 1 .. t + 14`` of the latest fit),
+refitted every ``--forecast-refit-every`` days: 28 by default (its first form), 1 as a
+shop's daily planning run does. Fits are cached by their exact input
+(``_risk_replay.FitCache``, on disk under ``--forecast-cache``): the history a fit sees
+holds the replay's own stock-outs, which follow the seed's lead-time draws, so the
+seeds share only the fits made before their masks differ; reruns share them all.
+
 The trailing mean stands in for the product's forecast; both regress toward the level:
 one that is low is more often low by chance than high, so what follows it runs above it.
 The product's refresh can read its forecast's rate as ``b mu``, ``b`` the rate ratio of
@@ -96,7 +105,8 @@ anchoring the top end only scored about the same).
 
     python benchmarks/risk_calibration.py [--data-dir DIR] [--datasets m5 retail]
         [--seed N] [--more-seeds N ...] [--safety-factor Z] [--min-bin N]
-        [--demand trailing|forecast] [--half-life DAYS] [--min-settled N] [--drift C2]
+        [--demand trailing|forecast] [--forecast-refit-every DAYS]
+        [--forecast-cache DIR|none] [--half-life DAYS] [--min-settled N] [--drift C2]
         [--drift-bands N] [--censored-outcomes skip|score]
         [--rate-ratio prequential|pre-window|off] [--pooled-rates on|off]
         [--pooled-variance dispersion|predictive] [--output FILE]
@@ -120,7 +130,9 @@ headline seed, ``datasets.<name>.tables.<model>`` (rows with ``low``, ``high``,
 ``datasets.<name>.level_drift_c2``, ``datasets.<name>.sku_days_dropped_censored_outcome``,
 ``censored_outcomes``, ``stockout_mask_every_days`` and
 ``max_bin_gap_points_independent_days`` (the
-figure without the rate's uncertainty, before recalibration). About 15 seconds per seed
+figure without the rate's uncertainty, before recalibration), ``demand_estimate``,
+``forecast_refit_every_days`` (``--demand forecast`` only) and ``forecast_fits.<name>``
+(fits run, ``cache_hits``, ``fit_seconds``, ``code_version``). About 15 seconds per seed
 on 2 cores (75 s for five at a load of 1-2 with ``--rate-ratio off``; the prequential
 refits of the rate ratio bring it to about 135 s at a load of 2-4, ``--pooled-rates on``
 to about 125 s at a load of 3-4.5).
@@ -153,6 +165,8 @@ from stockguard.planning.risk.drift import BANDS, HISTORY_DAYS, LevelDrift, esti
 from stockguard.planning.risk.probability import stockout_probability
 
 RESULTS = REPO / "benchmarks" / "results" / "risk_calibration.json"
+FORECAST_CACHE = REPO / "benchmarks" / "results" / "cache" / "risk_forecast"
+"""Default directory of ``--demand forecast``'s cached fits (git-ignored)."""
 SEED = 20_261_125
 MORE_SEEDS = (1, 2, 3, 4)
 """Further lead-time draws: the target holds on every seed, not on one."""
@@ -331,7 +345,8 @@ def replay_rows(
         stated=data.stated_lead_time,
         warm_up=7,
         drift=drift,
-        fit=forecaster_fit(data.season_length, 49) if args.demand == "forecast" else None,
+        fit=forecast_fit(key, data, args) if args.demand == "forecast" else None,
+        forecast_refit_every=args.forecast_refit_every,
         impute_censored=args.censored == "impute",
         known_wait=args.no_order == "known-wait",
         unknown_demand=(
@@ -343,6 +358,33 @@ def replay_rows(
         pool=pool,
     )
     return data, rows, result, scenario.lead_time, drift, ratio
+
+
+FORECAST_HORIZON = 49
+"""Days the replay's forecast covers (``forecaster_fit``): the 14 read after a refit day
+plus up to 35 more for the days until the next refit."""
+FORECAST_CODE = [
+    *sorted((REPO / "src" / "stockguard" / "planning" / "forecasting").glob("*.py")),
+    REPO / "benchmarks" / "_inventory_policies.py",
+]
+"""Source files whose bytes version the forecast cache (``risk_replay.code_version``)."""
+
+
+def forecast_fit(key: str, data: data_sets.ReplayData, args: argparse.Namespace) -> Any:
+    """The product's forecast as ``--demand forecast`` fits it (``forecaster_fit``: the
+    AutoForecaster on the whole observed history, 49 days ahead), read through the data
+    set's ``risk_replay.FitCache``, shared by every seed of the run (``args.fit_caches``)
+    and kept on disk under ``--forecast-cache`` (exact inputs only: cached and uncached
+    runs give the same figures)."""
+    cache = args.fit_caches.get(key)
+    if cache is None:
+        cache = risk_replay.FitCache(
+            tag=f"{key}|season={data.season_length}|horizon={FORECAST_HORIZON}|window=all",
+            version=risk_replay.code_version(FORECAST_CODE),
+            directory=args.forecast_cache,
+        )
+        args.fit_caches[key] = cache
+    return cache.wrap(forecaster_fit(data.season_length, FORECAST_HORIZON))
 
 
 def inputs_vs_outcomes(rows: risk_replay.SkuDays) -> dict[str, Any]:
@@ -505,8 +547,22 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         choices=("trailing", "forecast"),
         default="trailing",
         help="demand estimate: trailing 56 in-stock days, or the product's AutoForecaster "
-        "refitted every 28 days (mean and p10-p90 spread of the next 14 days; a "
-        "diagnostic: a shop's daily planning run refits daily)",
+        "refitted every --forecast-refit-every days (mean and p10-p90 spread of the next "
+        "14 days; a diagnostic)",
+    )
+    parser.add_argument(
+        "--forecast-refit-every",
+        type=int,
+        default=risk_replay.FORECAST_REFIT_EVERY,
+        help="days between two refits of --demand forecast's AutoForecaster (default 28, "
+        "the diagnostic's first form; 1: daily, as a shop's planning run refits)",
+    )
+    parser.add_argument(
+        "--forecast-cache",
+        type=Path,
+        default=FORECAST_CACHE,
+        help="directory of --demand forecast's fits, keyed by data set, settings, code "
+        "version, day and the exact observed history (git-ignored); 'none': memory only",
     )
     parser.add_argument(
         "--no-order",
@@ -588,6 +644,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.rate_ratio == "estimated":
         args.rate_ratio = "pre-window"
+    if args.forecast_refit_every < 1:
+        parser.error("--forecast-refit-every must be at least 1 day")
+    if str(args.forecast_cache).lower() == "none":
+        args.forecast_cache = None
+    args.fit_caches = {}
     return args
 
 
@@ -733,6 +794,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     lines = [seed_line(seed, found[seed]) for seed in seeds]
     print_seeds(console, lines)
+    for key, cache in args.fit_caches.items():
+        console.print(
+            f"forecast of {key}, refitted every {args.forecast_refit_every} days: "
+            f"{cache.misses} fits in {cache.fit_seconds:.1f} s, {cache.hits} read from the "
+            "cache (same input exactly)"
+        )
     head, pooled = lines[0], found[args.seed]["pooled"]
     worst = max(lines, key=lambda line: line["max_bin_gap_points"])
     console.print(
@@ -760,6 +827,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "safety_factor": args.safety_factor,
         "min_bin_sku_days": args.min_bin,
         "demand_estimate": args.demand,
+        "forecast_refit_every_days": (
+            args.forecast_refit_every if args.demand == "forecast" else None
+        ),
+        "forecast_fits": {key: cache.to_json() for key, cache in args.fit_caches.items()},
         "censored_outcomes": args.censored_outcomes,
         "stockout_mask_every_days": risk_replay.MASK_EVERY,
         "max_bin_gap_points": head["max_bin_gap_points"],
