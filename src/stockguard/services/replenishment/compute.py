@@ -45,7 +45,7 @@ from stockguard.planning.inventory.policies import (
     order_quantity_needed,
 )
 from stockguard.planning.inventory.pooled_rate import PooledRates
-from stockguard.services.replenishment import pooling
+from stockguard.services.replenishment import pooling, run_priors
 from stockguard.services.replenishment.inputs import PlanInputs
 from stockguard.services.replenishment.settings import (
     POLICIES,
@@ -115,6 +115,8 @@ class RowPlan:
     diversified: npt.NDArray[np.bool_]
     pooled: PooledRates | None = None
     """The pooling's figures per row (``Parameters.pooled_rates``), None when off."""
+    priors: run_priors.RunPriors | None = None
+    """The group figures the rows were pooled with (stored with a run's proposal)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +145,23 @@ class ReplenishmentPlan:
 
 
 def plan_replenishment(
-    inputs: PlanInputs, settings: ResolvedSettings, parameters: Parameters
+    inputs: PlanInputs,
+    settings: ResolvedSettings,
+    parameters: Parameters,
+    *,
+    priors: run_priors.RunPriors | None = None,
 ) -> ReplenishmentPlan:
-    """Run the steps of the module docstring; settings must satisfy each row's kind."""
+    """Run the steps of the module docstring; settings must satisfy each row's kind.
+
+    ``priors``: pool slow rows with a stored run's group figures (one SKU's policy, which
+    has too few rows to learn them) instead of learning them from ``inputs``' rows."""
     demand = inputs.daily_mean.mean(axis=1) if inputs.n_rows else np.zeros(0)
     spread = np.sqrt((inputs.daily_std**2).mean(axis=1)) if inputs.n_rows else np.zeros(0)
     scores = _scores(inputs, settings, parameters, demand, spread)
     order = sourcing.rank_offers(scores.total, inputs.offers.indptr)
     best = sourcing.best_offer(scores.total, inputs.offers.indptr, order)
     lead, lead_std, cost = _chosen(inputs, best, parameters)
-    pooled = _pooled(inputs, parameters, lead)
+    pooled, used = _pooled(inputs, parameters, lead, priors)
     policy = _policies(
         inputs, settings, parameters, (lead, lead_std, _crossing(inputs, best)), cost, pooled
     )
@@ -183,6 +192,7 @@ def plan_replenishment(
         need=need,
         diversified=allocation.diversified,
         pooled=None if pooled is None else pooled.rates,
+        priors=used,
     )
     return ReplenishmentPlan(rows=rows, lines=lines, transfers=moves)
 
@@ -248,18 +258,31 @@ def _fallback_cost(inputs: PlanInputs, offer_cost: FloatArray) -> FloatArray:
 
 
 def _pooled(
-    inputs: PlanInputs, parameters: Parameters, lead: FloatArray
-) -> pooling.PooledDemand | None:
-    """The rows' demand with pooled rates (``pooling``), None when off or without history."""
-    if not parameters.pooled_rates or inputs.sales_history is None or not inputs.n_rows:
-        return None
-    return pooling.pool_demand(
+    inputs: PlanInputs,
+    parameters: Parameters,
+    lead: FloatArray,
+    priors: run_priors.RunPriors | None,
+) -> tuple[pooling.PooledDemand | None, run_priors.RunPriors | None]:
+    """The rows' demand with pooled rates (``pooling``) and the group figures used
+    (``priors``, else learnt from the rows: ``run_priors.estimate``); None, None when off
+    or without history."""
+    history = inputs.sales_history
+    if not parameters.pooled_rates or history is None or not inputs.n_rows:
+        return None, None
+    if priors is None:
+        _, rate = pooling.lead_time_rate(inputs.daily_mean, lead)
+        priors = run_priors.estimate(
+            sales=history, categories=inputs.categories, forecast_rate=rate
+        )
+    demand = pooling.pool_demand_with(
+        priors,
         daily_mean=inputs.daily_mean,
         daily_std=inputs.daily_std,
-        sales_history=inputs.sales_history,
-        group=pooling.group_codes(inputs.categories),
+        sales_history=history,
+        categories=inputs.categories,
         lead_time_mean=lead,
     )
+    return demand, priors
 
 
 def _policies(

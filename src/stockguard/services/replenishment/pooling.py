@@ -25,6 +25,7 @@ import numpy as np
 
 from stockguard.planning.inventory import pooled_rate
 from stockguard.planning.inventory.pooled_rate import PooledRates, RateSource
+from stockguard.services.replenishment import run_priors
 from stockguard.services.replenishment.settings import FloatArray, IntArray
 
 
@@ -71,10 +72,7 @@ def pool_demand(
 
     Returns: PooledDemand (the forecast's own arrays on the other rows).
     """
-    lead = np.maximum(np.asarray(lead_time_mean, dtype=np.float64), 1.0)
-    columns = np.arange(daily_mean.shape[1])
-    used = columns[None, :] < np.minimum(np.ceil(lead), daily_mean.shape[1])[:, None]
-    forecast_rate = np.where(used, daily_mean, 0.0).sum(axis=1) / np.maximum(used.sum(1), 1)
+    lead, forecast_rate = lead_time_rate(daily_mean, lead_time_mean)
     rates = pooled_rate.pooled_rates(
         sales=sales_history,
         group=group,
@@ -82,6 +80,45 @@ def pool_demand(
         horizon=lead - 1.0,
         shrink_forecast=True,
     )
+    return demand_of(rates, daily_mean=daily_mean, daily_std=daily_std)
+
+
+def pool_demand_with(
+    priors: run_priors.RunPriors,
+    *,
+    daily_mean: FloatArray,
+    daily_std: FloatArray,
+    sales_history: FloatArray,
+    categories: Sequence[str | None],
+    lead_time_mean: FloatArray,
+) -> PooledDemand:
+    """``pool_demand`` with a run's group figures given (``run_priors``) instead of
+    learnt from these rows: the same result when they are the run's own rows."""
+    lead, forecast_rate = lead_time_rate(daily_mean, lead_time_mean)
+    rates = run_priors.pooled_rates(
+        priors,
+        sales=sales_history,
+        categories=categories,
+        forecast_rate=forecast_rate,
+        horizon=lead - 1.0,
+    )
+    return demand_of(rates, daily_mean=daily_mean, daily_std=daily_std)
+
+
+def lead_time_rate(
+    daily_mean: FloatArray, lead_time_mean: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """(n,) lead time ``max(E[L], 1)`` periods and the forecast's mean rate over its first
+    ``ceil(E[L])`` periods, units per period."""
+    lead = np.maximum(np.asarray(lead_time_mean, dtype=np.float64), 1.0)
+    columns = np.arange(daily_mean.shape[1])
+    used = columns[None, :] < np.minimum(np.ceil(lead), daily_mean.shape[1])[:, None]
+    forecast_rate = np.where(used, daily_mean, 0.0).sum(axis=1) / np.maximum(used.sum(1), 1)
+    return lead, np.asarray(forecast_rate, dtype=np.float64)
+
+
+def demand_of(rates: PooledRates, *, daily_mean: FloatArray, daily_std: FloatArray) -> PooledDemand:
+    """The per-period demand the policy reads: pooled rows flat at their rate and spread."""
     chosen = rates.source != RateSource.FORECAST
     mean = np.where(chosen[:, None], rates.rate[:, None], daily_mean)
     spread = np.sqrt(np.where(chosen, rates.variance, 0.0))

@@ -17,7 +17,7 @@ import numpy as np
 from stockguard.domain import commands, errors, events
 from stockguard.domain import replenishment as r
 from stockguard.planning.inventory.lost_sales import FillRateModel
-from stockguard.services.replenishment import compute, explain
+from stockguard.services.replenishment import compute, explain, run_priors
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
 from stockguard.services.replenishment.settings import (
     POLICIES,
@@ -91,7 +91,7 @@ def propose_replenishment(
         created_at=cmd.created_at,
         currency=cmd.currency,
         budget=cmd.budget,
-        parameters=_stored_parameters(cmd),
+        parameters=_stored_parameters(cmd, plan),
     )
     say(f"Storing {len(proposal.lines):,} lines and {len(proposal.transfers):,} transfers")
     with uow:
@@ -156,7 +156,11 @@ def fill_rate_model(name: str) -> FillRateModel:
     return found
 
 
-def _stored_parameters(cmd: commands.ProposeReplenishment) -> dict[str, object]:
+def _stored_parameters(
+    cmd: commands.ProposeReplenishment, plan: compute.ReplenishmentPlan
+) -> dict[str, object]:
+    """The run's settings as strings, and the group figures its slow rows were pooled
+    with (``run_priors``: the SKU page and ``GET /policies/{sku}`` read them back)."""
     names = (
         "fill_rate_model",
         "budget",
@@ -167,7 +171,10 @@ def _stored_parameters(cmd: commands.ProposeReplenishment) -> dict[str, object]:
         "transfer_margin",
     )
     values = {name: getattr(cmd, name) for name in names}
-    return {name: None if v is None else str(v) for name, v in values.items()}
+    stored: dict[str, object] = {name: None if v is None else str(v) for name, v in values.items()}
+    if plan.rows.priors is not None:
+        stored[run_priors.PARAMETER_KEY] = plan.rows.priors.to_json()
+    return stored
 
 
 def _abc(inputs: PlanInputs) -> list[str]:

@@ -5,24 +5,27 @@ run's read port narrowed to the SKU (``adapters.db.views.policies``); the steps 
 run's own: ``gather_inputs``, ``resolve_settings`` with the SKU's ABC class (from every
 SKU's forecast revenue, ``classify_abc``), and ``compute.plan_replenishment``. Transfers
 are per SKU, so they come out as in a full run; the budget does not change the levels.
-Pooled rates (ADR 0018) are not: they need the slow rows of a whole run (at least
-``pooled_rate.MIN_GROUP_ROWS``) and the page reads one SKU's, so a slow or never-sold
-SKU is shown on its own forecast here while a run's line of it plans with the pooled
-rate (and says so in its explanation).
+Pooled rates (ADR 0018) need the slow rows of a whole run (at least
+``pooled_rate.MIN_GROUP_ROWS``), and one SKU's rows are too few to learn them: the
+caller passes the group figures the latest run stored with its proposal
+(``run_priors``), and the SKU's slow rows are pooled with them exactly as that run
+pooled them, so the page shows the reorder point of the run's line. Without stored
+figures (no run yet) nothing is pooled and ``SkuPolicies.pooling_note`` says so.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
 from stockguard.domain import errors
+from stockguard.planning.inventory.pooled_rate import RateSource
 from stockguard.services import ports
-from stockguard.services.replenishment import compute, model_text
+from stockguard.services.replenishment import compute, model_text, pooling, run_priors
 from stockguard.services.replenishment.inputs import PlanInputs, gather_inputs
 from stockguard.services.replenishment.propose import check_required
 from stockguard.services.replenishment.settings import (
@@ -79,6 +82,14 @@ class LocationPolicy:
     """Units a daily review undershoots the reorder point by (lost-sales model)."""
     demand_dispersion: float | None = None
     """Variance-to-mean ratio of the SKU's recent demand totals (lost-sales model)."""
+    demand_rate_source: str = "forecast"
+    """``forecast``, ``pooled`` or ``launch`` (ADR 0018): the rate the levels read."""
+    demand_rate_per_day: float | None = None
+    """The pooled or launch rate, units a day (None: the forecast's)."""
+    group_rate_per_day: float | None = None
+    """The group's prior mean (launch rate on launch rows), units a day (None: not pooled)."""
+    demand_rate_note: str | None = None
+    """The pooled rate in one sentence, as the run's line says it (None: not pooled)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,10 @@ class SkuPolicies:
     currency: str
     has_offer: bool
     locations: tuple[LocationPolicy, ...]
+    pooled_with: int | None = None
+    """Id of the proposal whose group figures pooled the slow rows (None: not pooled)."""
+    pooling_note: str = ""
+    """Whether slow rows were pooled and with which run's figures, in words."""
 
 
 def policies_of_sku(
@@ -103,12 +118,15 @@ def policies_of_sku(
     revenue: Mapping[str, float],
     currency: str = "EUR",
     parameters: compute.Parameters | None = None,
+    priors: run_priors.RunPriors | None = None,
 ) -> SkuPolicies:
     """The policy of ``sku`` at every location the latest run forecast it for.
 
     Args:
         source: the replenishment source narrowed to ``sku``.
         revenue: money/day forecast for every SKU of the run (ABC basis).
+        priors: the group figures of the latest replenishment run (its proposal's,
+            ``run_priors.from_json``); None: no run stored any, slow rows are not pooled.
 
     Without any offer of the SKU in ``currency`` the policy uses the run's default lead
     time, as a run does (``has_offer`` False, ``supplier`` None).
@@ -129,7 +147,14 @@ def policies_of_sku(
         RowKeys(inputs.skus, inputs.locations, inputs.categories, [abc] * inputs.n_rows),
     )
     check_required(inputs, settings)
-    plan = compute.plan_replenishment(inputs, settings, parameters or compute.Parameters())
+    chosen = parameters or compute.Parameters()
+    pooled = priors is not None and chosen.pooled_rates
+    plan = compute.plan_replenishment(
+        inputs,
+        settings,
+        replace(chosen, pooled_rates=pooled),
+        priors=priors if pooled else None,
+    )
     labels = settings.labels(list(range(inputs.n_rows)))
     return SkuPolicies(
         sku=sku,
@@ -139,7 +164,64 @@ def policies_of_sku(
         currency=currency,
         has_offer=bool(inputs.offers.indptr[-1] > 0),
         locations=tuple(
-            _location(inputs, settings, plan, row, abc, labels[row]) for row in range(inputs.n_rows)
+            _with_rate(inputs, plan, row, _location(inputs, settings, plan, row, abc, labels[row]))
+            for row in range(inputs.n_rows)
+        ),
+        pooled_with=priors.proposal_id if pooled and priors is not None else None,
+        pooling_note=pooling_note(priors if pooled else None, plan),
+    )
+
+
+def pooling_note(priors: run_priors.RunPriors | None, plan: compute.ReplenishmentPlan) -> str:
+    """Whether the SKU's slow rows were pooled, and with which run's figures."""
+    if priors is None:
+        return (
+            "No replenishment run has stored pooled rates yet, so every row here plans "
+            "with its own forecast; a run plans slow and never-sold SKUs with a rate "
+            "pooled with their category's (ADR 0018). Run stockguard plan replenish and "
+            "this panel will use that run's figures."
+        )
+    whose = f"replenishment proposal {priors.proposal_id} (forecast run {priors.run_id})"
+    if priors.slow_rows < priors.min_group_rows:
+        return (
+            f"{whose} had {priors.slow_rows} slow rows, fewer than "
+            f"{priors.min_group_rows}, so it pooled none and neither does this panel."
+        )
+    rates = plan.rows.pooled
+    n_pooled = 0 if rates is None else int((rates.source != RateSource.FORECAST).sum())
+    return (
+        f"Slow and never-sold rows plan with the group figures of {whose}, learnt from "
+        f"its {priors.slow_rows:,} slow rows, as that run's lines do; "
+        f"{n_pooled} of this SKU's {plan.rows.position.size} rows are pooled."
+    )
+
+
+_SOURCES = {int(RateSource.POOLED): "pooled", int(RateSource.LAUNCH): "launch"}
+
+
+def _with_rate(
+    inputs: PlanInputs, plan: compute.ReplenishmentPlan, row: int, policy: LocationPolicy
+) -> LocationPolicy:
+    """``policy`` with where its demand rate came from (the run line's figures, rounded
+    as the line rounds them, and its sentence)."""
+    rates = plan.rows.pooled
+    if rates is None or rates.source[row] == RateSource.FORECAST:
+        return policy
+    source = int(rates.source[row])
+    rate, group_rate = round(float(rates.rate[row]), 6), round(float(rates.group_rate[row]), 6)
+    return replace(
+        policy,
+        demand_rate_source=_SOURCES[source],
+        demand_rate_per_day=rate,
+        group_rate_per_day=group_rate,
+        demand_rate_note=pooling.pooled_sentence(
+            sku=inputs.skus[row],
+            source=source,
+            units=float(rates.units[row]),
+            periods=float(rates.periods[row]),
+            rate=rate,
+            group_rate=group_rate,
+            group=inputs.categories[row],
         ),
     )
 

@@ -1,0 +1,286 @@
+"""The group figures a replenishment run pools slow rows with, kept with its proposal.
+
+A run pools the rates of slow and never-sold rows (ADR 0018, ``pooling``) with figures
+learnt from all its slow rows: per category the gamma prior ``(a0, b0)`` of the sold
+rows' rates and the launch moments ``(l_1, l_2, l_3)`` of the rows that were silent in
+the first half of the window; a category with fewer than ``pooled_rate.MIN_GROUP_ROWS``
+such rows borrows the figures of all of them (the fallback). One SKU's rows are too few to
+learn them, so the SKU page and ``GET /policies/{sku}`` read the figures the latest run
+stored (``RunPriors.to_json`` in the proposal's ``parameters`` under ``PARAMETER_KEY``)
+and apply them to the SKU's rows exactly as the run did (``pooled_rates``), so both show
+the same reorder point (ADR 0018, "Consequence").
+
+``estimate`` learns the figures with ``planning.inventory.pooled_rate``'s own functions
+(``eligible_rows``, ``gamma_prior``, ``launch_moments``); ``pooled_rates`` is that
+module's ``pooled_rates(shrink_forecast=True)`` with the figures given instead of
+learnt. A unit test checks the pair reproduces the planning function bit for bit.
+
+Equations (per row of group ``g``, periods = days; ``pooled_rate`` docstring):
+
+    POOLED:  w = n / (b0 + n),  lambda = w max(f, 0) + (1 - w) a0 / b0,
+             per-period variance lambda (1 + h / (b0 + n))
+    LAUNCH:  lambda = l_1,  variance l_2 - l_1^2,
+             E[U] = (l_2 - l_1) / (2 l_1),  E[U^2] = (2 l_3 - 3 l_2 + l_1) / (6 l_1),
+             phi = (l_2 - l_1^2) / l_1
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from stockguard.planning.inventory import pooled_rate
+from stockguard.planning.inventory.pooled_rate import PooledRates, RateSource
+from stockguard.services.replenishment.settings import FloatArray
+
+PARAMETER_KEY = "pooled_priors"
+"""Key of the figures in a proposal's ``parameters`` (a JSON column; no migration)."""
+FORMAT = 1
+_EVERY_GROUP_BORROWS = sys.maxsize
+"""``min_group_rows`` no group reaches: every group then gets the fallback figures."""
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """One group's figures, per day.
+
+    Attributes:
+        shape, rate: the gamma prior ``a0`` and ``b0`` (days) of its slow rows' rates.
+        prior_rows: slow rows the prior rests on (0: the fallback's).
+        launch_rate, launch_m2, launch_m3: ``l_1`` (units a day), ``l_2``, ``l_3``.
+        launch_rows: silent rows the launch moments rest on (0: the fallback's).
+    """
+
+    shape: float
+    rate: float
+    prior_rows: int
+    launch_rate: float
+    launch_m2: float
+    launch_m3: float
+    launch_rows: int
+
+    @property
+    def prior_mean(self) -> float:
+        """``a0 / b0``, units a day."""
+        return self.shape / self.rate
+
+
+@dataclass(frozen=True, slots=True)
+class RunPriors:
+    """What a run pooled with: categories with their own figures, the fallback of all
+    slow rows, and the counts that decide whether pooling applies at all.
+
+    Attributes:
+        groups: category (None: rows without one) -> its figures; only categories with
+            their own prior or launch moments, the others take ``fallback``.
+        slow_rows: rows pooled in all (fewer than ``min_group_rows``: no pooling).
+        silent_rows: rows silent in the first half that launch moments rest on (fewer
+            than ``min_group_rows``: no launch).
+        proposal_id, run_id, created_at: the proposal that stored them (None before).
+    """
+
+    groups: dict[str | None, GroupFigures]
+    fallback: GroupFigures
+    slow_rows: int
+    silent_rows: int
+    min_group_rows: int = pooled_rate.MIN_GROUP_ROWS
+    proposal_id: int | None = None
+    run_id: int | None = None
+    created_at: datetime | None = field(default=None, compare=False)
+
+    def figures(self, category: str | None) -> GroupFigures:
+        return self.groups.get(category, self.fallback)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict (floats kept exactly: JSON numbers round-trip a float)."""
+        return {
+            "format": FORMAT,
+            "min_group_rows": self.min_group_rows,
+            "slow_rows": self.slow_rows,
+            "silent_rows": self.silent_rows,
+            "fallback": asdict(self.fallback),
+            "groups": [{"category": name, **asdict(x)} for name, x in self.groups.items()],
+        }
+
+
+def from_json(
+    stored: Mapping[str, Any],
+    *,
+    proposal_id: int | None = None,
+    run_id: int | None = None,
+    created_at: datetime | None = None,
+) -> RunPriors | None:
+    """The figures ``to_json`` stored; None when absent, of another format or damaged."""
+    if stored.get("format") != FORMAT:
+        return None
+    try:
+        groups = {_category(entry.get("category")): _figures(entry) for entry in stored["groups"]}
+        return RunPriors(
+            groups=groups,
+            fallback=_figures(stored["fallback"]),
+            slow_rows=int(stored["slow_rows"]),
+            silent_rows=int(stored["silent_rows"]),
+            min_group_rows=int(stored["min_group_rows"]),
+            proposal_id=proposal_id,
+            run_id=run_id,
+            created_at=created_at,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def _category(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError("category: a name or null expected")
+    return value
+
+
+def _figures(entry: Mapping[str, Any]) -> GroupFigures:
+    figures = GroupFigures(
+        shape=float(entry["shape"]),
+        rate=float(entry["rate"]),
+        prior_rows=int(entry["prior_rows"]),
+        launch_rate=float(entry["launch_rate"]),
+        launch_m2=float(entry["launch_m2"]),
+        launch_m3=float(entry["launch_m3"]),
+        launch_rows=int(entry["launch_rows"]),
+    )
+    values = (figures.shape, figures.launch_rate, figures.launch_m2, figures.launch_m3)
+    if not all(math.isfinite(x) for x in (*values, figures.rate)) or not figures.rate > 0:
+        raise ValueError("figures: finite values and rate > 0 expected")
+    return figures
+
+
+def estimate(
+    *, sales: FloatArray, categories: Sequence[str | None], forecast_rate: FloatArray
+) -> RunPriors:
+    """The run's figures from its rows (module docstring).
+
+    Args:
+        sales: (n, days) units sold per day before the forecast, NaN unobserved.
+        categories: (n,) the rows' categories (None: without one).
+        forecast_rate: (n,) units a day, the forecast over the lead time.
+    """
+    names = sorted({c for c in categories if c is not None})
+    index = {name: code + 1 for code, name in enumerate(names)}
+    member = np.array([index[c] if c is not None else 0 for c in categories], np.int64)
+    n_groups = len(names) + 1
+    seen = np.isfinite(sales)
+    units = np.where(seen, sales, 0.0).sum(axis=1)
+    periods = seen.sum(axis=1).astype(np.float64)
+    chosen = pooled_rate.eligible_rows(sales=sales, forecast_rate=forecast_rate)
+
+    def prior(minimum: int) -> pooled_rate.GammaPrior:
+        return pooled_rate.gamma_prior(
+            units=units[chosen],
+            periods=periods[chosen],
+            group=member[chosen],
+            n_groups=n_groups,
+            min_group_rows=minimum,
+        )
+
+    def launch(minimum: int) -> pooled_rate.LaunchMoments:
+        return pooled_rate.launch_moments(
+            sales=sales, group=member, n_groups=n_groups, min_group_rows=minimum
+        )
+
+    own, moments = prior(pooled_rate.MIN_GROUP_ROWS), launch(pooled_rate.MIN_GROUP_ROWS)
+    every, every_launch = prior(_EVERY_GROUP_BORROWS), launch(_EVERY_GROUP_BORROWS)
+    labels: list[str | None] = [None, *names]
+    groups = {
+        labels[g]: _group(own, moments, g)
+        for g in range(n_groups)
+        if own.rows[g] > 0 or moments.rows[g] > 0
+    }
+    return RunPriors(
+        groups=groups,
+        fallback=_group(every, every_launch, 0),
+        slow_rows=own.total_rows,
+        silent_rows=moments.total_rows,
+    )
+
+
+def _group(
+    prior: pooled_rate.GammaPrior, moments: pooled_rate.LaunchMoments, g: int
+) -> GroupFigures:
+    return GroupFigures(
+        shape=float(prior.shape[g]),
+        rate=float(prior.rate[g]),
+        prior_rows=int(prior.rows[g]),
+        launch_rate=float(moments.m1[g]),
+        launch_m2=float(moments.m2[g]),
+        launch_m3=float(moments.m3[g]),
+        launch_rows=int(moments.rows[g]),
+    )
+
+
+def pooled_rates(
+    priors: RunPriors,
+    *,
+    sales: FloatArray,
+    categories: Sequence[str | None],
+    forecast_rate: FloatArray,
+    horizon: FloatArray,
+) -> PooledRates:
+    """Each row's rate with ``priors`` (module docstring's equations): what
+    ``pooled_rate.pooled_rates(shrink_forecast=True)`` gives when its rows are the run's.
+
+    Args:
+        sales: (n, days) units a day, NaN unobserved; categories: (n,).
+        forecast_rate: (n,) units a day; horizon: (n,) days the variance spreads over.
+    """
+    rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
+    h = np.maximum(np.asarray(horizon, dtype=np.float64).reshape(-1), 0.0)
+    found = [priors.figures(c) for c in categories]
+
+    def column(name: str) -> FloatArray:
+        return np.array([getattr(x, name) for x in found], dtype=np.float64).reshape(-1)
+
+    a0, b0, l1, l2, l3 = (
+        column(x) for x in ("shape", "rate", "launch_rate", "launch_m2", "launch_m3")
+    )
+    seen = np.isfinite(sales)
+    units = np.where(seen, sales, 0.0).sum(axis=1)
+    periods = seen.sum(axis=1).astype(np.float64)
+    chosen = pooled_rate.eligible_rows(sales=sales, forecast_rate=rate)
+    launch = chosen & (units == 0) & ~(rate > 0) & (priors.silent_rows >= priors.min_group_rows)
+    pooled = chosen & ~launch & (priors.slow_rows >= priors.min_group_rows)
+    mean = a0 / b0
+    weight = periods / (b0 + periods)
+    posterior = weight * np.maximum(rate, 0.0) + (1.0 - weight) * mean
+    under_mean, under_variance, phi = launch_terms(l1, l2, l3)
+    nan = np.full(rate.size, np.nan)
+    source = np.where(launch, RateSource.LAUNCH, np.where(pooled, RateSource.POOLED, 0))
+    return PooledRates(
+        source=source.astype(np.int64),
+        rate=np.where(launch, l1, np.where(pooled, posterior, rate)),
+        variance=np.where(
+            launch,
+            np.maximum(l2 - l1**2, 0.0),
+            np.where(pooled, posterior * (1 + h / (b0 + periods)), nan),
+        ),
+        units=units,
+        periods=periods,
+        group_rate=np.where(launch, l1, mean),
+        undershoot_mean=np.where(launch, under_mean, nan),
+        undershoot_variance=np.where(launch, under_variance, nan),
+        dispersion=np.where(launch, phi, nan),
+    )
+
+
+def launch_terms(
+    m1: FloatArray, m2: FloatArray, m3: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Undershoot mean ``E[U]``, variance ``E[U^2] - E[U]^2`` and dispersion ``phi`` of a
+    launch from its raw moments per day (module docstring; 0, 0, 1 without demand)."""
+    safe = np.where(m1 > 0, m1, 1.0)
+    mean = np.where(m1 > 0, np.maximum((m2 - m1) / (2.0 * safe), 0.0), 0.0)
+    second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
+    phi = np.where(m1 > 0, np.maximum(m2 - m1**2, 0.0) / safe, 1.0)
+    return mean, np.maximum(second - mean**2, 0.0), phi
