@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
-from stockguard.adapters.db.views import catalog, policies
+from stockguard.adapters.db.views import catalog, policies, run_priors
 from stockguard.adapters.db.views import replenishment as views
 from stockguard.adapters.db.views.dashboard import replenishment as dashboard_views
 from stockguard.adapters.db.views.proposal_lines import line_facts
@@ -228,18 +228,23 @@ def get_policy(
     """The SKU's replenishment policy per location, computed now as a replenishment run
     would from the latest forecast run, today's stock and the rules: policy, service
     target, safety stock, reorder point, order-up-to level, and where each setting came
-    from. 404 ``no_forecast`` until a planning run forecast the SKU."""
+    from. Slow and never-sold rows are pooled with the group figures the latest
+    replenishment run in ``currency`` stored, as that run's lines are (``pooling_note``
+    says which run, or that none has stored any yet). 404 ``no_forecast`` until a
+    planning run forecast the SKU."""
     with stockguard.reader() as session:
         if catalog.product(session, sku) is None:
             raise errors.UnknownSku(sku)
         run_id = policies.latest_run(session)
         revenue = policies.forecast_revenue(session, run_id) if run_id is not None else {}
+        priors = run_priors.latest_run_priors(session, currency)
     sessions = stockguard.read_sessions or stockguard.sessions
     found = policies_of_sku(
         policies.SkuReplenishmentSource(sessions, sku),
         sku=sku,
         revenue=revenue,
         currency=currency,
+        priors=priors,
     )
     return SkuPolicyRead.from_policies(found)
 

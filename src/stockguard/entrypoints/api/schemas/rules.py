@@ -115,6 +115,20 @@ class LocationPolicyRead(BaseModel):
     demand_dispersion: float | None = Field(
         default=None, description="Variance-to-mean ratio of recent demand (lost_sales)."
     )
+    demand_rate_source: str = Field(
+        default="forecast",
+        description="forecast, pooled (slow seller: rate shrunk toward its category's) or "
+        "launch (never sold: its category's launch rate), as the run's line (ADR 0018).",
+    )
+    demand_rate_per_day: float | None = Field(
+        default=None, description="The pooled or launch rate, units a day; null: forecast."
+    )
+    group_rate_per_day: float | None = Field(
+        default=None, description="The category's rate it is pooled with, units a day."
+    )
+    demand_rate_note: str | None = Field(
+        default=None, description="The pooled rate in one sentence; null when not pooled."
+    )
     summary: str = Field(description="The policy in plain words.")
 
 
@@ -131,6 +145,13 @@ class SkuPolicyRead(BaseModel):
         "the run's default lead time and nothing can be bought."
     )
     locations: list[LocationPolicyRead]
+    pooled_with: int | None = Field(
+        default=None,
+        description="Proposal whose group figures pooled the slow rows; null: not pooled.",
+    )
+    pooling_note: str = Field(
+        default="", description="Whether slow rows were pooled, with which run's figures."
+    )
 
     @classmethod
     def from_policies(cls, found: SkuPolicies) -> Self:
@@ -141,6 +162,8 @@ class SkuPolicyRead(BaseModel):
             abc_class=found.abc_class,
             currency=found.currency,
             has_offer=found.has_offer,
+            pooled_with=found.pooled_with,
+            pooling_note=found.pooling_note,
             locations=[
                 LocationPolicyRead.model_validate(
                     {**_as_dict(policy), "summary": policy_summary(policy)}
