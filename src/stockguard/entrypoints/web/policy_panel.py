@@ -1,5 +1,7 @@
 """The SKU page's "Replenishment policy" panel: the policy per location, computed now, and
-the explanation of the SKU's latest proposal line there."""
+the explanation of the SKU's latest proposal line there. Slow rows are pooled with the
+group figures the latest replenishment run stored (ADR 0018), as that run's lines are;
+``PolicyPanel.pooling`` says with which run's, or that none has stored any yet."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from stockguard.adapters.db.views import policies
+from stockguard.adapters.db.views import policies, run_priors
 from stockguard.adapters.db.views.proposal_lines import (
     POLICY_LABELS,
     LineFacts,
@@ -18,6 +20,9 @@ from stockguard.adapters.db.views.proposal_lines import (
 from stockguard.bootstrap import App
 from stockguard.domain import errors
 from stockguard.services.replenishment.sku_policy import LocationPolicy, policies_of_sku
+
+CURRENCY = "EUR"
+"""The panel's currency (offers and the run whose pooled-rate figures it reads)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,8 @@ class PolicyPanel:
     note: str | None = None
     warning: str | None = None
     """Shown above the rows (e.g. no supplier offers the SKU)."""
+    pooling: str | None = None
+    """Whether slow rows were pooled, with which run's figures (``SkuPolicies.pooling_note``)."""
 
 
 def policy_panel(stockguard: App, sku: str) -> PolicyPanel:
@@ -51,11 +58,12 @@ def policy_panel(stockguard: App, sku: str) -> PolicyPanel:
         run_id = policies.latest_run(session)
         latest = policies.latest_lines_of(session, sku)
         revenue = policies.forecast_revenue(session, run_id) if run_id is not None else {}
+        priors = run_priors.latest_run_priors(session, CURRENCY)
     if run_id is None:
         return PolicyPanel(note="No forecast yet: run stockguard plan forecast first.")
     source = policies.SkuReplenishmentSource(stockguard.read_sessions or stockguard.sessions, sku)
     try:
-        found = policies_of_sku(source, sku=sku, revenue=revenue)
+        found = policies_of_sku(source, sku=sku, revenue=revenue, currency=CURRENCY, priors=priors)
     except errors.NoForecast:
         return PolicyPanel(
             note="The latest planning run did not forecast this SKU, so it has no policy yet."
@@ -70,7 +78,13 @@ def policy_panel(stockguard: App, sku: str) -> PolicyPanel:
             "the levels below assume the default lead time. Add an offer with stockguard "
             "import supplier-offers."
         )
-    return PolicyPanel(rows=rows, run_id=found.run_id, abc_class=found.abc_class, warning=warning)
+    return PolicyPanel(
+        rows=rows,
+        run_id=found.run_id,
+        abc_class=found.abc_class,
+        warning=warning,
+        pooling=found.pooling_note,
+    )
 
 
 def _row(policy: LocationPolicy, latest: Any | None) -> PolicyRow:
