@@ -34,11 +34,15 @@ def _history(
     return sales, categories, forecast
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("seed", "small_group"), [(1, True), (2, True), (3, False)])
 def test_learnt_and_applied_figures_give_the_planning_function_s_rates_bit_for_bit(
-    seed: int,
+    seed: int, small_group: bool
 ) -> None:
+    """``small_group`` False: every group has its own figures (the fallback is then
+    learnt again, no group reaching the minimum)."""
     sales, categories, forecast = _history(seed)
+    if not small_group:  # two halves: rows without a category and Bolts
+        categories = [None if i % 2 else "Bolts" for i in range(len(categories))]
     horizon = np.full(len(categories), 6.0)
     expected = pooled_rate.pooled_rates(
         sales=sales,
@@ -58,6 +62,8 @@ def test_learnt_and_applied_figures_give_the_planning_function_s_rates_bit_for_b
         for name in pooled_rate.PooledRates.__slots__:
             np.testing.assert_array_equal(getattr(found, name), getattr(expected, name), name)
     assert set(expected.source.tolist()) == {0, 1, 2}  # every source is exercised
+    own = [x.prior_rows > 0 and x.launch_rows > 0 for x in priors.groups.values()]
+    assert (len(own) == len(set(categories)) and all(own)) is not small_group
 
 
 def test_one_sku_s_rows_pooled_with_the_stored_figures_get_the_run_s_rates() -> None:

@@ -191,32 +191,41 @@ def estimate(
         )
 
     own, moments = prior(pooled_rate.MIN_GROUP_ROWS), launch(pooled_rate.MIN_GROUP_ROWS)
-    every, every_launch = prior(_EVERY_GROUP_BORROWS), launch(_EVERY_GROUP_BORROWS)
+    # a group without its own figures holds the fallback; only when every group has its
+    # own are they learnt again with no group reaching the minimum
+    borrows, launch_borrows = np.flatnonzero(own.rows == 0), np.flatnonzero(moments.rows == 0)
+    every = (own, int(borrows[0])) if borrows.size else (prior(_EVERY_GROUP_BORROWS), 0)
+    every_launch = (
+        (moments, int(launch_borrows[0]))
+        if launch_borrows.size
+        else (launch(_EVERY_GROUP_BORROWS), 0)
+    )
     labels: list[str | None] = [None, *names]
     groups = {
-        labels[g]: _group(own, moments, g)
+        labels[g]: _group(own, moments, g, g)
         for g in range(n_groups)
         if own.rows[g] > 0 or moments.rows[g] > 0
     }
     return RunPriors(
         groups=groups,
-        fallback=_group(every, every_launch, 0),
+        fallback=_group(every[0], every_launch[0], every[1], every_launch[1]),
         slow_rows=own.total_rows,
         silent_rows=moments.total_rows,
     )
 
 
 def _group(
-    prior: pooled_rate.GammaPrior, moments: pooled_rate.LaunchMoments, g: int
+    prior: pooled_rate.GammaPrior, moments: pooled_rate.LaunchMoments, g: int, k: int
 ) -> GroupFigures:
+    """Group ``g``'s prior and group ``k``'s launch moments."""
     return GroupFigures(
         shape=float(prior.shape[g]),
         rate=float(prior.rate[g]),
         prior_rows=int(prior.rows[g]),
-        launch_rate=float(moments.m1[g]),
-        launch_m2=float(moments.m2[g]),
-        launch_m3=float(moments.m3[g]),
-        launch_rows=int(moments.rows[g]),
+        launch_rate=float(moments.m1[k]),
+        launch_m2=float(moments.m2[k]),
+        launch_m3=float(moments.m3[k]),
+        launch_rows=int(moments.rows[k]),
     )
 
 
@@ -237,10 +246,15 @@ def pooled_rates(
     """
     rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
     h = np.maximum(np.asarray(horizon, dtype=np.float64).reshape(-1), 0.0)
-    found = [priors.figures(c) for c in categories]
+    # one Python pass over the rows (their group), then array lookups
+    known = list(priors.groups.items())
+    index = {name: code for code, (name, _) in enumerate(known)}
+    code = np.array([index.get(c, len(known)) for c in categories], dtype=np.int64)
+    table = [x for _, x in known] + [priors.fallback]
 
     def column(name: str) -> FloatArray:
-        return np.array([getattr(x, name) for x in found], dtype=np.float64).reshape(-1)
+        values = np.array([getattr(x, name) for x in table], dtype=np.float64)
+        return np.asarray(values[code], dtype=np.float64).reshape(-1)
 
     a0, b0, l1, l2, l3 = (
         column(x) for x in ("shape", "rate", "launch_rate", "launch_m2", "launch_m3")
