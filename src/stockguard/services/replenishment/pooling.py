@@ -12,8 +12,12 @@ their forecast. The run's ``Parameters.pooled_rates`` switches it (ADR 0018).
 
 ``pool_demand`` returns the per-day means and spreads the policy reads (the pooled rows'
 replaced by a flat rate and the negative binomial predictive spread over their
-protection interval) and the undershoot terms of the never-sold rows;
-``pooled_sentence`` says it in words for a line's explanation.
+protection interval) and the undershoot terms of the never-sold rows, learning the
+group figures from its rows (``pooled_rate.pooled_rates``; the replays use it);
+``pool_demand_with`` does the same with group figures given (``run_priors``): a run
+learns them from all its rows and stores them with its proposal, one SKU's policy reads
+them back, and both go through it. ``pooled_sentence`` says it in words for a line's
+explanation.
 """
 
 from __future__ import annotations
