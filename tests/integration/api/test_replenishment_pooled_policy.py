@@ -64,6 +64,7 @@ def test_a_slow_sku_s_policy_shows_the_reorder_point_of_the_run_s_line(
         stored = _stored_explanation(app, proposal_id, sku)  # the line's JSON as the run wrote it
         assert policy["demand_rate_source"] == stored["demand_rate"]["source"] == "pooled"
         assert policy["demand_rate_note"] == stored["demand_rate_note"]
+        assert policy["demand_rate_note"] == why["forecast"]["demand_rate_note"]
         assert "its rate is pooled with its category's" in policy["demand_rate_note"]
         assert policy["demand_rate_per_day"] == stored["demand_rate"]["rate_per_day"]
         assert found["pooled_with"] == proposal_id
@@ -84,3 +85,4 @@ def test_a_smooth_sku_s_policy_is_the_same_before_and_after_a_run(
     (policy,) = after["locations"]
     assert (policy["demand_rate_source"], policy["demand_rate_note"]) == ("forecast", None)
     assert lines[smooth]["explanation"]["reorder_point"] == round(policy["reorder_point"], 4)
+    assert lines[smooth]["explanation"]["forecast"]["demand_rate_note"] is None

@@ -113,6 +113,8 @@ class LineFacts:
     model_explanation: str = ""
     undershoot: float | None = None
     """Units the lost-sales model adds for a daily review's undershoot (in the demand)."""
+    demand_rate_note: str | None = None
+    """The pooled rate of a slow row in one sentence (ADR 0018); None: its forecast."""
 
     @property
     def cost(self) -> Decimal:
@@ -174,6 +176,7 @@ def line_facts(row: Any) -> LineFacts:
         reorder_point_model=_text(why_.get("reorder_point_model")),
         model_explanation=_model_explanation(why_),
         undershoot=_number(why_.get("undershoot_units")),
+        demand_rate_note=_text(why_.get("demand_rate_note")),
     )
 
 

@@ -126,6 +126,11 @@ class ForecastRead(BaseModel):
         default=None, description="lost_sales, backorder or cycle_service.", examples=["lost_sales"]
     )
     model_explanation: str = Field(default="", description="The model in one sentence.")
+    demand_rate_note: str | None = Field(
+        default=None,
+        description="A slow or never-sold row's pooled rate in one sentence (ADR 0018); "
+        "null when the row plans with its forecast.",
+    )
 
 
 class PolicyBasisRead(BaseModel):
@@ -312,6 +317,7 @@ def _explanation(line: LineFacts) -> LineExplanationRead:
             undershoot=line.undershoot,
             model=line.reorder_point_model,
             model_explanation=line.model_explanation,
+            demand_rate_note=line.demand_rate_note,
         ),
         safety_stock=line.safety_stock,
         safety_factor=line.safety_factor,
