@@ -22,7 +22,7 @@ from stockguard.services import ports
 from stockguard.services.replenishment import propose, run_priors
 from stockguard.services.replenishment.sku_policy import SkuPolicies, policies_of_sku
 from unit.services.fakes import FakeUnitOfWork
-from unit.services.replenishment_shop import NOW, TODAY
+from unit.services.replenishment_shop import NOW, TODAY, a_shop
 from unit.services.test_replenishment_pooled_rates import LAUNCHED, NEVER, WINDOW, a_fastener_shop
 
 from builders import a_product
@@ -143,3 +143,13 @@ def test_a_smooth_sku_keeps_its_forecast_with_or_without_the_figures() -> None:
     assert paris.forecast_per_day == 2.0
     assert paris.reorder_point == pytest.approx(lines["MUG"].reorder_point, abs=1e-4)
     assert "0 of this SKU's 1 rows are pooled" in pooled.pooling_note
+
+
+def test_a_run_with_too_few_slow_rows_lends_nothing_and_the_policy_says_so() -> None:
+    uow = a_shop()  # three SKUs forecast at 2 a day with no sales history: fewer than 10
+    _, priors = _run(uow)
+    assert priors.slow_rows < priors.min_group_rows
+    found = _policy(uow, "MUG", priors)
+    assert found.pooled_with == priors.proposal_id
+    assert found.pooling_note.endswith("so it pooled none and nothing is pooled here either.")
+    assert found.locations == _policy(uow, "MUG", None).locations

@@ -106,7 +106,8 @@ class SkuPolicies:
     has_offer: bool
     locations: tuple[LocationPolicy, ...]
     pooled_with: int | None = None
-    """Id of the proposal whose group figures pooled the slow rows (None: not pooled)."""
+    """Id of the proposal whose stored group figures were applied (None: none read,
+    nothing pooled); ``pooling_note`` says whether any row was pooled with them."""
     pooling_note: str = ""
     """Whether slow rows were pooled and with which run's figures, in words."""
 
@@ -179,13 +180,13 @@ def pooling_note(priors: run_priors.RunPriors | None, plan: compute.Replenishmen
             "No replenishment run has stored pooled rates yet, so every row here plans "
             "with its own forecast; a run plans slow and never-sold SKUs with a rate "
             "pooled with their category's (ADR 0018). Run stockguard plan replenish and "
-            "this panel will use that run's figures."
+            "the levels here will use that run's figures."
         )
     whose = f"replenishment proposal {priors.proposal_id} (forecast run {priors.run_id})"
     if priors.slow_rows < priors.min_group_rows:
         return (
             f"{whose} had {priors.slow_rows} slow rows, fewer than "
-            f"{priors.min_group_rows}, so it pooled none and neither does this panel."
+            f"{priors.min_group_rows}, so it pooled none and nothing is pooled here either."
         )
     rates = plan.rows.pooled
     n_pooled = 0 if rates is None else int((rates.source != RateSource.FORECAST).sum())

@@ -147,7 +147,8 @@ class SkuPolicyRead(BaseModel):
     locations: list[LocationPolicyRead]
     pooled_with: int | None = Field(
         default=None,
-        description="Proposal whose group figures pooled the slow rows; null: not pooled.",
+        description="Proposal whose stored group figures were applied (pooling_note says "
+        "whether any row was pooled); null: none stored yet, nothing pooled.",
     )
     pooling_note: str = Field(
         default="", description="Whether slow rows were pooled, with which run's figures."
