@@ -363,38 +363,92 @@ def pooled_rates(
     moments = launch_moments(
         sales=values, group=member, n_groups=n_groups, min_group_rows=min_group_rows
     )
-    launch = chosen & (units == 0) & ~(rate > 0) & (moments.total_rows >= min_group_rows)
-    pooled = chosen & ~launch & (prior.total_rows >= min_group_rows)
-    a0, b0 = prior.shape[member], prior.rate[member]
-    posterior = (a0 + units) / (b0 + periods)
-    if shrink_forecast:
-        weight = periods / (b0 + periods)
-        posterior = weight * np.maximum(rate, 0.0) + (1.0 - weight) * prior.mean[member]
-    l1, l2, l3 = moments.m1[member], moments.m2[member], moments.m3[member]
-    launch_variance = np.maximum(l2 - l1**2, 0.0)
-    under_mean, under_variance, phi = _launch_terms(l1, l2, l3)
-    source = np.where(launch, RateSource.LAUNCH, np.where(pooled, RateSource.POOLED, 0))
-    nan = np.full(n_rows, np.nan)
-    return PooledRates(
-        source=source.astype(np.int64),
-        rate=np.where(launch, l1, np.where(pooled, posterior, rate)),
-        variance=np.where(
-            launch, launch_variance, np.where(pooled, posterior * (1 + h / (b0 + periods)), nan)
-        ),
-        units=units,
-        periods=periods,
-        group_rate=np.where(launch, l1, prior.mean[member]),
-        undershoot_mean=np.where(launch, under_mean, nan),
-        undershoot_variance=np.where(launch, under_variance, nan),
-        dispersion=np.where(launch, phi, nan),
+    return apply_priors(
+        sales=values,
+        forecast_rate=rate,
+        horizon=h,
+        shape=prior.shape[member],
+        rate_b0=prior.rate[member],
+        launch=(moments.m1[member], moments.m2[member], moments.m3[member]),
+        may_pool=bool(prior.total_rows >= min_group_rows),
+        may_launch=bool(moments.total_rows >= min_group_rows),
+        shrink_forecast=shrink_forecast,
     )
 
 
-def _launch_terms(
+def apply_priors(
+    *,
+    sales: Any,
+    forecast_rate: Any,
+    horizon: Any,
+    shape: Any,
+    rate_b0: Any,
+    launch: tuple[Any, Any, Any],
+    may_pool: bool,
+    may_launch: bool,
+    shrink_forecast: bool = False,
+) -> PooledRates:
+    """Each row's rate from its group's figures, already looked up per row (the second
+    half of ``pooled_rates``; a one-SKU computation calls it with a stored run's figures).
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where not observed.
+        forecast_rate: (n,) units per period; horizon: (n,) periods, >= 0.
+        shape, rate_b0: (n,) the row's group prior ``a0`` >= 0 and ``b0`` > 0 (periods).
+        launch: (n,) each, the group's launch moments ``l_1, l_2, l_3`` per period.
+        may_pool, may_launch: whether the run had enough slow / silent rows to pool or to
+            launch at all (``MIN_GROUP_ROWS``).
+        shrink_forecast: the credibility form (``pooled_rates``).
+
+    Equations (module docstring): launch rows (slow, no sale, no positive forecast) take
+    ``l_1`` with variance ``l_2 - l_1^2``; pooled rows ``lambda_hat = (a0 + S) / (b0 + n)``
+    (or ``w r + (1 - w) a0 / b0``, ``w = n / (b0 + n)``) with variance
+    ``lambda_hat (1 + h / (b0 + n))``; other rows keep their forecast.
+    """
+    values = np.asarray(sales, dtype=np.float64)
+    rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
+    h = np.maximum(np.asarray(horizon, dtype=np.float64).reshape(-1), 0.0)
+    a0 = np.asarray(shape, dtype=np.float64).reshape(-1)
+    b0 = np.asarray(rate_b0, dtype=np.float64).reshape(-1)
+    l1, l2, l3 = (np.asarray(m, dtype=np.float64).reshape(-1) for m in launch)
+    seen = np.isfinite(values)
+    units = np.where(seen, values, 0.0).sum(axis=1)
+    periods = seen.sum(axis=1).astype(np.float64)
+    chosen = eligible_rows(sales=values, forecast_rate=rate)
+    launched = chosen & (units == 0) & ~(rate > 0) & may_launch
+    pooled = chosen & ~launched & may_pool
+    group_mean = a0 / b0
+    posterior = (a0 + units) / (b0 + periods)
+    if shrink_forecast:
+        weight = periods / (b0 + periods)
+        posterior = weight * np.maximum(rate, 0.0) + (1.0 - weight) * group_mean
+    under_mean, under_variance, phi = launch_terms(l1, l2, l3)
+    source = np.where(launched, RateSource.LAUNCH, np.where(pooled, RateSource.POOLED, 0))
+    nan = np.full(rate.size, np.nan)
+    return PooledRates(
+        source=source.astype(np.int64),
+        rate=np.where(launched, l1, np.where(pooled, posterior, rate)),
+        variance=np.where(
+            launched,
+            np.maximum(l2 - l1**2, 0.0),
+            np.where(pooled, posterior * (1 + h / (b0 + periods)), nan),
+        ),
+        units=units,
+        periods=periods,
+        group_rate=np.where(launched, l1, group_mean),
+        undershoot_mean=np.where(launched, under_mean, nan),
+        undershoot_variance=np.where(launched, under_variance, nan),
+        dispersion=np.where(launched, phi, nan),
+    )
+
+
+def launch_terms(
     m1: FloatArray, m2: FloatArray, m3: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Undershoot mean, variance and dispersion from raw moments per period (0, 0, 1
-    without demand); ``lost_sales.undershoot_moments`` on moments instead of sales."""
+    """Undershoot mean ``E[U] = (m2 - m1) / (2 m1)``, variance ``E[U^2] - E[U]^2`` with
+    ``E[U^2] = (2 m3 - 3 m2 + m1) / (6 m1)``, and dispersion ``phi = (m2 - m1^2) / m1``
+    from raw moments per period, all (n,) (0, 0, 1 without demand);
+    ``lost_sales.undershoot_moments`` on moments instead of sales."""
     safe = np.where(m1 > 0, m1, 1.0)
     mean = np.where(m1 > 0, np.maximum((m2 - m1) / (2.0 * safe), 0.0), 0.0)
     second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)

@@ -11,17 +11,11 @@ and apply them to the SKU's rows exactly as the run did (``pooled_rates``), so b
 the same reorder point (ADR 0018, "Consequence").
 
 ``estimate`` learns the figures with ``planning.inventory.pooled_rate``'s own functions
-(``eligible_rows``, ``gamma_prior``, ``launch_moments``); ``pooled_rates`` is that
-module's ``pooled_rates(shrink_forecast=True)`` with the figures given instead of
-learnt. A unit test checks the pair reproduces the planning function bit for bit.
-
-Equations (per row of group ``g``, periods = days; ``pooled_rate`` docstring):
-
-    POOLED:  w = n / (b0 + n),  lambda = w max(f, 0) + (1 - w) a0 / b0,
-             per-period variance lambda (1 + h / (b0 + n))
-    LAUNCH:  lambda = l_1,  variance l_2 - l_1^2,
-             E[U] = (l_2 - l_1) / (2 l_1),  E[U^2] = (2 l_3 - 3 l_2 + l_1) / (6 l_1),
-             phi = (l_2 - l_1^2) / l_1
+(``eligible_rows``, ``gamma_prior``, ``launch_moments``); ``pooled_rates`` looks each
+row's group figures up and applies them with the same module's ``apply_priors`` (the
+second half of its ``pooled_rates``, whose docstrings give the equations), in the
+credibility form a run uses. A unit test checks the pair reproduces the planning
+function bit for bit.
 """
 
 from __future__ import annotations
@@ -36,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.inventory import pooled_rate
-from stockguard.planning.inventory.pooled_rate import PooledRates, RateSource
+from stockguard.planning.inventory.pooled_rate import PooledRates
 from stockguard.services.replenishment.settings import FloatArray
 
 PARAMETER_KEY = "pooled_priors"
@@ -244,8 +238,6 @@ def pooled_rates(
         sales: (n, days) units a day, NaN unobserved; categories: (n,).
         forecast_rate: (n,) units a day; horizon: (n,) days the variance spreads over.
     """
-    rate = np.asarray(forecast_rate, dtype=np.float64).reshape(-1)
-    h = np.maximum(np.asarray(horizon, dtype=np.float64).reshape(-1), 0.0)
     # one Python pass over the rows (their group), then array lookups
     known = list(priors.groups.items())
     index = {name: code for code, (name, _) in enumerate(known)}
@@ -256,45 +248,14 @@ def pooled_rates(
         values = np.array([getattr(x, name) for x in table], dtype=np.float64)
         return np.asarray(values[code], dtype=np.float64).reshape(-1)
 
-    a0, b0, l1, l2, l3 = (
-        column(x) for x in ("shape", "rate", "launch_rate", "launch_m2", "launch_m3")
+    return pooled_rate.apply_priors(
+        sales=sales,
+        forecast_rate=forecast_rate,
+        horizon=horizon,
+        shape=column("shape"),
+        rate_b0=column("rate"),
+        launch=(column("launch_rate"), column("launch_m2"), column("launch_m3")),
+        may_pool=priors.slow_rows >= priors.min_group_rows,
+        may_launch=priors.silent_rows >= priors.min_group_rows,
+        shrink_forecast=True,
     )
-    seen = np.isfinite(sales)
-    units = np.where(seen, sales, 0.0).sum(axis=1)
-    periods = seen.sum(axis=1).astype(np.float64)
-    chosen = pooled_rate.eligible_rows(sales=sales, forecast_rate=rate)
-    launch = chosen & (units == 0) & ~(rate > 0) & (priors.silent_rows >= priors.min_group_rows)
-    pooled = chosen & ~launch & (priors.slow_rows >= priors.min_group_rows)
-    mean = a0 / b0
-    weight = periods / (b0 + periods)
-    posterior = weight * np.maximum(rate, 0.0) + (1.0 - weight) * mean
-    under_mean, under_variance, phi = launch_terms(l1, l2, l3)
-    nan = np.full(rate.size, np.nan)
-    source = np.where(launch, RateSource.LAUNCH, np.where(pooled, RateSource.POOLED, 0))
-    return PooledRates(
-        source=source.astype(np.int64),
-        rate=np.where(launch, l1, np.where(pooled, posterior, rate)),
-        variance=np.where(
-            launch,
-            np.maximum(l2 - l1**2, 0.0),
-            np.where(pooled, posterior * (1 + h / (b0 + periods)), nan),
-        ),
-        units=units,
-        periods=periods,
-        group_rate=np.where(launch, l1, mean),
-        undershoot_mean=np.where(launch, under_mean, nan),
-        undershoot_variance=np.where(launch, under_variance, nan),
-        dispersion=np.where(launch, phi, nan),
-    )
-
-
-def launch_terms(
-    m1: FloatArray, m2: FloatArray, m3: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Undershoot mean ``E[U]``, variance ``E[U^2] - E[U]^2`` and dispersion ``phi`` of a
-    launch from its raw moments per day (module docstring; 0, 0, 1 without demand)."""
-    safe = np.where(m1 > 0, m1, 1.0)
-    mean = np.where(m1 > 0, np.maximum((m2 - m1) / (2.0 * safe), 0.0), 0.0)
-    second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
-    phi = np.where(m1 > 0, np.maximum(m2 - m1**2, 0.0) / safe, 1.0)
-    return mean, np.maximum(second - mean**2, 0.0), phi
