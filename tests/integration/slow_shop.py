@@ -55,8 +55,8 @@ def _record() -> ports.PlanningRunRecord:
     )
 
 
-def seed_slow_shop(app: App) -> tuple[list[str], str]:
-    """The module docstring's shop: (slow SKUs, smooth SKU), random keys."""
+def seed_slow_shop(app: App) -> tuple[list[str], str, str]:
+    """The module docstring's shop: (slow SKUs, smooth SKU, store), random keys."""
     store, supplier = random_sku("STO")[:16], random_sku("SUP")
     category = random_sku("Fasteners")
     slow = [random_sku("SLOW") for _ in range(12)]
@@ -87,4 +87,4 @@ def seed_slow_shop(app: App) -> tuple[list[str], str]:
         uow.bulk.record_movements(moves)
         uow.forecasts.add_run(_record(), rows)
         uow.commit()
-    return slow, smooth
+    return slow, smooth, store

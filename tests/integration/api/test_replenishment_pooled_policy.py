@@ -47,7 +47,7 @@ def _run_lines(client: TestClient, headers: Headers) -> tuple[int, dict[str, Any
 def test_a_slow_sku_s_policy_shows_the_reorder_point_of_the_run_s_line(
     app: App, client: TestClient, planner_headers: Headers
 ) -> None:
-    slow, _ = seed_slow_shop(app)
+    slow, _, _ = seed_slow_shop(app)
     before = _policy(client, planner_headers, slow[0])
     assert before["pooled_with"] is None
     assert before["pooling_note"].startswith("No replenishment run has stored pooled rates")
@@ -77,7 +77,7 @@ def test_a_slow_sku_s_policy_shows_the_reorder_point_of_the_run_s_line(
 def test_a_smooth_sku_s_policy_is_the_same_before_and_after_a_run(
     app: App, client: TestClient, planner_headers: Headers
 ) -> None:
-    _, smooth = seed_slow_shop(app)
+    _, smooth, _ = seed_slow_shop(app)
     before = _policy(client, planner_headers, smooth)
     _, lines = _run_lines(client, planner_headers)
     after = _policy(client, planner_headers, smooth)

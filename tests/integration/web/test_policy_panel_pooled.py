@@ -20,7 +20,7 @@ def _panel(signed_in: TestClient, sku: str) -> str:
 def test_the_panel_pools_a_slow_sku_with_the_latest_run_s_figures_and_says_so(
     app: App, signed_in: TestClient
 ) -> None:
-    slow, smooth = seed_slow_shop(app)
+    slow, smooth, _ = seed_slow_shop(app)
     before = _panel(signed_in, slow[0])
     assert "No replenishment run has stored pooled rates yet" in before
     assert "its rate is pooled" not in before
