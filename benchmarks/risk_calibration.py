@@ -36,16 +36,19 @@ the replay shows whether it did:
 * peer, what a classic tool does: a normal demand over a fixed horizon (the stated lead
   time; the first open order's stated due day), ``1 - Phi((a - mu T) / (sigma sqrt T))``.
 
-``--demand forecast`` reads the product's own forecast instead (the AutoForecaster on
-the observed history, censored and inferred stock-out days unobserved; on day ``t`` the
-mean and the mean squared p10-p90 spread of days ``t + 1 .. t + 14`` of the latest fit),
-refitted every ``--forecast-refit-every`` days: 28 by default (its first form), 1 as a
-shop's daily planning run does. Fits are cached by their exact input
+**The headline reads the product's own forecast** (``--demand forecast``, the default
+since ADR 0025: the AutoForecaster on the observed history, censored and inferred
+stock-out days unobserved; on day ``t`` the mean and the mean squared p10-p90 spread of
+days ``t + 1 .. t + 14`` of the latest fit), refitted every ``--forecast-refit-every``
+days: 1 by default, as a shop's daily planning run does (28 was the diagnostic's first
+form). ``--demand trailing`` is the stand-in the headline used before ADR 0025: the
+trailing 56-in-stock-day mean of the first paragraphs, with ``sigma^2`` their variance.
+Fits are cached by their exact input
 (``_risk_replay.FitCache``, on disk under ``--forecast-cache``): the history a fit sees
 holds the replay's own stock-outs, which follow the seed's lead-time draws, so the
 seeds share only the fits made before their masks differ; reruns share them all.
 
-The trailing mean stands in for the product's forecast; both regress toward the level:
+The trailing mean stood in for the product's forecast; both regress toward the level:
 one that is low is more often low by chance than high, so what follows it runs above it.
 The product's refresh can read its forecast's rate as ``b mu``, ``b`` the rate ratio of
 ``mu``'s velocity band (the drift's edges) measured on its own settled planning runs
@@ -545,17 +548,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--demand",
         choices=("trailing", "forecast"),
-        default="trailing",
-        help="demand estimate: trailing 56 in-stock days, or the product's AutoForecaster "
-        "refitted every --forecast-refit-every days (mean and p10-p90 spread of the next "
-        "14 days; a diagnostic)",
+        default="forecast",
+        help="demand estimate: the product's AutoForecaster refitted every "
+        "--forecast-refit-every days (mean and p10-p90 spread of the next 14 days; the "
+        "headline, ADR 0025), or the trailing 56 in-stock days (the stand-in before it)",
     )
     parser.add_argument(
         "--forecast-refit-every",
         type=int,
-        default=risk_replay.FORECAST_REFIT_EVERY,
-        help="days between two refits of --demand forecast's AutoForecaster (default 28, "
-        "the diagnostic's first form; 1: daily, as a shop's planning run refits)",
+        default=1,
+        help="days between two refits of --demand forecast's AutoForecaster (default 1: "
+        "daily, as a shop's planning run refits; 28 was the diagnostic's first form)",
     )
     parser.add_argument(
         "--forecast-cache",
