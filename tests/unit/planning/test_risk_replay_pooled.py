@@ -5,35 +5,19 @@ M5's departments (one group for codes without them)."""
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from stockguard.planning import simulation as sim
 from stockguard.planning.inventory.pooled_rate import RateSource
+from unit.planning._benchmark_modules import ample_stock_paths, benchmark_module
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
 N_SLOW, HISTORY, DAYS = 20, 120, 10
 
 
 def _replay(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    return importlib.import_module("_risk_replay")
-
-
-def _paths(sales: np.ndarray) -> sim.ReplayPaths:
-    """Ample stock every day (no stock-out), ``sales`` served."""
-    shape = sales.shape
-    return sim.ReplayPaths(
-        on_hand=np.full(shape, 1000.0),
-        sales=sales,
-        receipts=np.zeros(shape),
-        orders=np.zeros(shape),
-        stocked_out=np.zeros(shape, dtype=bool),
-    )
+    return benchmark_module(monkeypatch, "_risk_replay")
 
 
 def _shop() -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +41,7 @@ def _pooled(module: Any, history: np.ndarray, sales: np.ndarray) -> Any:
     sigma2[-1] = 5.0
     return module.pooled_demand(
         history,
-        _paths(sales),
+        ample_stock_paths(sales),
         np.full(n, 1000.0),
         mu,
         sigma2,

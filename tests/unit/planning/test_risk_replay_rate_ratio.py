@@ -5,35 +5,17 @@ about doubled once a year of origins is known."""
 
 from __future__ import annotations
 
-import importlib
 import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from stockguard.planning import simulation as sim
-
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
+from unit.planning._benchmark_modules import ample_stock_paths, benchmark_module
 
 
 def _replay(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    module = importlib.import_module("_risk_replay")
-    return module
-
-
-def _paths(sales: np.ndarray) -> sim.ReplayPaths:
-    """Ample stock every day (no stock-out), ``sales`` served."""
-    shape = sales.shape
-    return sim.ReplayPaths(
-        on_hand=np.full(shape, 1000.0),
-        sales=sales,
-        receipts=np.zeros(shape),
-        orders=np.zeros(shape),
-        stocked_out=np.zeros(shape, dtype=bool),
-    )
+    return benchmark_module(monkeypatch, "_risk_replay")
 
 
 def test_the_ratio_of_a_day_reads_no_outcome_after_its_refit(
@@ -47,11 +29,12 @@ def test_the_ratio_of_a_day_reads_no_outcome_after_its_refit(
     mu = np.full((n_sku, n_days), 2.0)
     edges = np.array([1.0])
 
-    found = replay.prequential_rate_ratio(history, _paths(sales), np.full(n_sku, 1000.0), mu, edges)
+    stock = np.full(n_sku, 1000.0)
+    found = replay.prequential_rate_ratio(history, ample_stock_paths(sales), stock, mu, edges)
     t = 42  # a refit day (every 7)
     later = sales.copy()
     later[:, t + 1 :] *= 5.0  # what came after the end of day t
-    again = replay.prequential_rate_ratio(history, _paths(later), np.full(n_sku, 1000.0), mu, edges)
+    again = replay.prequential_rate_ratio(history, ample_stock_paths(later), stock, mu, edges)
 
     assert again.ratio[:, : t + 7] == pytest.approx(found.ratio[:, : t + 7])
     assert not np.allclose(again.ratio[:, t + 7 :], found.ratio[:, t + 7 :])
@@ -71,7 +54,7 @@ def test_a_stand_in_at_half_what_sold_is_read_about_doubled(
     mu = np.full((n_sku, n_days), 1.0)
 
     found = replay.prequential_rate_ratio(
-        history, _paths(sales), np.full(n_sku, 1000.0), mu, np.zeros(0)
+        history, ample_stock_paths(sales), np.full(n_sku, 1000.0), mu, np.zeros(0)
     )
 
     day, last = found.fits[-1]
