@@ -36,7 +36,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,16 @@ from stockguard.planning import simulation as sim
 from stockguard.planning.inventory import lost_sales, policies, undershoot
 
 FloatArray = npt.NDArray[np.float64]
+
+
+RATE_EDGES: tuple[float, ...] = (0, 0.5, 1, 2, 5, 10, np.inf)
+"""Edges of the demand-rate groups the tables print, units a period."""
+
+
+def rate_bands(rate: np.ndarray) -> Iterator[tuple[float, float, np.ndarray]]:
+    """(low, high, mask) per group of ``RATE_EDGES``: mask (n,) of ``low <= rate < high``."""
+    for low, high in itertools.pairwise(RATE_EDGES):
+        yield low, high, (rate >= low) & (rate < high)
 
 
 def expected_shortage(mean: FloatArray, std: FloatArray, s: FloatArray) -> FloatArray:
@@ -200,7 +210,6 @@ def report(
             f"{served[rows].sum() / d:.4f}, predicted "
             f"{float((predicted[rows] * demand[rows]).sum() / d):.4f}"
         )
-    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
     total = demand.sum()
     print(
         f"\n{data.name}, target {target:.2f}: achieved {served.sum() / total:.4f}, "
@@ -210,8 +219,8 @@ def report(
         "daily demand | SKUs | demand share | achieved | predicted | excess pts (share) "
         "| s at E[X] days | mean s - floor(s)"
     )
-    for low, high in itertools.pairwise(edges):
-        rows = (rate >= low) & (rate < high) & (demand > 0)
+    for low, high, band in rate_bands(rate):
+        rows = band & (demand > 0)
         if not rows.any():
             continue
         d = demand[rows].sum()
@@ -247,9 +256,7 @@ def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
         "\ndaily demand | demand/forecast over E[L]-1 | residual MS / model demand var "
         "| model demand var | lead-time var | undershoot var"
     )
-    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
-    for low, high in itertools.pairwise(edges):
-        pick = (rate >= low) & (rate < high)
+    for low, high, pick in rate_bands(rate):
         if not pick.any():
             continue
         m, v, c = mean[pick], var[pick], came[pick]
@@ -299,12 +306,10 @@ def report_undershoot(data: data_sets.ReplayData, result: sim.ReplayResult, rec:
         "| forecast / demand"
     )
     forecast = np.stack(rec.weight[1 : days + 1], axis=1).sum(axis=1)
-    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
-    for low, high in itertools.pairwise(edges):
-        pick = ((rate >= low) & (rate < high))[:, None] & ordered
+    for low, high, rows in rate_bands(rate):
+        pick = rows[:, None] & ordered
         if not pick.any():
             continue
-        rows = (rate >= low) & (rate < high)
         lost = demand - paths.sales
         print(
             f"{low:>4}-{high:<4} | {int(pick.sum()):6d} | {realized[pick].mean():7.2f} | "
@@ -330,9 +335,7 @@ def report_ex_ante(data: data_sets.ReplayData, result: sim.ReplayResult, rec: Re
         "\nrate before the replay | SKUs | demand share | achieved | forecast / demand | "
         "history rate / replay rate"
     )
-    edges = [0, 0.5, 1, 2, 5, 10, np.inf]
-    for low, high in itertools.pairwise(edges):
-        rows = (before >= low) & (before < high)
+    for low, high, rows in rate_bands(before):
         if not rows.any():
             continue
         d = max(float(demand[rows].sum()), 1e-9)
