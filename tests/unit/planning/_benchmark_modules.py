@@ -22,13 +22,16 @@ def benchmark_module(monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
     return importlib.import_module(name)
 
 
-def ample_stock_paths(sales: np.ndarray) -> sim.ReplayPaths:
-    """Replay paths (n, days) with ample stock every day (no stock-out), ``sales`` served."""
+def ample_stock_paths(
+    sales: np.ndarray, stocked_out: np.ndarray | None = None
+) -> sim.ReplayPaths:
+    """Replay paths (n, days) with ample stock every day, ``sales`` served;
+    ``stocked_out`` marks days demand exceeded it (None: no stock-out)."""
     shape = sales.shape
     return sim.ReplayPaths(
         on_hand=np.full(shape, 1000.0),
         sales=sales,
         receipts=np.zeros(shape),
         orders=np.zeros(shape),
-        stocked_out=np.zeros(shape, dtype=bool),
+        stocked_out=np.zeros(shape, dtype=bool) if stocked_out is None else stocked_out,
     )

@@ -6,7 +6,6 @@ agree."""
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,29 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from stockguard.planning import simulation as sim
+from unit.planning._benchmark_modules import ample_stock_paths, benchmark_module
 
-BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
 HORIZON = 49
 
 
 @pytest.fixture
 def replay(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    yield importlib.import_module("_risk_replay")
+    yield benchmark_module(monkeypatch, "_risk_replay")
     sys.modules.pop("_risk_replay", None)
-
-
-def _paths(sales: np.ndarray, stocked_out: np.ndarray | None = None) -> sim.ReplayPaths:
-    """Ample stock every day; ``stocked_out`` marks the days demand exceeded it."""
-    shape = sales.shape
-    return sim.ReplayPaths(
-        on_hand=np.full(shape, 1000.0),
-        sales=sales,
-        receipts=np.zeros(shape),
-        orders=np.zeros(shape),
-        stocked_out=np.zeros(shape, dtype=bool) if stocked_out is None else stocked_out,
-    )
 
 
 class RecordingFit:
@@ -66,7 +51,7 @@ def test_a_daily_refit_fits_every_day_on_what_was_known_at_its_end(replay: Any) 
     fit = RecordingFit()
 
     mean, var = replay.forecast_demand(
-        history, _paths(sales), np.full(6, 1000.0), fit, refit_every=1
+        history, ample_stock_paths(sales), np.full(6, 1000.0), fit, refit_every=1
     )
 
     assert [day for day, _ in fit.inputs] == list(range(30))
@@ -80,13 +65,13 @@ def test_a_daily_refit_fits_every_day_on_what_was_known_at_its_end(replay: Any) 
 def test_a_day_reads_no_sale_after_it(replay: Any) -> None:
     history, sales = _series()
     first = replay.forecast_demand(
-        history, _paths(sales), np.full(6, 1000.0), RecordingFit(), refit_every=1
+        history, ample_stock_paths(sales), np.full(6, 1000.0), RecordingFit(), refit_every=1
     )[0]
     later = sales.copy()
     later[:, 16:] *= 4.0
 
     again = replay.forecast_demand(
-        history, _paths(later), np.full(6, 1000.0), RecordingFit(), refit_every=1
+        history, ample_stock_paths(later), np.full(6, 1000.0), RecordingFit(), refit_every=1
     )[0]
 
     assert again[:, :16] == pytest.approx(first[:, :16])
@@ -99,7 +84,8 @@ def test_stock_out_days_reach_the_fit_unobserved(replay: Any) -> None:
     out[2, 5] = True
     fit = RecordingFit()
 
-    replay.forecast_demand(history, _paths(sales, out), np.full(6, 1000.0), fit, refit_every=1)
+    paths = ample_stock_paths(sales, out)
+    replay.forecast_demand(history, paths, np.full(6, 1000.0), fit, refit_every=1)
 
     day, observed = fit.inputs[8]
     assert day == 8
@@ -152,7 +138,7 @@ def test_a_cached_replay_gives_the_uncached_figures(replay: Any, tmp_path: Path)
     out = np.zeros(sales.shape, dtype=bool)
     out[1, 12:15] = True
     cache = replay.FitCache(tag="t", version="v", directory=tmp_path)
-    paths = _paths(sales, out)
+    paths = ample_stock_paths(sales, out)
     plain = replay.forecast_demand(
         history, paths, np.full(6, 1000.0), RecordingFit(), refit_every=1
     )
