@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from stockguard.planning.inventory import pooled_rate
-from stockguard.services.replenishment import run_priors
+from stockguard.services.replenishment import pooling, run_priors
 
 CATEGORIES = ("Bolts", "Nuts", None, "Washers")
 
@@ -46,7 +46,7 @@ def test_learnt_and_applied_figures_give_the_planning_function_s_rates_bit_for_b
     horizon = np.full(len(categories), 6.0)
     expected = pooled_rate.pooled_rates(
         sales=sales,
-        group=_codes(categories),
+        group=pooling.group_codes(categories),
         forecast_rate=forecast,
         horizon=horizon,
         shrink_forecast=True,
@@ -71,7 +71,7 @@ def test_one_sku_s_rows_pooled_with_the_stored_figures_get_the_run_s_rates() -> 
     horizon = np.linspace(0.0, 20.0, len(categories))
     run = pooled_rate.pooled_rates(
         sales=sales,
-        group=_codes(categories),
+        group=pooling.group_codes(categories),
         forecast_rate=forecast,
         horizon=horizon,
         shrink_forecast=True,
@@ -108,8 +108,3 @@ def test_damaged_or_absent_figures_read_as_none() -> None:
     assert run_priors.from_json({**good, "fallback": {"shape": 1.0}}) is None
     broken = {**good, "fallback": {**good["fallback"], "rate": 0.0}}
     assert run_priors.from_json(broken) is None
-
-
-def _codes(categories: list[str | None]) -> np.ndarray:
-    names = sorted({c for c in categories if c is not None})
-    return np.array([names.index(c) + 1 if c is not None else 0 for c in categories])

@@ -269,12 +269,7 @@ def _pooled(
     history = inputs.sales_history
     if not parameters.pooled_rates or history is None or not inputs.n_rows:
         return None, None
-    if priors is None:
-        _, rate = pooling.lead_time_rate(inputs.daily_mean, lead)
-        priors = run_priors.estimate(
-            sales=history, categories=inputs.categories, forecast_rate=rate
-        )
-    demand = pooling.pool_demand_with(
+    return pooling.pool_demand_with(
         priors,
         daily_mean=inputs.daily_mean,
         daily_std=inputs.daily_std,
@@ -282,7 +277,6 @@ def _pooled(
         categories=inputs.categories,
         lead_time_mean=lead,
     )
-    return demand, priors
 
 
 def _policies(

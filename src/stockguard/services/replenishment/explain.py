@@ -198,9 +198,6 @@ def _row_explanations(
     return found
 
 
-_RATE_SOURCES = {RateSource.FORECAST: "forecast", RateSource.POOLED: "pooled"}
-
-
 def _pooled_entries(
     inputs: PlanInputs, plan: ReplenishmentPlan, found: dict[int, dict[str, object]]
 ) -> None:
@@ -214,11 +211,10 @@ def _pooled_entries(
     rates = np.round(pooled.rate[rows], 6).tolist()
     group_rates = np.round(pooled.group_rate[rows], 6).tolist()
     units, periods = pooled.units[rows].tolist(), pooled.periods[rows].tolist()
-    names = {int(x): name for x, name in _RATE_SOURCES.items()}
     for i, row in enumerate(rows):
         entry = found[row]
         entry["demand_rate"] = {
-            "source": names.get(sources[i], "launch"),
+            "source": pooling.SOURCE_NAMES[sources[i]],
             "rate_per_day": rates[i],
             "group_rate_per_day": group_rates[i],
             "units_sold": units[i],

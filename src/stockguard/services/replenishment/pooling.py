@@ -51,10 +51,9 @@ class PooledDemand:
 
 
 def group_codes(categories: Sequence[str | None]) -> IntArray:
-    """(n,) int group per row: one per category, rows without one together (code 0)."""
-    names = sorted({c for c in categories if c is not None})
-    index = {name: code + 1 for code, name in enumerate(names)}
-    return np.array([index.get(c, 0) if c is not None else 0 for c in categories], np.int64)
+    """(n,) int group per row: one per category, rows without one together (code 0;
+    ``run_priors.category_groups``)."""
+    return run_priors.category_groups(categories)[1]
 
 
 def pool_demand(
@@ -88,17 +87,23 @@ def pool_demand(
 
 
 def pool_demand_with(
-    priors: run_priors.RunPriors,
+    priors: run_priors.RunPriors | None,
     *,
     daily_mean: FloatArray,
     daily_std: FloatArray,
     sales_history: FloatArray,
     categories: Sequence[str | None],
     lead_time_mean: FloatArray,
-) -> PooledDemand:
-    """``pool_demand`` with a run's group figures given (``run_priors``) instead of
-    learnt from these rows: the same result when they are the run's own rows."""
+) -> tuple[PooledDemand, run_priors.RunPriors]:
+    """``pool_demand`` with a run's group figures (``run_priors``): given (one SKU's
+    rows, too few to learn them), or None to learn them from these rows
+    (``run_priors.estimate``, what a run stores); the same result as ``pool_demand``
+    when they are the run's own rows. Returns the demand and the figures used."""
     lead, forecast_rate = lead_time_rate(daily_mean, lead_time_mean)
+    if priors is None:
+        priors = run_priors.estimate(
+            sales=sales_history, categories=categories, forecast_rate=forecast_rate
+        )
     rates = run_priors.pooled_rates(
         priors,
         sales=sales_history,
@@ -106,7 +111,7 @@ def pool_demand_with(
         forecast_rate=forecast_rate,
         horizon=lead - 1.0,
     )
-    return demand_of(rates, daily_mean=daily_mean, daily_std=daily_std)
+    return demand_of(rates, daily_mean=daily_mean, daily_std=daily_std), priors
 
 
 def lead_time_rate(
@@ -133,6 +138,14 @@ def demand_of(rates: PooledRates, *, daily_mean: FloatArray, daily_std: FloatArr
         terms=rates.history_terms,
         rates=rates,
     )
+
+
+SOURCE_NAMES = {
+    int(RateSource.FORECAST): "forecast",
+    int(RateSource.POOLED): "pooled",
+    int(RateSource.LAUNCH): "launch",
+}
+"""A row's ``RateSource`` as explanations and policies name it."""
 
 
 def pooled_sentence(

@@ -31,7 +31,7 @@ import numpy as np
 
 from stockguard.planning.inventory import pooled_rate
 from stockguard.planning.inventory.pooled_rate import PooledRates
-from stockguard.services.replenishment.settings import FloatArray
+from stockguard.services.replenishment.settings import FloatArray, IntArray
 
 PARAMETER_KEY = "pooled_priors"
 """Key of the figures in a proposal's ``parameters`` (a JSON column; no migration)."""
@@ -161,9 +161,7 @@ def estimate(
         categories: (n,) the rows' categories (None: without one).
         forecast_rate: (n,) units a day, the forecast over the lead time.
     """
-    names = sorted({c for c in categories if c is not None})
-    index = {name: code + 1 for code, name in enumerate(names)}
-    member = np.array([index[c] if c is not None else 0 for c in categories], np.int64)
+    names, member = category_groups(categories)
     n_groups = len(names) + 1
     seen = np.isfinite(sales)
     units = np.where(seen, sales, 0.0).sum(axis=1)
@@ -206,6 +204,14 @@ def estimate(
         slow_rows=own.total_rows,
         silent_rows=moments.total_rows,
     )
+
+
+def category_groups(categories: Sequence[str | None]) -> tuple[list[str], IntArray]:
+    """The sorted category names and (n,) int group per row: ``1 + `` the name's index,
+    rows without a category together (code 0)."""
+    names = sorted({c for c in categories if c is not None})
+    index = {name: code + 1 for code, name in enumerate(names)}
+    return names, np.array([index[c] if c is not None else 0 for c in categories], np.int64)
 
 
 def _group(

@@ -197,9 +197,6 @@ def pooling_note(priors: run_priors.RunPriors | None, plan: compute.Replenishmen
     )
 
 
-_SOURCES = {int(RateSource.POOLED): "pooled", int(RateSource.LAUNCH): "launch"}
-
-
 def _with_rate(
     inputs: PlanInputs, plan: compute.ReplenishmentPlan, row: int, policy: LocationPolicy
 ) -> LocationPolicy:
@@ -212,7 +209,7 @@ def _with_rate(
     rate, group_rate = round(float(rates.rate[row]), 6), round(float(rates.group_rate[row]), 6)
     return replace(
         policy,
-        demand_rate_source=_SOURCES[source],
+        demand_rate_source=pooling.SOURCE_NAMES[source],
         demand_rate_per_day=rate,
         group_rate_per_day=group_rate,
         demand_rate_note=pooling.pooled_sentence(
