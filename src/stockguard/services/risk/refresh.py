@@ -143,7 +143,7 @@ def refresh_risk(
         inputs, uow.replenishment, uow.risk_inputs, today=now.date(), pooled_rates=pooled
     )
     panel = sales_panel(uow.history, today=now.date())
-    level_drift = drift.estimate_level_drift(np.where(panel.stockout, np.nan, panel.values))
+    level_drift = drift_of_panel(panel)
     applied = forecast_ratio.APPLY_BY_DEFAULT if rate_ratio is None else rate_ratio
     ratio = forecast_ratio.RatioEstimate(forecast_ratio.neutral(level_drift.edges), 0)
     if applied:  # past runs are read only when asked: a year of them is a big read
@@ -204,9 +204,12 @@ def estimate_drift(
     stock; ``queries.demand_panel``) are unobserved: a SKU-origin needs its 70 days all
     observed. Too short a history gives the prior (0.04, one band).
     """
-    panel = sales_panel(history, today=today, days=days)
-    observed = np.where(panel.stockout, np.nan, panel.values)
-    return drift.estimate_level_drift(observed)
+    return drift_of_panel(sales_panel(history, today=today, days=days))
+
+
+def drift_of_panel(panel: DemandPanel) -> drift.LevelDrift:
+    """``estimate_level_drift`` of a sales panel with its censored days unobserved."""
+    return drift.estimate_level_drift(np.where(panel.stockout, np.nan, panel.values))
 
 
 def build_basis(
