@@ -23,8 +23,8 @@ model's ``E[U]`` and the walk over the lot's (``planning.inventory.undershoot``)
 lot, the history's rate against the window's and the forecast against the demand; and
 (``report_ex_ante``) the same SKUs grouped by the rate known before the window, since
 grouping by the demand that came selects the SKUs whose demand rose (docs/
-replenishment.md, "Car parts' fast parts"). ``--undershoot lot`` and ``--lumps group``
-replay ADR 0023's candidates.
+replenishment.md, "Car parts' fast parts"). ``--undershoot lot`` replays ADR 0023's
+candidate (a); ``--lumps own`` the rule before ADR 0028.
 
 Pooled over SKUs with the demand as weight, per group of SKUs by daily demand. The
 development window (default) replays the 365 days before the scored window, so what
@@ -373,8 +373,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--lumps",
         choices=("own", "group"),
-        default="own",
-        help="the undershoot's lumps: each SKU's own or its group's common shape (ADR 0023)",
+        default="group",
+        help="the undershoot's lumps: its group's common shape (default, the product's "
+        "since ADR 0028) or each SKU's own (the rule before)",
     )
     args = parser.parse_args(argv)
     run(

@@ -213,9 +213,10 @@ class StockguardPolicy:
     lot_undershoot: bool = False
     """The lost-sales undershoot from the walk over each row's lot
     (``compute_policies(lot_undershoot=True)``, ADR 0023); False: the renewal limit."""
-    common_shape: bool = False
+    common_shape: bool = True
     """The lost-sales undershoot from each SKU's rate and its group's common lump shape
-    (``compute_policies(lost_sales_shape_group=group)``); False: its own moments."""
+    (``compute_policies(lost_sales_shape_group=group)``), the product's since ADR 0028;
+    False: its own moments."""
     lost_sales_floor_at_mean: bool = True
     """Keep the lost-sales reorder point at or above ``E[X]`` (safety stock >= 0), the
     product's rule (ADR 0017); False: the equation's reorder point, at least 0

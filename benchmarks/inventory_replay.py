@@ -189,8 +189,9 @@ class Settings:
             (``planning.inventory.undershoot``; ``--undershoot lot``, ADR 0023) instead
             of the renewal limit (``renewal``).
         common_shape: the lost-sales undershoot from each SKU's rate and its group's
-            common lump shape (``undershoot.common_shape_undershoot``; ``--lumps group``)
-            instead of its own sample moments (``own``).
+            common lump shape (``undershoot.common_shape_undershoot``), as the product's
+            run does since ADR 0028 (``--lumps own``: each SKU's own sample moments, the
+            rule before).
     """
 
     window: int
@@ -207,7 +208,7 @@ class Settings:
     history_lower_bound: bool = True
     pooled_rates: bool = True
     lot_undershoot: bool = False
-    common_shape: bool = False
+    common_shape: bool = True
 
     @property
     def fitted_horizon(self) -> int:
@@ -441,8 +442,7 @@ def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
         settings = replace(settings, pooled_rates=False)
     if args.undershoot != UNDERSHOOT_DEFAULT:
         settings = replace(settings, lot_undershoot=args.undershoot == "lot")
-    if args.lumps == "group":
-        settings = replace(settings, common_shape=True)
+    settings = replace(settings, common_shape=args.lumps == "group")
     return settings
 
 
@@ -637,10 +637,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--lumps",
         choices=("own", "group"),
-        default="own",
-        help="the undershoot's lumps: 'own' (default, each SKU's sample moments) or "
-        "'group' (its rate with its group's common negative-binomial shape, "
-        "undershoot.common_shape_undershoot, ADR 0023)",
+        default="group",
+        help="the undershoot's lumps: 'group' (default, as the product since ADR 0028: "
+        "each SKU's rate with its group's common negative-binomial shape, "
+        "undershoot.common_shape_undershoot) or 'own' (each SKU's sample moments, the "
+        "rule before)",
     )
     parser.add_argument(
         "--window",

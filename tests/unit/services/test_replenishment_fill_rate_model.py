@@ -51,8 +51,10 @@ def test_a_run_sets_the_reorder_point_with_the_lost_sales_model_from_the_ledgers
     line = _tee(_with_tee_sales(a_shop(), STEADY))
     why = line.explanation
     assert why["reorder_point_model"] == "lost_sales"
-    # undershoot of a steady 2 a day: (m2 - m1) / (2 m1) = (4 - 2) / 4
-    assert why["undershoot_units"] == pytest.approx(0.5)
+    # the undershoot of its rate with the common lump shape (ADR 0028) of the shop's rows
+    # that sold, TEE alone: k = max(0, (s^2 - ybar) / (ybar^2 - s^2 / n)) = 0 (a steady
+    # 2 a day, s^2 = 0), so E[U] = mu (1 + k) / 2 = 1 (its own moments gave 0.5)
+    assert why["undershoot_units"] == pytest.approx(1.0)
     assert why["demand_dispersion"] == pytest.approx(0.0)  # every 4-day total is 8
     lead, spread, level = (
         why[name]
@@ -71,6 +73,7 @@ def test_a_run_sets_the_reorder_point_with_the_lost_sales_model_from_the_ledgers
         order_quantity=[line.order_up_to - line.reorder_point],
         sales=np.array([STEADY], dtype=np.float64),
         undershoot_window=HISTORY,
+        shape=[0.0],
     )
     assert line.protection_demand == pytest.approx(expected.protection_mean[0], abs=1e-4)
     assert line.reorder_point == pytest.approx(expected.reorder_point[0], abs=1e-4)
@@ -80,7 +83,10 @@ def test_a_run_sets_the_reorder_point_with_the_lost_sales_model_from_the_ledgers
 def test_lumpier_sales_raise_the_lost_sales_reorder_point_but_not_the_textbook_one() -> None:
     steady = _tee(_with_tee_sales(a_shop(), STEADY))
     lumpy = _tee(_with_tee_sales(a_shop(), LUMPY))
-    assert lumpy.explanation["undershoot_units"] == pytest.approx((28 - 2) / 4)
+    # common shape of the only row that sold (ADR 0028): ybar = 2, s^2 = 24 * 91 / 90
+    variance = 24 * HISTORY / (HISTORY - 1)
+    k = (variance - 2) / (4 - variance / HISTORY)
+    assert lumpy.explanation["undershoot_units"] == pytest.approx(2 * (1 + k) / 2, abs=1e-4)
     assert lumpy.reorder_point > steady.reorder_point + 5
     textbook = [
         _tee(_with_tee_sales(a_shop(), sales), fill_rate_model="backorder")

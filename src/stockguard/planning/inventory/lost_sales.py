@@ -389,6 +389,7 @@ def lost_sales_rows(
     history_terms: Any = None,
     lot_undershoot: bool = False,
     shape_group: Any = None,
+    shape: Any = None,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, each row its own
     supplier (module docstring, items 1-4).
@@ -428,6 +429,10 @@ def lost_sales_rows(
             undershoot of a negative binomial with their own rate and their group's
             common shape (``undershoot.common_shape_undershoot``; over ``lot_undershoot``);
             None (default): their own sample moments.
+        shape: (n,) the common lump shape ``k`` each row takes, given (a run's group
+            figures, ``undershoot.common_shapes``); rows with a sale in the window take
+            ``undershoot.shape_undershoot`` with it, NaN rows their own sample moments.
+            Not with ``shape_group``.
 
     Returns: LostSalesLevels.
     """
@@ -469,11 +474,9 @@ def lost_sales_rows(
         )
         under_mean = np.where(done, exact_mean, under_mean)
         under_variance = np.where(done, exact_variance, under_variance)
-    if shape_group is not None:
-        common_mean, common_variance, _ = undershoot.common_shape_undershoot(
-            sales=history, window=undershoot_window, group=shape_group
-        )
-        sold = common_mean > 0
+    common = _common_shape_terms(history, undershoot_window, shape_group, shape, n_rows)
+    if common is not None:
+        common_mean, common_variance, sold = common
         under_mean = np.where(sold, common_mean, under_mean)
         under_variance = np.where(sold, common_variance, under_variance)
     if history_terms is not None:
@@ -587,6 +590,30 @@ def _history_terms(
         span = np.maximum(np.round(lead_mean[rows] - 1.0), 1.0)
         phi[rows] = dispersion_by_row(sales=observed, window=window, periods=span)
     return under_mean, under_variance, phi
+
+
+def _common_shape_terms(
+    history: FloatArray, window: int, shape_group: Any, shape: Any, n_rows: int
+) -> tuple[FloatArray, FloatArray, np.ndarray[Any, np.dtype[np.bool_]]] | None:
+    """Undershoot mean and variance with a common lump shape, learnt from the rows'
+    groups (``shape_group``) or given per row (``shape``), and the rows they apply to
+    (a sale in the window; ``shape`` not NaN); None when neither is given."""
+    if shape_group is not None and shape is not None:
+        raise ValueError("shape_group, shape: give one of them, not both")
+    if shape_group is not None:
+        first, variance, _ = undershoot.common_shape_undershoot(
+            sales=history, window=window, group=shape_group
+        )
+        return first, variance, first > 0
+    if shape is None:
+        return None
+    k = np.broadcast_to(np.asarray(shape, dtype=np.float64), (n_rows,))
+    given = np.isfinite(k)
+    check_range("shape", k, low=0.0, rows=given)
+    first, variance = undershoot.shape_undershoot(
+        sales=history, window=window, shape=np.where(given, k, 0.0)
+    )
+    return first, variance, given & (first > 0)
 
 
 def _mean_over_first(values: FloatArray, count: FloatArray) -> FloatArray:

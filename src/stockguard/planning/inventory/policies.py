@@ -149,6 +149,7 @@ def compute_policies(
     lost_sales_terms: Any = None,
     lot_undershoot: bool = False,
     lost_sales_shape_group: Any = None,
+    lost_sales_shape: Any = None,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -199,6 +200,9 @@ def compute_policies(
         lost_sales_shape_group: (n,) group codes: the lost-sales rows' undershoot from
             their own rate and their group's common lump shape
             (``undershoot.common_shape_undershoot``); None: their own sample moments.
+        lost_sales_shape: (n,) the common lump shape ``k`` of each row given (a run's
+            stored group figures; NaN: its own sample moments); not with
+            ``lost_sales_shape_group``.
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.
@@ -269,6 +273,9 @@ def compute_policies(
             shape_group=None
             if lost_sales_shape_group is None
             else np.asarray(lost_sales_shape_group).reshape(size)[rows],
+            shape=None
+            if lost_sales_shape is None
+            else np.asarray(lost_sales_shape, dtype=np.float64).reshape(size)[rows],
         )
         parts.fill_lost_sales(rows, levels)
         interval[rows] = levels.protection_interval

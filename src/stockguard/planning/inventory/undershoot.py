@@ -32,6 +32,7 @@ it is close; the cap is for speed, not chosen on any data set's figures).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -119,6 +120,115 @@ SHAPE_GROUP_ROWS = 10
 """Rows a group needs for its own shape; fewer: the shape of all rows together."""
 
 
+@dataclass(frozen=True, slots=True)
+class CommonShapes:
+    """The common lump shapes ``k`` learnt from a set of rows (``common_shapes``).
+
+    Attributes:
+        own: (n_groups,) each group code's own ``k`` (by ``np.unique`` order of codes).
+        rows: (n_groups,) rows with a sale and two observed periods each ``k`` rests on.
+        overall: ``k`` of all such rows together (groups under ``min_group_rows`` take it).
+        codes: (n_groups,) the group codes, sorted.
+        per_row: (n,) the ``k`` each row takes, >= 0.
+    """
+
+    own: FloatArray
+    rows: FloatArray
+    overall: float
+    codes: np.ndarray[Any, np.dtype[Any]]
+    per_row: FloatArray
+
+
+def common_shapes(
+    *, sales: Any, window: int, group: Any, min_group_rows: int = SHAPE_GROUP_ROWS
+) -> CommonShapes:
+    """Each group's common negative-binomial squared-CV excess ``k`` (``1 / r``).
+
+    By the method of moments over the group's rows with at least two observed periods
+    and a sale in the last ``window`` (``s_i^2`` the unbiased sample variance of the
+    ``n_i`` observed periods, ``ybar_i`` their mean):
+
+        E[s_i^2 - ybar_i] = k mu_i^2,   E[ybar_i^2 - s_i^2 / n_i] = mu_i^2
+        k = max(0, sum_i (s_i^2 - ybar_i) / sum_i (ybar_i^2 - s_i^2 / n_i))
+
+    A group with fewer than ``min_group_rows`` such rows takes the ``k`` of all rows.
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where unobserved.
+        window: periods read from the end, >= 1.
+        group: (n,) integer group of each row (a category).
+        min_group_rows: rows a group needs for its own ``k``.
+
+    Returns: CommonShapes.
+
+    Example: two rows of a group, each 0, 4, 0, 4 (mean 2, s^2 = 16 / 3): each adds
+    16 / 3 - 2 = 10 / 3 above and 4 - 4 / 3 = 8 / 3 below, so k = 10 / 8 = 1.25.
+    """
+    if window < 1:
+        raise ValueError(f"window: expected >= 1 period, got {window}")
+    values = np.asarray(sales, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
+    codes = np.asarray(group).reshape(-1)
+    if codes.shape != (values.shape[0],):
+        raise ValueError(f"group: expected ({values.shape[0]},) codes, got {codes.shape}")
+    n, mean, variance = _window_moments(values, window)
+    usable = (n >= 2) & (mean > 0)
+    top = np.where(usable, variance - mean, 0.0)
+    bottom = np.where(usable, mean**2 - variance / np.maximum(n, 1.0), 0.0)
+    unique, index = np.unique(codes, return_inverse=True)
+    index = index.reshape(-1)
+    members = np.bincount(index, weights=usable.astype(np.float64))
+    own = np.bincount(index, weights=top) / np.maximum(np.bincount(index, weights=bottom), 1e-12)
+    overall = top.sum() / max(float(bottom.sum()), 1e-12)
+    chosen = np.maximum(np.where(members >= min_group_rows, own, overall), 0.0)
+    return CommonShapes(
+        own=np.maximum(own, 0.0),
+        rows=np.asarray(members, dtype=np.float64),
+        overall=max(float(overall), 0.0),
+        codes=unique,
+        per_row=np.asarray(chosen[index], dtype=np.float64),
+    )
+
+
+def shape_undershoot(*, sales: Any, window: int, shape: Any) -> tuple[FloatArray, FloatArray]:
+    """Undershoot moments of a negative binomial with each row's own rate and shape ``k``.
+
+    The row's rate ``mu`` is the mean of its last ``window`` observed periods; its law has
+    ``v = mu + k mu^2`` and third central moment ``mu (1 + k mu) (1 + 2 k mu)``, whose
+    raw moments give ``E[U]`` and ``Var[U]`` as in ``lost_sales.undershoot_moments``
+    (``E[U] = mu (1 + k) / 2``).
+
+    Args:
+        sales: (n, n_periods) units per period, NaN where unobserved.
+        window: periods read from the end, >= 1.
+        shape: (n,) ``k`` >= 0 per row (``common_shapes(...).per_row``, or a run's stored
+            group figures).
+
+    Returns: ((n,) units, (n,) units^2); rows without a sale get 0.
+
+    Example: mu = 2, k = 0.5: v = 4, m_2 = 8, mu_3 = 2 * 2 * 3 = 12, m_3 = 12 + 3 * 2 *
+    4 + 8 = 44; E[U] = (8 - 2) / 4 = 1.5 (= 2 * 1.5 / 2), E[U^2] = (88 - 24 + 2) / 12 =
+    5.5, Var[U] = 3.25.
+    """
+    if window < 1:
+        raise ValueError(f"window: expected >= 1 period, got {window}")
+    values = np.asarray(sales, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
+    k = np.asarray(shape, dtype=np.float64).reshape(-1)
+    if k.shape != (values.shape[0],) or not np.all(k >= 0):
+        raise ValueError(f"shape: expected ({values.shape[0]},) values >= 0, got {k.shape}")
+    _, mu, _ = _window_moments(values, window)
+    v = mu + k * mu**2
+    m2 = v + mu**2
+    m3 = mu * (1 + k * mu) * (1 + 2 * k * mu) + 3 * mu * v + mu**3
+    safe = np.where(mu > 0, mu, 1.0)
+    first = np.where(mu > 0, (m2 - mu) / (2 * safe), 0.0)
+    second = np.where(mu > 0, (2 * m3 - 3 * m2 + mu) / (6 * safe), 0.0)
+    return first, np.maximum(second - first**2, 0.0)
+
+
 def common_shape_undershoot(
     *, sales: Any, window: int, group: Any, min_group_rows: int = SHAPE_GROUP_ROWS
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -130,16 +240,8 @@ def common_shape_undershoot(
     200 periods 94.2%). Here each row keeps its own rate ``mu_i`` (the mean of its last
     ``window`` observed periods) and takes the **common** squared-CV excess ``k`` of its
     group (the negative binomial's ``1 / r``; a common dispersion, as in the
-    empirical-Bayes count models of genomics, Robinson & Smyth 2008), by the method of
-    moments over the group's rows with at least two observed periods and a sale:
-
-        E[s_i^2 - ybar_i] = k mu_i^2,   E[ybar_i^2 - s_i^2 / n_i] = mu_i^2
-        k = max(0, sum_i (s_i^2 - ybar_i) / sum_i (ybar_i^2 - s_i^2 / n_i))
-
-    (``s_i^2`` the unbiased sample variance over the ``n_i`` observed periods). The row's
-    law has ``v = mu + k mu^2`` and third central moment ``mu (1 + k mu) (1 + 2 k mu)``;
-    its raw moments give ``E[U]`` and ``Var[U]`` as in ``lost_sales.undershoot_moments``
-    (``E[U] = mu (1 + k) / 2``).
+    empirical-Bayes count models of genomics, Robinson & Smyth 2008): ``common_shapes``
+    learns it, ``shape_undershoot`` applies it (their docstrings give the equations).
 
     Args:
         sales: (n, n_periods) units per period, NaN where unobserved.
@@ -148,19 +250,14 @@ def common_shape_undershoot(
         min_group_rows: rows a group needs for its own ``k``.
 
     Returns: ((n,) units, (n,) units^2, (n,) ``k`` used); rows without a sale get 0.
-
-    Example: mu = 2, k = 0.5: v = 4, m_2 = 8, mu_3 = 2 * 2 * 3 = 12, m_3 = 12 + 3 * 2 *
-    4 + 8 = 44; E[U] = (8 - 2) / 4 = 1.5 (= 2 * 1.5 / 2), E[U^2] = (88 - 24 + 2) / 12 =
-    5.5, Var[U] = 3.25.
     """
-    if window < 1:
-        raise ValueError(f"window: expected >= 1 period, got {window}")
-    values = np.asarray(sales, dtype=np.float64)
-    if values.ndim != 2:
-        raise ValueError(f"sales: expected (n, n_periods), got {values.shape}")
-    codes = np.asarray(group).reshape(-1)
-    if codes.shape != (values.shape[0],):
-        raise ValueError(f"group: expected ({values.shape[0]},) codes, got {codes.shape}")
+    shapes = common_shapes(sales=sales, window=window, group=group, min_group_rows=min_group_rows)
+    first, variance = shape_undershoot(sales=sales, window=window, shape=shapes.per_row)
+    return first, variance, shapes.per_row
+
+
+def _window_moments(values: FloatArray, window: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """(n,) observed periods, mean and unbiased variance of each row's last ``window``."""
     recent = values[:, -window:]
     seen = np.isfinite(recent)
     n = seen.sum(axis=1).astype(np.float64)
@@ -168,19 +265,4 @@ def common_shape_undershoot(
     mean = y.sum(axis=1) / np.maximum(n, 1.0)
     squares = np.einsum("ij,ij->i", y, y) - n * mean**2
     variance = np.maximum(squares, 0.0) / np.maximum(n - 1.0, 1.0)
-    usable = (n >= 2) & (mean > 0)
-    top = np.where(usable, variance - mean, 0.0)
-    bottom = np.where(usable, mean**2 - variance / np.maximum(n, 1.0), 0.0)
-    _, index = np.unique(codes, return_inverse=True)
-    members = np.bincount(index, weights=usable.astype(np.float64))
-    own = np.bincount(index, weights=top) / np.maximum(np.bincount(index, weights=bottom), 1e-12)
-    overall = top.sum() / max(float(bottom.sum()), 1e-12)
-    shape = np.maximum(np.where(members >= min_group_rows, own, overall), 0.0)[index]
-    mu = mean
-    v = mu + shape * mu**2
-    m2 = v + mu**2
-    m3 = mu * (1 + shape * mu) * (1 + 2 * shape * mu) + 3 * mu * v + mu**3
-    safe = np.where(mu > 0, mu, 1.0)
-    first = np.where(mu > 0, (m2 - mu) / (2 * safe), 0.0)
-    second = np.where(mu > 0, (2 * m3 - 3 * m2 + mu) / (6 * safe), 0.0)
-    return first, np.maximum(second - first**2, 0.0), shape
+    return n, mean, variance

@@ -12,7 +12,9 @@ Steps for every row (SKU x location):
    of ``holding_rate x unit cost`` per year. Fill-rate rows of continuous-review kinds
    use the run's ``fill_rate_model``: ``lost_sales`` (default; ``inventory.lost_sales``
    with a run as a daily review, the row's sales history and its supplier's crossing
-   spread) or ``backorder`` (the textbook equation).
+   spread) or ``backorder`` (the textbook equation). The lost-sales undershoot of a row
+   that sold reads its own rate with its category's common lump shape (ADR 0028,
+   ``Parameters.common_lump_shape``; ``run_priors.lump_shapes``).
 3. **Position** ``IP = on_hand + on_order - allocated - backorders`` (negative on-hand
    units are backorders; ``on_order`` here also counts draft purchase orders, so a
    proposal approved but not yet sent is not ordered twice) and the need
@@ -35,9 +37,9 @@ import numpy.typing as npt
 from scipy import special
 
 from stockguard.domain import replenishment as r
-from stockguard.planning.inventory import budget, sourcing, transfers
+from stockguard.planning.inventory import budget, sourcing, transfers, undershoot
 from stockguard.planning.inventory.kinds import PolicyKind
-from stockguard.planning.inventory.lost_sales import FillRateModel
+from stockguard.planning.inventory.lost_sales import HISTORY_WINDOW, FillRateModel
 from stockguard.planning.inventory.policies import (
     PolicyTable,
     compute_policies,
@@ -70,6 +72,9 @@ NO_BUDGET, WITHIN_BUDGET, OVER_BUDGET = 0, 1, 2
 POOLED_RATES_DEFAULT = True
 """A run pools slow rows' rates by default (ADR 0018: adopted on the development
 windows of the replay)."""
+COMMON_LUMP_SHAPE_DEFAULT = True
+"""A run's lost-sales undershoot reads each row's rate with its category's common lump
+shape by default (ADR 0028: adopted on the development windows of the replay)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,11 @@ class Parameters:
     pooled_rates: bool = POOLED_RATES_DEFAULT
     """Intermittent, lumpy and never-sold rows plan with pooled rates (``pooling``;
     needs the rows' sales history); False: every row's forecast."""
+    common_lump_shape: bool = COMMON_LUMP_SHAPE_DEFAULT
+    """Lost-sales rows that sold take the undershoot of a negative binomial with their
+    own rate and their category's common shape ``k`` (``undershoot.common_shapes``
+    over the run's rows; ADR 0028; needs the rows' sales history); False: each row's
+    own sample moments (ADR 0017)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +163,9 @@ def plan_replenishment(
 ) -> ReplenishmentPlan:
     """Run the steps of the module docstring; settings must satisfy each row's kind.
 
-    ``priors``: pool slow rows with a stored run's group figures (one SKU's policy, which
-    has too few rows to learn them) instead of learning them from ``inputs``' rows."""
+    ``priors``: pool slow rows, and take the common lump shapes, with a stored run's group
+    figures (one SKU's policy, which has too few rows to learn them) instead of learning
+    them from ``inputs``' rows."""
     demand = inputs.daily_mean.mean(axis=1) if inputs.n_rows else np.zeros(0)
     spread = np.sqrt((inputs.daily_std**2).mean(axis=1)) if inputs.n_rows else np.zeros(0)
     scores = _scores(inputs, settings, parameters, demand, spread)
@@ -162,8 +173,14 @@ def plan_replenishment(
     best = sourcing.best_offer(scores.total, inputs.offers.indptr, order)
     lead, lead_std, cost = _chosen(inputs, best, parameters)
     pooled, used = _pooled(inputs, parameters, lead, priors)
+    shape = _lump_shapes(inputs, parameters, priors if priors is not None else used)
     policy = _policies(
-        inputs, settings, parameters, (lead, lead_std, _crossing(inputs, best)), cost, pooled
+        inputs,
+        settings,
+        parameters,
+        (lead, lead_std, _crossing(inputs, best)),
+        cost,
+        (pooled, shape),
     )
     backorders = np.maximum(-inputs.on_hand, 0)
     position = inventory_position(
@@ -269,7 +286,7 @@ def _pooled(
     history = inputs.sales_history
     if not parameters.pooled_rates or history is None or not inputs.n_rows:
         return None, None
-    return pooling.pool_demand_with(
+    demand, used = pooling.pool_demand_with(
         priors,
         daily_mean=inputs.daily_mean,
         daily_std=inputs.daily_std,
@@ -277,6 +294,24 @@ def _pooled(
         categories=inputs.categories,
         lead_time_mean=lead,
     )
+    return demand, used if parameters.common_lump_shape else run_priors.without_lumps(used)
+
+
+def _lump_shapes(
+    inputs: PlanInputs, parameters: Parameters, priors: run_priors.RunPriors | None
+) -> FloatArray | None:
+    """(n,) each row's common lump shape ``k`` (ADR 0028): from ``priors`` when given (a
+    stored run's, or the figures the run learnt while pooling), else learnt from the
+    rows by category (``undershoot.common_shapes``); None when off, without history, or
+    when ``priors`` stored none (the rows' own moments)."""
+    history = inputs.sales_history
+    if not parameters.common_lump_shape or history is None or not inputs.n_rows:
+        return None
+    if priors is not None:
+        return run_priors.lump_shapes(priors, inputs.categories)
+    return undershoot.common_shapes(
+        sales=history, window=HISTORY_WINDOW, group=pooling.group_codes(inputs.categories)
+    ).per_row
 
 
 def _policies(
@@ -285,11 +320,13 @@ def _policies(
     parameters: Parameters,
     lead_time: tuple[FloatArray, FloatArray, FloatArray | None],
     cost: FloatArray,
-    pooled: pooling.PooledDemand | None = None,
+    demand: tuple[pooling.PooledDemand | None, FloatArray | None] = (None, None),
 ) -> PolicyTable:
     """Each row's policy; ``lead_time`` is its mean, std and crossing spread, days;
-    ``pooled`` replaces the forecast where it applies."""
+    ``demand``: the pooled demand, which replaces the forecast where it applies, and the
+    rows' common lump shapes (None: off)."""
     lead, lead_std, crossing = lead_time
+    pooled, shape = demand
     kind = KIND_OF_POLICY[settings["policy"].astype(np.int64)]
     review = settings["review_period_days"]
     return compute_policies(
@@ -310,6 +347,7 @@ def _policies(
         demand_history=inputs.sales_history,
         lead_time_crossing=crossing,
         lost_sales_terms=None if pooled is None else pooled.terms,
+        lost_sales_shape=shape,
     )
 
 

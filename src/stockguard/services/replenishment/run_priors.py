@@ -16,6 +16,14 @@ row's group figures up and applies them with the same module's ``apply_priors`` 
 second half of its ``pooled_rates``, whose docstrings give the equations), in the
 credibility form a run uses. A unit test checks the pair reproduces the planning
 function bit for bit.
+
+Since ADR 0028 the figures also hold the run's **common lump shapes**: per category with
+at least ``undershoot.SHAPE_GROUP_ROWS`` rows that sold in the last
+``lost_sales.HISTORY_WINDOW`` days its negative-binomial ``k`` (``undershoot.
+common_shapes`` over all the run's rows), and the ``k`` of all rows for the others;
+``lump_shapes`` gives each row its ``k`` for ``compute_policies(lost_sales_shape=...)``,
+so one SKU's lost-sales undershoot is its run line's. Figures stored before ADR 0028 have
+none (``lump_fallback`` None): such a SKU's undershoot reads its own sales' moments.
 """
 
 from __future__ import annotations
@@ -23,13 +31,13 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from stockguard.planning.inventory import pooled_rate
+from stockguard.planning.inventory import lost_sales, pooled_rate, undershoot
 from stockguard.planning.inventory.pooled_rate import PooledRates
 from stockguard.services.replenishment.settings import FloatArray, IntArray
 
@@ -76,6 +84,11 @@ class RunPriors:
         slow_rows: rows pooled in all (fewer than ``min_group_rows``: no pooling).
         silent_rows: rows silent in the first half that launch moments rest on (fewer
             than ``min_group_rows``: no launch).
+        lump_shapes: category -> its own common lump shape ``k`` (negative binomial
+            ``1 / r``); only categories with ``undershoot.SHAPE_GROUP_ROWS`` rows that
+            sold, the others take ``lump_fallback``.
+        lump_fallback: ``k`` of all rows that sold; None: no lump shapes stored (figures
+            from before ADR 0028, or a run with them off).
         proposal_id, run_id, created_at: the proposal that stored them (None before).
     """
 
@@ -84,6 +97,8 @@ class RunPriors:
     slow_rows: int
     silent_rows: int
     min_group_rows: int = pooled_rate.MIN_GROUP_ROWS
+    lump_shapes: dict[str | None, float] = field(default_factory=dict)
+    lump_fallback: float | None = None
     proposal_id: int | None = None
     run_id: int | None = None
     created_at: datetime | None = field(default=None, compare=False)
@@ -93,7 +108,7 @@ class RunPriors:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-able dict (floats kept exactly: JSON numbers round-trip a float)."""
-        return {
+        stored: dict[str, Any] = {
             "format": FORMAT,
             "min_group_rows": self.min_group_rows,
             "slow_rows": self.slow_rows,
@@ -101,6 +116,12 @@ class RunPriors:
             "fallback": asdict(self.fallback),
             "groups": [{"category": name, **asdict(x)} for name, x in self.groups.items()],
         }
+        if self.lump_fallback is not None:
+            stored["lumps"] = {
+                "fallback": self.lump_fallback,
+                "groups": [{"category": c, "shape": k} for c, k in self.lump_shapes.items()],
+            }
+        return stored
 
 
 def from_json(
@@ -115,12 +136,15 @@ def from_json(
         return None
     try:
         groups = {_category(entry.get("category")): _figures(entry) for entry in stored["groups"]}
+        shapes, fallback = _lumps(stored.get("lumps"))
         return RunPriors(
             groups=groups,
             fallback=_figures(stored["fallback"]),
             slow_rows=int(stored["slow_rows"]),
             silent_rows=int(stored["silent_rows"]),
             min_group_rows=int(stored["min_group_rows"]),
+            lump_shapes=shapes,
+            lump_fallback=fallback,
             proposal_id=proposal_id,
             run_id=run_id,
             created_at=created_at,
@@ -133,6 +157,18 @@ def _category(value: object) -> str | None:
     if value is not None and not isinstance(value, str):
         raise TypeError("category: a name or null expected")
     return value
+
+
+def _lumps(stored: Any) -> tuple[dict[str | None, float], float | None]:
+    """The stored lump shapes (``to_json``'s ``lumps``): none when absent (figures from
+    before ADR 0028); finite values >= 0 expected."""
+    if stored is None:
+        return {}, None
+    shapes = {_category(entry.get("category")): float(entry["shape"]) for entry in stored["groups"]}
+    fallback = float(stored["fallback"])
+    if not all(math.isfinite(k) and k >= 0 for k in (*shapes.values(), fallback)):
+        raise ValueError("lumps: finite shapes >= 0 expected")
+    return shapes, fallback
 
 
 def _figures(entry: Mapping[str, Any]) -> GroupFigures:
@@ -198,12 +234,34 @@ def estimate(
         for g in range(n_groups)
         if own.rows[g] > 0 or moments.rows[g] > 0
     }
+    shapes = undershoot.common_shapes(sales=sales, window=lost_sales.HISTORY_WINDOW, group=member)
     return RunPriors(
         groups=groups,
         fallback=_group(every[0], every_launch[0], every[1], every_launch[1]),
         slow_rows=own.total_rows,
         silent_rows=moments.total_rows,
+        lump_shapes={
+            labels[int(code)]: float(k)
+            for code, k, rows in zip(shapes.codes, shapes.own, shapes.rows, strict=True)
+            if rows >= undershoot.SHAPE_GROUP_ROWS
+        },
+        lump_fallback=shapes.overall,
     )
+
+
+def without_lumps(priors: RunPriors) -> RunPriors:
+    """``priors`` without lump shapes (a run with ``Parameters.common_lump_shape`` off)."""
+    return replace(priors, lump_shapes={}, lump_fallback=None)
+
+
+def lump_shapes(priors: RunPriors, categories: Sequence[str | None]) -> FloatArray | None:
+    """(n,) the common lump shape ``k`` of each row's category (``lump_fallback`` for
+    categories without their own); None when ``priors`` stored none. With a run's own
+    rows it equals ``undershoot.common_shapes(...).per_row`` bit for bit."""
+    if priors.lump_fallback is None:
+        return None
+    fallback = priors.lump_fallback
+    return np.array([priors.lump_shapes.get(c, fallback) for c in categories], np.float64)
 
 
 def category_groups(categories: Sequence[str | None]) -> tuple[list[str], IntArray]:

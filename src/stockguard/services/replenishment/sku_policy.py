@@ -10,7 +10,10 @@ Pooled rates (ADR 0018) need the slow rows of a whole run (at least
 caller passes the group figures the latest run stored with its proposal
 (``run_priors``), and the SKU's slow rows are pooled with them exactly as that run
 pooled them, so the page shows the reorder point of the run's line. Without stored
-figures (no run yet) nothing is pooled and ``SkuPolicies.pooling_note`` says so.
+figures (no run yet) nothing is pooled and ``SkuPolicies.pooling_note`` says so. The
+same stored figures give the SKU's rows their category's common lump shape (ADR 0028),
+so the lost-sales undershoot is the run line's too; figures stored before ADR 0028 hold
+none, and the rows then read their own sales' moments.
 """
 
 from __future__ import annotations
@@ -150,11 +153,12 @@ def policies_of_sku(
     check_required(inputs, settings)
     chosen = parameters or compute.Parameters()
     pooled = priors is not None and chosen.pooled_rates
+    lumps = priors is not None and priors.lump_fallback is not None and chosen.common_lump_shape
     plan = compute.plan_replenishment(
         inputs,
         settings,
-        replace(chosen, pooled_rates=pooled),
-        priors=priors if pooled else None,
+        replace(chosen, pooled_rates=pooled, common_lump_shape=lumps),
+        priors=priors if pooled or lumps else None,
     )
     labels = settings.labels(list(range(inputs.n_rows)))
     return SkuPolicies(
