@@ -17,8 +17,10 @@ of defaults must not be made on those windows, so this script scores the candida
   ``forecast_drivers.product_forecast``): 2 LightGBM fits per origin, fitted once and
   reused by every interval row (the interval settings do not change the means).
 
-Rows: the automatic selection as shipped (``AutoForecaster``); without the default of
-intermittent series (``intermittent_default=None``, the selection before 2026-11-25);
+Rows: the automatic selection as shipped (``AutoForecaster``); with the 10% default
+margin shipped until session 7 (2026-11-25; ``default_margin=0.1``, ADR 0026); without
+the default of intermittent series (``intermittent_default=None``, the selection before
+2026-11-25);
 single models; the intermittent models with statsforecast's SES alpha range [0.1, 0.3]
 (``alpha_range``), alone and inside the selection; and, for the intervals
 (``INTERVAL_ROWS``), the four settings of ``intervals`` switched off together and
@@ -101,6 +103,9 @@ def carparts_rows() -> dict[str, Callable[[np.ndarray], np.ndarray]]:
         "auto (shipped)": lambda y: AutoForecaster(season_length=12).fit(y, h).predict().mean,
         "auto without the intermittent default": lambda y: (
             AutoForecaster(season_length=12, intermittent_default=None).fit(y, h).predict().mean
+        ),
+        "auto, default margin 10% (shipped until session 7)": lambda y: (
+            AutoForecaster(season_length=12, default_margin=0.1).fit(y, h).predict().mean
         ),
         "HorizonADIDA": lambda y: HorizonADIDA().forecast(y, h),
         "ADIDA": lambda y: ADIDA().forecast(y, h),
@@ -215,6 +220,7 @@ def m5(data_dir: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
     rows: dict[str, tuple[dict[str, Any], dict[str, bool]]] = {
         "auto (shipped)": ({}, {}),
         "auto without the intermittent default": ({"intermittent_default": None}, {}),
+        "auto, default margin 10% (shipped until session 7)": ({"default_margin": 0.1}, {}),
         **{f"auto, {name}": ({}, settings) for name, settings in INTERVAL_ROWS.items() if settings},
         "auto, 2 calibration windows (split conformal)": ({"calibration_windows": 2}, {}),
     }

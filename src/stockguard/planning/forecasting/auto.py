@@ -17,10 +17,11 @@
    score the combination, which slightly favours it.
    Intermittent and lumpy series (demand classes, ``classification``) then keep the
    default model ``intermittent_default`` (``HorizonADIDA``: the horizon's demand
-   forecast by SES on horizon-long buckets) unless that choice scored at least
-   ``default_margin`` (10%) lower on the backtest (``selection.keep_default``). The
-   default was chosen on car-parts and M5 windows that end before the benchmark's
-   scored origins (docs/forecasting.md, "Selection").
+   forecast by SES on horizon-long buckets) unless that choice scored lower on the
+   backtest by more than ``default_margin`` (``selection.DEFAULT_MARGIN``, 0: any
+   amount; 10% until session 7, ADR 0026; ``selection.keep_default``). The default
+   and the margin were chosen on car-parts and M5 windows that end before the
+   benchmark's scored origins (docs/forecasting.md, "Selection").
 3. Refits the models in use on the full history and averages them per series.
 4. Calibrates quantiles from the chosen forecasts' backtest residuals
    (``intervals.calibrate_quantiles``: conformal by horizon step or a count distribution)

@@ -65,7 +65,7 @@ def _intermittent_and_smooth(n_each: int = 60, n_periods: int = 96) -> np.ndarra
 def test_intermittent_series_keep_the_default_unless_clearly_beaten() -> None:
     y = _intermittent_and_smooth()
     demand = classification.classify_demand(y).code
-    fitted = AutoForecaster(season_length=12).fit(y, 6)
+    fitted = AutoForecaster(season_length=12, default_margin=0.1).fit(y, 6)
     names = np.array(fitted.predict().model)
     intermittent = np.isin(demand, (classification.INTERMITTENT, classification.LUMPY))
     assert intermittent[:60].all()
