@@ -67,6 +67,7 @@ from stockguard.planning.risk.probability import (
     stockout_probability_over_horizons,
 )
 from stockguard.planning.risk.rate_ratio import RateRatio
+from stockguard.planning.risk.spread import floored_variance
 from stockguard.services.replenishment import pooling
 
 FloatArray = npt.NDArray[np.float64]
@@ -710,6 +711,16 @@ def _horizon_survival(
     return mean, var, mixed, days_only, open_order, receipt, first_placed
 
 
+def _floored_by_sales(
+    history: FloatArray, paths: sim.ReplayPaths, initial_on_hand: FloatArray, sigma2: FloatArray
+) -> FloatArray:
+    """(n_sku, n_days) ``max(sigma^2, s^2)``, ``s^2`` the variance of the last
+    ``DEMAND_WINDOW`` in-stock days' sales on each day (``trailing_demand``; ADR 0027,
+    ``planning.risk.spread``)."""
+    _, observed, _ = trailing_demand(history, paths, initial_on_hand)
+    return floored_variance(sigma2, observed)
+
+
 def sku_days(
     scenario: sim.Scenario,
     paths: sim.ReplayPaths,
@@ -728,6 +739,7 @@ def sku_days(
     unknown_demand: BoolArray | None = None,
     ratio_of: Callable[[FloatArray], FloatArray] | None = None,
     pool: Callable[[FloatArray, FloatArray], PooledDemand] | None = None,
+    observed_spread: bool = False,
 ) -> SkuDays:
     """The rows of one replay (module docstring); ``reorder_point`` (n_sku, n_days);
     ``drift``: ``c^2`` of the level term, one figure or per velocity band of ``mu``
@@ -741,7 +753,12 @@ def sku_days(
     ``sigma^2``, the rates the refresh reads where the run pools (``pooled_demand``,
     ADR 0024; applied before the ratio, whose band is then the pooled rate's, as the
     product looks it up from the stored rate); ``fit`` (None: the trailing stand-in):
-    the forecast, refitted every ``forecast_refit_every`` days (``forecast_demand``).
+    the forecast, refitted every ``forecast_refit_every`` days (``forecast_demand``);
+    ``observed_spread`` (ADR 0027): the forecast's daily variance floored by the
+    observed one, ``max(sigma^2, s^2)``, ``s^2`` the variance of the last
+    ``DEMAND_WINDOW`` in-stock days' sales (``trailing_demand``), as the refresh reads
+    it with ``planning.risk.spread``; no effect on the trailing stand-in, whose
+    variance is ``s^2`` already.
     The peers (``demand_mean``, ``demand_var``) keep the input's own rate."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
@@ -753,9 +770,11 @@ def sku_days(
             history, paths, initial_on_hand, fit, refit_every=forecast_refit_every
         )
         observed_days = np.full(mu.shape, float(DEMAND_WINDOW))
+    own_mu, own_var = mu, sigma2
+    if fit is not None and observed_spread:
+        sigma2 = _floored_by_sales(history, paths, initial_on_hand, sigma2)
     # the rate the figure reads: pooled where the run pools (ADR 0024), then b mu
     # (ADR 0020, ADR 0022)
-    own_mu, own_var = mu, sigma2
     pooled_share = 0.0
     if pool is not None:
         found = pool(mu, sigma2)

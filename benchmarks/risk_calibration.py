@@ -172,6 +172,8 @@ FORECAST_CACHE = REPO / "benchmarks" / "results" / "cache" / "risk_forecast"
 """Default directory of ``--demand forecast``'s cached fits (git-ignored)."""
 SEED = 20_261_125
 MORE_SEEDS = (1, 2, 3, 4)
+DEFAULT_SPREAD = "forecast"
+"""``--spread``'s default, the product's (ADR 0027)."""
 """Further lead-time draws: the target holds on every seed, not on one."""
 EDGES = np.linspace(0.0, 1.0, 11)
 MODELS = ("stockguard", "stockguard_raw", "two_moment", "normal_fixed_lead_time")
@@ -359,6 +361,7 @@ def replay_rows(
         ),
         ratio_of=ratio_of,
         pool=pool,
+        observed_spread=args.spread == "observed",
     )
     return data, rows, result, scenario.lead_time, drift, ratio
 
@@ -642,6 +645,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="per-day variance of a pooled row: the estimate's own dispersion at the pooled "
         "rate (sigma^2 rate / mu, as the refresh stores it, ADR 0024), or the pooling's "
         "negative binomial predictive variance (Poisson units; a comparison row)",
+    )
+    parser.add_argument(
+        "--spread",
+        choices=["forecast", "observed"],
+        default=DEFAULT_SPREAD,
+        help="daily variance sigma^2 of --demand forecast: the forecast's p10-p90 spread "
+        "read as normal, or that floored by the variance of the last 56 in-stock days' "
+        "sales, max(sigma^2, s^2) (ADR 0027, planning.risk.spread)",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

@@ -67,6 +67,7 @@ from stockguard.services.replenishment.settings import (
 )
 from stockguard.services.risk import assess
 from stockguard.services.risk import rate_ratio as forecast_ratio
+from stockguard.services.risk import spread as observed
 from stockguard.services.risk.model import StockRisk, change_events
 from stockguard.services.risk.ports import OpenReceipt, RiskInputs
 from stockguard.services.unit_of_work import UnitOfWork
@@ -99,6 +100,7 @@ class RefreshSummary:
     level_drift: drift.LevelDrift = drift.PRIOR
     rate_ratio: forecast_ratio.RatioEstimate = forecast_ratio.NONE
     pooled_rates: bool = False
+    observed_spread: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +126,16 @@ def refresh_risk(
     thresholds: figures.RiskThresholds | None = None,
     rate_ratio: bool | None = None,
     pooled_rates: bool | None = None,
+    observed_spread: bool | None = None,
 ) -> RefreshSummary:
     """Recompute and store every row's basis and figures (module docstring), with the
     unit of work's thresholds unless given and the latest recalibration map; the rate
     ratio estimated from past runs and applied when ``rate_ratio`` (None:
     ``forecast_ratio.APPLY_BY_DEFAULT``, off); otherwise ``b = 1`` and no run is read.
     ``pooled_rates`` (None: ``POOLED_RATES_DEFAULT``): pooled rows read the run's pooled
-    rate (``demand_rate``); False: every row its forecast's.
+    rate (``demand_rate``); False: every row its forecast's. ``observed_spread`` (None:
+    ``observed.APPLY_BY_DEFAULT``): the forecast's daily variance floored by that of
+    the row's last 56 in-stock days of sales (``services.risk.spread``, ADR 0027).
 
     Raises:
         errors.NoPlanningRun: when no forecast is stored yet.
@@ -144,6 +149,10 @@ def refresh_risk(
     )
     panel = sales_panel(uow.history, today=now.date())
     level_drift = drift_of_panel(panel)
+    floored = observed.APPLY_BY_DEFAULT if observed_spread is None else observed_spread
+    if floored:
+        arrays = observed.with_observed_spread(basis.arrays, panel, basis.skus, basis.locations)
+        basis = dataclasses.replace(basis, arrays=arrays)
     applied = forecast_ratio.APPLY_BY_DEFAULT if rate_ratio is None else rate_ratio
     ratio = forecast_ratio.RatioEstimate(forecast_ratio.neutral(level_drift.edges), 0)
     if applied:  # past runs are read only when asked: a year of them is a big read
@@ -183,6 +192,7 @@ def refresh_risk(
         level_drift=level_drift,
         rate_ratio=ratio,
         pooled_rates=pooled,
+        observed_spread=floored,
     )
 
 
