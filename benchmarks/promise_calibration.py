@@ -204,8 +204,9 @@ def scms_suppliers(
 
 
 def demo_stockouts(
-    seed: int, skus: int, days: int, *, oracle: bool = False
-) -> tuple[Stockouts, dict[str, Any]]:
+    seed: int, skus: int, days: int, *, oracle: bool = False,
+    method: str = supplier_records.PRODUCT_METHOD,
+) -> tuple[Stockouts, dict[str, Any]]:  # fmt: skip
     shop = generate_shop(seed=seed, skus=skus, customers=200, days=days, today=date(2026, 11, 25))
     sim, n_days = shop.simulation, days
     po = sim.purchases
@@ -242,14 +243,16 @@ def demo_stockouts(
             i for i in lines_of.get(key, [])
             if po.ordered_day[line_po[i]] <= t < po.arrival_day[line_po[i]]
         ]  # fmt: skip
-        basis = _demo_basis(key, t, open_lines, po, late_by_supplier, shop, oracle=oracle)
+        basis = _demo_basis(
+            key, t, open_lines, po, late_by_supplier, shop, oracle=oracle, method=method
+        )
         found.add(basis, t, later[0] if later else None)
     return found, {"n_sku": int(n_sku), "n_locations": int(n_loc), "days": n_days}
 
 
 def _demo_basis(
     key: tuple[int, int], t: int, open_lines: list[int], po: Any, late: list[np.ndarray],
-    shop: Any, *, oracle: bool,
+    shop: Any, *, oracle: bool, method: str = supplier_records.PRODUCT_METHOD,
 ) -> PromiseBasis:  # fmt: skip
     """The basis as the product would see it on day ``t``: every open line (each with its
     supplier's lateness record so far), else the next order on the supplier's order
@@ -261,7 +264,8 @@ def _demo_basis(
         by_date = sorted(open_lines, key=lambda i: (po.expected_day[po.line_order[i]], i))
         orders = [po.line_order[i] for i in by_date]
         pmfs = [
-            _demo_delay_pmf(late[0], known, po.supplier, po.supplier[o], oracle) for o in orders
+            _demo_delay_pmf(late[0], known, po.supplier, po.supplier[o], oracle, method)
+            for o in orders
         ]
         others = tuple(
             OpenOrder(day(po.expected_day[o]), str(o), *pmf)
@@ -283,8 +287,9 @@ def _demo_basis(
 
 
 def _demo_delay_pmf(
-    late: np.ndarray, known: np.ndarray, supplier_of: np.ndarray, supplier: Any, oracle: bool
-) -> tuple[Pmf | None, int | None]:
+    late: np.ndarray, known: np.ndarray, supplier_of: np.ndarray, supplier: Any, oracle: bool,
+    method: str = supplier_records.PRODUCT_METHOD,
+) -> tuple[Pmf | None, int | None]:  # fmt: skip
     """A PO's lateness pmf and its receipt count as the product makes them
     (``storefront.records``: the supplier's own receipts known so far from 20 on,
     blended with the pooled record below; the promise shrinks it by its count). ``oracle``: the
@@ -293,8 +298,15 @@ def _demo_delay_pmf(
         return pmf_of(late[supplier_of == supplier]), None
     seen = late[known]
     by_supplier = {str(s): seen[supplier_of[known] == s].tolist() for s in np.unique(supplier_of)}
-    found = supplier_records.supplier_records(by_supplier)
+    found = _records_of(by_supplier, method)
     return found.delay_pmf(str(supplier)), found.delay_count(str(supplier))
+
+
+def _records_of(delays: dict[str, list[int]], method: str) -> supplier_records.SupplierRecords:
+    """The product's records of ``delays`` by ``method`` (``--records``)."""
+    return supplier_records.supplier_records(
+        delays, method=method, default=promising.DEFAULT_DELAY_PMF
+    )
 
 
 def _count(record: np.ndarray, oracle: bool) -> int | None:
@@ -339,8 +351,9 @@ def pooled_model(n_sku: int, delays: data_sets.Delays, stated: int, *, oracle: b
 
 
 def supplier_model(
-    n_sku: int, suppliers: SupplierDelays, stated: int, seed: int, *, oracle: bool
-) -> DelayModel:
+    n_sku: int, suppliers: SupplierDelays, stated: int, seed: int, *, oracle: bool,
+    method: str = supplier_records.PRODUCT_METHOD,
+) -> DelayModel:  # fmt: skip
     """Each SKU gets one SCMS supplier (drawn in proportion to the suppliers' newer
     deliveries, seeded) and draws from THAT supplier's newer deliveries; the promise
     learns each supplier's older deliveries through the product's rule
@@ -353,8 +366,8 @@ def supplier_model(
     floor = 1 - stated
     newer = [np.maximum(d, floor) for d in suppliers.newer]
     older = [np.maximum(d, floor) for d in suppliers.older]
-    known = supplier_records.supplier_records(
-        {name: d.tolist() for name, d in zip(suppliers.names, older, strict=True)}
+    known = _records_of(
+        {name: d.tolist() for name, d in zip(suppliers.names, older, strict=True)}, method
     )
     pooled_lead = pmf_of(np.maximum(np.concatenate(older) + stated, 1))
     delay_pmf: list[Pmf | None] = []
@@ -455,12 +468,53 @@ def measure(found: Stockouts, confidence: float, handling_days: float) -> dict[s
     horizon_promised = (promised - start)[has]
     horizon_realised = np.maximum(realised - start, 1)[has]
     from_po = np.array([b.expected_on is not None for b in found.bases])
-    row = summary(realised[has] <= promised[has], horizon_promised, horizon_realised)
+    kept = realised[has] <= promised[has]
+    row = summary(kept, horizon_promised, horizon_realised)
+    source = np.array([source_of(b, t) for b, t in zip(found.bases, found.start, strict=True)])
+    by_source = {
+        name: _public(summary(*(x[source[has] == name] for x in
+                                (kept, horizon_promised, horizon_realised))))
+        for name in SOURCES
+    }  # fmt: skip
     return {
         "stockouts": len(found.bases),
         "stockouts_without_restock_before_end": found.unknown,
         "from_purchase_order_share": float(from_po[has].mean()) if has.any() else None,
+        "by_source": by_source,
     } | row
+
+
+SOURCES = ("po_not_yet_due", "po_due_or_late", "policy")
+"""Where a promise comes from (``by_source``): an open purchase order expected after the
+stock-out day, one expected on or before it (already late: conditioned on its lateness
+so far), no purchase order (the policy's next order date + lead time)."""
+
+
+def source_of(basis: PromiseBasis, start: int) -> str:
+    """``SOURCES`` entry of a promise made on day ``start`` from ``basis``."""
+    if basis.expected_on is None:
+        return "policy"
+    return "po_not_yet_due" if basis.expected_on > day(start) else "po_due_or_late"
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in row.items() if not key.startswith("_")}
+
+
+def print_sources(console: Console, rows: dict[str, dict[str, Any]], title: str) -> None:
+    """The diagnosis split: each data set's promises by ``SOURCES``."""
+    table = Table(title=f"By source of the promise ({title})")
+    for name in ("data set", "source", "promised", "kept", "median ratio",
+                 "median promise d", "median realised d"):  # fmt: skip
+        table.add_column(name, justify="right")
+    for name, row in rows.items():
+        for source, part in row.get("by_source", {}).items():
+            table.add_row(
+                name, source, str(part["promised"]), _pct(part["promises_kept_share"]),
+                _num(part["median_lateness_ratio"]), _num(part["median_promise_days"]),
+                _num(part["median_realised_days"]),
+            )  # fmt: skip
+    console.print(table)
 
 
 def summary(kept: np.ndarray, promised: np.ndarray, realised: np.ndarray) -> dict[str, Any]:
@@ -546,6 +600,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "second quarter drawn), the demo shop and the draws with seed + 1, the supplier "
         "variant only; held out from the headline, to choose methods on",
     )  # fmt: skip
+    parser.add_argument(
+        "--records", choices=supplier_records.METHODS, default=supplier_records.PRODUCT_METHOD,
+        help="how the promise's supplier records are made (storefront.records): "
+        "hierarchical, the product's (each supplier shrunk towards the shop's law, the "
+        "shop's law towards the wide default counted in suppliers; ADR 0029), or "
+        "default-prior, the product's before (each record shrunk towards the wide "
+        "default); the demo, supplier and lane variants (JSON key records)",
+    )  # fmt: skip
     parser.add_argument("--output", type=Path, default=None)
     return parser.parse_args(argv)
 
@@ -566,7 +628,7 @@ def run(
         begun = time.perf_counter()
         if key == "demo":
             found, info[key] = demo_stockouts(
-                args.seed, args.demo_skus, args.demo_days, oracle=oracle
+                args.seed, args.demo_skus, args.demo_days, oracle=oracle, method=args.records
             )
         else:
             data = (data_sets.m5 if key == "m5" else data_sets.online_retail)(args.data_dir)
@@ -575,8 +637,9 @@ def run(
                     args.data_dir, args.window, lanes=variant == "lane"
                 )
                 model = supplier_model(
-                    data.n_sku, suppliers, data.stated_lead_time, args.seed, oracle=oracle
-                )
+                    data.n_sku, suppliers, data.stated_lead_time, args.seed, oracle=oracle,
+                    method=args.records,
+                )  # fmt: skip
             else:
                 delays = delays or data_sets.scms_delays(args.data_dir)
                 model = pooled_model(data.n_sku, delays, data.stated_lead_time, oracle=oracle)
@@ -665,6 +728,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         results, pooled = found[key]
         print_table(console, results | {"pooled": pooled}, title)
+        if key[0] == "supplier":
+            print_sources(console, results, title.split(":")[0])
     results, pooled = found["supplier", False]
     payload = {
         "benchmark": "promise_calibration",
@@ -685,7 +750,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "oracle": _headline(found["lane", True][1]) | {"datasets": found["lane", True][0]},
         },
         "window": args.window,
-        "delay_record_method": supplier_records.METHOD,
+        "records": args.records,
+        "delay_record_method": supplier_records.DESCRIPTIONS[args.records],
         "tradeoff": tradeoff,
         "machine": {
             "python": sys.version.split()[0],

@@ -13,11 +13,11 @@ from stockguard.services.storefront.ports import OpenOrder, PromiseBasis
 TODAY = date(2026, 11, 25)
 
 
-def _records() -> records.SupplierRecords:
+def _records(method: str = records.PRODUCT_METHOD) -> records.SupplierRecords:
     # PUNCTUAL: 100 receipts all on time; SLOW: 100 receipts, one in five 20 days late;
     # NEW: 5 receipts on time (below the 20 needed for its own record)
     return records.supplier_records(
-        {"PUNCTUAL": [0] * 100, "SLOW": [0] * 80 + [20] * 20, "NEW": [0] * 5}
+        {"PUNCTUAL": [0] * 100, "SLOW": [0] * 80 + [20] * 20, "NEW": [0] * 5}, method=method
     )
 
 
@@ -27,7 +27,7 @@ def test_the_empirical_pmf_counts_shares_of_each_value() -> None:
 
 
 def test_a_supplier_below_the_minimum_is_blended_with_the_pooled_record() -> None:
-    found = _records()
+    found = _records(records.DEFAULT_PRIOR)  # the rule before ADR 0029
 
     assert found.source("PUNCTUAL") == found.source("SLOW") == "supplier"
     assert (found.source("NEW"), found.source("UNKNOWN")) == ("blended", "pooled")
@@ -50,7 +50,7 @@ def test_the_worked_example_of_a_short_record() -> None:
 
 
 def test_each_record_comes_with_its_receipt_count_for_the_promise_to_shrink() -> None:
-    found = _records()
+    found = _records(records.DEFAULT_PRIOR)  # the rule before ADR 0029
 
     assert found.delay_pmf("SLOW") == [[0.0, 0.8], [20.0, 0.2]]
     assert found.delay_count("SLOW") == 100

@@ -2,24 +2,29 @@
 
 Each open purchase order is promised from ITS supplier's observed receipts (days late
 = first receipt day - the PO's expected day, one value per PO line), in a three-level
-hierarchy: the wide default lateness, the shop's pooled record, the supplier's own.
+hierarchy: the wide default lateness, the shop's law, the supplier's own receipts.
 
-* A supplier with ``MIN_SUPPLIER_RECEIPTS`` receipts or more: its own record, counted
-  from its ``n`` receipts.
-* A supplier with fewer (a short record, ``0 < n < 20``): its own receipts blended with
-  the pooled record of every supplier weighing ``POOLED_WEIGHT`` pseudo-receipts,
-  ``p = (n * own + 20 * pooled) / (n + 20)``, counted from ``n + 20`` receipts: the
-  pooled record says what a supplier of this shop is like, not what THIS one is like,
-  so it weighs as 20 receipts of evidence and not as its total.
-* A supplier without any receipt (or a PO without a supplier): the pooled record,
-  counted from its total (as before the short records were blended; the alternative,
-  counting it as 20 like a short record's, was compared on the held-out window of
-  ``benchmarks/promise_calibration.py --window development`` and kept fewer promises
-  there: 85.4% against 85.7%, pooled; docs/storefront.md).
+**The product's method, ``HIERARCHICAL``** (ADR 0029): two levels of shrinkage, each by
+``POOLED_WEIGHT`` = 20 pseudo-receipts (a-priori, 1 / (1 - 0.95)):
 
-The promise shrinks each record by its count towards the wide default (``promise.shrunk``,
-20 pseudo-receipts): a short record keeps a large share of the default, a long one its
-own shape; a supplier worse than the others is not pulled towards them.
+* the shop's law: the pooled record of every receipt shrunk towards the wide default,
+  **counted in suppliers**: ``g = (S * pooled + 20 * default) / (S + 20)`` with ``S`` the
+  suppliers that have receipts. What a supplier of this shop is like is learned from
+  how many suppliers were seen, not from how many receipts they delivered (a shop with
+  three suppliers and 3,000 receipts knows little about its fourth supplier);
+* each supplier's law: its ``n`` receipts shrunk towards the shop's,
+  ``p_s = (n * own_s + 20 * g) / (n + 20)``; a supplier without receipts gets ``g``.
+
+The laws are complete (``delay_count`` None): the promise does not shrink them again.
+
+**``DEFAULT_PRIOR``** (the product's method before ADR 0029, kept to compare with
+``benchmarks/promise_calibration.py --records default-prior``): a supplier's own record
+from ``MIN_SUPPLIER_RECEIPTS`` receipts (counted ``n``); a short record (``0 < n < 20``)
+blended with the pooled record weighing 20, ``(n * own + 20 * pooled) / (n + 20)``
+(counted ``n + 20``); no receipt, the pooled record (counted as its total); the promise
+then shrinks every record by its count towards the wide default (``promise.shrunk``, 20
+pseudo-receipts). Every record keeps ``20 / (n + 20)`` of the wide default, so a
+punctual supplier with 130 on-time receipts is promised 3 days late at 95%.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from stockguard.services.storefront.ports import Pmf
+from stockguard.services.storefront.promise import DEFAULT_DELAY_PMF
 
 MIN_SUPPLIER_RECEIPTS = 20
 """Receipts a supplier needs before its own record is used (else the pooled record).
@@ -43,11 +49,27 @@ POOLED_WEIGHT = 20
 1 / (1 - 0.95) = 20 as ``MIN_SUPPLIER_RECEIPTS`` (a record of 20 receipts weighs as much
 as what the shop's other suppliers say), fixed a priori."""
 
-METHOD = (
-    "own record from 20 receipts; below, own receipts blended with the pooled record "
-    "weighing 20 (counted n + 20); none: the pooled record (counted as its total)"
-)
-"""How records are made (written into ``benchmarks/promise_calibration.py``'s JSON)."""
+DEFAULT_PRIOR = "default-prior"
+"""Records shrunk by the promise towards the wide default (module docstring)."""
+
+HIERARCHICAL = "hierarchical"
+"""Every supplier shrunk towards the shop's law, the shop's law towards the wide
+default counted in suppliers (module docstring): the product's method (ADR 0029)."""
+
+PRODUCT_METHOD = HIERARCHICAL
+"""The method the storefront, the pre-orders and the benchmark's headline use."""
+
+METHODS = (HIERARCHICAL, DEFAULT_PRIOR)
+
+DESCRIPTIONS = {
+    HIERARCHICAL: "every supplier's receipts shrunk towards the shop's law (20 "
+    "pseudo-receipts); the shop's law: the pooled record shrunk towards the wide default "
+    "counted in suppliers (S pooled + 20 default) / (S + 20)",
+    DEFAULT_PRIOR: "own record from 20 receipts; below, own receipts blended with the pooled "
+    "record weighing 20 (counted n + 20); none: the pooled record (counted as its total); "
+    "each shrunk by the promise towards the wide default (20 pseudo-receipts)",
+}
+"""How records are made, by method (written into the benchmark's JSON)."""
 
 
 def empirical_pmf(values: Iterable[int]) -> Pmf:
@@ -78,6 +100,9 @@ class SupplierRecords:
     counts: Mapping[str, int]
     min_receipts: int = MIN_SUPPLIER_RECEIPTS
     short: Mapping[str, Pmf] = field(default_factory=dict)
+    complete: bool = False
+    """True when ``short`` holds complete laws (``HIERARCHICAL``): no count is given,
+    the promise takes them as they are."""
 
     def delay_pmf(self, supplier: str | None) -> Pmf | None:
         """The pmf a PO of ``supplier`` is promised from: its own record, its short
@@ -93,6 +118,8 @@ class SupplierRecords:
         """Receipts behind ``delay_pmf(supplier)`` (the promise shrinks by it): the
         supplier's own ``n``, ``n + POOLED_WEIGHT`` for a short record, the pooled total
         for a supplier without receipts."""
+        if self.complete:
+            return None
         if supplier is not None and supplier in self.own:
             return self.counts[supplier]
         if supplier is not None and supplier in self.short:
@@ -110,7 +137,11 @@ class SupplierRecords:
 
 
 def supplier_records(
-    delays: Mapping[str, Sequence[int]], *, min_receipts: int = MIN_SUPPLIER_RECEIPTS
+    delays: Mapping[str, Sequence[int]],
+    *,
+    min_receipts: int = MIN_SUPPLIER_RECEIPTS,
+    method: str = PRODUCT_METHOD,
+    default: Pmf = DEFAULT_DELAY_PMF,
 ) -> SupplierRecords:
     """``SupplierRecords`` of ``delays`` (supplier -> days late of each receipt):
 
@@ -121,14 +152,22 @@ def supplier_records(
     with ``w = POOLED_WEIGHT``. Example: 5 receipts all on time beside a pooled record
     with 10% at 20 days late: short = (5 x [0: 1] + 20 x [0: 0.9, 20: 0.1]) / 25
     = [0: 0.92, 20: 0.08].
+
+    That is ``method=DEFAULT_PRIOR``; the product's ``HIERARCHICAL`` makes the two-level
+    laws of ``hierarchical_records`` instead (every supplier in ``short``, towards
+    ``default``, the wide default lateness pmf).
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
+    if method not in METHODS:
+        raise ValueError(f"unknown delay record method {method!r}: use one of {METHODS}")
     counts = {supplier: len(values) for supplier, values in delays.items() if values}
     every = [value for values in delays.values() for value in values]
     if not every:
         return SupplierRecords({}, None, {}, min_receipts)
     pooled = empirical_pmf(every)
+    if method == HIERARCHICAL:
+        return hierarchical_records(delays, counts, pooled, default)
     own = {
         supplier: empirical_pmf(delays[supplier])
         for supplier, n in counts.items()
@@ -151,3 +190,25 @@ def blended(record: Pmf, count: int, prior: Pmf, weight: float) -> Pmf:
         merged[days] = merged.get(days, 0.0) + weight * share
     total = count + weight
     return [[days, share / total] for days, share in sorted(merged.items())]
+
+
+def hierarchical_records(
+    delays: Mapping[str, Sequence[int]], counts: Mapping[str, int], pooled: Pmf, default: Pmf
+) -> SupplierRecords:
+    """The two-level laws (days late; shares sum to 1), ``w = POOLED_WEIGHT``:
+
+    g(d)   = (S pooled(d) + w default(d)) / (S + w)          S = suppliers with receipts
+    p_s(d) = (n_s own_s(d) + w g(d)) / (n_s + w)             each supplier with receipts
+
+    A supplier without receipts gets ``g``; ``default`` empty: ``g`` is the pooled
+    record. Example: 5 suppliers, a pooled record [0: 0.9, 20: 0.1] and a default
+    [0: 0.5, 28: 0.5] give g = (5 x pooled + 20 x default) / 25 = [0: 0.58, 20: 0.02,
+    28: 0.4]; a supplier with 80 punctual receipts gets [0: (80 + 20 x 0.58) / 100 =
+    0.916, 20: 0.004, 28: 0.08].
+    """
+    shop = blended(pooled, len(counts), default, POOLED_WEIGHT) if default else pooled
+    laws = {
+        supplier: blended(empirical_pmf(delays[supplier]), n, shop, POOLED_WEIGHT)
+        for supplier, n in counts.items()
+    }
+    return SupplierRecords({}, shop, counts, 1, laws, complete=True)
