@@ -5,9 +5,11 @@ made as the product makes it (``stockguard.services.storefront.promise.promise``
 default 95% confidence, a day of handling) from what is known that day only: the
 earliest arrival of every open purchase order (its expected date + ITS supplier's
 lateness pmf from deliveries received before that day, by the product's rule
-``storefront.records``: the supplier's own record from 20 receipts, below it its
-receipts blended with the pooled record weighing 20 receipts, shrunk towards the wide
-default by its receipt count; conditioned on not having arrived yet), else an order
+``storefront.records`` (ADR 0029: the supplier's receipts shrunk towards the shop's law
+by 20 pseudo-receipts, the shop's law = the pooled record shrunk towards the wide
+default counted in suppliers; ``--records default-prior``: the rule before, each record
+shrunk towards the wide default by its receipt count); conditioned on not having
+arrived yet), else an order
 placed on the policy's next order date + the supplier's lead-time pmf. It is
 compared with the realised restock day (the next day stock arrives). A second run gives
 the promise the true delay distribution (``oracle``), and a trade-off table repeats the
@@ -43,10 +45,13 @@ median over promises of promise horizon / realised horizon, days from the stock-
 target <= 1.20; the headline definition), and beside them ``ratio_of_medians`` (median
 promise horizon / median realised horizon) and ``median_days_late`` (median of promised
 - realised days), the share of stock-outs promised from a purchase order and the
-median horizons. The 20-receipt threshold, the 20 pseudo-receipts (of the default and
-of the pooled record) and the handling day are the product's a-priori defaults; two
-choices were compared on this benchmark and are said so in docs/storefront.md (the
-default, not the pooled record, as the shrinkage prior; the blended short records).
+median horizons; ``by_source`` splits each data set's measures by where the promise
+comes from: ``po_not_yet_due`` (an open purchase order expected after the stock-out
+day), ``po_due_or_late`` (one expected on or before it, conditioned on its lateness so
+far), ``policy`` (no purchase order: the policy's next order date + lead time). The
+20 pseudo-receipts and the handling day are the product's a-priori defaults; earlier
+choices compared on this benchmark are said so in docs/storefront.md, and the
+hierarchical records were chosen on the development seeds 11, 12, 13 (ADR 0029).
 
 ``--window development`` runs the supplier variant on a held-out window (the SCMS
 file's older half split in two, the demo shop and the draws with seed + 1) and writes
@@ -61,7 +66,8 @@ Prints the tables and writes benchmarks/results/promise_calibration.json with th
 ``median_days_late`` (pooled over the data sets, HEADLINE = ``supplier`` variant,
 ``headline_variant``), ``datasets`` (its rows), ``oracle`` (the same with the true
 distribution), ``pooled_draw`` and ``lane`` (those variants, each with its own
-``datasets`` and ``oracle``), ``tradeoff``, ``window`` and ``delay_record_method``.
+``datasets`` and ``oracle``), ``tradeoff``, ``window``, ``records`` (the method) and
+``delay_record_method``. Development seeds for method choices: 11, 12, 13 (ADR 0029).
 """
 
 from __future__ import annotations
@@ -291,9 +297,9 @@ def _demo_delay_pmf(
     method: str = supplier_records.PRODUCT_METHOD,
 ) -> tuple[Pmf | None, int | None]:  # fmt: skip
     """A PO's lateness pmf and its receipt count as the product makes them
-    (``storefront.records``: the supplier's own receipts known so far from 20 on,
-    blended with the pooled record below; the promise shrinks it by its count). ``oracle``: the
-    supplier's whole-run record, trusted as it is."""
+    (``storefront.records`` by ``method`` from every supplier's receipts known so far;
+    the count is None for a complete record). ``oracle``: the supplier's whole-run
+    record, trusted as it is."""
     if oracle:
         return pmf_of(late[supplier_of == supplier]), None
     seen = late[known]
@@ -357,8 +363,7 @@ def supplier_model(
     """Each SKU gets one SCMS supplier (drawn in proportion to the suppliers' newer
     deliveries, seeded) and draws from THAT supplier's newer deliveries; the promise
     learns each supplier's older deliveries through the product's rule
-    (``storefront.records``: own record from 20 receipts, blended with the pooled one
-    below, shrunk towards the default by its count). Lead-time pmf: the supplier's
+    (``storefront.records`` by ``method``; module docstring). Lead-time pmf: the supplier's
     older delays + the stated lead time (the pooled older ones below ``MIN_HISTORY``).
     ``oracle``: the newer record of the SKU's supplier, as it is."""
     rng = np.random.default_rng(seed + 1)
