@@ -467,14 +467,16 @@ def lost_sales_rows(
         lead_time_std=np.zeros(n_rows),
         levels=(0.5,),
     )
-    under_mean, under_variance, phi = _history_terms(history, mean, undershoot_window, lead_mean)
+    common = _common_shape_terms(history, undershoot_window, shape_group, shape, n_rows)
+    under_mean, under_variance, phi = _history_terms(
+        history, mean, undershoot_window, lead_mean, None if common is None else common[2]
+    )
     if lot_undershoot:
         exact_mean, exact_variance, done = undershoot.lot_undershoot_moments(
             sales=history, window=undershoot_window, lot=lot
         )
         under_mean = np.where(done, exact_mean, under_mean)
         under_variance = np.where(done, exact_variance, under_variance)
-    common = _common_shape_terms(history, undershoot_window, shape_group, shape, n_rows)
     if common is not None:
         common_mean, common_variance, sold = common
         under_mean = np.where(sold, common_mean, under_mean)
@@ -565,7 +567,11 @@ def dispersion_by_row(*, sales: Any, window: int, periods: Any) -> FloatArray:
 
 
 def _history_terms(
-    history: FloatArray, mean: FloatArray, window: int, lead_mean: FloatArray
+    history: FloatArray,
+    mean: FloatArray,
+    window: int,
+    lead_mean: FloatArray,
+    covered: np.ndarray[Any, np.dtype[np.bool_]] | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Undershoot mean and variance and ``phi_P`` per row: from the history where it has
     an observed period in the window, elsewhere from the first forecast period's mean
@@ -575,7 +581,11 @@ def _history_terms(
     forecaster's uncertainty, not demand's lumpiness, and read as a negative binomial it
     makes ``E[U] = (sigma^2 + mu^2 - mu) / (2 mu)`` run away as ``mu -> 0`` (a SKU out of
     stock for the whole window, forecast 3e-9 units/day with sigma 0.16, got a reorder
-    point of 14 million units)."""
+    point of 14 million units).
+
+    ``covered`` (n,): rows whose undershoot comes from elsewhere (the common lump shape);
+    their own sample moments are not computed (0 here, replaced by the caller; the
+    dispersion ``phi`` still is)."""
     seen = np.isfinite(history[:, -window:]).any(axis=1)
     first = np.maximum(mean[:, 0], 0.0)
     under_mean, under_variance = forecast_undershoot_moments(
@@ -585,8 +595,13 @@ def _history_terms(
     rows = np.flatnonzero(seen)
     if rows.size:
         observed = history if rows.size == history.shape[0] else history[rows]
-        found_mean, found_variance = undershoot_moments(sales=observed, window=window)
-        under_mean[rows], under_variance[rows] = found_mean, found_variance
+        own = rows if covered is None else np.flatnonzero(seen & ~covered)
+        if own.size:
+            sample = history if own.size == history.shape[0] else history[own]
+            found_mean, found_variance = undershoot_moments(sales=sample, window=window)
+            under_mean[own], under_variance[own] = found_mean, found_variance
+        if covered is not None:
+            under_mean[covered], under_variance[covered] = 0.0, 0.0
         span = np.maximum(np.round(lead_mean[rows] - 1.0), 1.0)
         phi[rows] = dispersion_by_row(sales=observed, window=window, periods=span)
     return under_mean, under_variance, phi

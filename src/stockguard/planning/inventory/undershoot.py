@@ -219,7 +219,7 @@ def shape_undershoot(*, sales: Any, window: int, shape: Any) -> tuple[FloatArray
     k = np.asarray(shape, dtype=np.float64).reshape(-1)
     if k.shape != (values.shape[0],) or not np.all(k >= 0):
         raise ValueError(f"shape: expected ({values.shape[0]},) values >= 0, got {k.shape}")
-    _, mu, _ = _window_moments(values, window)
+    _, mu = _window_mean(values, window)
     v = mu + k * mu**2
     m2 = v + mu**2
     m3 = mu * (1 + k * mu) * (1 + 2 * k * mu) + 3 * mu * v + mu**3
@@ -254,6 +254,15 @@ def common_shape_undershoot(
     shapes = common_shapes(sales=sales, window=window, group=group, min_group_rows=min_group_rows)
     first, variance = shape_undershoot(sales=sales, window=window, shape=shapes.per_row)
     return first, variance, shapes.per_row
+
+
+def _window_mean(values: FloatArray, window: int) -> tuple[FloatArray, FloatArray]:
+    """(n,) observed periods and mean of each row's last ``window`` (0 without any)."""
+    recent = values[:, -window:]
+    seen = np.isfinite(recent)
+    n = seen.sum(axis=1).astype(np.float64)
+    mean = np.where(seen, recent, 0.0).sum(axis=1) / np.maximum(n, 1.0)
+    return n, mean
 
 
 def _window_moments(values: FloatArray, window: int) -> tuple[FloatArray, FloatArray, FloatArray]:
