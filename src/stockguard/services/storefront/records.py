@@ -128,7 +128,8 @@ class SupplierRecords:
 
     def source(self, supplier: str | None) -> str:
         """``supplier``, ``blended``, ``pooled`` or ``default``: which record
-        ``delay_pmf`` used."""
+        ``delay_pmf`` used (``HIERARCHICAL``: ``blended`` for every supplier with
+        receipts, ``pooled`` for the shop's law)."""
         if supplier is not None and supplier in self.own:
             return "supplier"
         if supplier is not None and supplier in self.short:
@@ -155,7 +156,7 @@ def supplier_records(
 
     That is ``method=DEFAULT_PRIOR``; the product's ``HIERARCHICAL`` makes the two-level
     laws of ``hierarchical_records`` instead (every supplier in ``short``, towards
-    ``default``, the wide default lateness pmf).
+    ``default``, the wide default lateness pmf; ``min_receipts`` plays no part).
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
