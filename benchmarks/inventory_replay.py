@@ -48,7 +48,10 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   form of the fill-rate equation; its recent sales read a stock-out period that sold as
   ``max(s, m)`` too, and intermittent, lumpy and never-sold SKUs plan with pooled rates
   (``services.replenishment.pooling``, grouped by M5's department; ADR 0018;
-  ``--lost-sales-history nan`` and ``--pooled-rates off`` replay the rules before). One
+  ``--lost-sales-history nan`` and ``--pooled-rates off`` replay the rules before), and
+  the undershoot of a SKU that sold reads its rate with its group's common lump shape
+  (``undershoot.common_shape_undershoot``, the same groups; ADR 0028; ``--lumps own``
+  replays each SKU's own moments, the rule before). One
   input differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers

@@ -90,10 +90,11 @@ the forecast: a forecast's quantile spread read as normal misstates the shape of
 demand. Nothing here is fitted to the period that is being planned.
 
 Item 1's law is the limit of a lot of many periods, read off the SKU's own sample.
-``undershoot`` has the two alternatives of ADR 0023, off by default: the exact walk over
-the row's own lot (``lot_undershoot``) and the row's rate with its group's common lump
-shape (``shape_group``), for lots of about one period and for lumps a short history
-misses.
+``undershoot`` has the two alternatives of ADR 0023, off by default here: the exact walk
+over the row's own lot (``lot_undershoot``) and the row's rate with its group's common
+lump shape (``shape_group`` learns it from the rows, ``shape`` takes it given), for lots
+of about one period and for lumps a short history misses. A replenishment run passes
+the common shape by default since ADR 0028 (``services.replenishment.compute``).
 """
 
 from __future__ import annotations
