@@ -19,7 +19,7 @@ import pytest
 
 from stockguard.domain import commands, ledger, parties, stock
 from stockguard.services import ports
-from stockguard.services.replenishment import propose, run_priors
+from stockguard.services.replenishment import compute, propose, run_priors
 from stockguard.services.replenishment.sku_policy import SkuPolicies, policies_of_sku
 from unit.services.fakes import FakeUnitOfWork
 from unit.services.replenishment_shop import NOW, TODAY, a_shop
@@ -154,3 +154,23 @@ def test_a_run_with_too_few_slow_rows_lends_nothing_and_the_policy_says_so() -> 
     assert found.pooled_with == priors.proposal_id
     assert found.pooling_note.endswith("so it pooled none and nothing is pooled here either.")
     assert found.locations == _policy(uow, "MUG", None).locations
+
+
+def test_figures_stored_before_the_lump_shapes_leave_a_sku_on_its_own_moments() -> None:
+    """ADR 0028: with the run's stored shapes MUG's undershoot reads its category's lump
+    shape (its line's); with figures stored before (no ``lumps``) its own sales' moments,
+    as a run with ``common_lump_shape=False`` computes them."""
+    uow = a_shop_with_a_smooth_mug()
+    lines, priors = _run(uow)
+    older = _policy(uow, "MUG", run_priors.without_lumps(priors))
+    own = policies_of_sku(
+        OneSkuSource(uow.replenishment, "MUG"),
+        sku="MUG",
+        revenue={},
+        priors=priors,
+        parameters=compute.Parameters(common_lump_shape=False),
+    )
+    assert older.locations == own.locations
+    shaped = _policy(uow, "MUG", priors).locations[0]
+    assert shaped.undershoot != older.locations[0].undershoot
+    assert shaped.reorder_point == pytest.approx(lines["MUG"].reorder_point, abs=1e-4)
