@@ -8,8 +8,9 @@ forecast the product outputs and which only move it toward a median:
 
 * ``ADIDA``: stockguard's ADIDA, the reference of the ratio column;
 * ``auto (shipped)``: ``AutoForecaster(season_length=12)`` as forecast_accuracy.py runs it;
-* ``auto, default margin 0``: intermittent and lumpy series keep ``HorizonADIDA`` only
-  where it scored at least as well as the selection's choice (shipped: 10% margin);
+* ``auto, default margin 10%``: intermittent and lumpy series keep ``HorizonADIDA``
+  unless the selection's choice scored at least 10% lower (shipped until session 7;
+  since then margin 0: they keep it only where it scored at least as well);
 * ``auto, one model per demand class``: the selection pooled fully within demand classes
   (``prior_windows`` = 1e6);
 * ``auto x panel bias factor``: the shipped forecast times ``sum actual / sum forecast``
@@ -28,6 +29,15 @@ forecast the product outputs and which only move it toward a median:
   candidate;
 * ``zero``: the all-zero forecast, not a mean forecast, for scale.
 
+With ``--session7``, the ideas of session 7 (ADR 0026), each on top of the shipped
+selection (default margin 0 since that session): more backtest windows (8 one month
+apart; 6 three months apart with 12 months' training), the intermittent default as the
+mean of HorizonADIDA, IMAPA and CrostonSBA, a hyperbolic-exponential-smoothing prototype
+(``HyperbolicDecay``) alone, as a candidate and as the default, the selection on the
+horizon total, and the default kept unless beaten by one standard error. The changed
+selections are rebuilt from the product's parts (``replica_mean``; its plain row equals
+the shipped mean).
+
 Columns: MASE (as forecast_accuracy.py: in-sample one-step naive MAE scale, series with a
 zero scale left out), its ratio to stockguard's ADIDA, RMSSE (per series, one-step naive
 MSE scale, mean over series), MSE (squared error in units² over all parts and months
@@ -42,6 +52,7 @@ choices of session 5 were made on the development origins; the scored origins we
 once afterwards, for the report (docs/forecasting.md, "Car parts: what was tried").
 
     python benchmarks/forecast_carparts_study.py [--origins development|scored] [--gbm]
+        [--session7]
 
 Prints the table and writes benchmarks/results/forecast_carparts_study.json: under the key
 ``development`` or ``scored`` (a run replaces its own key and keeps the other),
@@ -58,6 +69,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +134,180 @@ def panel_bias_factor(train: np.ndarray) -> np.ndarray:
     return np.asarray(auto.predict().mean * factor, dtype=np.float64)
 
 
+SESSION7_DEFAULT = ("HorizonADIDA", "IMAPA", "CrostonSBA")
+"""Members of the combined intermittent default of the session-7 row (idea 2 of ADR 0026)."""
+
+
+def total_errors(forecasts: np.ndarray, actuals: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Selection error on the horizon total: ``mean_w (sum_h y - sum_h yhat)^2 / (H scale)``
+    over the windows whose H months are all scored; (..., n_series) like
+    ``backtest.scaled_errors`` (forecasts (..., n_windows, n_series, H))."""
+    full = np.all(np.isfinite(actuals), axis=-1)
+    gap = np.nansum(actuals, axis=-1) - forecasts.sum(axis=-1)
+    squared = np.where(full, gap**2, 0.0).sum(axis=-2)
+    count = full.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, squared / np.maximum(count, 1), np.nan) / (H * scale)
+
+
+def one_se_beaten(result: Any, chosen: np.ndarray, default: int) -> np.ndarray:
+    """(n_series,) True where the chosen forecast's squared scaled error is lower than the
+    default's by more than one standard error of the mean cell-by-cell difference (the
+    one-standard-error rule, Hastie et al., Elements of Statistical Learning, 7.10)."""
+    scored = np.isfinite(result.actuals)
+    gain = (result.actuals - result.forecasts[default]) ** 2 - (result.actuals - chosen) ** 2
+    cells = np.where(scored, gain, np.nan) / result.scale[None, :, None]
+    cells = cells.transpose(1, 0, 2).reshape(cells.shape[1], -1)
+    count = np.isfinite(cells).sum(axis=1)
+    mean = np.nanmean(cells, axis=1)
+    spread = np.nanstd(cells, axis=1, ddof=1) / np.sqrt(np.maximum(count, 1))
+    return np.asarray(mean > np.nan_to_num(spread, nan=np.inf))
+
+
+def replica_mean(
+    train: np.ndarray,
+    *,
+    extra: tuple[Any, ...] = (),
+    default: tuple[str, ...] = ("HorizonADIDA",),
+    on_total: bool = False,
+    one_se: bool = False,
+) -> np.ndarray:
+    """The mean of ``AutoForecaster(season_length=12)`` rebuilt from its parts, so that one
+    part can be changed (session 7): ``extra`` models appended to the battery; the
+    intermittent ``default`` as the equal-weight mean of several models; selection errors
+    on the horizon total (``on_total``, idea 4); the default kept unless beaten by one
+    standard error (``one_se``). With no option it equals the shipped mean (row "selection
+    replica")."""
+    from stockguard.planning.forecasting import classification
+    from stockguard.planning.forecasting.auto import DEFAULT_CLASSES, AutoForecaster
+    from stockguard.planning.forecasting.backtest import backtest, rolling_origins, scaled_errors
+    from stockguard.planning.forecasting.models import default_battery
+    from stockguard.planning.forecasting.selection import (
+        Selection,
+        keep_default,
+        select_models,
+        weighted_forecast,
+    )
+
+    auto = AutoForecaster(season_length=12)
+    battery = [*default_battery(season_length=12), *extra]
+    aliases = [model.alias for model in battery]
+    step = auto.window_step(H)
+    windows = min(auto.n_windows, (train.shape[1] - auto.min_training - H) // step + 1)
+    origins = rolling_origins(n_periods=train.shape[1], horizon=H, n_windows=windows, step=step)
+    result = backtest(
+        models=battery,
+        y=train,
+        horizon=H,
+        n_windows=windows,
+        min_training=auto.min_training,
+        include_final=True,
+        origins=origins,
+    )
+    if on_total:
+        result = replace(
+            result, errors=total_errors(result.forecasts, result.actuals, result.scale)
+        )
+    demand = classification.classify_demand(train).code
+    selection = select_models(result=result, groups=demand, prior_windows=auto.prior_windows)
+    eligible = np.isin(demand, DEFAULT_CLASSES)
+    if len(default) == 1 and not one_se:
+        selection = keep_default(
+            selection=selection,
+            errors=result.errors,
+            default=aliases.index(default[0]),
+            eligible=eligible,
+            margin=auto.default_margin,
+        )
+    else:
+        weights = np.zeros_like(selection.weights)
+        weights[[aliases.index(name) for name in default]] = 1.0 / len(default)
+        combined = weighted_forecast(forecasts=result.forecasts, weights=weights)
+        default_error = scaled_errors(
+            forecasts=combined, actuals=result.actuals, scale=result.scale
+        )
+        if one_se:
+            chosen = weighted_forecast(forecasts=result.forecasts, weights=selection.weights)
+            beaten = one_se_beaten(result, chosen, aliases.index(default[0]))
+        else:
+            with np.errstate(invalid="ignore"):
+                beaten = selection.error < default_error
+        keep = eligible & np.isfinite(default_error) & ~beaten
+        chosen_weights = np.where(keep[None, :], weights, selection.weights)
+        selection = Selection(weights=chosen_weights, error=selection.error)
+    assert result.final is not None
+    return np.asarray(
+        weighted_forecast(
+            forecasts=np.maximum(np.nan_to_num(result.final), 0.0)[:, None],
+            weights=selection.weights,
+        )[0]
+    )
+
+
+class HyperbolicDecay:
+    """Prototype of hyperbolic-exponential smoothing (Prestwich et al. 2014, "Forecasting
+    intermittent demand by hyperbolic-exponential smoothing", IJF 30(4)) as we read it:
+    Croston's size z and interval p (alpha = beta = 0.1, updated at each demand), and the
+    flat forecast ``z / (p + beta tau / 2)`` with tau the months since the last demand,
+    so the forecast of a part that stopped selling decays hyperbolically. Benchmark-side
+    only (not adopted, ADR 0026); the form was written from memory of the paper."""
+
+    alias = "HES"
+
+    def __init__(self, alpha: float = 0.1, beta: float = 0.1) -> None:
+        self.alpha, self.beta = alpha, beta
+
+    def forecast(self, y: np.ndarray, horizon: int) -> np.ndarray:
+        size = np.full(y.shape[0], np.nan)
+        interval = np.full(y.shape[0], np.nan)
+        since = np.zeros(y.shape[0])
+        for month in range(y.shape[1]):
+            since += 1.0
+            sold = y[:, month] > 0
+            first = sold & np.isnan(size)
+            later = sold & ~first
+            size = np.where(first, y[:, month], size)
+            interval = np.where(first, since, interval)
+            size = np.where(later, size + self.alpha * (y[:, month] - size), size)
+            interval = np.where(later, interval + self.beta * (since - interval), interval)
+            since = np.where(sold, 0.0, since)
+        level = np.nan_to_num(size / (interval + self.beta * since / 2))
+        return np.repeat(level[:, None], horizon, axis=1)
+
+    def fit(self, y: np.ndarray) -> HyperbolicDecay:
+        self.history_ = y
+        return self
+
+    def predict(self, horizon: int) -> np.ndarray:
+        return self.forecast(self.history_, horizon)
+
+
+def session7_rows() -> dict[str, Model]:
+    """The ideas of session 7 (ADR 0026), scored on the development origins before any
+    decision; none passed the adoption rule but the default margin 0 (row "auto")."""
+    return {
+        "selection replica (check: equals auto)": replica_mean,
+        "auto, 8 windows 1 month apart": lambda train: auto_mean(train, n_windows=8, step=1),
+        "auto, 6 windows 3 months apart, 12 months' training": lambda train: auto_mean(
+            train, n_windows=6, min_training=12
+        ),
+        "auto, default = mean of HorizonADIDA, IMAPA, CrostonSBA": lambda train: replica_mean(
+            train, default=SESSION7_DEFAULT
+        ),
+        "auto, chosen on the horizon total": lambda train: replica_mean(train, on_total=True),
+        "auto, default unless beaten by one standard error": lambda train: replica_mean(
+            train, one_se=True
+        ),
+        "HES alone (prototype)": lambda train: HyperbolicDecay().forecast(train, H),
+        "auto with HES as a candidate": lambda train: replica_mean(
+            train, extra=(HyperbolicDecay(),)
+        ),
+        "auto with HES as the default": lambda train: replica_mean(
+            train, extra=(HyperbolicDecay(),), default=("HES",)
+        ),
+    }
+
+
 def monthly_features(y: np.ndarray, origin: int, step: int, first_month: int) -> np.ndarray:
     """(n_series, 21) features known at ``origin`` for the month ``origin + step - 1``:
     y[origin - 1 .. origin - 12] (NaN before the data), means of the last 3 / 6 / 12 / 24
@@ -176,16 +362,20 @@ def gbm_model(objective: str, first_month: int) -> Model:
     return model
 
 
-def models(with_gbm: bool, first_month: int) -> dict[str, Model]:
+def models(with_gbm: bool, first_month: int, with_session7: bool) -> dict[str, Model]:
     from stockguard.planning.forecasting.intermittent import ADIDA
 
     rows: dict[str, Model] = {
         "ADIDA": lambda train: ADIDA().forecast(train, H),
-        "auto (shipped)": auto_mean,
-        "auto, default margin 0": lambda train: auto_mean(train, default_margin=0.0),
+        "auto (shipped; default margin 0 since session 7)": auto_mean,
+        "auto, default margin 10% (shipped until session 7)": lambda train: auto_mean(
+            train, default_margin=0.1
+        ),
         "auto, one model per demand class": lambda train: auto_mean(train, prior_windows=1e6),
         "auto x panel bias factor": panel_bias_factor,
     }
+    if with_session7:
+        rows.update(session7_rows())
     if with_gbm:
         for name, objective in GBM_OBJECTIVES.items():
             rows[name] = gbm_model(objective, first_month)
@@ -193,11 +383,13 @@ def models(with_gbm: bool, first_month: int) -> dict[str, Model]:
     return rows
 
 
-def score(data_dir: Path, cuts: list[int], with_gbm: bool) -> dict[str, dict[str, Any]]:
+def score(
+    data_dir: Path, cuts: list[int], with_gbm: bool, with_session7: bool = False
+) -> dict[str, dict[str, Any]]:
     panel = load_carparts(data_dir)
     y = panel.y
     out: dict[str, dict[str, Any]] = {}
-    for name, model in models(with_gbm, int(panel.dates[0].month)).items():
+    for name, model in models(with_gbm, int(panel.dates[0].month), with_session7).items():
         mases, rmsses, mses, biases = [], [], [], []
         for cut in cuts:
             train, actual = y[:, :cut], y[:, cut : cut + H]
@@ -246,6 +438,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gbm", action="store_true", help="add the global LightGBM rows (several minutes)"
     )
+    parser.add_argument(
+        "--session7",
+        action="store_true",
+        help="add the rows of session 7's ideas (ADR 0026; decided on the development origins)",
+    )
     arguments = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     try:
@@ -257,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         cuts = list(CARPARTS_CUTS)
     else:
         cuts = [n_periods - H * k for k in range(CARPARTS_ORIGINS, 0, -1)]
-    rows = score(arguments.data_dir, cuts, arguments.gbm)
+    rows = score(arguments.data_dir, cuts, arguments.gbm, arguments.session7)
     title = f"Car parts, {arguments.origins} origins {cuts} (months), horizon {H}"
     print_table(rows, title, Console(width=150))
     result = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
