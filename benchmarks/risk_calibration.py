@@ -29,7 +29,11 @@ the replay shows whether it did:
   recalibration map (``planning.risk.calibration``) fitted *prequentially*: the map
   used on the days ``t .. t + 6`` is fitted only on SKU-days whose receipt arrived by
   day ``t`` and predicted at least 28 days before it (their outcome known before ``t``);
-  the identity until 2,000 are settled (``--min-settled``);
+  the identity until 2,000 are settled (``--min-settled``). With the forecast the
+  daily variance ``sigma^2`` is the forecast's (mean squared p10-p90 spread) floored by
+  the variance of the trailing 56 in-stock days' sales, ``max(sigma^2, s^2)``, as the
+  product's refresh reads it since ADR 0027 (``planning.risk.spread``; ``--spread
+  forecast``: the forecast's alone, the figure before);
 * raw mixture: the same before recalibration;
 * two moments: the former product figure, ``stockout_probability`` with the count
   model matched to ``E[T]`` and ``Var[T]``;
@@ -112,7 +116,8 @@ anchoring the top end only scored about the same).
         [--forecast-cache DIR|none] [--half-life DAYS] [--min-settled N] [--drift C2]
         [--drift-bands N] [--censored-outcomes skip|score]
         [--rate-ratio prequential|pre-window|off] [--pooled-rates on|off]
-        [--pooled-variance dispersion|predictive] [--output FILE]
+        [--pooled-variance dispersion|predictive] [--spread observed|forecast]
+        [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
@@ -120,7 +125,8 @@ stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``
 every model, to the centre, per data set to the mean and to the centre, Brier),
 ``max_bin_gap_to_centre_points`` (and ``_worst_seed``; ``issue_target_key`` names it as
 the issue's target), ``rate_ratio`` (prequential, pre-window or off) and
-``pooled_rates`` (on or off), ``pooled_variance``, ``datasets.<name>.pooled_share``
+``pooled_rates`` (on or off), ``pooled_variance``, ``spread`` (observed or forecast),
+``datasets.<name>.pooled_share``
 (share of the SKU-days after the warm-up read with a pooled or launch rate),
 ``datasets.<name>.rate_ratio`` (prequential: ``first_refit`` and ``last_refit`` with
 edges, ``b`` per band and SKU-origins, ``refits``; pre-window: ``pre_window``),
@@ -172,8 +178,8 @@ FORECAST_CACHE = REPO / "benchmarks" / "results" / "cache" / "risk_forecast"
 """Default directory of ``--demand forecast``'s cached fits (git-ignored)."""
 SEED = 20_261_125
 MORE_SEEDS = (1, 2, 3, 4)
-DEFAULT_SPREAD = "forecast"
-"""``--spread``'s default, the product's (ADR 0027)."""
+DEFAULT_SPREAD = "observed"
+"""``--spread``'s default, the product's (ADR 0027: the floor is on by default)."""
 """Further lead-time draws: the target holds on every seed, not on one."""
 EDGES = np.linspace(0.0, 1.0, 11)
 MODELS = ("stockguard", "stockguard_raw", "two_moment", "normal_fixed_lead_time")
@@ -857,6 +863,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
         "pooled_rates": args.pooled_rates,
         "pooled_variance": args.pooled_variance,
+        "spread": args.spread,
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(

@@ -103,8 +103,12 @@ def test_a_stored_map_is_fitted_on_old_enough_outcomes_and_applied_by_a_refresh(
     assert [row.settled for row in stored] == [0, 1]
     assert latest.recalibrate.settled == 1
     assert latest.drift.to_json() == stored[0].knots["level_drift"]
-    # the one outcome seen was a stock-out: the map sends every probability to 1
-    refresh_risk(app.unit_of_work(), now=_at(40))
+    # the one outcome seen was a stock-out: the map sends every probability at or above
+    # its knot to 1. The refresh reads the forecast's own spread, as the snapshot did:
+    # the floor by the sales' variance (ADR 0027, on by default) would read the two
+    # sell-out sales of 120 and 80 as a wide spread and move this row's probability
+    # below the knot
+    refresh_risk(app.unit_of_work(), now=_at(40), observed_spread=False)
     with app.sessions() as session:
         table = t.table_of(StockRiskRow)
         paris = session.execute(select(table).where(table.c.location == shop.paris)).one()

@@ -8,7 +8,9 @@ The basis of a row (a series of the latest forecast whose product exists):
 
 * demand ``mu``: the forecast's mean over its horizon, units/day; variance ``sigma^2``:
   the mean of the daily variances read from the p10..p90 spread as normal
-  (``(p90 - p10) / 2.563``, squared), units^2/day; on the rows the replenishment run
+  (``(p90 - p10) / 2.563``, squared), units^2/day, floored by the variance of the
+  series' last 56 in-stock days of sales (``services.risk.spread``, ADR 0027; on by
+  default, ``observed_spread``); on the rows the replenishment run
   pools (slow and never-sold rows, ``services.replenishment.pooling``, ADR 0018) the
   run's pooled rate instead when asked (``pooled_rates``; off by default,
   ``POOLED_RATES_DEFAULT``), with the forecast's dispersion (``planning.risk.pooled``),
