@@ -117,7 +117,7 @@ anchoring the top end only scored about the same).
         [--drift-bands N] [--censored-outcomes skip|score]
         [--rate-ratio prequential|pre-window|off] [--pooled-rates on|off]
         [--pooled-variance dispersion|predictive] [--spread observed|forecast]
-        [--output FILE]
+        [--dump-rows DIR] [--output FILE]
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
@@ -464,6 +464,36 @@ def predictions(rows: risk_replay.SkuDays, min_settled: int) -> tuple[dict[str, 
     }, mapped
 
 
+def dump_rows(folder: Path, key: str, rows: risk_replay.SkuDays, predicted: dict[str, Any]) -> None:
+    """Write the headline seed's SKU-days of data set ``key`` to ``folder/<key>.npz`` (the
+    inputs and outcome of every kept row, ``risk_replay.SkuDays``, and stockguard's
+    probability before and after the map) for a diagnosis of the bins (ADR 0027's)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fields = {
+        name: getattr(rows, name)
+        for name in (
+            "sku",
+            "day",
+            "settled_day",
+            "available",
+            "demand_mean",
+            "demand_var",
+            "horizon_mean",
+            "horizon_var",
+            "realized_horizon",
+            "demand_before",
+            "stocked_out",
+            "open_order",
+        )
+    }
+    np.savez(
+        folder / f"{key}.npz",
+        **fields,
+        raw=predicted["stockguard_raw"],
+        shown=predicted["stockguard"],
+    )
+
+
 def print_table(console: Console, title: str, tables: dict[str, list[dict[str, Any]]]) -> None:
     table = Table(title=title)
     table.add_column("bin")
@@ -660,6 +690,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "read as normal, or that floored by the variance of the last 56 in-stock days' "
         "sales, max(sigma^2, s^2) (ADR 0027, planning.risk.spread)",
     )
+    parser.add_argument(
+        "--dump-rows",
+        type=Path,
+        default=None,
+        help="folder: write the headline seed's SKU-days per data set (inputs, outcome, "
+        "probability before and after the map) as <data set>.npz, for a diagnosis",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if args.rate_ratio == "estimated":
@@ -697,6 +734,8 @@ def run_seed(
         begun = time.perf_counter()
         data, rows, result, lead, drift, ratio = replay_rows(key, args.data_dir, delays, seed_args)
         predicted, mapped = predictions(rows, args.min_settled)
+        if show and args.dump_rows is not None:
+            dump_rows(args.dump_rows, key, rows, predicted)
         cluster = episodes(rows, index)
         summary = summarise(predicted, rows.stocked_out, args.min_bin, cluster)
         if show:
