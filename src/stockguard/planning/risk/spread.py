@@ -8,8 +8,8 @@ skewed count sit close together while single large orders fall far above p90 (a
 Poisson rate of 0.3 a day has p10 = 0 and p90 = 1, so the normal reading gives 0.15
 against a true 0.3; a wholesale buyer's order of 50 in a series selling 5 a day moves
 no quantile below p95 at all). ADR 0027 measured it on the risk replay: the realised
-squared error of demand over the days before a receipt ran 4 to 12 times ``sigma^2 k``
-on the slow half of M5 and on every band of Online Retail, the same multiple at every
+squared error of demand over the days before a receipt ran 2 to 7 times ``sigma^2 k``
+on the slow half of M5 and 3 to 17 times on Online Retail, without a trend in the
 horizon ``k`` (so the daily term, not the rate's drift ``c^2``).
 
 The shop's own sales carry that tail. The floor is the sample variance of the last
