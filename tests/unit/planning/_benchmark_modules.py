@@ -22,9 +22,7 @@ def benchmark_module(monkeypatch: pytest.MonkeyPatch, name: str) -> Any:
     return importlib.import_module(name)
 
 
-def ample_stock_paths(
-    sales: np.ndarray, stocked_out: np.ndarray | None = None
-) -> sim.ReplayPaths:
+def ample_stock_paths(sales: np.ndarray, stocked_out: np.ndarray | None = None) -> sim.ReplayPaths:
     """Replay paths (n, days) with ample stock every day, ``sales`` served;
     ``stocked_out`` marks days demand exceeded it (None: no stock-out)."""
     shape = sales.shape
