@@ -47,6 +47,12 @@ def test_the_refresh_reports_the_rate_ratio_of_past_runs(tmp_path: Path) -> None
     assert "pooled rate" not in by_default
     pooled = _run(database, "risk", "refresh", "--pooled-rates")
     assert pooled.endswith("read the replenishment run's pooled rate (--pooled-rates).")
+    assert "(--no-observed-spread)" not in by_default
+    forecast_spread = _run(database, "risk", "refresh", "--no-observed-spread")
+    assert forecast_spread.endswith(
+        "Daily variances are the forecast's alone, not floored by the sales' own "
+        "(--no-observed-spread)."
+    )
 
 
 def test_without_settled_runs_the_refresh_says_the_ratio_is_1(tmp_path: Path) -> None:

@@ -48,3 +48,19 @@ def test_the_refresh_reads_pooled_rates_only_when_asked(
     assert pooled.status_code == 200, pooled.text
     assert pooled.json()["pooled_rates"] is True
     assert invalid.status_code == 422
+
+
+def test_the_refresh_floors_by_the_observed_spread_unless_asked_not_to(
+    app: App, client: TestClient, planner_headers: Headers
+) -> None:
+    seed_replenishment_shop(app)
+
+    by_default = client.post("/risk/refresh", headers=planner_headers)
+    off = client.post("/risk/refresh", params={"observed_spread": "false"}, headers=planner_headers)
+    invalid = client.post("/risk/refresh", params={"observed_spread": "2"}, headers=planner_headers)
+
+    assert by_default.status_code == 200, by_default.text
+    assert by_default.json()["observed_spread"] is True
+    assert off.status_code == 200, off.text
+    assert off.json()["observed_spread"] is False
+    assert invalid.status_code == 422

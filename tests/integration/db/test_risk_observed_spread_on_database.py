@@ -12,26 +12,15 @@ day 39 and hold one sale of 1: variance (1 - 1/56) / 55 = 0.017857.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import select
 
+from integration.risk_rows import risk_rows
 from integration.slow_shop import NOW, seed_slow_shop
-from stockguard.adapters.db import tables as t
-from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.bootstrap import App
 from stockguard.services.risk.refresh import refresh_risk
 
 FORECAST_VAR = (0.15 / 2.5631) ** 2
 """The slow SKUs' forecast variance, units^2/day (p90 0.15 read as normal)."""
-
-
-def _risk_rows(app: App, store: str) -> dict[str, Any]:
-    table = t.table_of(StockRiskRow)
-    with app.sessions() as session:
-        found = session.execute(select(table).where(table.c.location == store)).all()
-    return {row.sku: row for row in found}
 
 
 def test_a_lumpy_rows_variance_is_floored_by_its_sales_and_a_smooth_row_keeps_its_own(
@@ -40,9 +29,9 @@ def test_a_lumpy_rows_variance_is_floored_by_its_sales_and_a_smooth_row_keeps_it
     slow, smooth, store = seed_slow_shop(app)
 
     off = refresh_risk(app.unit_of_work(), now=NOW, observed_spread=False)
-    before = _risk_rows(app, store)
+    before = risk_rows(app, store)
     on = refresh_risk(app.unit_of_work(), now=NOW, observed_spread=True)
-    after = _risk_rows(app, store)
+    after = risk_rows(app, store)
 
     assert (off.observed_spread, on.observed_spread) == (False, True)
     assert all(before[sku].demand_var == pytest.approx(FORECAST_VAR, rel=1e-3) for sku in slow)

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from integration.risk_rows import risk_rows
 from integration.slow_shop import NOW, seed_slow_shop
 from stockguard.adapters.db import tables as t
-from stockguard.adapters.db.tables_risk import StockRiskRow
 from stockguard.bootstrap import App
 from stockguard.domain import commands
 from stockguard.planning.inventory.pooled_rate import RateSource
@@ -28,13 +28,6 @@ from stockguard.services.risk.refresh import refresh_risk
 
 SLOW_FORECAST = 0.05
 """The slow SKUs' stored forecast, units a day."""
-
-
-def _risk_rows(app: App, store: str) -> dict[str, Any]:
-    table = t.table_of(StockRiskRow)
-    with app.sessions() as session:
-        found = session.execute(select(table).where(table.c.location == store)).all()
-    return {row.sku: row for row in found}
 
 
 def _lines(app: App, proposal_id: int) -> dict[str, Any]:
@@ -52,7 +45,7 @@ def test_a_slow_skus_risk_row_reads_the_runs_pooled_rate_and_a_smooth_sku_its_fo
 
     refresh_risk(app.unit_of_work(), now=NOW, pooled_rates=True)
 
-    rows, lines = _risk_rows(app, store), _lines(app, summary.proposal_id)
+    rows, lines = risk_rows(app, store), _lines(app, summary.proposal_id)
     ordered = [sku for sku in slow if sku in lines]
     assert ordered, "the slow SKUs are out of stock: the run orders some of them"
     for sku in ordered:
@@ -83,7 +76,7 @@ def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_default_is_
     # the forecast's own spread: the floor by the sales' variance (ADR 0027) is tested in
     # test_risk_observed_spread_on_database
     refresh_risk(app.unit_of_work(), now=NOW, pooled_rates=True, observed_spread=False)
-    rows = _risk_rows(app, store)
+    rows = risk_rows(app, store)
     for sku in slow:
         i = index[sku]
         assert rows[sku].demand_mean == pytest.approx(pooled.rate[i], rel=1e-12)
@@ -94,7 +87,7 @@ def test_a_slow_rows_variance_keeps_the_forecasts_dispersion_and_the_default_is_
         assert rows[sku].demand_var == pytest.approx(expected, rel=1e-9)
 
     refresh_risk(app.unit_of_work(), now=NOW)  # the default: off (ADR 0024)
-    unpooled = _risk_rows(app, store)
+    unpooled = risk_rows(app, store)
     assert all(unpooled[sku].demand_mean == pytest.approx(SLOW_FORECAST) for sku in slow)
     assert unpooled[smooth].demand_mean == pytest.approx(rows[smooth].demand_mean)
     # the reorder point is the run's either way (it plans with the pooled rate)

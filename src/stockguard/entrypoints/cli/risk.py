@@ -139,6 +139,16 @@ def refresh(
             show_default=False,
         ),
     ] = None,
+    observed_spread: Annotated[
+        bool | None,
+        typer.Option(
+            "--observed-spread/--no-observed-spread",
+            help="Floor each forecast's daily variance by the variance of its last 56 "
+            "in-stock days of sales (default: on, ADR 0027; --no-observed-spread reads the "
+            "forecast's spread alone).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
     supplier lead times and open purchase orders; state changes go to the outbox."""
@@ -149,6 +159,7 @@ def refresh(
             currency=currency.upper(),
             rate_ratio=rate_ratio,
             pooled_rates=pooled_rates,
+            observed_spread=observed_spread,
         )
     console.print(refresh_line(summary), markup=False, highlight=False, soft_wrap=True)
 
@@ -240,10 +251,15 @@ def refresh_line(summary: RefreshSummary) -> str:
         f"{summary.seconds:.1f} s: {parts}; {summary.events:,} state change event(s) recorded. "
         f"{drift_line(summary.level_drift)} {ratio_line(summary.rate_ratio)}"
         f"{POOLED_LINE if summary.pooled_rates else ''}"
+        f"{'' if summary.observed_spread else FORECAST_SPREAD_LINE}"
     )
 
 
 POOLED_LINE = " Slow and never-sold rows read the replenishment run's pooled rate (--pooled-rates)."
+FORECAST_SPREAD_LINE = (
+    " Daily variances are the forecast's alone, not floored by the sales' own "
+    "(--no-observed-spread)."
+)
 
 
 def ratio_line(found: RatioEstimate) -> str:

@@ -78,6 +78,13 @@ def refresh_risks(
             "(default: off, ADR 0024)."
         ),
     ] = None,
+    observed_spread: Annotated[
+        bool | None,
+        Query(
+            description="Floor each forecast's daily variance by its last 56 in-stock days' "
+            "sales variance (default: on, ADR 0027; false: the forecast's spread alone)."
+        ),
+    ] = None,
 ) -> RiskRefreshRead:
     """Recompute every SKU x location's risk from the latest planning run, today's stock,
     lead times and open purchase orders. 409 ``no_planning_run`` before any forecast."""
@@ -87,6 +94,7 @@ def refresh_risks(
         currency=currency,
         rate_ratio=rate_ratio,
         pooled_rates=pooled_rates,
+        observed_spread=observed_spread,
     )
     found = summary.rate_ratio
     return RiskRefreshRead(
@@ -103,4 +111,5 @@ def refresh_risks(
             applied=found.applied,
         ),
         pooled_rates=summary.pooled_rates,
+        observed_spread=summary.observed_spread,
     )

@@ -77,3 +77,7 @@ class RiskRefreshRead(BaseModel):
     pooled_rates: bool = Field(
         False, description="Whether slow rows read the replenishment run's pooled rate."
     )
+    observed_spread: bool = Field(
+        True,
+        description="Whether daily variances are floored by the sales' own (ADR 0027).",
+    )
