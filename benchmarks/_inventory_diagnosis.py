@@ -280,7 +280,12 @@ def report_undershoot(data: data_sets.ReplayData, result: sim.ReplayResult, rec:
 
     At a period ``t`` that orders, the position before the order, less the demand lost
     in that period, is the uncensored position ``y_t``; the realized undershoot is
-    ``s_t - y_t`` (``s_t`` the reorder point in force, set at ``t - 1``). Beside it: the
+    ``s_t - y_t`` against the reorder point set at ``t - 1`` (the column ADR 0028 read),
+    and against the one in force at the order (``U vs s in force``: the simulator
+    replans at the end of ``t``, after the day's demand, and orders with that plan, so
+    the ``s`` it compares is ``rec[t + 1]``), the rise of ``s`` on the order day and the
+    share of orders whose position was above the day before's ``s`` (triggered by ``s``
+    rising; ADR 0031). Beside it: the
     model's ``E[U]`` (renewal law, ``lost_sales``), the finite-lot one
     (``undershoot.lot_undershoot_moments`` for the same lot and history), the history's
     mean demand per period against the replay's, and the lot."""
@@ -293,6 +298,10 @@ def report_undershoot(data: data_sets.ReplayData, result: sim.ReplayResult, rec:
     on_order = orders_placed - paths.orders - received  # before the day's order
     position = paths.on_hand + on_order - (demand - paths.sales)
     s = np.stack(rec.reorder[:days], axis=1)  # rec[t] is set at the end of t - 1
+    # the simulator replans at the end of t, after the day's demand, and orders with
+    # that plan: the reorder point in force at t's order is rec[t + 1]
+    s_used = np.stack(rec.reorder[1 : days + 1], axis=1)
+    censored = paths.on_hand + on_order  # the position the order rule reads
     model = np.stack(rec.under_model[:days], axis=1)
     exact = np.stack(rec.under_lot[:days], axis=1)
     lot = np.stack(rec.lot[:days], axis=1) - model
@@ -303,7 +312,7 @@ def report_undershoot(data: data_sets.ReplayData, result: sim.ReplayResult, rec:
     print(
         "\ndaily demand | orders | realized U at orders | model E[U] | finite-lot E[U] "
         "| lot | history rate / replay rate | lost units share in order periods "
-        "| forecast / demand"
+        "| forecast / demand | U vs s in force | rise of s at orders | share by s rising"
     )
     forecast = np.stack(rec.weight[1 : days + 1], axis=1).sum(axis=1)
     for low, high, rows in rate_bands(rate):
@@ -316,7 +325,9 @@ def report_undershoot(data: data_sets.ReplayData, result: sim.ReplayResult, rec:
             f"{model[pick].mean():7.2f} | {exact[pick].mean():7.2f} | {lot[pick].mean():6.2f} | "
             f"{hist_rate[rows].mean() / max(demand[rows].mean(), 1e-9):.3f} | "
             f"{lost[pick].sum() / max(lost[rows].sum(), 1e-9):.3f} | "
-            f"{forecast[rows].sum() / max(demand[rows].sum(), 1e-9):.3f}"
+            f"{forecast[rows].sum() / max(demand[rows].sum(), 1e-9):.3f} | "
+            f"{(s_used - position)[pick].mean():7.2f} | {(s_used - s)[pick].mean():7.2f} | "
+            f"{(censored > np.floor(s + 1e-9))[pick].mean():.3f}"
         )
 
 
