@@ -68,6 +68,7 @@ from stockguard.planning.risk.probability import (
 )
 from stockguard.planning.risk.rate_ratio import RateRatio
 from stockguard.planning.risk.spread import floored_variance
+from stockguard.planning.risk.undershoot import undershoot_moments
 from stockguard.services.replenishment import pooling
 
 FloatArray = npt.NDArray[np.float64]
@@ -482,19 +483,50 @@ def _after_reorder_point(
     sigma2: FloatArray,
     level_var: FloatArray,
     pmf: FloatArray,
+    undershoot: tuple[FloatArray, FloatArray] | None = None,
 ) -> FloatArray:
     """(n,) the product's figure for SKU-days with nothing on order
     (``planning.risk.figures.assess``): the ``IP - s`` units sold before the order goes
     out are known demand, so ``P = sum_L P(L) P(D(max(L - 1, 0)) > s)`` with ``s`` the
-    reorder point in force, the level term on the lead time's days only."""
+    reorder point in force, the level term on the lead time's days only; with
+    ``undershoot`` (mean, variance of ``U``, each (n,); ADR 0030,
+    ``planning.risk.undershoot``) ``P(U + D(max(L - 1, 0)) > s)``."""
     exposure = np.zeros(max(pmf.size - 1, 1))
     exposure[0] = pmf[: min(2, pmf.size)].sum()
     exposure[1:] = pmf[2:]
     rows = np.broadcast_to(exposure, (mu.size, exposure.size))
-    spread = DemandSpread(level_var=level_var)
-    return stockout_probability_over_horizons(
-        np.ceil(np.maximum(reorder_point, 0.0)), mu, sigma2, rows, spread
+    if undershoot is None:
+        threshold, spread = np.ceil(np.maximum(reorder_point, 0.0)), DemandSpread(level_var)
+    else:
+        # the product's threshold: P(D > s) = 1 - F(floor(s)) (``probability``)
+        threshold = np.maximum(reorder_point, 0.0)
+        spread = DemandSpread(level_var, offset_mean=undershoot[0], offset_var=undershoot[1])
+    return stockout_probability_over_horizons(np.maximum(threshold, 1e-9), mu, sigma2, rows, spread)
+
+
+def _known_wait(
+    mixed: FloatArray,
+    waiting: BoolArray,
+    demand: tuple[FloatArray, FloatArray, FloatArray],
+    reorder_point: FloatArray,
+    pmf: FloatArray,
+    above: BoolArray | None,
+) -> FloatArray:
+    """``mixed`` (n_sku, n_days) with its ``waiting`` SKU-days (nothing on order) read by
+    the product's figure (``_after_reorder_point``); ``demand`` = (rate, daily variance,
+    level variance), each (n_sku, n_days); ``above`` (None: no undershoot): the SKU-days
+    whose position is above ``s``, which add the undershoot ``U`` of the reorder point
+    (``planning.risk.undershoot``, ADR 0030; at or below ``s`` the order is due now)."""
+    rate, rate_var, level_var = demand
+    shift = None
+    if above is not None:
+        mean_u, var_u = undershoot_moments(rate, rate_var)
+        shift = (np.where(above, mean_u, 0.0)[waiting], np.where(above, var_u, 0.0)[waiting])
+    mixed = mixed.copy()
+    mixed[waiting] = _after_reorder_point(
+        reorder_point[waiting], rate[waiting], rate_var[waiting], level_var[waiting], pmf, shift
     )
+    return mixed
 
 
 def _drift_c2(drift: float | LevelDrift, mu: FloatArray) -> FloatArray:
@@ -736,6 +768,7 @@ def sku_days(
     forecast_refit_every: int = FORECAST_REFIT_EVERY,
     impute_censored: bool = False,
     known_wait: bool = False,
+    undershoot: bool = False,
     unknown_demand: BoolArray | None = None,
     ratio_of: Callable[[FloatArray], FloatArray] | None = None,
     pool: Callable[[FloatArray, FloatArray], PooledDemand] | None = None,
@@ -758,7 +791,11 @@ def sku_days(
     observed one, ``max(sigma^2, s^2)``, ``s^2`` the variance of the last
     ``DEMAND_WINDOW`` in-stock days' sales (``trailing_demand``), as the refresh reads
     it with ``planning.risk.spread``; no effect on the trailing stand-in, whose
-    variance is ``s^2`` already.
+    variance is ``s^2`` already. ``known_wait``: SKU-days with nothing on order read the
+    product's figure (``_after_reorder_point``) instead of the replay's mixture over the
+    wait; ``undershoot`` (with ``known_wait``, ADR 0030): those whose position is above
+    ``s`` add the undershoot ``U`` of the reorder point (``planning.risk.undershoot``,
+    from the rate and daily variance the figure reads).
     The peers (``demand_mean``, ``demand_var``) keep the input's own rate."""
     n_sku, n_days = scenario.demand.shape
     if fit is None:
@@ -800,10 +837,13 @@ def sku_days(
         level_var=level_var,
     )
     if known_wait:
-        waiting = ~open_order & (mu > 0)
-        mixed = mixed.copy()
-        mixed[waiting] = _after_reorder_point(
-            reorder_point[waiting], rate[waiting], rate_var[waiting], level_var[waiting], pmf
+        mixed = _known_wait(
+            mixed,
+            ~open_order & (mu > 0),
+            (rate, rate_var, level_var),
+            reorder_point,
+            pmf,
+            (position > reorder_point) if undershoot else None,
         )
     # the true next receipt when no order is open: the first order placed later
     days = np.arange(n_days)

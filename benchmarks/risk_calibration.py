@@ -359,7 +359,8 @@ def replay_rows(
         fit=forecast_fit(key, data, args) if args.demand == "forecast" else None,
         forecast_refit_every=args.forecast_refit_every,
         impute_censored=args.censored == "impute",
-        known_wait=args.no_order == "known-wait",
+        known_wait=args.no_order in ("known-wait", "undershoot"),
+        undershoot=args.no_order == "undershoot",
         unknown_demand=(
             risk_replay.real_stockout_days(data.history, data.replay)
             if args.censored_outcomes == "skip"
@@ -608,11 +609,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-order",
-        choices=("replay", "known-wait"),
+        choices=("replay", "known-wait", "undershoot"),
         default="replay",
         help="SKU-days with nothing on order: the replay's mixture over the wait plus the "
         "lead time, or the product's figure (the wait for the reorder point as known "
-        "demand, P(D(L - 1) > s))",
+        "demand, P(D(L - 1) > ceil(s))), or the product's figure with the reorder "
+        "point's undershoot U (ADR 0030: P(U + D(L - 1) > s), planning.risk.undershoot)",
     )
     parser.add_argument(
         "--censored",

@@ -29,6 +29,7 @@ import numpy as np
 
 from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
 from stockguard.planning.risk import calibration, horizon, probability
+from stockguard.planning.risk import undershoot as undershoot_model
 from stockguard.planning.risk.drift import PRIOR, PRIOR_DRIFT, LevelDrift
 from stockguard.planning.risk.rate_ratio import NEUTRAL, RateRatio
 
@@ -205,6 +206,27 @@ def demand_spread(
     return probability.DemandSpread(level_var=level + drift(band) * mu**2)
 
 
+def with_undershoot(
+    spread: probability.DemandSpread, basis: RiskBasisArrays, known: FloatArray
+) -> probability.DemandSpread:
+    """``spread`` with the reorder point's undershoot ``U`` on the rows that wait for
+    their order (``known`` = ``demand_before_order`` > 0), (n,) each.
+
+    Equation: ``D(t) + U`` with ``E[U]`` and ``Var[U]`` of ``planning.risk.undershoot``
+    from the row's ``mu`` and ``sigma^2`` (``offset_mean``, ``offset_var``); other rows
+    add 0 (an order is out, or due now: the position is already known).
+
+    Example: Poisson mu = 2 waiting for s: E[U] = 1 unit, Var[U] = 1.33 units^2.
+    """
+    mean_u, var_u = undershoot_model.undershoot_moments(basis.demand_mean, basis.demand_var)
+    waiting = known > 0.0
+    return dataclasses.replace(
+        spread,
+        offset_mean=np.where(waiting, mean_u, 0.0),
+        offset_var=np.where(waiting, var_u, 0.0),
+    )
+
+
 def exposure_points(
     *, basis: RiskBasisArrays, available: Any, position: Any
 ) -> tuple[FloatArray, FloatArray]:
@@ -292,6 +314,7 @@ def assess(
     recalibrate: calibration.IsotonicMap = calibration.IDENTITY,
     drift: LevelDrift = PRIOR,
     rate_ratio: RateRatio = NEUTRAL,
+    undershoot: bool | None = None,
 ) -> RiskFigures:
     """All risk figures of n rows from their basis and their current stock.
 
@@ -308,6 +331,9 @@ def assess(
             rate_ratio``, ADR 0022; 1 by default): every figure reads the rate
             ``b mu`` and the daily variance ``b sigma^2`` (same dispersion), the drift's
             band still that of ``mu``.
+        undershoot: rows waiting for their order (``w > 0``) add the units ``U`` the
+            position ends below ``s`` on the day the order goes out
+            (``planning.risk.undershoot``, ADR 0030); None: ``undershoot.APPLY_BY_DEFAULT``.
 
     Equations: ``P = sum_j w_j P(D(t_j) > a - w)`` and lost units
     ``sum_j w_j E[(D(t_j) - (a - w))^+]`` with ``w`` the units sold before an order is
@@ -334,9 +360,10 @@ def assess(
         mu = basis.demand_mean
         horizon_mean = known / np.where(mu > 0.0, mu, 1.0) + mean_t
     demand = (basis.demand_mean, basis.demand_var, points, mass)
-    p, lost = probability.tail_figures_over_points(
-        a - known, *demand, demand_spread(basis, drift=drift, band_rate=stored_rate)
-    )
+    spread = demand_spread(basis, drift=drift, band_rate=stored_rate)
+    if undershoot_model.APPLY_BY_DEFAULT if undershoot is None else undershoot:
+        spread = with_undershoot(spread, basis, known)
+    p, lost = probability.tail_figures_over_points(a - known, *demand, spread)
     if recalibrate.settled:
         p = np.where(a <= 0.0, p, recalibrate(p))
     return RiskFigures(
