@@ -68,6 +68,11 @@ Prints the tables and writes benchmarks/results/promise_calibration.json with th
 distribution), ``pooled_draw`` and ``lane`` (those variants, each with its own
 ``datasets`` and ``oracle``), ``tradeoff``, ``window``, ``records`` (the method) and
 ``delay_record_method``. Development seeds for method choices: 11, 12, 13 (ADR 0029).
+
+``--records recent`` (ADR 0032, not the product's: it failed the development rule)
+weighs every receipt by its age, ``2^(-age / 365 days)``: the SCMS records' ages are the
+days from each older delivery to the cut between the halves (the day the replay's
+promises are made as of), the demo's the days from each receipt to the stock-out.
 """
 
 from __future__ import annotations
@@ -146,13 +151,17 @@ class SupplierDelays:
     ``older``: deliveries scheduled before the median scheduled date of the whole file
     (what the promise engine learns from); ``newer``: the others (what the replay draws
     from). Only suppliers with at least ``MIN_SUPPLIER_DRAWS`` newer deliveries are kept;
-    ``weight`` is each one's share of the kept newer deliveries.
+    ``weight`` is each one's share of the kept newer deliveries; ``older_age``: days from
+    each older delivery to the cut (the day the replay's promises are made as of; a
+    delivery after the cut of a shipment scheduled before it: negative, counted 0 by
+    the records).
     """
 
     names: tuple[str, ...]
     older: tuple[np.ndarray, ...]
     newer: tuple[np.ndarray, ...]
     weight: np.ndarray
+    older_age: tuple[np.ndarray, ...] = ()
 
 
 MIN_SUPPLIER_DRAWS = supplier_records.MIN_SUPPLIER_RECEIPTS
@@ -191,10 +200,11 @@ def scms_suppliers(
         cut = scheduled.sort_values().iloc[len(scheduled) // 2]
     frame = frame.assign(
         delay=(delivered - scheduled).dt.days, older=scheduled < cut,
+        age=(cut - delivered).dt.days,
         supplier=frame["Vendor"].str.strip() + " / " + frame["Shipment Mode"]
         + ((" / " + frame["Country"]) if lanes else ""),
     ).dropna(subset=["supplier"])  # fmt: skip
-    names, older, newer = [], [], []
+    names, older, newer, ages = [], [], [], []
     for name, group in frame.groupby("supplier", sort=True):
         late = group["delay"].to_numpy(dtype=np.int64)
         recent = late[~group["older"].to_numpy()]
@@ -202,8 +212,11 @@ def scms_suppliers(
             names.append(str(name))
             older.append(late[group["older"].to_numpy()])
             newer.append(recent)
+            ages.append(group["age"].to_numpy(dtype=np.int64)[group["older"].to_numpy()])
     sizes = np.array([len(n) for n in newer], dtype=float)
-    return SupplierDelays(tuple(names), tuple(older), tuple(newer), sizes / sizes.sum())
+    return SupplierDelays(
+        tuple(names), tuple(older), tuple(newer), sizes / sizes.sum(), tuple(ages)
+    )
 
 
 # -- the demo shop ---------------------------------------------------------------------
@@ -269,8 +282,9 @@ def _demo_basis(
     if open_lines:
         by_date = sorted(open_lines, key=lambda i: (po.expected_day[po.line_order[i]], i))
         orders = [po.line_order[i] for i in by_date]
+        ages = t - po.arrival_day
         pmfs = [
-            _demo_delay_pmf(late[0], known, po.supplier, po.supplier[o], oracle, method)
+            _demo_delay_pmf(late[0], known, po.supplier, po.supplier[o], oracle, method, ages)
             for o in orders
         ]
         others = tuple(
@@ -294,24 +308,30 @@ def _demo_basis(
 
 def _demo_delay_pmf(
     late: np.ndarray, known: np.ndarray, supplier_of: np.ndarray, supplier: Any, oracle: bool,
-    method: str = supplier_records.PRODUCT_METHOD,
+    method: str = supplier_records.PRODUCT_METHOD, ages: np.ndarray | None = None,
 ) -> tuple[Pmf | None, int | None]:  # fmt: skip
     """A PO's lateness pmf and its receipt count as the product makes them
-    (``storefront.records`` by ``method`` from every supplier's receipts known so far;
-    the count is None for a complete record). ``oracle``: the supplier's whole-run
-    record, trusted as it is."""
+    (``storefront.records`` by ``method`` from every supplier's receipts known so far,
+    ``ages``: days from each receipt to the day of the promise; the count is None for a
+    complete record). ``oracle``: the supplier's whole-run record, trusted as it is."""
     if oracle:
         return pmf_of(late[supplier_of == supplier]), None
-    seen = late[known]
-    by_supplier = {str(s): seen[supplier_of[known] == s].tolist() for s in np.unique(supplier_of)}
-    found = _records_of(by_supplier, method)
+    seen, mine = late[known], supplier_of[known]
+    by_supplier = {str(s): seen[mine == s].tolist() for s in np.unique(supplier_of)}
+    age_of = None if ages is None else {
+        str(s): ages[known][mine == s].tolist() for s in np.unique(supplier_of)
+    }  # fmt: skip
+    found = _records_of(by_supplier, method, age_of)
     return found.delay_pmf(str(supplier)), found.delay_count(str(supplier))
 
 
-def _records_of(delays: dict[str, list[int]], method: str) -> supplier_records.SupplierRecords:
-    """The product's records of ``delays`` by ``method`` (``--records``)."""
+def _records_of(
+    delays: dict[str, list[int]], method: str, ages: dict[str, list[int]] | None = None
+) -> supplier_records.SupplierRecords:
+    """The product's records of ``delays`` by ``method`` (``--records``); ``ages``: days
+    from each receipt to the day of the promise (only ``recent`` weighs them)."""
     return supplier_records.supplier_records(
-        delays, method=method, default=promising.DEFAULT_DELAY_PMF
+        delays, ages=ages, method=method, default=promising.DEFAULT_DELAY_PMF
     )
 
 
@@ -372,8 +392,9 @@ def supplier_model(
     newer = [np.maximum(d, floor) for d in suppliers.newer]
     older = [np.maximum(d, floor) for d in suppliers.older]
     known = _records_of(
-        {name: d.tolist() for name, d in zip(suppliers.names, older, strict=True)}, method
-    )
+        {name: d.tolist() for name, d in zip(suppliers.names, older, strict=True)}, method,
+        {name: a.tolist() for name, a in zip(suppliers.names, suppliers.older_age, strict=True)},
+    )  # fmt: skip
     pooled_lead = pmf_of(np.maximum(np.concatenate(older) + stated, 1))
     delay_pmf: list[Pmf | None] = []
     lead_pmf: list[Pmf | None] = []
@@ -611,7 +632,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "hierarchical, the product's (each supplier shrunk towards the shop's law, the "
         "shop's law towards the wide default counted in suppliers; ADR 0029), or "
         "default-prior, the product's before (each record shrunk towards the wide "
-        "default); the demo, supplier and lane variants (JSON key records)",
+        "default), or recent, the hierarchical records with each receipt weighted "
+        "2^(-age / 365 days) (ADR 0032: not adopted, it failed the development rule); "
+        "the demo, supplier and lane variants (JSON key records)",
     )  # fmt: skip
     parser.add_argument("--output", type=Path, default=None)
     return parser.parse_args(argv)

@@ -149,8 +149,8 @@ class SqlAvailabilityRepository:
         receipts, others = self._first_receipts(skus)
         risks = self._risk_bases(skus)
         involved = {supplier for k in wanted for _, supplier in others.get(k, {}).values()}
-        suppliers = self._records(involved)
         day = today or datetime.now(UTC).date()
+        suppliers = self._records(involved, day)
         next_orders = self._next_orders([k for k in wanted if k not in receipts], risks, day)
         return [
             _basis(
@@ -164,28 +164,36 @@ class SqlAvailabilityRepository:
             for key in wanted
         ]
 
-    def _records(self, involved: set[str]) -> records.SupplierRecords:
-        """The records of the ``involved`` suppliers: their own receipts only when each
-        has enough for its own record (the movement path reads one supplier's lines),
-        else every supplier's (the pooled record is needed)."""
+    def _records(self, involved: set[str], today: date) -> records.SupplierRecords:
+        """The records of the ``involved`` suppliers as of ``today`` (receipt ages are
+        counted to it): their own receipts only when each has enough for its own record
+        (the movement path reads one supplier's lines), else every supplier's (the
+        pooled record is needed)."""
         if not involved:
             return records.SupplierRecords({}, None, {})
-        found = records.supplier_records(self._delays(sorted(involved)))
+        delays, ages = self._delays(sorted(involved), today)
+        found = records.supplier_records(delays, ages=ages)
         if all(supplier in found.own for supplier in involved):
             return found
-        return records.supplier_records(self._delays(None))
+        delays, ages = self._delays(None, today)
+        return records.supplier_records(delays, ages=ages)
 
-    def _delays(self, suppliers: list[str] | None) -> dict[str, list[int]]:
+    def _delays(
+        self, suppliers: list[str] | None, today: date
+    ) -> tuple[dict[str, list[int]], dict[str, list[float]]]:
         """Days late of every PO line's first receipt (first receipt day - the PO's
-        expected day), by supplier (of ``suppliers`` only when given)."""
+        expected day) and its age (``today`` - first receipt day, days), by supplier (of
+        ``suppliers`` only when given)."""
         query = first_receipts()
         if suppliers is not None:
             query = query.where(t.table_of(t.PurchaseOrderRow).c.supplier.in_(suppliers))
         found: dict[str, list[int]] = {}
+        ages: dict[str, list[float]] = {}
         for row in self.session.execute(query):
-            days = (_day(row.first_at) - row.expected_on).days
-            found.setdefault(row.supplier, []).append(days)
-        return found
+            received = _day(row.first_at)
+            found.setdefault(row.supplier, []).append((received - row.expected_on).days)
+            ages.setdefault(row.supplier, []).append(float((today - received).days))
+        return found, ages
 
     def _next_orders(
         self, keys: Sequence[tuple[str, str]], risks: dict[tuple[str, str], Any], today: date

@@ -17,6 +17,14 @@ hierarchy: the wide default lateness, the shop's law, the supplier's own receipt
 
 The laws are complete (``delay_count`` None): the promise does not shrink them again.
 
+**``RECENT``** (ADR 0032): ``HIERARCHICAL`` with every receipt weighted by its age,
+``w = 2^(-age / HALF_LIFE_DAYS)`` (age = days from the receipt to the day of the
+promise), so a supplier that drifts is promised from what it does lately: each own
+record and the pooled record are weighted empirical pmfs, and a supplier's effective
+count ``n_eff = (sum w)^2 / sum w^2`` (Kish) replaces its ``n`` in the shrinkage towards
+the shop's law. ``S`` stays the number of suppliers with receipts. Without ages every
+weight is 1 and the laws are ``HIERARCHICAL``'s.
+
 **``DEFAULT_PRIOR``** (the product's method before ADR 0029, kept to compare with
 ``benchmarks/promise_calibration.py --records default-prior``): a supplier's own record
 from ``MIN_SUPPLIER_RECEIPTS`` receipts (counted ``n``); a short record (``0 < n < 20``)
@@ -59,12 +67,26 @@ default counted in suppliers (module docstring): the product's method (ADR 0029)
 PRODUCT_METHOD = HIERARCHICAL
 """The method the storefront, the pre-orders and the benchmark's headline use."""
 
-METHODS = (HIERARCHICAL, DEFAULT_PRIOR)
+RECENT = "recent"
+"""``HIERARCHICAL`` with receipts weighted by recency (module docstring, ADR 0032)."""
+
+HALF_LIFE_DAYS = 365.0
+"""Age, in days, at which a receipt weighs half as much as one received today.
+
+A year, fixed a priori (not fitted to ``benchmarks/promise_calibration.py``): a
+supplier's terms, routes and capacity are typically set for a year at a time, and a
+year is one full seasonal cycle, so a record forgets a season no faster than it
+recurs (last year's peak still counts half) while a supplier that changed two or three
+years ago is promised mostly from what it does now."""
+
+METHODS = (HIERARCHICAL, RECENT, DEFAULT_PRIOR)
 
 DESCRIPTIONS = {
     HIERARCHICAL: "every supplier's receipts shrunk towards the shop's law (20 "
     "pseudo-receipts); the shop's law: the pooled record shrunk towards the wide default "
     "counted in suppliers (S pooled + 20 default) / (S + 20)",
+    RECENT: "hierarchical, every receipt weighted 2^(-age / 365 days); a supplier's "
+    "effective count (sum w)^2 / sum w^2 replaces its receipts in the shrinkage",
     DEFAULT_PRIOR: "own record from 20 receipts; below, own receipts blended with the pooled "
     "record weighing 20 (counted n + 20); none: the pooled record (counted as its total); "
     "each shrunk by the promise towards the wide default (20 pseudo-receipts)",
@@ -140,6 +162,7 @@ class SupplierRecords:
 def supplier_records(
     delays: Mapping[str, Sequence[int]],
     *,
+    ages: Mapping[str, Sequence[float]] | None = None,
     min_receipts: int = MIN_SUPPLIER_RECEIPTS,
     method: str = PRODUCT_METHOD,
     default: Pmf = DEFAULT_DELAY_PMF,
@@ -156,7 +179,10 @@ def supplier_records(
 
     That is ``method=DEFAULT_PRIOR``; the product's ``HIERARCHICAL`` makes the two-level
     laws of ``hierarchical_records`` instead (every supplier in ``short``, towards
-    ``default``, the wide default lateness pmf; ``min_receipts`` plays no part).
+    ``default``, the wide default lateness pmf; ``min_receipts`` plays no part);
+    ``RECENT`` the same laws with each receipt weighted by its age (``ages``: supplier
+    -> days from each receipt to the day of the promise, in the order of ``delays``;
+    negative ages count as 0; None: every weight 1), ``recency_weights``.
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
@@ -169,6 +195,11 @@ def supplier_records(
     pooled = empirical_pmf(every)
     if method == HIERARCHICAL:
         return hierarchical_records(delays, counts, pooled, default)
+    if method == RECENT:
+        weights = recency_weights(delays, ages)
+        every_weight = [w for values in weights.values() for w in values]
+        pooled = weighted_pmf(every, every_weight)
+        return hierarchical_records(delays, counts, pooled, default, weights)
     own = {
         supplier: empirical_pmf(delays[supplier])
         for supplier, n in counts.items()
@@ -182,7 +213,7 @@ def supplier_records(
     return SupplierRecords(own, pooled, counts, min_receipts, short)
 
 
-def blended(record: Pmf, count: int, prior: Pmf, weight: float) -> Pmf:
+def blended(record: Pmf, count: float, prior: Pmf, weight: float) -> Pmf:
     """``(count * record + weight * prior) / (count + weight)`` (days; shares sum to 1)."""
     merged: dict[float, float] = {}
     for days, share in record:
@@ -193,13 +224,73 @@ def blended(record: Pmf, count: int, prior: Pmf, weight: float) -> Pmf:
     return [[days, share / total] for days, share in sorted(merged.items())]
 
 
+def recency_weights(
+    delays: Mapping[str, Sequence[int]],
+    ages: Mapping[str, Sequence[float]] | None,
+    half_life_days: float = HALF_LIFE_DAYS,
+) -> dict[str, list[float]]:
+    """Each receipt's weight by its age (days), in the order of ``delays``:
+
+    w_i = 2^(-(max(age_i, 0) - a0) / half_life_days),   a0 = the youngest age of all
+
+    (dividing every weight by the same 2^(-a0 / h) changes neither a weighted pmf nor an
+    effective count, and keeps the newest weight 1 so that old records cannot underflow
+    to 0). ``ages`` None: every weight 1. Raises ``ValueError`` when a supplier's ages
+    do not match its delays one to one, or the half-life is not positive.
+    """
+    if half_life_days <= 0:
+        raise ValueError("the recency half-life must be a positive number of days")
+    if ages is None:
+        return {supplier: [1.0] * len(values) for supplier, values in delays.items()}
+    clipped: dict[str, list[float]] = {}
+    for supplier, values in delays.items():
+        found = list(ages.get(supplier, ()))
+        if len(found) != len(values):
+            raise ValueError(
+                f"supplier {supplier!r}: {len(values)} receipt delays but {len(found)} ages"
+            )
+        clipped[supplier] = [max(float(age), 0.0) for age in found]
+    youngest = min((a for found in clipped.values() for a in found), default=0.0)
+    return {
+        supplier: [0.5 ** ((age - youngest) / half_life_days) for age in found]
+        for supplier, found in clipped.items()
+    }
+
+
+def weighted_pmf(values: Sequence[int], weights: Sequence[float]) -> Pmf:
+    """Weighted shares of each distinct value: ``[[days, share], ...]``, days ascending.
+
+    p(d) = sum_{i: v_i = d} w_i / sum_i w_i; equal weights give ``empirical_pmf``.
+    """
+    totals: dict[float, float] = {}
+    for value, weight in zip(values, weights, strict=True):
+        totals[float(value)] = totals.get(float(value), 0.0) + weight
+    whole = sum(totals.values())
+    return [[days, weight / whole] for days, weight in sorted(totals.items())]
+
+
+def effective_count(weights: Sequence[float]) -> float:
+    """Kish's effective number of receipts, ``(sum w)^2 / sum w^2`` (receipts).
+
+    n for equal weights; e.g. weights [1, 0.5] count (1.5)^2 / 1.25 = 1.8 receipts.
+    """
+    return sum(weights) ** 2 / sum(w * w for w in weights)
+
+
 def hierarchical_records(
-    delays: Mapping[str, Sequence[int]], counts: Mapping[str, int], pooled: Pmf, default: Pmf
+    delays: Mapping[str, Sequence[int]],
+    counts: Mapping[str, int],
+    pooled: Pmf,
+    default: Pmf,
+    weights: Mapping[str, Sequence[float]] | None = None,
 ) -> SupplierRecords:
     """The two-level laws (days late; shares sum to 1), ``w = POOLED_WEIGHT``:
 
     g(d)   = (S pooled(d) + w default(d)) / (S + w)          S = suppliers with receipts
     p_s(d) = (n_s own_s(d) + w g(d)) / (n_s + w)             each supplier with receipts
+
+    With ``weights`` (``RECENT``; ``pooled`` then weighted by the caller) ``own_s`` is
+    the weighted pmf of the supplier's receipts and ``n_s`` its effective count.
 
     A supplier without receipts gets ``g``; ``default`` empty: ``g`` is the pooled
     record. Example: 5 suppliers, a pooled record [0: 0.9, 20: 0.1] and a default
@@ -208,8 +299,19 @@ def hierarchical_records(
     0.916, 20: 0.004, 28: 0.08].
     """
     shop = blended(pooled, len(counts), default, POOLED_WEIGHT) if default else pooled
-    laws = {
-        supplier: blended(empirical_pmf(delays[supplier]), n, shop, POOLED_WEIGHT)
-        for supplier, n in counts.items()
-    }
+    if weights is None:
+        laws = {
+            supplier: blended(empirical_pmf(delays[supplier]), n, shop, POOLED_WEIGHT)
+            for supplier, n in counts.items()
+        }
+    else:
+        laws = {
+            supplier: blended(
+                weighted_pmf(delays[supplier], weights[supplier]),
+                effective_count(weights[supplier]),
+                shop,
+                POOLED_WEIGHT,
+            )
+            for supplier in counts
+        }
     return SupplierRecords({}, shop, counts, 1, laws, complete=True)
