@@ -213,6 +213,10 @@ class StockguardPolicy:
     lot_undershoot: bool = False
     """The lost-sales undershoot from the walk over each row's lot
     (``compute_policies(lot_undershoot=True)``, ADR 0023); False: the renewal limit."""
+    carried_shortage: int = 0
+    """The lost-sales cycle shortage net of what the cycle before counted, a
+    ``carried.Carried`` (``compute_policies(lost_sales_carried_shortage=...)``, ADR
+    0031's candidates); 0: none, the product's."""
     common_shape: bool = True
     """The lost-sales undershoot from each SKU's rate and its group's common lump shape
     (``compute_policies(lost_sales_shape_group=group)``), the product's since ADR 0028;
@@ -292,6 +296,7 @@ class StockguardPolicy:
             lost_sales_floor_at_mean=self.lost_sales_floor_at_mean,
             lost_sales_terms=terms,
             lot_undershoot=self.lot_undershoot,
+            lost_sales_carried_shortage=self.carried_shortage,
             lost_sales_shape_group=self._shape_group(n_sku),
         )
         levels = sim.PolicyLevels.from_table(table)

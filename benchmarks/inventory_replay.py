@@ -195,6 +195,10 @@ class Settings:
             common lump shape (``undershoot.common_shape_undershoot``), as the product's
             run does since ADR 0028 (``--lumps own``: each SKU's own sample moments, the
             rule before).
+        carried_shortage: the lost-sales cycle shortage net of what the cycle before
+            counted, a ``carried.Carried`` (``planning.inventory.carried``, ADR 0031's
+            candidates; ``--cycle-shortage carried`` ALL, ``carried-lead-time``
+            LEAD_TIME) instead of ``ES(s)`` (``own``, 0, the product's).
     """
 
     window: int
@@ -212,12 +216,16 @@ class Settings:
     pooled_rates: bool = True
     lot_undershoot: bool = False
     common_shape: bool = True
+    carried_shortage: int = 0
 
     @property
     def fitted_horizon(self) -> int:
         """Periods each fit forecasts: ``horizon + refit_every - 1``."""
         return self.horizon + self.refit_every - 1
 
+
+CYCLE_SHORTAGE = {"own": 0, "carried": 1, "carried-lead-time": 2}
+"""``--cycle-shortage`` -> ``planning.inventory.carried.Carried`` (ADR 0031)."""
 
 UNDERSHOOT_DEFAULT = "renewal"
 """``--undershoot``'s default, the product's (``compute.Parameters.lot_undershoot``)."""
@@ -333,6 +341,7 @@ def run_stockguard(
             group=departments(data),
             lot_undershoot=settings.lot_undershoot,
             common_shape=settings.common_shape,
+            carried_shortage=settings.carried_shortage,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -446,7 +455,7 @@ def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
     if args.undershoot != UNDERSHOOT_DEFAULT:
         settings = replace(settings, lot_undershoot=args.undershoot == "lot")
     settings = replace(settings, common_shape=args.lumps == "group")
-    return settings
+    return replace(settings, carried_shortage=CYCLE_SHORTAGE[args.cycle_shortage])
 
 
 def run_data_set(
@@ -645,6 +654,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "each SKU's rate with its group's common negative-binomial shape, "
         "undershoot.common_shape_undershoot) or 'own' (each SKU's sample moments, the "
         "rule before)",
+    )
+    parser.add_argument(
+        "--cycle-shortage",
+        choices=tuple(CYCLE_SHORTAGE),
+        default="own",
+        help="the lost-sales cycle's shortage: 'own' (default, the product's: ES(s)), "
+        "'carried' (ES(s) - ES(s + Q + E[U]), net of what the cycle before counted) or "
+        "'carried-lead-time' (only the lead-time term's part netted out); "
+        "planning.inventory.carried, ADR 0031's candidates",
     )
     parser.add_argument(
         "--window",

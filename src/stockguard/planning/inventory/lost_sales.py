@@ -106,7 +106,7 @@ from typing import Any
 import numpy as np
 
 from stockguard.planning.forecasting import leadtime
-from stockguard.planning.inventory import undershoot
+from stockguard.planning.inventory import carried, undershoot
 from stockguard.planning.inventory._arrays import FloatArray, as_float, check_range
 from stockguard.planning.inventory.distributions import (
     DemandDistribution,
@@ -391,6 +391,7 @@ def lost_sales_rows(
     lot_undershoot: bool = False,
     shape_group: Any = None,
     shape: Any = None,
+    carried_shortage: int = 0,
 ) -> LostSalesLevels:
     """(s,S) for a fill rate under lost sales and period review, each row its own
     supplier (module docstring, items 1-4).
@@ -434,6 +435,10 @@ def lost_sales_rows(
             figures, ``undershoot.common_shapes``); rows with a sale in the window take
             ``undershoot.shape_undershoot`` with it, NaN rows their own sample moments.
             Not with ``shape_group``.
+        carried_shortage: a ``carried.Carried``: negative binomial rows solve
+            ``ES(s) - ES(s + Q + E[U]) <= (1 - beta') (Q + E[U])`` (ALL) or net out the
+            lead-time term's part only (LEAD_TIME), ADR 0031's candidates; NONE
+            (default): ``ES(s)``.
 
     Returns: LostSalesLevels.
     """
@@ -500,6 +505,16 @@ def lost_sales_rows(
         order_quantity=lot + under_mean,
         allow_negative=not floor_at_mean,
     ).reorder_point
+    if int(carried_shortage) != carried.Carried.NONE:
+        reorder_point = _carried_reorder_point(
+            carried.Carried(int(carried_shortage)),
+            np.broadcast_to(np.asarray(distribution, dtype=np.int64), (n_rows,)),
+            reorder_point,
+            (protection_mean, protection_std, np.sqrt(demand_variance + under_variance)),
+            lot + under_mean,
+            target,
+            floor_at_mean,
+        )
     # a lost-sales position never goes below 0, so a reorder point below it never orders
     reorder_point = np.maximum(reorder_point, 0.0)
     return LostSalesLevels(
@@ -513,6 +528,32 @@ def lost_sales_rows(
         dispersion=phi,
         protection_interval=before_arrival,
     )
+
+
+def _carried_reorder_point(
+    mode: carried.Carried,
+    kinds: Any,
+    reorder_point: FloatArray,
+    protection: tuple[FloatArray, FloatArray, FloatArray],
+    cycle_lot: FloatArray,
+    target: FloatArray,
+    floor_at_mean: bool,
+) -> FloatArray:
+    """``reorder_point`` with its negative binomial rows solved on the net cycle
+    shortage of ``carried`` (ADR 0031); ``protection`` is ``E[X]``, ``sigma_X`` and
+    ``sigma_X0`` (without the lead-time term), ``cycle_lot`` ``Q + E[U]``, units."""
+    mean, std, base = protection
+    rows = np.flatnonzero(kinds == int(DemandDistribution.NEGATIVE_BINOMIAL))
+    result = reorder_point.copy()
+    result[rows] = carried.net_shortage_reorder_point(
+        mean=mean[rows],
+        std=std[rows],
+        lot=cycle_lot[rows],
+        target=target[rows],
+        floor_at_mean=floor_at_mean,
+        base_std=base[rows] if mode is carried.Carried.LEAD_TIME else None,
+    )
+    return result
 
 
 def forecast_undershoot_moments(

@@ -150,6 +150,7 @@ def compute_policies(
     lot_undershoot: bool = False,
     lost_sales_shape_group: Any = None,
     lost_sales_shape: Any = None,
+    lost_sales_carried_shortage: int = 0,
 ) -> PolicyTable:
     """Policy parameters for every row, each with its own kind and parameters.
 
@@ -203,6 +204,10 @@ def compute_policies(
         lost_sales_shape: (n,) the common lump shape ``k`` of each row given (a run's
             stored group figures; NaN: its own sample moments); not with
             ``lost_sales_shape_group``.
+        lost_sales_carried_shortage: a ``carried.Carried``: the lost-sales rows' cycle
+            shortage net of the part the cycle before counted (ALL: ``ES(s) - ES(s + Q
+            + E[U])``; LEAD_TIME: the lead-time term's part only; ADR 0031's
+            candidates); NONE (0, default): ``ES(s)``.
 
     Raises:
         ValueError: naming the argument and the first row whose value is invalid.
@@ -276,6 +281,7 @@ def compute_policies(
             shape=None
             if lost_sales_shape is None
             else np.asarray(lost_sales_shape, dtype=np.float64).reshape(size)[rows],
+            carried_shortage=lost_sales_carried_shortage,
         )
         parts.fill_lost_sales(rows, levels)
         interval[rows] = levels.protection_interval

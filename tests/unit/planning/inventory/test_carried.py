@@ -1,0 +1,116 @@
+"""The lost-sales cycle shortage net of the carried part (ADR 0031's candidate)."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+from stockguard.planning.inventory import carried, lost_sales, policies
+from stockguard.planning.inventory.kinds import PolicyKind
+from stockguard.planning.inventory.safety_stock import ServiceMeasure
+
+
+def _nb_shortage(mean: float, variance: float, s: float) -> float:
+    """E[(X - s)^+] of a negative binomial by direct summation (reference)."""
+    p = mean / variance
+    r = mean**2 / (variance - mean)
+    x = np.arange(0, 20_000)
+    return float(np.sum(np.maximum(x - s, 0.0) * stats.nbinom.pmf(x, r, p)))
+
+
+def test_the_docstring_example() -> None:
+    s = carried.net_shortage_reorder_point(
+        mean=[10.0], std=[np.sqrt(10.0)], lot=[10.0], target=[0.8], floor_at_mean=False
+    )
+    assert s.tolist() == [9.0]
+    floored = carried.net_shortage_reorder_point(
+        mean=[10.0], std=[np.sqrt(10.0)], lot=[10.0], target=[0.8]
+    )
+    assert floored.tolist() == [10.0]
+
+
+def test_smallest_whole_s_meeting_the_net_shortage_by_direct_summation() -> None:
+    mean, variance, lot, target = 60.0, 40.0**2, 25.0, 0.85
+    s = float(
+        carried.net_shortage_reorder_point(
+            mean=[mean], std=[np.sqrt(variance)], lot=[lot], target=[target], floor_at_mean=False
+        )[0]
+    )
+
+    def net(y: float) -> float:
+        return _nb_shortage(mean, variance, y) - _nb_shortage(mean, variance, y + lot)
+
+    allowed = (1 - target) * lot
+    assert net(s) <= allowed + 1e-9
+    assert net(s - 1.0) > allowed
+    # the carried part is material here (sigma_X 40 against a lot of 25)
+    assert _nb_shortage(mean, variance, s + lot) > 0.2 * net(s)
+
+
+def _rows(carried_shortage: carried.Carried) -> lost_sales.LostSalesLevels:
+    rng = np.random.default_rng(7)
+    sales = rng.poisson(8.0, size=(2, 91)).astype(np.float64)
+    return lost_sales.lost_sales_rows(
+        demand_mean=np.full((2, 20), 8.0),
+        demand_std=np.full((2, 20), np.sqrt(8.0)),
+        lead_time_mean=[8.0, 8.0],
+        # row 0: a long, spread lead time against a week's lot; row 1: fixed lead time
+        lead_time_variance=[115.6, 0.0],
+        lead_time_crossing=[3.05, 0.0],
+        fill_rate=[0.9, 0.9],
+        order_quantity=[56.0, 56.0],
+        sales=sales,
+        undershoot_window=91,
+        floor_at_mean=False,
+        carried_shortage=carried_shortage,
+    )
+
+
+def test_the_carried_part_lowers_s_where_sigma_x_is_large_against_the_lot() -> None:
+    own, net = _rows(carried.Carried.NONE), _rows(carried.Carried.ALL)
+    np.testing.assert_allclose(net.protection_mean, own.protection_mean)
+    assert net.reorder_point[0] < own.reorder_point[0]  # sigma_X ~ 59 against lot ~ 60
+    assert net.reorder_point[1] == own.reorder_point[1]  # sigma_X ~ 9: nothing carried
+    np.testing.assert_allclose(net.order_up_to - net.reorder_point, [56.0, 56.0])
+
+
+def test_the_lead_time_part_alone_lies_between_and_is_nothing_without_that_term() -> None:
+    own = _rows(carried.Carried.NONE).reorder_point
+    every = _rows(carried.Carried.ALL).reorder_point
+    lead = _rows(carried.Carried.LEAD_TIME).reorder_point
+    assert every[0] <= lead[0] < own[0]
+    assert lead[1] == own[1]  # a fixed lead time: no lead-time term, nothing carried
+
+
+def test_base_std_equal_to_std_carries_nothing() -> None:
+    args = {"mean": [60.0], "std": [40.0], "lot": [25.0], "target": [0.85]}
+    alone = carried.net_shortage_reorder_point(**args, base_std=[40.0], floor_at_mean=False)
+    plain = carried.net_shortage_reorder_point(**args, base_std=[0.0], floor_at_mean=False)
+    every = carried.net_shortage_reorder_point(**args, floor_at_mean=False)
+    # C = ES_X - ES_X = 0: the net shortage is ES_X(s), the product's equation
+    s = float(alone[0])
+    allowed = 0.15 * 25.0
+    assert _nb_shortage(60.0, 1600.0, s) <= allowed + 1e-9 < _nb_shortage(60.0, 1600.0, s - 1)
+    assert every[0] <= plain[0] <= alone[0]
+
+
+def test_compute_policies_passes_the_choice_and_keeps_the_default() -> None:
+    def table(**extra: int) -> policies.PolicyTable:
+        return policies.compute_policies(
+            kind=np.full(1, int(PolicyKind.REORDER_POINT_ORDER_UP_TO), dtype=np.int64),
+            demand_mean=np.full((1, 20), 8.0),
+            demand_std=np.full((1, 20), np.sqrt(8.0)),
+            lead_time_mean=[8.0],
+            lead_time_std=[np.sqrt(115.6)],
+            service_level=[0.9],
+            service_measure=ServiceMeasure.FILL_RATE,
+            fixed_order_quantity=[56.0],
+            fill_rate_model=int(lost_sales.FillRateModel.LOST_SALES),
+            demand_history=np.full((1, 91), 8.0),
+            lead_time_crossing=[3.05],
+            lost_sales_floor_at_mean=False,
+            **extra,
+        )
+
+    assert table().reorder_point[0] == table(lost_sales_carried_shortage=0).reorder_point[0]
+    assert table(lost_sales_carried_shortage=1).reorder_point[0] < table().reorder_point[0]
