@@ -51,7 +51,9 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   ``--lost-sales-history nan`` and ``--pooled-rates off`` replay the rules before), and
   the undershoot of a SKU that sold reads its rate with its group's common lump shape
   (``undershoot.common_shape_undershoot``, the same groups; ADR 0028; ``--lumps own``
-  replays each SKU's own moments, the rule before). One
+  replays each SKU's own moments, the rule before). ``--cycle-shortage carried`` and
+  ``carried-lead-time`` replay ADR 0031's refused candidates (the cycle shortage net of
+  what the cycle before counted, ``planning.inventory.carried``). One
   input differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers

@@ -95,6 +95,8 @@ over the row's own lot (``lot_undershoot``) and the row's rate with its group's 
 lump shape (``shape_group`` learns it from the rows, ``shape`` takes it given), for lots
 of about one period and for lumps a short history misses. A replenishment run passes
 the common shape by default since ADR 0028 (``services.replenishment.compute``).
+``carried_shortage`` nets out of the cycle's ``ES(s)`` what the cycle before counted
+(``carried``; ADR 0031's two candidates for M5's overshoot, both refused, off).
 """
 
 from __future__ import annotations
