@@ -117,7 +117,14 @@ anchoring the top end only scored about the same).
         [--drift-bands N] [--censored-outcomes skip|score]
         [--rate-ratio prequential|pre-window|off] [--pooled-rates on|off]
         [--pooled-variance dispersion|predictive] [--spread observed|forecast]
-        [--dump-rows DIR] [--output FILE]
+        [--no-order replay|known-wait|undershoot] [--dump-rows DIR] [--output FILE]
+
+SKU-days with nothing on order are read by the replay's form by default (the demand of a
+fixed wait for the reorder point plus the lead time, ADR 0013); ``--no-order known-wait``
+reads them as the product does (the wait's units known, ``P(D(L - 1) > ceil(s))``) and
+``--no-order undershoot`` adds the reorder point's undershoot with the product's
+threshold, ``P(U + D(L - 1) > s)`` (``planning.risk.undershoot``; ADR 0030: it failed the
+development seeds' rule, so it is off in the product and here).
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
