@@ -4,6 +4,7 @@ off by default)."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from integration.replenishment_shop import seed_replenishment_shop
@@ -34,33 +35,28 @@ def test_the_refresh_shows_the_rate_ratio_and_applies_it_when_asked(
     assert invalid.status_code == 422
 
 
-def test_the_refresh_reads_pooled_rates_only_when_asked(
-    app: App, client: TestClient, planner_headers: Headers
+@pytest.mark.parametrize(
+    ("option", "asked", "by_default"),
+    [("pooled_rates", "true", False), ("observed_spread", "false", True)],
+)
+def test_the_refreshs_switches_apply_only_when_asked(
+    app: App,
+    client: TestClient,
+    planner_headers: Headers,
+    option: str,
+    asked: str,
+    by_default: bool,
 ) -> None:
+    """``pooled_rates`` (ADR 0024, off by default) and ``observed_spread`` (ADR 0027, on
+    by default): the response says which figures the refresh read."""
     seed_replenishment_shop(app)
 
-    by_default = client.post("/risk/refresh", headers=planner_headers)
-    pooled = client.post("/risk/refresh", params={"pooled_rates": "true"}, headers=planner_headers)
-    invalid = client.post("/risk/refresh", params={"pooled_rates": "2"}, headers=planner_headers)
+    default = client.post("/risk/refresh", headers=planner_headers)
+    switched = client.post("/risk/refresh", params={option: asked}, headers=planner_headers)
+    invalid = client.post("/risk/refresh", params={option: "2"}, headers=planner_headers)
 
-    assert by_default.status_code == 200, by_default.text
-    assert by_default.json()["pooled_rates"] is False
-    assert pooled.status_code == 200, pooled.text
-    assert pooled.json()["pooled_rates"] is True
-    assert invalid.status_code == 422
-
-
-def test_the_refresh_floors_by_the_observed_spread_unless_asked_not_to(
-    app: App, client: TestClient, planner_headers: Headers
-) -> None:
-    seed_replenishment_shop(app)
-
-    by_default = client.post("/risk/refresh", headers=planner_headers)
-    off = client.post("/risk/refresh", params={"observed_spread": "false"}, headers=planner_headers)
-    invalid = client.post("/risk/refresh", params={"observed_spread": "2"}, headers=planner_headers)
-
-    assert by_default.status_code == 200, by_default.text
-    assert by_default.json()["observed_spread"] is True
-    assert off.status_code == 200, off.text
-    assert off.json()["observed_spread"] is False
+    assert default.status_code == 200, default.text
+    assert default.json()[option] is by_default
+    assert switched.status_code == 200, switched.text
+    assert switched.json()[option] is not by_default
     assert invalid.status_code == 422

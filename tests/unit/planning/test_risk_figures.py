@@ -10,24 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stockguard.planning.risk import figures, probability
-
-
-def _basis(n: int = 1, **overrides: object) -> figures.RiskBasisArrays:
-    values: dict[str, object] = {
-        "demand_mean": 2.0,
-        "demand_var": 2.0,
-        "lead_time_mean": 7.0,
-        "lead_time_var": 4.0,
-        "reorder_point": 10.0,
-        "days_to_receipt": np.nan,
-        "receipt_delay_mean": 0.0,
-        "receipt_delay_var": 0.0,
-        "unit_price": 12.5,
-    }
-    pmfs = {k: overrides.pop(k) for k in list(overrides) if k.endswith(("_points", "_mass"))}
-    values.update(overrides)
-    arrays = {k: np.broadcast_to(np.asarray(v, np.float64), (n,)).copy() for k, v in values.items()}
-    return figures.RiskBasisArrays(**arrays, **pmfs)  # type: ignore[arg-type]
+from unit.planning._risk_basis import risk_basis as _basis
 
 
 def test_days_of_cover_divides_available_by_the_demand_rate() -> None:

@@ -9,22 +9,7 @@ import pytest
 
 from stockguard.planning.risk import figures, probability
 from stockguard.planning.risk.undershoot import undershoot_moments
-
-
-def _basis(n: int = 2) -> figures.RiskBasisArrays:
-    values = {
-        "demand_mean": 2.0,
-        "demand_var": 6.0,
-        "lead_time_mean": 7.0,
-        "lead_time_var": 4.0,
-        "reorder_point": 10.0,
-        "days_to_receipt": np.nan,
-        "receipt_delay_mean": 0.0,
-        "receipt_delay_var": 0.0,
-        "unit_price": 12.5,
-    }
-    arrays = {k: np.full(n, v) for k, v in values.items()}
-    return figures.RiskBasisArrays(**arrays)  # type: ignore[arg-type]
+from unit.planning._risk_basis import risk_basis
 
 
 def test_a_poisson_series_ends_half_a_days_demand_less_half_a_unit_below_s() -> None:
@@ -52,7 +37,7 @@ def test_the_moments_match_a_simulated_crossing_of_lumpy_daily_demand() -> None:
 
 
 def test_only_a_row_waiting_for_its_order_reads_the_undershoot() -> None:
-    basis = _basis()
+    basis = risk_basis(2, demand_var=6.0)
     # row 0: nothing on order, 30 on hand over s = 10; row 1: units on order (no date)
     available, position = [30.0, 5.0], [30.0, 30.0]
 
