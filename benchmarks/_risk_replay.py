@@ -495,13 +495,12 @@ def _after_reorder_point(
     exposure[0] = pmf[: min(2, pmf.size)].sum()
     exposure[1:] = pmf[2:]
     rows = np.broadcast_to(exposure, (mu.size, exposure.size))
-    if undershoot is None:
-        threshold, spread = np.ceil(np.maximum(reorder_point, 0.0)), DemandSpread(level_var)
-    else:
-        # the product's threshold: P(D > s) = 1 - F(floor(s)) (``probability``)
-        threshold = np.maximum(reorder_point, 0.0)
-        spread = DemandSpread(level_var, offset_mean=undershoot[0], offset_var=undershoot[1])
-    return stockout_probability_over_horizons(np.maximum(threshold, 1e-9), mu, sigma2, rows, spread)
+    shift, spread_u = undershoot if undershoot is not None else (0.0, 0.0)
+    spread = DemandSpread(level_var, offset_mean=shift, offset_var=spread_u)
+    # the product's threshold: P(D > s) = 1 - F(floor(s)) (``probability``); before
+    # ADR 0030 this row read ceil(s), one unit above the product's for a fractional s
+    threshold = np.maximum(reorder_point, 1e-9)
+    return stockout_probability_over_horizons(threshold, mu, sigma2, rows, spread)
 
 
 def _known_wait(

@@ -121,10 +121,10 @@ anchoring the top end only scored about the same).
 
 SKU-days with nothing on order are read by the replay's form by default (the demand of a
 fixed wait for the reorder point plus the lead time, ADR 0013); ``--no-order known-wait``
-reads them as the product does (the wait's units known, ``P(D(L - 1) > ceil(s))``) and
-``--no-order undershoot`` adds the reorder point's undershoot with the product's
-threshold, ``P(U + D(L - 1) > s)`` (``planning.risk.undershoot``; ADR 0030: it failed the
-development seeds' rule, so it is off in the product and here).
+reads them as the product does (the wait's units known, ``P(D(L - 1) > s)``; ``ceil(s)``
+before ADR 0030, one unit above the product's threshold) and ``--no-order undershoot``
+adds the reorder point's undershoot, ``P(U + D(L - 1) > s)`` (``planning.risk.undershoot``;
+ADR 0030: it failed the development seeds' rule, so it is off in the product and here).
 
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
@@ -620,7 +620,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="replay",
         help="SKU-days with nothing on order: the replay's mixture over the wait plus the "
         "lead time, or the product's figure (the wait for the reorder point as known "
-        "demand, P(D(L - 1) > ceil(s))), or the product's figure with the reorder "
+        "demand, P(D(L - 1) > s)), or the product's figure with the reorder "
         "point's undershoot U (ADR 0030: P(U + D(L - 1) > s), planning.risk.undershoot)",
     )
     parser.add_argument(

@@ -44,6 +44,7 @@ def test_only_skus_waiting_above_s_add_the_undershoot(replay: Any) -> None:
         s[0, :1], rate[0, :1], var[0, :1], np.array([0.01]), pmf, (mean_u, var_u)
     )
     assert with_u[0, 0] == pytest.approx(expected[0], rel=1e-12)
-    # the product's threshold P(D > s) against the former known-wait's P(D > ceil(s)):
-    # equal for a whole-unit s
     assert at_s[0, 0] == pytest.approx(plain[0, 0], rel=1e-12)
+    # the product's threshold: P(D > 12.6) = P(D > 12), not P(D > 13) (ceil before ADR 0030)
+    fractional = replay._known_wait(mixed, waiting, demand, s + 0.6, pmf, None)
+    assert fractional[0, 0] == pytest.approx(plain[0, 0], rel=1e-12)
