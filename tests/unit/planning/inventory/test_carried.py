@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from scipy import stats
 
@@ -95,7 +97,7 @@ def test_base_std_equal_to_std_carries_nothing() -> None:
 
 
 def test_compute_policies_passes_the_choice_and_keeps_the_default() -> None:
-    def table(**extra: int) -> policies.PolicyTable:
+    def table(**extra: Any) -> policies.PolicyTable:
         return policies.compute_policies(
             kind=np.full(1, int(PolicyKind.REORDER_POINT_ORDER_UP_TO), dtype=np.int64),
             demand_mean=np.full((1, 20), 8.0),
