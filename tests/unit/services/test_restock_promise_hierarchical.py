@@ -5,29 +5,16 @@ used before (``records.DEFAULT_PRIOR``: every record shrunk towards the wide def
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from stockguard.services.storefront import promise, records
-from stockguard.services.storefront.ports import Pmf, PromiseBasis
+from unit.services.promise_records import TODAY, promised_on, shares
 
-TODAY = date(2026, 11, 25)
 DUE = TODAY + timedelta(days=5)
 # 30 punctual suppliers with 100 receipts each, one with one receipt in five 20 days late
 SHOP = {f"P{i:02d}": [0] * 100 for i in range(30)} | {"SLOW": [0] * 80 + [20] * 20}
-
-
-def _shares(pmf: Pmf | None) -> dict[float, float]:
-    return dict((days, share) for days, share in pmf or [])
-
-
-def _promised(found: records.SupplierRecords, supplier: str) -> date | None:
-    basis = PromiseBasis(
-        "SKU", "LOC", expected_on=DUE, purchase_order="PO",
-        delay_pmf=found.delay_pmf(supplier), delay_count=found.delay_count(supplier),
-    )  # fmt: skip
-    return promise.promise([basis], today=TODAY, confidence=0.95)[0].promise_on
 
 
 def test_the_product_method_is_hierarchical_and_unknown_methods_are_refused() -> None:
@@ -41,7 +28,7 @@ def test_the_product_method_is_hierarchical_and_unknown_methods_are_refused() ->
 
 def test_the_shop_law_is_the_pooled_record_shrunk_towards_the_default_by_suppliers() -> None:
     found = records.supplier_records(SHOP)
-    shop, default = _shares(found.pooled), _shares(promise.DEFAULT_DELAY_PMF)
+    shop, default = shares(found.pooled), shares(promise.DEFAULT_DELAY_PMF)
     # 3,100 receipts, 20 of them 20 days late, from S = 31 suppliers (not 3,100)
     assert shop[0.0] == pytest.approx((31 * 3080 / 3100 + 20 * default[0.0]) / 51)
     assert shop[20.0] == pytest.approx(31 * 20 / 3100 / 51)
@@ -66,7 +53,7 @@ def test_the_worked_example_of_the_docstring() -> None:
 
 def test_each_supplier_is_shrunk_towards_the_shop_law_and_not_shrunk_again() -> None:
     found = records.supplier_records(SHOP)
-    shop, punctual = _shares(found.pooled), _shares(found.delay_pmf("P00"))
+    shop, punctual = shares(found.pooled), shares(found.delay_pmf("P00"))
 
     assert punctual[0.0] == pytest.approx((100 + 20 * shop[0.0]) / 120)
     assert punctual[28.0] == pytest.approx(20 * shop[28.0] / 120)
@@ -80,10 +67,11 @@ def test_a_punctual_supplier_is_promised_earlier_and_a_slow_one_no_earlier() -> 
 
     # before: 100 punctual receipts kept 20 / 120 of the wide default (3 days late at
     # 95%); the shop's suppliers are punctual, so its law now is mostly on time
-    assert _promised(hierarchical, "P00") == DUE + timedelta(days=1)
-    assert _promised(before, "P00") == DUE + timedelta(days=3 + 1)
+    assert promised_on(hierarchical, "P00", DUE) == DUE + timedelta(days=1)
+    assert promised_on(before, "P00", DUE) == DUE + timedelta(days=3 + 1)
     # one receipt in five 20 days late: both promise 20 days late plus the handling day
-    assert _promised(hierarchical, "SLOW") == _promised(before, "SLOW") == DUE + timedelta(21)
+    slow = promised_on(hierarchical, "SLOW", DUE)
+    assert slow == promised_on(before, "SLOW", DUE) == DUE + timedelta(21)
 
 
 def test_a_shop_with_few_suppliers_keeps_most_of_the_wide_default() -> None:
@@ -91,6 +79,6 @@ def test_a_shop_with_few_suppliers_keeps_most_of_the_wide_default() -> None:
     found = records.supplier_records(few)
 
     # S = 3: the shop's law is 20 / 23 the default; P00 is promised as before
-    assert _shares(found.pooled)[28.0] == pytest.approx(20 * 0.05 / 23)
+    assert shares(found.pooled)[28.0] == pytest.approx(20 * 0.05 / 23)
     before = records.supplier_records(few, method=records.DEFAULT_PRIOR)
-    assert _promised(found, "P00") == _promised(before, "P00") == DUE + timedelta(4)
+    assert promised_on(found, "P00", DUE) == promised_on(before, "P00", DUE) == DUE + timedelta(4)

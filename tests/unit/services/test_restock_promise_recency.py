@@ -9,10 +9,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from stockguard.services.storefront import promise, records
-from stockguard.services.storefront.ports import Pmf, PromiseBasis
+from stockguard.services.storefront import records
+from unit.services.promise_records import TODAY, promised_on, shares
 
-TODAY = date(2026, 11, 25)
 DUE = TODAY + timedelta(days=5)
 # 10 punctual suppliers, 100 receipts each a week apart; DRIFT: 140 weekly receipts,
 # the 6 newest (the last 6 weeks) 30 days late, the 134 before on time
@@ -21,16 +20,8 @@ SHOP = {f"P{i}": [0] * 100 for i in range(10)} | {"DRIFT": [30] * 6 + [0] * 134}
 AGES = {f"P{i}": WEEKS for i in range(10)} | {"DRIFT": [7.0 * i for i in range(140)]}
 
 
-def _shares(pmf: Pmf | None) -> dict[float, float]:
-    return dict((days, share) for days, share in pmf or [])
-
-
 def _promised(found: records.SupplierRecords, supplier: str) -> date:
-    basis = PromiseBasis(
-        "SKU", "LOC", expected_on=DUE, purchase_order="PO",
-        delay_pmf=found.delay_pmf(supplier), delay_count=found.delay_count(supplier),
-    )  # fmt: skip
-    promised = promise.promise([basis], today=TODAY, confidence=0.95)[0].promise_on
+    promised = promised_on(found, supplier, DUE)
     assert promised is not None
     return promised
 
@@ -45,7 +36,7 @@ def test_without_ages_recent_records_are_the_hierarchical_ones() -> None:
     recent = records.supplier_records(SHOP, method=records.RECENT)
     hierarchical = records.supplier_records(SHOP)
     for supplier in SHOP:
-        got, want = _shares(recent.delay_pmf(supplier)), _shares(hierarchical.delay_pmf(supplier))
+        got, want = shares(recent.delay_pmf(supplier)), shares(hierarchical.delay_pmf(supplier))
         assert got.keys() == want.keys()
         assert all(got[d] == pytest.approx(want[d]) for d in want)
 
@@ -57,8 +48,8 @@ def test_a_supplier_that_drifted_later_is_promised_from_its_recent_receipts() ->
     # 6 of 140 receipts (4.3%) 30 days late counted alike: 3.8% once shrunk, below the
     # 5% the promise may miss; weighted, the 6 newest weeks hold
     # (1 - 2^(-42/365)) / (1 - 2^(-980/365)) = 9.1% of the weight (7.7% once shrunk)
-    assert _shares(hierarchical.delay_pmf("DRIFT"))[30.0] < 0.04
-    assert _shares(recent.delay_pmf("DRIFT"))[30.0] > 0.07
+    assert shares(hierarchical.delay_pmf("DRIFT"))[30.0] < 0.04
+    assert shares(recent.delay_pmf("DRIFT"))[30.0] > 0.07
     assert _promised(hierarchical, "DRIFT") < DUE + timedelta(days=30)
     assert _promised(recent, "DRIFT") == DUE + timedelta(days=31)  # 30 late + handling
     # a punctual supplier's promise does not move (its record is the same every week)
@@ -73,7 +64,7 @@ def test_old_receipts_count_less_so_a_supplier_is_shrunk_more_towards_the_shop()
     recent = records.supplier_records(shop, ages=spread, method=records.RECENT)
     hierarchical = records.supplier_records(shop)
 
-    assert _shares(recent.delay_pmf("OLD"))[30.0] > _shares(hierarchical.delay_pmf("OLD"))[30.0]
+    assert shares(recent.delay_pmf("OLD"))[30.0] > shares(hierarchical.delay_pmf("OLD"))[30.0]
 
 
 def test_effective_count_and_weighted_pmf_follow_their_equations() -> None:

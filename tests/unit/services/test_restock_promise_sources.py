@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from stockguard.domain import replenishment as r
 from stockguard.services.storefront import policy, promise, records
 from stockguard.services.storefront.ports import OpenOrder, PromiseBasis
+from unit.services.promise_records import promised_on
 
 TODAY = date(2026, 11, 25)
 
@@ -67,19 +68,11 @@ def test_without_any_receipt_the_promise_keeps_its_default() -> None:
     assert empty.source("ANY") == "default"
 
 
-def _promised(found: records.SupplierRecords, supplier: str, expected_on: date) -> date | None:
-    basis = PromiseBasis(
-        "SKU", "LOC", expected_on=expected_on, purchase_order="PO",
-        delay_pmf=found.delay_pmf(supplier), delay_count=found.delay_count(supplier),
-    )  # fmt: skip
-    return promise.promise([basis], today=TODAY, confidence=0.95)[0].promise_on
-
-
 def test_each_order_is_promised_from_its_own_supplier() -> None:
     found = _records()
     due = TODAY + timedelta(days=5)
 
-    punctual, slow = _promised(found, "PUNCTUAL", due), _promised(found, "SLOW", due)
+    punctual, slow = promised_on(found, "PUNCTUAL", due), promised_on(found, "SLOW", due)
 
     # each record shrunk towards the wide default by 20 pseudo-receipts:
     # p = (100 x record + 20 x default) / 120; PUNCTUAL: P(D <= 0) = 110/120, P(D <= 3)
@@ -94,8 +87,8 @@ def test_a_late_order_is_conditioned_on_not_having_arrived_yet() -> None:
     found = _records()
     due = TODAY - timedelta(days=4)
 
-    assert _promised(found, "SLOW", due) == due + timedelta(days=21)
-    assert _promised(found, "SLOW", TODAY - timedelta(days=21)) == TODAY + timedelta(days=8)
+    assert promised_on(found, "SLOW", due) == due + timedelta(days=21)
+    assert promised_on(found, "SLOW", TODAY - timedelta(days=21)) == TODAY + timedelta(days=8)
 
 
 def test_two_orders_from_two_suppliers_take_the_earliest_arrival() -> None:
