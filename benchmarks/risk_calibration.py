@@ -119,10 +119,11 @@ anchoring the top end only scored about the same).
         [--pooled-variance dispersion|predictive] [--spread observed|forecast]
         [--no-order replay|known-wait|undershoot] [--dump-rows DIR] [--output FILE]
 
-SKU-days with nothing on order are read by the replay's form by default (the demand of a
-fixed wait for the reorder point plus the lead time, ADR 0013); ``--no-order known-wait``
-reads them as the product does (the wait's units known, ``P(D(L - 1) > s)``; ``ceil(s)``
-before ADR 0030, one unit above the product's threshold) and ``--no-order undershoot``
+SKU-days with nothing on order are read as the product reads them, by default since ADR
+0033 (``--no-order known-wait``: the wait's units known, ``P(D(L - 1) > s)``; ``ceil(s)``
+before ADR 0030, one unit above the product's threshold); ``--no-order replay`` reads them
+by the replay's form, the headline before ADR 0033 (the demand of a fixed wait for the
+reorder point plus the lead time, ADR 0013), and ``--no-order undershoot``
 adds the reorder point's undershoot, ``P(U + D(L - 1) > s)`` (``planning.risk.undershoot``;
 ADR 0030: it failed the development seeds' rule, so it is off in the product and here).
 
@@ -617,11 +618,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-order",
         choices=("replay", "known-wait", "undershoot"),
-        default="replay",
-        help="SKU-days with nothing on order: the replay's mixture over the wait plus the "
-        "lead time, or the product's figure (the wait for the reorder point as known "
-        "demand, P(D(L - 1) > s)), or the product's figure with the reorder "
-        "point's undershoot U (ADR 0030: P(U + D(L - 1) > s), planning.risk.undershoot)",
+        default="known-wait",
+        help="SKU-days with nothing on order: the product's figure (the default since ADR "
+        "0033: the wait for the reorder point as known demand, P(D(L - 1) > s)), or the "
+        "replay's mixture over the wait plus the lead time (the headline before), or the "
+        "product's figure with the reorder point's undershoot U (ADR 0030: "
+        "P(U + D(L - 1) > s), planning.risk.undershoot)",
     )
     parser.add_argument(
         "--censored",
@@ -912,6 +914,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pooled_rates": args.pooled_rates,
         "pooled_variance": args.pooled_variance,
         "spread": args.spread,
+        "no_order": args.no_order,
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(
