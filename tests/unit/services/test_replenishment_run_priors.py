@@ -44,13 +44,7 @@ def test_learnt_and_applied_figures_give_the_planning_function_s_rates_bit_for_b
     if not small_group:  # two halves: rows without a category and Bolts
         categories = [None if i % 2 else "Bolts" for i in range(len(categories))]
     horizon = np.full(len(categories), 6.0)
-    expected = pooled_rate.pooled_rates(
-        sales=sales,
-        group=pooling.group_codes(categories),
-        forecast_rate=forecast,
-        horizon=horizon,
-        shrink_forecast=True,
-    )
+    expected = _run_rates(sales, categories, forecast, horizon)
     priors = run_priors.estimate(sales=sales, categories=categories, forecast_rate=forecast)
     stored = run_priors.from_json(json.loads(json.dumps(priors.to_json())))
     assert stored == priors
@@ -66,16 +60,23 @@ def test_learnt_and_applied_figures_give_the_planning_function_s_rates_bit_for_b
     assert (len(own) == len(set(categories)) and all(own)) is not small_group
 
 
-def test_one_sku_s_rows_pooled_with_the_stored_figures_get_the_run_s_rates() -> None:
-    sales, categories, forecast = _history(4)
-    horizon = np.linspace(0.0, 20.0, len(categories))
-    run = pooled_rate.pooled_rates(
+def _run_rates(
+    sales: np.ndarray, categories: list[str | None], forecast: np.ndarray, horizon: np.ndarray
+) -> pooled_rate.PooledRates:
+    """The pooled rates a planning run computes for these rows (the replays' path)."""
+    return pooled_rate.pooled_rates(
         sales=sales,
         group=pooling.group_codes(categories),
         forecast_rate=forecast,
         horizon=horizon,
         shrink_forecast=True,
     )
+
+
+def test_one_sku_s_rows_pooled_with_the_stored_figures_get_the_run_s_rates() -> None:
+    sales, categories, forecast = _history(4)
+    horizon = np.linspace(0.0, 20.0, len(categories))
+    run = _run_rates(sales, categories, forecast, horizon)
     priors = run_priors.estimate(sales=sales, categories=categories, forecast_rate=forecast)
     for row in range(0, len(categories), 37):
         alone = run_priors.pooled_rates(
