@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from stockguard.planning.forecasting.lower_bound import emptying_day_demand
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,13 @@ class DemandPanel:
     @property
     def n_days(self) -> int:
         return int(self.values.shape[1])
+
+    def rows_of(self, skus: Sequence[str], locations: Sequence[str]) -> IntArray:
+        """(n,) panel row of each (sku, location) pair, -1 where the panel holds no such
+        series. Example: a panel of rows (A, L1), (B, L1) maps (B, L1), (C, L1) to 1, -1."""
+        index = {key: row for row, key in enumerate(zip(self.skus, self.locations, strict=True))}
+        found = [index.get(key, -1) for key in zip(skus, locations, strict=True)]
+        return np.array(found, dtype=np.int64)
 
     def observed(self) -> FloatArray:
         """Demand as the forecast reads it, shape (n_series, n_days).

@@ -65,14 +65,13 @@ def sales_history(
     history = np.full((len(skus), days), np.nan)
     if not len(skus) or panel.values.shape[0] == 0:
         return history
-    index = {key: row for row, key in enumerate(zip(panel.skus, panel.locations, strict=True))}
-    found = [index.get(key, -1) for key in zip(skus, locations, strict=True)]
-    rows = np.flatnonzero(np.array(found) >= 0)
-    picked = np.array(found, dtype=np.int64)[rows]
+    found = panel.rows_of(skus, locations)
+    rows = np.flatnonzero(found >= 0)
+    picked = found[rows]
     if lower_bound:
         values = emptying_day_demand(panel.values, panel.stockout, DEFAULT_WINDOW)
     else:
-        values = np.where(panel.stockout, np.nan, panel.values)
+        values = panel.uncensored()
     history[rows] = values[picked][:, -days:]
     return history
 

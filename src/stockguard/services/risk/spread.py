@@ -37,12 +37,10 @@ def observed_variance(
     found = np.zeros(len(skus))
     if panel.n_series == 0 or not skus:
         return found
-    per_series = spread.trailing_variance(np.where(panel.stockout, np.nan, panel.values))
-    index = {key: i for i, key in enumerate(zip(panel.skus, panel.locations, strict=True))}
-    for row, key in enumerate(zip(skus, locations, strict=True)):
-        where = index.get(key)
-        if where is not None:
-            found[row] = per_series[where]
+    per_series = spread.trailing_variance(panel.uncensored())
+    rows = panel.rows_of(skus, locations)
+    held = rows >= 0
+    found[held] = per_series[rows[held]]
     return found
 
 

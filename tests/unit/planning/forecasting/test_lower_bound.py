@@ -125,3 +125,15 @@ def test_slow_movers_emptying_day_sales_lift_the_forecast_the_nan_rule_dragged_d
     assert 0.5 < stockout.mean() < 0.8
     assert old < -0.4
     assert -0.25 < new < 0.0
+
+
+def test_a_panel_maps_each_sku_location_pair_to_its_row_or_minus_one() -> None:
+    panel = DemandPanel(
+        values=np.zeros((2, 3)),
+        stockout=np.zeros((2, 3), dtype=bool),
+        skus=("A", "B"),
+        locations=("L1", "L1"),
+        start=date(2026, 1, 1),
+    )
+    rows = panel.rows_of(["B", "C", "A", "A"], ["L1", "L1", "L1", "L2"])
+    np.testing.assert_array_equal(rows, [1, -1, 0, -1])
