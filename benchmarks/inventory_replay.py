@@ -52,7 +52,8 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   the undershoot of a SKU that sold reads its rate with its group's common lump shape
   (``undershoot.common_shape_undershoot``, the same groups; ADR 0028; ``--lumps own``
   replays each SKU's own moments, the rule before). ``--cycle-shortage carried`` and
-  ``carried-lead-time`` replay ADR 0031's refused candidates (the cycle shortage net of
+  ``carried-lead-time`` replay ADR 0031's refused candidates, ``carried-late-lots`` ADR
+  0035's (the cycle shortage net of
   what the cycle before counted, ``planning.inventory.carried``). One
   input differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
@@ -200,7 +201,8 @@ class Settings:
         carried_shortage: the lost-sales cycle shortage net of what the cycle before
             counted, a ``carried.Carried`` (``planning.inventory.carried``, ADR 0031's
             candidates; ``--cycle-shortage carried`` ALL, ``carried-lead-time``
-            LEAD_TIME) instead of ``ES(s)`` (``own``, 0, the product's).
+            LEAD_TIME; ADR 0035's ``carried-late-lots`` LATE_LOTS) instead of ``ES(s)``
+            (``own``, 0, the product's).
     """
 
     window: int
@@ -226,8 +228,8 @@ class Settings:
         return self.horizon + self.refit_every - 1
 
 
-CYCLE_SHORTAGE = {"own": 0, "carried": 1, "carried-lead-time": 2}
-"""``--cycle-shortage`` -> ``planning.inventory.carried.Carried`` (ADR 0031)."""
+CYCLE_SHORTAGE = {"own": 0, "carried": 1, "carried-lead-time": 2, "carried-late-lots": 3}
+"""``--cycle-shortage`` -> ``planning.inventory.carried.Carried`` (ADR 0031, 0035)."""
 
 UNDERSHOOT_DEFAULT = "renewal"
 """``--undershoot``'s default, the product's (``compute.Parameters.lot_undershoot``)."""
@@ -663,8 +665,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default="own",
         help="the lost-sales cycle's shortage: 'own' (default, the product's: ES(s)), "
         "'carried' (ES(s) - ES(s + Q + E[U]), net of what the cycle before counted) or "
-        "'carried-lead-time' (only the lead-time term's part netted out); "
-        "planning.inventory.carried, ADR 0031's candidates",
+        "'carried-lead-time' (only the lead-time term's part netted out; ADR 0031's "
+        "candidates) or 'carried-late-lots' (the late lots' own shortfall, the lead-time "
+        "term alone read as normal; ADR 0035); planning.inventory.carried",
     )
     parser.add_argument(
         "--window",

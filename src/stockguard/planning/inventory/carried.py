@@ -1,4 +1,4 @@
-"""The (s,S) cycle's shortage net of what the cycle before already counted (ADR 0031).
+"""The (s,S) cycle's shortage net of what the cycle before already counted (ADR 0031, 0035).
 
 ``lost_sales`` charges each order cycle the shortage ``ES(s) = E[(X - s)^+]`` of its
 protection demand ``X`` from the position ``s - U`` at the order. With period review and
@@ -41,6 +41,22 @@ E[U]))`` is <= 0, so the same bisection applies. Built after the first candidate
 figures; development window: M5's gap 1.84 -> 0.37, car parts' 1.72 -> 1.73, Online
 Retail's 1.00 -> 1.44 (+0.44, over ADR 0028's 0.3 tolerance): refused too, an option.
 
+The third candidate (``Carried.LATE_LOTS``, ADR 0035) keeps (b)'s lost-sales reading
+and drops its attribution through ``X``'s tail: a demand lost in its own period does
+not lower the stock the next lot tops up, so what the next window counts again is only
+what its position wrongly counts as coming, the lots ordered earlier and still out.
+Their deviation from the mean is the lead-time term alone, read as normal, ``Z ~ N(0,
+d^2 sigma_LT,eff^2)``; the demand's lumps and the undershoot, which make a lumpy row's
+tail (Online Retail's), are not carried:
+
+    C_LT(y)   = min( sigma_Z G((y - E[X]) / sigma_Z),  ES_X(y) ),   sigma_Z = d sigma_LT,eff
+    ES_net(s) = ES_X(s) - C_LT(s + Q + E[U])
+    G(k)      = phi(k) - k (1 - Phi(k))      (standard normal loss function)
+
+capped at ``ES_X(y)``: what is carried is part of ``X``'s own tail beyond ``y``. Where
+``sigma_Z = 0`` it equals ``ES(s)``. Example: ``sigma_Z = 100``, ``y - E[X] = 100``:
+``G(1) = 0.0833``, ``C_LT = 8.33`` units (if ``ES_X(y)`` is larger).
+
 ``ES_net`` is non-increasing in ``s`` (its slope is ``-(F(s + Q + E[U]) - F(s))``), so
 the smallest whole ``s`` meeting it comes from the same bisection as ``ES`` alone
 (``discrete.smallest_whole_with_shortage_at_most``), on the negative binomial matched to
@@ -61,6 +77,7 @@ from stockguard.planning.inventory.discrete import (
     poisson_expected_shortage,
     smallest_whole_with_shortage_at_most,
 )
+from stockguard.planning.inventory.safety_stock import normal_loss
 
 _POISSON_TOLERANCE = 1e-9
 """Relative excess of the variance over the mean below which ``X`` is read as Poisson."""
@@ -75,6 +92,8 @@ class Carried(IntEnum):
     """``ES(s) - ES(s + Q + E[U])``: Hadley & Whitin's carried backlog."""
     LEAD_TIME = 2
     """``ES(s) - C(s + Q + E[U])``: only the lead-time term's part is carried."""
+    LATE_LOTS = 3
+    """``ES(s) - C_LT(s + Q + E[U])``: the late lots' own shortfall (ADR 0035)."""
 
 
 def net_shortage_reorder_point(
@@ -85,12 +104,14 @@ def net_shortage_reorder_point(
     target: Any,
     floor_at_mean: bool = True,
     base_std: Any = None,
+    late_lots_std: Any = None,
 ) -> FloatArray:
     """Smallest whole ``s`` with ``ES(s) - ES(s + lot) <= (1 - target) lot`` per row.
 
     With ``base_std`` (``Carried.LEAD_TIME``) the carried part is ``C(s + lot) =
     ES_X(s + lot) - ES_X0(s + lot)`` instead of ``ES_X(s + lot)``, ``X_0`` with the same
-    mean and std ``base_std``.
+    mean and std ``base_std``. With ``late_lots_std`` (``Carried.LATE_LOTS``) it is
+    ``C_LT(s + lot) = min(sigma_Z G((s + lot - E[X]) / sigma_Z), ES_X(s + lot))``.
 
     Args:
         mean: (n,) ``E[X]``, units >= 0.
@@ -99,6 +120,8 @@ def net_shortage_reorder_point(
         target: (n,) the lost-sales target ``beta'`` in (0, 1).
         floor_at_mean: keep ``s >= E[X]`` (``lost_sales`` item 5).
         base_std: (n,) ``sigma_X0`` <= ``std``, units; None: all of ``ES_X`` is carried.
+        late_lots_std: (n,) ``sigma_Z = d sigma_LT,eff`` >= 0, units; not with
+            ``base_std``.
 
     Returns: (n,) ``s``, units.
 
@@ -116,7 +139,11 @@ def net_shortage_reorder_point(
     if np.any(~(mu >= 0)) or np.any(~(sigma >= 0)) or np.any(~(size > 0)):
         raise ValueError("mean, std: expected >= 0; lot: expected > 0")
     es = _shortage(mu, sigma)
-    if base_std is None:
+    if late_lots_std is not None:
+        if base_std is not None:
+            raise ValueError("base_std, late_lots_std: give one of them, not both")
+        net = _late_lots_net(es, mu, size, late_lots_std)
+    elif base_std is None:
 
         def net(rows: Any, s: FloatArray) -> FloatArray:
             return es(rows, s) - es(rows, s + size[rows])
@@ -138,6 +165,25 @@ def net_shortage_reorder_point(
     if floor_at_mean:
         s = np.maximum(s, mu)
     return np.asarray(np.maximum(s, 0.0), dtype=np.float64)
+
+
+def _late_lots_net(
+    es: Callable[[Any, FloatArray], FloatArray], mu: FloatArray, size: FloatArray, late: Any
+) -> Callable[[Any, FloatArray], FloatArray]:
+    """``(rows, s) -> ES_X(s) - C_LT(s + lot)`` (module docstring, ``LATE_LOTS``)."""
+    sigma_z = np.asarray(late, dtype=np.float64).reshape(-1)
+    if sigma_z.shape != mu.shape or np.any(~(sigma_z >= 0)):
+        raise ValueError("late_lots_std: expected one value >= 0 per row")
+
+    def net(rows: Any, s: FloatArray) -> FloatArray:
+        top = s + size[rows]
+        tail = es(rows, top)
+        spread = sigma_z[rows]
+        safe = np.where(spread > 0, spread, 1.0)
+        carried_part = np.where(spread > 0, spread * normal_loss((top - mu[rows]) / safe), 0.0)
+        return np.asarray(es(rows, s) - np.minimum(carried_part, tail), dtype=np.float64)
+
+    return net
 
 
 def _shortage(mu: FloatArray, sigma: FloatArray) -> Callable[[Any, FloatArray], FloatArray]:

@@ -96,7 +96,8 @@ lump shape (``shape_group`` learns it from the rows, ``shape`` takes it given), 
 of about one period and for lumps a short history misses. A replenishment run passes
 the common shape by default since ADR 0028 (``services.replenishment.compute``).
 ``carried_shortage`` nets out of the cycle's ``ES(s)`` what the cycle before counted
-(``carried``; ADR 0031's two candidates for M5's overshoot, both refused, off).
+(``carried``; ADR 0031's two candidates for M5's overshoot, both refused, off, and ADR
+0035's late lots alone).
 """
 
 from __future__ import annotations
@@ -439,8 +440,8 @@ def lost_sales_rows(
             Not with ``shape_group``.
         carried_shortage: a ``carried.Carried``: negative binomial rows solve
             ``ES(s) - ES(s + Q + E[U]) <= (1 - beta') (Q + E[U])`` (ALL) or net out the
-            lead-time term's part only (LEAD_TIME), ADR 0031's candidates; NONE
-            (default): ``ES(s)``.
+            lead-time term's part only (LEAD_TIME), ADR 0031's candidates, or the late
+            lots' own shortfall ``C_LT`` (LATE_LOTS, ADR 0035); NONE (default): ``ES(s)``.
 
     Returns: LostSalesLevels.
     """
@@ -512,7 +513,12 @@ def lost_sales_rows(
             carried.Carried(int(carried_shortage)),
             np.broadcast_to(np.asarray(distribution, dtype=np.int64), (n_rows,)),
             reorder_point,
-            (protection_mean, protection_std, np.sqrt(demand_variance + under_variance)),
+            (
+                protection_mean,
+                protection_std,
+                np.sqrt(demand_variance + under_variance),
+                daily * np.sqrt(lead_variance),
+            ),
             lot + under_mean,
             target,
             floor_at_mean,
@@ -536,15 +542,16 @@ def _carried_reorder_point(
     mode: carried.Carried,
     kinds: Any,
     reorder_point: FloatArray,
-    protection: tuple[FloatArray, FloatArray, FloatArray],
+    protection: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
     cycle_lot: FloatArray,
     target: FloatArray,
     floor_at_mean: bool,
 ) -> FloatArray:
     """``reorder_point`` with its negative binomial rows solved on the net cycle
-    shortage of ``carried`` (ADR 0031); ``protection`` is ``E[X]``, ``sigma_X`` and
-    ``sigma_X0`` (without the lead-time term), ``cycle_lot`` ``Q + E[U]``, units."""
-    mean, std, base = protection
+    shortage of ``carried`` (ADR 0031, 0035); ``protection`` is ``E[X]``, ``sigma_X``,
+    ``sigma_X0`` (without the lead-time term) and ``sigma_Z = d sigma_LT,eff`` (the
+    lead-time term alone), ``cycle_lot`` ``Q + E[U]``, units."""
+    mean, std, base, late = protection
     rows = np.flatnonzero(kinds == int(DemandDistribution.NEGATIVE_BINOMIAL))
     result = reorder_point.copy()
     result[rows] = carried.net_shortage_reorder_point(
@@ -554,6 +561,7 @@ def _carried_reorder_point(
         target=target[rows],
         floor_at_mean=floor_at_mean,
         base_std=base[rows] if mode is carried.Carried.LEAD_TIME else None,
+        late_lots_std=late[rows] if mode is carried.Carried.LATE_LOTS else None,
     )
     return result
 

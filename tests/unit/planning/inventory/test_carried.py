@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from stockguard.planning.inventory import carried, lost_sales, policies
@@ -116,3 +117,51 @@ def test_compute_policies_passes_the_choice_and_keeps_the_default() -> None:
 
     assert table().reorder_point[0] == table(lost_sales_carried_shortage=0).reorder_point[0]
     assert table(lost_sales_carried_shortage=1).reorder_point[0] < table().reorder_point[0]
+
+
+def _normal_loss(k: float) -> float:
+    """E[(Z - k)^+] for a standard normal Z (reference, from scipy)."""
+    return float(stats.norm.pdf(k) - k * stats.norm.sf(k))
+
+
+def test_the_late_lots_shortfall_is_the_lead_time_terms_normal_tail() -> None:
+    mean, variance, lot, target, late = 60.0, 40.0**2, 25.0, 0.85, 30.0
+    s = float(
+        carried.net_shortage_reorder_point(
+            mean=[mean],
+            std=[np.sqrt(variance)],
+            lot=[lot],
+            target=[target],
+            floor_at_mean=False,
+            late_lots_std=[late],
+        )[0]
+    )
+
+    def net(y: float) -> float:
+        tail = _nb_shortage(mean, variance, y + lot)
+        carried_part = min(late * _normal_loss((y + lot - mean) / late), tail)
+        return _nb_shortage(mean, variance, y) - carried_part
+
+    allowed = (1 - target) * lot
+    assert net(s) <= allowed + 1e-9 < net(s - 1.0)
+
+
+def test_the_late_lots_carry_less_than_the_tail_and_nothing_without_the_term() -> None:
+    own = _rows(carried.Carried.NONE).reorder_point
+    lead = _rows(carried.Carried.LEAD_TIME).reorder_point
+    late = _rows(carried.Carried.LATE_LOTS).reorder_point
+    # row 0: the lead-time term's normal tail beyond S is thinner than X's own tail
+    assert lead[0] <= late[0] < own[0]
+    assert late[1] == own[1]  # a fixed lead time: no late lots, nothing carried
+
+
+def test_the_late_lots_and_the_base_std_are_not_given_together() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        carried.net_shortage_reorder_point(
+            mean=[60.0],
+            std=[40.0],
+            lot=[25.0],
+            target=[0.85],
+            base_std=[20.0],
+            late_lots_std=[20.0],
+        )
