@@ -34,7 +34,11 @@ selection (default margin 0 since that session): more backtest windows (8 one mo
 apart; 6 three months apart with 12 months' training), the intermittent default as the
 mean of HorizonADIDA, IMAPA and CrostonSBA, a hyperbolic-exponential-smoothing prototype
 (``HyperbolicDecay``) alone, as a candidate and as the default, the selection on the
-horizon total, and the default kept unless beaten by one standard error. The changed
+horizon total, and the default kept unless beaten by one standard error. With
+``--session8``, the candidates of session 8 (ADR 0036): the intermittent default kept
+unless the choice wins most backtest windows (``default_rule="windows"``) and the
+temporal hierarchy (``TemporalHierarchy``, structural scaling) as the intermittent
+default and one more candidate, and alone. The changed
 selections are rebuilt from the product's parts (``replica_mean``; its plain row equals
 the shipped mean).
 
@@ -52,7 +56,7 @@ choices of session 5 were made on the development origins; the scored origins we
 once afterwards, for the report (docs/forecasting.md, "Car parts: what was tried").
 
     python benchmarks/forecast_carparts_study.py [--origins development|scored] [--gbm]
-        [--session7]
+        [--session7] [--session8]
 
 Prints the table and writes benchmarks/results/forecast_carparts_study.json: under the key
 ``development`` or ``scored`` (a run replaces its own key and keeps the other),
@@ -362,7 +366,34 @@ def gbm_model(objective: str, first_month: int) -> Model:
     return model
 
 
-def models(with_gbm: bool, first_month: int, with_session7: bool) -> dict[str, Model]:
+def thief_battery(season_length: int) -> list[Any]:
+    """The default battery with ``TemporalHierarchy`` appended (candidate 2 of ADR 0036)."""
+    from stockguard.planning.forecasting.models import default_battery
+    from stockguard.planning.forecasting.temporal_hierarchy import TemporalHierarchy
+
+    return [*default_battery(season_length=season_length), TemporalHierarchy(season_length)]
+
+
+def session8_rows() -> dict[str, Model]:
+    """The candidates of session 8 (ADR 0036), fixed before measuring: the sign rule for
+    the intermittent default, and the temporal hierarchy as that default (and a
+    candidate); the temporal hierarchy alone for reference."""
+    from stockguard.planning.forecasting.temporal_hierarchy import TemporalHierarchy
+
+    return {
+        "candidate 1: default kept unless beaten in most windows": lambda train: auto_mean(
+            train, default_rule="windows"
+        ),
+        "candidate 2: THieF (structural) as the default and a candidate": lambda train: auto_mean(
+            train, models=thief_battery(12), intermittent_default="THieF"
+        ),
+        "THieF (structural) alone": lambda train: TemporalHierarchy(12).forecast(train, H),
+    }
+
+
+def models(
+    with_gbm: bool, first_month: int, with_session7: bool, with_session8: bool = False
+) -> dict[str, Model]:
     from stockguard.planning.forecasting.intermittent import ADIDA
 
     rows: dict[str, Model] = {
@@ -376,6 +407,8 @@ def models(with_gbm: bool, first_month: int, with_session7: bool) -> dict[str, M
     }
     if with_session7:
         rows.update(session7_rows())
+    if with_session8:
+        rows.update(session8_rows())
     if with_gbm:
         for name, objective in GBM_OBJECTIVES.items():
             rows[name] = gbm_model(objective, first_month)
@@ -384,12 +417,17 @@ def models(with_gbm: bool, first_month: int, with_session7: bool) -> dict[str, M
 
 
 def score(
-    data_dir: Path, cuts: list[int], with_gbm: bool, with_session7: bool = False
+    data_dir: Path,
+    cuts: list[int],
+    with_gbm: bool,
+    with_session7: bool = False,
+    with_session8: bool = False,
 ) -> dict[str, dict[str, Any]]:
     panel = load_carparts(data_dir)
     y = panel.y
     out: dict[str, dict[str, Any]] = {}
-    for name, model in models(with_gbm, int(panel.dates[0].month), with_session7).items():
+    rows = models(with_gbm, int(panel.dates[0].month), with_session7, with_session8)
+    for name, model in rows.items():
         mases, rmsses, mses, biases = [], [], [], []
         for cut in cuts:
             train, actual = y[:, :cut], y[:, cut : cut + H]
@@ -443,6 +481,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add the rows of session 7's ideas (ADR 0026; decided on the development origins)",
     )
+    parser.add_argument(
+        "--session8",
+        action="store_true",
+        help="add the rows of session 8's candidates (ADR 0036; decided on the "
+        "development origins)",
+    )
     arguments = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     try:
@@ -454,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         cuts = list(CARPARTS_CUTS)
     else:
         cuts = [n_periods - H * k for k in range(CARPARTS_ORIGINS, 0, -1)]
-    rows = score(arguments.data_dir, cuts, arguments.gbm, arguments.session7)
+    rows = score(arguments.data_dir, cuts, arguments.gbm, arguments.session7, arguments.session8)
     title = f"Car parts, {arguments.origins} origins {cuts} (months), horizon {H}"
     print_table(rows, title, Console(width=150))
     result = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}

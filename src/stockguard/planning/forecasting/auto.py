@@ -21,7 +21,9 @@
    backtest by more than ``default_margin`` (``selection.DEFAULT_MARGIN``, 0: any
    amount; 10% until session 7, ADR 0026; ``selection.keep_default``). The default
    and the margin were chosen on car-parts and M5 windows that end before the
-   benchmark's scored origins (docs/forecasting.md, "Selection").
+   benchmark's scored origins (docs/forecasting.md, "Selection"). Option
+   ``default_rule="windows"`` (ADR 0036): the choice replaces the default only if it
+   scored lower in most of the windows, not on their pooled error.
 3. Refits the models in use on the full history and averages them per series.
 4. Calibrates quantiles from the chosen forecasts' backtest residuals
    (``intervals.calibrate_quantiles``: conformal by horizon step or a count distribution)
@@ -74,6 +76,7 @@ from stockguard.planning.forecasting.base import (
 )
 from stockguard.planning.forecasting.selection import (
     DEFAULT_MARGIN,
+    DEFAULT_RULE,
     Selection,
     keep_default,
     select_models,
@@ -137,7 +140,7 @@ class AutoForecaster:
 
     ``step`` is the number of periods between backtest origins; None means half the
     horizon (at least 1). ``prior_windows``, ``intermittent_default``,
-    ``default_margin`` and ``calibration_windows`` are described in the module
+    ``default_margin``, ``default_rule`` and ``calibration_windows`` are described in the module
     docstring; the default applies only when its alias is among the models.
     """
 
@@ -159,6 +162,7 @@ class AutoForecaster:
         intermittent_default: str | None = INTERMITTENT_DEFAULT,
         default_margin: float = DEFAULT_MARGIN,
         calibration_windows: int = CALIBRATION_WINDOWS,
+        default_rule: str = DEFAULT_RULE,
     ) -> None:
         self.models = models
         self.season_length = season_length
@@ -173,6 +177,7 @@ class AutoForecaster:
         self.intermittent_default = intermittent_default
         self.default_margin = default_margin
         self.calibration_windows = calibration_windows
+        self.default_rule = default_rule
 
     def _resolve_models(self) -> list[Forecaster]:
         if self.models is not None:
@@ -282,6 +287,8 @@ class AutoForecaster:
                 default=self.aliases_.index(self.intermittent_default),
                 eligible=np.isin(demand_class, DEFAULT_CLASSES),
                 margin=self.default_margin,
+                rule=self.default_rule,
+                result=result,
             )
         self.selection_ = selection
         self.backtest_errors_ = result.errors
@@ -369,5 +376,6 @@ class AutoForecaster:
             intermittent_default=self.intermittent_default,
             default_margin=self.default_margin,
             calibration_windows=self.calibration_windows,
+            default_rule=self.default_rule,
         )
         return fresh.fit(y, horizon, fallback_profile=fallback_profile, groups=groups).predict()

@@ -29,6 +29,11 @@ choosing, in the manner of a credibility estimate (Bühlmann 1967):
    of intermittent and lumpy parts); a margin of 10% (``driver_choice``'s) kept it
    also where it scored up to 10% worse (58-61% of them), which was worse on the
    development windows (ADR 0026).
+   Option (``rule="windows"``, ADR 0036): instead of the errors pooled over the
+   windows, count the windows. The choice replaces the default only if its squared
+   error is lower in a strict majority of the windows the series was scored in
+   (``2 w_i > n_i``: 2 of 3), ties counting as not lower; one window with a large
+   error no longer decides alone.
 """
 
 from __future__ import annotations
@@ -202,6 +207,39 @@ the benchmark's scored car-parts origins had been read in session 5 (0.989 again
 1.008), so that figure is not an independent check of this choice."""
 
 
+DEFAULT_RULE = "mean"
+"""How ``keep_default`` compares the choice with the default: ``"mean"``, the errors
+pooled over the backtest windows (with ``DEFAULT_MARGIN``); ``"windows"``, the count
+of windows each wins (the sign rule of ADR 0036, an option)."""
+
+
+def beaten_in_most_windows(
+    *, chosen: FloatArray, default: FloatArray, actuals: FloatArray
+) -> npt.NDArray[np.bool_]:
+    """(n_series,) True where ``chosen`` has the lower squared error in a strict majority
+    of the windows the series was scored in (the sign rule, module docstring step 4).
+
+    Equation: with ``d_{w,i} = sum_h (y - yhat_chosen)^2 - sum_h (y - yhat_default)^2``
+    over the scored cells of window w (units^2; the series' scale would cancel),
+    ``w_i = #{w scored: d_{w,i} < 0}`` and ``n_i = #{w scored}``, beaten iff
+    ``2 w_i > n_i``. A NaN forecast in a scored cell counts as an infinite error.
+
+    Shapes: chosen, default, actuals (n_windows, n_series, horizon); NaN actual = not
+    scored.
+    """
+    scored = np.isfinite(actuals)
+
+    def window_error(forecast: FloatArray) -> FloatArray:
+        squared = np.where(scored, (actuals - forecast) ** 2, 0.0)
+        return np.asarray(np.where(np.isnan(squared), np.inf, squared).sum(axis=2))
+
+    with np.errstate(invalid="ignore"):
+        wins = window_error(chosen) < window_error(default)
+    window_scored = scored.any(axis=2)
+    won = np.sum(wins & window_scored, axis=0)
+    return np.asarray(2 * won > window_scored.sum(axis=0))
+
+
 def keep_default(
     *,
     selection: Selection,
@@ -209,6 +247,8 @@ def keep_default(
     default: int,
     eligible: npt.NDArray[np.bool_],
     margin: float = DEFAULT_MARGIN,
+    rule: str = DEFAULT_RULE,
+    result: BacktestResult | None = None,
 ) -> Selection:
     """Give eligible series the default model unless their choice is clearly better.
 
@@ -218,15 +258,31 @@ def keep_default(
         default: index of the default model in the models' order.
         eligible: (n_series,) series the default applies to (e.g. intermittent demand).
         margin: see ``DEFAULT_MARGIN``; 0 keeps the default only where it is at least as
-            good as the choice.
+            good as the choice. Used by ``rule="mean"`` only.
+        rule: ``"mean"`` compares the errors pooled over the windows (``margin``);
+            ``"windows"`` counts the windows each wins (``beaten_in_most_windows``,
+            module docstring step 4) and needs ``result``.
+        result: the backtest the errors come from (forecasts and actuals per window).
 
     Equation (module docstring, step 4): keep_i = eligible_i and e_default,i finite and
-    not (e_chosen,i < (1 - margin) e_default,i). Kept series get weight 1 on ``default``
-    and its error.
+    not beaten_i, with beaten_i = (e_chosen,i < (1 - margin) e_default,i) for
+    ``rule="mean"`` and ``beaten_in_most_windows`` for ``"windows"``. Kept series get
+    weight 1 on ``default`` and its error.
     """
     default_error = errors[default]
-    with np.errstate(invalid="ignore"):
-        beaten = selection.error < (1.0 - margin) * default_error
+    if rule == "windows":
+        if result is None:
+            raise ValueError('rule "windows" needs the backtest result')
+        beaten = beaten_in_most_windows(
+            chosen=weighted_forecast(forecasts=result.forecasts, weights=selection.weights),
+            default=result.forecasts[default],
+            actuals=result.actuals,
+        )
+    elif rule == "mean":
+        with np.errstate(invalid="ignore"):
+            beaten = selection.error < (1.0 - margin) * default_error
+    else:
+        raise ValueError(f'rule must be "mean" or "windows", got {rule!r}')
     keep = eligible & np.isfinite(default_error) & ~beaten
     weights = selection.weights.copy()
     weights[:, keep] = 0.0
