@@ -130,16 +130,22 @@ class _StepIndicator:
         self._display.update(self._writing, description=f"Writing: {name}")
 
 
-def print_summary(report: ImportReport, seconds: float) -> None:
-    """The summary table: rows read, what was written, what was skipped and why, time."""
+def print_summary(
+    report: ImportReport,
+    seconds: float,
+    rows: tuple[tuple[str, str], ...] = SUMMARY_ROWS,
+    skipped_label: str = "Skipped",
+) -> None:
+    """The summary table: rows read, what was written (``rows``: report key and label, in
+    order), what was skipped and why (each reason after ``skipped_label``), time."""
     table = Table(title=f"Imported {report.file} ({report.entity})")
     table.add_column("")
     table.add_column("Count", justify="right")
     table.add_row("Rows read", f"{report.rows_read:,}")
-    for key, label in SUMMARY_ROWS:
+    for key, label in rows:
         if key in report.written:
             table.add_row(label, f"{report.written[key]:,}")
     for reason, count in report.skipped.items():
-        table.add_row(f"Skipped: {reason}", f"{count:,}")
+        table.add_row(f"{skipped_label}: {reason}", f"{count:,}")
     table.add_row("Seconds", f"{seconds:.1f}")
     console.print(table)

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from stockguard.domain import errors
-from stockguard.entrypoints.cli.context import console, err_console, fail, state
+from stockguard.entrypoints.cli.context import err_console, fail, state
 from stockguard.entrypoints.cli.imports import app
+from stockguard.entrypoints.cli.public_data import print_summary
 from stockguard.services.importing import scms
-from stockguard.services.importing.problems import ImportRejected, ImportReport
+from stockguard.services.importing.problems import ImportRejected
 
 SUMMARY_ROWS = (
     ("suppliers", "Suppliers (vendors)"),
@@ -52,18 +52,4 @@ def import_scms(
         raise typer.Exit(1) from rejected
     except errors.StockguardError as error:
         raise fail(str(error)) from error
-    _print_summary(report, time.perf_counter() - started)
-
-
-def _print_summary(report: ImportReport, seconds: float) -> None:
-    table = Table(title=f"Imported {report.file} ({report.entity})")
-    table.add_column("")
-    table.add_column("Count", justify="right")
-    table.add_row("Rows read", f"{report.rows_read:,}")
-    for key, label in SUMMARY_ROWS:
-        if key in report.written:
-            table.add_row(label, f"{report.written[key]:,}")
-    for reason, count in report.skipped.items():
-        table.add_row(f"Note: {reason}", f"{count:,}")
-    table.add_row("Seconds", f"{seconds:.1f}")
-    console.print(table)
+    print_summary(report, time.perf_counter() - started, SUMMARY_ROWS, skipped_label="Note")
