@@ -119,14 +119,18 @@ class Stockouts:
     start: list[int] = field(default_factory=list)
     restock: list[int] = field(default_factory=list)
     unknown: int = 0
+    receipts: list[int] = field(default_factory=list)
+    """Receipts in the record of the supplier the promise rests on (the first-expected
+    order's, else the SKU's supplier's), known on the day of the promise (``by_receipts``)."""
 
-    def add(self, basis: PromiseBasis, start: int, restock: int | None) -> None:
+    def add(self, basis: PromiseBasis, start: int, restock: int | None, receipts: int = 0) -> None:
         if restock is None:
             self.unknown += 1
             return
         self.bases.append(basis)
         self.start.append(start)
         self.restock.append(restock)
+        self.receipts.append(receipts)
 
 
 def day(index: int) -> date:
@@ -265,7 +269,12 @@ def demo_stockouts(
         basis = _demo_basis(
             key, t, open_lines, po, late_by_supplier, shop, oracle=oracle, method=method
         )
-        found.add(basis, t, later[0] if later else None)
+        supplier = (
+            po.supplier[int(basis.purchase_order)] if basis.purchase_order is not None
+            else shop.catalogue.primary_supplier[key[0]]
+        )  # fmt: skip
+        receipts = int(((po.arrival_day < t) & (po.supplier == supplier)).sum())
+        found.add(basis, t, later[0] if later else None, receipts)
     return found, {"n_sku": int(n_sku), "n_locations": int(n_loc), "days": n_days}
 
 
@@ -351,7 +360,8 @@ class DelayModel:
     ``draws[i]``: days late (floored so that a lead time is at least a day);
     ``delay_pmf[i]``/``lead_pmf[i]``: the promise's lateness and lead-time pmfs;
     ``count[i]``: receipts the lateness pmf was counted from (the promise shrinks it
-    towards the default; None: trusted as it is, the oracle); ``supplier[i]``: the SKU's supplier.
+    towards the default; None: trusted as it is, the oracle); ``supplier[i]``: the SKU's supplier;
+    ``receipts[i]``: the receipts in its supplier's older record (the oracle's too).
     """
 
     draws: list[np.ndarray]
@@ -359,6 +369,7 @@ class DelayModel:
     lead_pmf: list[Pmf | None]
     count: list[int | None]
     supplier: list[str]
+    receipts: list[int] = field(default_factory=list)
 
 
 def pooled_model(n_sku: int, delays: data_sets.Delays, stated: int, *, oracle: bool) -> DelayModel:
@@ -372,7 +383,7 @@ def pooled_model(n_sku: int, delays: data_sets.Delays, stated: int, *, oracle: b
     count = None if oracle else len(record)
     return DelayModel(
         [newer] * n_sku, [delay_pmf] * n_sku, [lead_pmf] * n_sku, [count] * n_sku,
-        ["pooled"] * n_sku,
+        ["pooled"] * n_sku, [len(older)] * n_sku,
     )  # fmt: skip
 
 
@@ -410,7 +421,7 @@ def supplier_model(
             count.append(known.delay_count(suppliers.names[k]))
     return DelayModel(
         [newer[k] for k in pick.tolist()], delay_pmf, lead_pmf, count,
-        [suppliers.names[k] for k in pick.tolist()],
+        [suppliers.names[k] for k in pick.tolist()], [len(older[k]) for k in pick.tolist()],
     )  # fmt: skip
 
 
@@ -442,7 +453,7 @@ def replay_stockouts(
                 on_hand += sum(o[2] for o in arriving)
                 orders = [o for o in orders if o[1] != t]
                 if pending is not None:
-                    found.add(pending[1], pending[0], t)
+                    found.add(pending[1], pending[0], t, model.receipts[i])
                     pending = None
             was = on_hand
             on_hand = max(0.0, on_hand - data.replay[i, t])
@@ -497,17 +508,34 @@ def measure(found: Stockouts, confidence: float, handling_days: float) -> dict[s
     kept = realised[has] <= promised[has]
     row = summary(kept, horizon_promised, horizon_realised)
     source = np.array([source_of(b, t) for b, t in zip(found.bases, found.start, strict=True)])
-    by_source = {
-        name: _public(summary(*(x[source[has] == name] for x in
-                                (kept, horizon_promised, horizon_realised))))
-        for name in SOURCES
-    }  # fmt: skip
+    size = np.array([receipts_bin(n) for n in found.receipts], dtype=object)
+
+    def part(where: np.ndarray) -> dict[str, Any]:
+        return _public(summary(kept[where], horizon_promised[where], horizon_realised[where]))
+
     return {
         "stockouts": len(found.bases),
         "stockouts_without_restock_before_end": found.unknown,
         "from_purchase_order_share": float(from_po[has].mean()) if has.any() else None,
-        "by_source": by_source,
-    } | row
+        "by_source": {name: part(source[has] == name) for name in SOURCES},
+        "by_receipts": {name: part(size[has] == name) for name in RECEIPT_BINS},
+        "by_source_receipts": {
+            f"{name}|{bin_}": part((source[has] == name) & (size[has] == bin_))
+            for name in SOURCES for bin_ in RECEIPT_BINS
+        },
+    } | row | {"_source": source[has], "_receipts": size[has]}  # fmt: skip
+
+
+RECEIPT_BINS = ("0", "1-19", "20-99", "100-499", "500+")
+"""Receipts in the supplier's record, binned (``by_receipts``): none (the shop's law),
+fewer than the 20 = 1 / (1 - 0.95) from which a 95% quantile can be read, then roughly
+by a factor of five."""
+
+
+def receipts_bin(count: int) -> str:
+    """``RECEIPT_BINS`` entry of a record of ``count`` receipts."""
+    edges = ((0, "0"), (19, "1-19"), (99, "20-99"), (499, "100-499"))
+    return next((name for top, name in edges if count <= top), "500+")
 
 
 SOURCES = ("po_not_yet_due", "po_due_or_late", "policy")
@@ -539,6 +567,35 @@ def print_sources(console: Console, rows: dict[str, dict[str, Any]], title: str)
                 name, source, str(part["promised"]), _pct(part["promises_kept_share"]),
                 _num(part["median_lateness_ratio"]), _num(part["median_promise_days"]),
                 _num(part["median_realised_days"]),
+            )  # fmt: skip
+    console.print(table)
+
+
+def print_splits(
+    console: Console, product: tuple[dict[str, Any], dict[str, Any]],
+    oracle: tuple[dict[str, Any], dict[str, Any]], title: str,
+) -> None:  # fmt: skip
+    """The diagnosis: the records' and the oracle's promises side by side, by source,
+    by the receipts in the supplier's record and by both (pooled), and each data set by
+    receipts. ``product``/``oracle``: ``run``'s (per data set, pooled) pair."""
+    table = Table(title=f"Where the median comes from ({title}; share of the records' promises)")
+    for name in ("data set", "split", "promised", "share", "kept", "median ratio",
+                 "oracle kept", "oracle median ratio"):  # fmt: skip
+        table.add_column(name, justify="right")
+    rows = [("pooled", "by_source", product[1], oracle[1]),
+            ("pooled", "by_receipts", product[1], oracle[1]),
+            ("pooled", "by_source_receipts", product[1], oracle[1])]  # fmt: skip
+    rows += [(key, "by_receipts", product[0][key], oracle[0][key]) for key in product[0]]
+    for name, split, mine, true in rows:
+        total = sum(part["promised"] for part in mine["by_source"].values()) or 1
+        for cell, part in mine[split].items():
+            if not part["promised"]:
+                continue
+            other = true[split][cell]
+            table.add_row(
+                name, cell, str(part["promised"]), _pct(part["promised"] / total),
+                _pct(part["promises_kept_share"]), _num(part["median_lateness_ratio"]),
+                _pct(other["promises_kept_share"]), _num(other["median_lateness_ratio"]),
             )  # fmt: skip
     console.print(table)
 
@@ -678,12 +735,34 @@ def run(
     parts = [results[key] for key in results if results[key]["promised"]]
     pooled = {"stockouts": sum(r["stockouts"] for r in results.values()),
               "from_purchase_order_share": None}  # fmt: skip
-    pooled |= summary(*(np.concatenate([r[f"_{k}"] for r in parts]) if parts else np.zeros(0)
-                        for k in ("kept", "promised", "realised")))  # fmt: skip
+    columns = ("kept", "promised", "realised", "source", "receipts")
+    every = {k: np.concatenate([r[f"_{k}"] for r in parts]) if parts else np.zeros(0)
+             for k in columns}  # fmt: skip
+    pooled |= summary(every["kept"], every["promised"], every["realised"])
+    pooled |= pooled_splits(every)
     for row in (*results.values(), pooled):
-        for k in ("_kept", "_promised", "_realised"):
-            row.pop(k, None)
+        for k in columns:
+            row.pop(f"_{k}", None)
     return {key: results[key] | info[key] for key in results}, pooled
+
+
+def pooled_splits(every: dict[str, np.ndarray]) -> dict[str, Any]:
+    """``by_source``, ``by_receipts`` and ``by_source_receipts`` of the promises pooled
+    over the data sets (``every``: the per-promise columns of ``measure``)."""
+
+    def part(where: np.ndarray) -> dict[str, Any]:
+        return _public(summary(every["kept"][where], every["promised"][where],
+                               every["realised"][where]))  # fmt: skip
+
+    source, size = every["source"], every["receipts"]
+    return {
+        "by_source": {name: part(source == name) for name in SOURCES},
+        "by_receipts": {name: part(size == name) for name in RECEIPT_BINS},
+        "by_source_receipts": {
+            f"{name}|{bin_}": part((source == name) & (size == bin_))
+            for name in SOURCES for bin_ in RECEIPT_BINS
+        },
+    }  # fmt: skip
 
 
 def sweep(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -758,6 +837,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_table(console, results | {"pooled": pooled}, title)
         if key[0] == "supplier":
             print_sources(console, results, title.split(":")[0])
+    print_splits(console, found["supplier", False], found["supplier", True], "supplier variant")
     results, pooled = found["supplier", False]
     payload = {
         "benchmark": "promise_calibration",
