@@ -7,16 +7,15 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli_run import run_cli, squeezed
 from e2e.test_cli_replenishment import TODAY, _shop
 from stockguard.entrypoints.cli.main import app
 
 runner = CliRunner()
 
 
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    return " ".join(result.output.split())
+def _run(database: str, *args: str, code: int = 0) -> str:
+    return squeezed(run_cli(database, *args, code=code))
 
 
 def test_the_planning_run_refreshes_availability_and_a_sale_flips_it(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
@@ -16,40 +17,34 @@ from stockguard.entrypoints.cli.main import app
 runner = CliRunner()
 
 
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_shipments_tracked_to_delivery_give_kpis_and_a_lane_alternate(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'carriers.sqlite3'}"
     carriers = tmp_path / "carriers.csv"
     carriers.write_text("code,name\nDHL,DHL Express\nUPS,UPS Standard\n", encoding="utf-8")
-    _run(database, "import", "carriers", str(carriers))
+    run_cli(database, "import", "carriers", str(carriers))
     lane = ("--origin", "CN", "--destination", "PAR", "--promised", "2026-05-10")
     booked = ("--at", "2026-05-01")
     for reference, carrier in (("T1", "DHL"), ("T2", "DHL"), ("T3", "UPS")):
-        _run(database, "shipments", "add", reference, carrier, *lane, *booked)
-    late = _run(database, "shipments", "update", "T1", "delayed", "--expected", "2026-05-14",
+        run_cli(database, "shipments", "add", reference, carrier, *lane, *booked)
+    late = run_cli(database, "shipments", "update", "T1", "delayed", "--expected", "2026-05-14",
                 "--note", "port strike", "--at", "2026-05-08")  # fmt: skip
     assert "T1 is delayed" in late
-    _run(database, "shipments", "update", "T1", "delivered", "--at", "2026-05-14")
-    _run(database, "shipments", "update", "T2", "delivered", "--at", "2026-05-10")
-    _run(database, "shipments", "update", "T3", "delivered", "--at", "2026-05-09")
+    run_cli(database, "shipments", "update", "T1", "delivered", "--at", "2026-05-14")
+    run_cli(database, "shipments", "update", "T2", "delivered", "--at", "2026-05-10")
+    run_cli(database, "shipments", "update", "T3", "delivered", "--at", "2026-05-09")
     back = runner.invoke(app, ["--database", database, "shipments", "update", "T3", "in_transit"])
     assert back.exit_code == 1
     assert "is delivered and cannot become in_transit" in back.output
 
-    kpis = json.loads(_run(database, "carriers", "kpis", "--format", "json"))
+    kpis = json.loads(run_cli(database, "carriers", "kpis", "--format", "json"))
     by_carrier = {k["carrier"]: k for k in kpis}
     assert (by_carrier["DHL"]["on_time_rate"], by_carrier["DHL"]["mean_delay_days"]) == (0.5, 2.0)
     assert by_carrier["UPS"]["on_time_rate"] == 1.0
-    lanes = _run(database, "carriers", "lanes")
+    lanes = run_cli(database, "carriers", "lanes")
     assert "CN->PAR" in lanes
     assert "UPS" in lanes
-    _run(database, "carriers", "set-alternate", "CN", "PAR", "UPS")
-    listed = _run(database, "shipments", "list", "--carrier", "DHL")
+    run_cli(database, "carriers", "set-alternate", "CN", "PAR", "UPS")
+    listed = run_cli(database, "shipments", "list", "--carrier", "DHL")
     assert "2 of 2 shipments" in listed
 
     shop = bootstrap(Settings(database=DatabaseSettings(url=database)))

@@ -14,25 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db import tables_audit as ta
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import ledger
-from stockguard.entrypoints.cli.main import app
 
 from builders import a_location, a_product
 
-runner = CliRunner()
 TODAY = datetime.now(UTC).date()
-
-
-def _run(database: str, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def _move(
@@ -70,12 +62,12 @@ def test_audit_report_stockouts_and_a_cycle_count_through_the_cli(tmp_path: Path
     database = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
     _shop(database)
 
-    table = _run(database, "audit")
+    table = run_cli(database, "audit")
     assert "ABC x XYZ" in table
     assert "VASE" in table.split("Dead stock")[1].split("Excess stock")[0]
     assert "MUG" in table.split("Excess stock")[1]
 
-    document = json.loads(_run(database, "audit", "--format", "json"))
+    document = json.loads(run_cli(database, "audit", "--format", "json"))
     dead = document["sections"]["dead"]
     assert [(r["sku"], r["on_hand"], r["stock_value"]) for r in dead] == [("VASE", 30, "555.00")]
     excess = {r["sku"]: r for r in document["sections"]["excess"]}
@@ -83,25 +75,27 @@ def test_audit_report_stockouts_and_a_cycle_count_through_the_cli(tmp_path: Path
     assert sum(c["count"] for c in document["sections"]["matrix"]) == 3
 
     out = tmp_path / "excess.csv"
-    _run(database, "audit", "--section", "excess", "--format", "csv", "--output", str(out))
+    run_cli(database, "audit", "--section", "excess", "--format", "csv", "--output", str(out))
     assert out.read_text().splitlines()[0].startswith("sku,location,category,abc_class")
 
-    periods = json.loads(_run(database, "audit", "stockouts", "--sku", "TEA", "--format", "json"))
+    periods = json.loads(
+        run_cli(database, "audit", "stockouts", "--sku", "TEA", "--format", "json")
+    )
     assert [(p["source"], p["days"]) for p in periods] == [("inferred", 25)]
     assert periods[0]["lost_units"] == 75.0
 
-    due = _run(database, "audit", "counts", "due")
+    due = run_cli(database, "audit", "counts", "due")
     assert "3 count(s) due." in due
 
-    recorded = _run(
+    recorded = run_cli(
         database, "audit", "counts", "record", "MUG", "PAR", "515", "--counted-by", "ana"
     )
     assert "the ledger expected 520: variance -5 units (-25.00 EUR)" in recorded
-    assert "2 count(s) due." in _run(database, "audit", "counts", "due")
+    assert "2 count(s) due." in run_cli(database, "audit", "counts", "due")
     later = (TODAY + timedelta(days=31)).isoformat()
-    assert "3 count(s) due." in _run(database, "audit", "counts", "due", "--date", later)
+    assert "3 count(s) due." in run_cli(database, "audit", "counts", "due", "--date", later)
 
-    variances = json.loads(_run(database, "audit", "counts", "variances", "--format", "json"))
+    variances = json.loads(run_cli(database, "audit", "counts", "variances", "--format", "json"))
     assert [(v["sku"], v["variance_units"], v["counted_by"]) for v in variances] == [
         ("MUG", -5, "ana")
     ]
@@ -123,15 +117,15 @@ def test_cli_refuses_bad_counts_and_thresholds_with_clear_messages(tmp_path: Pat
             )
 
     before = movements()
-    out = _run(database, "audit", "counts", "record", "NOPE", "PAR", "3", code=1)
+    out = run_cli(database, "audit", "counts", "record", "NOPE", "PAR", "3", code=1)
     assert "NOPE" in out
-    out = _run(database, "audit", "counts", "record", "MUG", "PAR", "--", "-2", code=1)
+    out = run_cli(database, "audit", "counts", "record", "MUG", "PAR", "--", "-2", code=1)
     assert "fewer than zero" in out
-    assert "abc" in _run(database, "audit", "--abc", "80/30/5", code=1)
-    assert "must add up to 100" in _run(database, "audit", "--abc", "80/30/5", code=1)
-    assert "choose one --section" in _run(database, "audit", "--format", "csv", code=1)
-    assert "not a section" in _run(database, "audit", "--section", "nope", code=1)
-    assert "A=30,B=91,C=365" in _run(
+    assert "abc" in run_cli(database, "audit", "--abc", "80/30/5", code=1)
+    assert "must add up to 100" in run_cli(database, "audit", "--abc", "80/30/5", code=1)
+    assert "choose one --section" in run_cli(database, "audit", "--format", "csv", code=1)
+    assert "not a section" in run_cli(database, "audit", "--section", "nope", code=1)
+    assert "A=30,B=91,C=365" in run_cli(
         database, "audit", "counts", "due", "--intervals", "A=x", code=1
     )
     assert movements() == before

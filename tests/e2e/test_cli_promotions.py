@@ -11,6 +11,7 @@ from scipy import stats
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
@@ -23,12 +24,6 @@ from builders import a_location, a_product, a_supplier
 runner = CliRunner()
 TODAY = date(2026, 6, 1)
 SPRING = (TODAY - timedelta(days=30), TODAY - timedelta(days=24))
-
-
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _sold(day: date) -> int:
@@ -85,11 +80,11 @@ def _promotions_file(folder: Path) -> Path:
 def test_imported_promotions_are_assessed_and_warned_about_once(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'promotions.sqlite3'}"
     _shop(database)
-    _run(database, "import", "promotions", str(_promotions_file(tmp_path)))
+    run_cli(database, "import", "promotions", str(_promotions_file(tmp_path)))
     today = ("--today", TODAY.isoformat())
 
-    table = _run(database, "promotions", "readiness", *today)
-    (row,) = json.loads(_run(database, "promotions", "readiness", "--format", "json", *today))
+    table = run_cli(database, "promotions", "readiness", *today)
+    (row,) = json.loads(run_cli(database, "promotions", "readiness", "--format", "json", *today))
 
     # spring doubled the sales: 4/day for the 20 days before summer, then 8/day for 7 days
     assert (row["uplift"], row["uplift_source"]) == (2.0, "sku history")
@@ -101,10 +96,10 @@ def test_imported_promotions_are_assessed_and_warned_about_once(tmp_path: Path) 
     assert row["status"] == "at_risk"
     assert "1 promotion x SKU x location rows: 1 at risk, 0 late" in " ".join(table.split())
     assert "SPRING" not in table  # it has ended
-    first = " ".join(_run(database, "promotions", "check", *today).split())
+    first = " ".join(run_cli(database, "promotions", "check", *today).split())
     assert "1 new or changed warning(s)" in first
     assert f"SUMMER MUG at PAR: order {needed - 20:,} by {TODAY + timedelta(days=10)}" in first
-    again = " ".join(_run(database, "promotions", "check", *today).split())
+    again = " ".join(run_cli(database, "promotions", "check", *today).split())
     assert "0 new or changed warning(s)" in again
     engine = bootstrap(Settings(database=DatabaseSettings(url=database))).engine
     with engine.connect() as connection:
@@ -126,5 +121,5 @@ def test_promotion_commands_refuse_bad_input_with_a_clear_message(tmp_path: Path
         result = runner.invoke(app, ["--database", database, *arguments], terminal_width=200)
         assert result.exit_code == 1, (arguments, result.output)
         assert message in result.output, (arguments, result.output)
-    empty = _run(database, "promotions", "readiness")
+    empty = run_cli(database, "promotions", "readiness")
     assert "No promotion to check" in empty

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
@@ -15,12 +16,6 @@ from stockguard.entrypoints.cli.main import app
 from builders import a_location, a_product, a_supplier
 
 runner = CliRunner()
-
-
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def test_purchase_order_goes_from_draft_to_received_and_stock_follows(tmp_path: Path) -> None:
@@ -32,14 +27,14 @@ def test_purchase_order_goes_from_draft_to_received_and_stock_follows(tmp_path: 
         uow.suppliers.add(a_supplier("ACME"))
         uow.commit()
 
-    _run(database, "po", "create", "PO-1", "ACME", "PAR", "--line", "MUG-01:24:3.10")
-    assert "now sent" in _run(database, "po", "send", "PO-1")
-    _run(database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "4", "--key", "r-1")
-    replay = _run(
+    run_cli(database, "po", "create", "PO-1", "ACME", "PAR", "--line", "MUG-01:24:3.10")
+    assert "now sent" in run_cli(database, "po", "send", "PO-1")
+    run_cli(database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "4", "--key", "r-1")
+    replay = run_cli(
         database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "4", "--key", "r-1"
     )
     assert "Already received" in replay
-    shown = _run(database, "po", "show", "PO-1")
+    shown = run_cli(database, "po", "show", "PO-1")
     assert "received" in shown
     with shop.engine.connect() as connection:
         level = connection.execute(select(t.table_of(t.StockLevelRow))).one()

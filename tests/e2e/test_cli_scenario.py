@@ -9,24 +9,19 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from e2e.test_cli_replenishment import TODAY, _shop
 from stockguard.entrypoints.cli.main import app
 
 runner = CliRunner()
 
 
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_a_scenario_runs_from_yaml_files_and_its_run_is_kept(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'scenario.sqlite3'}"
     _shop(database)
-    _run(database, "plan", "forecast", "--today", TODAY.isoformat(), "--history-days", "60",
+    run_cli(database, "plan", "forecast", "--today", TODAY.isoformat(), "--history-days", "60",
          "--horizon", "14", "--no-drivers")  # fmt: skip
-    _run(database, "rules", "set", "--sku", "MUG", "--service-level", "95%")
+    run_cli(database, "rules", "set", "--sku", "MUG", "--service-level", "95%")
     scenario = tmp_path / "outage.yaml"
     scenario.write_text(
         f"name: acme-outage\nstart: {TODAY}\nhorizon_days: 40\nevents:\n"
@@ -42,7 +37,7 @@ def test_a_scenario_runs_from_yaml_files_and_its_run_is_kept(tmp_path: Path) -> 
     )
     report_file, html, png = tmp_path / "r.json", tmp_path / "fan.html", tmp_path / "fan.png"
 
-    shown = _run(database, "scenario", "run", str(scenario), "--plans", str(plans),
+    shown = run_cli(database, "scenario", "run", str(scenario), "--plans", str(plans),
                  "--paths", "200", "--seed", "7", "--output", str(report_file),
                  "--plot", str(html))  # fmt: skip
     assert "do nothing" in shown
@@ -56,14 +51,14 @@ def test_a_scenario_runs_from_yaml_files_and_its_run_is_kept(tmp_path: Path) -> 
     assert page.count("<svg") == 2 * len(report["most_affected"]) > 0
     assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")  # no CDN
 
-    _run(database, "scenario", "run", str(scenario), "--paths", "50", "--format", "json",
+    run_cli(database, "scenario", "run", str(scenario), "--paths", "50", "--format", "json",
          "--plot", str(png), "--no-store")  # fmt: skip
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
-    listed = _run(database, "scenario", "runs")
+    listed = run_cli(database, "scenario", "runs")
     assert "acme-outage" in listed
     assert "prebuild" in listed  # the best plan
-    assert "prebuild" in _run(database, "scenario", "show", "1")
+    assert "prebuild" in run_cli(database, "scenario", "show", "1")
 
 
 def test_a_bad_scenario_file_is_refused_with_where_and_why(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
@@ -15,12 +16,6 @@ from stockguard.entrypoints.cli.main import app
 from builders import a_location
 
 runner = CliRunner()
-
-
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _stored_secret(database: str, code: str) -> str:
@@ -42,19 +37,19 @@ def test_a_shop_is_created_listed_and_its_secret_rotated(tmp_path: Path) -> None
         uow.commit()
     wired.engine.dispose()
 
-    created = _run(
+    created = run_cli(
         database, "shops", "create", "acme-web", "--name", "Acme web", "--location", "PAR"
     )
     secret = created.strip().splitlines()[-1]
     assert len(secret) >= 40
     assert _stored_secret(database, "acme-web") == secret
 
-    listed = _run(database, "shops", "list")
+    listed = run_cli(database, "shops", "list")
     assert "acme-web" in listed
     assert "Acme web" in listed
     assert secret not in listed
 
-    rotated = _run(database, "shops", "rotate-secret", "acme-web").strip().splitlines()[-1]
+    rotated = run_cli(database, "shops", "rotate-secret", "acme-web").strip().splitlines()[-1]
     assert rotated != secret
     assert _stored_secret(database, "acme-web") == rotated
 

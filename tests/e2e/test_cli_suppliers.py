@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.entrypoints.cli.main import app
 from stockguard.services.importing import scms
 
@@ -33,18 +34,12 @@ def _rows() -> list[str]:
     return rows
 
 
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
 def test_suppliers_cli_from_an_scms_import_to_risk_and_diversification(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'suppliers.sqlite3'}"
     source = tmp_path / "scms.csv"
     source.write_text("\n".join((",".join(scms.COLUMNS), *_rows())) + "\n", encoding="utf-8")
-    _run(database, "db", "upgrade")
-    imported = _run(database, "import", "scms", str(source))
+    run_cli(database, "db", "upgrade")
+    imported = run_cli(database, "import", "scms", str(source))
     cells = [line.strip("│").split("│") for line in imported.splitlines() if line.startswith("│")]
     counts = {name.strip(): value.strip() for name, value in cells}
     assert (counts["Rows read"], counts["Suppliers (vendors)"], counts["Products"]) == (
@@ -54,22 +49,22 @@ def test_suppliers_cli_from_an_scms_import_to_risk_and_diversification(tmp_path:
     )
     assert (counts["Purchase orders"], counts["Receipts"]) == ("12", "12")
 
-    (acme, bolt) = json.loads(_run(database, "suppliers", "kpis", "--format", "json"))
+    (acme, bolt) = json.loads(run_cli(database, "suppliers", "kpis", "--format", "json"))
     assert (acme["supplier"], acme["lines"]) == ("ACME-PHARMA-LTD", 10)
     assert acme["on_time_rate"] == 0.7
     assert acme["lead_time_mean"] == 34.5  # 30..39 days
     assert acme["lead_time_observations"] == 10
     assert acme["fill_rate"] == 1.0
     assert bolt["lead_time_observations"] == 1
-    table = _run(database, "suppliers", "kpis")
+    table = run_cli(database, "suppliers", "kpis")
     assert "Supplier KPIs" in table
     assert "70.0%" in table
 
-    card = _run(database, "suppliers", "scorecard", "ACME-PHARMA-LTD", "--period", "month")
+    card = run_cli(database, "suppliers", "scorecard", "ACME-PHARMA-LTD", "--period", "month")
     assert "2014-01" in card
     assert "2014-02" in card
 
-    rated = _run(database, "suppliers", "rate", "ACME-PHARMA-LTD", "--financial", "B",
+    rated = run_cli(database, "suppliers", "rate", "ACME-PHARMA-LTD", "--financial", "B",
                  "--capacity", "0.8", "--hazard-zone", "flood")  # fmt: skip
     assert "financial B" in rated
     refused = runner.invoke(app, ["--database", database, "suppliers", "rate", "NOPE",
@@ -78,18 +73,18 @@ def test_suppliers_cli_from_an_scms_import_to_risk_and_diversification(tmp_path:
     assert "NOPE" in refused.output
 
     exported = tmp_path / "risk.csv"
-    _run(database, "suppliers", "risk", "--format", "csv", "--output", str(exported))
+    run_cli(database, "suppliers", "risk", "--format", "csv", "--output", str(exported))
     rows = {r["supplier"]: r for r in csv.DictReader(exported.read_text().splitlines())}
     assert float(rows["ACME-PHARMA-LTD"]["financial_risk"]) == 0.25
     assert float(rows["ACME-PHARMA-LTD"]["hazard_risk"]) == 1.0
     assert float(rows["ACME-PHARMA-LTD"]["score"]) > float(rows["BOLT-LABS"]["score"])
 
-    report = json.loads(_run(database, "suppliers", "diversification", "--format", "json"))[0]
+    report = json.loads(run_cli(database, "suppliers", "diversification", "--format", "json"))[0]
     assert report["skus"] == 2
     assert {s["supplier"] for s in report["single_sourced"]} == {"ACME-PHARMA-LTD", "BOLT-LABS"}
-    assert "Single-sourced SKUs" in _run(database, "suppliers", "diversification")
+    assert "Single-sourced SKUs" in run_cli(database, "suppliers", "diversification")
 
     sku = scms.product_sku("Drug X")
-    fitted = " ".join(_run(database, "suppliers", "lead-time", "ACME-PHARMA-LTD", sku).split())
+    fitted = " ".join(run_cli(database, "suppliers", "lead-time", "ACME-PHARMA-LTD", sku).split())
     assert "supplier_sku, 10 receipts" in fitted
     assert "mean 34.5 d" in fitted

@@ -8,21 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert
-from typer.testing import CliRunner
 
+from cli_run import run_cli
 from integration.db.test_substitutes_on_database import MugShop, shop_files
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_subscriptions import BackInStockSubscriptionRow
-from stockguard.entrypoints.cli.main import app
 
-runner = CliRunner()
 SIGNED_UP = datetime(2026, 10, 1, tzinfo=UTC)
-
-
-def _run(database: str, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def _words(text: str) -> str:
@@ -35,7 +27,7 @@ def test_worker_sends_a_wave_and_the_cli_shows_it(tmp_path: Path) -> None:
     for entity, text in shop_files(shop).items():
         path = tmp_path / f"{entity}.csv"
         path.write_text(text, encoding="utf-8")
-        _run(database, "import", entity, str(path))
+        run_cli(database, "import", entity, str(path))
     engine = create_engine(database)
     with engine.begin() as connection:
         connection.execute(
@@ -59,16 +51,16 @@ def test_worker_sends_a_wave_and_the_cli_shows_it(tmp_path: Path) -> None:
             ],
         )
     engine.dispose()
-    assert "No back-in-stock waves in progress." in _run(database, "waves", "list")
+    assert "No back-in-stock waves in progress." in run_cli(database, "waves", "list")
 
-    _run(database, "worker", "--once")
+    run_cli(database, "worker", "--once")
 
-    listed = _words(_run(database, "waves", "list"))
+    listed = _words(run_cli(database, "waves", "list"))
     assert "│ 4 │ 1 │ 8 │ 12 │" in listed  # units at open, waves, told, still waiting
     assert listed.count("│ open │") == 1  # SKUs nobody waits for open no episode
-    shown = _words(_run(database, "waves", "show", shop.mug_blue))
+    shown = _words(run_cli(database, "waves", "show", shop.mug_blue))
     assert f"{shop.mug_blue}: 12 confirmed subscriber(s) waiting." in shown
     assert "(restock, open): opened" in shown
     assert "with 4 unit(s); 1 wave(s), 8 contact(s) told." in shown
-    refused = _words(_run(database, "waves", "show", "NOPE-1", code=1))
+    refused = _words(run_cli(database, "waves", "show", "NOPE-1", code=1))
     assert "Unknown SKU 'NOPE-1'" in refused

@@ -10,15 +10,13 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
-from typer.testing import CliRunner
 
+from cli_run import run_cli, squeezed
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
-from stockguard.entrypoints.cli.main import app
 from stockguard.services.compensation import handlers
 from stockguard.services.compensation.model import AffectedOrder
 
-runner = CliRunner()
 RULES = """\
 currency: EUR
 tiers: {silver: 500, gold: 2000}
@@ -31,9 +29,7 @@ rules:
 
 
 def _run(database: str, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return " ".join(result.output.split())
+    return squeezed(run_cli(database, *args, code=code))
 
 
 def test_rules_codes_and_redeem_once(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.adapters.db import tables_consent as tc
 from stockguard.adapters.db import tables_subscriptions as ts
 from stockguard.adapters.db.tables import table_of
@@ -23,17 +24,11 @@ from stockguard.services.subscriptions.handlers import SubscribeBackInStock
 runner = CliRunner()
 
 
-def _run(database: str, *args: str, code: int = 0, input: str | None = None) -> str:
-    result = runner.invoke(app, ["--database", database, *args], input=input, terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result.output
-
-
 def test_export_then_erase_a_contact(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'consent.sqlite3'}"
     products = tmp_path / "products.csv"
     products.write_text("sku,title,price\nMUG-01,Mug,12.90\nCUP-02,Cup,8.00\n", encoding="utf-8")
-    _run(database, "import", "products", str(products))
+    run_cli(database, "import", "products", str(products))
     stockguard = bootstrap(Settings(database=DatabaseSettings(url=database)))
     for sku in ("MUG-01", "CUP-02"):
         stockguard.bus.handle(
@@ -43,7 +38,7 @@ def test_export_then_erase_a_contact(tmp_path: Path) -> None:
         )
 
     out = tmp_path / "zoe.json"
-    assert "Wrote the data of zoe@example.com" in _run(
+    assert "Wrote the data of zoe@example.com" in run_cli(
         database, "contacts", "export", "zoe@example.com", "-o", str(out)
     )
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -51,14 +46,14 @@ def test_export_then_erase_a_contact(tmp_path: Path) -> None:
     assert len(data["messages"]) == 2  # one confirmation per subscription, nothing else
     assert [e["event"] for e in data["consent_log"]] == ["requested", "requested"]
 
-    refused = _run(database, "contacts", "erase", "zoe@example.com", input="n\n", code=1)
+    refused = run_cli(database, "contacts", "erase", "zoe@example.com", input="n\n", code=1)
     assert "Nothing erased." in refused
-    erased = " ".join(_run(database, "contacts", "erase", "zoe@example.com", "--yes").split())
+    erased = " ".join(run_cli(database, "contacts", "erase", "zoe@example.com", "--yes").split())
     assert (
         "Erased zoe@example.com: 2 subscriptions, 3 consent log, 2 messages, 2 messages cancelled"
         in erased
     )
-    printed = json.loads(_run(database, "contacts", "export", "zoe@example.com"))
+    printed = json.loads(run_cli(database, "contacts", "export", "zoe@example.com"))
     assert (printed["subscriptions"], printed["messages"]) == ([], [])
     table, log = table_of(ts.BackInStockSubscriptionRow), table_of(tc.ConsentLogRow)
     with stockguard.reader() as session:
@@ -66,7 +61,7 @@ def test_export_then_erase_a_contact(tmp_path: Path) -> None:
         events = list(session.scalars(select(log.c.event).order_by(log.c.id)))
         assert "zoe@example.com" not in set(session.scalars(select(log.c.contact)))
     assert events[-3:] == ["exported", "erased", "exported"]
-    bad = _run(database, "contacts", "export", "not-a-contact", code=1)
+    bad = run_cli(database, "contacts", "export", "not-a-contact", code=1)
     assert "international format" in " ".join(bad.split())
 
 
@@ -78,7 +73,7 @@ def test_customer_token_is_one_the_api_accepts_and_needs_the_shared_secret(
     assert refused.exit_code == 1
     assert "STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET" in refused.output
     monkeypatch.setenv("STOCKGUARD_CONSENT__CUSTOMER_TOKEN_SECRET", "a-secret-of-more-than-16")
-    token = _run(database, "contacts", "customer-token", "C-1", "--hours", "2").strip()
+    token = run_cli(database, "contacts", "customer-token", "C-1", "--hours", "2").strip()
     now = datetime.now(UTC)
     assert customer_tokens.verify(b"a-secret-of-more-than-16", token, now) == "C-1"
     too_long = runner.invoke(app, ["--database", database, "contacts", "customer-token", "C" * 65])

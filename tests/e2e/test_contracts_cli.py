@@ -10,6 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.entrypoints.cli.main import app
@@ -17,12 +18,6 @@ from stockguard.entrypoints.cli.main import app
 from builders import a_location, a_product, a_supplier
 
 runner = CliRunner()
-
-
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _shop(tmp_path: Path) -> str:
@@ -39,7 +34,7 @@ def _shop(tmp_path: Path) -> str:
 
 def test_a_late_receipt_charges_the_contract_penalty_listed_and_exported(tmp_path: Path) -> None:
     database = _shop(tmp_path)
-    stored = _run(
+    stored = run_cli(
         database, "contracts", "set", "ACME", "--valid-from", "2026-01-01",
         "--max-lead-time", "14", "--late-penalty", "0.5", "--late-cap", "10",
         "--fill-rate", "0.95", "--quality", "0.02", "--quality-penalty", "5",
@@ -47,21 +42,21 @@ def test_a_late_receipt_charges_the_contract_penalty_listed_and_exported(tmp_pat
     assert "late 0.5%/day capped at 10%" in stored
     assert "fill rate 95%" in stored
     # expected long ago: the receipt today is far beyond the cap
-    _run(database, "po", "create", "PO-1", "ACME", "PAR", "--line", "MUG-01:24:3.10",
+    run_cli(database, "po", "create", "PO-1", "ACME", "PAR", "--line", "MUG-01:24:3.10",
          "--expected", "2026-01-02")  # fmt: skip
-    _run(database, "po", "send", "PO-1")
-    _run(database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "1", "--key", "r-1")
+    run_cli(database, "po", "send", "PO-1")
+    run_cli(database, "po", "receive", "PO-1", "MUG-01", "24", "--rejected", "1", "--key", "r-1")
 
-    listed = _run(database, "contracts", "penalties", "--supplier", "ACME")
+    listed = run_cli(database, "contracts", "penalties", "--supplier", "ACME")
     assert "late" in listed
     assert "7.44 EUR" in listed
     exported = tmp_path / "penalties.csv"
-    _run(database, "contracts", "penalties", "--format", "csv", "--output", str(exported))
+    run_cli(database, "contracts", "penalties", "--format", "csv", "--output", str(exported))
     rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))
     assert {(r["kind"], r["amount"]) for r in rows} == {("late", "7.44"), ("quality", "3.72")}
-    as_json = json.loads(_run(database, "contracts", "penalties", "--format", "json"))
+    as_json = json.loads(run_cli(database, "contracts", "penalties", "--format", "json"))
     assert {r["order_number"] for r in as_json} == {"PO-1"}
-    shown = _run(database, "contracts", "show", "ACME")
+    shown = run_cli(database, "contracts", "show", "ACME")
     assert "Penalties owed: 2 for 11.16 EUR." in shown
 
 
@@ -91,10 +86,10 @@ def test_import_contracts_rejects_the_whole_file_naming_line_and_column(tmp_path
     assert result.exit_code == 1
     assert "line 3" in result.output
     assert "valid_from" in result.output
-    assert "ACME" not in _run(database, "contracts", "list")
+    assert "ACME" not in run_cli(database, "contracts", "list")
     file.write_text(
         "supplier,valid_from,late_penalty_percent,late_cap_percent\nACME,2026-01-01,0.5,10\n",
         encoding="utf-8",
     )
-    _run(database, "import", "contracts", str(file))
-    assert "ACME" in _run(database, "contracts", "list")
+    run_cli(database, "import", "contracts", str(file))
+    assert "ACME" in run_cli(database, "contracts", "list")

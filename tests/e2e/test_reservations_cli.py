@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from cli_run import run_cli
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import commands
@@ -23,12 +24,6 @@ from builders import a_location, a_product, a_supplier
 
 runner = CliRunner()
 EXPECTED = datetime.now(UTC).date() + timedelta(days=15)
-
-
-def _run(database: str, *args: str) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _shop(database: str) -> None:
@@ -56,14 +51,16 @@ def _shop(database: str) -> None:
 def test_reservations_and_preorders_from_the_cli(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'shop.sqlite3'}"
     _shop(database)
-    listed = _run(database, "reservations", "list", "--status", "held")
+    listed = run_cli(database, "reservations", "list", "--status", "held")
     assert "cart-old" in listed
     assert "cart-new" in listed
-    assert "Released 1 expired reservation(s)." in _run(database, "reservations", "release-expired")
-    expired = _run(database, "reservations", "list", "--status", "expired")
+    assert "Released 1 expired reservation(s)." in run_cli(
+        database, "reservations", "release-expired"
+    )
+    expired = run_cli(database, "reservations", "list", "--status", "expired")
     assert "cart-old" in expired
     assert "cart-new" not in expired
-    preorders = _run(database, "preorders", "list", "--sku", "BOWL")
+    preorders = run_cli(database, "preorders", "list", "--sku", "BOWL")
     assert "ada@example.com" in preorders
     assert "PO-1" in preorders
     basis = PromiseBasis("BOWL", "PAR", expected_on=EXPECTED, purchase_order="PO-1")

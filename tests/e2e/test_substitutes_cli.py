@@ -5,18 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
-
+from cli_run import run_cli
 from integration.db.test_substitutes_on_database import MugShop, shop_files
-from stockguard.entrypoints.cli.main import app
-
-runner = CliRunner()
-
-
-def _run(database: str, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, ["--database", database, *args], terminal_width=200)
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 def _words(text: str) -> str:
@@ -29,12 +19,12 @@ def test_refresh_then_show_promote_and_personalise_substitutes(tmp_path: Path) -
     for entity, text in shop_files(shop).items():
         path = tmp_path / f"{entity}.csv"
         path.write_text(text, encoding="utf-8")
-        _run(database, "import", entity, str(path))
+        run_cli(database, "import", entity, str(path))
 
-    refreshed = _words(_run(database, "substitutes", "refresh"))
+    refreshed = _words(run_cli(database, "substitutes", "refresh"))
     assert "Refreshed substitutes of 7 products from 6 orders" in refreshed  # discontinued too
 
-    shown = _run(database, "substitutes", shop.mug_red)
+    shown = run_cli(database, "substitutes", shop.mug_red)
     assert f"{shop.mug_red}: 0 available." in shown
     substitutes, complements = shown.split("Complements")
     assert shop.mug_blue in substitutes
@@ -42,15 +32,15 @@ def test_refresh_then_show_promote_and_personalise_substitutes(tmp_path: Path) -
     assert shop.mug_old not in shown  # discontinued
     assert complements.index(shop.saucer) < complements.index(shop.tea)
 
-    personal = _run(database, "substitutes", shop.mug_red, "--customer", f"ADA-{shop.tag}")
+    personal = run_cli(database, "substitutes", shop.mug_red, "--customer", f"ADA-{shop.tag}")
     _, personal_complements = personal.split("Complements")
     assert personal_complements.index(shop.tea) < personal_complements.index(shop.saucer)
 
-    promoted = _words(_run(database, "substitutes", "promote", shop.mug_red, "--discount", "10"))
+    promoted = _words(run_cli(database, "substitutes", "promote", shop.mug_red, "--discount", "10"))
     assert f"Substitutes shown for {shop.mug_red} now carry a 10.00% discount." in promoted
-    assert "-10.00% = 11.61" in _run(database, "substitutes", shop.mug_red)
+    assert "-10.00% = 11.61" in run_cli(database, "substitutes", shop.mug_red)
 
-    refused = _run(database, "substitutes", "promote", shop.mug_red, "--discount", "150", code=1)
+    refused = run_cli(database, "substitutes", "promote", shop.mug_red, "--discount", "150", code=1)
     assert "must be a percentage above 0 and below 100" in _words(refused)
-    unknown = _run(database, "substitutes", "NOPE", code=1)
+    unknown = run_cli(database, "substitutes", "NOPE", code=1)
     assert "There is no product with SKU 'NOPE'." in _words(unknown)
