@@ -38,7 +38,9 @@ horizon total, and the default kept unless beaten by one standard error. With
 ``--session8``, the candidates of session 8 (ADR 0036): the intermittent default kept
 unless the choice wins most backtest windows (``default_rule="windows"``) and the
 temporal hierarchy (``TemporalHierarchy``, structural scaling) as the intermittent
-default and one more candidate, and alone. The changed
+default and one more candidate, and alone. With ``--session8b``, the candidate of the
+second round of session 8 (ADR 0038): intermittent and lumpy series selected by mean
+absolute scaled error (``intermittent_loss="absolute"``). The changed
 selections are rebuilt from the product's parts (``replica_mean``; its plain row equals
 the shipped mean).
 
@@ -56,7 +58,7 @@ choices of session 5 were made on the development origins; the scored origins we
 once afterwards, for the report (docs/forecasting.md, "Car parts: what was tried").
 
     python benchmarks/forecast_carparts_study.py [--origins development|scored] [--gbm]
-        [--session7] [--session8]
+        [--session7] [--session8] [--session8b]
 
 Prints the table and writes benchmarks/results/forecast_carparts_study.json: under the key
 ``development`` or ``scored`` (a run replaces its own key and keeps the other),
@@ -391,8 +393,21 @@ def session8_rows() -> dict[str, Model]:
     }
 
 
+def session8b_rows() -> dict[str, Model]:
+    """The candidate of session 8's second round (ADR 0038), fixed before measuring."""
+    return {
+        "candidate (ADR 0038): intermittent series selected by MASE": lambda train: auto_mean(
+            train, intermittent_loss="absolute"
+        ),
+    }
+
+
 def models(
-    with_gbm: bool, first_month: int, with_session7: bool, with_session8: bool = False
+    with_gbm: bool,
+    first_month: int,
+    with_session7: bool,
+    with_session8: bool = False,
+    with_session8b: bool = False,
 ) -> dict[str, Model]:
     from stockguard.planning.forecasting.intermittent import ADIDA
 
@@ -409,6 +424,8 @@ def models(
         rows.update(session7_rows())
     if with_session8:
         rows.update(session8_rows())
+    if with_session8b:
+        rows.update(session8b_rows())
     if with_gbm:
         for name, objective in GBM_OBJECTIVES.items():
             rows[name] = gbm_model(objective, first_month)
@@ -422,11 +439,12 @@ def score(
     with_gbm: bool,
     with_session7: bool = False,
     with_session8: bool = False,
+    with_session8b: bool = False,
 ) -> dict[str, dict[str, Any]]:
     panel = load_carparts(data_dir)
     y = panel.y
     out: dict[str, dict[str, Any]] = {}
-    rows = models(with_gbm, int(panel.dates[0].month), with_session7, with_session8)
+    rows = models(with_gbm, int(panel.dates[0].month), with_session7, with_session8, with_session8b)
     for name, model in rows.items():
         mases, rmsses, mses, biases = [], [], [], []
         for cut in cuts:
@@ -487,6 +505,12 @@ def main(argv: list[str] | None = None) -> int:
         help="add the rows of session 8's candidates (ADR 0036; decided on the "
         "development origins)",
     )
+    parser.add_argument(
+        "--session8b",
+        action="store_true",
+        help="add the row of session 8's second-round candidate (ADR 0038; decided on the "
+        "development origins)",
+    )
     arguments = parser.parse_args(argv)
     warnings.filterwarnings("ignore", category=RuntimeWarning)
     try:
@@ -498,7 +522,14 @@ def main(argv: list[str] | None = None) -> int:
         cuts = list(CARPARTS_CUTS)
     else:
         cuts = [n_periods - H * k for k in range(CARPARTS_ORIGINS, 0, -1)]
-    rows = score(arguments.data_dir, cuts, arguments.gbm, arguments.session7, arguments.session8)
+    rows = score(
+        arguments.data_dir,
+        cuts,
+        arguments.gbm,
+        arguments.session7,
+        arguments.session8,
+        arguments.session8b,
+    )
     title = f"Car parts, {arguments.origins} origins {cuts} (months), horizon {H}"
     print_table(rows, title, Console(width=150))
     result = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}

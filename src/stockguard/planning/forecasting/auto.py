@@ -23,7 +23,10 @@
    and the margin were chosen on car-parts and M5 windows that end before the
    benchmark's scored origins (docs/forecasting.md, "Selection"). Option
    ``default_rule="windows"`` (ADR 0036): the choice replaces the default only if it
-   scored lower in most of the windows, not on their pooled error.
+   scored lower in most of the windows, not on their pooled error. Option
+   ``intermittent_loss="absolute"`` (ADR 0038): intermittent and lumpy series are
+   scored in this step by mean absolute scaled error instead of squared
+   (``selection.SeriesLoss``), in the choice and in the default's test alike.
 3. Refits the models in use on the full history and averages them per series.
 4. Calibrates quantiles from the chosen forecasts' backtest residuals
    (``intervals.calibrate_quantiles``: conformal by horizon step or a count distribution)
@@ -67,20 +70,28 @@ from typing import Self
 import numpy as np
 
 from stockguard.planning.forecasting import classification, intervals
-from stockguard.planning.forecasting.backtest import backtest, later_windows, rolling_origins
+from stockguard.planning.forecasting.backtest import (
+    BacktestResult,
+    backtest,
+    later_windows,
+    rolling_origins,
+)
 from stockguard.planning.forecasting.base import (
     FloatArray,
     Forecaster,
     IntArray,
     ProbabilisticForecast,
 )
+from stockguard.planning.forecasting.metrics import naive_scale
 from stockguard.planning.forecasting.selection import (
     DEFAULT_MARGIN,
     DEFAULT_RULE,
     Selection,
+    SeriesLoss,
     keep_default,
     select_models,
     selection_aliases,
+    selection_errors,
     weighted_forecast,
 )
 
@@ -93,6 +104,10 @@ DEFAULT_CLASSES = (classification.INTERMITTENT, classification.LUMPY)
 CALIBRATION_WINDOWS = 0
 """Backtest windows before the selection windows whose residuals calibrate the
 quantiles (module docstring, step 4); 0: the selection windows calibrate them."""
+INTERMITTENT_LOSS = "squared"
+"""Loss that scores ``DEFAULT_CLASSES`` series in the selection: ``"squared"`` (scaled
+squared error, like every other series) or ``"absolute"`` (mean absolute scaled error,
+the option of ADR 0038; module docstring, step 2)."""
 PRIOR_WINDOWS = 3.0
 """Weight of the group's evidence in the choice, in backtest windows: with 3 scored
 windows a series' own errors and its group's count half each."""
@@ -140,8 +155,9 @@ class AutoForecaster:
 
     ``step`` is the number of periods between backtest origins; None means half the
     horizon (at least 1). ``prior_windows``, ``intermittent_default``,
-    ``default_margin``, ``default_rule`` and ``calibration_windows`` are described in the module
-    docstring; the default applies only when its alias is among the models.
+    ``default_margin``, ``default_rule``, ``intermittent_loss`` and ``calibration_windows``
+    are described in the module docstring; the default applies only when its alias is
+    among the models.
     """
 
     alias = "Auto"
@@ -163,7 +179,12 @@ class AutoForecaster:
         default_margin: float = DEFAULT_MARGIN,
         calibration_windows: int = CALIBRATION_WINDOWS,
         default_rule: str = DEFAULT_RULE,
+        intermittent_loss: str = INTERMITTENT_LOSS,
     ) -> None:
+        if intermittent_loss not in ("squared", "absolute"):
+            raise ValueError(
+                f'intermittent_loss must be "squared" or "absolute", got {intermittent_loss!r}'
+            )
         self.models = models
         self.season_length = season_length
         self.n_windows = n_windows
@@ -178,6 +199,7 @@ class AutoForecaster:
         self.default_margin = default_margin
         self.calibration_windows = calibration_windows
         self.default_rule = default_rule
+        self.intermittent_loss = intermittent_loss
 
     def _resolve_models(self) -> list[Forecaster]:
         if self.models is not None:
@@ -195,6 +217,20 @@ class AutoForecaster:
         for k = ``calibration_windows``..1, those leaving ``min_training`` periods."""
         origins = first_selection - horizon * np.arange(self.calibration_windows, 0, -1)
         return np.asarray(origins[origins >= max(self.min_training, 1)], dtype=np.int64)
+
+    def series_loss(
+        self, y: FloatArray, result: BacktestResult, demand_class: IntArray
+    ) -> SeriesLoss | None:
+        """The ``SeriesLoss`` of ``intermittent_loss="absolute"`` (``DEFAULT_CLASSES``
+        series, scale: one-step naive MAE of the first window's training data, units);
+        None for ``"squared"``. Shapes: y (n_series, n_periods), demand_class (n_series,).
+        """
+        if self.intermittent_loss == "squared":
+            return None
+        return SeriesLoss(
+            absolute=np.isin(demand_class, DEFAULT_CLASSES),
+            scale=naive_scale(insample=y[:, : int(result.origins[0])], season=1, power=1),
+        )
 
     def fit(
         self,
@@ -273,17 +309,23 @@ class AutoForecaster:
         result = (
             later_windows(everything, calibrated_on.size, y) if calibrated_on.size else everything
         )
+        loss = self.series_loss(y, result, demand_class)
         selection = select_models(
             result=result,
             combine=self.combine,
             combination_size=self.combination_size,
             groups=groups,
             prior_windows=self.prior_windows,
+            loss=loss,
         )
         if self.intermittent_default in self.aliases_:
             selection = keep_default(
                 selection=selection,
-                errors=result.errors,
+                errors=(
+                    result.errors
+                    if loss is None
+                    else selection_errors(forecasts=result.forecasts, result=result, loss=loss)
+                ),
                 default=self.aliases_.index(self.intermittent_default),
                 eligible=np.isin(demand_class, DEFAULT_CLASSES),
                 margin=self.default_margin,
@@ -377,5 +419,6 @@ class AutoForecaster:
             default_margin=self.default_margin,
             calibration_windows=self.calibration_windows,
             default_rule=self.default_rule,
+            intermittent_loss=self.intermittent_loss,
         )
         return fresh.fit(y, horizon, fallback_profile=fallback_profile, groups=groups).predict()

@@ -234,3 +234,24 @@ def scaled_errors(*, forecasts: FloatArray, actuals: FloatArray, scale: FloatArr
     with np.errstate(invalid="ignore", divide="ignore"):
         mse = np.where(count > 0, total / np.maximum(count, 1), np.nan)
     return np.asarray(mse / scale, dtype=np.float64)
+
+
+def absolute_scaled_errors(
+    *, forecasts: FloatArray, actuals: FloatArray, scale: FloatArray
+) -> FloatArray:
+    """Pooled mean absolute scaled error (MASE) per model and series.
+
+    Equation: ``e_{m,i} = mean_{w,h} |y_{w,i,h} - yhat_{m,w,i,h}| / scale_i`` over scored
+    cells, ``scale_i`` in units (the in-sample one-step naive MAE, ``naive_scale`` with
+    ``power=1``). A NaN forecast in a scored cell counts as an infinite error.
+
+    Shapes: as ``scaled_errors``; returns (n_models, n_series) or (n_series,).
+    """
+    scored = np.isfinite(actuals)
+    absolute = np.where(scored, np.abs(actuals - forecasts), 0.0)
+    absolute = np.where(np.isnan(absolute), np.inf, absolute)
+    count = np.sum(scored, axis=(0, 2))
+    total = np.sum(absolute, axis=(-3, -1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mae = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return np.asarray(mae / scale, dtype=np.float64)

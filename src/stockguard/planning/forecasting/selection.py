@@ -34,6 +34,15 @@ choosing, in the manner of a credibility estimate (Bühlmann 1967):
    error is lower in a strict majority of the windows the series was scored in
    (``2 w_i > n_i``: 2 of 3), ties counting as not lower; one window with a large
    error no longer decides alone.
+5. Loss (``SeriesLoss``, optional; ADR 0038). By default every series is scored by
+   squared scaled error. With a ``SeriesLoss`` the series it marks (intermittent and
+   lumpy ones, in ``AutoForecaster(intermittent_loss="absolute")``) are scored by mean
+   absolute scaled error instead, in steps 1-4 alike (relative errors, shrinkage, the
+   combination's score and the default's test): over a few short windows the squared
+   error of an intermittent series is dominated by its one or two largest demands,
+   while the absolute loss has a bounded influence function (Huber 1964; Hampel et al.
+   1986). The candidates stay mean forecasts; only which one is kept changes. The sign
+   rule of step 4 keeps counting windows by squared error.
 """
 
 from __future__ import annotations
@@ -44,7 +53,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from stockguard.planning.forecasting.backtest import BacktestResult, scaled_errors
+from stockguard.planning.forecasting.backtest import (
+    BacktestResult,
+    absolute_scaled_errors,
+    scaled_errors,
+)
 from stockguard.planning.forecasting.base import FloatArray, IntArray
 
 
@@ -56,12 +69,46 @@ class Selection:
         weights: (n_models, n_series) weight of each model in the series' forecast; each
             column sums to 1 (one model, or 1/k for k combined models), or to 0 for
             series with no scored backtest window.
-        error: (n_series,) backtest error (pooled RMSSE squared) of the chosen forecast;
-            NaN when the series could not be scored.
+        error: (n_series,) backtest error (pooled RMSSE squared, or MASE for series a
+            ``SeriesLoss`` scores by absolute error) of the chosen forecast; NaN when the
+            series could not be scored.
     """
 
     weights: FloatArray
     error: FloatArray
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesLoss:
+    """Series scored by absolute rather than squared scaled error (module docstring, 5).
+
+    Attributes:
+        absolute: (n_series,) True for the series scored by mean absolute scaled error.
+        scale: (n_series,) units; their in-sample one-step naive MAE (``naive_scale`` with
+            ``power=1``) on the first window's training data.
+    """
+
+    absolute: npt.NDArray[np.bool_]
+    scale: FloatArray
+
+
+def selection_errors(
+    *, forecasts: FloatArray, result: BacktestResult, loss: SeriesLoss | None
+) -> FloatArray:
+    """Backtest error of ``forecasts`` per series under each series' loss.
+
+    Equation: ``e_i = mean_{w,h} |y - yhat| / loss.scale_i`` where ``loss.absolute_i``,
+    else ``mean_{w,h} (y - yhat)^2 / result.scale_i`` (``backtest.scaled_errors``), over
+    the scored cells of ``result.actuals``.
+
+    Shapes: forecasts (n_models, n_windows, n_series, horizon) or (n_windows, n_series,
+    horizon); returns (n_models, n_series) or (n_series,).
+    """
+    squared = scaled_errors(forecasts=forecasts, actuals=result.actuals, scale=result.scale)
+    if loss is None or not loss.absolute.any():
+        return squared
+    absolute = absolute_scaled_errors(forecasts=forecasts, actuals=result.actuals, scale=loss.scale)
+    return np.asarray(np.where(loss.absolute, absolute, squared), dtype=np.float64)
 
 
 def weighted_forecast(*, forecasts: FloatArray, weights: FloatArray) -> FloatArray:
@@ -151,6 +198,7 @@ def select_models(
     combination_size: int = 3,
     groups: IntArray | None = None,
     prior_windows: float = 0.0,
+    loss: SeriesLoss | None = None,
 ) -> Selection:
     """Per-series choice from shrunk relative backtest errors (module docstring).
 
@@ -160,10 +208,17 @@ def select_models(
         groups: (n_series,) labels of alike series; default one group for all.
         prior_windows: weight of the group's evidence, in backtest windows; 0 chooses
             series by series on their own errors.
+        loss: series scored by absolute scaled error (module docstring, step 5); None:
+            every series by squared scaled error (``result.errors``).
     """
     n_models, n_series = result.errors.shape
     groups = np.zeros(n_series, np.int64) if groups is None else np.asarray(groups)
-    errors = np.where(np.isfinite(result.errors), result.errors, np.inf)
+    scores = (
+        result.errors
+        if loss is None
+        else selection_errors(forecasts=result.forecasts, result=result, loss=loss)
+    )
+    errors = np.where(np.isfinite(scores), scores, np.inf)
     relative, reference = relative_errors(errors)
     credibility = credibility_weights(
         scored_windows=result.scored_windows(), prior_windows=prior_windows
@@ -179,10 +234,10 @@ def select_models(
     if combine and size >= 2:
         combo = np.zeros((n_models, n_series))
         combo[order[:size], columns] = 1.0 / size
-        combo_error = scaled_errors(
+        combo_error = selection_errors(
             forecasts=weighted_forecast(forecasts=result.forecasts, weights=combo),
-            actuals=result.actuals,
-            scale=result.scale,
+            result=result,
+            loss=loss,
         )
         combo_relative = relative_to(combo_error, reference)
         combo_criterion = shrink(
@@ -254,7 +309,8 @@ def keep_default(
 
     Args:
         selection: the choice of ``select_models``.
-        errors: (n_models, n_series) backtest errors (``BacktestResult.errors``).
+        errors: (n_models, n_series) backtest errors, under the loss the selection used
+            (``BacktestResult.errors``, or ``selection_errors`` with a ``SeriesLoss``).
         default: index of the default model in the models' order.
         eligible: (n_series,) series the default applies to (e.g. intermittent demand).
         margin: see ``DEFAULT_MARGIN``; 0 keeps the default only where it is at least as
