@@ -801,7 +801,8 @@ def print_tradeoff(console: Console, rows: list[dict[str, Any]]) -> None:
 
 def _headline(pooled: dict[str, Any]) -> dict[str, Any]:
     keys = ("promises_kept_share", "median_lateness_ratio", "ratio_of_medians",
-            "median_days_late", "promised")  # fmt: skip
+            "median_days_late", "promised", "by_source", "by_receipts",
+            "by_source_receipts")  # fmt: skip
     return {key: pooled[key] for key in keys}
 
 
@@ -849,6 +850,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "median_lateness_ratio": pooled["median_lateness_ratio"],
         "ratio_of_medians": pooled["ratio_of_medians"],
         "median_days_late": pooled["median_days_late"],
+        "pooled": _headline(pooled),
         "targets": {"promises_kept_share": ">= 0.95", "median_lateness_ratio": "<= 1.20"},
         "datasets": results,
         "oracle": _headline(found["supplier", True][1]) | {"datasets": found["supplier", True][0]},

@@ -25,6 +25,15 @@ count ``n_eff = (sum w)^2 / sum w^2`` (Kish) replaces its ``n`` in the shrinkage
 the shop's law. ``S`` stays the number of suppliers with receipts. Without ages every
 weight is 1 and the laws are ``HIERARCHICAL``'s.
 
+**``PREDICTIVE``** (ADR 0037): ``HIERARCHICAL`` with a supplier of 19 receipts or more
+shrunk towards the shop's law by ONE pseudo-receipt, ``p_s = (n own_s + g) / (n + 1)``:
+its record read as a predictive bound (``storefront.predictive``: the next receipt
+falls at or below the ``ceil(0.95 (n + 1))``-th smallest with probability 95%, a bound
+that exists from 19 receipts). **``PREDICTIVE_HALVES``**: ``PREDICTIVE`` with a
+supplier's own record replaced by the upper envelope of its whole record and its newer
+half (by receipt age) when that half holds 19 receipts, so a supplier getting later is
+promised from its newer receipts.
+
 **``DEFAULT_PRIOR``** (the product's method before ADR 0029, kept to compare with
 ``benchmarks/promise_calibration.py --records default-prior``): a supplier's own record
 from ``MIN_SUPPLIER_RECEIPTS`` receipts (counted ``n``); a short record (``0 < n < 20``)
@@ -41,6 +50,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from stockguard.services.storefront.ports import Pmf
+from stockguard.services.storefront.predictive import (
+    PREDICTIVE_RECEIPTS,
+    newer_half,
+    upper_envelope,
+)
 from stockguard.services.storefront.promise import DEFAULT_DELAY_PMF
 
 MIN_SUPPLIER_RECEIPTS = 20
@@ -79,7 +93,16 @@ year is one full seasonal cycle, so a record forgets a season no faster than it
 recurs (last year's peak still counts half) while a supplier that changed two or three
 years ago is promised mostly from what it does now."""
 
-METHODS = (HIERARCHICAL, RECENT, DEFAULT_PRIOR)
+PREDICTIVE = "predictive"
+"""``HIERARCHICAL`` with a supplier of ``predictive.PREDICTIVE_RECEIPTS`` (19) receipts or
+more shrunk towards the shop's law by ONE pseudo-receipt: its record read as a
+predictive bound (ADR 0037, module docstring)."""
+
+PREDICTIVE_HALVES = "predictive-halves"
+"""``PREDICTIVE`` with a supplier's own record no earlier than its newer half (the upper
+envelope of both) when that half holds 19 receipts (ADR 0037)."""
+
+METHODS = (HIERARCHICAL, RECENT, DEFAULT_PRIOR, PREDICTIVE, PREDICTIVE_HALVES)
 
 DESCRIPTIONS = {
     HIERARCHICAL: "every supplier's receipts shrunk towards the shop's law (20 "
@@ -87,6 +110,10 @@ DESCRIPTIONS = {
     "counted in suppliers (S pooled + 20 default) / (S + 20)",
     RECENT: "hierarchical, every receipt weighted 2^(-age / 365 days); a supplier's "
     "effective count (sum w)^2 / sum w^2 replaces its receipts in the shrinkage",
+    PREDICTIVE: "hierarchical, a supplier with 19 receipts or more shrunk towards the shop's "
+    "law by one pseudo-receipt, (n own + g) / (n + 1): its record read as a predictive bound",
+    PREDICTIVE_HALVES: "predictive, a supplier's own record replaced by the upper envelope "
+    "of its whole record and its newer half (by receipt age) when that half holds 19 receipts",
     DEFAULT_PRIOR: "own record from 20 receipts; below, own receipts blended with the pooled "
     "record weighing 20 (counted n + 20); none: the pooled record (counted as its total); "
     "each shrunk by the promise towards the wide default (20 pseudo-receipts)",
@@ -195,6 +222,10 @@ def supplier_records(
     pooled = empirical_pmf(every)
     if method == HIERARCHICAL:
         return hierarchical_records(delays, counts, pooled, default)
+    if method in (PREDICTIVE, PREDICTIVE_HALVES):
+        shop = blended(pooled, len(counts), default, POOLED_WEIGHT) if default else pooled
+        halves = ages if method == PREDICTIVE_HALVES else None
+        return predictive_records(delays, counts, shop, halves)
     if method == RECENT:
         weights = recency_weights(delays, ages)
         every_weight = [w for values in weights.values() for w in values]
@@ -314,4 +345,36 @@ def hierarchical_records(
             )
             for supplier in counts
         }
+    return SupplierRecords({}, shop, counts, 1, laws, complete=True)
+
+
+def predictive_records(
+    delays: Mapping[str, Sequence[int]],
+    counts: Mapping[str, int],
+    shop: Pmf,
+    ages: Mapping[str, Sequence[float]] | None = None,
+) -> SupplierRecords:
+    """ADR 0037's laws (days late; shares sum to 1), ``g = shop`` the shop's law of
+    ``hierarchical_records``:
+
+    p_s(d) = (n_s own_s(d) + w_s g(d)) / (n_s + w_s),  w_s = 1 if n_s >= 19 else 20
+
+    A record of 19 receipts or more is read as a predictive bound (``predictive``
+    module): its 95% quantile is at most ``X_(ceil(0.95 (n + 1)))``, the one unseen
+    rank's mass held by ``g``; a shorter one keeps ADR 0029's 20 pseudo-receipts. With
+    ``ages`` (``PREDICTIVE_HALVES``; supplier -> days from each receipt to the promise,
+    in the order of ``delays``) ``own_s`` is the upper envelope of the whole record and
+    its newer half when that half holds 19 receipts. A supplier without receipts gets
+    ``g``. Example: 40 punctual receipts beside g = [0: 0.6, 14: 0.4] give
+    [0: (40 + 0.6) / 41 = 0.99, 14: 0.01] (95% quantile 0; ADR 0029: 14 days).
+    """
+    laws: dict[str, Pmf] = {}
+    for supplier, n in counts.items():
+        own = empirical_pmf(delays[supplier])
+        if ages is not None and supplier in ages:
+            newer = newer_half(delays[supplier], ages[supplier])
+            if len(newer) >= PREDICTIVE_RECEIPTS:
+                own = upper_envelope(own, empirical_pmf(newer))
+        weight = 1.0 if n >= PREDICTIVE_RECEIPTS else float(POOLED_WEIGHT)
+        laws[supplier] = blended(own, n, shop, weight)
     return SupplierRecords({}, shop, counts, 1, laws, complete=True)
