@@ -186,6 +186,7 @@ def run(
         finally:
             policies.compute_policies = original
         report(data, result, recorder, target)
+        report_history_split(data, result, recorder, target)
         report_terms(data, recorder)
         report_undershoot(data, result, recorder)
         report_ex_ante(data, result, recorder)
@@ -231,6 +232,45 @@ def report(
             f"{low:>4}-{high:<4} | {rows.sum():4d} | {d / total:6.3f} | {achieved:.4f} | "
             f"{pred:.4f} | {excess:+.3f} | {floored[rows].mean():.3f} | "
             f"{fraction[rows].mean():.3f}"
+        )
+
+
+def report_history_split(
+    data: data_sets.ReplayData, result: sim.ReplayResult, rec: Recorder, target: float
+) -> None:
+    """Where the gap to ``target`` sits: SKUs that never sold before the window and the
+    others. Per part: share of demand, achieved, ``points`` = its share of demand times
+    (target - achieved) (the parts' points add up to the data set's target - achieved),
+    forecast in force / demand (the first forecast period of each plan, summed), the
+    share of its lost units lost before its first receipt in the window (no stock had
+    arrived yet) and in its first period with demand."""
+    paths = result.paths
+    assert paths is not None
+    demand, served = result.demand, result.served
+    days = data.replay.shape[1]
+    forecast = np.stack(rec.weight[1 : days + 1], axis=1).sum(axis=1)
+    lost = data.replay - paths.sales
+    received = np.cumsum(paths.receipts, axis=1) > 0
+    # on hand at the start of the window counts as received
+    stocked = received | (paths.on_hand + paths.sales > 0)
+    before_stock = np.cumsum(stocked, axis=1) == 0
+    first = np.argmax(data.replay > 0, axis=1)
+    first_period = np.zeros_like(lost, dtype=bool)
+    first_period[np.arange(lost.shape[0]), first] = data.replay.max(axis=1) > 0
+    never = np.nansum(data.history, axis=1) == 0
+    total = demand.sum()
+    print(
+        "\nhistory before the window | SKUs | demand share | achieved | points of the gap "
+        "| forecast / demand | lost before any stock | lost in the first period with demand"
+    )
+    for label, rows in (("never sold", never), ("sold", ~never)):
+        d = max(float(demand[rows].sum()), 1e-9)
+        gone = max(float(lost[rows].sum()), 1e-9)
+        print(
+            f"{label:>10} | {int(rows.sum()):5d} | {d / total:.3f} | {served[rows].sum() / d:.4f} "
+            f"| {100 * (target * d - served[rows].sum()) / total:+.2f} "
+            f"| {forecast[rows].sum() / d:.3f} | {lost[rows][before_stock[rows]].sum() / gone:.3f} "
+            f"| {lost[rows][first_period[rows]].sum() / gone:.3f}"
         )
 
 

@@ -213,10 +213,11 @@ class StockguardPolicy:
     lot_undershoot: bool = False
     """The lost-sales undershoot from the walk over each row's lot
     (``compute_policies(lot_undershoot=True)``, ADR 0023); False: the renewal limit."""
-    carried_shortage: int = 0
+    carried_shortage: int = 3
     """The lost-sales cycle shortage net of what the cycle before counted, a
-    ``carried.Carried`` (``compute_policies(lost_sales_carried_shortage=...)``, ADR
-    0031's candidates); 0: none, the product's."""
+    ``carried.Carried`` (``compute_policies(lost_sales_carried_shortage=...)``): 3
+    (LATE_LOTS, the late lots' own shortfall), the product's since ADR 0035; 0: none,
+    the rule before; 1 and 2: ADR 0031's refused candidates."""
     common_shape: bool = True
     """The lost-sales undershoot from each SKU's rate and its group's common lump shape
     (``compute_policies(lost_sales_shape_group=group)``), the product's since ADR 0028;

@@ -51,10 +51,11 @@ Policies (``_inventory_policies``), all with ``max - min`` = expected demand ove
   ``--lost-sales-history nan`` and ``--pooled-rates off`` replay the rules before), and
   the undershoot of a SKU that sold reads its rate with its group's common lump shape
   (``undershoot.common_shape_undershoot``, the same groups; ADR 0028; ``--lumps own``
-  replays each SKU's own moments, the rule before). ``--cycle-shortage carried`` and
-  ``carried-lead-time`` replay ADR 0031's refused candidates, ``carried-late-lots`` ADR
-  0035's (the cycle shortage net of
-  what the cycle before counted, ``planning.inventory.carried``). One
+  replays each SKU's own moments, the rule before), and its cycle shortage nets out the
+  late lots' own shortfall, the lead-time term alone read as normal beyond ``S``
+  (``--cycle-shortage carried-late-lots``, the default as the product's since ADR 0035;
+  ``own``: ``ES(s)``, the rule before; ``carried`` and ``carried-lead-time``: ADR 0031's
+  refused candidates; ``planning.inventory.carried``). One
   input differs from a default run on purpose: the lot ``Q`` is the
   expected demand of the 7-day (1-month) cycle, the peers' ``max - min``, where a run's
   (s,S) rows take the EOQ of its ordering and holding costs; so the ratio to the peers
@@ -201,8 +202,8 @@ class Settings:
         carried_shortage: the lost-sales cycle shortage net of what the cycle before
             counted, a ``carried.Carried`` (``planning.inventory.carried``, ADR 0031's
             candidates; ``--cycle-shortage carried`` ALL, ``carried-lead-time``
-            LEAD_TIME; ADR 0035's ``carried-late-lots`` LATE_LOTS) instead of ``ES(s)``
-            (``own``, 0, the product's).
+            LEAD_TIME; ADR 0035's ``carried-late-lots`` LATE_LOTS, the product's since
+            ADR 0035, the default) instead of ``ES(s)`` (``own``, 0, the rule before).
     """
 
     window: int
@@ -220,7 +221,7 @@ class Settings:
     pooled_rates: bool = True
     lot_undershoot: bool = False
     common_shape: bool = True
-    carried_shortage: int = 0
+    carried_shortage: int = 3
 
     @property
     def fitted_horizon(self) -> int:
@@ -662,12 +663,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--cycle-shortage",
         choices=tuple(CYCLE_SHORTAGE),
-        default="own",
-        help="the lost-sales cycle's shortage: 'own' (default, the product's: ES(s)), "
-        "'carried' (ES(s) - ES(s + Q + E[U]), net of what the cycle before counted) or "
-        "'carried-lead-time' (only the lead-time term's part netted out; ADR 0031's "
-        "candidates) or 'carried-late-lots' (the late lots' own shortfall, the lead-time "
-        "term alone read as normal; ADR 0035); planning.inventory.carried",
+        default="carried-late-lots",
+        help="the lost-sales cycle's shortage: 'carried-late-lots' (default, the "
+        "product's since ADR 0035: ES(s) net of the late lots' own shortfall, the "
+        "lead-time term alone read as normal beyond S), 'own' (ES(s), the rule before), "
+        "'carried' (ES(s) - ES(s + Q + E[U])) or 'carried-lead-time' (only the lead-time "
+        "term's part of X's tail netted out; ADR 0031's refused candidates); "
+        "planning.inventory.carried",
     )
     parser.add_argument(
         "--window",

@@ -14,7 +14,9 @@ Steps for every row (SKU x location):
    with a run as a daily review, the row's sales history and its supplier's crossing
    spread) or ``backorder`` (the textbook equation). The lost-sales undershoot of a row
    that sold reads its own rate with its category's common lump shape (ADR 0028,
-   ``Parameters.common_lump_shape``; ``run_priors.lump_shapes``).
+   ``Parameters.common_lump_shape``; ``run_priors.lump_shapes``), and its cycle
+   shortage nets out the late lots' own shortfall (ADR 0035,
+   ``Parameters.carried_shortage``; ``planning.inventory.carried``).
 3. **Position** ``IP = on_hand + on_order - allocated - backorders`` (negative on-hand
    units are backorders; ``on_order`` here also counts draft purchase orders, so a
    proposal approved but not yet sent is not ordered twice) and the need
@@ -38,6 +40,7 @@ from scipy import special
 
 from stockguard.domain import replenishment as r
 from stockguard.planning.inventory import budget, sourcing, transfers, undershoot
+from stockguard.planning.inventory.carried import Carried
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.lost_sales import HISTORY_WINDOW, FillRateModel
 from stockguard.planning.inventory.policies import (
@@ -75,6 +78,9 @@ windows of the replay)."""
 COMMON_LUMP_SHAPE_DEFAULT = True
 """A run's lost-sales undershoot reads each row's rate with its category's common lump
 shape by default (ADR 0028: adopted on the development windows of the replay)."""
+CARRIED_SHORTAGE_DEFAULT = Carried.LATE_LOTS
+"""A run's lost-sales cycle shortage nets out the late lots' own shortfall by default
+(``carried``, ADR 0035: adopted on the development windows of the replay)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +113,10 @@ class Parameters:
     own rate and their category's common shape ``k`` (``undershoot.common_shapes``
     over the run's rows; ADR 0028; needs the rows' sales history); False: each row's
     own sample moments (ADR 0017)."""
+    carried_shortage: Carried = CARRIED_SHORTAGE_DEFAULT
+    """What a lost-sales row's cycle shortage nets out of ``ES(s)`` (``planning.inventory.
+    carried``): the late lots' own shortfall ``C_LT`` (default, ADR 0035); NONE: nothing
+    (the rule before); ALL and LEAD_TIME: ADR 0031's refused candidates."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +358,7 @@ def _policies(
         lead_time_crossing=crossing,
         lost_sales_terms=None if pooled is None else pooled.terms,
         lost_sales_shape=shape,
+        lost_sales_carried_shortage=int(parameters.carried_shortage),
     )
 
 
