@@ -48,7 +48,11 @@ promise horizon / median realised horizon) and ``median_days_late`` (median of p
 median horizons; ``by_source`` splits each data set's measures by where the promise
 comes from: ``po_not_yet_due`` (an open purchase order expected after the stock-out
 day), ``po_due_or_late`` (one expected on or before it, conditioned on its lateness so
-far), ``policy`` (no purchase order: the policy's next order date + lead time). The
+far), ``policy`` (no purchase order: the policy's next order date + lead time);
+``by_receipts`` by the receipts in the record of the supplier the promise rests on (the
+first-expected order's, else the SKU's; bins ``RECEIPT_BINS``), ``by_source_receipts``
+by both (per data set, and under ``pooled`` over them, the oracle's too: the table
+"Where the median comes from", ADR 0037). The
 20 pseudo-receipts and the handling day are the product's a-priori defaults; earlier
 choices compared on this benchmark are said so in docs/storefront.md, and the
 hierarchical records were chosen on the development seeds 11, 12, 13 (ADR 0029).
@@ -73,6 +77,10 @@ distribution), ``pooled_draw`` and ``lane`` (those variants, each with its own
 weighs every receipt by its age, ``2^(-age / 365 days)``: the SCMS records' ages are the
 days from each older delivery to the cut between the halves (the day the replay's
 promises are made as of), the demo's the days from each receipt to the stock-out.
+``--records predictive`` and ``predictive-halves`` (ADR 0037, not the product's: both
+failed the development rule) read a record of 19 receipts or more as a predictive
+bound (one pseudo-receipt of the shop's law), the second also no earlier than the
+record's newer half (by the same ages).
 """
 
 from __future__ import annotations
@@ -690,7 +698,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "shop's law towards the wide default counted in suppliers; ADR 0029), or "
         "default-prior, the product's before (each record shrunk towards the wide "
         "default), or recent, the hierarchical records with each receipt weighted "
-        "2^(-age / 365 days) (ADR 0032: not adopted, it failed the development rule); "
+        "2^(-age / 365 days) (ADR 0032: not adopted, it failed the development rule), or "
+        "predictive / predictive-halves, a record of 19 receipts or more shrunk by one "
+        "pseudo-receipt, the second no earlier than its newer half (ADR 0037: not "
+        "adopted); "
         "the demo, supplier and lane variants (JSON key records)",
     )  # fmt: skip
     parser.add_argument("--output", type=Path, default=None)
