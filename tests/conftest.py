@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.orm import sessionmaker
 
 from stockguard.adapters.db import engine as db_engine
@@ -38,6 +39,27 @@ def shared_data(name: str) -> Path:
     if not path.exists():
         pytest.skip(f"real data file {name} not found in {SHARED_DATA}; see DESIGN.md")
     return path
+
+
+@contextmanager
+def scratch_postgres_database(purpose: str) -> Iterator[str]:
+    """A PostgreSQL database of its own, named ``stockguard_<purpose>_test_<8 hex>`` on the
+    server of ``STOCKGUARD_TEST_DATABASE_URL``, for tests that need their own connections
+    (processes, servers, migrations): yields its URL (password kept) and drops it after,
+    forcing other sessions off. Skips the test when that variable is not set."""
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need STOCKGUARD_TEST_DATABASE_URL (CI sets it)")
+    server_url = make_url(POSTGRES_URL)
+    name = f"stockguard_{purpose}_test_{uuid.uuid4().hex[:8]}"
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def reset_postgres(url: str) -> Engine:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli_run import run_cli, squeezed
 from e2e.test_cli_replenishment import TODAY, _shop
 from stockguard.entrypoints.cli.main import app
+
+from cli_run import run_cli, squeezed
 
 runner = CliRunner()
 

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db import tables_audit as ta
 from stockguard.bootstrap import bootstrap
@@ -23,6 +22,7 @@ from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import ledger
 
 from builders import a_location, a_product
+from cli_run import run_cli
 
 TODAY = datetime.now(UTC).date()
 

@@ -11,7 +11,6 @@ from scipy import stats
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
@@ -20,6 +19,7 @@ from stockguard.entrypoints.cli.main import app
 from stockguard.services import ports
 
 from builders import a_location, a_product, a_supplier
+from cli_run import run_cli
 
 runner = CliRunner()
 TODAY = date(2026, 6, 1)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from e2e.test_cli_replenishment import TODAY, _shop
 from stockguard.entrypoints.cli.main import app
+
+from cli_run import run_cli
 
 runner = CliRunner()
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from stockguard.adapters.db import tables as t
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.entrypoints.cli.main import app
 
 from builders import a_location
+from cli_run import run_cli
 
 runner = CliRunner()
 

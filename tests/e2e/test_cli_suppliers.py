@@ -9,9 +9,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from stockguard.entrypoints.cli.main import app
 from stockguard.services.importing import scms
+
+from cli_run import run_cli
 
 runner = CliRunner()
 

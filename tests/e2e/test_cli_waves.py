@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert
 
-from cli_run import run_cli
 from integration.db.test_substitutes_on_database import MugShop, shop_files
 from stockguard.adapters.db import tables as t
 from stockguard.adapters.db.tables_subscriptions import BackInStockSubscriptionRow
+
+from cli_run import run_cli
 
 SIGNED_UP = datetime(2026, 10, 1, tzinfo=UTC)
 

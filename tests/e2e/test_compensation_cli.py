@@ -11,11 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from cli_run import run_cli, squeezed
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db.compensation import SqlCompensationUnitOfWork
 from stockguard.services.compensation import handlers
 from stockguard.services.compensation.model import AffectedOrder
+
+from cli_run import run_cli, squeezed
 
 RULES = """\
 currency: EUR

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from stockguard.adapters.db import tables_consent as tc
 from stockguard.adapters.db import tables_subscriptions as ts
 from stockguard.adapters.db.tables import table_of
@@ -20,6 +19,8 @@ from stockguard.config import DatabaseSettings, Settings
 from stockguard.entrypoints.cli.main import app
 from stockguard.services.consent import customer_tokens
 from stockguard.services.subscriptions.handlers import SubscribeBackInStock
+
+from cli_run import run_cli
 
 runner = CliRunner()
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.entrypoints.cli.main import app
 
 from builders import a_location, a_product, a_supplier
+from cli_run import run_cli
 
 runner = CliRunner()
 

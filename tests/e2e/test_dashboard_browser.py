@@ -13,15 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-import uvicorn
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -31,6 +27,8 @@ from stockguard.config import DatabaseSettings, Settings
 from stockguard.entrypoints.api.app import create_app
 from stockguard.entrypoints.cli import main
 from stockguard.entrypoints.cli.context import state
+
+from live_server import serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -47,12 +45,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 DOC_IMAGES = ROOT / "docs" / "img"
 EMAIL, PASSWORD = "e2e@example.com", "browser test password"
 SMALL_SHOP = ["--skus", "60", "--customers", "150", "--days", "380", "--no-serve"]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _best_seller(url: str) -> str:
@@ -108,21 +100,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def server(shop: str) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, in a background thread."""
     app = create_app(Settings(database=DatabaseSettings(url=shop)))
-    port = _free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none"
-    )
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uvicorn_server.started:
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as base_url:
+        yield base_url
     app.state.stockguard.engine.dispose()
 
 

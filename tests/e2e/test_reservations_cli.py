@@ -9,7 +9,6 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli_run import run_cli
 from stockguard.bootstrap import bootstrap
 from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import commands
@@ -21,6 +20,7 @@ from stockguard.services.storefront.ports import PromiseBasis
 from stockguard.services.storefront.promise import promise
 
 from builders import a_location, a_product, a_supplier
+from cli_run import run_cli
 
 runner = CliRunner()
 EXPECTED = datetime.now(UTC).date() + timedelta(days=15)

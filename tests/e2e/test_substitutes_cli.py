@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli_run import run_cli
 from integration.db.test_substitutes_on_database import MugShop, shop_files
+
+from cli_run import run_cli
 
 
 def _words(text: str) -> str:

@@ -17,9 +17,7 @@ from __future__ import annotations
 import http.server
 import io
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import SecretStr
 from sqlalchemy import insert, select
 
@@ -47,6 +44,8 @@ from stockguard.services.consent import customer_tokens
 from stockguard.services.importing import service
 from stockguard.services.storefront.refresh import refresh_availability
 from stockguard.services.substitutes.refresh import refresh_substitutes
+
+from live_server import serving
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -112,12 +111,6 @@ def _seed(app: App, shop: Shop) -> None:
     refresh_substitutes(app.unit_of_work(), now=TODAY)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Shop, App, str]]:
     """The seeded shop served by the real app under uvicorn, in a background thread."""
@@ -134,21 +127,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Shop, App
     )
     shop = Shop(url, f"{access.KEY_PREFIX}_{prefix}_{secret}")
     _seed(app, shop)
-    port = _free_port()
-    config = uvicorn.Config(
-        api, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none"
-    )
-    uvicorn_server = uvicorn.Server(config)
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not uvicorn_server.started:
-        assert thread.is_alive(), "uvicorn stopped while starting"
-        assert time.monotonic() < deadline, "uvicorn did not start within 10 s"
-        time.sleep(0.05)
-    yield shop, app, f"http://127.0.0.1:{port}"
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    with serving(api) as base_url:
+        yield shop, app, base_url
     app.engine.dispose()
 
 

@@ -14,7 +14,6 @@ import multiprocessing
 import multiprocessing.connection
 import time
 import traceback
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy import Engine, func, select
 
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
@@ -33,7 +32,7 @@ from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import commands
 
 from builders import a_location, a_product
-from conftest import POSTGRES_URL, random_sku
+from conftest import random_sku, scratch_postgres_database
 
 pytestmark = pytest.mark.slow
 
@@ -118,24 +117,11 @@ def postgres_own_engine() -> Iterator[Engine]:
     a test session started meanwhile (it drops and recreates the schema) would pull the
     rows away from under the workers.
     """
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need STOCKGUARD_TEST_DATABASE_URL (CI sets it)")
-    server_url = make_url(POSTGRES_URL)
-    name = f"stockguard_concurrency_test_{uuid.uuid4().hex[:8]}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        engine = db_engine.make_engine(
-            server_url.set(database=name).render_as_string(hide_password=False)
-        )
+    with scratch_postgres_database("concurrency") as url:
+        engine = db_engine.make_engine(url)
         migrations.upgrade(engine)
         yield engine
         engine.dispose()
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
 
 
 @pytest.fixture(

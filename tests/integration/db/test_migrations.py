@@ -6,7 +6,6 @@ database), never the shared session engine, so a downgrade cannot disturb other 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, make_url, text
+from sqlalchemy import Engine, inspect
 from typer.testing import CliRunner
 
 from stockguard.adapters.db import engine as db_engine
@@ -22,7 +21,7 @@ from stockguard.adapters.db import migrations
 from stockguard.adapters.db.tables import Base
 from stockguard.entrypoints.cli.main import app as cli_app
 
-from conftest import POSTGRES_URL
+from conftest import scratch_postgres_database
 
 APP_TABLES = frozenset(Base.metadata.tables)
 
@@ -48,19 +47,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL database created for one test and dropped after it."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need STOCKGUARD_TEST_DATABASE_URL (CI sets it)")
-    server_url = make_url(POSTGRES_URL)
-    name = f"stockguard_migrations_test_{uuid.uuid4().hex[:8]}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with scratch_postgres_database("migrations") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -10,7 +10,6 @@ ledger, the reservations and the reconciliation all agree.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, func, make_url, select, text
+from sqlalchemy import Engine, func, select
 
 from stockguard.adapters.db import engine as db_engine
 from stockguard.adapters.db import migrations
@@ -36,7 +35,8 @@ from stockguard.config import DatabaseSettings, Settings
 from stockguard.domain import access, commands
 
 from builders import a_location, a_product
-from conftest import POSTGRES_URL, random_sku
+from conftest import random_sku, scratch_postgres_database
+from live_server import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -48,35 +48,17 @@ STARTUP_SECONDS = 30.0
 @pytest.fixture(scope="module")
 def own_database() -> Iterator[str]:
     """A migrated PostgreSQL database of this module's own (URL), dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need STOCKGUARD_TEST_DATABASE_URL (CI sets it)")
-    server_url = make_url(POSTGRES_URL)
-    name = f"stockguard_oversell_test_{uuid.uuid4().hex[:8]}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = server_url.set(database=name).render_as_string(hide_password=False)
+    with scratch_postgres_database("oversell") as url:
         engine = db_engine.make_engine(url)
         migrations.upgrade(engine)
         engine.dispose()
         yield url
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(own_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of ``uvicorn --workers 2`` on the module's database."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("uvicorn") / "uvicorn.log"
     env = {
         **os.environ,

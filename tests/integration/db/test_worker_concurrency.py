@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import func, select
 
 from integration.alert_receivers import put_event
 from stockguard.adapters.db import tables as t
@@ -29,7 +28,7 @@ from stockguard.services.alerts.validation import parse_rules_text
 from stockguard.services.outbox.model import Channel, Delivery
 
 from builders import a_location, a_product
-from conftest import POSTGRES_URL
+from conftest import scratch_postgres_database
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -39,19 +38,8 @@ EVENTS = 240
 
 @pytest.fixture
 def database_url() -> Iterator[str]:
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need STOCKGUARD_TEST_DATABASE_URL (CI sets it)")
-    server_url = make_url(POSTGRES_URL)
-    name = f"stockguard_worker_test_{uuid.uuid4().hex[:8]}"
-    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with scratch_postgres_database("worker") as url:
+        yield url
 
 
 class SlowRecorder:
