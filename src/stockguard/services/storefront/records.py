@@ -34,6 +34,13 @@ supplier's own record replaced by the upper envelope of its whole record and its
 half (by receipt age) when that half holds 19 receipts, so a supplier getting later is
 promised from its newer receipts.
 
+**``PREDICTIVE_INSURED``** (ADR 0039): ``PREDICTIVE_HALVES``'s law of a supplier with 19
+receipts or more mixed with the wide default at the share ``HIERARCHICAL`` gives the
+wide default in that supplier's law, ``d_s = 20 / (n + 20) * 20 / (S + 20)``: the
+predictive bound drops the shop's shape, the insurance against receipts unlike the
+record (a shop whose suppliers all turn late together) stays. **``PREDICTIVE_SHOP``**:
+the same share given to the shop's law ``g`` instead of the wide default.
+
 **``DEFAULT_PRIOR``** (the product's method before ADR 0029, kept to compare with
 ``benchmarks/promise_calibration.py --records default-prior``): a supplier's own record
 from ``MIN_SUPPLIER_RECEIPTS`` receipts (counted ``n``); a short record (``0 < n < 20``)
@@ -102,7 +109,23 @@ PREDICTIVE_HALVES = "predictive-halves"
 """``PREDICTIVE`` with a supplier's own record no earlier than its newer half (the upper
 envelope of both) when that half holds 19 receipts (ADR 0037)."""
 
-METHODS = (HIERARCHICAL, RECENT, DEFAULT_PRIOR, PREDICTIVE, PREDICTIVE_HALVES)
+PREDICTIVE_INSURED = "predictive-insured"
+"""``PREDICTIVE_HALVES`` with a record of 19 receipts or more mixed with the wide default
+at ``HIERARCHICAL``'s share of it (ADR 0039, module docstring)."""
+
+PREDICTIVE_SHOP = "predictive-shop"
+"""``PREDICTIVE_HALVES`` with a record of 19 receipts or more mixed with the shop's law at
+``HIERARCHICAL``'s share of the wide default (ADR 0039)."""
+
+METHODS = (
+    HIERARCHICAL,
+    RECENT,
+    DEFAULT_PRIOR,
+    PREDICTIVE,
+    PREDICTIVE_HALVES,
+    PREDICTIVE_INSURED,
+    PREDICTIVE_SHOP,
+)
 
 DESCRIPTIONS = {
     HIERARCHICAL: "every supplier's receipts shrunk towards the shop's law (20 "
@@ -114,6 +137,10 @@ DESCRIPTIONS = {
     "law by one pseudo-receipt, (n own + g) / (n + 1): its record read as a predictive bound",
     PREDICTIVE_HALVES: "predictive, a supplier's own record replaced by the upper envelope "
     "of its whole record and its newer half (by receipt age) when that half holds 19 receipts",
+    PREDICTIVE_INSURED: "predictive-halves, a supplier with 19 receipts or more mixed with "
+    "the wide default at the hierarchical law's share of it, 20 / (n + 20) * 20 / (S + 20)",
+    PREDICTIVE_SHOP: "predictive-halves, a supplier with 19 receipts or more mixed with the "
+    "shop's law at the hierarchical law's share of the wide default, 20 / (n + 20) * 20 / (S + 20)",
     DEFAULT_PRIOR: "own record from 20 receipts; below, own receipts blended with the pooled "
     "record weighing 20 (counted n + 20); none: the pooled record (counted as its total); "
     "each shrunk by the promise towards the wide default (20 pseudo-receipts)",
@@ -222,10 +249,11 @@ def supplier_records(
     pooled = empirical_pmf(every)
     if method == HIERARCHICAL:
         return hierarchical_records(delays, counts, pooled, default)
-    if method in (PREDICTIVE, PREDICTIVE_HALVES):
+    if method in (PREDICTIVE, PREDICTIVE_HALVES, PREDICTIVE_INSURED, PREDICTIVE_SHOP):
         shop = blended(pooled, len(counts), default, POOLED_WEIGHT) if default else pooled
-        halves = ages if method == PREDICTIVE_HALVES else None
-        return predictive_records(delays, counts, shop, halves)
+        halves = None if method == PREDICTIVE else ages
+        insurance = {PREDICTIVE_INSURED: default or None, PREDICTIVE_SHOP: shop}.get(method)
+        return predictive_records(delays, counts, shop, halves, insurance)
     if method == RECENT:
         weights = recency_weights(delays, ages)
         every_weight = [w for values in weights.values() for w in values]
@@ -353,6 +381,7 @@ def predictive_records(
     counts: Mapping[str, int],
     shop: Pmf,
     ages: Mapping[str, Sequence[float]] | None = None,
+    insurance: Pmf | None = None,
 ) -> SupplierRecords:
     """ADR 0037's laws (days late; shares sum to 1), ``g = shop`` the shop's law of
     ``hierarchical_records``:
@@ -367,6 +396,10 @@ def predictive_records(
     its newer half when that half holds 19 receipts. A supplier without receipts gets
     ``g``. Example: 40 punctual receipts beside g = [0: 0.6, 14: 0.4] give
     [0: (40 + 0.6) / 41 = 0.99, 14: 0.01] (95% quantile 0; ADR 0029: 14 days).
+
+    With ``insurance`` (ADR 0039: the wide default for ``PREDICTIVE_INSURED``, ``g`` for
+    ``PREDICTIVE_SHOP``) a record of 19 receipts or more is then mixed with it,
+    ``(1 - d_s) p_s + d_s insurance`` with ``d_s = insured_share(n_s, S)``.
     """
     laws: dict[str, Pmf] = {}
     for supplier, n in counts.items():
@@ -377,4 +410,19 @@ def predictive_records(
                 own = upper_envelope(own, empirical_pmf(newer))
         weight = 1.0 if n >= PREDICTIVE_RECEIPTS else float(POOLED_WEIGHT)
         laws[supplier] = blended(own, n, shop, weight)
+        if insurance is not None and n >= PREDICTIVE_RECEIPTS:
+            share = insured_share(n, len(counts))
+            laws[supplier] = blended(laws[supplier], 1.0 - share, insurance, share)
     return SupplierRecords({}, shop, counts, 1, laws, complete=True)
+
+
+def insured_share(receipts: int, suppliers: int) -> float:
+    """The wide default's share in ``HIERARCHICAL``'s law of a supplier (a fraction):
+
+        d_s = w / (n_s + w) * w / (S + w),   w = POOLED_WEIGHT = 20
+
+    (``n_s`` its receipts, ``S`` the suppliers with receipts): the supplier's ``w``
+    pseudo-receipts of the shop's law times the shop's law's ``w`` of the wide default.
+    Example: 40 receipts among 22 suppliers, 20/60 * 20/42 = 0.159.
+    """
+    return POOLED_WEIGHT / (receipts + POOLED_WEIGHT) * POOLED_WEIGHT / (suppliers + POOLED_WEIGHT)
