@@ -117,7 +117,8 @@ anchoring the top end only scored about the same).
         [--drift-bands N] [--censored-outcomes skip|score]
         [--rate-ratio prequential|pre-window|off] [--pooled-rates on|off]
         [--pooled-variance dispersion|predictive] [--spread observed|forecast]
-        [--no-order replay|known-wait|undershoot] [--dump-rows DIR] [--output FILE]
+        [--no-order replay|known-wait|undershoot] [--order-state-maps on|off]
+        [--dump-rows DIR] [--output FILE]
 
 SKU-days with nothing on order are read as the product reads them, by default since ADR
 0033 (``--no-order known-wait``: the wait's units known, ``P(D(L - 1) > s)``; ``ceil(s)``
@@ -127,6 +128,12 @@ reorder point plus the lead time, ADR 0013), and ``--no-order undershoot``
 adds the reorder point's undershoot, ``P(U + D(L - 1) > s)`` (``planning.risk.undershoot``;
 ADR 0030: it failed the development seeds' rule, so it is off in the product and here).
 
+``--order-state-maps on`` (ADR 0034; the default follows ``calibration.BY_ORDER_STATE``,
+the product's): the prequential map carries one map per order state (an order open,
+nothing on order), each refitted on its own state's settled SKU-days when they number at
+least ``--min-settled``, the pooled map for a state with fewer, as ``stockguard risk
+calibrate`` then stores it; each SKU-day reads its state's map.
+
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
 ``max_bin_gap_points_mean_over_seeds``, ``seeds`` (one line per seed: the max gaps of
@@ -134,6 +141,7 @@ every model, to the centre, per data set to the mean and to the centre, Brier),
 ``max_bin_gap_to_centre_points`` (and ``_worst_seed``; ``issue_target_key`` names it as
 the issue's target), ``rate_ratio`` (prequential, pre-window or off) and
 ``pooled_rates`` (on or off), ``pooled_variance``, ``spread`` (observed or forecast),
+``no_order``, ``order_state_maps`` (on or off),
 ``datasets.<name>.pooled_share``
 (share of the SKU-days after the warm-up read with a pooled or launch rate),
 ``datasets.<name>.rate_ratio`` (prequential: ``first_refit`` and ``last_refit`` with
@@ -434,13 +442,21 @@ def recency_weights(past: data_sets.Delays, half_life: float) -> Any:
 
 
 def prequential(
-    predicted: Any, observed: Any, day: Any, settled_day: Any, min_settled: int
+    predicted: Any,
+    observed: Any,
+    day: Any,
+    settled_day: Any,
+    min_settled: int,
+    open_order: Any = None,
 ) -> tuple[Any, int]:
     """Predictions recalibrated by an isotonic map refitted every ``REFIT_EVERY`` days on
     the SKU-days settled (receipt arrived, ``settled_day <= t``) before the first day
     ``t`` of the block and predicted at least ``calibration.SETTLE_AGE_DAYS`` before it
     (as ``stockguard risk calibrate`` does); the identity while fewer than
-    ``min_settled`` are settled. Returns the
+    ``min_settled`` are settled. With the (n,) order states ``open_order`` the map
+    carries one map per state (``calibration.fit_by_order_state``, ADR 0034: each state
+    with at least ``min_settled`` settled SKU-days of its own, the pooled map for the
+    other) and each SKU-day reads its state's. Returns the
     recalibrated (n,) probabilities and the SKU-days a fitted map was applied to."""
     out = np.array(predicted, dtype=np.float64, copy=True)
     mapped = 0
@@ -449,19 +465,32 @@ def prequential(
         if not block.any():
             continue
         settled = (settled_day <= first) & (day <= first - calibration.SETTLE_AGE_DAYS)
-        fitted = calibration.fit_isotonic(
-            predicted[settled], observed[settled], min_settled=min_settled
-        )
+        if open_order is None:
+            fitted = calibration.fit_isotonic(
+                predicted[settled], observed[settled], min_settled=min_settled
+            )
+        else:
+            fitted = calibration.fit_by_order_state(
+                predicted[settled], observed[settled], open_order[settled], min_settled=min_settled
+            )
         if fitted.settled:
-            out[block] = fitted(predicted[block])
+            state = None if open_order is None else open_order[block]
+            out[block] = fitted(predicted[block], state)
             mapped += int(block.sum())
     return out, mapped
 
 
-def predictions(rows: risk_replay.SkuDays, min_settled: int) -> tuple[dict[str, Any], int]:
+def predictions(
+    rows: risk_replay.SkuDays, min_settled: int, by_order_state: bool = False
+) -> tuple[dict[str, Any], int]:
     raw = np.where(rows.available <= 0, 1.0, rows.mixed)
     recalibrated, mapped = prequential(
-        raw, rows.stocked_out.astype(np.float64), rows.day, rows.settled_day, min_settled
+        raw,
+        rows.stocked_out.astype(np.float64),
+        rows.day,
+        rows.settled_day,
+        min_settled,
+        rows.open_order if by_order_state else None,
     )
     return {
         "stockguard": recalibrated,
@@ -653,6 +682,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="settled SKU-days the recalibration map needs (identity before)",
     )
     parser.add_argument(
+        "--order-state-maps",
+        choices=("on", "off"),
+        default="on" if calibration.BY_ORDER_STATE else "off",
+        help="on: the recalibration map carries one map per order state (an order open, "
+        "nothing on order), each fitted on its own state's settled SKU-days when they "
+        "number at least --min-settled, the pooled map otherwise (ADR 0034, "
+        "calibration.fit_by_order_state); off: one pooled map. Default: the product's "
+        "(calibration.BY_ORDER_STATE)",
+    )
+    parser.add_argument(
         "--drift",
         type=float,
         default=-1.0,
@@ -744,7 +783,7 @@ def run_seed(
     for index, key in enumerate(args.datasets):
         begun = time.perf_counter()
         data, rows, result, lead, drift, ratio = replay_rows(key, args.data_dir, delays, seed_args)
-        predicted, mapped = predictions(rows, args.min_settled)
+        predicted, mapped = predictions(rows, args.min_settled, args.order_state_maps == "on")
         if show and args.dump_rows is not None:
             dump_rows(args.dump_rows, key, rows, predicted)
         cluster = episodes(rows, index)
@@ -915,6 +954,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pooled_variance": args.pooled_variance,
         "spread": args.spread,
         "no_order": args.no_order,
+        "order_state_maps": args.order_state_maps,
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(

@@ -28,6 +28,15 @@ predictions whose outcome was known before ``t`` (prequential, Dawid 1984). The 
 fits it in ``stockguard risk calibrate`` from settled snapshots; the benchmark refits it
 every few days from the SKU-days already settled.
 
+A map per order state (ADR 0034, ``fit_by_order_state``): the product knows when it
+predicts whether units are on order for the row (``position > available``). Rows with an
+order open are well sorted by the figure; rows with nothing on order come true near one
+base rate that the figure ranks little better than chance (ADR 0030), so one map pooled
+over both cannot pull one kind toward its own frequencies without moving the other. With
+``BY_ORDER_STATE`` the stored map carries one map per state, each fitted only on its own
+state's settled predictions and only when it holds at least ``min_settled`` of them; a
+state with fewer reads the pooled map.
+
 Worked example: predictions (0.1, 0.2, 0.3, 0.4) with outcomes (0, 1, 0, 1) pool the
 middle pair: blocks at p = 0.1 (y = 0), p = 0.25 (y = 0.5), p = 0.4 (y = 1); the map
 sends 0.3 to 0.5 + (0.3 - 0.25) / (0.4 - 0.25) x 0.5 = 0.667. A one-knot map
@@ -56,6 +65,14 @@ SETTLE_AGE_DAYS = 28
 settles when its receipt arrives, so the young settled ones are those whose receipt
 came soon (fewer stock-outs), a biased sample; after 28 days almost all are settled."""
 
+BY_ORDER_STATE = False
+"""Whether ``stockguard risk calibrate`` (and the calibration benchmark's headline) fits
+a map per order state (``fit_by_order_state``, ADR 0034) or the pooled map alone."""
+
+STATE_NAMES = ("no_order", "open_order")
+"""The order states, in the order of ``IsotonicMap.states``: nothing on order
+(``position <= available``), an order open (``position > available``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class IsotonicMap:
@@ -65,21 +82,40 @@ class IsotonicMap:
         knots_x: (k,) increasing predicted probabilities in [0, 1].
         knots_y: (k,) non-decreasing calibrated probabilities in [0, 1].
         settled: predictions it was fitted on (0 for the identity).
+        states: empty (the pooled map alone), or the maps of the two order states in
+            ``STATE_NAMES`` order (nothing on order, an order open); a state whose map
+            has ``settled == 0`` reads the pooled knots above (ADR 0034).
     """
 
     knots_x: FloatArray
     knots_y: FloatArray
     settled: int
+    states: tuple[IsotonicMap, ...] = ()
 
-    def __call__(self, probability: Any) -> FloatArray:
+    def __call__(self, probability: Any, open_order: Any = None) -> FloatArray:
         """The calibrated probabilities of (n,) predictions (identity without knots):
         linear between the knots and from the outermost knots to the anchors (0, 0)
-        and (1, 1) (module docstring)."""
+        and (1, 1) (module docstring). With state maps and the (n,) booleans
+        ``open_order`` (units on order for the row), each prediction goes through its
+        state's map (the pooled one where that state has none; all of them without
+        ``open_order``).
+
+        Example: pooled knots ((0.5, 0.5)), states (one knot (0.5, 0.8), none): p = 0.25
+        with nothing on order gives 0.4, with an order open 0.25."""
         p = np.asarray(probability, dtype=np.float64)
-        if self.knots_x.size == 0:
-            return np.array(p, dtype=np.float64, copy=True)
-        xs, ys = anchored(self.knots_x, self.knots_y)
-        return np.asarray(np.interp(p, xs, ys), dtype=np.float64)
+        found = _interpolate(self.knots_x, self.knots_y, p)
+        if not self.states or open_order is None:
+            return found
+        state = np.asarray(open_order, dtype=np.bool_)
+        for index, own in enumerate(self.states):
+            if own.settled:
+                found = np.where(state == bool(index), own(p), found)
+        return np.asarray(found, dtype=np.float64)
+
+    @property
+    def by_order_state(self) -> bool:
+        """Whether at least one order state has a map of its own."""
+        return any(own.settled for own in self.states)
 
     def to_pairs(self) -> list[list[float]]:
         """The knots as ``[[x, y], ...]`` (JSON-friendly)."""
@@ -90,8 +126,40 @@ class IsotonicMap:
         array = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
         return cls(array[:, 0].copy(), array[:, 1].copy(), settled)
 
+    def states_to_json(self) -> dict[str, Any] | None:
+        """``{"no_order": {"map": [[x, y], ...], "settled": n}, "open_order": {...}}``
+        (a state without a map of its own is left out), or None without state maps."""
+        if not self.by_order_state:
+            return None
+        return {
+            name: {"map": own.to_pairs(), "settled": own.settled}
+            for name, own in zip(STATE_NAMES, self.states, strict=True)
+            if own.settled
+        }
+
+    def with_states(self, found: dict[str, Any] | None) -> IsotonicMap:
+        """This map with the state maps of ``states_to_json`` (itself when None or
+        empty; a stored map without the key reads as the pooled map alone)."""
+        if not found:
+            return self
+        states = tuple(
+            IsotonicMap.from_pairs(found[name]["map"], int(found[name]["settled"]))
+            if name in found
+            else IDENTITY
+            for name in STATE_NAMES
+        )
+        return IsotonicMap(self.knots_x, self.knots_y, self.settled, states)
+
 
 IDENTITY = IsotonicMap(np.zeros(0), np.zeros(0), 0)
+
+
+def _interpolate(knots_x: FloatArray, knots_y: FloatArray, p: FloatArray) -> FloatArray:
+    """``g(p)`` of the anchored knots (a copy of ``p`` without knots)."""
+    if knots_x.size == 0:
+        return np.array(p, dtype=np.float64, copy=True)
+    xs, ys = anchored(knots_x, knots_y)
+    return np.asarray(np.interp(p, xs, ys), dtype=np.float64)
 
 
 def anchored(knots_x: FloatArray, knots_y: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -142,6 +210,52 @@ def fit_isotonic(
     xs, ys, ws = _pool_adjacent_violators(p[order], y[order], w[order])
     xs, ys, ws = _thin(xs, ys, ws, max_knots)
     return IsotonicMap(xs, np.clip(ys, 0.0, 1.0), int(p.size))
+
+
+def fit_by_order_state(
+    predicted: Any,
+    observed: Any,
+    open_order: Any,
+    *,
+    min_settled: int = MIN_SETTLED,
+    max_knots: int = MAX_KNOTS,
+) -> IsotonicMap:
+    """The pooled PAV map of (n,) predictions and outcomes (``fit_isotonic``) carrying
+    one PAV map per order state (ADR 0034).
+
+    Args:
+        predicted: (n,) predictions in [0, 1].
+        observed: (n,) outcomes in {0, 1}.
+        open_order: (n,) units on order when the prediction was made: True (1) or
+            False (0); NaN where not known (predictions recorded before ADR 0034 stored
+            it), which feed the pooled map only.
+        min_settled: predictions the pooled map, and each state's own map, needs.
+        max_knots: knots of each map at most.
+
+    Each state's map is ``fit_isotonic`` on that state's predictions alone; a state with
+    fewer than ``min_settled`` gets none (it reads the pooled map). Returns the pooled
+    map alone when neither state qualifies, and ``IDENTITY`` when the pooled map has
+    too few.
+
+    Example: 3,000 settled with an order open and 1,000 with nothing on order, with
+    ``min_settled=2000``: the pooled map (4,000) and an open-order map; rows with
+    nothing on order read the pooled map.
+    """
+    p = np.asarray(predicted, dtype=np.float64).reshape(-1)
+    state = np.asarray(open_order, dtype=np.float64).reshape(-1)
+    if state.shape != p.shape:
+        raise ValueError(f"open_order has {state.size} entries for {p.size} predictions")
+    pooled = fit_isotonic(p, observed, min_settled=min_settled, max_knots=max_knots)
+    if not pooled.settled:
+        return pooled
+    y = np.asarray(observed, dtype=np.float64).reshape(-1)
+    states = tuple(
+        fit_isotonic(p[state == own], y[state == own], min_settled=min_settled, max_knots=max_knots)
+        for own in (0.0, 1.0)
+    )
+    if not any(own.settled for own in states):
+        return pooled
+    return IsotonicMap(pooled.knots_x, pooled.knots_y, pooled.settled, states)
 
 
 def _pool_adjacent_violators(
