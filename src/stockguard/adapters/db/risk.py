@@ -186,16 +186,15 @@ class SqlStockRiskRepository:
         ]
         self._session.connection().execute(statement, values)
 
-    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
         table = t.table_of(RiskSnapshotRow)
-        query = select(table.c.raw_probability, table.c.stocked_out, table.c.open_order).where(
+        query = select(table.c.raw_probability, table.c.stocked_out).where(
             table.c.settled_on.is_not(None), table.c.day < before
         )
         found = self._session.execute(query).all()
         predicted = np.array([row.raw_probability for row in found], dtype=np.float64)
         observed = np.array([float(row.stocked_out) for row in found], dtype=np.float64)
-        state = [np.nan if row.open_order is None else float(row.open_order) for row in found]
-        return predicted, observed, np.array(state, dtype=np.float64)
+        return predicted, observed
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
         latest = latest_corrections(self._session)
@@ -227,9 +226,7 @@ class Corrections:
     (rows written before the drift was stored hold the map's list alone: the prior
     drift then applies). Storing either appends a row carrying the other as it stood.
     Since ADR 0022 ``knots`` also holds ``"rate_ratio": {"edges", "ratio", "origins"}``,
-    the rate ratio the refresh applied (rows without it: ``NEUTRAL``, b = 1), and since
-    ADR 0034, when the map carries maps per order state, ``"order_states": {"no_order":
-    {"map", "settled"}, "open_order": {...}}`` (rows without it: the pooled map alone)."""
+    the rate ratio the refresh applied (rows without it: ``NEUTRAL``, b = 1)."""
 
     recalibrate: IsotonicMap = IDENTITY
     drift: LevelDrift = PRIOR
@@ -257,7 +254,6 @@ def latest_corrections(session: Session) -> Corrections:
     if isinstance(row.knots, list):
         return Corrections(IsotonicMap.from_pairs(row.knots, row.settled))
     recalibrate = IsotonicMap.from_pairs(row.knots["map"], row.settled)
-    recalibrate = recalibrate.with_states(row.knots.get("order_states"))
     found = row.knots.get("level_drift")
     ratio = row.knots.get("rate_ratio")
     return Corrections(
@@ -278,9 +274,6 @@ def _save_corrections(session: Session, corrections: Corrections, at: datetime) 
         "level_drift": corrections.drift.to_json(),
         "rate_ratio": corrections.rate_ratio.to_json(),
     }
-    states = corrections.recalibrate.states_to_json()
-    if states is not None:
-        knots["order_states"] = states
     row = {"fitted_at": at, "settled": corrections.recalibrate.settled, "knots": knots}
     session.execute(insert(t.table_of(RiskCalibrationRow)), [row])
     _CACHE.clear()

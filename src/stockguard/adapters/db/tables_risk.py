@@ -64,9 +64,7 @@ class RiskSnapshotRow(Base):
     ``stockguard risk snapshot`` records one per row and day (the stock on hand then, the
     probability before recalibration and as shown); ``stockguard risk calibrate`` settles
     it once the ledger shows the next receipt: ``stocked_out`` is whether the stock on
-    hand reached zero before that receipt's day (``settled_on``). ``open_order``: units
-    were on order then (the recalibration map per order state, ADR 0034; NULL on
-    snapshots recorded before it was kept).
+    hand reached zero before that receipt's day (``settled_on``).
     """
 
     __tablename__ = "risk_snapshot"
@@ -83,7 +81,6 @@ class RiskSnapshotRow(Base):
     probability: Mapped[float]
     settled_on: Mapped[date | None] = mapped_column(Date)
     stocked_out: Mapped[bool | None]
-    open_order: Mapped[bool | None]
 
 
 class RiskCalibrationRow(Base):

@@ -33,9 +33,11 @@ predicts whether units are on order for the row (``position > available``). Rows
 order open are well sorted by the figure; rows with nothing on order come true near one
 base rate that the figure ranks little better than chance (ADR 0030), so one map pooled
 over both cannot pull one kind toward its own frequencies without moving the other. With
-``BY_ORDER_STATE`` the stored map carries one map per state, each fitted only on its own
+``fit_by_order_state`` the map carries one map per state, each fitted only on its own
 state's settled predictions and only when it holds at least ``min_settled`` of them; a
-state with fewer reads the pooled map.
+state with fewer reads the pooled map. It failed the calibration replay's rule (ADR 0034),
+so the benchmark keeps it as a comparison row (``--order-state-maps on``) and the product
+fits the pooled map alone.
 
 Worked example: predictions (0.1, 0.2, 0.3, 0.4) with outcomes (0, 1, 0, 1) pool the
 middle pair: blocks at p = 0.1 (y = 0), p = 0.25 (y = 0.5), p = 0.4 (y = 1); the map
@@ -66,8 +68,11 @@ settles when its receipt arrives, so the young settled ones are those whose rece
 came soon (fewer stock-outs), a biased sample; after 28 days almost all are settled."""
 
 BY_ORDER_STATE = False
-"""Whether ``stockguard risk calibrate`` (and the calibration benchmark's headline) fits
-a map per order state (``fit_by_order_state``, ADR 0034) or the pooled map alone."""
+"""Whether the calibration benchmark's headline (``--order-state-maps``) fits a map per
+order state (``fit_by_order_state``) or the pooled map alone. ADR 0034: the maps per state
+failed the development seeds' rule, so the default is the pooled map, and the product's
+``stockguard risk calibrate`` stores the pooled map alone (its wiring per state was built
+and removed again; it is in the history at commit 2a2e2f1)."""
 
 STATE_NAMES = ("no_order", "open_order")
 """The order states, in the order of ``IsotonicMap.states``: nothing on order

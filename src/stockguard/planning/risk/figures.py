@@ -324,9 +324,7 @@ def assess(
         position: (n,) inventory position, units (available + on order).
         thresholds: probabilities of the ``at_risk`` and ``watch`` states.
         recalibrate: the stored recalibration map applied to the model's probability
-            (``planning.risk.calibration``; identity by default), through the map of
-            the row's order state when it carries one (units on order: ``IP > a``;
-            ADR 0034). Rows with nothing
+            (``planning.risk.calibration``; identity by default). Rows with nothing
             available keep ``P = 1``; the expected lost units are not recalibrated.
         drift: ``c^2`` per velocity band of the stored rate ``mu`` (``demand_spread``).
         rate_ratio: ``b`` per velocity band of the stored rate (``planning.risk.
@@ -367,8 +365,7 @@ def assess(
         spread = with_undershoot(spread, basis, known)
     p, lost = probability.tail_figures_over_points(a - known, *demand, spread)
     if recalibrate.settled:
-        open_order = np.asarray(position, dtype=np.float64) > a
-        p = np.where(a <= 0.0, p, recalibrate(p, open_order))
+        p = np.where(a <= 0.0, p, recalibrate(p))
     return RiskFigures(
         days_of_cover=cover,
         stockout_offset=stockout_offset(cover),

@@ -2,8 +2,7 @@
 
 * ``record_snapshots`` (``stockguard risk snapshot``, daily): every risk row's
   probability today, before recalibration (``raw_probability``) and as shown, with the
-  stock on hand and whether units were on order (``open_order``: ``position >
-  available``, ADR 0034), one row per SKU x location and day (a second run the same day replaces
+  stock on hand, one row per SKU x location and day (a second run the same day replaces
   it). Rows already out of stock are not recorded (their ``P`` is 1 by definition).
 * ``calibrate`` (``stockguard risk calibrate``):
   1. settles the open snapshots whose outcome the ledger now shows: the first receipt
@@ -16,12 +15,6 @@
      snapshots taken at least ``SETTLE_AGE_DAYS`` before today (younger settled ones
      are biased toward short horizons) and stores it when at least ``MIN_SETTLED``
      are usable; with fewer the stored map stays as it was (the identity at first).
-     With ``by_order_state`` (``calibration.BY_ORDER_STATE`` by default) the map also
-     carries one map per order state (an order open, nothing on order), each fitted on
-     that state's usable snapshots alone when they number at least ``MIN_SETTLED``
-     (``calibration.fit_by_order_state``, ADR 0034); a state with fewer, and every row
-     of a map stored without them, reads the pooled map. Snapshots recorded before the
-     state was kept feed the pooled map only.
   Refreshes and movements apply the latest stored map; the map only ever sees outcomes
   known before it is fitted (prequential, ADR 0011).
 
@@ -34,7 +27,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import numpy as np
 
@@ -47,8 +39,7 @@ from stockguard.services.unit_of_work import UnitOfWork
 @dataclass(frozen=True, slots=True)
 class CalibrationSummary:
     """What ``calibrate`` did: snapshots settled now and in all, stocked-out share of the
-    usable ones, whether a new map was stored, its knots (predicted, calibrated) and its
-    maps per order state (``IsotonicMap.states_to_json``; None without them)."""
+    usable ones, whether a new map was stored, and its knots (predicted, calibrated)."""
 
     settled_now: int
     still_open: int
@@ -56,7 +47,6 @@ class CalibrationSummary:
     stocked_out_share: float | None
     stored: bool
     knots: list[list[float]]
-    order_states: dict[str, Any] | None = None
 
 
 def record_snapshots(uow: UnitOfWork, *, now: datetime) -> int:
@@ -74,15 +64,7 @@ def record_snapshots(uow: UnitOfWork, *, now: datetime) -> int:
             rate_ratio=uow.risk.rate_ratio(),
         )
         snapshots = [
-            Snapshot(
-                row.sku,
-                row.location,
-                today,
-                row.on_hand,
-                fresh.probability,
-                p,
-                open_order=row.position > row.available,
-            )
+            Snapshot(row.sku, row.location, today, row.on_hand, fresh.probability, p)
             for row, fresh, p in zip(rows, raw, shown, strict=True)
         ]
         uow.risk.record_snapshots(today, snapshots)
@@ -96,7 +78,6 @@ def calibrate(
     now: datetime,
     min_settled: int = calibration.MIN_SETTLED,
     settle_age_days: int = calibration.SETTLE_AGE_DAYS,
-    by_order_state: bool | None = None,
 ) -> CalibrationSummary:
     """Settle what the ledger now shows, then refit and store the map (module docstring)."""
     today = now.date()
@@ -105,14 +86,8 @@ def calibrate(
         since = min((s.day for s in open_ones), default=today)
         outcomes = settle(open_ones, uow.risk.ledger_steps(since))
         uow.risk.settle_snapshots(outcomes)
-        before = today - timedelta(settle_age_days)
-        predicted, observed, open_order = uow.risk.settled_snapshots(before=before)
-        if calibration.BY_ORDER_STATE if by_order_state is None else by_order_state:
-            fitted = calibration.fit_by_order_state(
-                predicted, observed, open_order, min_settled=min_settled
-            )
-        else:
-            fitted = calibration.fit_isotonic(predicted, observed, min_settled=min_settled)
+        predicted, observed = uow.risk.settled_snapshots(before=today - timedelta(settle_age_days))
+        fitted = calibration.fit_isotonic(predicted, observed, min_settled=min_settled)
         if fitted.settled:
             uow.risk.save_calibration(fitted, now)
         uow.commit()
@@ -123,7 +98,6 @@ def calibrate(
         stocked_out_share=float(np.mean(observed)) if observed.size else None,
         stored=bool(fitted.settled),
         knots=fitted.to_pairs(),
-        order_states=fitted.states_to_json(),
     )
 
 

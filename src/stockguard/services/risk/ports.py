@@ -66,9 +66,8 @@ class StockRiskRepository(Protocol):
         ...
 
     def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None: ...
-    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(raw probability, stocked out 0/1, an order open 0/1 or NaN where not recorded)
-        of the settled snapshots taken before ``before``."""
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        """(raw probability, stocked out 0/1) of the settled snapshots taken before ``before``."""
         ...
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
@@ -122,8 +121,8 @@ class NoStockRisk:
     def settle_snapshots(self, outcomes: dict[int, tuple[date, bool]]) -> None:
         raise NotImplementedError("this unit of work stores no risk snapshots")
 
-    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray, FloatArray]:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
+    def settled_snapshots(self, *, before: date) -> tuple[FloatArray, FloatArray]:
+        return np.zeros(0), np.zeros(0)
 
     def save_calibration(self, fitted: IsotonicMap, fitted_at: datetime) -> None:
         raise NotImplementedError("this unit of work stores no calibration map")
@@ -131,8 +130,7 @@ class NoStockRisk:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """A day's probability of one row: stock on hand, before and after recalibration,
-    and whether units were on order (``position > available``; ADR 0034)."""
+    """A day's probability of one row: stock on hand, before and after recalibration."""
 
     sku: str
     location: str
@@ -140,7 +138,6 @@ class Snapshot:
     on_hand: int
     raw_probability: float
     probability: float
-    open_order: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
