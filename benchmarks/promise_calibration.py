@@ -5,11 +5,13 @@ made as the product makes it (``stockguard.services.storefront.promise.promise``
 default 95% confidence, a day of handling) from what is known that day only: the
 earliest arrival of every open purchase order (its expected date + ITS supplier's
 lateness pmf from deliveries received before that day, by the product's rule
-``storefront.records`` (ADR 0029: the supplier's receipts shrunk towards the shop's law
-by 20 pseudo-receipts, the shop's law = the pooled record shrunk towards the wide
-default counted in suppliers; ``--records default-prior``: the rule before, each record
-shrunk towards the wide default by its receipt count); conditioned on not having
-arrived yet), else an order
+``storefront.records`` (ADR 0039, ``predictive-shop``: the shop's law = the pooled
+record shrunk towards the wide default counted in suppliers, ADR 0029; a supplier of
+fewer than 19 receipts shrunk towards it by 20 pseudo-receipts, one of 19 or more read
+as a predictive bound no earlier than its newer half and mixed with the shop's law at
+ADR 0029's share of the wide default; ``--records hierarchical``: ADR 0029's rule,
+every supplier shrunk by 20 pseudo-receipts; ``--records default-prior``: the rule
+before it); conditioned on not having arrived yet), else an order
 placed on the policy's next order date + the supplier's lead-time pmf. It is
 compared with the realised restock day (the next day stock arrives). A second run gives
 the promise the true delay distribution (``oracle``), and a trade-off table repeats the
@@ -55,7 +57,8 @@ by both (per data set, and under ``pooled`` over them, the oracle's too: the tab
 "Where the median comes from", ADR 0037). The
 20 pseudo-receipts and the handling day are the product's a-priori defaults; earlier
 choices compared on this benchmark are said so in docs/storefront.md, and the
-hierarchical records were chosen on the development seeds 11, 12, 13 (ADR 0029).
+hierarchical records were chosen on the development seeds 11, 12, 13 (ADR 0029), the
+``predictive-shop`` records on the same seeds and the held-out window (ADR 0039).
 
 ``--window development`` runs the supplier variant on a held-out window (the SCMS
 file's older half split in two, the demo shop and the draws with seed + 1) and writes
@@ -80,7 +83,10 @@ promises are made as of), the demo's the days from each receipt to the stock-out
 ``--records predictive`` and ``predictive-halves`` (ADR 0037, not the product's: both
 failed the development rule) read a record of 19 receipts or more as a predictive
 bound (one pseudo-receipt of the shop's law), the second also no earlier than the
-record's newer half (by the same ages).
+record's newer half (by the same ages). ``--records predictive-insured`` and
+``predictive-shop`` (ADR 0039) mix the second's law of such a record with the wide
+default, or with the shop's law, at the share the hierarchical law gives the wide
+default, ``20 / (n + 20) * 20 / (S + 20)``.
 """
 
 from __future__ import annotations
@@ -694,14 +700,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--records", choices=supplier_records.METHODS, default=supplier_records.PRODUCT_METHOD,
         help="how the promise's supplier records are made (storefront.records): "
-        "hierarchical, the product's (each supplier shrunk towards the shop's law, the "
-        "shop's law towards the wide default counted in suppliers; ADR 0029), or "
-        "default-prior, the product's before (each record shrunk towards the wide "
-        "default), or recent, the hierarchical records with each receipt weighted "
+        "predictive-shop, the product's (ADR 0039: see below), or hierarchical, the "
+        "product's before (each supplier shrunk towards the shop's law, the shop's law "
+        "towards the wide default counted in suppliers; ADR 0029), or default-prior, the "
+        "product's before that (each record shrunk towards the wide default), or recent, "
+        "the hierarchical records with each receipt weighted "
         "2^(-age / 365 days) (ADR 0032: not adopted, it failed the development rule), or "
         "predictive / predictive-halves, a record of 19 receipts or more shrunk by one "
         "pseudo-receipt, the second no earlier than its newer half (ADR 0037: not "
-        "adopted); "
+        "adopted), or predictive-insured / predictive-shop, predictive-halves mixed with "
+        "the wide default / the shop's law at the hierarchical law's share of the wide "
+        "default (ADR 0039: the first failed the development rule, the second passed); "
         "the demo, supplier and lane variants (JSON key records)",
     )  # fmt: skip
     parser.add_argument("--output", type=Path, default=None)

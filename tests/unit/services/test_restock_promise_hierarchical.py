@@ -13,21 +13,22 @@ from stockguard.services.storefront import promise, records
 from unit.services.promise_records import TODAY, promised_on, shares
 
 DUE = TODAY + timedelta(days=5)
+H = records.HIERARCHICAL
 # 30 punctual suppliers with 100 receipts each, one with one receipt in five 20 days late
 SHOP = {f"P{i:02d}": [0] * 100 for i in range(30)} | {"SLOW": [0] * 80 + [20] * 20}
 
 
-def test_the_product_method_is_hierarchical_and_unknown_methods_are_refused() -> None:
-    assert records.PRODUCT_METHOD == records.HIERARCHICAL
-    assert records.supplier_records(SHOP) == records.supplier_records(
-        SHOP, method=records.HIERARCHICAL, default=promise.DEFAULT_DELAY_PMF
+def test_the_wide_default_is_the_default_prior_and_unknown_methods_are_refused() -> None:
+    # the product's method since ADR 0039 is records.PREDICTIVE_SHOP (its own tests)
+    assert records.supplier_records(SHOP, method=H) == records.supplier_records(
+        SHOP, method=H, default=promise.DEFAULT_DELAY_PMF
     )
     with pytest.raises(ValueError, match="unknown delay record method"):
         records.supplier_records(SHOP, method="newest")
 
 
 def test_the_shop_law_is_the_pooled_record_shrunk_towards_the_default_by_suppliers() -> None:
-    found = records.supplier_records(SHOP)
+    found = records.supplier_records(SHOP, method=H)
     shop, default = shares(found.pooled), shares(promise.DEFAULT_DELAY_PMF)
     # 3,100 receipts, 20 of them 20 days late, from S = 31 suppliers (not 3,100)
     assert shop[0.0] == pytest.approx((31 * 3080 / 3100 + 20 * default[0.0]) / 51)
@@ -52,7 +53,7 @@ def test_the_worked_example_of_the_docstring() -> None:
 
 
 def test_each_supplier_is_shrunk_towards_the_shop_law_and_not_shrunk_again() -> None:
-    found = records.supplier_records(SHOP)
+    found = records.supplier_records(SHOP, method=H)
     shop, punctual = shares(found.pooled), shares(found.delay_pmf("P00"))
 
     assert punctual[0.0] == pytest.approx((100 + 20 * shop[0.0]) / 120)
@@ -62,7 +63,7 @@ def test_each_supplier_is_shrunk_towards_the_shop_law_and_not_shrunk_again() -> 
 
 
 def test_a_punctual_supplier_is_promised_earlier_and_a_slow_one_no_earlier() -> None:
-    hierarchical = records.supplier_records(SHOP)
+    hierarchical = records.supplier_records(SHOP, method=H)
     before = records.supplier_records(SHOP, method=records.DEFAULT_PRIOR)
 
     # before: 100 punctual receipts kept 20 / 120 of the wide default (3 days late at
@@ -76,7 +77,7 @@ def test_a_punctual_supplier_is_promised_earlier_and_a_slow_one_no_earlier() -> 
 
 def test_a_shop_with_few_suppliers_keeps_most_of_the_wide_default() -> None:
     few = {"P00": [0] * 100, "P01": [0] * 100, "P02": [0] * 100}
-    found = records.supplier_records(few)
+    found = records.supplier_records(few, method=H)
 
     # S = 3: the shop's law is 20 / 23 the default; P00 is promised as before
     assert shares(found.pooled)[28.0] == pytest.approx(20 * 0.05 / 23)

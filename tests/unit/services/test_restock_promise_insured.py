@@ -1,8 +1,8 @@
 """Predictive records that keep an insurance (ADR 0039): ``PREDICTIVE_INSURED`` mixes
 ``PREDICTIVE_HALVES``'s law of a supplier with 19 receipts or more with the wide default
 at ``HIERARCHICAL``'s share of it, ``d_s = 20 / (n + 20) * 20 / (S + 20)``;
-``PREDICTIVE_SHOP`` gives the same share to the shop's law; shorter records and the
-shop's law stay ADR 0029's."""
+``PREDICTIVE_SHOP`` (the product's method) gives the same share to the shop's law;
+shorter records and the shop's law stay ADR 0029's."""
 
 from __future__ import annotations
 
@@ -41,6 +41,14 @@ def _by_method(shop: dict[str, list[int]]) -> dict[str, records.SupplierRecords]
         records.PREDICTIVE_SHOP,
     )
     return {method: records.supplier_records(shop, method=method) for method in methods}
+
+
+def test_the_product_method_is_the_shop_insured_one() -> None:
+    shop = LATE_SHOP | {"P": [0] * 30}
+    assert records.PRODUCT_METHOD == records.PREDICTIVE_SHOP
+    assert records.supplier_records(shop) == records.supplier_records(
+        shop, method=records.PREDICTIVE_SHOP
+    )
 
 
 def test_insured_share_is_the_hierarchical_laws_wide_default_share() -> None:

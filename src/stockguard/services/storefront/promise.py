@@ -10,10 +10,12 @@ the quantile of the earliest arrival among them (and of an order placed on the b
 placed on the basis's ``next_order_on`` (the stored policy's next order date:
 ``storefront.policy``), or a review period away (``ORDER_LAG_DAYS``) when the basis
 names none. The database bases give each open purchase order ITS supplier's lateness
-record (``storefront.records``: the supplier's receipts shrunk towards the shop's law,
-itself shrunk towards ``DEFAULT_DELAY_PMF`` counted in suppliers; ADR 0029). Such a
-record comes without a receipt count and is taken as it is; a record that states its
-count (``records.DEFAULT_PRIOR``, the rule before) is shrunk here (``shrunk``).
+record (``storefront.records``: the shop's law, the pooled receipts shrunk towards
+``DEFAULT_DELAY_PMF`` counted in suppliers, ADR 0029; a supplier's receipts shrunk
+towards it, and from 19 receipts read as a predictive bound that keeps a share of the
+shop's law, ADR 0039). Such a record comes without a receipt count and is taken as it
+is; a record that states its count (``records.DEFAULT_PRIOR``, the rule before) is
+shrunk here (``shrunk``).
 """
 
 from __future__ import annotations

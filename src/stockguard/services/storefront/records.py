@@ -3,9 +3,10 @@
 Each open purchase order is promised from ITS supplier's observed receipts (days late
 = first receipt day - the PO's expected day, one value per PO line), in a three-level
 hierarchy: the wide default lateness, the shop's law, the supplier's own receipts.
+The product's method is ``PREDICTIVE_SHOP`` (ADR 0039, below), built on these two.
 
-**The product's method, ``HIERARCHICAL``** (ADR 0029): two levels of shrinkage, each by
-``POOLED_WEIGHT`` = 20 pseudo-receipts (a-priori, 1 / (1 - 0.95)):
+**``HIERARCHICAL``** (ADR 0029, the product's method before ADR 0039): two levels of
+shrinkage, each by ``POOLED_WEIGHT`` = 20 pseudo-receipts (a-priori, 1 / (1 - 0.95)):
 
 * the shop's law: the pooled record of every receipt shrunk towards the wide default,
   **counted in suppliers**: ``g = (S * pooled + 20 * default) / (S + 20)`` with ``S`` the
@@ -38,8 +39,12 @@ promised from its newer receipts.
 receipts or more mixed with the wide default at the share ``HIERARCHICAL`` gives the
 wide default in that supplier's law, ``d_s = 20 / (n + 20) * 20 / (S + 20)``: the
 predictive bound drops the shop's shape, the insurance against receipts unlike the
-record (a shop whose suppliers all turn late together) stays. **``PREDICTIVE_SHOP``**:
-the same share given to the shop's law ``g`` instead of the wide default.
+record (a shop whose suppliers all turn late together) stays. **``PREDICTIVE_SHOP``**, the
+product's method: the same share given to the shop's law ``g`` instead of the wide
+default (what an unseen supplier of this shop does), ``(1 - d_s) B_s + d_s g`` with
+``B_s`` ``PREDICTIVE_HALVES``'s law; a supplier with fewer receipts and one without
+receipts keep ``HIERARCHICAL``'s laws. It passed ADR 0039's rule on the development
+seeds and the held-out window.
 
 **``DEFAULT_PRIOR``** (the product's method before ADR 0029, kept to compare with
 ``benchmarks/promise_calibration.py --records default-prior``): a supplier's own record
@@ -83,10 +88,9 @@ DEFAULT_PRIOR = "default-prior"
 
 HIERARCHICAL = "hierarchical"
 """Every supplier shrunk towards the shop's law, the shop's law towards the wide
-default counted in suppliers (module docstring): the product's method (ADR 0029)."""
+default counted in suppliers (module docstring): the product's method from ADR 0029
+to ADR 0039."""
 
-PRODUCT_METHOD = HIERARCHICAL
-"""The method the storefront, the pre-orders and the benchmark's headline use."""
 
 RECENT = "recent"
 """``HIERARCHICAL`` with receipts weighted by recency (module docstring, ADR 0032)."""
@@ -116,6 +120,10 @@ at ``HIERARCHICAL``'s share of it (ADR 0039, module docstring)."""
 PREDICTIVE_SHOP = "predictive-shop"
 """``PREDICTIVE_HALVES`` with a record of 19 receipts or more mixed with the shop's law at
 ``HIERARCHICAL``'s share of the wide default (ADR 0039)."""
+
+PRODUCT_METHOD = PREDICTIVE_SHOP
+"""The method the storefront, the pre-orders and the benchmark's headline use (ADR 0039;
+``HIERARCHICAL`` before, ADR 0029)."""
 
 METHODS = (
     HIERARCHICAL,
@@ -223,20 +231,21 @@ def supplier_records(
 ) -> SupplierRecords:
     """``SupplierRecords`` of ``delays`` (supplier -> days late of each receipt):
 
-    own_s(d)   = #{receipts of s, d late} / n_s                 when n_s >= min_receipts
-    pooled(d)  = #{receipts, d late} / N
-    short_s(d) = (n_s own_s(d) + w pooled(d)) / (n_s + w)      when 0 < n_s < min_receipts
+        own_s(d)   = #{receipts of s, d late} / n_s                 when n_s >= min_receipts
+        pooled(d)  = #{receipts, d late} / N
+        short_s(d) = (n_s own_s(d) + w pooled(d)) / (n_s + w)      when 0 < n_s < min_receipts
 
-    with ``w = POOLED_WEIGHT``. Example: 5 receipts all on time beside a pooled record
-    with 10% at 20 days late: short = (5 x [0: 1] + 20 x [0: 0.9, 20: 0.1]) / 25
-    = [0: 0.92, 20: 0.08].
+        with ``w = POOLED_WEIGHT``. Example: 5 receipts all on time beside a pooled record
+        with 10% at 20 days late: short = (5 x [0: 1] + 20 x [0: 0.9, 20: 0.1]) / 25
+        = [0: 0.92, 20: 0.08].
 
-    That is ``method=DEFAULT_PRIOR``; the product's ``HIERARCHICAL`` makes the two-level
-    laws of ``hierarchical_records`` instead (every supplier in ``short``, towards
-    ``default``, the wide default lateness pmf; ``min_receipts`` plays no part);
-    ``RECENT`` the same laws with each receipt weighted by its age (``ages``: supplier
-    -> days from each receipt to the day of the promise, in the order of ``delays``;
-    negative ages count as 0; None: every weight 1), ``recency_weights``.
+        That is ``method=DEFAULT_PRIOR``; ``HIERARCHICAL`` (the product's ``PREDICTIVE_SHOP``
+    starts from it) makes the two-level
+        laws of ``hierarchical_records`` instead (every supplier in ``short``, towards
+        ``default``, the wide default lateness pmf; ``min_receipts`` plays no part);
+        ``RECENT`` the same laws with each receipt weighted by its age (``ages``: supplier
+        -> days from each receipt to the day of the promise, in the order of ``delays``;
+        negative ages count as 0; None: every weight 1), ``recency_weights``.
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
