@@ -42,3 +42,11 @@ def test_a_token_expires_and_another_secret_does_not_verify() -> None:
         ct.identify(None, token, NOW)
     with pytest.raises(ValueError, match="timezone-aware"):
         ct.sign(SECRET, "C-1042", datetime(2026, 11, 25, 10, 0))  # noqa: DTZ001 - on purpose
+
+
+def test_a_second_spelling_of_the_customer_part_is_refused() -> None:
+    token = ct.sign(SECRET, "0", NOW + timedelta(minutes=5))
+    encoded, rest = token.split(".", 1)
+    assert encoded == "MA"  # "0" is 6 bits + 2 bits; the last 4 bits of "A" are padding
+    with pytest.raises(ct.ForgedCustomerToken):
+        ct.verify(SECRET, f"MB.{rest}", NOW)

@@ -92,6 +92,8 @@ def _customer_id(encoded: str) -> str | None:
         customer = raw.decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+    if _b64(raw) != encoded:  # base64 ignores a last character's low bits: one spelling only
+        return None
     return customer if 0 < len(customer) <= MAX_CUSTOMER_ID_LENGTH else None
 
 
