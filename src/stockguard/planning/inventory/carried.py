@@ -54,8 +54,14 @@ tail (Online Retail's), are not carried:
     G(k)      = phi(k) - k (1 - Phi(k))      (standard normal loss function)
 
 capped at ``ES_X(y)``: what is carried is part of ``X``'s own tail beyond ``y``. Where
-``sigma_Z = 0`` it equals ``ES(s)``. Example: ``sigma_Z = 100``, ``y - E[X] = 100``:
-``G(1) = 0.0833``, ``C_LT = 8.33`` units (if ``ES_X(y)`` is larger).
+``sigma_Z = 0`` it equals ``ES(s)``. Development window (ADR 0035): M5's gap 1.84 ->
+1.44, car parts' and Online Retail's unchanged (1.72, 1.00); adopted, a replenishment
+run's default (``services.replenishment.compute.Parameters.carried_shortage``).
+Example: ``sigma_Z = 100``, ``y - E[X] = 100``: ``G(1) = 0.0833``, ``C_LT = 8.33``
+units (if ``ES_X(y)`` is larger). Uncapped, its slope in ``s`` is ``-(1 - F_X(s)) + (1 -
+Phi((s + Q + E[U] - E[X]) / sigma_Z))``, <= 0 wherever ``P(X > s) >= P(Z > s + Q + E[U] -
+E[X])`` (the normal term's threshold lies a lot higher); not proved for every row, so
+the bisection below is only certain to return an ``s`` that meets the equation.
 
 ``ES_net`` is non-increasing in ``s`` (its slope is ``-(F(s + Q + E[U]) - F(s))``), so
 the smallest whole ``s`` meeting it comes from the same bisection as ``ES`` alone
@@ -66,13 +72,15 @@ the smallest whole ``s`` meeting it comes from the same bisection as ``ES`` alon
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 import numpy as np
 
-from stockguard.planning.inventory._arrays import FloatArray
+from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
 from stockguard.planning.inventory.discrete import (
+    _TIE_TOLERANCE,
     negative_binomial_expected_shortage,
     poisson_expected_shortage,
     smallest_whole_with_shortage_at_most,
@@ -105,6 +113,7 @@ def net_shortage_reorder_point(
     floor_at_mean: bool = True,
     base_std: Any = None,
     late_lots_std: Any = None,
+    plain: Any = None,
 ) -> FloatArray:
     """Smallest whole ``s`` with ``ES(s) - ES(s + lot) <= (1 - target) lot`` per row.
 
@@ -122,6 +131,17 @@ def net_shortage_reorder_point(
         base_std: (n,) ``sigma_X0`` <= ``std``, units; None: all of ``ES_X`` is carried.
         late_lots_std: (n,) ``sigma_Z = d sigma_LT,eff`` >= 0, units; not with
             ``base_std``.
+        plain: (n,) the reorder point of ``ES_X`` alone (the product's before netting,
+            with the same ``floor_at_mean``), for speed, with ``late_lots_std`` only.
+            ``C_LT >= 0``, so the net equation's whole ``s`` is at most the plain
+            one's: a row is settled without a search where ``ES_net`` at the whole part
+            of ``plain`` meets the target and (``plain`` above ``E[X]``) one unit below
+            it does not (then ``s`` is ``plain``), or where ``plain`` is the floor
+            ``E[X]`` and ``ES_net(floor(E[X]))`` meets it (then ``s`` is ``E[X]``);
+            the others, and rows whose ``ES_net`` meets the target at
+            ``floor(E[X])`` below an ``s`` that does not (not non-increasing), are
+            searched. The same ``s`` as without it wherever ``ES_net`` is
+            non-increasing.
 
     Returns: (n,) ``s``, units.
 
@@ -138,52 +158,144 @@ def net_shortage_reorder_point(
         raise ValueError("mean, std, lot, target: expected one value per row each")
     if np.any(~(mu >= 0)) or np.any(~(sigma >= 0)) or np.any(~(size > 0)):
         raise ValueError("mean, std: expected >= 0; lot: expected > 0")
-    es = _shortage(mu, sigma)
-    if late_lots_std is not None:
-        if base_std is not None:
-            raise ValueError("base_std, late_lots_std: give one of them, not both")
-        net = _late_lots_net(es, mu, size, late_lots_std)
-    elif base_std is None:
-
-        def net(rows: Any, s: FloatArray) -> FloatArray:
-            return es(rows, s) - es(rows, s + size[rows])
-
-    else:
-        base = np.asarray(base_std, dtype=np.float64).reshape(-1)
-        if base.shape != mu.shape or np.any(~(base >= 0)):
-            raise ValueError("base_std: expected one value >= 0 per row")
-        es_base = _shortage(mu, np.minimum(base, sigma))
-
-        def net(rows: Any, s: FloatArray) -> FloatArray:
-            top = s + size[rows]
-            return es(rows, s) - es(rows, top) + es_base(rows, top)
-
+    net = _net_shortage(mu, sigma, size, base_std, late_lots_std)
     over = (sigma**2 > mu * (1.0 + _POISSON_TOLERANCE)) & (mu > 0.0)
     spread = np.where(over, sigma, np.sqrt(mu)) * (sigma > 0)
-    s = smallest_whole_with_shortage_at_most(net, mean=mu, std=spread, target=(1.0 - level) * size)
-    s = np.where(spread > 0, s, mu)
+    allowed = (1.0 - level) * size
+    s = np.array(mu)
+    search = np.flatnonzero(spread > 0)
+    if plain is not None and late_lots_std is not None:
+        parts = _late_lots_net(_shortage(mu, sigma), mu, size, late_lots_std)
+        known = _settled_by_plain(parts, allowed, plain, floor_at_mean, search)
+        s[search[known[0]]] = known[1]
+        search = search[~known[0]]
+    if search.size:
+
+        def net_of_search(rows: Any, y: FloatArray) -> FloatArray:
+            return net(search[rows], y)
+
+        s[search] = smallest_whole_with_shortage_at_most(
+            net_of_search, mean=mu[search], std=spread[search], target=allowed[search]
+        )
     if floor_at_mean:
         s = np.maximum(s, mu)
     return np.asarray(np.maximum(s, 0.0), dtype=np.float64)
 
 
+def _net_shortage(
+    mu: FloatArray, sigma: FloatArray, size: FloatArray, base_std: Any, late_lots_std: Any
+) -> Callable[[Any, FloatArray], FloatArray]:
+    """``(rows, s) -> ES_net(s)`` of the candidate the arguments name (module docstring):
+    ``late_lots_std`` LATE_LOTS, ``base_std`` LEAD_TIME, neither ALL."""
+    es = _shortage(mu, sigma)
+    if late_lots_std is not None:
+        if base_std is not None:
+            raise ValueError("base_std, late_lots_std: give one of them, not both")
+        return _late_lots_net(es, mu, size, late_lots_std).net
+    if base_std is None:
+
+        def net(rows: Any, s: FloatArray) -> FloatArray:
+            return es(rows, s) - es(rows, s + size[rows])
+
+        return net
+    base = np.asarray(base_std, dtype=np.float64).reshape(-1)
+    if base.shape != mu.shape or np.any(~(base >= 0)):
+        raise ValueError("base_std: expected one value >= 0 per row")
+    es_base = _shortage(mu, np.minimum(base, sigma))
+
+    def net_lead_time(rows: Any, s: FloatArray) -> FloatArray:
+        top = s + size[rows]
+        return es(rows, s) - es(rows, top) + es_base(rows, top)
+
+    return net_lead_time
+
+
+def _settled_by_plain(
+    late_lots: _LateLots,
+    allowed: FloatArray,
+    plain: Any,
+    floor_at_mean: bool,
+    rows: IntArray,
+) -> tuple[BoolArray, FloatArray]:
+    """Which of ``rows`` the plain reorder point settles and their ``s``
+    (``net_shortage_reorder_point``'s ``plain``); the tie tolerance is the search's.
+
+    For speed ``ES_net`` is evaluated in full only where its bounds do not decide:
+    ``ES_net(y) <= ES_X(y)`` and ``ES_net(y) >= ES_X(y) - c(y + lot)`` with ``c`` the
+    uncapped normal part (cheap), and ``ES_X(floor(E[X])) >= ES_X(plain - 1)``."""
+    mu = late_lots.mu
+    given = np.asarray(plain, dtype=np.float64).reshape(-1)[rows]
+    limit = allowed[rows] + _TIE_TOLERANCE * np.maximum(np.abs(allowed[rows]), 1.0)
+    lowest = np.floor(mu[rows])
+    on_floor = floor_at_mean & (given <= mu[rows])
+    whole = np.where(on_floor, lowest, np.floor(given + 1e-9))
+    meets = late_lots.es(rows, whole) <= limit
+    late_lots.decide(meets, rows, whole, limit, below=False)
+    # rows above the floor: s = plain when one unit less does not meet the target
+    # and ES_net does not meet it at floor(E[X]) either (else: not non-increasing)
+    pick = np.flatnonzero(~on_floor & meets)
+    lower = whole[pick] - 1.0
+    es_lower = late_lots.es(rows[pick], lower)
+    below = es_lower - late_lots.bound(rows[pick], lower) > limit[pick]
+    late_lots.decide(below, rows[pick], lower, limit[pick], below=True)
+    clear = below & ~(lower > lowest[pick])
+    far = below & (lower > lowest[pick])
+    clear[far] = (
+        es_lower[far] - late_lots.bound(rows[pick][far], lowest[pick][far]) > limit[pick][far]
+    )
+    unsure = np.flatnonzero(far & ~clear)
+    clear[unsure] = late_lots.net(rows[pick][unsure], lowest[pick][unsure]) > limit[pick][unsure]
+    settled = on_floor & meets
+    settled[pick] = clear
+    return settled, np.where(on_floor, mu[rows], whole)[settled]
+
+
+@dataclass(frozen=True, slots=True)
+class _LateLots:
+    """``ES_X``, the uncapped normal part ``c`` and ``ES_net`` of ``LATE_LOTS`` (module
+    docstring), each ``(rows, s) -> (len(rows),)`` units; arrays (n,)."""
+
+    es: Callable[[Any, FloatArray], FloatArray]
+    mu: FloatArray
+    size: FloatArray
+    sigma_z: FloatArray
+
+    def bound(self, rows: Any, s: FloatArray) -> FloatArray:
+        """``c(s + lot) = sigma_Z G((s + lot - E[X]) / sigma_Z)`` (0 where ``sigma_Z = 0``)."""
+        top = s + self.size[rows]
+        spread = self.sigma_z[rows]
+        safe = np.where(spread > 0, spread, 1.0)
+        return np.asarray(
+            np.where(spread > 0, spread * normal_loss((top - self.mu[rows]) / safe), 0.0),
+            dtype=np.float64,
+        )
+
+    def net(self, rows: Any, s: FloatArray) -> FloatArray:
+        """``ES_X(s) - min(c(s + lot), ES_X(s + lot))``."""
+        tail = self.es(rows, s + self.size[rows])
+        return np.asarray(
+            self.es(rows, s) - np.minimum(self.bound(rows, s), tail), dtype=np.float64
+        )
+
+    def decide(
+        self, found: BoolArray, rows: Any, s: FloatArray, limit: FloatArray, *, below: bool
+    ) -> None:
+        """Where ``found`` (meets, or with ``below`` is over the target, from a bound) is
+        False, settle it from ``ES_net`` itself, in place."""
+        unsure = np.flatnonzero(~found)
+        if unsure.size:
+            value = self.net(rows[unsure], s[unsure])
+            found[unsure] = value > limit[unsure] if below else value <= limit[unsure]
+
+
 def _late_lots_net(
     es: Callable[[Any, FloatArray], FloatArray], mu: FloatArray, size: FloatArray, late: Any
-) -> Callable[[Any, FloatArray], FloatArray]:
-    """``(rows, s) -> ES_X(s) - C_LT(s + lot)`` (module docstring, ``LATE_LOTS``)."""
+) -> _LateLots:
+    """``LATE_LOTS``'s parts (module docstring); ``late`` (n,) ``sigma_Z`` >= 0."""
     sigma_z = np.asarray(late, dtype=np.float64).reshape(-1)
     if sigma_z.shape != mu.shape or np.any(~(sigma_z >= 0)):
         raise ValueError("late_lots_std: expected one value >= 0 per row")
-
-    def net(rows: Any, s: FloatArray) -> FloatArray:
-        top = s + size[rows]
-        tail = es(rows, top)
-        spread = sigma_z[rows]
-        safe = np.where(spread > 0, spread, 1.0)
-        carried_part = np.where(spread > 0, spread * normal_loss((top - mu[rows]) / safe), 0.0)
-        return np.asarray(es(rows, s) - np.minimum(carried_part, tail), dtype=np.float64)
-
-    return net
+    return _LateLots(es=es, mu=mu, size=size, sigma_z=sigma_z)
 
 
 def _shortage(mu: FloatArray, sigma: FloatArray) -> Callable[[Any, FloatArray], FloatArray]:

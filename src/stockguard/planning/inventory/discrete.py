@@ -55,13 +55,19 @@ RowFunction = Callable[[Any, FloatArray], FloatArray]
 def poisson_expected_shortage(*, mean: Any, reorder_point: Any) -> FloatArray:
     """``E[(D - s)^+]`` for ``D ~ Poisson(mean)``, units; broadcast shapes.
 
-    Equation: ``(mu - s)(1 - F(s)) + mu p(s)`` for ``s >= 0`` and ``mu - s`` below 0.
+    Equation: ``(mu - s)(1 - F(k)) + mu p(k)``, ``k = floor(s)``, for ``s >= 0`` and
+    ``mu - s`` below 0 (``E[D; D >= k + 1] = mu P(D >= k)``); a whole ``s`` is ``k``.
+    With ``p(s)`` in place of ``p(k)`` a fractional ``s`` read ``p = 0`` and gave a
+    value below the true one, even negative (``carried`` evaluates ``ES`` at ``s + Q +
+    E[U]``; ADR 0035).
 
-    Example: mu = 2, s = 3: (2 - 3) * 0.142877 + 2 * 0.180447 = 0.218017.
+    Example: mu = 2, s = 3: (2 - 3) * 0.142877 + 2 * 0.180447 = 0.218017; s = 3.5:
+    (2 - 3.5) * 0.142877 + 2 * 0.180447 = 0.146579 (between ES(3) and ES(4) = 0.075141).
     """
     mu = np.asarray(mean, dtype=np.float64)
     s = np.asarray(reorder_point, dtype=np.float64)
-    shortage = (mu - s) * stats.poisson.sf(s, mu) + mu * stats.poisson.pmf(s, mu)
+    whole = np.floor(s)
+    shortage = (mu - s) * stats.poisson.sf(s, mu) + mu * stats.poisson.pmf(whole, mu)
     return np.asarray(np.where(s < 0, mu - s, shortage), dtype=np.float64)
 
 

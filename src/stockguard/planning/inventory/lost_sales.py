@@ -96,8 +96,9 @@ lump shape (``shape_group`` learns it from the rows, ``shape`` takes it given), 
 of about one period and for lumps a short history misses. A replenishment run passes
 the common shape by default since ADR 0028 (``services.replenishment.compute``).
 ``carried_shortage`` nets out of the cycle's ``ES(s)`` what the cycle before counted
-(``carried``; ADR 0031's two candidates for M5's overshoot, both refused, off, and ADR
-0035's late lots alone).
+(``carried``; ADR 0031's two candidates for M5's overshoot, both refused, and ADR
+0035's late lots alone, which a replenishment run passes by default; here the default
+is none).
 """
 
 from __future__ import annotations
@@ -562,6 +563,7 @@ def _carried_reorder_point(
         floor_at_mean=floor_at_mean,
         base_std=base[rows] if mode is carried.Carried.LEAD_TIME else None,
         late_lots_std=late[rows] if mode is carried.Carried.LATE_LOTS else None,
+        plain=reorder_point[rows] if mode is carried.Carried.LATE_LOTS else None,
     )
     return result
 

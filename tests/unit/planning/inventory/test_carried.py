@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from stockguard.planning.inventory import carried, lost_sales, policies
+from stockguard.planning.inventory import carried, discrete, lost_sales, policies
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
 
@@ -165,3 +165,49 @@ def test_the_late_lots_and_the_base_std_are_not_given_together() -> None:
             base_std=[20.0],
             late_lots_std=[20.0],
         )
+
+
+def test_the_plain_reorder_point_settles_rows_without_changing_any() -> None:
+    rng = np.random.default_rng(11)
+    n = 4_000
+    mean = rng.gamma(0.7, 20.0, n)
+    std = np.sqrt(mean) * rng.uniform(0.3, 8.0, n)
+    # row 0: ES_net dips under the target at s = 0 and rises again (not non-increasing)
+    mean[0], std[0] = 0.29343771009114333, 2.720143762491932
+    lot = rng.gamma(1.0, 20.0, n) + 0.5
+    lot[0] = 1.4504682276527188
+    target = lost_sales.lost_sales_target(rng.choice([0.9, 0.95, 0.98], n))
+    target[0] = lost_sales.lost_sales_target(0.9)  # plain s 6, ES_net(5) over, ES_net(0) not
+    late = std * rng.uniform(0.0, 1.0, n)
+    late[0] = std[0]
+    for floor in (True, False):
+        args = {"mean": mean, "std": std, "lot": lot, "target": target, "late_lots_std": late}
+        plain = carried.net_shortage_reorder_point(
+            **{**args, "late_lots_std": np.zeros(n)}, floor_at_mean=floor
+        )
+        searched = carried.net_shortage_reorder_point(**args, floor_at_mean=floor)
+        settled = carried.net_shortage_reorder_point(**args, floor_at_mean=floor, plain=plain)
+        np.testing.assert_array_equal(settled, searched)
+        assert np.all(settled <= np.maximum(plain, 0.0))
+
+
+@pytest.mark.parametrize("point", [0.0, 3.0, 3.5, 7.25, 12.9])
+def test_the_poisson_shortage_between_whole_units_is_the_direct_sum(point: float) -> None:
+    x = np.arange(0, 400)
+    direct = float(np.sum(np.maximum(x - point, 0.0) * stats.poisson.pmf(x, 6.0)))
+    found = float(discrete.poisson_expected_shortage(mean=6.0, reorder_point=point))
+    assert found == pytest.approx(direct, rel=1e-12, abs=1e-14)
+
+
+def test_the_late_lots_never_raise_s_above_the_plain_equation_on_poisson_rows() -> None:
+    # Var[X] < E[X]: the Poisson reading; the cap ES_X(s + lot) is read between units
+    mean, std, lot = [1.4065016718777346], [0.8740020549513884], [0.924281848673407]
+    for fill in (0.9, 0.95, 0.98):
+        target = lost_sales.lost_sales_target([fill])
+        plain, late = (
+            carried.net_shortage_reorder_point(
+                mean=mean, std=std, lot=lot, target=target, late_lots_std=[spread]
+            )
+            for spread in (0.0, 0.21987028793200525)
+        )
+        assert late[0] <= plain[0]
