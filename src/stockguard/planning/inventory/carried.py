@@ -307,10 +307,14 @@ def _shortage(mu: FloatArray, sigma: FloatArray) -> Callable[[Any, FloatArray], 
     r = np.where(over, mu**2 / np.where(over, variance - mu, 1.0), 1.0)
 
     def es(rows: Any, s: FloatArray) -> FloatArray:
-        nb = negative_binomial_expected_shortage(
-            successes=r[rows], probability=p[rows], reorder_point=s
+        index = np.arange(mu.size)[rows]
+        point = np.broadcast_to(np.asarray(s, dtype=np.float64), index.shape)
+        value = np.empty(index.shape)
+        nb = over[index]  # each kernel on its own rows only (the same values)
+        value[nb] = negative_binomial_expected_shortage(
+            successes=r[index[nb]], probability=p[index[nb]], reorder_point=point[nb]
         )
-        poisson = poisson_expected_shortage(mean=mu[rows], reorder_point=s)
-        return np.asarray(np.where(over[rows], nb, poisson), dtype=np.float64)
+        value[~nb] = poisson_expected_shortage(mean=mu[index[~nb]], reorder_point=point[~nb])
+        return value
 
     return es
