@@ -114,6 +114,10 @@ class SkuDays:
         day: the replay day ``t`` of the prediction; settled_day: the day ``r`` its next
             receipt arrived, from which the outcome is known (the prequential
             recalibration of ``risk_calibration`` only fits on rows with ``r <= t``).
+        outcome_day: the day from which the outcome is known at the earliest
+            (``outcome_days``, ADR 0040): the day after the first day ``d`` on which the
+            demand since ``t`` exceeded ``a`` (a stock-out, certain from then on), else
+            ``r``; never after ``settled_day``.
         dropped_censored_outcome: SKU-days left out because their outcome window holds
             a day of the real store's stock-outs (``real_stockout_days``).
         pooled_share: share of the SKU-days after the warm-up whose rate was pooled or
@@ -139,6 +143,7 @@ class SkuDays:
     settled_day: IntArray
     mixed_days_only: FloatArray
     sku: IntArray
+    outcome_day: IntArray
     dropped_censored_outcome: int = 0
     pooled_share: float = 0.0
 
@@ -752,6 +757,30 @@ def _floored_by_sales(
     return floored_variance(sigma2, observed)
 
 
+def outcome_days(cumulative: FloatArray, on_hand: FloatArray, end: IntArray) -> IntArray:
+    """(n_sku, n_days) day from which each SKU-day's outcome is known (ADR 0040).
+
+    ``cumulative`` (n_sku, n_days + 1): demand before each day, ``C[j] = sum_{d < j} x_d``
+    (units); ``on_hand`` (n_sku, n_days): ``a`` at the end of day ``t`` (units); ``end``
+    (n_sku, n_days): the next receipt's day ``r`` (``n_days`` without one). A SKU-day stocks
+    out on the first day ``d`` with ``C[d + 1] - C[t + 1] > a``; from the next day on its
+    outcome is 1 whatever the receipt does, as a receipt's row is known on the day ``r``
+    from the demand through ``r - 1``. Equation: ``min(r, j)`` with
+    ``j = min {j > t : C[j] > C[t + 1] + a}`` (``C`` is nondecreasing, so ``j`` is a
+    sorted search); ``j <= r`` exactly when the row stocked out.
+
+    Example: ``a = 3``, demand 2, 1, 1 on days ``t + 1 .. t + 3`` and the receipt on
+    ``t + 5``: ``C - C[t + 1]`` reads 2, 3, 4 after those days, above 3 first after day
+    ``t + 3``, so the outcome is known on ``t + 4``, a day before the receipt.
+    """
+    n_sku, n_days = on_hand.shape
+    found = np.empty((n_sku, n_days), dtype=np.int64)
+    for i in range(n_sku):
+        threshold = cumulative[i, 1:] + on_hand[i] + 1e-9
+        found[i] = np.searchsorted(cumulative[i], threshold, side="right")
+    return np.minimum(found, end).astype(np.int64)
+
+
 def sku_days(
     scenario: sim.Scenario,
     paths: sim.ReplayPaths,
@@ -888,6 +917,7 @@ def sku_days(
         settled_day=end[keep].astype(np.int64),
         mixed_days_only=days_only[keep],
         sku=np.broadcast_to(np.arange(n_sku)[:, None], (n_sku, n_days))[keep].astype(np.int64),
+        outcome_day=outcome_days(cumulative, paths.on_hand, end)[keep],
         dropped_censored_outcome=int((censored & counted & ~already_out).sum()),
         pooled_share=pooled_share,
     )

@@ -118,7 +118,7 @@ anchoring the top end only scored about the same).
         [--rate-ratio prequential|pre-window|off] [--pooled-rates on|off]
         [--pooled-variance dispersion|predictive] [--spread observed|forecast]
         [--no-order replay|known-wait|undershoot] [--order-state-maps on|off]
-        [--dump-rows DIR] [--output FILE]
+        [--settle stockout|receipt] [--dump-rows DIR] [--output FILE]
 
 SKU-days with nothing on order are read as the product reads them, by default since ADR
 0033 (``--no-order known-wait``: the wait's units known, ``P(D(L - 1) > s)``; ``ceil(s)``
@@ -137,6 +137,13 @@ state's map. It failed the development seeds' rule (mean 6.83 -> 6.70, worst 7.8
 calibrate`` stores the pooled map alone (its wiring per state is in the history at
 commit 2a2e2f1).
 
+``--settle stockout`` (ADR 0040; the default follows ``calibration.SETTLE_ON_STOCKOUT``,
+the product's): a SKU-day enters the prequential map's fit from the earlier of its next
+receipt's day and the day after its stock ran out before that receipt
+(``risk_replay.outcome_days``: a stock-out is certain from the day it happens);
+``--settle receipt``: from its next receipt's day alone. The 28-day age filter is the
+same either way.
+
 Keys of benchmarks/results/risk_calibration.json: ``max_bin_gap_points`` (pooled,
 stockguard, headline seed), ``max_bin_gap_points_worst_seed`` and ``worst_seed``,
 ``max_bin_gap_points_mean_over_seeds``, ``seeds`` (one line per seed: the max gaps of
@@ -144,7 +151,7 @@ every model, to the centre, per data set to the mean and to the centre, Brier),
 ``max_bin_gap_to_centre_points`` (and ``_worst_seed``; ``issue_target_key`` names it as
 the issue's target), ``rate_ratio`` (prequential, pre-window or off) and
 ``pooled_rates`` (on or off), ``pooled_variance``, ``spread`` (observed or forecast),
-``no_order``, ``order_state_maps`` (on or off),
+``no_order``, ``order_state_maps`` (on or off), ``settle`` (stockout or receipt),
 ``datasets.<name>.pooled_share``
 (share of the SKU-days after the warm-up read with a pooled or launch rate),
 ``datasets.<name>.rate_ratio`` (prequential: ``first_refit`` and ``last_refit`` with
@@ -484,14 +491,21 @@ def prequential(
 
 
 def predictions(
-    rows: risk_replay.SkuDays, min_settled: int, by_order_state: bool = False
+    rows: risk_replay.SkuDays,
+    min_settled: int,
+    by_order_state: bool = False,
+    settle_on_stockout: bool = False,
 ) -> tuple[dict[str, Any], int]:
+    """Each model's (n,) probability of the SKU-days; stockguard's through the
+    prequential map, whose fit reads a row from its receipt's day or, with
+    ``settle_on_stockout`` (ADR 0040), from the day its outcome is known at the earliest
+    (``SkuDays.outcome_day``). Returns them and the SKU-days a fitted map was applied to."""
     raw = np.where(rows.available <= 0, 1.0, rows.mixed)
     recalibrated, mapped = prequential(
         raw,
         rows.stocked_out.astype(np.float64),
         rows.day,
-        rows.settled_day,
+        rows.outcome_day if settle_on_stockout else rows.settled_day,
         min_settled,
         rows.open_order if by_order_state else None,
     )
@@ -685,6 +699,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="settled SKU-days the recalibration map needs (identity before)",
     )
     parser.add_argument(
+        "--settle",
+        choices=("stockout", "receipt"),
+        default="stockout" if calibration.SETTLE_ON_STOCKOUT else "receipt",
+        help="stockout: a SKU-day enters the recalibration map's fit from the earlier of its "
+        "next receipt's day and the day after its stock ran out (ADR 0040); receipt: from "
+        "its next receipt's day alone. Default: the product's (calibration.SETTLE_ON_STOCKOUT)",
+    )
+    parser.add_argument(
         "--order-state-maps",
         choices=("on", "off"),
         default="on" if calibration.BY_ORDER_STATE else "off",
@@ -786,7 +808,9 @@ def run_seed(
     for index, key in enumerate(args.datasets):
         begun = time.perf_counter()
         data, rows, result, lead, drift, ratio = replay_rows(key, args.data_dir, delays, seed_args)
-        predicted, mapped = predictions(rows, args.min_settled, args.order_state_maps == "on")
+        predicted, mapped = predictions(
+            rows, args.min_settled, args.order_state_maps == "on", args.settle == "stockout"
+        )
         if show and args.dump_rows is not None:
             dump_rows(args.dump_rows, key, rows, predicted)
         cluster = episodes(rows, index)
@@ -958,6 +982,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "spread": args.spread,
         "no_order": args.no_order,
         "order_state_maps": args.order_state_maps,
+        "settle": args.settle,
         "max_bin_gap_points_worst_seed": worst["max_bin_gap_points"],
         "worst_seed": worst["seed"],
         "max_bin_gap_points_mean_over_seeds": float(

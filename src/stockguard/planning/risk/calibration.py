@@ -67,6 +67,13 @@ SETTLE_AGE_DAYS = 28
 settles when its receipt arrives, so the young settled ones are those whose receipt
 came soon (fewer stock-outs), a biased sample; after 28 days almost all are settled."""
 
+SETTLE_ON_STOCKOUT = False
+"""Whether a prediction settles on the earlier of its next receipt and the day its stock
+ran out before that receipt (ADR 0040: a stock-out's outcome is certain from the day it
+happens, so waiting for the receipt leaves known positives out of the map's fit), or on
+its next receipt alone. Read by the calibration benchmark's headline (``--settle``);
+ADR 0040 decides it on the development seeds."""
+
 BY_ORDER_STATE = False
 """Whether the calibration benchmark's headline (``--order-state-maps``) fits a map per
 order state (``fit_by_order_state``) or the pooled map alone. ADR 0034: the maps per state
