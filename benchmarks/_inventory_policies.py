@@ -40,7 +40,7 @@ from stockguard.planning import simulation as sim
 from stockguard.planning.forecasting import censoring, leadtime
 from stockguard.planning.forecasting.auto import AutoForecaster
 from stockguard.planning.forecasting.lower_bound import DEFAULT_WINDOW, emptying_day_demand
-from stockguard.planning.inventory import censored, lost_sales, policies
+from stockguard.planning.inventory import censored, lost_sales, policies, pooled_rate
 from stockguard.planning.inventory.kinds import PolicyKind
 from stockguard.planning.inventory.lost_sales import FillRateModel
 from stockguard.planning.inventory.safety_stock import ServiceMeasure
@@ -208,6 +208,9 @@ class StockguardPolicy:
     forecast in ``X`` and in the lot; False: the forecast for every SKU."""
     group: npt.NDArray[np.int64] | None = None
     """(n,) group of each SKU for ``pooled_rates`` (None: one group)."""
+    launch: int = int(pooled_rate.LAUNCH_DEFAULT)
+    """The never-sold SKUs' launch estimator, a ``pooled_rate.Launch``: 0 (HALVES, ADR
+    0018's) or 1 (COHORT, every origin's never-sold cohort, ADR 0041)."""
     pooled_share: list[float] = field(default_factory=list)
     """Share of SKUs on a pooled or launch rate at each plan (``pooled_rates``)."""
     lot_undershoot: bool = False
@@ -277,6 +280,7 @@ class StockguardPolicy:
                 sales_history=recent,
                 group=group,
                 lead_time_mean=np.full(n_sku, lead_mean),
+                launch=pooled_rate.Launch(self.launch),
             )
             mean, std, terms = pooled.daily_mean, pooled.daily_std, pooled.terms
             self.pooled_share.append(float(np.mean(pooled.rates.source > 0)))

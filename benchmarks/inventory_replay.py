@@ -128,7 +128,7 @@ from _inventory_calibration import Choice, calibrate
 from _inventory_policies import MovingAverageMinMax, StockguardPolicy, forecaster_fit, run
 from _inventory_report import Point, measure, print_calibration, print_data_set, print_summary
 from stockguard.planning import simulation as sim
-from stockguard.planning.inventory import lost_sales
+from stockguard.planning.inventory import lost_sales, pooled_rate
 from stockguard.planning.inventory.lost_sales import FillRateModel
 
 FloatArray = npt.NDArray[np.float64]
@@ -204,6 +204,10 @@ class Settings:
             candidates; ``--cycle-shortage carried`` ALL, ``carried-lead-time``
             LEAD_TIME; ADR 0035's ``carried-late-lots`` LATE_LOTS, the product's since
             ADR 0035, the default) instead of ``ES(s)`` (``own``, 0, the rule before).
+        launch: the never-sold SKUs' launch estimator, a ``pooled_rate.Launch``
+            (``--launch-rate halves``: ADR 0018's first-half silent SKUs; ``cohort``:
+            every origin's never-sold cohort over the lead time plus one review, ADR
+            0041); the default follows ``pooled_rate.LAUNCH_DEFAULT``.
     """
 
     window: int
@@ -222,6 +226,7 @@ class Settings:
     lot_undershoot: bool = False
     common_shape: bool = True
     carried_shortage: int = 3
+    launch: int = int(pooled_rate.LAUNCH_DEFAULT)
 
     @property
     def fitted_horizon(self) -> int:
@@ -231,6 +236,9 @@ class Settings:
 
 CYCLE_SHORTAGE = {"own": 0, "carried": 1, "carried-lead-time": 2, "carried-late-lots": 3}
 """``--cycle-shortage`` -> ``planning.inventory.carried.Carried`` (ADR 0031, 0035)."""
+
+LAUNCH_RATE = {"halves": int(pooled_rate.Launch.HALVES), "cohort": int(pooled_rate.Launch.COHORT)}
+"""``--launch-rate`` -> ``planning.inventory.pooled_rate.Launch`` (ADR 0018, 0041)."""
 
 UNDERSHOOT_DEFAULT = "renewal"
 """``--undershoot``'s default, the product's (``compute.Parameters.lot_undershoot``)."""
@@ -347,6 +355,7 @@ def run_stockguard(
             lot_undershoot=settings.lot_undershoot,
             common_shape=settings.common_shape,
             carried_shortage=settings.carried_shortage,
+            launch=settings.launch,
         )
         result, seconds = run(scenario, planner)
         point = measure("stockguard", choice.target, result, seconds, choice.target)
@@ -460,6 +469,8 @@ def demand_options(settings: Settings, args: argparse.Namespace) -> Settings:
     if args.undershoot != UNDERSHOOT_DEFAULT:
         settings = replace(settings, lot_undershoot=args.undershoot == "lot")
     settings = replace(settings, common_shape=args.lumps == "group")
+    if args.launch_rate is not None:
+        settings = replace(settings, launch=LAUNCH_RATE[args.launch_rate])
     return replace(settings, carried_shortage=CYCLE_SHORTAGE[args.cycle_shortage])
 
 
@@ -670,6 +681,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "'carried' (ES(s) - ES(s + Q + E[U])) or 'carried-lead-time' (only the lead-time "
         "term's part of X's tail netted out; ADR 0031's refused candidates); "
         "planning.inventory.carried",
+    )
+    parser.add_argument(
+        "--launch-rate",
+        choices=tuple(LAUNCH_RATE),
+        default=None,
+        help="the never-sold SKUs' launch rate: 'halves' (ADR 0018's: SKUs silent in the "
+        "first half of the history, their demand in the second) or 'cohort' (ADR 0041: "
+        "every origin's never-sold cohort over the lead time plus one review); default: "
+        "the product's (planning.inventory.pooled_rate.LAUNCH_DEFAULT)",
     )
     parser.add_argument(
         "--window",

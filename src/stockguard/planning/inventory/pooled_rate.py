@@ -46,6 +46,17 @@ lost-sales model's, ``lost_sales`` items 1 and 4) from the same moments: a launc
 as a lump (a first order of several units), which is what a stock of one unit misses.
 Fewer than ``min_group_rows`` such SKUs in a group: all groups' together.
 
+**The never-sold cohort (``Launch.COHORT``, ADR 0041; off by default).** Instead of one
+origin (the history's middle) and one horizon (its second half), the launch moments can
+come from every origin ``t = 1 .. T - H`` of the history: the cohort ``C_t`` is the SKUs
+with at least one observed period before ``t`` and no sale in any of them, and
+
+    l_j = sum_t sum_{i in C_t} sum_{k=t}^{t+H-1} y_ik^j / (observed periods summed alike)
+
+per group (zeros included, SKUs that stay silent included), ``H`` the lead time plus one
+review period (``cohort_moments``): what the shop's not-yet-sold SKUs sold over the
+interval a run plans for.
+
 Which SKUs are pooled (``eligible_rows``): those whose history is intermittent or lumpy
 (Syntetos-Boylan ADI >= 1.32, ``forecasting.classification``) or shows no sale, or
 whose forecast is zero, and that have at least one observed period. Smooth and erratic
@@ -80,6 +91,19 @@ MIN_GROUP_ROWS = 10
 """SKUs a group needs for its own prior (and its own launch moments); fewer: all groups'."""
 COMPLETE_POOLING = 1e12
 """``b0`` of a group whose rates spread no more than Poisson noise (``lambda_hat = m``)."""
+
+
+class Launch(IntEnum):
+    """How a never-sold SKU's launch moments are read off the history."""
+
+    HALVES = 0
+    """SKUs silent in the first half, their demand in the second (ADR 0018)."""
+    COHORT = 1
+    """Every origin's never-sold cohort over the next ``H`` periods (ADR 0041)."""
+
+
+LAUNCH_DEFAULT = Launch.HALVES
+"""The launch estimator ``pooled_rates`` uses unless told (ADR 0041 decides)."""
 
 
 class RateSource(IntEnum):
@@ -286,6 +310,89 @@ def launch_moments(
     )
 
 
+def cohort_moments(
+    *,
+    sales: Any,
+    group: Any,
+    n_groups: int,
+    horizon: int,
+    min_group_rows: int = MIN_GROUP_ROWS,
+) -> LaunchMoments:
+    """Raw moments of demand per period of the never-sold cohorts over the next
+    ``horizon`` periods, pooled over every origin, per group (module docstring, ADR 0041).
+
+    Row ``i`` (first observed period ``o_i``, first sale ``f_i``, ``T`` if none) is in the
+    cohort of origin ``t`` for ``lo_i = max(o_i + 1, 1) <= t <= hi_i = min(f_i, T - H)``;
+    its period ``k`` then counts ``w_ik = max(0, min(hi_i, k) - max(lo_i, k - H + 1) + 1)``
+    times and
+
+        l_j(g) = sum_{i in g, k observed} w_ik y_ik^j / sum_{i in g, k observed} w_ik
+
+    Args:
+        sales: (n, T) units per period, NaN where not observed.
+        group: (n,) int group index in ``[0, n_groups)``.
+        n_groups: number of groups.
+        horizon: ``H`` >= 1 periods after each origin.
+        min_group_rows: distinct cohort rows a group needs for its own moments; fewer:
+            all groups' together.
+
+    Returns: LaunchMoments per group (``rows``: distinct rows in the group's cohorts, 0
+    where borrowed; all 0 where no origin has a cohort).
+
+    Example: 10 rows observed 4 periods, ``H = 2``; nine never sell and one sells 3 units
+    in period 2. Origins 1 and 2; the seller is in both cohorts (silent before 1 and 2),
+    so its period 2 counts twice (``w = 2``), its periods 1 and 3 once: ``l_1 = 6 / 40``.
+    """
+    values = np.asarray(sales, dtype=np.float64)
+    member = np.asarray(group, dtype=np.int64).reshape(-1)
+    if values.ndim != 2 or member.shape != (values.shape[0],):
+        raise ValueError("sales (n, n_periods) and group (n,) expected")
+    if horizon < 1:
+        raise ValueError("horizon: expected at least 1 period")
+    n_periods = values.shape[1]
+    seen = np.isfinite(values)
+    with np.errstate(invalid="ignore"):
+        sold = values > 0
+    first_sale = np.where(sold.any(axis=1), np.argmax(sold, axis=1), n_periods)
+    first_seen = np.where(seen.any(axis=1), np.argmax(seen, axis=1), n_periods)
+    low = np.maximum(first_seen + 1, 1)
+    high = np.minimum(first_sale, n_periods - horizon)
+    rows = np.flatnonzero(low <= high)
+    k = np.arange(n_periods)[None, :]
+    lo, hi = low[rows, None], high[rows, None]
+    weight = np.maximum(np.minimum(hi, k) - np.maximum(lo, k - horizon + 1) + 1, 0)
+    weight = np.where(seen[rows], weight, 0).astype(np.float64)
+    y = np.where(seen[rows], values[rows], 0.0)
+    chosen = member[rows]
+    periods = np.bincount(chosen, weight.sum(axis=1), n_groups)
+    wy = weight * y
+    powers = [
+        np.bincount(chosen, total, n_groups)
+        for total in (wy.sum(axis=1), (wy * y).sum(axis=1), (wy * y * y).sum(axis=1))
+    ]
+    count = np.bincount(chosen, weight.sum(axis=1) > 0, n_groups).astype(np.int64)
+    all_periods = max(float(periods.sum()), 1.0)
+    own = (count >= min_group_rows) & (periods > 0)
+    moments = [
+        np.where(own, p / np.where(periods > 0, periods, 1.0), p.sum() / all_periods)
+        for p in powers
+    ]
+    return LaunchMoments(
+        m1=moments[0],
+        m2=moments[1],
+        m3=moments[2],
+        rows=np.where(own, count, 0),
+        total_rows=int(count.sum()),
+    )
+
+
+def cohort_horizon(lead_time_mean: Any) -> int:
+    """``H = ceil(mean E[L]) + 1`` periods: the rows' lead time (at least 1) plus one
+    review period, the interval a never-sold row's order covers (ADR 0041)."""
+    lead = np.maximum(np.asarray(lead_time_mean, dtype=np.float64).reshape(-1), 1.0)
+    return int(np.ceil(lead.mean())) + 1 if lead.size else 2
+
+
 def eligible_rows(*, sales: Any, forecast_rate: Any) -> BoolArray:
     """(n,) rows whose rate is pooled: intermittent, lumpy or no sale in ``sales`` (or a
     zero forecast), with at least one observed period (module docstring)."""
@@ -322,6 +429,8 @@ def pooled_rates(
     horizon: Any,
     min_group_rows: int = MIN_GROUP_ROWS,
     shrink_forecast: bool = False,
+    launch: Launch = LAUNCH_DEFAULT,
+    launch_horizon: int = 2,
 ) -> PooledRates:
     """Each row's demand rate: pooled, launch or its forecast's (module docstring).
 
@@ -336,6 +445,8 @@ def pooled_rates(
             w) a0 / b0``, ``w = n_i / (b0 + n_i)``, with the forecast's rate as ``r``
             instead of ``S_i / n_i`` (the same weights; a SKU with much history keeps
             its forecast, trend and season included).
+        launch: the launch moments' estimator (``Launch``; COHORT: ``cohort_moments``).
+        launch_horizon: ``H`` of the cohort, periods (``cohort_horizon``).
 
     Returns: PooledRates.
     """
@@ -360,9 +471,18 @@ def pooled_rates(
         n_groups=n_groups,
         min_group_rows=min_group_rows,
     )
-    moments = launch_moments(
-        sales=values, group=member, n_groups=n_groups, min_group_rows=min_group_rows
-    )
+    if launch == Launch.COHORT:
+        moments = cohort_moments(
+            sales=values,
+            group=member,
+            n_groups=n_groups,
+            horizon=launch_horizon,
+            min_group_rows=min_group_rows,
+        )
+    else:
+        moments = launch_moments(
+            sales=values, group=member, n_groups=n_groups, min_group_rows=min_group_rows
+        )
     return apply_priors(
         sales=values,
         forecast_rate=rate,

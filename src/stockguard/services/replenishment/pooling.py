@@ -63,6 +63,7 @@ def pool_demand(
     sales_history: FloatArray,
     group: IntArray,
     lead_time_mean: FloatArray,
+    launch: pooled_rate.Launch = pooled_rate.LAUNCH_DEFAULT,
 ) -> PooledDemand:
     """The rows' demand with pooled rates where they apply (module docstring).
 
@@ -72,6 +73,8 @@ def pool_demand(
         group: (n,) int >= 0 (``group_codes``).
         lead_time_mean: (n,) periods; the forecast's rate is its mean over the first
             ``ceil(E[L])`` periods and the pooled variance is spread over ``E[L] - 1``.
+        launch: the never-sold rows' launch estimator (``pooled_rate.Launch``; the
+            cohort's horizon is ``pooled_rate.cohort_horizon(lead_time_mean)``, ADR 0041).
 
     Returns: PooledDemand (the forecast's own arrays on the other rows).
     """
@@ -82,6 +85,8 @@ def pool_demand(
         forecast_rate=forecast_rate,
         horizon=lead - 1.0,
         shrink_forecast=True,
+        launch=launch,
+        launch_horizon=pooled_rate.cohort_horizon(lead),
     )
     return demand_of(rates, daily_mean=daily_mean, daily_std=daily_std)
 
