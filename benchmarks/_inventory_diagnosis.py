@@ -48,7 +48,7 @@ import _inventory_data as data_sets
 import _inventory_policies as replay_policies
 from _forecast_data import DEFAULT_DATA_DIR
 from stockguard.planning import simulation as sim
-from stockguard.planning.inventory import lost_sales, policies, undershoot
+from stockguard.planning.inventory import lost_sales, policies, pooled_rate, undershoot
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -142,8 +142,10 @@ def run(
     before: bool = False,
     lot: bool = False,
     shape: bool = False,
+    launch: int | None = None,
 ) -> None:
-    """Replay each target and print the decomposition tables."""
+    """Replay each target and print the decomposition tables (``launch``: a
+    ``pooled_rate.Launch`` for the never-sold rows, None: the product's)."""
     import inventory_replay as replay  # the benchmark's settings and draws
 
     data = replay.load(key, DEFAULT_DATA_DIR, window)
@@ -181,6 +183,7 @@ def run(
                 group=replay.departments(data),
                 lot_undershoot=lot,
                 common_shape=shape,
+                launch=settings.launch if launch is None else launch,
             )
             result, _ = replay_policies.run(scenario, planner)
         finally:
@@ -428,7 +431,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the undershoot's lumps: its group's common shape (default, the product's "
         "since ADR 0028) or each SKU's own (the rule before)",
     )
+    parser.add_argument(
+        "--launch-rate",
+        choices=("halves", "cohort"),
+        default=None,
+        help="the never-sold rows' launch rate (inventory_replay --launch-rate; ADR 0041); "
+        "default: the product's",
+    )
     args = parser.parse_args(argv)
+    launch = None if args.launch_rate is None else int(pooled_rate.Launch[args.launch_rate.upper()])
     run(
         args.data,
         args.window,
@@ -436,6 +447,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.demand_model == "before",
         args.undershoot == "lot",
         args.lumps == "group",
+        launch,
     )
     return 0
 

@@ -99,15 +99,21 @@ def pool_demand_with(
     sales_history: FloatArray,
     categories: Sequence[str | None],
     lead_time_mean: FloatArray,
+    launch: pooled_rate.Launch = pooled_rate.LAUNCH_DEFAULT,
 ) -> tuple[PooledDemand, run_priors.RunPriors]:
     """``pool_demand`` with a run's group figures (``run_priors``): given (one SKU's
     rows, too few to learn them), or None to learn them from these rows
     (``run_priors.estimate``, what a run stores); the same result as ``pool_demand``
-    when they are the run's own rows. Returns the demand and the figures used."""
+    when they are the run's own rows (``launch``: the estimator of the launch moments
+    learnt, ``pool_demand``'s). Returns the demand and the figures used."""
     lead, forecast_rate = lead_time_rate(daily_mean, lead_time_mean)
     if priors is None:
         priors = run_priors.estimate(
-            sales=sales_history, categories=categories, forecast_rate=forecast_rate
+            sales=sales_history,
+            categories=categories,
+            forecast_rate=forecast_rate,
+            launch=launch,
+            launch_horizon=pooled_rate.cohort_horizon(lead),
         )
     rates = run_priors.pooled_rates(
         priors,

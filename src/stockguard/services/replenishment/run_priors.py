@@ -188,7 +188,12 @@ def _figures(entry: Mapping[str, Any]) -> GroupFigures:
 
 
 def estimate(
-    *, sales: FloatArray, categories: Sequence[str | None], forecast_rate: FloatArray
+    *,
+    sales: FloatArray,
+    categories: Sequence[str | None],
+    forecast_rate: FloatArray,
+    launch: pooled_rate.Launch = pooled_rate.LAUNCH_DEFAULT,
+    launch_horizon: int = 2,
 ) -> RunPriors:
     """The run's figures from its rows (module docstring).
 
@@ -196,6 +201,9 @@ def estimate(
         sales: (n, days) units sold per day before the forecast, NaN unobserved.
         categories: (n,) the rows' categories (None: without one).
         forecast_rate: (n,) units a day, the forecast over the lead time.
+        launch: the launch moments' estimator (``pooled_rate.Launch``; COHORT: the
+            never-sold cohort over ``launch_horizon`` days, ADR 0041).
+        launch_horizon: ``H`` days (``pooled_rate.cohort_horizon``).
     """
     names, member = category_groups(categories)
     n_groups = len(names) + 1
@@ -213,12 +221,20 @@ def estimate(
             min_group_rows=minimum,
         )
 
-    def launch(minimum: int) -> pooled_rate.LaunchMoments:
+    def launch_figures(minimum: int) -> pooled_rate.LaunchMoments:
+        if launch == pooled_rate.Launch.COHORT:
+            return pooled_rate.cohort_moments(
+                sales=sales,
+                group=member,
+                n_groups=n_groups,
+                horizon=launch_horizon,
+                min_group_rows=minimum,
+            )
         return pooled_rate.launch_moments(
             sales=sales, group=member, n_groups=n_groups, min_group_rows=minimum
         )
 
-    own, moments = prior(pooled_rate.MIN_GROUP_ROWS), launch(pooled_rate.MIN_GROUP_ROWS)
+    own, moments = prior(pooled_rate.MIN_GROUP_ROWS), launch_figures(pooled_rate.MIN_GROUP_ROWS)
     # a group without its own figures holds the fallback; only when every group has its
     # own are they learnt again with no group reaching the minimum
     borrows, launch_borrows = np.flatnonzero(own.rows == 0), np.flatnonzero(moments.rows == 0)
@@ -226,7 +242,7 @@ def estimate(
     every_launch = (
         (moments, int(launch_borrows[0]))
         if launch_borrows.size
-        else (launch(_EVERY_GROUP_BORROWS), 0)
+        else (launch_figures(_EVERY_GROUP_BORROWS), 0)
     )
     labels: list[str | None] = [None, *names]
     groups = {
