@@ -84,3 +84,17 @@ def test_without_the_floor_the_replay_orders_later(monkeypatch: pytest.MonkeyPat
     bare = _levels(monkeypatch, floor=False)
     assert bare.reorder_point[0] < floored.reorder_point[0]
     assert bare.reorder_point[0] >= 0.0
+
+
+def test_launch_rate_follows_the_product_and_the_flag_switches_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ADR 0041: the replay's launch estimator is the product's unless ``--launch-rate``."""
+    from stockguard.planning.inventory import pooled_rate
+
+    replay = _module(monkeypatch, "inventory_replay")
+    default = replay.options(replay.MONTHLY, replay.parse_args([]))
+    assert default.launch == int(pooled_rate.LAUNCH_DEFAULT)
+    for flag, launch in (("cohort", pooled_rate.Launch.COHORT), ("halves", 0)):
+        chosen = replay.options(replay.MONTHLY, replay.parse_args(["--launch-rate", flag]))
+        assert chosen.launch == int(launch)
