@@ -295,19 +295,7 @@ def launch_moments(
     periods = np.bincount(chosen, seen.sum(axis=1), n_groups)
     powers = [np.bincount(chosen, total, n_groups) for total in sums]
     count = np.bincount(chosen, seen.any(axis=1), n_groups).astype(np.int64)
-    all_periods = max(float(periods.sum()), 1.0)
-    own = (count >= min_group_rows) & (periods > 0)
-    moments = [
-        np.where(own, p / np.where(periods > 0, periods, 1.0), p.sum() / all_periods)
-        for p in powers
-    ]
-    return LaunchMoments(
-        m1=moments[0],
-        m2=moments[1],
-        m3=moments[2],
-        rows=np.where(own, count, 0),
-        total_rows=int(count.sum()),
-    )
+    return _group_moments(periods, powers, count, min_group_rows)
 
 
 def cohort_moments(
@@ -371,19 +359,7 @@ def cohort_moments(
         for total in (wy.sum(axis=1), (wy * y).sum(axis=1), (wy * y * y).sum(axis=1))
     ]
     count = np.bincount(chosen, weight.sum(axis=1) > 0, n_groups).astype(np.int64)
-    all_periods = max(float(periods.sum()), 1.0)
-    own = (count >= min_group_rows) & (periods > 0)
-    moments = [
-        np.where(own, p / np.where(periods > 0, periods, 1.0), p.sum() / all_periods)
-        for p in powers
-    ]
-    return LaunchMoments(
-        m1=moments[0],
-        m2=moments[1],
-        m3=moments[2],
-        rows=np.where(own, count, 0),
-        total_rows=int(count.sum()),
-    )
+    return _group_moments(periods, powers, count, min_group_rows)
 
 
 def cohort_horizon(lead_time_mean: Any) -> int:
@@ -574,3 +550,25 @@ def launch_terms(
     second = np.where(m1 > 0, (2.0 * m3 - 3.0 * m2 + m1) / (6.0 * safe), 0.0)
     phi = np.where(m1 > 0, np.maximum(m2 - m1**2, 0.0) / safe, 1.0)
     return mean, np.maximum(second - mean**2, 0.0), phi
+
+
+def _group_moments(
+    periods: Any, powers: list[Any], count: IntArray, min_group_rows: int
+) -> LaunchMoments:
+    """Per group ``g`` the raw moments ``m_k = P_k[g] / periods[g]`` (``powers`` = the
+    sums ``P_1, P_2, P_3`` of ``y, y^2, y^3`` over the group's counted periods), for a
+    group with at least ``min_group_rows`` rows and a counted period; the others read
+    the moments pooled over every group, ``sum_g P_k / sum_g periods``. Arrays (G,)."""
+    all_periods = max(float(periods.sum()), 1.0)
+    own = (count >= min_group_rows) & (periods > 0)
+    moments = [
+        np.where(own, p / np.where(periods > 0, periods, 1.0), p.sum() / all_periods)
+        for p in powers
+    ]
+    return LaunchMoments(
+        m1=moments[0],
+        m2=moments[1],
+        m3=moments[2],
+        rows=np.where(own, count, 0),
+        total_rows=int(count.sum()),
+    )
