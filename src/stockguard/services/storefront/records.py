@@ -231,21 +231,22 @@ def supplier_records(
 ) -> SupplierRecords:
     """``SupplierRecords`` of ``delays`` (supplier -> days late of each receipt):
 
-        own_s(d)   = #{receipts of s, d late} / n_s                 when n_s >= min_receipts
-        pooled(d)  = #{receipts, d late} / N
-        short_s(d) = (n_s own_s(d) + w pooled(d)) / (n_s + w)      when 0 < n_s < min_receipts
+    own_s(d)   = #{receipts of s, d late} / n_s                 when n_s >= min_receipts
+    pooled(d)  = #{receipts, d late} / N
+    short_s(d) = (n_s own_s(d) + w pooled(d)) / (n_s + w)      when 0 < n_s < min_receipts
 
-        with ``w = POOLED_WEIGHT``. Example: 5 receipts all on time beside a pooled record
-        with 10% at 20 days late: short = (5 x [0: 1] + 20 x [0: 0.9, 20: 0.1]) / 25
-        = [0: 0.92, 20: 0.08].
+    with ``w = POOLED_WEIGHT``. Example: 5 receipts all on time beside a pooled record
+    with 10% at 20 days late: short = (5 x [0: 1] + 20 x [0: 0.9, 20: 0.1]) / 25
+    = [0: 0.92, 20: 0.08].
 
-        That is ``method=DEFAULT_PRIOR``; ``HIERARCHICAL`` (the product's ``PREDICTIVE_SHOP``
-    starts from it) makes the two-level
-        laws of ``hierarchical_records`` instead (every supplier in ``short``, towards
-        ``default``, the wide default lateness pmf; ``min_receipts`` plays no part);
-        ``RECENT`` the same laws with each receipt weighted by its age (``ages``: supplier
-        -> days from each receipt to the day of the promise, in the order of ``delays``;
-        negative ages count as 0; None: every weight 1), ``recency_weights``.
+    That is ``method=DEFAULT_PRIOR``. ``HIERARCHICAL`` makes the two-level laws of
+    ``hierarchical_records`` instead (every supplier in ``short``, towards ``default``,
+    the wide default lateness pmf; ``min_receipts`` plays no part); ``RECENT`` the same
+    laws with each receipt weighted by its age (``ages``: supplier -> days from each
+    receipt to the day of the promise, in the order of ``delays``; negative ages count
+    as 0; None: every weight 1), ``recency_weights``. The ``PREDICTIVE*`` methods,
+    among them the product's ``PREDICTIVE_SHOP``, make ``predictive_records``' laws
+    from the same shop's law (ADRs 0037, 0039).
     """
     if min_receipts < 1:
         raise ValueError("min_receipts must be at least 1")
