@@ -74,7 +74,6 @@ def test_neither_state_with_enough_stores_the_pooled_map_alone() -> None:
     fitted = fit_by_order_state(p, y, state, min_settled=2000)
     assert fitted.settled == 3000
     assert fitted.states == ()
-    assert fitted.states_to_json() is None
     assert fit_by_order_state(p[:100], y[:100], state[:100], min_settled=2000) is IDENTITY
 
 
@@ -90,23 +89,6 @@ def test_rows_of_unknown_state_feed_the_pooled_map_only() -> None:
 def test_refuses_states_of_another_length() -> None:
     with pytest.raises(ValueError, match="open_order has 2 entries for 3 predictions"):
         fit_by_order_state([0.1, 0.2, 0.3], [0, 1, 0], [True, False], min_settled=1)
-
-
-def test_state_maps_round_trip_through_json_and_an_old_map_reads_as_before() -> None:
-    p, y, state = _two_kinds(3000, 1000)
-    fitted = fit_by_order_state(p, y, state, min_settled=2000)
-    stored = fitted.states_to_json()
-    assert stored is not None
-    assert set(stored) == {"open_order"}
-    pooled = IsotonicMap.from_pairs(fitted.to_pairs(), fitted.settled)
-    again = pooled.with_states(stored)
-    probe = np.linspace(0.0, 1.0, 21)
-    for flag in (False, True):
-        states = np.full(21, flag)
-        assert again(probe, states) == pytest.approx(fitted(probe, states))
-    # a map stored before ADR 0034 (no state maps) reads the pooled knots for every row
-    assert pooled.with_states(None) is pooled
-    assert pooled(probe, np.ones(21, dtype=bool)) == pytest.approx(pooled(probe))
 
 
 def test_the_prequential_fit_reads_each_state_through_its_own_map(

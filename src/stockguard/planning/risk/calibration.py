@@ -125,11 +125,6 @@ class IsotonicMap:
                 found = np.where(state == bool(index), own(p), found)
         return np.asarray(found, dtype=np.float64)
 
-    @property
-    def by_order_state(self) -> bool:
-        """Whether at least one order state has a map of its own."""
-        return any(own.settled for own in self.states)
-
     def to_pairs(self) -> list[list[float]]:
         """The knots as ``[[x, y], ...]`` (JSON-friendly)."""
         return [[float(x), float(y)] for x, y in zip(self.knots_x, self.knots_y, strict=True)]
@@ -138,30 +133,6 @@ class IsotonicMap:
     def from_pairs(cls, pairs: list[list[float]], settled: int) -> IsotonicMap:
         array = np.asarray(pairs, dtype=np.float64).reshape(-1, 2)
         return cls(array[:, 0].copy(), array[:, 1].copy(), settled)
-
-    def states_to_json(self) -> dict[str, Any] | None:
-        """``{"no_order": {"map": [[x, y], ...], "settled": n}, "open_order": {...}}``
-        (a state without a map of its own is left out), or None without state maps."""
-        if not self.by_order_state:
-            return None
-        return {
-            name: {"map": own.to_pairs(), "settled": own.settled}
-            for name, own in zip(STATE_NAMES, self.states, strict=True)
-            if own.settled
-        }
-
-    def with_states(self, found: dict[str, Any] | None) -> IsotonicMap:
-        """This map with the state maps of ``states_to_json`` (itself when None or
-        empty; a stored map without the key reads as the pooled map alone)."""
-        if not found:
-            return self
-        states = tuple(
-            IsotonicMap.from_pairs(found[name]["map"], int(found[name]["settled"]))
-            if name in found
-            else IDENTITY
-            for name in STATE_NAMES
-        )
-        return IsotonicMap(self.knots_x, self.knots_y, self.settled, states)
 
 
 IDENTITY = IsotonicMap(np.zeros(0), np.zeros(0), 0)
