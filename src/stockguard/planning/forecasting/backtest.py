@@ -226,14 +226,7 @@ def scaled_errors(*, forecasts: FloatArray, actuals: FloatArray, scale: FloatArr
     horizon); actuals (n_windows, n_series, horizon); scale (n_series,).
     Returns (n_models, n_series) or (n_series,).
     """
-    scored = np.isfinite(actuals)
-    squared = np.where(scored, (actuals - forecasts) ** 2, 0.0)
-    squared = np.where(np.isnan(squared), np.inf, squared)
-    count = np.sum(scored, axis=(0, 2))
-    total = np.sum(squared, axis=(-3, -1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mse = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-    return np.asarray(mse / scale, dtype=np.float64)
+    return _pooled_scaled_error(forecasts, actuals, scale, power=2)
 
 
 def absolute_scaled_errors(
@@ -247,11 +240,20 @@ def absolute_scaled_errors(
 
     Shapes: as ``scaled_errors``; returns (n_models, n_series) or (n_series,).
     """
+    return _pooled_scaled_error(forecasts, actuals, scale, power=1)
+
+
+def _pooled_scaled_error(
+    forecasts: FloatArray, actuals: FloatArray, scale: FloatArray, *, power: int
+) -> FloatArray:
+    """``mean_{w,h} |y - yhat|^power / scale_i`` over the scored (finite) actuals, a NaN
+    forecast in a scored cell counting as an infinite error; NaN for a series with no
+    scored cell. Shapes as ``scaled_errors``."""
     scored = np.isfinite(actuals)
-    absolute = np.where(scored, np.abs(actuals - forecasts), 0.0)
-    absolute = np.where(np.isnan(absolute), np.inf, absolute)
+    error = np.where(scored, np.abs(actuals - forecasts) ** power, 0.0)
+    error = np.where(np.isnan(error), np.inf, error)
     count = np.sum(scored, axis=(0, 2))
-    total = np.sum(absolute, axis=(-3, -1))
+    total = np.sum(error, axis=(-3, -1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        mae = np.where(count > 0, total / np.maximum(count, 1), np.nan)
-    return np.asarray(mae / scale, dtype=np.float64)
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return np.asarray(mean / scale, dtype=np.float64)
