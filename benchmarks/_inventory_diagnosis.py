@@ -75,6 +75,54 @@ def expected_shortage(mean: FloatArray, std: FloatArray, s: FloatArray) -> Float
     return np.asarray(np.where(s < 0, mean - s, np.maximum(value, 0.0)), np.float64)
 
 
+def late_lots_net_shortage(
+    table: policies.PolicyTable, whole: FloatArray, late_std: FloatArray
+) -> FloatArray:
+    """The product's net cycle shortage at ``whole`` (ADR 0035, ``carried`` module):
+
+        ES_net(s) = ES_X(s) - min( sigma_Z G((s + Q + E[U] - E[X]) / sigma_Z), ES_X(s + Q + E[U]) )
+
+    ``G`` the standard normal loss function, ``sigma_Z = d sigma_LT,eff`` (``late_std``,
+    (n,) units), ``X`` negative binomial (Poisson where var <= mean). (n,) units."""
+    mean, std = table.protection_demand_mean, table.protection_demand_std
+    top = whole + table.order_quantity + table.undershoot_mean
+    safe = np.where(late_std > 0, late_std, 1.0)
+    k = (top - mean) / safe
+    normal = np.where(late_std > 0, safe * (stats.norm.pdf(k) - k * stats.norm.sf(k)), 0.0)
+    carried = np.minimum(normal, expected_shortage(mean, std, top))
+    return np.asarray(expected_shortage(mean, std, whole) - carried, np.float64)
+
+
+LUMP_ADI = 1.32
+"""Syntetos, Boylan & Croston (2005): mean interval between demands above which a
+series is intermittent, periods."""
+LUMP_CV2 = 0.49
+"""Syntetos, Boylan & Croston (2005): squared coefficient of variation of the nonzero
+demand sizes above which a series is erratic (lumpy with ``LUMP_ADI``)."""
+
+
+def demand_classes(history: FloatArray) -> npt.NDArray[np.str_]:
+    """Syntetos-Boylan-Croston class of each row's history (n, periods), NaN unobserved:
+    ``ADI = observed periods / periods with demand``, ``CV^2 = Var / mean^2`` of the
+    nonzero sizes; smooth (ADI < 1.32, CV^2 < 0.49), erratic (CV^2 >= 0.49),
+    intermittent (ADI >= 1.32), lumpy (both); ``never`` without a sale. (n,) labels."""
+    observed = np.isfinite(history)
+    values = np.where(observed, history, 0.0)
+    nonzero = values > 0
+    count = nonzero.sum(axis=1)
+    safe = np.maximum(count, 1)
+    adi = observed.sum(axis=1) / safe
+    size_mean = values.sum(axis=1) / safe
+    size_var = (np.where(nonzero, values, 0.0) ** 2).sum(axis=1) / safe - size_mean**2
+    cv2 = size_var / np.maximum(size_mean, 1e-12) ** 2
+    label = np.where(
+        adi < LUMP_ADI,
+        np.where(cv2 < LUMP_CV2, "smooth", "erratic"),
+        np.where(cv2 < LUMP_CV2, "intermittent", "lumpy"),
+    )
+    return np.asarray(np.where(count == 0, "never", label))
+
+
 @dataclass
 class Recorder:
     """Sums per SKU of the model's pieces over the days (weights: daily forecast)."""
@@ -94,6 +142,9 @@ class Recorder:
     under_model: list[FloatArray] = field(default_factory=list)
     under_lot: list[FloatArray] = field(default_factory=list)
     history_rate: list[FloatArray] = field(default_factory=list)
+    predicted_net: list[FloatArray] = field(default_factory=list)
+    lead_share: list[FloatArray] = field(default_factory=list)
+    dispersion: list[FloatArray] = field(default_factory=list)
 
     def add_terms(self, kwargs: dict[str, Any], table: policies.PolicyTable) -> None:
         """The variance terms of ``X``: demand over ``E[L] - 1`` periods, lead time, U."""
@@ -120,6 +171,13 @@ class Recorder:
         self.under_model.append(table.undershoot_mean)
         self.under_lot.append(np.where(done, exact, table.undershoot_mean))
         self.history_rate.append(np.nanmean(history[:, -window:], axis=1))
+        whole = np.floor(table.reorder_point + 1e-9)
+        cycle = table.order_quantity + table.undershoot_mean
+        self.predicted_net.append(
+            cycle / (cycle + late_lots_net_shortage(table, whole, np.sqrt(lead_part)))
+        )
+        self.lead_share.append(lead_part / np.maximum(total, 1e-12))
+        self.dispersion.append(np.asarray(table.demand_dispersion, np.float64))
 
     def add(self, table: policies.PolicyTable, daily: FloatArray) -> None:
         mean, std = table.protection_demand_mean, table.protection_demand_std
@@ -193,6 +251,8 @@ def run(
         report_terms(data, recorder)
         report_undershoot(data, result, recorder)
         report_ex_ante(data, result, recorder)
+        report_lumpiness(data, result, recorder, target)
+        report_order_days(data, result, recorder, settings.cycle)
 
 
 def report(
@@ -277,23 +337,35 @@ def report_history_split(
         )
 
 
-def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
-    """Forecast over ``E[L] - 1`` periods against the demand that came, per group: the
-    bias (demand / forecast) and the demand part of ``Var[X]`` against the residuals'
-    mean square, with the lead-time and undershoot variances beside them."""
+def demand_that_came(
+    data: data_sets.ReplayData, rec: Recorder
+) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """Per SKU and plan (n, plans): the model's demand mean ``sum_{t < E[L] - 1} mu_t`` and
+    variance over ``E[L] - 1`` periods, the demand that came over the same periods
+    (NaN past the window's end) and the span ``E[L] - 1`` in whole periods."""
     demand = data.replay
     n_sku, days = demand.shape
     cum = np.concatenate([np.zeros((n_sku, 1)), np.cumsum(demand, axis=1)], axis=1)
     mean = np.stack(rec.demand_mean[1:], axis=1)
     var = np.stack(rec.demand_variance[1:], axis=1)
-    lead = np.stack(rec.lead_part[1:], axis=1)
-    under = np.stack(rec.under_variance[1:], axis=1)
-    span = np.rint(np.stack(rec.span[1:], axis=1)).astype(int)
+    span = np.rint(np.stack(rec.span[1:], axis=1)).astype(np.int64)
     t = np.arange(mean.shape[1])[None, :]
     end = t + 1 + span
     ok = end <= days
     rows = np.arange(n_sku)[:, None]
     came = np.where(ok, cum[rows, np.minimum(end, days)] - cum[rows, t + 1], np.nan)
+    return mean, var, came, span
+
+
+def report_terms(data: data_sets.ReplayData, rec: Recorder) -> None:
+    """Forecast over ``E[L] - 1`` periods against the demand that came, per group: the
+    bias (demand / forecast) and the demand part of ``Var[X]`` against the residuals'
+    mean square, with the lead-time and undershoot variances beside them."""
+    demand = data.replay
+    days = demand.shape[1]
+    mean, var, came, span = demand_that_came(data, rec)
+    lead = np.stack(rec.lead_part[1:], axis=1)
+    under = np.stack(rec.under_variance[1:], axis=1)
     rate = demand.sum(axis=1) / days
     print(
         "\ndaily demand | demand/forecast over E[L]-1 | residual MS / model demand var "
@@ -398,6 +470,109 @@ def report_ex_ante(data: data_sets.ReplayData, result: sim.ReplayResult, rec: Re
             f"{served[rows].sum() / d:.4f} | "
             f"{forecast[rows].sum() / d:.3f} | {before[rows].sum() * days / d:.3f}"
         )
+
+
+def report_lumpiness(
+    data: data_sets.ReplayData, result: sim.ReplayResult, rec: Recorder, target: float
+) -> None:
+    """Per group of daily demand (the replay's) and of the history's demand class
+    (``demand_classes``): demand share, achieved, the model's own fill rate at its ``s``
+    with ``ES_X`` alone (``predicted``) and with the product's net shortage
+    (``predicted net``, ADR 0035), both weighted as ``report``'s, the excess in points of
+    the data set's fill rate, the lead-time term's share of ``Var[X]`` and ``phi_P``
+    (means over days and SKUs)."""
+    demand, served = result.demand, result.served
+    days = data.replay.shape[1]
+    w = np.stack(rec.weight[1:], axis=1)
+    w = w / np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
+    plain = (np.stack(rec.predicted[1:], axis=1) * w).sum(axis=1)
+    net = (np.stack(rec.predicted_net[1:], axis=1) * w).sum(axis=1)
+    share = np.stack(rec.lead_share[1:], axis=1).mean(axis=1)
+    phi = np.nanmean(np.stack(rec.dispersion[1:], axis=1), axis=1)
+    classes = demand_classes(np.asarray(data.history, np.float64))
+    rate = demand / days
+    total = demand.sum()
+    print(
+        f"\n{data.name}, target {target:.2f}, by demand class of the history "
+        "(ADI 1.32, CV^2 0.49)\ndaily demand | class | SKUs | demand share | achieved | "
+        "predicted | predicted net | excess pts | lead-time share of Var[X] | phi_P "
+        "| residual MS / model demand var | phi_P sets the demand var"
+    )
+    mean, var, came, span = demand_that_came(data, rec)
+    by_phi = np.stack(rec.dispersion[1:], axis=1) * mean >= var * (1.0 - 1e-9)
+    for low, high, band in rate_bands(rate):
+        for label in ("smooth", "erratic", "intermittent", "lumpy", "never"):
+            rows = band & (classes == label) & (demand > 0)
+            if not rows.any():
+                continue
+            d = demand[rows].sum()
+            print(
+                f"{low:>4}-{high:<4} | {label:>12} | {rows.sum():4d} | {d / total:6.3f} | "
+                f"{served[rows].sum() / d:.4f} | "
+                f"{float((plain[rows] * demand[rows]).sum() / d):.4f} | "
+                f"{float((net[rows] * demand[rows]).sum() / d):.4f} | "
+                f"{100 * (served[rows].sum() - target * d) / total:+.3f} | "
+                f"{share[rows].mean():.3f} | {np.nanmean(phi[rows]):.2f} | "
+                f"{residual_ratio(mean[rows], var[rows], came[rows], span[rows]):.3f} | "
+                f"{by_phi[rows].mean():.3f}"
+            )
+
+
+def report_order_days(
+    data: data_sets.ReplayData, result: sim.ReplayResult, rec: Recorder, cycle: int
+) -> None:
+    """The forecast in force at the replay's orders against the demand that came, per
+    group of ``report_lumpiness``: on a period ``t`` that orders, the plan set at the end
+    of ``t`` (``rec[t + 1]``) forecasts ``d_t`` a period over the cycle; the demand that
+    came over the ``H = E[L] + cycle`` periods after ``t`` (the lot's protection) is
+    ``D_t``. Printed: ``sum_t H d_t / sum_t D_t`` over order periods (``at orders``)
+    against the same over all periods (``all days``); above 1 the orders see a forecast
+    that the demand after them does not bear out (plans whose ``H`` periods run past the
+    window's end are left out)."""
+    paths = result.paths
+    assert paths is not None
+    demand = data.replay
+    n_sku, days = demand.shape
+    cum = np.concatenate([np.zeros((n_sku, 1)), np.cumsum(demand, axis=1)], axis=1)
+    forecast = np.stack(rec.weight[1 : days + 1], axis=1)
+    span = np.rint(np.stack(rec.span[1 : days + 1], axis=1)).astype(np.int64)
+    horizon = span + 1 + cycle
+    t = np.arange(days)[None, :]
+    end = t + 1 + horizon
+    ok = end <= days
+    rows = np.arange(n_sku)[:, None]
+    came = np.where(ok, cum[rows, np.minimum(end, days)] - cum[rows, t + 1], 0.0)
+    planned = np.where(ok, forecast * horizon, 0.0)
+    ordered = (paths.orders > 0) & ok
+    classes = demand_classes(np.asarray(data.history, np.float64))
+    rate = result.demand / days
+    print(
+        "\ndaily demand | class | orders | forecast / demand after the order, at orders "
+        "| all days | share of periods that order"
+    )
+    for low, high, band in rate_bands(rate):
+        for label in ("smooth", "erratic", "intermittent", "lumpy", "never"):
+            pick = band & (classes == label) & (result.demand > 0)
+            if not pick.any():
+                continue
+            o = ordered[pick]
+            print(
+                f"{low:>4}-{high:<4} | {label:>12} | {int(o.sum()):6d} | "
+                f"{planned[pick][o].sum() / max(came[pick][o].sum(), 1e-9):.3f} | "
+                f"{planned[pick].sum() / max(came[pick].sum(), 1e-9):.3f} | {o.mean():.3f}"
+            )
+
+
+def residual_ratio(
+    mean: FloatArray, var: FloatArray, came: FloatArray, span: npt.NDArray[np.int64]
+) -> float:
+    """``mean((came - mean)^2) / mean(var)`` over the plans whose ``E[L] - 1`` periods
+    lie in the window (NaN where none): above 1 the model's demand variance is short of
+    the forecast's errors, below 1 it over-states them."""
+    good = np.isfinite(came) & (span > 0)
+    if not good.any():
+        return float("nan")
+    return float(np.mean((came[good] - mean[good]) ** 2) / max(var[good].mean(), 1e-9))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
