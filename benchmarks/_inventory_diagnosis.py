@@ -37,7 +37,7 @@ import argparse
 import itertools
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -201,13 +201,17 @@ def run(
     lot: bool = False,
     shape: bool = False,
     launch: int | None = None,
+    refit_every: int | None = None,
 ) -> None:
     """Replay each target and print the decomposition tables (``launch``: a
-    ``pooled_rate.Launch`` for the never-sold rows, None: the product's)."""
+    ``pooled_rate.Launch`` for the never-sold rows, None: the product's;
+    ``refit_every``: periods between forecasts, None: the replay's, 1)."""
     import inventory_replay as replay  # the benchmark's settings and draws
 
     data = replay.load(key, DEFAULT_DATA_DIR, window)
     settings = replay.DAILY if data.period == "day" else replay.MONTHLY
+    if refit_every is not None:
+        settings = replace(settings, refit_every=refit_every)
     delays = data_sets.scms_delays(DEFAULT_DATA_DIR)
     scenario = data_sets.replay_scenario(data, delays, replay.SEED, list(replay.LOADERS).index(key))
     lead_times = replay.past_lead_times(data, delays)
@@ -232,7 +236,7 @@ def run(
                 ),
                 fill_rate=target,
                 lead_times=lead_times,
-                refit_every=1,
+                refit_every=settings.refit_every,
                 cycle=settings.cycle,
                 history_window=settings.undershoot_window,
                 order_lead_times=scenario.lead_time,
@@ -613,6 +617,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the never-sold rows' launch rate (inventory_replay --launch-rate; ADR 0041); "
         "default: the product's",
     )
+    parser.add_argument(
+        "--refit-every",
+        type=int,
+        default=None,
+        help="periods between two forecasts (inventory_replay --refit-every; default 1): "
+        "with 7 an order's plan seldom reads the day that triggered it (ADR 0042)",
+    )
     args = parser.parse_args(argv)
     launch = None if args.launch_rate is None else int(pooled_rate.Launch[args.launch_rate.upper()])
     run(
@@ -623,6 +634,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.undershoot == "lot",
         args.lumps == "group",
         launch,
+        args.refit_every,
     )
     return 0
 
