@@ -80,10 +80,10 @@ import numpy as np
 
 from stockguard.planning.inventory._arrays import BoolArray, FloatArray, IntArray
 from stockguard.planning.inventory.discrete import (
-    _TIE_TOLERANCE,
     negative_binomial_expected_shortage,
     poisson_expected_shortage,
     smallest_whole_with_shortage_at_most,
+    with_tie_tolerance,
 )
 from stockguard.planning.inventory.safety_stock import normal_loss
 
@@ -225,7 +225,7 @@ def _settled_by_plain(
     uncapped normal part (cheap), and ``ES_X(floor(E[X])) >= ES_X(plain - 1)``."""
     mu = late_lots.mu
     given = np.asarray(plain, dtype=np.float64).reshape(-1)[rows]
-    limit = allowed[rows] + _TIE_TOLERANCE * np.maximum(np.abs(allowed[rows]), 1.0)
+    limit = with_tie_tolerance(allowed[rows])
     lowest = np.floor(mu[rows])
     on_floor = floor_at_mean & (given <= mu[rows])
     whole = np.where(on_floor, lowest, np.floor(given + 1e-9))

@@ -226,6 +226,13 @@ _TIE_TOLERANCE = 1e-12
 """Relative slack (units) under which an expected shortage counts as equal to its target."""
 
 
+def with_tie_tolerance(target: FloatArray) -> FloatArray:
+    """The largest shortage that still meets ``target`` (units, any shape):
+    ``t + 1e-12 max(|t|, 1)``, so a shortage equal to the target computed with rounding
+    error (``mu = r (1 - p) / p`` a few ulps above it) stays on the feasible side."""
+    return np.asarray(target + _TIE_TOLERANCE * np.maximum(np.abs(target), 1.0), dtype=np.float64)
+
+
 def smallest_whole_with_shortage_at_most(
     shortage: RowFunction,
     *,
@@ -249,9 +256,7 @@ def smallest_whole_with_shortage_at_most(
     to its normal approximation except in the tails.
     """
     floor_low = np.floor(mean - target) - 1.0
-    # a shortage equal to the target meets it; the tolerance keeps a tie computed with
-    # rounding error (mu = r (1 - p) / p a few ulps above the target) on the feasible side
-    target = target + _TIE_TOLERANCE * np.maximum(np.abs(target), 1.0)
+    target = with_tie_tolerance(target)  # a shortage equal to the target meets it
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(std > 0, target / np.where(std > 0, std, 1.0), 1.0)
     guess = np.round(mean + std * normal_loss_inverse(ratio))
